@@ -1,0 +1,116 @@
+/**
+ * @module store/ports
+ * The storage capabilities keten's core and apps rely on. Adapters (`@keten/store`: PGlite, PostgreSQL)
+ * implement them; `memory.ts` is the in-memory implementation for tests, demos and simulation. One
+ * contract suite (`packages/store/test/contract.ts`) runs against every implementation.
+ */
+import type { Network } from '../model/schema.ts';
+
+/** Summary figures of one network version, computed at import. */
+export interface NetworkSummary {
+  readonly companies: number;
+  readonly items: number;
+  readonly tiers: number;
+  readonly sourcingLinks: number;
+}
+
+/** One stored version of a network, without its content. */
+export interface NetworkVersionInfo {
+  readonly network: string;
+  readonly version: number;
+  readonly createdAt: string;
+  /** Where the content came from: a file name, `api`, `generate`, `demo`. */
+  readonly source: string;
+  /** Who imported it: a user name or `system`. */
+  readonly author: string;
+  /** SHA-256 of the canonical JSON content, hex. */
+  readonly contentHash: string;
+  readonly summary: NetworkSummary;
+}
+
+export interface StoredNetwork extends NetworkVersionInfo {
+  readonly content: Network;
+}
+
+export interface NetworkListEntry {
+  readonly network: string;
+  readonly latestVersion: number;
+  readonly versions: number;
+  readonly updatedAt: string;
+  readonly summary: NetworkSummary;
+}
+
+export interface ImportRequest {
+  /** Name of the network the version belongs to; a new name creates the network. */
+  readonly network: string;
+  readonly content: Network;
+  readonly contentHash: string;
+  readonly summary: NetworkSummary;
+  readonly source: string;
+  readonly author: string;
+}
+
+/**
+ * Networks with versions. Every import makes a new version, atomically: a crash leaves the previous
+ * or the new version, never a half-written one.
+ */
+export interface NetworkStore {
+  importVersion(request: ImportRequest): Promise<NetworkVersionInfo>;
+  listNetworks(): Promise<NetworkListEntry[]>;
+  listVersions(network: string): Promise<NetworkVersionInfo[]>;
+  /** The given version, or the latest when `version` is omitted; undefined when there is none. */
+  getVersion(network: string, version?: number): Promise<StoredNetwork | undefined>;
+}
+
+/** An event as written: `key` is the idempotency key, unique across the log. */
+export interface EventInput {
+  readonly type: string;
+  readonly key: string;
+  /** When it happened (ISO 8601), as the source says. */
+  readonly at: string;
+  /** Who or what produced it: a company id, a node DID, a machine, `cli`. */
+  readonly source: string;
+  readonly payload: unknown;
+}
+
+export interface StoredEvent extends EventInput {
+  /** Position in the log, strictly increasing. */
+  readonly sequence: number;
+  /** When the log accepted it (ISO 8601). */
+  readonly recordedAt: string;
+}
+
+export interface AppendOutcome {
+  /** Events newly written, with their sequence numbers. */
+  readonly appended: StoredEvent[];
+  /** Keys already in the log (this call or an earlier one): not written again. */
+  readonly duplicates: string[];
+}
+
+export interface EventQuery {
+  /** Only events with a sequence above this. */
+  readonly after?: number;
+  readonly type?: string;
+  readonly source?: string;
+  /** At most this many (default 1000, at most 10000). */
+  readonly limit?: number;
+}
+
+/**
+ * The append-only, idempotent event log that orders, status and lifecycle events are written into.
+ * Appending a key that is already there is not an error: it is reported in `duplicates` and the
+ * stored event is left as it was.
+ */
+export interface EventStore {
+  append(events: readonly EventInput[]): Promise<AppendOutcome>;
+  read(query?: EventQuery): Promise<StoredEvent[]>;
+  /** The event with this idempotency key, if any. */
+  get(key: string): Promise<StoredEvent | undefined>;
+}
+
+/** Time comes in through this, so core stays deterministic in tests. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
