@@ -44,7 +44,6 @@ export interface ImportRequest {
   /** Name of the network the version belongs to; a new name creates the network. */
   readonly network: string;
   readonly content: Network;
-  readonly contentHash: string;
   readonly summary: NetworkSummary;
   readonly source: string;
   readonly author: string;
@@ -106,6 +105,65 @@ export interface EventStore {
   read(query?: EventQuery): Promise<StoredEvent[]>;
   /** The event with this idempotency key, if any. */
   get(key: string): Promise<StoredEvent | undefined>;
+}
+
+export type Role = 'viewer' | 'planner' | 'admin';
+export const ROLES: readonly Role[] = ['viewer', 'planner', 'admin'];
+
+export interface UserRecord {
+  readonly username: string;
+  readonly role: Role;
+  /** A self-describing memory-hard hash (e.g. `scrypt$N$r$p$salt$hash`); never the password. */
+  readonly passwordHash: string;
+  readonly createdAt: string;
+  readonly disabled: boolean;
+}
+
+export interface TokenRecord {
+  /** Public identifier of the token (shown in lists, used to revoke). */
+  readonly id: string;
+  readonly username: string;
+  /** What the token is for, e.g. `ci` or `laptop`. */
+  readonly name: string;
+  /** SHA-256 of the secret, hex; the secret itself is shown once and never stored. */
+  readonly tokenHash: string;
+  readonly createdAt: string;
+  readonly expiresAt?: string;
+  readonly lastUsedAt?: string;
+  readonly revokedAt?: string;
+}
+
+/** Users with roles and their API tokens: the node's own accounts (not other companies' nodes). */
+export interface AccessStore {
+  /** `exists` when the user name is taken. */
+  createUser(user: { username: string; role: Role; passwordHash: string }): Promise<UserRecord | 'exists'>;
+  getUser(username: string): Promise<UserRecord | undefined>;
+  listUsers(): Promise<UserRecord[]>;
+  /** false when there is no such user. */
+  updateUser(
+    username: string,
+    change: { role?: Role; passwordHash?: string; disabled?: boolean },
+  ): Promise<boolean>;
+  createToken(token: {
+    id: string;
+    username: string;
+    name: string;
+    tokenHash: string;
+    expiresAt?: string;
+  }): Promise<TokenRecord>;
+  findTokenByHash(tokenHash: string): Promise<TokenRecord | undefined>;
+  listTokens(username?: string): Promise<TokenRecord[]>;
+  /** false when there is no such token or it was revoked already. */
+  revokeToken(id: string): Promise<boolean>;
+  touchToken(id: string, at: string): Promise<void>;
+}
+
+/** Everything a node stores, opened and closed as one. */
+export interface KetenStore {
+  readonly networks: NetworkStore;
+  readonly events: EventStore;
+  readonly access: AccessStore;
+  close(): Promise<void>;
 }
 
 /** Time comes in through this, so core stays deterministic in tests. */
