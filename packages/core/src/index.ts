@@ -3,6 +3,8 @@
  * keten's pure domain: the network model and its validation, synthetic networks, diffs, and the
  * storage ports. No I/O: files, databases and sockets belong to adapters and apps.
  */
+
+export * from './events/event.ts';
 export * from './model/schema.ts';
 export * from './result.ts';
 export * from './store/ports.ts';
