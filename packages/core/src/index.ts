@@ -5,6 +5,11 @@
  */
 
 export * from './events/event.ts';
+export * from './model/diff.ts';
 export * from './model/schema.ts';
 export * from './result.ts';
+export * from './store/canonical-json.ts';
+export * from './store/input.ts';
+export * from './store/memory.ts';
 export * from './store/ports.ts';
+export * from './store/sha256.ts';
