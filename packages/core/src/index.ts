@@ -6,7 +6,13 @@
 
 export * from './events/event.ts';
 export * from './model/diff.ts';
+export * from './model/issues.ts';
+export * from './model/load.ts';
+export * from './model/locate.ts';
 export * from './model/schema.ts';
+export * from './model/suggest.ts';
+export * from './model/tiers.ts';
+export * from './model/validate.ts';
 export * from './result.ts';
 export * from './store/canonical-json.ts';
 export * from './store/input.ts';
