@@ -1,0 +1,229 @@
+/**
+ * @module api-schemas
+ * The shapes the HTTP API accepts and returns, as zod schemas: they validate requests, type handlers
+ * and generate the OpenAPI document. Domain shapes (a network, an event) come from `@keten/core`.
+ */
+import { type Role as CoreRole, EventInputSchema, Network, ROLES, STORE_LIMITS } from '@keten/core';
+import { z } from 'zod';
+import { API_ERROR_CODES } from './errors.ts';
+import { component } from './validation.ts';
+
+// ---- common ----
+
+export const NetworkComponent = component('Network', Network);
+
+/** A whole number in a query string or path: digits only, so `''`, `1e3` and `-1` are refused. */
+export function wholeNumber(minimum: number, maximum: number) {
+  return z
+    .string()
+    .regex(/^[0-9]{1,15}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(minimum).max(maximum));
+}
+
+export const Issue = component(
+  'Issue',
+  z
+    .object({
+      line: z.number().int().optional(),
+      column: z.number().int().optional(),
+      row: z.number().int().optional().describe('CSV row, for CSV input.'),
+      field: z.string().optional(),
+      path: z
+        .array(z.union([z.string(), z.number()]))
+        .describe("Where in the network, e.g. `['sourcing', 3, 'suppliers', 0, 'share']`."),
+      code: z.string().describe('Stable code of the problem, e.g. `unknown-field`.'),
+      message: z.string(),
+      severity: z.enum(['error', 'warning']),
+    })
+    .describe('One problem found in a network.'),
+);
+export type Issue = z.infer<typeof Issue>;
+
+export const ErrorResponse = component(
+  'Error',
+  z
+    .object({
+      error: z.object({
+        code: z.enum(API_ERROR_CODES as [string, ...string[]]),
+        message: z.string(),
+        details: z.unknown().optional(),
+        issues: z.array(Issue).optional().describe('Every problem of an invalid network.'),
+        requestId: z.string().optional().describe('On `internal` errors: the id to look for in the log.'),
+      }),
+    })
+    .describe('An error: a stable code, a message for people, and details where they help.'),
+);
+
+/** Error responses every authenticated route may give. */
+export const AUTHENTICATED_ERRORS = {
+  400: ErrorResponse,
+  401: ErrorResponse,
+  403: ErrorResponse,
+  500: ErrorResponse,
+} as const;
+
+// ---- health ----
+
+export const Health = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  version: z.string(),
+  store: z.enum(['reachable', 'unreachable']),
+});
+
+// ---- networks ----
+
+/** As `checkNetworkName` in core: what every store accepts. */
+export const NetworkName = z
+  .string()
+  .min(1)
+  .max(STORE_LIMITS.networkName)
+  .refine((name) => !name.includes('\u0000'), 'may not contain NUL');
+
+export const NetworkSummary = z.object({
+  companies: z.number().int(),
+  items: z.number().int(),
+  tiers: z.number().int(),
+  sourcingLinks: z.number().int(),
+});
+
+export const NetworkVersionInfo = component(
+  'NetworkVersionInfo',
+  z.object({
+    network: z.string(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    source: z.string().describe('Where the content came from: a file name, `api`, `generate`, `demo`.'),
+    author: z.string().describe('Who imported it.'),
+    contentHash: z.string().describe('SHA-256 of the canonical JSON content, hex.'),
+    summary: NetworkSummary,
+  }),
+);
+
+export const StoredNetwork = NetworkVersionInfo.extend({ content: NetworkComponent });
+
+export const NetworkListEntry = z.object({
+  network: z.string(),
+  latestVersion: z.number().int(),
+  versions: z.number().int(),
+  updatedAt: z.string(),
+  summary: NetworkSummary,
+});
+
+export const ImportQuery = z.strictObject({
+  name: NetworkName.optional().describe("Store under this name instead of the network's own `name`."),
+  source: z.string().min(1).max(200).optional().describe('Where the content came from (default `api`).'),
+});
+
+export const ImportResponse = z.object({
+  version: NetworkVersionInfo,
+  warnings: z.array(Issue),
+});
+
+export const NetworkParams = z.strictObject({ name: NetworkName });
+export const VersionParams = z.strictObject({ name: NetworkName, version: wholeNumber(1, 1e12) });
+
+export const DiffQuery = z.strictObject({
+  from: wholeNumber(1, 1e12).optional().describe('Older version (default: the one before `to`).'),
+  to: wholeNumber(1, 1e12).optional().describe('Newer version (default: the latest).'),
+});
+
+// ---- events ----
+
+export const StoredEvent = EventInputSchema.extend({
+  sequence: z.number().int().describe('Position in the log, strictly increasing.'),
+  recordedAt: z.string().describe('When the log accepted it (ISO 8601).'),
+});
+
+export const EventsQuery = z.strictObject({
+  after: wholeNumber(0, Number.MAX_SAFE_INTEGER).optional().describe('Only events with a higher sequence.'),
+  type: z.string().min(1).max(100).optional(),
+  source: z.string().min(1).max(300).optional(),
+  limit: wholeNumber(1, 10_000).optional().describe('At most this many (default 1000).'),
+});
+
+export const AppendRequest = z.strictObject({
+  events: z
+    .array(EventInputSchema)
+    .min(1, 'send at least one event')
+    .max(10_000, 'send at most 10,000 events'),
+});
+
+export const AppendResponse = z.object({
+  appended: z.array(StoredEvent),
+  duplicates: z.array(z.string()).describe('Idempotency keys already in the log: not written again.'),
+});
+
+// ---- users, tokens, sessions ----
+
+export const Role = z
+  .enum(['viewer', 'planner', 'admin'] as const satisfies readonly CoreRole[])
+  .describe('viewer < planner < admin');
+// Fails to compile when core adds a role this schema does not list.
+const _everyRole: readonly z.infer<typeof Role>[] = ROLES;
+
+export const Username = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9._-]{1,63}$/,
+    'must be 2 to 64 lower-case letters, digits or . _ - and start with a letter or digit',
+  );
+
+/** Length is checked by `passwordProblem`, which explains itself better than a schema would. */
+export const Password = z.string().min(1, 'a password is required').max(4096);
+
+export const User = component(
+  'User',
+  z.object({
+    username: z.string(),
+    role: Role,
+    createdAt: z.string(),
+    disabled: z.boolean(),
+  }),
+);
+
+export const CreateUserRequest = z.strictObject({ username: Username, role: Role, password: Password });
+export const UpdateUserRequest = z
+  .strictObject({ role: Role.optional(), password: Password.optional(), disabled: z.boolean().optional() })
+  .refine((change) => Object.keys(change).length > 0, 'give at least one of role, password, disabled');
+export const UserParams = z.strictObject({ username: z.string().min(1).max(200) });
+
+export const TokenInfo = component(
+  'Token',
+  z.object({
+    id: z.string(),
+    username: z.string(),
+    name: z.string(),
+    createdAt: z.string(),
+    expiresAt: z.string().optional(),
+    lastUsedAt: z.string().optional().describe('Updated at most once a minute.'),
+    revokedAt: z.string().optional(),
+  }),
+);
+
+export const CreateTokenRequest = z.strictObject({
+  name: z.string().min(1).max(100).describe('What the token is for, e.g. `ci` or `laptop`.'),
+  expiresInDays: z.number().int().min(1).max(3650).optional().describe('Default: never expires.'),
+});
+
+export const NewTokenResponse = z.object({
+  token: TokenInfo,
+  secret: z
+    .string()
+    .describe('The bearer token, `ktn_<id>_<secret>`. Shown once: the server keeps only its SHA-256.'),
+});
+
+export const TokensQuery = z.strictObject({
+  username: z.string().min(1).max(200).optional().describe("Admins only: another user's tokens."),
+});
+
+export const TokenParams = z.strictObject({ id: z.string().min(1).max(100) });
+
+export const LoginRequest = z.strictObject({
+  username: z.string().min(1).max(200),
+  password: Password,
+});
+
+export const SessionResponse = NewTokenResponse.extend({ user: User });
+
+export const Me = z.object({ user: User, token: TokenInfo });

@@ -1,0 +1,179 @@
+/**
+ * @module app
+ * `createServer`: keten's HTTP API as a Fastify instance, not yet listening — for `app.inject` in
+ * tests and for embedding. `start.ts` makes it listen and shuts it down gracefully.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { type Clock, type KetenStore, systemClock } from '@keten/core';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import { pino } from 'pino';
+import packageJson from '../package.json' with { type: 'json' };
+import { installAuthentication } from './auth/authenticate.ts';
+import { LoginLimiter, type LoginLimits } from './auth/login-limiter.ts';
+import type { NodeAuthenticator } from './auth/policy.ts';
+import { ApiError, toApiError } from './errors.ts';
+import { type LoggerSetting, serverLogger } from './logging.ts';
+import { registerOpenApi } from './openapi.ts';
+import type { Api, RouteContext } from './routes/context.ts';
+import { eventRoutes } from './routes/events.ts';
+import { healthRoutes } from './routes/health.ts';
+import { networkRoutes } from './routes/networks.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { tokenRoutes } from './routes/tokens.ts';
+import { userRoutes } from './routes/users.ts';
+import { serializerCompiler, validatorCompiler } from './validation.ts';
+
+/** The version of the server, as `/health` and the OpenAPI document report it. */
+export const SERVER_VERSION: string = packageJson.version;
+
+/** 256 MiB: a 60,000-company network as JSON is well below. */
+export const DEFAULT_BODY_LIMIT = 256 * 1024 * 1024;
+/** 32 MiB: YAML is for networks people write; large ones are JSON (YAML parsing needs far more memory). */
+export const DEFAULT_YAML_BODY_LIMIT = 32 * 1024 * 1024;
+/** Bodies of routes other than imports and events (users, tokens, login). */
+const SMALL_BODY_LIMIT = 1024 * 1024;
+/** Session tokens from `POST /api/v1/session` live 12 hours. */
+export const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+
+export interface ServerOptions {
+  readonly store: KetenStore;
+  /** pino options, a pino logger, or `false` for no logs. Default: JSON at level info on stdout. */
+  readonly logger?: LoggerSetting;
+  readonly clock?: Clock;
+  /** The URL clients reach the server at, for the OpenAPI document (e.g. behind a proxy). */
+  readonly publicUrl?: string;
+  /** Largest request body (a network import) in bytes; default 256 MiB. */
+  readonly bodyLimit?: number;
+  /** Largest YAML network import in bytes; default 32 MiB (never above `bodyLimit`). */
+  readonly yamlBodyLimit?: number;
+  /** Lifetime of a login session token; default 12 hours. */
+  readonly sessionTtlMs?: number;
+  /** Limits on failed logins (per user name, per address, window). */
+  readonly loginLimits?: Partial<LoginLimits>;
+  /** Trust X-Forwarded-* from a proxy in front (Fastify's `trustProxy`), for client addresses. */
+  readonly trustProxy?: boolean | string | string[];
+  /** Authenticates other companies' nodes on `node` routes (the connector provides it). */
+  readonly nodeAuthenticator?: NodeAuthenticator;
+}
+
+/**
+ * keten's HTTP API on `store`, ready for `inject` or `listen`. The caller owns the store: closing the
+ * server does not close it (`startServer` does).
+ *
+ * @example
+ * const app = await createServer({ store: createMemoryStore(), logger: false });
+ * const response = await app.inject({ method: 'GET', url: '/health' });
+ */
+export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
+  const clock = options.clock ?? systemClock;
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const logger = serverLogger(options.logger);
+  const app = Fastify({
+    loggerInstance: logger ?? pino({ enabled: false }),
+    bodyLimit,
+    genReqId: requestId,
+    // The request id is ours (validated), not whatever a client sends.
+    requestIdHeader: false,
+    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
+    // A closing server answers new requests itself, in our error format (see the onRequest hook).
+    return503OnClosing: false,
+    routerOptions: { maxParamLength: 500 },
+    frameworkErrors: (error, request, reply) => sendError(error, request, reply),
+  }).withTypeProvider();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      new ApiError('not-found', `no endpoint ${request.method} ${request.url.split('?')[0]}`),
+      request,
+      reply,
+    ),
+  );
+
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (closing) {
+      reply.header('connection', 'close');
+      throw new ApiError('unavailable', 'the server is shutting down');
+    }
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.header('x-content-type-options', 'nosniff');
+    if (reply.getHeader('cache-control') === undefined) reply.header('cache-control', 'no-store');
+  });
+
+  installAuthentication(app, {
+    access: options.store.access,
+    clock,
+    nodeAuthenticator: options.nodeAuthenticator,
+  });
+  await registerOpenApi(app, { version: SERVER_VERSION, publicUrl: options.publicUrl });
+
+  const context: RouteContext = {
+    store: options.store,
+    clock,
+    version: SERVER_VERSION,
+    bodyLimit,
+    yamlBodyLimit: Math.min(options.yamlBodyLimit ?? DEFAULT_YAML_BODY_LIMIT, bodyLimit),
+    smallBodyLimit: Math.min(SMALL_BODY_LIMIT, bodyLimit),
+    loginLimiter: new LoginLimiter(clock, options.loginLimits),
+    sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
+  };
+  healthRoutes(app as unknown as Api, context);
+  await app.register(
+    async (api) => {
+      const typed = api as unknown as Api;
+      // Small bodies everywhere but imports and events, which set their own limits.
+      typed.addHook('onRoute', (route) => {
+        route.bodyLimit ??= context.smallBodyLimit;
+      });
+      await typed.register(async (scope) => networkRoutes(scope as unknown as Api, context));
+      eventRoutes(typed, context);
+      sessionRoutes(typed, context);
+      tokenRoutes(typed, context);
+      userRoutes(typed, context);
+    },
+    { prefix: '/api/v1' },
+  );
+  await app.ready();
+  return app as unknown as FastifyInstance;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** The client's X-Request-Id when it is a sane token (for tracing across services), else a new UUID. */
+function requestId(request: IncomingMessage): string {
+  const header = request.headers['x-request-id'];
+  return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+}
+
+function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const contentType = request.headers['content-type'];
+  const apiError = toApiError(error, contentType === undefined ? {} : { contentType });
+  if (apiError === undefined) {
+    request.log.error({ err: error }, 'unexpected error');
+    const internal = new ApiError('internal', 'an unexpected error occurred; the server log has the details');
+    return reply.code(500).type('application/json').send(internal.toBody(request.id));
+  }
+  if (apiError.statusCode >= 500) request.log.error({ err: error }, apiError.message);
+  else if (!(error instanceof ApiError)) {
+    request.log.info({ code: (error as FastifyError).code, status: apiError.statusCode }, apiError.message);
+  }
+  return reply
+    .code(apiError.statusCode)
+    .headers(apiError.headers)
+    .type('application/json')
+    .send(apiError.toBody());
+}

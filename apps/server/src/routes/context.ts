@@ -1,0 +1,48 @@
+/**
+ * @module routes/context
+ * What every group of routes gets: the store, the clock, limits, and the Fastify instance typed with
+ * zod schemas.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock, KetenStore } from '@keten/core';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawServerDefault } from 'fastify';
+import type { LoginLimiter } from '../auth/login-limiter.ts';
+import type { UserPrincipal } from '../auth/policy.ts';
+import { ApiError } from '../errors.ts';
+import type { ZodTypeProvider } from '../validation.ts';
+
+export type Api = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+export interface RouteContext {
+  readonly store: KetenStore;
+  readonly clock: Clock;
+  readonly version: string;
+  /** Largest network import in bytes. */
+  readonly bodyLimit: number;
+  /** Largest YAML network import in bytes (YAML is for files people write; large networks are JSON). */
+  readonly yamlBodyLimit: number;
+  /** Largest body of every other route. */
+  readonly smallBodyLimit: number;
+  readonly loginLimiter: LoginLimiter;
+  readonly sessionTtlMs: number;
+}
+
+/** The authenticated user of a `user` route (the auth hook has run). */
+export function currentUser(request: FastifyRequest): UserPrincipal {
+  const principal = request.principal;
+  if (principal?.kind !== 'user') {
+    // A route that calls this without a `user` policy is a bug, not a client error.
+    throw new Error(`route ${request.routeOptions.url ?? '?'} needs a user policy`);
+  }
+  return principal;
+}
+
+export function notFound(message: string): ApiError {
+  return new ApiError('not-found', message);
+}

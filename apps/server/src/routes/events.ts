@@ -1,0 +1,82 @@
+/**
+ * @module routes/events
+ * The append-only, idempotent event log: `GET /api/v1/events` reads it in sequence order,
+ * `POST /api/v1/events` appends. Appending a key that is already there is not an error: it is listed in
+ * `duplicates`, and the answer is 201 when anything was written and 200 when nothing was.
+ */
+import { prepareEvents } from '@keten/core';
+import { z } from 'zod';
+import {
+  AppendRequest,
+  AppendResponse,
+  AUTHENTICATED_ERRORS,
+  ErrorResponse,
+  EventsQuery,
+  StoredEvent,
+} from '../api-schemas.ts';
+import { requireRole } from '../auth/policy.ts';
+import { ApiError } from '../errors.ts';
+import type { Api, RouteContext } from './context.ts';
+
+/** Events in one append request may add up to this much JSON. */
+const EVENTS_BODY_LIMIT = 32 * 1024 * 1024;
+
+export function eventRoutes(app: Api, context: RouteContext): void {
+  app.get(
+    '/events',
+    {
+      config: { auth: requireRole('viewer') },
+      schema: {
+        summary: 'Read the event log',
+        description: 'Events in sequence order. Page with `after` = the last sequence you have.',
+        tags: ['events'],
+        querystring: EventsQuery,
+        response: { 200: z.object({ events: z.array(StoredEvent) }), ...AUTHENTICATED_ERRORS },
+      },
+    },
+    async (request) => {
+      const { after, type, source, limit } = request.query;
+      const events = await context.store.events.read({
+        ...(after === undefined ? {} : { after }),
+        ...(type === undefined ? {} : { type }),
+        ...(source === undefined ? {} : { source }),
+        limit: limit ?? 1000,
+      });
+      return { events };
+    },
+  );
+
+  app.post(
+    '/events',
+    {
+      config: { auth: requireRole('planner') },
+      bodyLimit: Math.min(EVENTS_BODY_LIMIT, context.bodyLimit),
+      schema: {
+        summary: 'Append events (idempotent by key)',
+        description:
+          'Writes the events whose `key` is not in the log yet. Keys already there are returned in `duplicates` and left as they were.',
+        tags: ['events'],
+        body: AppendRequest,
+        response: {
+          200: AppendResponse.describe('Nothing new: every key was in the log already'),
+          201: AppendResponse.describe('At least one event was written'),
+          ...AUTHENTICATED_ERRORS,
+          413: ErrorResponse,
+          415: ErrorResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      // The store's own rules (lengths, times it can normalise): refusing here makes a 400, not a 500.
+      const checked = prepareEvents(request.body.events);
+      if (!checked.ok) {
+        throw new ApiError('invalid-request', checked.error.message, {
+          details: { index: checked.error.index, field: checked.error.reason },
+        });
+      }
+      const outcome = await context.store.events.append(request.body.events);
+      reply.code(outcome.appended.length > 0 ? 201 : 200);
+      return outcome;
+    },
+  );
+}

@@ -1,0 +1,188 @@
+/**
+ * @module test-support
+ * Helpers for the server's tests (not exported by the package): a server on an in-memory store with a
+ * viewer, a planner and an admin and a token each, a clock the test moves, and small networks.
+ */
+import { createHash } from 'node:crypto';
+import { type Clock, createMemoryStore, type KetenStore, type Role } from '@keten/core';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { createServer, type ServerOptions } from './app.ts';
+import { hashPassword } from './auth/passwords.ts';
+import { issueToken } from './auth/tokens.ts';
+
+export const PASSWORD = 'correct horse battery staple';
+
+export class TestClock implements Clock {
+  #now: number;
+  constructor(start = '2027-01-04T08:00:00.000Z') {
+    this.#now = Date.parse(start);
+  }
+  now(): Date {
+    return new Date(this.#now);
+  }
+  advance(milliseconds: number): void {
+    this.#now += milliseconds;
+  }
+}
+
+export interface TestServer {
+  readonly app: FastifyInstance;
+  readonly store: KetenStore;
+  readonly clock: TestClock;
+  /** A bearer token per role; the users are named after their role. */
+  readonly tokens: Readonly<Record<Role, string>>;
+  /** `app.inject` with `Authorization: Bearer <token of role>`. */
+  as(role: Role | undefined, request: InjectOptions): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+let passwordHash: Promise<string> | undefined;
+
+/** A store with SHA-256 from node:crypto (the plain-TypeScript default is slower for big networks). */
+export function testStore(clock: Clock): KetenStore {
+  return createMemoryStore(clock, {
+    hash: (text) => createHash('sha256').update(text).digest('hex'),
+  });
+}
+
+export async function testServer(options: Partial<ServerOptions> = {}): Promise<TestServer> {
+  const clock = new TestClock();
+  const store = options.store ?? testStore(clock);
+  // One scrypt hash per test file: every test user has PASSWORD.
+  passwordHash ??= hashPassword(PASSWORD);
+  const hash = await passwordHash;
+  const tokens = {} as Record<Role, string>;
+  for (const role of ['viewer', 'planner', 'admin'] as const) {
+    await store.access.createUser({ username: role, role, passwordHash: hash });
+    tokens[role] = (await issueToken(store.access, clock, { username: role, name: 'test' })).secret;
+  }
+  const app = await createServer({ logger: false, clock, ...options, store });
+  return {
+    app,
+    store,
+    clock,
+    tokens,
+    as: (role, request) =>
+      app.inject({
+        ...request,
+        headers: {
+          ...(role === undefined ? {} : { authorization: `Bearer ${tokens[role]}` }),
+          ...request.headers,
+        },
+      }),
+    close: async () => {
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+/** A small valid network in YAML (two tiers, 70/30 sourcing). */
+export const NETWORK_YAML = `format: keten.network/v1
+name: two-tier
+period: week
+start: 2027-01-04
+horizon: 12
+companies:
+  - id: oem
+    name: Example Systems B.V.
+    site: { country: NL, region: EU, location: [51.44, 5.47] }
+  - id: frame-a
+    name: Frame Works GmbH
+    site: { country: DE, region: EU }
+  - id: frame-b
+    name: Frame Asia Ltd.
+    site: { country: CN, region: ASIA }
+items:
+  - { id: machine, name: Machine, unit: pcs }
+  - { id: frame, name: Welded frame, unit: pcs }
+production:
+  - { company: oem, item: machine, leadTime: 2, capacity: 10, bom: [{ item: frame, quantity: 1 }] }
+  - { company: frame-a, item: frame, leadTime: 1, capacity: 8 }
+  - { company: frame-b, item: frame, leadTime: 1, capacity: 20 }
+sourcing:
+  - buyer: oem
+    item: frame
+    suppliers:
+      - { supplier: frame-a, share: 0.7, leadTime: 1 }
+      - { supplier: frame-b, share: 0.3, leadTime: 6, mode: sea }
+demand:
+  - { company: oem, item: machine, quantities: [0, 0, 0, 4, 4, 6, 6, 8, 8, 8, 8, 8] }
+`;
+
+/** The same network as a JS object, for JSON imports. */
+export function networkObject(): Record<string, unknown> {
+  return {
+    format: 'keten.network/v1',
+    name: 'two-tier',
+    period: 'week',
+    start: '2027-01-04',
+    horizon: 12,
+    companies: [
+      {
+        id: 'oem',
+        name: 'Example Systems B.V.',
+        site: { country: 'NL', region: 'EU', location: [51.44, 5.47] },
+      },
+      { id: 'frame-a', name: 'Frame Works GmbH', site: { country: 'DE', region: 'EU' } },
+      { id: 'frame-b', name: 'Frame Asia Ltd.', site: { country: 'CN', region: 'ASIA' } },
+    ],
+    items: [
+      { id: 'machine', name: 'Machine', unit: 'pcs' },
+      { id: 'frame', name: 'Welded frame', unit: 'pcs' },
+    ],
+    production: [
+      { company: 'oem', item: 'machine', leadTime: 2, capacity: 10, bom: [{ item: 'frame', quantity: 1 }] },
+      { company: 'frame-a', item: 'frame', leadTime: 1, capacity: 8 },
+      { company: 'frame-b', item: 'frame', leadTime: 1, capacity: 20 },
+    ],
+    sourcing: [
+      {
+        buyer: 'oem',
+        item: 'frame',
+        suppliers: [
+          { supplier: 'frame-a', share: 0.7, leadTime: 1 },
+          { supplier: 'frame-b', share: 0.3, leadTime: 6, mode: 'sea' },
+        ],
+      },
+    ],
+    demand: [{ company: 'oem', item: 'machine', quantities: [0, 0, 0, 4, 4, 6, 6, 8, 8, 8, 8, 8] }],
+  };
+}
+
+/** The parsed JSON body of a response. */
+export function body<T = Record<string, unknown>>(response: LightMyRequestResponse): T {
+  return JSON.parse(response.body) as T;
+}
+
+/** Every endpoint that needs a user, with a concrete URL: the API contract the tests hold the server to. */
+export const USER_ENDPOINTS: readonly (readonly [method: string, url: string, path: string])[] = [
+  ['POST', '/api/v1/networks', '/api/v1/networks'],
+  ['GET', '/api/v1/networks', '/api/v1/networks'],
+  ['GET', '/api/v1/networks/two-tier', '/api/v1/networks/{name}'],
+  ['GET', '/api/v1/networks/two-tier/versions', '/api/v1/networks/{name}/versions'],
+  ['GET', '/api/v1/networks/two-tier/versions/1', '/api/v1/networks/{name}/versions/{version}'],
+  ['GET', '/api/v1/networks/two-tier/diff?from=1&to=2', '/api/v1/networks/{name}/diff'],
+  ['GET', '/api/v1/events', '/api/v1/events'],
+  ['POST', '/api/v1/events', '/api/v1/events'],
+  ['POST', '/api/v1/users', '/api/v1/users'],
+  ['GET', '/api/v1/users', '/api/v1/users'],
+  ['GET', '/api/v1/users/viewer', '/api/v1/users/{username}'],
+  ['PATCH', '/api/v1/users/viewer', '/api/v1/users/{username}'],
+  ['POST', '/api/v1/tokens', '/api/v1/tokens'],
+  ['GET', '/api/v1/tokens', '/api/v1/tokens'],
+  ['DELETE', '/api/v1/tokens/0123456789abcdef', '/api/v1/tokens/{id}'],
+  ['DELETE', '/api/v1/session', '/api/v1/session'],
+  ['GET', '/api/v1/me', '/api/v1/me'],
+];
+
+/** Endpoints anyone may call. */
+export const PUBLIC_ENDPOINTS: readonly (readonly [method: string, path: string])[] = [
+  ['GET', '/health'],
+  ['POST', '/api/v1/session'],
+];
+
+/** True when a response body looks like it carries a stack trace or source paths. */
+export function leaksInternals(text: string): boolean {
+  return /(\\n|\n)\s+at |node_modules|\.[jt]s:\d+:\d+|"stack":/.test(text);
+}
