@@ -1,0 +1,155 @@
+/**
+ * @module internal/migrations
+ * The store's tables, as numbered migrations applied in order, the same on PGlite and PostgreSQL.
+ * Each schema records what it has applied in its own `schema_migrations` table. All pending
+ * migrations run in one transaction under a transaction-level advisory lock on the schema, so two
+ * processes that start at once against one PostgreSQL apply them once, and a failure applies none.
+ *
+ * Never edit a migration that has shipped: add the next one.
+ */
+import { StoreError } from '../errors.ts';
+import type { StoreLogger } from '../logger.ts';
+import type { SqlDriver } from './driver.ts';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  /** The statements, for the schema named by the quoted identifier `schema`. */
+  sql(schema: string): string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'networks, events, users and API tokens',
+    sql: (s) => `
+      CREATE TABLE ${s}.networks (
+        name text PRIMARY KEY,
+        latest_version integer NOT NULL CHECK (latest_version >= 1),
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+
+      CREATE TABLE ${s}.network_versions (
+        network text NOT NULL REFERENCES ${s}.networks (name),
+        version integer NOT NULL CHECK (version >= 1),
+        created_at timestamptz NOT NULL,
+        source text NOT NULL,
+        author text NOT NULL,
+        content jsonb NOT NULL,
+        content_hash text NOT NULL CHECK (content_hash ~ '^[0-9a-f]{64}$'),
+        summary jsonb NOT NULL,
+        PRIMARY KEY (network, version)
+      );
+
+      CREATE TABLE ${s}.events (
+        sequence bigserial PRIMARY KEY,
+        type text NOT NULL,
+        key text NOT NULL UNIQUE,
+        at timestamptz NOT NULL,
+        source text NOT NULL,
+        payload jsonb NOT NULL,
+        recorded_at timestamptz NOT NULL
+      );
+      CREATE INDEX events_type ON ${s}.events (type, sequence);
+      CREATE INDEX events_source ON ${s}.events (source, sequence);
+
+      -- Versions and events are never changed or deleted: the database refuses it, whoever asks.
+      CREATE FUNCTION ${s}.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'the table %.% is append-only', TG_TABLE_SCHEMA, TG_TABLE_NAME;
+      END
+      $$;
+      CREATE TRIGGER network_versions_append_only BEFORE UPDATE OR DELETE ON ${s}.network_versions
+        FOR EACH ROW EXECUTE FUNCTION ${s}.refuse_change();
+      CREATE TRIGGER network_versions_no_truncate BEFORE TRUNCATE ON ${s}.network_versions
+        FOR EACH STATEMENT EXECUTE FUNCTION ${s}.refuse_change();
+      CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON ${s}.events
+        FOR EACH ROW EXECUTE FUNCTION ${s}.refuse_change();
+      CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON ${s}.events
+        FOR EACH STATEMENT EXECUTE FUNCTION ${s}.refuse_change();
+
+      CREATE TABLE ${s}.users (
+        username text PRIMARY KEY,
+        role text NOT NULL CHECK (role IN ('viewer', 'planner', 'admin')),
+        password_hash text NOT NULL,
+        created_at timestamptz NOT NULL,
+        disabled boolean NOT NULL DEFAULT false
+      );
+
+      CREATE TABLE ${s}.api_tokens (
+        id text PRIMARY KEY,
+        username text NOT NULL REFERENCES ${s}.users (username),
+        name text NOT NULL,
+        token_hash text NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz,
+        last_used_at timestamptz,
+        revoked_at timestamptz
+      );
+      CREATE INDEX api_tokens_username ON ${s}.api_tokens (username, created_at);
+    `,
+  },
+];
+
+/** The newest schema version this keten knows. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/**
+ * Creates `schemaName` if needed and applies the migrations it lacks. `schema` is the quoted identifier.
+ * Rejects with `migration-failed` when a migration fails or the schema is newer than this keten.
+ */
+export async function migrate(
+  driver: SqlDriver,
+  schemaName: string,
+  schema: string,
+  logger: StoreLogger,
+): Promise<void> {
+  let applied: number[] = [];
+  try {
+    applied = await driver.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+        `keten.migrate.${schemaName}`,
+      ]);
+      await tx.exec(`
+        CREATE SCHEMA IF NOT EXISTS ${schema};
+        CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (
+          version integer PRIMARY KEY,
+          name text NOT NULL,
+          applied_at timestamptz NOT NULL DEFAULT now()
+        );
+      `);
+      const rows = await tx.query<{ version: number }>(`SELECT version FROM ${schema}.schema_migrations`);
+      const done = new Set(rows.map((row) => Number(row.version)));
+      const newest = Math.max(0, ...done);
+      if (newest > SCHEMA_VERSION) {
+        throw new StoreError(
+          'migration-failed',
+          `the store schema ${schemaName} is at version ${newest}, newer than this keten knows (${SCHEMA_VERSION}); upgrade keten`,
+          { details: { schema: schemaName, version: newest, known: SCHEMA_VERSION } },
+        );
+      }
+      const now: number[] = [];
+      for (const migration of MIGRATIONS) {
+        if (done.has(migration.version)) continue;
+        await tx.exec(migration.sql(schema));
+        await tx.query(`INSERT INTO ${schema}.schema_migrations (version, name) VALUES ($1, $2)`, [
+          migration.version,
+          migration.name,
+        ]);
+        now.push(migration.version);
+      }
+      return now;
+    });
+  } catch (error) {
+    if (error instanceof StoreError && (error.code === 'migration-failed' || error.code === 'unavailable')) {
+      throw error;
+    }
+    throw new StoreError(
+      'migration-failed',
+      `could not bring the store schema ${schemaName} up to date: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error, details: { schema: schemaName } },
+    );
+  }
+  if (applied.length > 0) logger.info({ schema: schemaName, versions: applied }, 'migrated the store schema');
+}
