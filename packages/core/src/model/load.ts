@@ -24,6 +24,7 @@ import {
 import { parseJson } from './parse-json.ts';
 import { parseYaml } from './parse-yaml.ts';
 
+export { loadNetworkCsv } from './load-csv.ts';
 export type { LoadedNetwork, LoadOptions, SourceFile } from './load-result.ts';
 
 /**

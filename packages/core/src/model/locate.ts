@@ -32,7 +32,7 @@ export const locateNowhere: Locate = () => ({});
  */
 export function describePlace(place: Partial<Issue>, path: DocumentPath, fromFile?: string): string {
   if (place.row !== undefined) {
-    return place.file !== undefined && place.file !== fromFile
+    return place.file !== undefined && fromFile !== undefined && place.file !== fromFile
       ? `row ${place.row} of ${place.file}`
       : `row ${place.row}`;
   }
