@@ -109,6 +109,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     }
   });
   app.addHook('onSend', async (request, reply) => {
+    // While shutting down, answers in flight close their connection, so no idle keep-alive holds it up.
+    if (closing) reply.header('connection', 'close');
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
     if (reply.getHeader('cache-control') === undefined) reply.header('cache-control', 'no-store');

@@ -146,7 +146,10 @@ const STATUS_DESCRIPTIONS: Readonly<Record<string, string>> = {
 };
 
 function responseSchema(status: string, schema: z.ZodType): JsonSchema {
-  const description = schema.description ?? STATUS_DESCRIPTIONS[status] ?? 'Response';
+  const description =
+    (Number(status) >= 400 ? STATUS_DESCRIPTIONS[status] : schema.description) ??
+    STATUS_DESCRIPTIONS[status] ??
+    'Response';
   // A null body documents "no content" (204).
   if (schema instanceof z.ZodNull) return { description, type: 'null' };
   return { ...toJsonSchema(schema, 'output'), description };

@@ -74,10 +74,14 @@ async function shutDown(
     app.server.closeAllConnections();
   }, timeoutMs);
   timer.unref();
+  // Connections that turn idle after their last answer (keep-alive) are closed as they go.
+  const sweeper = setInterval(() => app.server.closeIdleConnections(), 100);
+  sweeper.unref();
   try {
     await app.close();
   } finally {
     clearTimeout(timer);
+    clearInterval(sweeper);
     if (store !== undefined) await store.close();
   }
   app.log.info('shut down');
