@@ -60,7 +60,16 @@ export interface ServerOptions {
   readonly trustProxy?: boolean | string | string[];
   /** Authenticates other companies' nodes on `node` routes (the connector provides it). */
   readonly nodeAuthenticator?: NodeAuthenticator;
+  /**
+   * Routes other packages add (e.g. the connector's Dataspace Protocol endpoints), each in its own
+   * plugin scope, under the same authentication, errors, validation (zod schemas) and OpenAPI document.
+   * Every route declares `config.auth`; one that does not needs a viewer.
+   */
+  readonly extensions?: readonly ServerExtension[];
 }
+
+/** Adds routes to the server; see `ServerOptions.extensions`. */
+export type ServerExtension = (app: FastifyInstance) => Promise<void> | void;
 
 /**
  * keten's HTTP API on `store`, ready for `inject` or `listen`. The caller owns the store: closing the
@@ -149,6 +158,16 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     },
     { prefix: '/api/v1' },
   );
+  for (const extension of options.extensions ?? []) {
+    await app.register(async (scope) => {
+      // Node routes parse the body before they authenticate (a signature covers it): keep bodies small
+      // unless a route asks for more.
+      scope.addHook('onRoute', (route) => {
+        route.bodyLimit ??= context.smallBodyLimit;
+      });
+      await extension(scope as unknown as FastifyInstance);
+    });
+  }
   await app.ready();
   return app as unknown as FastifyInstance;
 }

@@ -56,3 +56,16 @@ describe('toApiError', () => {
     expect(toApiError('a string')).toBeUndefined();
   });
 });
+
+describe('store errors', () => {
+  it('maps a store that is down to unavailable and a conflict to conflict; the rest are bugs', async () => {
+    const { StoreError } = await import('@keten/store');
+    expect(toApiError(new StoreError('unavailable', 'connection refused at 10.0.0.5'))?.toBody()).toEqual({
+      error: { code: 'unavailable', message: 'the store is not available; try again later' },
+    });
+    expect(toApiError(new StoreError('closed', 'closed'))?.code).toBe('unavailable');
+    expect(toApiError(new StoreError('conflict', 'no user named ada'))?.code).toBe('conflict');
+    expect(toApiError(new StoreError('corrupt', 'bad page'))).toBeUndefined();
+    expect(toApiError(new StoreError('invalid-input', 'NUL in name'))).toBeUndefined();
+  });
+});

@@ -4,9 +4,11 @@
  * network, a body that is not a network) is an `ApiError` with a code from a fixed table, and reaches the
  * client as `{ error: { code, message, details? } }` with the status of that code. Fastify's own errors
  * (malformed JSON, body too large, schema validation) are mapped onto the same table by `toApiError`.
+ * The store's `StoreError`s are mapped too: a database that is down is `unavailable`, not a bug.
  * Anything else is a bug: it is logged with its stack and answered as `internal` with the request id,
  * never with a stack trace.
  */
+import { isStoreError } from '@keten/store';
 
 /** Error codes and their HTTP status, stable for clients. */
 export const API_ERROR_STATUS = {
@@ -109,6 +111,7 @@ const FRAMEWORK_CODES: Readonly<Record<string, { code: ApiErrorCode; message?: s
  */
 export function toApiError(error: unknown, request: { contentType?: string } = {}): ApiError | undefined {
   if (error instanceof ApiError) return error;
+  if (isStoreError(error)) return fromStoreError(error.code, error.message);
   if (typeof error !== 'object' || error === null) return undefined;
   const framework = error as FrameworkError;
   const code = typeof framework.code === 'string' ? framework.code : undefined;
@@ -138,6 +141,22 @@ export function toApiError(error: unknown, request: { contentType?: string } = {
     return new ApiError(byStatus?.[0] ?? 'invalid-request', 'the request cannot be handled');
   }
   return undefined;
+}
+
+/** Store failures the client can act on; the rest (corrupt data, failed migrations, bugs) are internal. */
+function fromStoreError(code: string, message: string): ApiError | undefined {
+  switch (code) {
+    case 'unavailable':
+    case 'closed':
+    case 'locked':
+      return new ApiError('unavailable', 'the store is not available; try again later', {
+        headers: { 'retry-after': '5' },
+      });
+    case 'conflict':
+      return new ApiError('conflict', message);
+    default:
+      return undefined;
+  }
 }
 
 function mediaTypeMessage(contentType: string | undefined): string {

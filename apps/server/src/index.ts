@@ -6,7 +6,13 @@
  * the CLI's account commands on a local store.
  */
 
-export { createServer, DEFAULT_BODY_LIMIT, SERVER_VERSION, type ServerOptions } from './app.ts';
+export {
+  createServer,
+  DEFAULT_BODY_LIMIT,
+  SERVER_VERSION,
+  type ServerExtension,
+  type ServerOptions,
+} from './app.ts';
 export {
   type EnsureAdminOptions,
   type EnsureAdminOutcome,
@@ -25,9 +31,11 @@ export {
   NODE,
   type NodeAuthenticator,
   type NodeIdentity,
+  type NodePrincipal,
   type Principal,
   PUBLIC,
   requireRole,
+  type UserPrincipal,
 } from './auth/policy.ts';
 export { issueToken, type TokenInfo } from './auth/tokens.ts';
 export { API_ERROR_STATUS, ApiError, type ApiErrorBody, type ApiErrorCode } from './errors.ts';
