@@ -7,6 +7,7 @@
 export * from './events/event.ts';
 export * from './model/diff.ts';
 export * from './model/issues.ts';
+export * from './model/json-schema.ts';
 export * from './model/load.ts';
 export * from './model/locate.ts';
 export * from './model/schema.ts';

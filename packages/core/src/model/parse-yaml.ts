@@ -10,7 +10,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseD
 import { err, ok, type Result } from '../result.ts';
 import { MAX_DEPTH, yamlDepthGuessExcess } from './input-limits.ts';
 import type { Issue, IssueCode } from './issues.ts';
-import type { Locate, ParsedDocument } from './locate.ts';
+import { type Locate, type ParsedDocument, positionAt } from './locate.ts';
 
 /**
  * How much one alias may expand, as the `yaml` package counts it; its default, documented at
@@ -46,14 +46,8 @@ export function parseYaml(file: string, text: string): Result<ParsedDocument, Is
 
   const guess = yamlDepthGuessExcess(text, DEPTH_GUESS_LIMIT);
   if (guess !== undefined) {
-    for (
-      let offset = text.indexOf('\n');
-      offset >= 0 && offset < guess.offset;
-      offset = text.indexOf('\n', offset + 1)
-    ) {
-      lineCounter.addNewLine(offset + 1);
-    }
-    return err([failure(guess.offset, 'too-deep', tooDeepMessage)]);
+    // Not parsed, so the line counter knows no lines yet: count them up to the place.
+    return err([{ ...failure(0, 'too-deep', tooDeepMessage), ...positionAt(text, guess.offset) }]);
   }
 
   const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
