@@ -20,14 +20,14 @@ import type { NodeAuthenticator } from './auth/policy.ts';
 import { ApiError, toApiError } from './errors.ts';
 import { type LoggerSetting, serverLogger } from './logging.ts';
 import { registerOpenApi } from './openapi.ts';
-import type { Api, RouteContext } from './routes/context.ts';
+import type { RouteContext } from './routes/context.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { networkRoutes } from './routes/networks.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
-import { serializerCompiler, validatorCompiler } from './validation.ts';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from './validation.ts';
 
 /** The version of the server, as `/health` and the OpenAPI document report it. */
 export const SERVER_VERSION: string = packageJson.version;
@@ -94,7 +94,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     return503OnClosing: false,
     routerOptions: { maxParamLength: 500 },
     frameworkErrors: (error, request, reply) => sendError(error, request, reply),
-  }).withTypeProvider();
+  }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -142,19 +142,18 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     loginLimiter: new LoginLimiter(clock, options.loginLimits),
     sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
   };
-  healthRoutes(app as unknown as Api, context);
+  healthRoutes(app, context);
   await app.register(
     async (api) => {
-      const typed = api as unknown as Api;
       // Small bodies everywhere but imports and events, which set their own limits.
-      typed.addHook('onRoute', (route) => {
+      api.addHook('onRoute', (route) => {
         route.bodyLimit ??= context.smallBodyLimit;
       });
-      await typed.register(async (scope) => networkRoutes(scope as unknown as Api, context));
-      eventRoutes(typed, context);
-      sessionRoutes(typed, context);
-      tokenRoutes(typed, context);
-      userRoutes(typed, context);
+      await api.register(async (scope) => networkRoutes(scope, context));
+      eventRoutes(api, context);
+      sessionRoutes(api, context);
+      tokenRoutes(api, context);
+      userRoutes(api, context);
     },
     { prefix: '/api/v1' },
   );
