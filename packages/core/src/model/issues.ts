@@ -33,7 +33,7 @@ export const ISSUE_CODES = {
   'list-too-long': 'A per-period list (capacity, maximum capacity, demand) longer than the horizon.',
   'maximum-below-capacity': 'A maximum capacity below the capacity in some period.',
   // Records against each other
-  'duplicate-id': 'Two companies, items or capacity groups with the same id.',
+  'duplicate-id': 'Two companies, items, capacity groups or open orders with the same id.',
   'duplicate-record': 'Two records for the same key, e.g. two production records for one company and item.',
   'unknown-reference': 'A reference to a company, item or supplier that the network does not define.',
   'bom-cycle': 'Bills of materials that contain an item in its own components, directly or deeper down.',
