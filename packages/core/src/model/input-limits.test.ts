@@ -83,3 +83,19 @@ describe('guards against hostile or broken input', () => {
     expect(result.ok).toBe(true);
   });
 });
+
+describe('YAML aliases', () => {
+  it('give each place its own copy', () => {
+    const text = minimal
+      .replace(
+        '    site: { country: NL, region: EU, location: [51.44, 5.47] }',
+        '    site: &eu { country: NL, region: EU }',
+      )
+      .replace('    site: { country: NL, region: EU }', '    site: *eu');
+    const result = loadNetworkFile({ name: 'anchors.yaml', text });
+    if (!result.ok) throw new Error('does not load');
+    const [oem, , , steel] = result.value.network.companies;
+    expect(steel?.site).toEqual(oem?.site);
+    expect(steel?.site).not.toBe(oem?.site);
+  });
+});

@@ -6,7 +6,7 @@
  * the parser, then the exact depth on the document) and alias expansion (`maxAliasCount`, which stops a
  * "billion laughs" bomb after a few hundred expansions instead of exhausting memory).
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import { err, ok, type Result } from '../result.ts';
 import { MAX_DEPTH, yamlDepthGuessExcess } from './input-limits.ts';
 import type { Issue, IssueCode } from './issues.ts';
@@ -80,6 +80,9 @@ export function parseYaml(file: string, text: string): Result<ParsedDocument, Is
     }
     return err([failure(0, 'syntax', `cannot read the YAML: ${message}`)]);
   }
+  // An alias gives the same object at two places; copy, so that changing one company's site later
+  // does not change another's.
+  if (hasAliases(document)) data = copyPlain(data);
   const locate: Locate = (path, target = 'value') => {
     const offset = offsetOf(document.contents, path, target);
     return position(offset);
@@ -97,6 +100,34 @@ function yamlMessage(code: string, message: string): string {
   if (code === 'MULTIPLE_DOCS') return 'a network file holds one YAML document; remove the extra ---';
   if (code === 'TAB_AS_INDENT') return 'tabs cannot indent YAML; use spaces';
   return first.charAt(0).toLowerCase() + first.slice(1);
+}
+
+function hasAliases(document: Parameters<typeof visit>[0]): boolean {
+  let found = false;
+  visit(document, {
+    Alias() {
+      found = true;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/** A deep copy of plain data (objects, lists, scalars), with no object shared between two places. */
+function copyPlain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copyPlain);
+  if (value === null || typeof value !== 'object') return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    // defineProperty, so a field named __proto__ stays a field (and is reported as unknown).
+    Object.defineProperty(copy, key, {
+      value: copyPlain(inner),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy;
 }
 
 /** The first node nested deeper than `MAX_DEPTH`, found without recursion. */
