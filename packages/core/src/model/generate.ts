@@ -31,7 +31,7 @@ import {
   type RecipeLine,
 } from './generate-catalogue.ts';
 import { companyName, companyWord, partPrefix, trade } from './generate-names.ts';
-import { COUNTRIES, type Country, laneBetween, type Region, type Town } from './geography.ts';
+import { COUNTRIES, type Country, laneBetween, type Place, type Region, type Town } from './geography.ts';
 import {
   type BomLine,
   type CapacityGroup,
@@ -388,13 +388,30 @@ class Draft {
   // ── Items and who makes them ─────────────────────────────────────────────────────────────────
   createItems(random: Random): void {
     // Levels 1–6: every company makes one to three items, every item has one to three makers.
+    // Companies and items of a level are split into one contiguous block per OEM (its cluster); an
+    // item's makers mostly come from its own block, some from anywhere, so that upper tiers stay
+    // fairly close to one OEM and deeper ones are shared.
     for (let level = 1; level <= RAW; level += 1) {
+      const companies = this.levelCompanies[level]!;
       const slots: number[] = [];
-      for (const company of this.levelCompanies[level]!) {
+      let blockStart = 0;
+      companies.forEach((company, position) => {
         const made = level === RAW ? 1 + random.weighted([0.7, 0.3]) : 1 + random.weighted([0.6, 0.3, 0.1]);
         for (let slot = 0; slot < made; slot += 1) slots.push(company);
+        const cluster = Math.floor((position * this.oemCount) / companies.length);
+        const nextCluster = Math.floor(((position + 1) * this.oemCount) / companies.length);
+        if (nextCluster !== cluster || position === companies.length - 1) {
+          shuffleRange(random, slots, blockStart, slots.length);
+          blockStart = slots.length;
+        }
+      });
+      for (let slot = 0; slot < slots.length; slot++) {
+        if (!random.chance(MAKER_MIXING[level]!)) continue;
+        const other = random.integer(0, slots.length - 1);
+        const company = slots[slot]!;
+        slots[slot] = slots[other]!;
+        slots[other] = company;
       }
-      random.shuffle(slots);
       const groups: number[][] = [];
       for (let next = 0; next < slots.length; ) {
         const size = 1 + random.weighted(MAKERS_PER_ITEM);
@@ -658,11 +675,15 @@ class Draft {
           // Makers no rule has picked yet go first, so that every maker supplies someone.
           const flags = picked[line.item]!;
           const order = random.shuffle(makers.map((_, position) => position));
-          order.sort((a, b) => Number(flags[a]) - Number(flags[b]));
+          const positions: number[] = [];
+          for (const position of order)
+            if (!flags[position] && positions.length < wanted) positions.push(position);
+          for (const position of order)
+            if (flags[position] && positions.length < wanted) positions.push(position);
           const suppliers: number[] = [];
-          for (let position = 0; position < wanted; position++) {
-            flags[order[position]!] = true;
-            suppliers.push(makers[order[position]!]!);
+          for (const position of positions) {
+            flags[position] = true;
+            suppliers.push(makers[position]!);
           }
           this.buyerRules[buyer]!.push(this.rules.length);
           rulesByItem[line.item]!.push(this.rules.length);
@@ -918,21 +939,22 @@ class Draft {
   }
 
   sourcingRecords(random: Random): Sourcing[] {
+    const places: Place[] = this.companies.map((company) => ({
+      country: company.country.code,
+      region: company.country.region,
+      location: company.location,
+    }));
     return this.rules.map((rule) => {
       const buyer = this.companies[rule.buyer]!;
       const item = this.items[rule.item]!;
       const shares = SHARES[rule.suppliers.length]!;
       const suppliers = rule.suppliers.map((supplierIndex, position): SupplierShare => {
         const supplier = this.companies[supplierIndex]!;
-        const lane = laneBetween(
-          { country: supplier.country.code, region: supplier.country.region, location: supplier.location },
-          { country: buyer.country.code, region: buyer.country.region, location: buyer.location },
-          {
-            urgent: item.kind.air === true && random.chance(0.25),
-            bulk: item.kind.unit !== 'pcs' && random.chance(0.5),
-            railPreferred: random.chance(0.3),
-          },
-        );
+        const lane = laneBetween(places[supplierIndex]!, places[rule.buyer]!, {
+          urgent: item.kind.air === true && random.chance(0.25),
+          bulk: item.kind.unit !== 'pcs' && random.chance(0.5),
+          railPreferred: random.chance(0.3),
+        });
         return {
           supplier: supplier.id,
           share: shares[position]!,
@@ -1055,6 +1077,8 @@ class Draft {
   }
 }
 
+/** Chance that a maker slot of an item at level 0–6 is swapped with one anywhere in the level. */
+const MAKER_MIXING = [0, 0.15, 0.25, 0.35, 0.45, 0.6, 0.8];
 /** Chance that an item has one, two or three makers. */
 const MAKERS_PER_ITEM = [0.35, 0.35, 0.3];
 /**
@@ -1075,6 +1099,16 @@ function poisson(random: Random, rate: number): number {
     product *= random.next();
   }
   return count;
+}
+
+/** Fisher–Yates on `list[from, to)`. */
+function shuffleRange(random: Random, list: number[], from: number, to: number): void {
+  for (let index = to - 1; index > from; index -= 1) {
+    const other = from + Math.floor(random.next() * (index - from + 1));
+    const value = list[index]!;
+    list[index] = list[other]!;
+    list[other] = value;
+  }
 }
 
 /** Month × 100 + day of a date, e.g. 727 for 27 July. */
