@@ -3,8 +3,10 @@
  * The rules that relate records to each other: unique ids and records, references to companies,
  * items and suppliers, BOM cycles, supplier shares, per-period lists against the horizon, who makes and
  * buys what, open orders, and the warnings (companies in no chain, items nobody makes or buys).
- * Runs on the records that passed their own schema, with the ids of every record (also those that
- * failed), so one broken company does not cause a cascade of "unknown company" errors.
+ * Rules that read only a few fields (ids, references, duplicate records, per-period list lengths, who
+ * makes and buys what) run on every record as written, also those that failed their own schema, so a
+ * record with one bad field still gets its other problems reported and one broken company does not
+ * cause a cascade of "unknown company" errors. The other rules run on the records that passed.
  */
 import { type BomEdge, findBomCycles } from './bom-cycles.ts';
 import type { DocumentPath } from './issues.ts';

@@ -442,3 +442,52 @@ describe('a file with many problems', () => {
     expect(issues.every((issue) => issue.file === 'network.yaml' && issue.severity === 'error')).toBe(true);
   });
 });
+
+describe('JSON files', () => {
+  const json = JSON.stringify(parse(minimal), null, 2);
+
+  it('lists every syntax error with its line and column', () => {
+    const text = json
+      .replace('"name": "minimal-two-tier",', '"name": "minimal-two-tier",,')
+      .replace('"horizon": 12,', '"horizon": 12,\n  // a comment\n');
+    const issues = issuesOf(text, 'network.json');
+    expect(issues.length).toBeGreaterThanOrEqual(2);
+    expect(issues.every((issue) => issue.code === 'syntax')).toBe(true);
+    expect(issues[0]).toMatchObject({ line: 3, column: 30 });
+    expect(issues.some((issue) => issue.line === 7 && issue.message.includes('comments'))).toBe(true);
+  });
+
+  it('says plainly that a trailing comma is not allowed', () => {
+    const issues = issuesOf(json.replace('"unit": "kg"\n', '"unit": "kg",\n'), 'network.json');
+    expect(issues[0]?.message).toBe('a trailing comma before a closing bracket is not allowed in JSON');
+  });
+
+  it('an empty file', () => {
+    expect(issuesOf('  \n', 'network.json').map(formatIssue)).toEqual([
+      'network.json:1:1: the file is empty',
+    ]);
+  });
+
+  it('places validation issues at the value, or at the field name for unknown fields', () => {
+    const text = json
+      .replace('"capacity": 8,', '"capacty": 8,')
+      .replace('"country": "CN"', '"country": "China"');
+    const issues = issuesOf(text, 'network.json');
+    const lines = text.split('\n');
+    for (const issue of issues) {
+      const line = lines[(issue.line ?? 0) - 1] ?? '';
+      const at = line.slice((issue.column ?? 1) - 1);
+      if (issue.code === 'unknown-field') expect(at.startsWith('"capacty"')).toBe(true);
+      else if (issue.code === 'invalid-value') expect(at.startsWith('"China"')).toBe(true);
+    }
+    expect(issues.map((issue) => issue.code).sort()).toEqual([
+      'invalid-value',
+      'missing-field',
+      'unknown-field',
+    ]);
+  });
+
+  it('a top level that is not an object', () => {
+    expect(issuesOf('[1, 2]', 'network.json')[0]).toMatchObject({ code: 'wrong-type', line: 1, column: 1 });
+  });
+});

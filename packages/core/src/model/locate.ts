@@ -40,20 +40,26 @@ export function describePlace(place: Partial<Issue>, path: DocumentPath, fromFil
   return formatPath(path);
 }
 
-/** 1-based line and column of an offset in `text`, counting from a known line start. */
+/**
+ * 1-based line and column of an offset in `text`, counting on from a known earlier position (`from`)
+ * when there is one, else from the start.
+ */
 export function positionAt(
   text: string,
   offset: number,
   from: { offset: number; line: number; column: number } = { offset: 0, line: 1, column: 1 },
 ): { line: number; column: number } {
-  let line = from.line;
-  let lineStart = from.offset - (from.column - 1);
+  const start = offset >= from.offset ? from : { offset: 0, line: 1, column: 1 };
+  let line = start.line;
+  let lineStart = start.offset - (start.column - 1);
   const end = Math.min(offset, text.length);
-  for (let index = from.offset; index < end; index++) {
-    if (text.charCodeAt(index) === 0x0a) {
-      line++;
-      lineStart = index + 1;
-    }
+  for (
+    let index = text.indexOf('\n', start.offset);
+    index >= 0 && index < end;
+    index = text.indexOf('\n', index + 1)
+  ) {
+    line++;
+    lineStart = index + 1;
   }
   return { line, column: offset - lineStart + 1 };
 }

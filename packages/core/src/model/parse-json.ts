@@ -76,12 +76,19 @@ function syntaxIssues(file: string, text: string, error: unknown): Issue[] {
     const detail = error instanceof Error ? error.message : String(error);
     return [{ file, path: [], code: 'syntax', message: `not valid JSON: ${detail}`, severity: 'error' }];
   }
-  // Trailing commas are the one thing jsonc-parser reports only as a missing value; say it plainly.
-  return errors.map((problem) => {
-    const trailingComma = problem.error === 4 && /^\s*[\]}]/.test(text.slice(problem.offset));
+  // Positions are counted on from the previous error (errors come in text order), so a large file
+  // with many errors is still read once.
+  let from = { offset: 0, line: 1, column: 1 };
+  return errors.map((problem): Issue => {
+    const position = positionAt(text, problem.offset, from);
+    from = { offset: Math.min(problem.offset, text.length), ...position };
+    // jsonc-parser reports a trailing comma as a missing field name or value; say it plainly.
+    const trailingComma =
+      (problem.error === 3 || problem.error === 4) &&
+      /^\s*[\]}]/.test(text.slice(problem.offset, problem.offset + 200));
     return {
       file,
-      ...positionAt(text, problem.offset),
+      ...position,
       path: [],
       code: 'syntax',
       message: trailingComma
