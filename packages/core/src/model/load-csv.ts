@@ -7,7 +7,7 @@
  * row per period). The files are assembled into the same document a YAML file gives, validated by the
  * same rules, and every issue is placed at its file, row and column.
  */
-import { err, type Result } from '../result.ts';
+import { err, ok, type Result } from '../result.ts';
 import { DEFAULT_MAX_BYTES } from './input-limits.ts';
 import { type DocumentPath, type Issue, type IssueCode, sortIssues } from './issues.ts';
 import {
@@ -256,14 +256,14 @@ class CsvFolder {
     if (!this.readFiles()) return err(sortIssues(this.issues));
     this.assemble();
     const networkFile = this.given.get('network.csv') ?? 'network.csv';
-    const result = finish(networkFile, { data: this.document, locate: this.locate }, this.locate);
+    const result = finish(networkFile, { data: this.document, locate: this.locate });
     const validation = result.ok ? result.value.warnings : result.error;
     const kept = validation.filter(
       (issue) => !(issue.code === 'missing-field' && this.missingColumns.has(pair(issue.file, issue.field))),
     );
     const issues = sortIssues([...this.issues, ...kept]);
     if (!result.ok || issues.some((issue) => issue.severity === 'error')) return err(issues);
-    return { ok: true, value: { ...result.value, warnings: issues } };
+    return ok({ ...result.value, warnings: issues });
   }
 
   private report(

@@ -7,7 +7,7 @@ import { err, ok, type Result } from '../result.ts';
 import type { NetworkSummary } from '../store/ports.ts';
 import { exceedsBytes, formatBytes } from './input-limits.ts';
 import { type Issue, sortIssues } from './issues.ts';
-import type { Locate, ParsedDocument } from './locate.ts';
+import type { ParsedDocument } from './locate.ts';
 import type { Network } from './schema.ts';
 import { summarize } from './tiers.ts';
 import { validateDocument } from './validate.ts';
@@ -36,12 +36,8 @@ export interface LoadedNetwork {
 }
 
 /** Validate parsed data and wrap the outcome; shared by the YAML, JSON and CSV loaders. */
-export function finish(
-  file: string,
-  parsed: ParsedDocument,
-  locate: Locate = parsed.locate,
-): Result<LoadedNetwork, Issue[]> {
-  const validation = validateDocument(parsed.data, locate);
+export function finish(file: string, parsed: ParsedDocument): Result<LoadedNetwork, Issue[]> {
+  const validation = validateDocument(parsed.data, parsed.locate);
   const issues = sortIssues(
     [...(parsed.warnings ?? []), ...validation.issues].map((issue) =>
       issue.file === '' ? { ...issue, file } : issue,
