@@ -142,6 +142,7 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
           JSON.stringify(content.demand?.[0]?.quantities),
         );
         expect(sha256(canonicalJson(stored?.content))).toBe(info.contentHash);
+        expect(JSON.stringify(stored?.content)).toBe(JSON.stringify(content)); // key order kept too
         stored!.content.companies[0]!.name = 'changed by a caller';
         expect((await store.networks.getVersion('tricky'))?.content).toStrictEqual(content);
         await store.close();

@@ -2,7 +2,7 @@
  * The store contract against a real PostgreSQL, when KETEN_TEST_DATABASE_URL is set (CI sets it to
  * postgres://postgres@127.0.0.1:5432/test). Each run works in schemas of its own and drops them.
  */
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type KetenDatabase, openDatabase } from '../src/index.ts';
 import { describeStoreContract } from './contract.ts';
 
@@ -30,5 +30,33 @@ if (url === undefined || url === '') {
         await database.close();
       },
     };
+  });
+
+  describe('PostgreSQL migrations', () => {
+    it('are applied once when several processes open a new schema at the same moment', async () => {
+      const schema = `t_race_${Math.random().toString(36).slice(2, 8)}`;
+      // Separate pools are separate sessions, as separate processes would be.
+      const databases = await Promise.all(
+        Array.from({ length: 4 }, () => openDatabase({ databaseUrl: url })),
+      );
+      try {
+        const stores = await Promise.all(databases.map((database) => database.store(schema)));
+        const infos = await Promise.all(
+          stores.map((store, index) =>
+            store.networks.importVersion({
+              network: 'race',
+              content: { index } as never,
+              summary: { companies: 0, items: 0, tiers: 0, sourcingLinks: 0 },
+              source: 'race',
+              author: `process ${index}`,
+            }),
+          ),
+        );
+        expect(infos.map((info) => info.version).sort()).toEqual([1, 2, 3, 4]);
+      } finally {
+        await databases[0]!.dropSchema(schema);
+        await Promise.all(databases.map((database) => database.close()));
+      }
+    });
   });
 }

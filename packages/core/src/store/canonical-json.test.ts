@@ -22,6 +22,25 @@ describe('canonicalJson', () => {
     expect(() => canonicalJson(cycle)).toThrow(TypeError);
   });
 
+  it('matches a plain reference writer on any JSON value, integer-like keys included', () => {
+    const reference = (value: unknown): string => {
+      if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
+      if (value !== null && typeof value === 'object') {
+        const record = value as Record<string, unknown>;
+        const keys = Object.keys(record).sort();
+        return `{${keys.map((key) => `${JSON.stringify(key)}:${reference(record[key])}`).join(',')}}`;
+      }
+      return JSON.stringify(value);
+    };
+    const keyed = fc.dictionary(fc.oneof(fc.string(), fc.nat().map(String)), fc.jsonValue(), { maxKeys: 6 });
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), keyed, fc.array(keyed)), (value) => {
+        expect(canonicalJson(value)).toBe(reference(JSON.parse(JSON.stringify(value))));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('parses back to the same value, and key order does not matter', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {

@@ -21,11 +21,40 @@
  * a `bigint`, or a cycle: a bug of the caller, not an expected outcome.
  */
 export function canonicalJson(value: unknown): string {
-  const text = write(value, new Set());
+  // Fast path: the native serializer, with each object's keys put in order by a replacer. It cannot
+  // order integer-like keys ("9", "10"), which JavaScript objects always list first and numerically,
+  // so an object with such a key sends the whole value to the slower writer below.
+  let integerLikeKey = false;
+  const text = JSON.stringify(value, function sortKeys(_key: string, member: unknown): unknown {
+    if (member === null || typeof member !== 'object' || Array.isArray(member) || integerLikeKey)
+      return member;
+    const record = member as Record<string, unknown>;
+    const keys = Object.keys(record);
+    let sorted = true;
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index]!;
+      const first = key.charCodeAt(0);
+      if (first >= 0x30 && first <= 0x39 && INTEGER_LIKE.test(key)) {
+        integerLikeKey = true;
+        return member;
+      }
+      if (index > 0 && keys[index - 1]! > key) sorted = false;
+    }
+    if (sorted) return member;
+    keys.sort();
+    const ordered: Record<string, unknown> = {};
+    for (const key of keys) ordered[key] = record[key];
+    return ordered;
+  });
   if (text === undefined) throw new TypeError(`canonicalJson: a ${typeof value} has no JSON text`);
-  return text;
+  if (!integerLikeKey) return text;
+  return write(value, new Set()) as string;
 }
 
+/** Keys JavaScript treats as array indices and lists before all others, in numeric order. */
+const INTEGER_LIKE = /^(?:0|[1-9][0-9]*)$/;
+
+/** The general writer, for values with integer-like keys. */
 function write(value: unknown, ancestors: Set<object>): string | undefined {
   if (value === null) return 'null';
   switch (typeof value) {

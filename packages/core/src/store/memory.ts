@@ -68,7 +68,7 @@ export function createMemoryStore(clock: Clock = systemClock, options: MemorySto
 
 interface VersionEntry {
   readonly info: NetworkVersionInfo;
-  /** Canonical JSON text: every read parses a fresh copy, so callers cannot change what is stored. */
+  /** JSON text: every read parses a fresh copy, so callers cannot change what is stored. */
   readonly content: string;
 }
 
@@ -86,7 +86,9 @@ export class MemoryNetworkStore implements NetworkStore {
     this.guard();
     const problem = checkNetworkName(request.network);
     if (problem) throw new Error(problem);
-    const content = canonicalJson(request.content);
+    // Kept as written (key order too), hashed in canonical form, as the database adapters do.
+    const content = JSON.stringify(request.content);
+    const hash = this.hash(canonicalJson(request.content));
     const versions = this.#versions.get(request.network) ?? [];
     const info: NetworkVersionInfo = {
       network: request.network,
@@ -94,7 +96,7 @@ export class MemoryNetworkStore implements NetworkStore {
       createdAt: this.clock.now().toISOString(),
       source: request.source,
       author: request.author,
-      contentHash: this.hash(content),
+      contentHash: hash,
       summary: copy(request.summary),
     };
     versions.push({ info, content });

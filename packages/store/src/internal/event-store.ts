@@ -28,7 +28,7 @@ import { StoreError } from '../errors.ts';
 import { isoText, operation, type StoreContext } from './context.ts';
 
 /** Most events per INSERT statement. */
-export const BATCH_EVENTS = 2000;
+export const BATCH_EVENTS = 10000;
 /** Most characters of JSON per INSERT statement, so one batch of large payloads stays a modest message. */
 const BATCH_CHARACTERS = 8_000_000;
 

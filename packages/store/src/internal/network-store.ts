@@ -40,16 +40,18 @@ export class SqlNetworkStore implements NetworkStore {
       if (problem) throw new StoreError('invalid-input', problem, { details: { network: request.network } });
       const started = performance.now();
       let content: string;
+      let hash: string;
       let summary: string;
       try {
-        content = canonicalJson(request.content);
+        // Stored as written (key order kept); hashed in canonical form (the same content, the same hash).
+        content = JSON.stringify(request.content);
+        hash = hashCanonicalJson(canonicalJson(request.content));
         summary = canonicalJson(request.summary);
       } catch (error) {
         throw new StoreError('invalid-input', `the network is not JSON: ${(error as Error).message}`, {
           cause: error,
         });
       }
-      const hash = hashCanonicalJson(content);
       const createdAt = clock.now().toISOString();
       const version = await driver.transaction(async (tx) => {
         const [row] = await tx.query<{ latest_version: number | string }>(
@@ -63,7 +65,7 @@ export class SqlNetworkStore implements NetworkStore {
         await tx.query(
           `INSERT INTO ${schema}.network_versions
              (network, version, created_at, source, author, content, content_hash, summary)
-           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8::jsonb)`,
+           VALUES ($1, $2, $3, $4, $5, $6::json, $7, $8::jsonb)`,
           [request.network, next, createdAt, request.source, request.author, content, hash, summary],
         );
         return next;
