@@ -23,12 +23,16 @@ export interface NetworkVersionInfo {
   readonly source: string;
   /** Who imported it: a user name or `system`. */
   readonly author: string;
-  /** SHA-256 of the canonical JSON content, hex. */
+  /**
+   * SHA-256 of the canonical JSON content (`canonicalJson`, RFC 8785: keys sorted), hex; the same
+   * content has the same hash in every store, whatever order its keys came in.
+   */
   readonly contentHash: string;
   readonly summary: NetworkSummary;
 }
 
 export interface StoredNetwork extends NetworkVersionInfo {
+  /** The content as imported (deep equal, key order kept), a fresh copy on every read. */
   readonly content: Network;
 }
 
@@ -65,7 +69,11 @@ export interface NetworkStore {
 export interface EventInput {
   readonly type: string;
   readonly key: string;
-  /** When it happened (ISO 8601), as the source says. */
+  /**
+   * When it happened, as the source says: an ISO 8601 date, or date and time with a zone (`Z` or
+   * ±hh:mm). Stores normalize it to UTC with milliseconds (`2027-01-04T07:00:00.000Z`); a time
+   * without a zone is refused.
+   */
   readonly at: string;
   /** Who or what produced it: a company id, a node DID, a machine, `cli`. */
   readonly source: string;
@@ -73,7 +81,7 @@ export interface EventInput {
 }
 
 export interface StoredEvent extends EventInput {
-  /** Position in the log, strictly increasing. */
+  /** Position in the log, strictly increasing in commit order; there may be gaps. */
   readonly sequence: number;
   /** When the log accepted it (ISO 8601). */
   readonly recordedAt: string;
@@ -98,7 +106,8 @@ export interface EventQuery {
 /**
  * The append-only, idempotent event log that orders, status and lifecycle events are written into.
  * Appending a key that is already there is not an error: it is reported in `duplicates` and the
- * stored event is left as it was.
+ * stored event is left as it was. One `append` call is all or nothing; an event the store cannot
+ * hold (see `prepareEvents`) rejects the whole call, as a bug of the caller.
  */
 export interface EventStore {
   append(events: readonly EventInput[]): Promise<AppendOutcome>;
@@ -144,6 +153,7 @@ export interface AccessStore {
     username: string,
     change: { role?: Role; passwordHash?: string; disabled?: boolean },
   ): Promise<boolean>;
+  /** Rejects (a bug of the caller) for an unknown user or a token id or hash that exists already. */
   createToken(token: {
     id: string;
     username: string;
@@ -151,6 +161,7 @@ export interface AccessStore {
     tokenHash: string;
     expiresAt?: string;
   }): Promise<TokenRecord>;
+  /** The token with this hash, revoked or expired ones too: the caller checks `revokedAt` and `expiresAt`. */
   findTokenByHash(tokenHash: string): Promise<TokenRecord | undefined>;
   listTokens(username?: string): Promise<TokenRecord[]>;
   /** false when there is no such token or it was revoked already. */
