@@ -1,28 +1,38 @@
 /**
  * @module bench/generate-worker
  * One measurement of `bench:generate`, in its own process: generate a network of N companies,
- * serialize it to JSON (as `keten generate` does), optionally write it to a file, and print the figures
- * as one line of JSON. With `--shape`, also the shape of the network (after the peak is taken).
+ * serialize it to JSON as one string (as `keten generate` does) and optionally write it to a file, or
+ * with `--stream FILE` write it to FILE chunk by chunk (`serializeNetworkChunks`), which needs far
+ * less memory. Prints the figures as one line of JSON; with `--shape`, also the shape of the network
+ * (computed after the peak is taken).
  *
- * Usage: node --import tsx bench/generate-worker.ts COMPANIES SEED [--out FILE] [--shape]
+ * Usage: node --import tsx bench/generate-worker.ts COMPANIES SEED [--out FILE | --stream FILE] [--shape]
  */
-import { writeFileSync } from 'node:fs';
-import { generateNetwork, networkShape, serializeNetwork } from '@keten/core';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { generateNetwork, networkShape, serializeNetwork, serializeNetworkChunks } from '@keten/core';
 import { peakMemoryMiB } from './machine.ts';
 
 const [companiesText, seedText, ...flags] = process.argv.slice(2);
 const companies = Number(companiesText);
 const seed = Number(seedText);
-const outIndex = flags.indexOf('--out');
-const out = outIndex >= 0 ? flags[outIndex + 1] : undefined;
+const flagValue = (flag: string) => (flags.includes(flag) ? flags[flags.indexOf(flag) + 1] : undefined);
+const out = flagValue('--out');
+const stream = flagValue('--stream');
 
 const started = performance.now();
 const network = generateNetwork({ companies, seed });
 const generated = performance.now();
-const text = serializeNetwork(network, 'json');
+let bytes = 0;
+if (stream === undefined) {
+  const text = serializeNetwork(network, 'json');
+  bytes = Buffer.byteLength(text);
+  if (out !== undefined) writeFileSync(out, text);
+} else {
+  const file = openSync(stream, 'w');
+  for (const chunk of serializeNetworkChunks(network, 'json')) bytes += writeSync(file, chunk);
+  closeSync(file);
+}
 const serialized = performance.now();
-if (out !== undefined) writeFileSync(out, text);
-const written = performance.now();
 const peak = peakMemoryMiB();
 
 const figures = {
@@ -32,9 +42,9 @@ const figures = {
   sourcingRules: network.sourcing?.length ?? 0,
   supplierLinks: (network.sourcing ?? []).reduce((sum, rule) => sum + rule.suppliers.length, 0),
   generateMs: generated - started,
+  /** Serializing, and writing when a file was asked for. */
   serializeMs: serialized - generated,
-  writeMs: written - serialized,
-  bytes: Buffer.byteLength(text),
+  bytes,
   peakMiB: peak,
   shape: flags.includes('--shape') ? networkShape(network) : undefined,
 };

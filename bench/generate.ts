@@ -1,9 +1,14 @@
 /**
  * @module bench/generate
  * `npm run bench:generate [-- SIZES...]`: time and peak memory of generating a synthetic network and
- * serializing it to JSON, at 600, 6,000 and 60,000 companies, each size in a fresh process. Prints a
- * table, then the shape of the largest network. Figures, not assertions: compare them by eye.
+ * serializing it to JSON, at 600, 6,000 and 60,000 companies, each size in a fresh process: once to one
+ * string in memory (what `serializeNetwork` returns), once streamed to a file in chunks
+ * (`serializeNetworkChunks`). Prints a table, then the shape of the largest network. Figures, not
+ * assertions: compare them by eye.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NetworkShape } from '@keten/core';
 import {
   describeMachine,
@@ -33,10 +38,23 @@ console.log(`keten bench:generate — seed ${SEED}`);
 console.log(`machine: ${describeMachine()}\n`);
 
 const results: GenerateFigures[] = [];
-for (const [index, companies] of sizes.entries()) {
-  const args = [String(companies), String(SEED)];
-  if (index === sizes.length - 1) args.push('--shape');
-  results.push(runWorker<GenerateFigures>('generate-worker.ts', args));
+const streamed: GenerateFigures[] = [];
+const directory = mkdtempSync(join(tmpdir(), 'keten-bench-'));
+try {
+  for (const [index, companies] of sizes.entries()) {
+    const args = [String(companies), String(SEED)];
+    results.push(
+      runWorker<GenerateFigures>(
+        'generate-worker.ts',
+        index === sizes.length - 1 ? [...args, '--shape'] : args,
+      ),
+    );
+    const file = join(directory, `network-${companies}.json`);
+    streamed.push(runWorker<GenerateFigures>('generate-worker.ts', [...args, '--stream', file]));
+    rmSync(file);
+  }
+} finally {
+  rmSync(directory, { recursive: true, force: true });
 }
 
 console.log(
@@ -51,9 +69,11 @@ console.log(
       'to JSON s',
       'total s',
       'JSON MB',
-      'peak RSS MiB',
+      'peak MiB',
+      'streamed: total s',
+      'peak MiB',
     ],
-    results.map((result) => [
+    results.map((result, index) => [
       result.companies,
       result.items,
       result.production,
@@ -64,6 +84,8 @@ console.log(
       seconds(result.generateMs + result.serializeMs),
       megabytes(result.bytes),
       result.peakMiB,
+      seconds(streamed[index]!.generateMs + streamed[index]!.serializeMs),
+      streamed[index]!.peakMiB,
     ]),
   ),
 );

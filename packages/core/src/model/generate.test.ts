@@ -125,7 +125,10 @@ describe('generateNetwork', () => {
   it('serializes to JSON and YAML that read back as the same network', () => {
     const network = generateNetwork({ companies: 40, seed: 2, horizon: 8, name: 'round-trip' });
     expect(JSON.parse(serializeNetwork(network, 'json'))).toEqual(network);
-    expect(parse(serializeNetwork(network, 'yaml'))).toEqual(network);
+    const yaml = serializeNetwork(network, 'yaml');
+    expect(parse(yaml)).toEqual(network);
+    const loaded = loadNetworkFile({ name: 'generated.yaml', text: yaml });
+    expect(loaded.ok ? loaded.value.warnings : loaded.error).toEqual([]);
     expect(network.name).toBe('round-trip');
   });
 });
