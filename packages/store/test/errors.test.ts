@@ -3,20 +3,31 @@
  * database. Each is a `StoreError` with its code and a message a person can act on.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, openStore, StoreError, type StoreLogger } from '../src/index.ts';
 import { LOCK_FILE_NAME } from '../src/internal/lock-file.ts';
-import { migrate } from '../src/internal/migrations.ts';
 import { openPgliteDriver } from '../src/internal/pglite-driver.ts';
 import { silentLogger } from '../src/logger.ts';
 
 const directories: string[] = [];
-function temporaryDirectory(): string {
+let template: string | undefined;
+
+/**
+ * A store directory with an initialized, migrated database in it: a copy of one made once, because
+ * PGlite's initdb takes seconds and copying takes milliseconds.
+ */
+async function temporaryDirectory(): Promise<string> {
+  if (template === undefined) {
+    template = mkdtempSync(join(tmpdir(), 'keten-store-template-'));
+    directories.push(template);
+    await (await openStore({ dataDir: template })).close();
+  }
   const directory = mkdtempSync(join(tmpdir(), 'keten-store-errors-'));
   directories.push(directory);
+  cpSync(template, directory, { recursive: true });
   return directory;
 }
 afterAll(() => {
@@ -47,7 +58,7 @@ async function deadPid(): Promise<number> {
 
 describe('the embedded store directory lock', () => {
   it('refuses a second open of one directory, naming the holder, and frees it on close', async () => {
-    const directory = temporaryDirectory();
+    const directory = await temporaryDirectory();
     const store = await openStore({ dataDir: directory });
     const error = await storeError(openStore({ dataDir: directory }));
     expect(error.code).toBe('locked');
@@ -59,7 +70,7 @@ describe('the embedded store directory lock', () => {
   });
 
   it('refuses a directory another live process holds, and takes it over once that process is killed', async () => {
-    const directory = temporaryDirectory();
+    const directory = await temporaryDirectory();
     const child = spawn(
       process.execPath,
       [
@@ -89,8 +100,7 @@ describe('the embedded store directory lock', () => {
   });
 
   it('takes over a lock left by a dead process, an empty lock, or its own pid from an earlier life', async () => {
-    const directory = temporaryDirectory();
-    await (await openStore({ dataDir: directory })).close();
+    const directory = await temporaryDirectory();
     const lockPath = join(directory, LOCK_FILE_NAME);
     const owner = (pid: number) => JSON.stringify({ pid, host: hostname(), nonce: 'old', since: '' });
     for (const content of [owner(await deadPid()), owner(process.pid), '']) {
@@ -118,19 +128,21 @@ describe('store failures', () => {
   });
 
   it('refuses a schema written by a newer keten', async () => {
-    const driver = await openPgliteDriver(undefined, silentLogger);
-    await migrate(driver, 'newer', '"newer"', silentLogger);
+    const directory = await temporaryDirectory();
+    const driver = await openPgliteDriver(directory, silentLogger);
     await driver.exec(
-      `INSERT INTO "newer".schema_migrations (version, name) VALUES (999, 'from the future')`,
+      `INSERT INTO "keten".schema_migrations (version, name) VALUES (999, 'from the future')`,
     );
-    const error = await storeError(migrate(driver, 'newer', '"newer"', silentLogger));
+    await driver.close();
+    const error = await storeError(openStore({ dataDir: directory }));
     expect(error.code).toBe('migration-failed');
     expect(error.message).toContain('is at version 999, newer than this keten knows');
-    await driver.close();
+    // The failed open released the directory.
+    await (await openPgliteDriver(directory, silentLogger)).close();
   });
 
   it('reports bad events and closed stores with their codes', async () => {
-    const database = await openDatabase();
+    const database = await openDatabase({ dataDir: await temporaryDirectory() });
     const store = await database.store('codes');
     const event = { type: 't', key: 'k', at: 'yesterday', source: 's', payload: null };
     expect((await storeError(store.events.append([event]))).code).toBe('invalid-input');

@@ -110,6 +110,25 @@ describe('diffNetworks', () => {
     ]);
   });
 
+  it('finds a record inserted in the middle and changes before and after it', () => {
+    const before = minimal();
+    const after = structuredClone(before);
+    after.companies.splice(2, 0, {
+      id: 'frame-c',
+      name: 'Frame Three s.r.o.',
+      site: { country: 'CZ', region: 'EU' },
+    });
+    after.companies[0]!.name = 'First';
+    after.companies[4]!.name = 'Last';
+    after.items.splice(1, 1);
+    expect(formatDiff(diffNetworks(before, after))).toEqual([
+      '+ company frame-c (Frame Three s.r.o.)',
+      '~ company oem: name "Example Systems B.V." → First',
+      '~ company steel: name "Staal IJmond" → Last',
+      '- item frame (Welded frame)',
+    ]);
+  });
+
   it('reports a whole list when many periods change, and a switch from number to list', () => {
     const before = minimal();
     const after = structuredClone(before);
@@ -220,6 +239,31 @@ describe('diffNetworks properties', () => {
         demand: pairs.map(([company, item]) => ({ company, item, quantities: [horizon] })),
       }),
     );
+
+  it('does not depend on the order of records: shuffled versions give the same changes', () => {
+    const keys = (diff: ReturnType<typeof diffNetworks>) =>
+      SECTIONS.map((section) => ({
+        added: diff[section].added.map((entry) => entry.key).sort(),
+        removed: diff[section].removed.map((entry) => entry.key).sort(),
+        changed: diff[section].changed.map((entry) => entry.key).sort(),
+      }));
+    fc.assert(
+      fc.property(arbitraryNetwork, arbitraryNetwork, fc.integer(), (before, after, seed) => {
+        const shuffled = structuredClone(after);
+        for (const section of SECTIONS) {
+          const list = shuffled[section] as unknown[] | undefined;
+          if (!list) continue;
+          const ranked = list.map((record, index) => ({
+            record,
+            rank: Math.imul(index + 1, 2654435761) ^ seed,
+          }));
+          ranked.sort((a, b) => a.rank - b.rank);
+          list.splice(0, list.length, ...ranked.map((entry) => entry.record));
+        }
+        expect(keys(diffNetworks(before, shuffled))).toEqual(keys(diffNetworks(before, after)));
+      }),
+    );
+  });
 
   it('diff(a, a) is empty, also for a deep copy', () => {
     fc.assert(
