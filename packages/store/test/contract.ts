@@ -226,6 +226,9 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
           'e24',
         ]);
         expect(await store.events.read({ limit: 0 })).toEqual([]);
+        expect(await store.events.read({ after: Number.POSITIVE_INFINITY })).toEqual([]);
+        expect(await store.events.read({ after: Number.NaN, limit: 1 })).toEqual([appended[0]]);
+        expect(await store.events.read({ after: -5, limit: 1 })).toEqual([appended[0]]);
         expect(await store.events.read({ after: appended[29]!.sequence })).toEqual([]);
         await store.close();
       });

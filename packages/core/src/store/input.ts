@@ -152,6 +152,16 @@ export function checkNetworkName(name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The sequence number a query reads after: `after` rounded down; 0 when absent or not a number;
+ * undefined for +Infinity (nothing comes after it).
+ */
+export function eventReadAfter(query: EventQuery): number | undefined {
+  if (query.after === undefined || Number.isNaN(query.after) || query.after === -Infinity) return 0;
+  if (query.after === Infinity) return undefined;
+  return Math.max(0, Math.floor(query.after));
+}
+
 /** The number of events a query returns at most: its `limit` (whole, 0 to the maximum) or the default. */
 export function eventReadLimit(query: EventQuery): number {
   if (query.limit === undefined) return EVENT_READ_LIMIT.default;

@@ -12,7 +12,13 @@
  * await store.events.append([{ type: 'order', key: 'po-1', at: '2025-03-03T08:00:00Z', source: 'oem', payload: {} }]);
  */
 import { canonicalJson } from './canonical-json.ts';
-import { checkNetworkName, eventReadLimit, normalizeTimestamp, prepareEvents } from './input.ts';
+import {
+  checkNetworkName,
+  eventReadAfter,
+  eventReadLimit,
+  normalizeTimestamp,
+  prepareEvents,
+} from './input.ts';
 import {
   type AccessStore,
   type AppendOutcome,
@@ -183,9 +189,10 @@ export class MemoryEventStore implements EventStore {
   async read(query: EventQuery = {}): Promise<StoredEvent[]> {
     this.guard();
     const limit = eventReadLimit(query);
+    const start = eventReadAfter(query);
     const result: StoredEvent[] = [];
+    if (start === undefined) return result;
     // Sequence n sits at index n - 1, so reading after a position starts there.
-    const start = Math.max(0, Math.floor(query.after ?? 0));
     for (let index = start; index < this.#log.length && result.length < limit; index++) {
       const entry = this.#log[index]!;
       if (query.type !== undefined && entry.event.type !== query.type) continue;

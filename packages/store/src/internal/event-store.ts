@@ -19,6 +19,7 @@ import {
   type EventInput,
   type EventQuery,
   type EventStore,
+  eventReadAfter,
   eventReadLimit,
   type PreparedEvent,
   prepareEvents,
@@ -104,11 +105,12 @@ export class SqlEventStore implements EventStore {
     const { schema, driver } = this.context;
     return operation(this.context, 'reading events', async () => {
       const limit = eventReadLimit(query);
-      if (limit === 0) return [];
+      const after = eventReadAfter(query);
+      if (limit === 0 || after === undefined) return [];
       const conditions: string[] = [];
       const params: unknown[] = [];
-      if (query.after !== undefined) {
-        params.push(Math.floor(query.after));
+      if (after > 0) {
+        params.push(after);
         conditions.push(`sequence > $${params.length}`);
       }
       if (query.type !== undefined) {
