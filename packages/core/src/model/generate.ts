@@ -7,8 +7,11 @@
  * two from 20 companies) sell end products; below them six levels of suppliers make modules,
  * assemblies, components, parts, semi-finished goods and raw materials. A bill of materials line goes
  * one or two levels down, so every chain from an end product to a raw material is 3 to 6 levels deep.
- * Suppliers are assigned to items at random across the whole network, so a supplier that makes two
- * items usually sits in the chains of several OEMs, and deeper suppliers in many.
+ * Each level is split into one block of companies and items per OEM. Upper tiers stay mostly in their
+ * OEM's block and in its country or region; the deeper the level, the more often an item's makers, a
+ * bill-of-materials line or a material comes from another OEM's block (mostly one in the same region)
+ * or from anywhere. So tier-1 suppliers are largely regional and specific to an OEM, while deeper
+ * suppliers and raw materials are global and shared by many OEMs' chains.
  *
  * An item has one to three makers (35/35/30 %). Sourcing rules are drawn as single source, 70/30 or
  * 60/20/20 with chances that depend on the number of makers and come to 50/30/20 % overall; a maker
@@ -247,6 +250,12 @@ interface DraftRule {
   need: number;
 }
 
+/** The makers of a new item and the OEM block it belongs to. */
+interface ItemGroup {
+  readonly makers: number[];
+  readonly cluster: number;
+}
+
 /** Recipe slots: a material line that a parent item still needs filled by an item of kind `code`. */
 interface Slot {
   readonly parent: number;
@@ -311,6 +320,7 @@ class Draft {
   readonly demandMeans: number[] = [];
   readonly oemCount: number;
   private readonly clusterRanges: ({ from: number; to: number }[] | undefined)[] = [];
+  private clustersByRegion: Map<string, number[]> | undefined;
 
   constructor(
     readonly companyCount: number,
@@ -340,7 +350,19 @@ class Draft {
       let group: { id: string; word: string; tradeName: string; remaining: number } | undefined;
       for (let index = 0; index < counts[level]!; index += 1) {
         const profile = level === 0 ? weights.oem : level === RAW ? weights.raw : weights.supplier;
-        const country = COUNTRIES[random.weighted(profile)]!;
+        // Upper-tier suppliers cluster near their OEM: a company in an OEM's block is often in its
+        // country or at least its region.
+        const cluster = Math.floor((index * this.oemCount) / counts[level]!);
+        const oem = level === 0 ? undefined : this.companies[this.levelCompanies[0]![cluster]!]!;
+        let country = COUNTRIES[random.weighted(profile)]!;
+        if (oem !== undefined && random.chance(HOME_REGION_CHANCE[level]!)) {
+          const region = oem.country.region;
+          country = random.chance(0.6)
+            ? oem.country
+            : COUNTRIES[
+                random.weighted(profile.map((weight, at) => (COUNTRIES[at]!.region === region ? weight : 0)))
+              ]!;
+        }
         const town = random.pick(country.towns);
         if (level > 0) supplierNumber += 1;
         const id =
@@ -394,11 +416,16 @@ class Draft {
     for (let level = 1; level <= RAW; level += 1) {
       const companies = this.levelCompanies[level]!;
       const slots: number[] = [];
+      /** The OEM block of each slot position; an item belongs to the block of its first slot. */
+      const slotClusters: number[] = [];
       let blockStart = 0;
       companies.forEach((company, position) => {
         const made = level === RAW ? 1 + random.weighted([0.7, 0.3]) : 1 + random.weighted([0.6, 0.3, 0.1]);
-        for (let slot = 0; slot < made; slot += 1) slots.push(company);
         const cluster = Math.floor((position * this.oemCount) / companies.length);
+        for (let slot = 0; slot < made; slot += 1) {
+          slots.push(company);
+          slotClusters.push(cluster);
+        }
         const nextCluster = Math.floor(((position + 1) * this.oemCount) / companies.length);
         if (nextCluster !== cluster || position === companies.length - 1) {
           shuffleRange(random, slots, blockStart, slots.length);
@@ -412,7 +439,7 @@ class Draft {
         slots[slot] = slots[other]!;
         slots[other] = company;
       }
-      const groups: number[][] = [];
+      const groups: ItemGroup[] = [];
       for (let next = 0; next < slots.length; ) {
         const size = 1 + random.weighted(MAKERS_PER_ITEM);
         const makers: number[] = [];
@@ -421,8 +448,8 @@ class Draft {
           // second; its other slot keeps it in the network.
           if (!makers.includes(company)) makers.push(company);
         }
+        groups.push({ makers, cluster: slotClusters[next]! });
         next += size;
-        groups.push(makers);
       }
       this.addLevelItems(random, level, groups);
     }
@@ -433,8 +460,9 @@ class Draft {
       const family = PRODUCT_FAMILIES[random.weighted(familyWeights)]!;
       const products = clamp(Math.round(modulesPerOem / 30) + random.integer(0, 1), 1, 5);
       const kinds = random.shuffle([...family.kinds]);
-      const groups: number[][] = [];
-      for (let product = 0; product < products; product += 1) groups.push([oem]);
+      const groups: ItemGroup[] = [];
+      const cluster = this.levelCompanies[0]!.indexOf(oem);
+      for (let product = 0; product < products; product += 1) groups.push({ makers: [oem], cluster });
       const first = this.items.length;
       this.addLevelItems(random, 0, groups);
       for (let product = 0; product < products; product += 1) {
@@ -446,11 +474,10 @@ class Draft {
   }
 
   /** Adds the items of one level, each made by one group of companies. */
-  private addLevelItems(random: Random, level: number, groups: readonly number[][]): void {
+  private addLevelItems(random: Random, level: number, groups: readonly ItemGroup[]): void {
     const kinds = level === 0 ? PRODUCT_FAMILIES[0]!.kinds : LEVEL_KINDS[level - 1]!;
     const width = Math.max(4, String(groups.length).length);
-    const levelCount = level === 0 ? this.oemCount : groups.length;
-    for (const makers of groups) {
+    for (const { makers, cluster } of groups) {
       const position = this.levelItems[level]!.length;
       const number = pad(position + 1, width);
       const index = this.items.length;
@@ -460,11 +487,7 @@ class Draft {
         number,
         // Levels 5 and 6 get their kind from the recipes above them (see buildBoms).
         kind: random.pick(kinds),
-        // End products belong to their OEM's cluster; other items to a contiguous block per OEM.
-        cluster:
-          level === 0
-            ? this.levelCompanies[0]!.indexOf(makers[0]!)
-            : Math.floor((position * this.oemCount) / levelCount),
+        cluster,
         makers,
         bom: [],
         covered: false,
@@ -476,6 +499,18 @@ class Draft {
       this.levelItems[level]!.push(index);
       for (const company of makers) this.companies[company]!.items.push(index);
     }
+  }
+
+  /** The OEM clusters whose OEM is in the same region as the OEM of `cluster` (itself included). */
+  private regionalClusters(cluster: number): readonly number[] {
+    if (this.clustersByRegion === undefined) {
+      this.clustersByRegion = new Map();
+      this.levelCompanies[0]!.forEach((oem, position) => {
+        const region = this.companies[oem]!.country.region;
+        this.clustersByRegion!.set(region, [...(this.clustersByRegion!.get(region) ?? []), position]);
+      });
+    }
+    return this.clustersByRegion.get(this.companies[this.levelCompanies[0]![cluster]!]!.country.region)!;
   }
 
   /**
@@ -548,9 +583,12 @@ class Draft {
         const skip = level < 3 && random.chance(SKIP_CHANCE[level]!);
         const childLevel = skip ? level + 2 : level + 1;
         const candidates = this.levelItems[childLevel]!;
-        const range = random.chance(LOCAL_CHANCE[level]!)
-          ? this.clusterItems(childLevel, item.cluster)
-          : { from: 0, to: candidates.length };
+        // Own OEM's block; else mostly the block of another OEM in the same region (suppliers shared by
+        // the OEMs of one region); else anywhere.
+        let range = { from: 0, to: candidates.length };
+        if (random.chance(LOCAL_CHANCE[level]!)) range = this.clusterItems(childLevel, item.cluster);
+        else if (random.chance(0.7))
+          range = this.clusterItems(childLevel, random.pick(this.regionalClusters(item.cluster)));
         this.addLine(random, parent, candidates[random.integer(range.from, range.to - 1)]!);
       }
     }
@@ -572,8 +610,8 @@ class Draft {
       else if (slots.length > 0) item.kind = kindOf(random.pick(slots).code);
       else item.kind = random.pick(levelKinds);
     });
-    // Match children to slots kind by kind: each child fills a slot; spare slots take a random child
-    // of their kind; spare children get an extra line in a random slot's parent.
+    // Match children to slots kind by kind: each child fills a slot; spare slots share a child of their
+    // kind, spare children get an extra line in a parent.
     const childrenByCode = new Map<string, number[]>();
     for (const child of children) {
       const code = this.items[child]!.kind.code;
@@ -599,10 +637,14 @@ class Draft {
         }
         continue;
       }
+      // Both lists in OEM-cluster order (random within a cluster), matched proportionally: materials
+      // mostly go to parents of the same block, and every child and every slot is used at least once.
+      kindChildren.sort((a, b) => this.items[a]!.cluster - this.items[b]!.cluster);
+      kindSlots.sort((a, b) => this.items[a.parent]!.cluster - this.items[b.parent]!.cluster);
       const rounds = Math.max(kindChildren.length, kindSlots.length);
       for (let position = 0; position < rounds; position += 1) {
-        const slot = kindSlots[position] ?? random.pick(kindSlots);
-        const child = kindChildren[position] ?? random.pick(kindChildren);
+        const slot = kindSlots[Math.floor((position * kindSlots.length) / rounds)]!;
+        const child = kindChildren[Math.floor((position * kindChildren.length) / rounds)]!;
         this.addLine(random, slot.parent, child, slot.quantity);
       }
     }
@@ -1077,8 +1119,10 @@ class Draft {
   }
 }
 
+/** Chance that a company at level 0–6 sits in the region of the OEM whose block it belongs to. */
+const HOME_REGION_CHANCE = [0, 0.85, 0.85, 0.8, 0.75, 0.65, 0.5];
 /** Chance that a maker slot of an item at level 0–6 is swapped with one anywhere in the level. */
-const MAKER_MIXING = [0, 0.15, 0.25, 0.35, 0.45, 0.6, 0.8];
+const MAKER_MIXING = [0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.6];
 /** Chance that an item has one, two or three makers. */
 const MAKERS_PER_ITEM = [0.35, 0.35, 0.3];
 /**
