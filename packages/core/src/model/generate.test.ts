@@ -92,6 +92,15 @@ describe('generateNetwork', () => {
   it('makes some links tight and gives some steps room above capacity', () => {
     const network = generateNetwork({ companies: 2000, seed: 5 });
     const steps = network.production!;
+    // Utilisation of each step with a single capacity, from the mean end demand.
+    const starts = meanStarts(network);
+    const utilisation = steps
+      .filter((step) => typeof step.capacity === 'number')
+      .map((step) => starts.get(`${step.company} ${step.item}`)! / (step.capacity as number));
+    const share = (test: (value: number) => boolean) => utilisation.filter(test).length / utilisation.length;
+    expect(share((value) => value < 0.85)).toBeGreaterThan(0.6);
+    expect(share((value) => value >= 0.88 && value <= 1.12)).toBeGreaterThan(0.05);
+    expect(share((value) => value > 1.25)).toBeLessThan(0.01);
     const withMaximum = steps.filter((step) => step.maximumCapacity !== undefined);
     expect(withMaximum.length / steps.length).toBeGreaterThan(0.2);
     expect(steps.some((step) => Array.isArray(step.capacity) && step.capacity.includes(0))).toBe(true);
@@ -132,6 +141,47 @@ describe('generateNetwork', () => {
     expect(network.name).toBe('round-trip');
   });
 });
+
+/**
+ * Mean units started per period at every production step (`company item`), from the mean end demand
+ * down the bills of materials, sourcing shares and yields; items in topological order of the BOMs.
+ */
+function meanStarts(network: Network): Map<string, number> {
+  const starts = new Map<string, number>();
+  const stepsOf = new Map<string, Network['production'] & object>();
+  for (const step of network.production ?? []) {
+    stepsOf.set(step.item, [...(stepsOf.get(step.item) ?? []), step]);
+    starts.set(`${step.company} ${step.item}`, 0);
+  }
+  const rules = new Map((network.sourcing ?? []).map((rule) => [`${rule.buyer} ${rule.item}`, rule]));
+  const order: string[] = [];
+  const seen = new Set<string>();
+  const visit = (item: string) => {
+    if (seen.has(item)) return;
+    seen.add(item);
+    for (const step of stepsOf.get(item) ?? []) for (const line of step.bom ?? []) visit(line.item);
+    order.push(item);
+  };
+  for (const item of stepsOf.keys()) visit(item);
+  order.reverse();
+  for (const demand of network.demand ?? []) {
+    const key = `${demand.company} ${demand.item}`;
+    starts.set(key, starts.get(key)! + demand.mean!);
+  }
+  for (const item of order) {
+    for (const step of stepsOf.get(item) ?? []) {
+      const started = starts.get(`${step.company} ${step.item}`)! / (step.yield ?? 1);
+      starts.set(`${step.company} ${step.item}`, started);
+      for (const line of step.bom ?? []) {
+        for (const supplier of rules.get(`${step.company} ${line.item}`)!.suppliers) {
+          const key = `${supplier.supplier} ${line.item}`;
+          starts.set(key, starts.get(key)! + started * line.quantity * supplier.share);
+        }
+      }
+    }
+  }
+  return starts;
+}
 
 describe('the item catalogue', () => {
   it('has unique kind codes and recipes that name existing kinds', () => {
