@@ -1,0 +1,237 @@
+/**
+ * @module main
+ * The `keten` command line. Each command lives in `commands/`; this file declares the options,
+ * opens the backend (local store or server) and turns every failure into a message and an exit status.
+ */
+import { readFile } from 'node:fs/promises';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { type Backend, type BackendOptions, openBackend } from './backend.ts';
+import { registerAccessCommands } from './commands/access.ts';
+import { appendCommand, eventsListCommand } from './commands/events.ts';
+import { generateCommand } from './commands/generate.ts';
+import {
+  diffCommand,
+  importCommand,
+  listCommand,
+  showCommand,
+  versionsCommand,
+} from './commands/networks.ts';
+import { registerServeCommands } from './commands/serve.ts';
+import { validateCommand } from './commands/validate.ts';
+import { CliError, EXIT } from './errors.ts';
+import { type Output, processOutput } from './output.ts';
+
+export const VERSION = '0.1.0';
+
+/** A whole number within [min, max], for commander options. */
+export function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (text: string): number => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
+    }
+    return value;
+  };
+}
+
+const maxBytesOption = () =>
+  new Option('--max-bytes <bytes>', 'refuse network files larger than this (default 256 MiB)').argParser(
+    integer('--max-bytes', 1),
+  );
+
+/** Adds --db, --server and --token to a command that works on a store. */
+function storeOptions(command: Command): Command {
+  return command
+    .option(
+      '--db <dir>',
+      'embedded store folder (default: $KETEN_HOME/store, KETEN_HOME defaults to ~/.keten)',
+    )
+    .option('--server <url>', 'work against a keten server instead of a local store (or KETEN_SERVER)')
+    .option('--token <token>', 'API token for --server (or KETEN_TOKEN)');
+}
+
+/** Runs `work` with the backend the options name, and closes it afterwards. */
+async function withBackend(
+  options: BackendOptions,
+  work: (backend: Backend) => Promise<void>,
+): Promise<void> {
+  const backend = await openBackend(options);
+  try {
+    await work(backend);
+  } finally {
+    await backend.close();
+  }
+}
+
+export function buildProgram(output: Output): Command {
+  const program = new Command('keten')
+    .description('keten: robust, flexible and digitally connected production networks')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (text) => process.stdout.write(text),
+      writeErr: (text) => process.stderr.write(text),
+    })
+    .exitOverride();
+
+  program
+    .command('validate')
+    .description('check a network file (YAML, JSON) or CSV folder and list every problem')
+    .argument('<path>', 'network file or CSV folder')
+    .option('--json', 'print the result as JSON')
+    .addOption(maxBytesOption())
+    .action((path: string, options: { json?: boolean; maxBytes?: number }) =>
+      validateCommand(path, options, output),
+    );
+
+  program
+    .command('generate')
+    .description('generate a synthetic network, byte-identical for the same seed')
+    .requiredOption('--companies <n>', 'number of companies', integer('--companies', 1, 1_000_000))
+    .requiredOption('--seed <s>', 'random seed', integer('--seed', 0, 2 ** 32 - 1))
+    .option('--horizon <periods>', 'periods to plan (default 52)', integer('--horizon', 1, 3660))
+    .option('--out <file>', 'write to this file (.json or .yaml); default stdout')
+    .option('--format <format>', 'json or yaml (default: from --out, else json)')
+    .action((options: { companies: number; seed: number; horizon?: number; out?: string; format?: string }) =>
+      generateCommand(options, output),
+    );
+
+  storeOptions(
+    program
+      .command('import')
+      .description('import a network file or CSV folder as a new version')
+      .argument('<path>', 'network file or CSV folder')
+      .option('--name <name>', "network name (default: the file's name field)")
+      .option('--json', 'print the new version as JSON')
+      .addOption(maxBytesOption()),
+  ).action((path: string, options: BackendOptions & { name?: string; json?: boolean; maxBytes?: number }) =>
+    withBackend(options, (backend) => importCommand(backend, path, options, output)),
+  );
+
+  storeOptions(
+    program.command('networks').description('list the networks in the store').option('--json', 'print JSON'),
+  ).action((options: BackendOptions & { json?: boolean }) =>
+    withBackend(options, (backend) => listCommand(backend, options, output)),
+  );
+
+  storeOptions(
+    program
+      .command('versions')
+      .description('list the versions of a network')
+      .argument('<network>', 'network name')
+      .option('--json', 'print JSON'),
+  ).action((network: string, options: BackendOptions & { json?: boolean }) =>
+    withBackend(options, (backend) => versionsCommand(backend, network, options, output)),
+  );
+
+  storeOptions(
+    program
+      .command('show')
+      .description('show a stored network (the latest version unless --version)')
+      .argument('<network>', 'network name')
+      .option('--version <n>', 'version number', integer('--version', 1))
+      .option('--json', 'print the network document as JSON'),
+  ).action((network: string, options: BackendOptions & { version?: number; json?: boolean }) =>
+    withBackend(options, (backend) => showCommand(backend, network, options, output)),
+  );
+
+  storeOptions(
+    program
+      .command('diff')
+      .description('compare two network files, or two stored versions: diff NETWORK FROM [TO]')
+      .argument('<a>', 'first file, or a network name')
+      .argument('<b>', 'second file, or the version to compare from')
+      .argument('[to]', 'the version to compare to (default: latest)')
+      .option('--json', 'print the diff as JSON')
+      .addOption(maxBytesOption()),
+  ).action(
+    (
+      a: string,
+      b: string,
+      to: string | undefined,
+      options: BackendOptions & { json?: boolean; maxBytes?: number },
+    ) => diffCommand(() => openBackend(options), a, b, to, options, output),
+  );
+
+  const events = program.command('events').description('the append-only event log');
+  storeOptions(
+    events
+      .command('append')
+      .description('append events from a JSON Lines file (or a JSON array); idempotent by key')
+      .argument('<file>', "events file, or '-' for stdin")
+      .option('--json', 'print the outcome as JSON'),
+  ).action(async (file: string, options: BackendOptions & { json?: boolean }) => {
+    const text =
+      file === '-'
+        ? await readStdin()
+        : await readFile(file, 'utf8').catch((cause: Error) => {
+            throw new CliError('notFound', `${file}: cannot be read (${cause.message})`);
+          });
+    await withBackend(options, (backend) => appendCommand(backend, file, text, options, output));
+  });
+  storeOptions(
+    events
+      .command('list')
+      .description('list events in log order')
+      .option('--after <sequence>', 'only events after this sequence number', integer('--after', 0))
+      .option('--type <type>', 'only events of this type')
+      .option('--source <source>', 'only events from this source')
+      .option('--limit <n>', 'at most this many (default 1000)', integer('--limit', 1, 10_000))
+      .option('--json', 'print JSON'),
+  ).action(
+    (
+      options: BackendOptions & {
+        after?: number;
+        type?: string;
+        source?: string;
+        limit?: number;
+        json?: boolean;
+      },
+    ) => withBackend(options, (backend) => eventsListCommand(backend, options, output)),
+  );
+
+  registerAccessCommands(program, output);
+  registerServeCommands(program, output);
+  return program;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Runs the CLI with `argv` (without node and the script); returns the exit status. */
+export async function main(argv: readonly string[], output: Output = processOutput): Promise<number> {
+  const program = buildProgram(output);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    return report(error, output);
+  }
+}
+
+function report(error: unknown, output: Output): number {
+  if (error instanceof CommanderError) {
+    // commander already printed its message; help and version are not failures.
+    if (
+      error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.version' ||
+      error.code === 'commander.help'
+    ) {
+      return EXIT.ok;
+    }
+    return EXIT.usage;
+  }
+  if (error instanceof CliError) {
+    for (const line of error.details) output.err(line);
+    if (error.message !== '') output.err(`keten: ${error.message}`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  output.err(`keten: internal error: ${message}`);
+  if (process.env.KETEN_DEBUG && error instanceof Error && error.stack) output.err(error.stack);
+  else output.err('This is a bug in keten; run again with KETEN_DEBUG=1 for details and report it.');
+  return EXIT.internal;
+}
