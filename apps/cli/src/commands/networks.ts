@@ -87,7 +87,7 @@ export async function showCommand(
   const { content } = stored;
   output.out(describeVersion(stored));
   output.out(
-    `  ${content.period}ly periods from ${content.start}, horizon ${content.horizon}, currency ${content.currency ?? 'EUR'}`,
+    `  ${content.period === 'day' ? 'daily' : 'weekly'} periods from ${content.start}, horizon ${content.horizon}, currency ${content.currency ?? 'EUR'}`,
   );
   const byCountry = new Map<string, number>();
   for (const company of content.companies) {
