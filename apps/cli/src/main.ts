@@ -67,6 +67,8 @@ export function buildProgram(output: Output): Command {
   const program = new Command('keten')
     .description('keten: robust, flexible and digitally connected production networks')
     .version(VERSION)
+    // Program options only before the command, so `keten show NETWORK --version 2` is show's option.
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (text) => process.stdout.write(text),
