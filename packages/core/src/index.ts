@@ -17,6 +17,7 @@ export * from './model/shape.ts';
 export * from './model/suggest.ts';
 export * from './model/tiers.ts';
 export * from './model/validate.ts';
+export * from './planning/plan.ts';
 export * from './random.ts';
 export * from './result.ts';
 export * from './store/canonical-json.ts';

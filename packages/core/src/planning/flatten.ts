@@ -1,0 +1,273 @@
+/**
+ * @module planning/flatten
+ * The network flattened to integer indices for the planner: one "node" per company and item that
+ * takes part in supply (makes, buys, supplies, stocks, receives or sells it), production records,
+ * sourcing arcs (buyer node → supplier node) and bill-of-materials arcs (parent node → component
+ * node) as compressed index lists, and per node × period values in typed arrays (`node * horizon +
+ * period`). Object graphs per period would not reach 60,000 companies in seconds; these do.
+ */
+import { type Network, valueAt } from '../model/schema.ts';
+
+/** The flattened network. Arrays indexed by node have `nodes` entries; "per period" ones `nodes * horizon`. */
+export interface FlatNetwork {
+  readonly horizon: number;
+  readonly nodes: number;
+  readonly company: string[];
+  readonly item: string[];
+  /** 1 when the item is counted in whole units (`pcs`). */
+  readonly whole: Uint8Array;
+  readonly onHand: Float64Array;
+  readonly safetyStock: Float64Array;
+  /** Scheduled receipts (open orders) per period. */
+  readonly receipts: Float64Array;
+  /** End demand per period. */
+  readonly endDemand: Float64Array;
+  /** Production record of the node, or -1. */
+  readonly production: Int32Array;
+  readonly leadTime: Int32Array;
+  readonly yieldRate: Float64Array;
+  readonly lotMinimum: Float64Array;
+  readonly lotMultiple: Float64Array;
+  /** Production capacity per period (starts), for nodes that make. */
+  readonly capacity: Float64Array;
+  /** Maximum capacity per period (reported only), NaN when absent. */
+  readonly maximumCapacity: Float64Array;
+  /** Bill of materials of a making node: components `bomNode[bomStart[n] .. bomStart[n+1]]`. */
+  readonly bomStart: Int32Array;
+  readonly bomNode: Int32Array;
+  readonly bomQuantity: Float64Array;
+  /** Sourcing of a buying node: arcs `arcStart[n] .. arcStart[n+1]`. */
+  readonly arcStart: Int32Array;
+  readonly arcSupplier: Int32Array;
+  readonly arcShare: Float64Array;
+  readonly arcLeadTime: Int32Array;
+  /** Capacity groups of a making node: `nodeGroup[groupStart[n] .. groupStart[n+1]]` with their load. */
+  readonly groupStart: Int32Array;
+  readonly nodeGroup: Int32Array;
+  readonly nodeGroupLoad: Float64Array;
+  readonly groupId: string[];
+  readonly groupCompany: string[];
+  /** Group capacity per group × period, and maximum (NaN when absent). */
+  readonly groupCapacity: Float64Array;
+  readonly groupMaximum: Float64Array;
+  /** Nodes ordered from end demand downwards: every consumer of a node comes before it. */
+  readonly order: Int32Array;
+  /** Nodes that sit on a sourcing or bill-of-materials cycle (not planned; the validator rejects BOM cycles). */
+  readonly cyclic: number;
+}
+
+const KEY_SEPARATOR = '\u0000';
+
+/** Flattens `network` for `horizon` periods (at most the network's horizon). */
+export function flattenNetwork(network: Network, horizon: number): FlatNetwork {
+  const index = new Map<string, number>();
+  const company: string[] = [];
+  const item: string[] = [];
+  const node = (companyId: string, itemId: string): number => {
+    const key = companyId + KEY_SEPARATOR + itemId;
+    let found = index.get(key);
+    if (found === undefined) {
+      found = company.length;
+      index.set(key, found);
+      company.push(companyId);
+      item.push(itemId);
+    }
+    return found;
+  };
+  const productions = network.production ?? [];
+  const sourcing = network.sourcing ?? [];
+  for (const record of productions) {
+    node(record.company, record.item);
+    for (const line of record.bom ?? []) node(record.company, line.item);
+  }
+  for (const rule of sourcing) {
+    node(rule.buyer, rule.item);
+    for (const line of rule.suppliers) node(line.supplier, rule.item);
+  }
+  for (const record of network.inventory ?? []) node(record.company, record.item);
+  for (const record of network.openOrders ?? []) node(record.company, record.item);
+  for (const record of network.demand ?? []) node(record.company, record.item);
+
+  const nodes = company.length;
+  const cells = nodes * horizon;
+  const units = new Map(network.items.map((entry) => [entry.id, entry.unit]));
+  const whole = new Uint8Array(nodes);
+  for (let n = 0; n < nodes; n++) whole[n] = units.get(item[n]!) === 'pcs' ? 1 : 0;
+
+  const onHand = new Float64Array(nodes);
+  const safetyStock = new Float64Array(nodes);
+  for (const record of network.inventory ?? []) {
+    const n = node(record.company, record.item);
+    onHand[n] = (onHand[n] ?? 0) + record.onHand;
+    safetyStock[n] = Math.max(safetyStock[n] ?? 0, record.safetyStock ?? 0);
+  }
+  const receipts = new Float64Array(cells);
+  for (const record of network.openOrders ?? []) {
+    if (record.due >= horizon) continue;
+    const cell = node(record.company, record.item) * horizon + record.due;
+    receipts[cell] = (receipts[cell] ?? 0) + record.quantity;
+  }
+  const endDemand = new Float64Array(cells);
+  for (const record of network.demand ?? []) {
+    const base = node(record.company, record.item) * horizon;
+    const last = Math.min(horizon, record.quantities.length);
+    for (let t = 0; t < last; t++)
+      endDemand[base + t] = (endDemand[base + t] ?? 0) + (record.quantities[t] ?? 0);
+  }
+
+  const production = new Int32Array(nodes).fill(-1);
+  const leadTime = new Int32Array(nodes);
+  const yieldRate = new Float64Array(nodes).fill(1);
+  const lotMinimum = new Float64Array(nodes);
+  const lotMultiple = new Float64Array(nodes);
+  const capacity = new Float64Array(cells);
+  const maximumCapacity = new Float64Array(cells).fill(Number.NaN);
+  const bomCount = new Int32Array(nodes + 1);
+  productions.forEach((record, position) => {
+    const n = node(record.company, record.item);
+    production[n] = position;
+    leadTime[n] = record.leadTime;
+    yieldRate[n] = record.yield ?? 1;
+    lotMinimum[n] = record.lotSize?.minimum ?? 0;
+    lotMultiple[n] = record.lotSize?.multiple ?? 0;
+    for (let t = 0; t < horizon; t++) {
+      capacity[n * horizon + t] = valueAt(record.capacity, t);
+      if (record.maximumCapacity !== undefined) {
+        maximumCapacity[n * horizon + t] = valueAt(record.maximumCapacity, t);
+      }
+    }
+    bomCount[n + 1] = record.bom?.length ?? 0;
+  });
+  const bomStart = prefix(bomCount);
+  const bomNode = new Int32Array(bomStart[nodes]!);
+  const bomQuantity = new Float64Array(bomStart[nodes]!);
+  for (const record of productions) {
+    const n = node(record.company, record.item);
+    let at = bomStart[n]!;
+    for (const line of record.bom ?? []) {
+      bomNode[at] = node(record.company, line.item);
+      bomQuantity[at] = line.quantity;
+      at++;
+    }
+  }
+
+  const arcCount = new Int32Array(nodes + 1);
+  for (const rule of sourcing) {
+    const at = node(rule.buyer, rule.item) + 1;
+    arcCount[at] = arcCount[at]! + rule.suppliers.length;
+  }
+  const arcStart = prefix(arcCount);
+  const arcSupplier = new Int32Array(arcStart[nodes]!);
+  const arcShare = new Float64Array(arcStart[nodes]!);
+  const arcLeadTime = new Int32Array(arcStart[nodes]!);
+  const arcFill = arcStart.slice(0, nodes);
+  for (const rule of sourcing) {
+    const buyer = node(rule.buyer, rule.item);
+    for (const line of rule.suppliers) {
+      const at = arcFill[buyer]!++;
+      arcSupplier[at] = node(line.supplier, rule.item);
+      arcShare[at] = line.share;
+      arcLeadTime[at] = line.leadTime;
+    }
+  }
+
+  const groups = network.capacityGroups ?? [];
+  const groupCount = new Int32Array(nodes + 1);
+  for (const group of groups) {
+    for (const line of group.items) groupCount[node(group.company, line.item) + 1]!++;
+  }
+  const groupStart = prefix(groupCount);
+  const nodeGroup = new Int32Array(groupStart[nodes]!);
+  const nodeGroupLoad = new Float64Array(groupStart[nodes]!);
+  const groupFill = groupStart.slice(0, nodes);
+  const groupCapacity = new Float64Array(groups.length * horizon);
+  const groupMaximum = new Float64Array(groups.length * horizon).fill(Number.NaN);
+  groups.forEach((group, g) => {
+    for (let t = 0; t < horizon; t++) {
+      groupCapacity[g * horizon + t] = valueAt(group.capacity, t);
+      if (group.maximumCapacity !== undefined)
+        groupMaximum[g * horizon + t] = valueAt(group.maximumCapacity, t);
+    }
+    for (const line of group.items) {
+      const at = groupFill[node(group.company, line.item)]!++;
+      nodeGroup[at] = g;
+      nodeGroupLoad[at] = line.load;
+    }
+  });
+
+  const { order, cyclic } = consumersFirst(nodes, bomStart, bomNode, arcStart, arcSupplier);
+  return {
+    horizon,
+    nodes,
+    company,
+    item,
+    whole,
+    onHand,
+    safetyStock,
+    receipts,
+    endDemand,
+    production,
+    leadTime,
+    yieldRate,
+    lotMinimum,
+    lotMultiple,
+    capacity,
+    maximumCapacity,
+    bomStart,
+    bomNode,
+    bomQuantity,
+    arcStart,
+    arcSupplier,
+    arcShare,
+    arcLeadTime,
+    groupStart,
+    nodeGroup,
+    nodeGroupLoad,
+    groupId: groups.map((group) => group.id),
+    groupCompany: groups.map((group) => group.company),
+    groupCapacity,
+    groupMaximum,
+    order,
+    cyclic,
+  };
+}
+
+function prefix(counts: Int32Array): Int32Array {
+  const starts = new Int32Array(counts.length);
+  for (let i = 1; i < counts.length; i++) starts[i] = starts[i - 1]! + counts[i]!;
+  return starts;
+}
+
+/**
+ * Kahn's algorithm over the consumer → supply edges (parent → component, buyer → supplier): a node
+ * comes after all its consumers, the low-level-code order of MRP. Ties in index order, so the order is
+ * deterministic. Nodes on a cycle are appended at the end and counted.
+ */
+function consumersFirst(
+  nodes: number,
+  bomStart: Int32Array,
+  bomNode: Int32Array,
+  arcStart: Int32Array,
+  arcSupplier: Int32Array,
+): { order: Int32Array; cyclic: number } {
+  const consumers = new Int32Array(nodes);
+  for (const child of bomNode) consumers[child]!++;
+  for (const child of arcSupplier) consumers[child]!++;
+  const order = new Int32Array(nodes);
+  let tail = 0;
+  for (let n = 0; n < nodes; n++) if (consumers[n] === 0) order[tail++] = n;
+  for (let head = 0; head < tail; head++) {
+    const n = order[head]!;
+    for (let at = bomStart[n]!; at < bomStart[n + 1]!; at++) {
+      const child = bomNode[at]!;
+      if (--consumers[child]! === 0) order[tail++] = child;
+    }
+    for (let at = arcStart[n]!; at < arcStart[n + 1]!; at++) {
+      const child = arcSupplier[at]!;
+      if (--consumers[child]! === 0) order[tail++] = child;
+    }
+  }
+  const placed = tail;
+  for (let n = 0; n < nodes; n++) if (consumers[n]! > 0) order[tail++] = n;
+  return { order, cyclic: nodes - placed };
+}
