@@ -442,30 +442,33 @@ class Planner {
     const parts = new Float64Array(count);
     const total = this.cumulativeTotal[n]! + need;
     if (whole) {
-      let given = 0;
-      const deficits = new Float64Array(count);
+      // Quotas: the deficits (≥ 0) scaled to the need; whole units by largest remainder.
+      const quotas = new Float64Array(count);
+      let sum = 0;
       for (let k = 0; k < count; k++) {
-        deficits[k] = f.arcShare[first + k]! * total - this.cumulativeShare[first + k]!;
-        parts[k] = Math.max(0, Math.floor(deficits[k]! + EPSILON));
+        quotas[k] = Math.max(0, f.arcShare[first + k]! * total - this.cumulativeShare[first + k]!);
+        sum += quotas[k]!;
+      }
+      let given = 0;
+      for (let k = 0; k < count; k++) {
+        if (sum > EPSILON) quotas[k] = (quotas[k]! * need) / sum;
+        else quotas[k] = f.arcShare[first + k]! * need;
+        parts[k] = Math.floor(quotas[k]! + EPSILON);
         given += parts[k]!;
       }
-      while (given > need + EPSILON) {
-        let largest = 0;
-        for (let k = 1; k < count; k++) if (parts[k]! > parts[largest]!) largest = k;
-        parts[largest]!--;
-        given--;
-      }
-      while (given < need - EPSILON) {
-        let best = 0;
-        for (let k = 1; k < count; k++) {
-          if (deficits[k]! - parts[k]! > deficits[best]! - parts[best]! + EPSILON) best = k;
-        }
-        parts[best]!++;
+      const byRemainder = Array.from({ length: count }, (_, k) => k).sort(
+        (a, b) => quotas[b]! - parts[b]! - (quotas[a]! - parts[a]!) || a - b,
+      );
+      for (let i = 0; given < need - EPSILON; i = (i + 1) % count) {
+        parts[byRemainder[i]!]!++;
         given++;
       }
     } else {
       for (let k = 0; k < count; k++) parts[k] = f.arcShare[first + k]! * need;
     }
+    // The cumulative targets follow the split asked of the suppliers, not what overflow moved, so a
+    // supplier that could not deliver is not asked to catch up later.
+    for (let k = 0; k < count; k++) this.cumulativeShare[first + k]! += parts[k]!;
     this.cumulativeTotal[n] = total;
     // Suppliers by share, largest first, for overflow.
     const byShare = Array.from({ length: count }, (_, k) => k).sort(
@@ -618,7 +621,6 @@ class Planner {
     this.orderStartQuantity[order]! += quantity;
     this.requestQuantity[this.orderFirstRequest[order]!]! += quantity;
     this.gross[supplier * this.H + ship]! += quantity;
-    this.cumulativeShare[arc]! += quantity;
     this.peg(order, n, t, quantity, context);
   }
 
