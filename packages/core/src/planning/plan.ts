@@ -185,29 +185,29 @@ class Planner {
   readonly promise = new Map<number, Float64Array>();
   readonly causes: ShortageCause[] = [];
   // Orders, as parallel arrays.
-  readonly orderKind: number[] = [];
-  readonly orderNode: number[] = [];
-  readonly orderArc: number[] = [];
-  readonly orderStart: number[] = [];
-  readonly orderQuantity: number[] = [];
-  readonly orderStartQuantity: number[] = [];
-  readonly orderFinalQuantity: number[] = [];
-  readonly orderFinalStart: number[] = [];
-  readonly orderCause: number[] = [];
-  readonly orderFirstRequest: number[] = [];
+  readonly orderKind = new IntColumn();
+  readonly orderNode = new IntColumn();
+  readonly orderArc = new IntColumn();
+  readonly orderStart = new IntColumn();
+  readonly orderQuantity = new NumberColumn();
+  readonly orderStartQuantity = new NumberColumn();
+  readonly orderFinalQuantity = new NumberColumn();
+  readonly orderFinalStart = new NumberColumn();
+  readonly orderCause = new IntColumn();
+  readonly orderFirstRequest = new IntColumn();
   readonly orderPegs: (Map<number, number> | undefined)[] = [];
   /** Order index + 1 by node × start (production) and arc × ship period (purchase); 0 = none. */
   readonly productionAt: Int32Array;
   readonly purchaseAt: Int32Array;
   readonly ordersOf: (number[] | undefined)[];
   // Requests on a node: component needs of a production order, shipments of a purchase.
-  readonly requestNode: number[] = [];
-  readonly requestPeriod: number[] = [];
-  readonly requestQuantity: number[] = [];
-  readonly requestServed: number[] = [];
-  readonly requestOrder: number[] = [];
-  readonly requestPer: number[] = [];
-  readonly requestCause: number[] = [];
+  readonly requestNode = new IntColumn();
+  readonly requestPeriod = new IntColumn();
+  readonly requestQuantity = new NumberColumn();
+  readonly requestServed = new NumberColumn();
+  readonly requestOrder = new IntColumn();
+  readonly requestPer = new NumberColumn();
+  readonly requestCause = new IntColumn();
   readonly requestsOf: (number[] | undefined)[];
   lastCause = -1;
   readonly deliveries: Delivery[] = [];
@@ -282,7 +282,7 @@ class Planner {
     const base = n * H;
     const requests = this.sortRequests(n);
     const requestStart = new Int32Array(H + 1);
-    for (const r of requests) requestStart[this.requestPeriod[r]! + 1]!++;
+    for (const r of requests) requestStart[this.requestPeriod.a[r]! + 1]!++;
     for (let t = 0; t < H; t++) requestStart[t + 1]! += requestStart[t]!;
     const safety = f.safetyStock[n]!;
     let projected = f.onHand[n]!;
@@ -305,7 +305,7 @@ class Planner {
   sortRequests(n: number): number[] {
     const list = this.requestsOf[n];
     if (list === undefined) return [];
-    list.sort((a, b) => this.requestPeriod[a]! - this.requestPeriod[b]! || a - b);
+    list.sort((a, b) => this.requestPeriod.a[a]! - this.requestPeriod.a[b]! || a - b);
     return list;
   }
 
@@ -617,9 +617,9 @@ class Planner {
       this.purchaseAt[slot] = order + 1;
       this.newRequest(supplier, ship, order, 1);
     }
-    this.orderQuantity[order]! += quantity;
-    this.orderStartQuantity[order]! += quantity;
-    this.requestQuantity[this.orderFirstRequest[order]!]! += quantity;
+    this.orderQuantity.a[order]! += quantity;
+    this.orderStartQuantity.a[order]! += quantity;
+    this.requestQuantity.a[this.orderFirstRequest.a[order]!]! += quantity;
     this.gross[supplier * this.H + ship]! += quantity;
     this.peg(order, n, t, quantity, context);
   }
@@ -636,12 +636,12 @@ class Planner {
         this.newRequest(f.bomNode[at]!, start, order, f.bomQuantity[at]!);
       }
     }
-    this.orderQuantity[order]! += good;
-    this.orderStartQuantity[order]! += startQuantity;
-    let request = this.orderFirstRequest[order]!;
+    this.orderQuantity.a[order]! += good;
+    this.orderStartQuantity.a[order]! += startQuantity;
+    let request = this.orderFirstRequest.a[order]!;
     for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++, request++) {
       const amount = startQuantity * f.bomQuantity[at]!;
-      this.requestQuantity[request]! += amount;
+      this.requestQuantity.a[request]! += amount;
       this.gross[f.bomNode[at]! * H + start]! += amount;
     }
     return order;
@@ -708,7 +708,7 @@ class Planner {
     const { requests, requestStart } = context;
     for (let i = requestStart[t]!; i < requestStart[t + 1]!; i++) {
       const request = requests[i]!;
-      const upstream = this.orderPegs[this.requestOrder[request]!];
+      const upstream = this.orderPegs[this.requestOrder.a[request]!];
       if (upstream === undefined) continue;
       for (const [demand, served] of upstream) pegs.set(demand, (pegs.get(demand) ?? 0) + share * served);
     }
@@ -728,19 +728,19 @@ class Planner {
     const arrivals = new Float64Array(H);
     for (const order of this.ordersOf[n] ?? []) {
       let quantity: number;
-      if (this.orderKind[order] === 0) quantity = this.finishProduction(order);
+      if (this.orderKind.a[order] === 0) quantity = this.finishProduction(order);
       else {
-        quantity = this.requestServed[this.orderFirstRequest[order]!]!;
-        this.orderFinalQuantity[order] = quantity;
-        this.orderFinalStart[order] = quantity;
-        this.orderCause[order] = this.requestCause[this.orderFirstRequest[order]!]!;
+        quantity = this.requestServed.a[this.orderFirstRequest.a[order]!]!;
+        this.orderFinalQuantity.a[order] = quantity;
+        this.orderFinalStart.a[order] = quantity;
+        this.orderCause.a[order] = this.requestCause.a[this.orderFirstRequest.a[order]!]!;
       }
       const due =
-        this.orderStart[order]! +
-        (this.orderKind[order] === 0 ? f.leadTime[n]! : f.arcLeadTime[this.orderArc[order]!]!);
+        this.orderStart.a[order]! +
+        (this.orderKind.a[order] === 0 ? f.leadTime[n]! : f.arcLeadTime[this.orderArc.a[order]!]!);
       arrivals[due]! += quantity;
-      if (quantity < this.orderQuantity[order]! - EPSILON && this.orderCause[order]! >= 0) {
-        this.causeAt[base + due] = this.orderCause[order]!;
+      if (quantity < this.orderQuantity.a[order]! - EPSILON && this.orderCause.a[order]! >= 0) {
+        this.causeAt[base + due] = this.orderCause.a[order]!;
       }
     }
     const requests = this.requestsOf[n] ?? [];
@@ -769,13 +769,13 @@ class Planner {
           backlogQuantity.push(short);
         }
       }
-      for (; next < requests.length && this.requestPeriod[requests[next]!] === t; next++) {
+      for (; next < requests.length && this.requestPeriod.a[requests[next]!] === t; next++) {
         const request = requests[next]!;
-        const wanted = this.requestQuantity[request]!;
+        const wanted = this.requestQuantity.a[request]!;
         const served = Math.min(wanted, stock);
         stock -= served;
-        this.requestServed[request] = served;
-        if (served < wanted - EPSILON) this.requestCause[request] = this.findCause(n, t);
+        this.requestServed.a[request] = served;
+        if (served < wanted - EPSILON) this.requestCause.a[request] = this.findCause(n, t);
       }
       while (head < backlogPeriod.length && stock > EPSILON) {
         const late = Math.min(stock, backlogQuantity[head]!);
@@ -791,39 +791,39 @@ class Planner {
   /** The started quantity the scarcest component allows, lot sizes kept; unused components go back. */
   finishProduction(order: number): number {
     const f = this.flat;
-    const n = this.orderNode[order]!;
-    const start = this.orderStart[order]!;
-    const planned = this.orderStartQuantity[order]!;
+    const n = this.orderNode.a[order]!;
+    const start = this.orderStart.a[order]!;
+    const planned = this.orderStartQuantity.a[order]!;
     let allowed = planned;
     let cause = -1;
-    let request = this.orderFirstRequest[order]!;
+    let request = this.orderFirstRequest.a[order]!;
     const last = request + f.bomStart[n + 1]! - f.bomStart[n]!;
     for (; request < last; request++) {
-      const served = this.requestServed[request]!;
-      const per = this.requestPer[request]!;
+      const served = this.requestServed.a[request]!;
+      const per = this.requestPer.a[request]!;
       let limit = served / per;
       if (f.whole[n] === 1) limit = Math.floor(limit + 1e-6);
       if (limit < allowed - EPSILON) {
         allowed = limit;
-        cause = this.requestCause[request]!;
+        cause = this.requestCause.a[request]!;
       }
     }
     if (allowed < planned - EPSILON) allowed = this.fitLot(n, planned, Math.max(0, allowed));
     else allowed = planned;
     const good = Math.min(
-      this.orderQuantity[order]!,
-      allowed === planned ? this.orderQuantity[order]! : this.goodOf(n, allowed),
+      this.orderQuantity.a[order]!,
+      allowed === planned ? this.orderQuantity.a[order]! : this.goodOf(n, allowed),
     );
-    this.orderFinalStart[order] = allowed;
-    this.orderFinalQuantity[order] = good;
-    this.orderCause[order] = cause;
+    this.orderFinalStart.a[order] = allowed;
+    this.orderFinalQuantity.a[order] = good;
+    this.orderCause.a[order] = cause;
     const H = this.H;
-    for (request = this.orderFirstRequest[order]!; request < last; request++) {
-      const refund = this.requestServed[request]! - allowed * this.requestPer[request]!;
+    for (request = this.orderFirstRequest.a[order]!; request < last; request++) {
+      const refund = this.requestServed.a[request]! - allowed * this.requestPer.a[request]!;
       if (refund > EPSILON) {
-        const child = this.requestNode[request]! * H;
+        const child = this.requestNode.a[request]! * H;
         for (let p = start; p < H; p++) this.stock[child + p]! += refund;
-        this.requestServed[request] = allowed * this.requestPer[request]!;
+        this.requestServed.a[request] = allowed * this.requestPer.a[request]!;
       }
     }
     return good;
@@ -865,15 +865,15 @@ class Planner {
     const orders: PlannedOrder[] = [];
     const pegging: Pegging[] = [];
     for (let order = 0; order < this.orderKind.length; order++) {
-      const quantity = this.orderFinalQuantity[order]!;
+      const quantity = this.orderFinalQuantity.a[order]!;
       if (quantity <= EPSILON) continue;
-      const n = this.orderNode[order]!;
+      const n = this.orderNode.a[order]!;
       const company = f.company[n]!;
       const item = f.item[n]!;
-      const start = this.orderStart[order]!;
+      const start = this.orderStart.a[order]!;
       let planned: PlannedOrder;
-      if (this.orderKind[order] === 0) {
-        const startQuantity = this.orderFinalStart[order]!;
+      if (this.orderKind.a[order] === 0) {
+        const startQuantity = this.orderFinalStart.a[order]!;
         const id = `${company}/${item}/make/${start}`;
         const due = start + f.leadTime[n]!;
         planned =
@@ -881,7 +881,7 @@ class Planner {
             ? { id, kind: 'production', company, item, quantity, startQuantity, start, due }
             : { id, kind: 'production', company, item, quantity, start, due };
       } else {
-        const arc = this.orderArc[order]!;
+        const arc = this.orderArc.a[order]!;
         const supplier = f.company[f.arcSupplier[arc]!]!;
         planned = {
           id: `${company}/${item}/buy/${supplier}/${start}`,
@@ -897,7 +897,7 @@ class Planner {
       orders.push(planned);
       const pegs = this.orderPegs[order];
       if (pegs !== undefined) {
-        const scale = quantity / this.orderQuantity[order]!;
+        const scale = quantity / this.orderQuantity.a[order]!;
         const servesDemand: DemandPeg[] = [];
         for (const [key, served] of pegs) {
           const node = Math.floor(key / H);
@@ -955,6 +955,34 @@ class Planner {
       }
     }
     return found;
+  }
+}
+
+/** A growable column of 32-bit integers: off the JavaScript heap, no boxing, little garbage. */
+class IntColumn {
+  a = new Int32Array(1024);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.a.length) {
+      const grown = new Int32Array(this.a.length * 2);
+      grown.set(this.a);
+      this.a = grown;
+    }
+    this.a[this.length++] = value;
+  }
+}
+
+/** A growable column of doubles. */
+class NumberColumn {
+  a = new Float64Array(1024);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.a.length) {
+      const grown = new Float64Array(this.a.length * 2);
+      grown.set(this.a);
+      this.a = grown;
+    }
+    this.a[this.length++] = value;
   }
 }
 
