@@ -65,7 +65,7 @@ console.log(
     ]),
   ),
 );
-const largest = rows.filter((row) => row.companies === Math.max(...sizes));
+const largest = rows.filter((row) => row.companies === 60_000);
 for (const row of largest) {
   console.log(
     `\nplan ${row.companies} companies${row.pegging ? ' with pegging' : ''}: ${seconds(row.planMs)} s ` +
