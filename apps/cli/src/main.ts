@@ -116,7 +116,7 @@ export function buildProgram(output: Output): Command {
       .option('--json', 'print the new version as JSON')
       .addOption(maxBytesOption()),
   ).action((path: string, options: BackendOptions & { name?: string; json?: boolean; maxBytes?: number }) =>
-    withBackend(options, (backend) => importCommand(backend, path, options, output)),
+    importCommand(() => openBackend(options), path, options, output),
   );
 
   storeOptions(
@@ -178,7 +178,7 @@ export function buildProgram(output: Output): Command {
         : await readFile(file, 'utf8').catch((cause: Error) => {
             throw new CliError('notFound', `${file}: cannot be read (${cause.message})`);
           });
-    await withBackend(options, (backend) => appendCommand(backend, file, text, options, output));
+    await appendCommand(() => openBackend(options), file, text, options, output);
   });
   storeOptions(
     events

@@ -107,6 +107,15 @@ describe('keten serve', () => {
       expect(result.stderr).toContain(`keten: ${url}: the token is unknown or revoked (unauthenticated)`);
     });
 
+    it('lists the problems of an invalid file before it would need the store', async () => {
+      const broken = join(home, 'broken.yaml');
+      writeFileSync(broken, edit(MINIMAL, 'share: 0.3', 'share: 0.5'));
+      const result = await keten(['import', broken], { home });
+      expectCleanFailure(result, 1);
+      expect(result.stderr).toContain("the supplier shares of buyer 'oem' for 'frame' sum to 1.2");
+      expect(result.stderr).toContain('nothing imported');
+    });
+
     it('keeps local commands off its store: exit 4 naming the lock', async () => {
       const result = await keten(['networks'], { home });
       expectCleanFailure(result, 4);

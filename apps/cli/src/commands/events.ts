@@ -55,19 +55,25 @@ export function parseEvents(file: string, text: string): EventInput[] {
   return events;
 }
 
+/** Appends the events of a file. Like an import, the file is checked before the backend is opened. */
 export async function appendCommand(
-  backend: Backend,
+  openBackend: () => Promise<Backend>,
   file: string,
   text: string,
   options: { json?: boolean },
   output: Output,
 ): Promise<void> {
   const events = parseEvents(file, text);
-  const outcome = await backend.appendEvents(events);
-  if (options.json) return output.json(outcome);
-  output.out(
-    `appended ${outcome.appended.length} event${outcome.appended.length === 1 ? '' : 's'}, ${outcome.duplicates.length} already in the log`,
-  );
+  const backend = await openBackend();
+  try {
+    const outcome = await backend.appendEvents(events);
+    if (options.json) return output.json(outcome);
+    output.out(
+      `appended ${outcome.appended.length} event${outcome.appended.length === 1 ? '' : 's'}, ${outcome.duplicates.length} already in the log`,
+    );
+  } finally {
+    await backend.close();
+  }
 }
 
 export async function eventsListCommand(

@@ -29,22 +29,31 @@ export function describeVersion(info: NetworkVersionInfo): string {
   return `${info.network} v${info.version} (${info.createdAt}, from ${info.source} by ${info.author}): ${formatSummary(info.summary)}`;
 }
 
+/**
+ * Imports a file as a new version. The file is checked before the backend is opened, so its problems
+ * come first (also while a server holds the store) and cost no database.
+ */
 export async function importCommand(
-  backend: Backend,
+  openBackend: () => Promise<Backend>,
   path: string,
   options: { name?: string; json?: boolean; maxBytes?: number },
   output: Output,
 ): Promise<void> {
   const loaded = await loadOrFail(path, options.maxBytes);
   for (const warning of loaded.warnings) output.err(formatIssue(warning));
-  const info = await backend.importNetwork({
-    name: options.name ?? loaded.network.name,
-    network: loaded.network,
-    summary: loaded.summary,
-    source: path,
-  });
-  if (options.json) output.json(info);
-  else output.out(`imported ${describeVersion(info)} into the ${backend.where}`);
+  const backend = await openBackend();
+  try {
+    const info = await backend.importNetwork({
+      name: options.name ?? loaded.network.name,
+      network: loaded.network,
+      summary: loaded.summary,
+      source: path,
+    });
+    if (options.json) output.json(info);
+    else output.out(`imported ${describeVersion(info)} into the ${backend.where}`);
+  } finally {
+    await backend.close();
+  }
 }
 
 export async function listCommand(
