@@ -87,7 +87,7 @@ export interface RunningKeten {
   /** Everything printed so far. */
   stdout(): string;
   stderr(): string;
-  /** Resolves with the exit status (or the signal) once the process has ended. */
+  /** Resolves with the exit status (or the signal) once the process has ended and its output is read. */
   readonly exited: Promise<{ status: number | null; signal: NodeJS.Signals | null }>;
   /** Sends `signal` and waits for the process to end. */
   stop(signal?: NodeJS.Signals): Promise<{ status: number | null; signal: NodeJS.Signals | null }>;
@@ -108,9 +108,12 @@ export function startKeten(
   });
   let stdout = '';
   let stderr = '';
+  // 'close', not 'exit': by then everything the process printed has been read.
   const exited = new Promise<{ status: number | null; signal: NodeJS.Signals | null }>((resolvePromise) =>
-    child.on('exit', (status, signal) => resolvePromise({ status, signal })),
+    child.on('close', (status, signal) => resolvePromise({ status, signal })),
   );
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -132,12 +135,12 @@ export function startKeten(
         },
       });
     };
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
+    child.stdout.on('data', (chunk: string) => {
+      stdout += chunk;
       check();
     });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
+    child.stderr.on('data', (chunk: string) => {
+      stderr += chunk;
       check();
     });
     void exited.then(({ status, signal }) => {
