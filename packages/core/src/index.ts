@@ -1,7 +1,7 @@
 /**
  * @module @keten/core
- * keten's pure domain: the network model and its validation, synthetic networks, diffs, and the
- * storage ports. No I/O: files, databases and sockets belong to adapters and apps.
+ * keten's pure domain: the network model and its validation, synthetic networks, diffs, planning and
+ * its reports, and the storage ports. No I/O: files, databases and sockets belong to adapters and apps.
  */
 
 export * from './events/event.ts';
@@ -18,6 +18,7 @@ export * from './model/suggest.ts';
 export * from './model/tiers.ts';
 export * from './model/validate.ts';
 export * from './planning/plan.ts';
+export * from './planning/report.ts';
 export * from './random.ts';
 export * from './result.ts';
 export * from './store/canonical-json.ts';

@@ -8,6 +8,7 @@
  * for files people read and write by hand, and slow to parse beyond a few thousand companies.
  */
 import { stringify } from 'yaml';
+import { joinInChunks } from '../text-chunks.ts';
 import {
   BomLine,
   CapacityGroup,
@@ -118,9 +119,6 @@ export function serializeNetwork(network: Network, format: 'json' | 'yaml'): str
   return Array.from(serializeNetworkChunks(network, format)).join('');
 }
 
-/** About 1 MiB of text per chunk. */
-const CHUNK_CHARACTERS = 1 << 20;
-
 /**
  * The same text as `serializeNetwork`, in chunks of about 1 MiB, for writing to a stream: a
  * 60,000-company network is about 100 MB of JSON, and one string of it doubles the memory needed.
@@ -128,19 +126,8 @@ const CHUNK_CHARACTERS = 1 << 20;
  * @example
  * for (const chunk of serializeNetworkChunks(network, 'json')) stream.write(chunk);
  */
-export function* serializeNetworkChunks(network: Network, format: 'json' | 'yaml'): Generator<string> {
-  const pieces: string[] = [];
-  let size = 0;
-  for (const piece of format === 'json' ? jsonPieces(network) : yamlPieces(network)) {
-    pieces.push(piece);
-    size += piece.length;
-    if (size >= CHUNK_CHARACTERS) {
-      yield pieces.join('');
-      pieces.length = 0;
-      size = 0;
-    }
-  }
-  if (pieces.length > 0) yield pieces.join('');
+export function serializeNetworkChunks(network: Network, format: 'json' | 'yaml'): Generator<string> {
+  return joinInChunks(format === 'json' ? jsonPieces(network) : yamlPieces(network));
 }
 
 function* jsonPieces(network: Network): Generator<string> {
