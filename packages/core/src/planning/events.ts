@@ -331,15 +331,52 @@ class EventApplier {
   /** Open orders; a closed one becomes undefined until the end. */
   private openOrders: (OpenOrder | undefined)[] | undefined;
   // Indexes, built when first needed.
-  private companyIds: Set<string> | undefined;
-  private itemIds: Set<string> | undefined;
-  private productionIndex: Map<string, Map<string, number>> | undefined;
-  private groupIndex: Map<string, number> | undefined;
-  private groupsByCompany: Map<string, number[]> | undefined;
-  private buyers: Map<string, Map<string, string[]>> | undefined;
-  private supplied: Map<string, Set<string>> | undefined;
-  private demandIndex: Map<string, Map<string, number>> | undefined;
-  private orderIndex: Map<string, number> | undefined;
+  private readonly companyIds = lazy(() => new Set(this.base.companies.map((company) => company.id)));
+  private readonly itemIds = lazy(() => new Set(this.base.items.map((item) => item.id)));
+  /** company → item → index of its production record. */
+  private readonly productionIndex = lazy(() =>
+    pairIndex(this.base.production ?? [], (record) => record.company),
+  );
+  /** company → item → index of its demand record (records added by events included). */
+  private readonly demandIndex = lazy(() => pairIndex(this.base.demand ?? [], (record) => record.company));
+  /** buyer → item → the suppliers of its sourcing rule. */
+  private readonly suppliersOf = lazy(() => {
+    const index = new Map<string, Map<string, string[]>>();
+    for (const rule of this.base.sourcing ?? []) {
+      entryOf(index, rule.buyer, () => new Map()).set(
+        rule.item,
+        rule.suppliers.map((line) => line.supplier),
+      );
+    }
+    return index;
+  });
+  /** supplier → the items some sourcing rule buys from it. */
+  private readonly suppliedBy = lazy(() => {
+    const index = new Map<string, Set<string>>();
+    for (const rule of this.base.sourcing ?? []) {
+      for (const line of rule.suppliers) entryOf(index, line.supplier, () => new Set()).add(rule.item);
+    }
+    return index;
+  });
+  private readonly groupIndex = lazy(
+    () => new Map((this.base.capacityGroups ?? []).map((group, index) => [group.id, index])),
+  );
+  /** company → indexes of its capacity groups. */
+  private readonly groupsByCompany = lazy(() => {
+    const index = new Map<string, number[]>();
+    (this.base.capacityGroups ?? []).forEach((group, at) => {
+      entryOf(index, group.company, () => []).push(at);
+    });
+    return index;
+  });
+  /** Open order id → index in `openOrders` (orders opened by events included, closed ones removed). */
+  private readonly orderIndex = lazy(() => {
+    const index = new Map<string, number>();
+    (this.openOrders ?? this.base.openOrders ?? []).forEach((order, at) => {
+      if (order?.id !== undefined) index.set(order.id, at);
+    });
+    return index;
+  });
   /** Ids of refused order.opened events, to explain a later "unknown order". */
   private readonly refusedOpenings = new Map<string, number>();
   // What changed.
@@ -479,13 +516,13 @@ class EventApplier {
     });
     if (this.problems.length > before || window === undefined) return;
     const company = payload.company;
-    const made = this.productionIndex_().get(company);
+    const made = this.productionIndex().get(company);
     for (const item of items ?? made?.keys() ?? []) {
       const index = made?.get(item);
       if (index !== undefined) this.setProductionCapacity(index, window, 0, 'set');
     }
     if (items === undefined) {
-      for (const group of this.groupsByCompany_().get(company) ?? []) {
+      for (const group of this.groupsByCompany().get(company) ?? []) {
         this.setGroupCapacity(group, window, 0, 'set');
       }
     }
@@ -505,7 +542,7 @@ class EventApplier {
     const companyKnown = this.checkCompany(payload.company, ['payload', 'company']);
     const itemKnown = this.checkItem(payload.item, ['payload', 'item']);
     this.checkPeriod(payload.period, ['payload', 'period']);
-    const index = this.demandIndex_().get(payload.company)?.get(payload.item);
+    const index = this.demandIndex().get(payload.company)?.get(payload.item);
     const record = index === undefined ? undefined : (this.demand ?? this.base.demand)?.[index];
     const current = record?.quantities[payload.period] ?? 0;
     const quantity = mode === 'set' ? payload.quantity : current + payload.quantity;
@@ -535,7 +572,7 @@ class EventApplier {
     if (record === undefined || index === undefined) {
       const quantities = new Array<number>(payload.period + 1).fill(0);
       quantities[payload.period] = quantity;
-      addToIndex(this.demandIndex_(), payload.company, payload.item, records.length);
+      addToIndex(this.demandIndex(), payload.company, payload.item, records.length);
       records.push({ company: payload.company, item: payload.item, quantities });
     } else {
       const quantities = record.quantities.slice();
@@ -548,7 +585,7 @@ class EventApplier {
 
   private orderOpened(payload: OrderOpenedPayload): void {
     const before = this.problems.length;
-    const existing = this.orderIndex_().get(payload.id);
+    const existing = this.orderIndex().get(payload.id);
     if (existing !== undefined) {
       const order = this.orders()[existing];
       this.problem(
@@ -577,7 +614,7 @@ class EventApplier {
     } else if (payload.supplier === undefined) {
       this.problem(['payload', 'supplier'], 'missing-field', "a purchase order needs a 'supplier'");
     } else if (companyKnown && itemKnown && supplierKnown) {
-      const suppliers = this.buyers_().get(payload.company)?.get(payload.item);
+      const suppliers = this.suppliersOf().get(payload.company)?.get(payload.item);
       if (suppliers === undefined) {
         this.problem(
           ['payload', 'item'],
@@ -608,7 +645,7 @@ class EventApplier {
       id: payload.id,
     };
     const orders = this.orders();
-    this.orderIndex_().set(payload.id, orders.length);
+    this.orderIndex().set(payload.id, orders.length);
     orders.push(order);
     this.refusedOpenings.delete(payload.id);
     this.touchNode(order.company, order.item, 'receipts', order.due);
@@ -643,7 +680,7 @@ class EventApplier {
     const order = orders[index];
     if (order === undefined) return;
     orders[index] = undefined;
-    this.orderIndex_().delete(payload.id);
+    this.orderIndex().delete(payload.id);
     this.touchNode(order.company, order.item, 'receipts', order.due);
   }
 
@@ -712,16 +749,14 @@ class EventApplier {
   }
 
   private checkCompany(id: string, path: (string | number)[]): boolean {
-    this.companyIds ??= new Set(this.base.companies.map((company) => company.id));
-    if (this.companyIds.has(id)) return true;
-    this.problem(path, 'unknown-company', `unknown company '${id}'${this.suggest(id, this.companyIds)}`);
+    if (this.companyIds().has(id)) return true;
+    this.problem(path, 'unknown-company', `unknown company '${id}'${this.suggest(id, this.companyIds())}`);
     return false;
   }
 
   private checkItem(id: string, path: (string | number)[]): boolean {
-    this.itemIds ??= new Set(this.base.items.map((item) => item.id));
-    if (this.itemIds.has(id)) return true;
-    this.problem(path, 'unknown-item', `unknown item '${id}'${this.suggest(id, this.itemIds)}`);
+    if (this.itemIds().has(id)) return true;
+    this.problem(path, 'unknown-item', `unknown item '${id}'${this.suggest(id, this.itemIds())}`);
     return false;
   }
 
@@ -729,7 +764,7 @@ class EventApplier {
   private checkProduction(company: string, item: string, path: (string | number)[]): number | undefined {
     const index = this.makes(company, item);
     if (index !== undefined) return index;
-    const made = [...(this.productionIndex_().get(company)?.keys() ?? [])];
+    const made = [...(this.productionIndex().get(company)?.keys() ?? [])];
     this.problem(
       path,
       'no-production',
@@ -740,11 +775,11 @@ class EventApplier {
   }
 
   private checkGroup(company: string, id: string): number | undefined {
-    const index = this.groupIndex_().get(id);
+    const index = this.groupIndex().get(id);
     const groups = this.capacityGroups ?? this.base.capacityGroups ?? [];
-    const own = (this.groupsByCompany_().get(company) ?? []).map((at) => groups[at]?.id ?? '');
+    const own = (this.groupsByCompany().get(company) ?? []).map((at) => groups[at]?.id ?? '');
     if (index === undefined) {
-      const hint = this.suggest(id, own.length > 0 ? own : this.groupIndex_().keys());
+      const hint = this.suggest(id, own.length > 0 ? own : this.groupIndex().keys());
       const list =
         own.length > 0 ? `; its capacity groups are ${own.join(', ')}` : ` (company '${company}' has none)`;
       this.problem(['payload', 'group'], 'unknown-group', `unknown capacity group '${id}'${hint}${list}`);
@@ -798,12 +833,12 @@ class EventApplier {
   }
 
   private findOrder(id: string): number | undefined {
-    const index = this.orderIndex_().get(id);
+    const index = this.orderIndex().get(id);
     if (index !== undefined) return index;
     const refused = this.refusedOpenings.get(id);
     const reason =
       refused === undefined
-        ? `no open order has id '${id}'${this.suggest(id, this.orderIndex_().keys())}`
+        ? `no open order has id '${id}'${this.suggest(id, this.orderIndex().keys())}`
         : `open order '${id}' is not open: event ${refused}, which would have opened it, was refused`;
     this.problem(['payload', 'id'], 'unknown-order', reason);
     return undefined;
@@ -829,84 +864,15 @@ class EventApplier {
   // --- indexes ---
 
   private makes(company: string, item: string): number | undefined {
-    return this.productionIndex_().get(company)?.get(item);
+    return this.productionIndex().get(company)?.get(item);
   }
 
   private buys(company: string, item: string): boolean {
-    return this.buyers_().get(company)?.has(item) ?? false;
+    return this.suppliersOf().get(company)?.has(item) ?? false;
   }
 
   private supplies(company: string, item: string): boolean {
-    if (this.supplied === undefined) {
-      this.supplied = new Map();
-      for (const rule of this.base.sourcing ?? []) {
-        for (const line of rule.suppliers) {
-          let items = this.supplied.get(line.supplier);
-          if (items === undefined) {
-            items = new Set();
-            this.supplied.set(line.supplier, items);
-          }
-          items.add(rule.item);
-        }
-      }
-    }
-    return this.supplied.get(company)?.has(item) ?? false;
-  }
-
-  private productionIndex_(): Map<string, Map<string, number>> {
-    this.productionIndex ??= pairIndex(this.base.production ?? [], (record) => record.company);
-    return this.productionIndex;
-  }
-
-  private demandIndex_(): Map<string, Map<string, number>> {
-    this.demandIndex ??= pairIndex(this.base.demand ?? [], (record) => record.company);
-    return this.demandIndex;
-  }
-
-  private buyers_(): Map<string, Map<string, string[]>> {
-    if (this.buyers === undefined) {
-      this.buyers = new Map();
-      for (const rule of this.base.sourcing ?? []) {
-        let items = this.buyers.get(rule.buyer);
-        if (items === undefined) {
-          items = new Map();
-          this.buyers.set(rule.buyer, items);
-        }
-        items.set(
-          rule.item,
-          rule.suppliers.map((line) => line.supplier),
-        );
-      }
-    }
-    return this.buyers;
-  }
-
-  private groupIndex_(): Map<string, number> {
-    this.groupIndex ??= new Map((this.base.capacityGroups ?? []).map((group, index) => [group.id, index]));
-    return this.groupIndex;
-  }
-
-  private groupsByCompany_(): Map<string, number[]> {
-    if (this.groupsByCompany === undefined) {
-      this.groupsByCompany = new Map();
-      (this.base.capacityGroups ?? []).forEach((group, index) => {
-        const list = this.groupsByCompany?.get(group.company);
-        if (list === undefined) this.groupsByCompany?.set(group.company, [index]);
-        else list.push(index);
-      });
-    }
-    return this.groupsByCompany;
-  }
-
-  private orderIndex_(): Map<string, number> {
-    if (this.orderIndex === undefined) {
-      this.orderIndex = new Map();
-      const orders = this.openOrders ?? this.base.openOrders ?? [];
-      orders.forEach((order, index) => {
-        if (order?.id !== undefined) this.orderIndex?.set(order.id, index);
-      });
-    }
-    return this.orderIndex;
+    return this.suppliedBy().get(company)?.has(item) ?? false;
   }
 }
 
@@ -978,7 +944,7 @@ function compact(values: readonly number[]): PerPeriod {
   return values.slice(0, end);
 }
 
-/** company → item → record index. */
+/** company → item → index of the first record of that company and item. */
 function pairIndex<R extends { item: string }>(
   records: readonly R[],
   companyOf: (record: R) => string,
@@ -990,19 +956,33 @@ function pairIndex<R extends { item: string }>(
   return index;
 }
 
-/** Adds a record to a company → item → index map; the first record of a company and item stays. */
 function addToIndex(
   index: Map<string, Map<string, number>>,
   company: string,
   item: string,
   at: number,
 ): void {
-  let items = index.get(company);
-  if (items === undefined) {
-    items = new Map();
-    index.set(company, items);
-  }
+  const items = entryOf(index, company, () => new Map<string, number>());
   if (!items.has(item)) items.set(item, at);
+}
+
+/** The entry of `key`, created first when there is none. */
+function entryOf<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
+}
+
+/** A value computed the first time it is asked for. */
+function lazy<T>(compute: () => T): () => T {
+  let value: { readonly current: T } | undefined;
+  return () => {
+    value ??= { current: compute() };
+    return value.current;
+  };
 }
 
 /** Windows merged where they overlap or touch, per supplier and item; sorted by supplier, item, from. */
