@@ -16,6 +16,7 @@ import {
   showCommand,
   versionsCommand,
 } from './commands/networks.ts';
+import { type PlanCommandOptions, planCommand } from './commands/plan.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { validateCommand } from './commands/validate.ts';
 import { CliError, EXIT } from './errors.ts';
@@ -162,6 +163,41 @@ export function buildProgram(output: Output): Command {
       to: string | undefined,
       options: BackendOptions & { json?: boolean; maxBytes?: number },
     ) => diffCommand(() => openBackend(options), a, b, to, options, output),
+  );
+
+  storeOptions(
+    program
+      .command('plan')
+      .description('plan a network across all tiers: shortages and their causes, bottlenecks, load per tier')
+      .argument('<network>', 'network file or CSV folder, or the name of a stored network')
+      .option(
+        '--horizon <periods>',
+        "periods to plan (default: the network's horizon, which it may shorten, not extend)",
+        integer('--horizon', 1, 3660),
+      )
+      .option(
+        '--build-ahead <periods>',
+        'how many periods earlier production may start, or a purchase arrive, when the due period is full (default 4)',
+        integer('--build-ahead', 0, 3660),
+      )
+      .option(
+        '--frozen <periods>',
+        'periods from 0 in which no new order may start (default 0)',
+        integer('--frozen', 0, 3660),
+      )
+      .option('--no-pegging', 'leave pegging out of --json and --csv (faster, smaller)')
+      .addOption(new Option('--json', 'print the whole plan as JSON, alone on stdout').conflicts('csv'))
+      .addOption(
+        new Option(
+          '--csv <dir>',
+          'write orders, deliveries, shortages, bottlenecks and pegging as CSV files into DIR',
+        ).conflicts(['json', 'out']),
+      )
+      .option('--out <file>', 'write the JSON or the summary to FILE (atomically) instead of stdout')
+      .option('--version <n>', 'version of a stored network (default: the latest)', integer('--version', 1))
+      .addOption(maxBytesOption()),
+  ).action((network: string, options: BackendOptions & PlanCommandOptions) =>
+    planCommand(network, options, output, () => openBackend(options)),
   );
 
   const events = program.command('events').description('the append-only event log');

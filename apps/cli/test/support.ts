@@ -15,6 +15,8 @@ export const REPOSITORY = resolve(import.meta.dirname, '../../..');
 export const BIN = join(REPOSITORY, 'apps/cli/bin/keten.js');
 export const MINIMAL_PATH = join(REPOSITORY, 'examples/network-minimal.yaml');
 export const MINIMAL = readFileSync(MINIMAL_PATH, 'utf8');
+/** The copy of the minimal network shared between projects, which keten must accept exactly as it is. */
+export const SHARED_MINIMAL_PATH = join(REPOSITORY, '../shared/examples/network-minimal.yaml');
 
 /** Settings a developer's shell may hold that would point the child somewhere else. */
 const FOREIGN_SETTINGS = ['DATABASE_URL', 'KETEN_SERVER', 'KETEN_TOKEN', 'KETEN_DEBUG', 'PORT', 'HOST'];

@@ -14,6 +14,7 @@ import {
   MINIMAL,
   positionOf,
   REPOSITORY,
+  SHARED_MINIMAL_PATH,
   temporaryFolder,
 } from './support.ts';
 
@@ -22,7 +23,6 @@ const home = folder.path;
 afterAll(() => folder.remove());
 
 const MINIMAL_SUMMARY = '4 companies, 3 items, 3 tiers, 4 sourcing links';
-const SHARED_MINIMAL = join(REPOSITORY, '../shared/examples/network-minimal.yaml');
 
 /** Writes `text` as `name` in the test's folder and returns the path. */
 function write(name: string, text: string): string {
@@ -44,14 +44,14 @@ describe.concurrent('valid networks', () => {
     expect(result.stdout).toContain(summary);
   });
 
-  it.skipIf(!existsSync(SHARED_MINIMAL))(
+  it.skipIf(!existsSync(SHARED_MINIMAL_PATH))(
     '../shared/examples/network-minimal.yaml loads exactly as it is',
     async ({ expect }) => {
-      const result = await keten(['validate', SHARED_MINIMAL], { home });
+      const result = await keten(['validate', SHARED_MINIMAL_PATH], { home });
       expect(result.status, result.stderr).toBe(0);
       expect(result.stderr).toBe('');
       expect(result.stdout.trimEnd().split('\n')).toEqual([
-        `${SHARED_MINIMAL}: valid keten.network/v1 network 'minimal-two-tier': ${MINIMAL_SUMMARY}`,
+        `${SHARED_MINIMAL_PATH}: valid keten.network/v1 network 'minimal-two-tier': ${MINIMAL_SUMMARY}`,
       ]);
     },
   );

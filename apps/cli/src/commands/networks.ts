@@ -11,14 +11,17 @@ import { baseName, loadNetworkFromPath } from '../files.ts';
 import type { Output } from '../output.ts';
 import { formatSummary } from './validate.ts';
 
-/** Loads and validates a network from disk, or fails with every problem listed. */
-export async function loadOrFail(path: string, maxBytes?: number) {
+/**
+ * Loads and validates a network from disk, or fails with every problem listed; `outcome` says what
+ * was therefore not done.
+ */
+export async function loadOrFail(path: string, maxBytes?: number, outcome = 'nothing imported') {
   const loaded = await loadNetworkFromPath(path, maxBytes === undefined ? {} : { maxBytes });
   if (!loaded.ok) {
     const count = loaded.error.filter((issue) => issue.severity === 'error').length;
     throw new CliError(
       'invalid',
-      `${path}: ${count} problem${count === 1 ? '' : 's'} found; nothing imported`,
+      `${path}: ${count} problem${count === 1 ? '' : 's'} found; ${outcome}`,
       loaded.error.map(formatIssue),
     );
   }
@@ -108,7 +111,8 @@ export async function showCommand(
   );
 }
 
-async function isPath(argument: string): Promise<boolean> {
+/** Whether a file or folder of that name exists. */
+export async function isPath(argument: string): Promise<boolean> {
   return stat(argument).then(
     () => true,
     () => false,

@@ -472,7 +472,11 @@ export function formatPlanSummary(summary: PlanSummary, options: FormatSummaryOp
     const short =
       totals.short === 0
         ? 'nothing short'
-        : `${quantity(totals.short)} short (${quantity(totals.late)} delivered late, ${quantity(totals.unserved)} not within the horizon)`;
+        : totals.late === 0
+          ? `${quantity(totals.short)} short, none of it delivered within the horizon`
+          : totals.unserved === 0
+            ? `${quantity(totals.short)} short, all of it delivered late within the horizon`
+            : `${quantity(totals.short)} short (${quantity(totals.late)} delivered late, ${quantity(totals.unserved)} not within the horizon)`;
     lines.push(
       `Demand ${quantity(totals.demand)}: ${quantity(totals.onTime)} on time, fill rate ${percent(totals.fillRate)}; ${short}`,
     );
