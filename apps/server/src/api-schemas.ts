@@ -3,7 +3,15 @@
  * The shapes the HTTP API accepts and returns, as zod schemas: they validate requests, type handlers
  * and generate the OpenAPI document. Domain shapes (a network, an event) come from `@keten/core`.
  */
-import { type Role as CoreRole, EventInputSchema, Network, ROLES, STORE_LIMITS } from '@keten/core';
+import {
+  type Plan as CorePlan,
+  type PlanSummary as CorePlanSummary,
+  type Role as CoreRole,
+  EventInputSchema,
+  Network,
+  ROLES,
+  STORE_LIMITS,
+} from '@keten/core';
 import { z } from 'zod';
 import { API_ERROR_CODES } from './errors.ts';
 import { component } from './validation.ts';
@@ -127,6 +135,227 @@ export const DiffQuery = z.strictObject({
   from: wholeNumber(1, 1e12).optional().describe('Older version (default: the one before `to`).'),
   to: wholeNumber(1, 1e12).optional().describe('Newer version (default: the latest).'),
 });
+
+// ---- planning ----
+
+/** Whole periods, as a JSON number in a body. */
+const Periods = (maximum: number) => z.number().int('must be a whole number of periods').min(0).max(maximum);
+
+export const PlanRequest = z
+  .strictObject({
+    version: z.number().int().min(1).optional().describe('Version to plan (default: the latest).'),
+    horizon: Periods(3660)
+      .min(1)
+      .optional()
+      .describe("Periods to plan (default: the network's horizon); may shorten it, not extend it."),
+    buildAheadWindow: Periods(3660)
+      .optional()
+      .describe(
+        'How many periods earlier production may start, or a purchase arrive, when the due period is full (default 4).',
+      ),
+    frozenPeriods: Periods(3660)
+      .optional()
+      .describe('Periods from 0 in which no new order may start (default 0).'),
+    pegging: z.boolean().optional().describe('Compute pegging (default true).'),
+  })
+  .describe('Options of the plan, each optional: `{}` (or no body) plans with the defaults.');
+
+export const PlanSummaryQuery = z.strictObject({
+  version: wholeNumber(1, 1e12).optional().describe('Version to plan (default: the latest).'),
+  horizon: wholeNumber(1, 3660)
+    .optional()
+    .describe("Periods to plan (default: the network's horizon); may shorten it, not extend it."),
+  buildAheadWindow: wholeNumber(0, 3660).optional().describe('Build-ahead window in periods (default 4).'),
+  frozenPeriods: wholeNumber(0, 3660).optional().describe('Frozen periods from 0 (default 0).'),
+});
+
+const ShortageCode = z.enum([
+  'lead-time',
+  'frozen',
+  'capacity',
+  'capacity-group',
+  'supplier-capacity',
+  'material',
+  'no-supply',
+]);
+
+const ShortageCause = z
+  .object({
+    code: ShortageCode,
+    company: z.string(),
+    item: z.string(),
+    period: z.number().int(),
+    text: z
+      .string()
+      .describe('Why, in words a planner reads: which supplier, which period, which constraint.'),
+  })
+  .describe('Why a demand is short: the constraint, where and when it binds.');
+
+const DemandPeg = z.object({
+  company: z.string(),
+  item: z.string(),
+  period: z.number().int(),
+  quantity: z.number(),
+});
+
+export const PlanSchema = component(
+  'Plan',
+  z
+    .object({
+      network: z.string(),
+      horizon: z.number().int(),
+      orders: z
+        .array(
+          z.object({
+            id: z.string().describe('Stable: the same order in two plans has the same id.'),
+            kind: z.enum(['production', 'purchase']),
+            company: z.string().describe('The maker of production, the buyer of a purchase.'),
+            item: z.string(),
+            quantity: z.number().describe('What arrives at `due`.'),
+            startQuantity: z
+              .number()
+              .optional()
+              .describe(
+                'What is started (loads capacity, consumes components), when it differs from `quantity`.',
+              ),
+            start: z.number().int().describe('Production start, or the period the supplier ships.'),
+            due: z.number().int(),
+            supplier: z.string().optional(),
+          }),
+        )
+        .describe('The planned orders; open orders of the network are not repeated.'),
+      deliveries: z
+        .array(
+          z.object({
+            company: z.string(),
+            item: z.string(),
+            period: z.number().int().describe('When it is served; later than `forPeriod` when late.'),
+            quantity: z.number(),
+            forPeriod: z.number().int().describe('The period of the end demand.'),
+          }),
+        )
+        .describe('Deliveries to end customers.'),
+      shortages: z
+        .array(
+          z.object({
+            company: z.string(),
+            item: z.string(),
+            period: z.number().int(),
+            quantity: z.number().describe('Not served on time.'),
+            cause: ShortageCause,
+          }),
+        )
+        .describe('Per end demand and period: on-time deliveries + shortages = demand.'),
+      bottlenecks: z
+        .array(
+          z.object({
+            company: z.string(),
+            capacity: z.string().describe('A capacity group id, or `company/item` for a production record.'),
+            period: z.number().int(),
+            load: z.number().describe('Load that meeting all demand on time would need.'),
+            limit: z.number(),
+            maximum: z.number().optional(),
+          }),
+        )
+        .describe('Capacities and periods where the load needed is over the capacity.'),
+      pegging: z
+        .array(z.object({ order: z.string(), servesDemand: z.array(DemandPeg) }))
+        .describe('For each order, the end demand it serves.'),
+    })
+    .describe('A chain-deep plan (the output contract of `keten plan --json`; see docs/planning.md).'),
+);
+
+const Utilisation = z.number().nullable();
+
+export const PlanSummarySchema = component(
+  'PlanSummary',
+  z
+    .object({
+      network: z.string(),
+      horizon: z.number().int(),
+      totals: z.object({
+        demand: z.number(),
+        onTime: z.number(),
+        short: z.number().describe('Not delivered on time: the sum of the shortages.'),
+        late: z.number().describe('Of `short`, what is delivered later within the horizon.'),
+        unserved: z.number().describe('Of `short`, what is not delivered within the horizon.'),
+        fillRate: z.number().describe('onTime / demand; 1 without demand.'),
+      }),
+      orders: z.object({ production: z.number().int(), purchase: z.number().int(), total: z.number().int() }),
+      shortages: z
+        .array(
+          z.object({
+            company: z.string(),
+            item: z.string(),
+            demand: z.number(),
+            short: z.number(),
+            late: z.number(),
+            fillRate: z.number(),
+            periods: z.number().int(),
+            firstPeriod: z.number().int(),
+            causes: z.array(
+              z.object({
+                code: ShortageCode,
+                company: z.string(),
+                item: z.string(),
+                quantity: z.number(),
+                periods: z.number().int(),
+                firstPeriod: z.number().int(),
+                text: z.string(),
+              }),
+            ),
+          }),
+        )
+        .describe('Per end demand with a shortage, the largest first; its causes, the largest first.'),
+      bottlenecks: z
+        .array(
+          z.object({
+            company: z.string(),
+            capacity: z.string(),
+            periods: z.number().int(),
+            firstPeriod: z.number().int(),
+            lastPeriod: z.number().int(),
+            peakPeriod: z.number().int(),
+            peakLoad: z.number(),
+            limit: z.number(),
+            maximum: z.number().optional(),
+            beyondMaximum: z
+              .number()
+              .int()
+              .describe(
+                'Periods in which even the maximum capacity (or the capacity, without one) is too little.',
+              ),
+          }),
+        )
+        .describe('Per capacity over its limit, the one over in most periods first.'),
+      tiers: z
+        .array(
+          z.object({
+            tier: z.number().int().nullable().describe('null: companies in no chain to end demand.'),
+            companies: z.number().int(),
+            orders: z.number().int(),
+            capacities: z.number().int(),
+            meanUtilisation: Utilisation,
+            peakUtilisation: Utilisation,
+            peak: z
+              .object({
+                company: z.string(),
+                capacity: z.string(),
+                period: z.number().int(),
+                utilisation: z.number(),
+              })
+              .optional(),
+          }),
+        )
+        .describe('Planned load against capacity per tier.'),
+    })
+    .describe('A plan in the figures a planner reads first (what `keten plan` prints).'),
+);
+
+// Fail to compile when core's plan or summary no longer fits these schemas (a field changed or gone);
+// a field core adds shows in the route tests, which compare answers with the schemas.
+const _planFits: z.infer<typeof PlanSchema> = {} as CorePlan;
+const _summaryFits: z.infer<typeof PlanSummarySchema> = {} as CorePlanSummary;
 
 // ---- events ----
 

@@ -24,6 +24,7 @@ import type { RouteContext } from './routes/context.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { networkRoutes } from './routes/networks.ts';
+import { planRoutes } from './routes/plan.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
@@ -150,6 +151,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
         route.bodyLimit ??= context.smallBodyLimit;
       });
       await api.register(async (scope) => networkRoutes(scope, context));
+      planRoutes(api, context);
       eventRoutes(api, context);
       sessionRoutes(api, context);
       tokenRoutes(api, context);

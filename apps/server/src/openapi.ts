@@ -30,7 +30,7 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
         title: 'keten API',
         version: options.version,
         description:
-          'The HTTP API of a keten node: networks with versions, the event log, users and tokens.\n\n' +
+          'The HTTP API of a keten node: networks with versions, chain-deep planning, the event log, users and tokens.\n\n' +
           'Every endpoint but `/health`, `/openapi.json` and `/docs` needs `Authorization: Bearer <token>`: ' +
           'an API token (`POST /api/v1/tokens`) or a session token (`POST /api/v1/session`). ' +
           'Errors are `{ "error": { "code", "message", "details"? } }` with a stable `code`.',
@@ -52,6 +52,7 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
       tags: [
         { name: 'health', description: 'Is the node up' },
         { name: 'networks', description: 'Network models with versions' },
+        { name: 'planning', description: 'Chain-deep plans of stored networks' },
         { name: 'events', description: 'The append-only, idempotent event log' },
         { name: 'session', description: 'Log in and out; who you are' },
         { name: 'tokens', description: 'API tokens' },

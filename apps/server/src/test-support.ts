@@ -163,6 +163,8 @@ export const USER_ENDPOINTS: readonly (readonly [method: string, url: string, pa
   ['GET', '/api/v1/networks/two-tier/versions', '/api/v1/networks/{name}/versions'],
   ['GET', '/api/v1/networks/two-tier/versions/1', '/api/v1/networks/{name}/versions/{version}'],
   ['GET', '/api/v1/networks/two-tier/diff?from=1&to=2', '/api/v1/networks/{name}/diff'],
+  ['POST', '/api/v1/networks/two-tier/plan', '/api/v1/networks/{name}/plan'],
+  ['GET', '/api/v1/networks/two-tier/plan/summary', '/api/v1/networks/{name}/plan/summary'],
   ['GET', '/api/v1/events', '/api/v1/events'],
   ['POST', '/api/v1/events', '/api/v1/events'],
   ['POST', '/api/v1/users', '/api/v1/users'],

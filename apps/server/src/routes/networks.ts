@@ -239,7 +239,8 @@ export async function networkRoutes(app: Api, context: RouteContext): Promise<vo
   );
 }
 
-async function getVersion(context: RouteContext, name: string, version?: number) {
+/** A stored version of a network (the latest without `version`), or `not-found` saying which is missing. */
+export async function getVersion(context: RouteContext, name: string, version?: number) {
   const found = await context.store.networks.getVersion(name, version);
   if (found !== undefined) return found;
   const exists = (await context.store.networks.listVersions(name)).length > 0;
