@@ -76,7 +76,7 @@ export async function planCommand(
   const plan = planNetwork(network, planOptions);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   output.err(
-    `planned ${source.label} over ${plan.horizon} periods in ${seconds} s: ${plan.orders.length} orders, ${plan.shortages.length} short demand periods, ${plan.bottlenecks.length} capacity periods over the limit`,
+    `planned ${source.label} over ${plan.horizon} periods in ${seconds} s: ${count(plan.orders.length, 'order')}, ${count(plan.shortages.length, 'short demand period')}, ${count(plan.bottlenecks.length, 'capacity period')} over the limit`,
   );
 
   if (options.csv !== undefined) return writeCsv(options.csv, plan, output);
@@ -115,6 +115,10 @@ async function resolveNetwork(
   } finally {
     await backend.close();
   }
+}
+
+function count(value: number, word: string): string {
+  return `${value} ${word}${value === 1 ? '' : 's'}`;
 }
 
 /** A name with a folder or a file extension is meant as a file; a stored network is not looked up. */

@@ -361,7 +361,7 @@ describe('formatPlanSummary', () => {
   });
 
   it('cuts long lists at the limit and counts the rest', () => {
-    const short = formatPlanSummary(summarizePlan(small, smallPlan), { limit: 1 });
+    const short = formatPlanSummary(summarizePlan(small, smallPlan), { limit: 1, causes: 1 });
     expect(short).toContain('    4 capacity at sup-b/part (2 periods from 1): A1\n    … and 1 more cause\n');
     expect(short).toContain('  … and 1 more capacity\n');
     expect(short).not.toContain('line at oem');
@@ -449,6 +449,16 @@ describe('CSV', () => {
         '',
       ].join('\r\n'),
     );
+  });
+
+  it('has the layout docs/planning.md gives', () => {
+    const docs = readFileSync(
+      fileURLToPath(new URL('../../../../docs/planning.md', import.meta.url)),
+      'utf8',
+    );
+    for (const file of planCsvFiles(smallPlan)) {
+      expect(docs).toContain(`| \`${file.name}\` | \`${file.header.join(', ')}\``);
+    }
   });
 
   it('gives the same rows each time the rows are read', () => {

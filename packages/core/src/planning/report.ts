@@ -451,8 +451,10 @@ function loadByTier(network: Network, plan: Plan): TierLoad[] {
 // ---- the summary as text ----
 
 export interface FormatSummaryOptions {
-  /** At most this many end demands, causes per demand, bottlenecks (default 10); the rest is counted. */
+  /** At most this many end demands and bottlenecks (default 10); the rest is counted. */
   readonly limit?: number;
+  /** At most this many causes per end demand (default 5); the rest is counted. */
+  readonly causes?: number;
 }
 
 /**
@@ -463,6 +465,7 @@ export interface FormatSummaryOptions {
  */
 export function formatPlanSummary(summary: PlanSummary, options: FormatSummaryOptions = {}): string {
   const limit = Math.max(1, options.limit ?? 10);
+  const causeLimit = Math.max(1, options.causes ?? 5);
   const { totals, orders } = summary;
   const lines = [
     `Plan of '${summary.network}' over ${count(summary.horizon, 'period')}: ${count(orders.total, 'order')} (${quantity(orders.production)} production, ${quantity(orders.purchase)} purchase)`,
@@ -490,12 +493,12 @@ export function formatPlanSummary(summary: PlanSummary, options: FormatSummaryOp
       lines.push(
         `  ${demand.company}/${demand.item}: ${quantity(demand.short)} of ${quantity(demand.demand)} short in ${count(demand.periods, 'period')} from period ${demand.firstPeriod}, fill rate ${percent(demand.fillRate)}`,
       );
-      for (const cause of demand.causes.slice(0, limit)) {
+      for (const cause of demand.causes.slice(0, causeLimit)) {
         lines.push(
           `    ${quantity(cause.quantity)} ${cause.code} at ${cause.company}/${cause.item} (${count(cause.periods, 'period')} from ${cause.firstPeriod}): ${cause.text}`,
         );
       }
-      more(lines, demand.causes.length - limit, 'cause', '    ');
+      more(lines, demand.causes.length - causeLimit, 'cause', '    ');
     }
     more(lines, summary.shortages.length - limit, 'end demand', '  ');
   }
