@@ -473,6 +473,42 @@ describe('order.opened, order.changed and order.closed', () => {
     expect(result.applied).toBe(5);
   });
 
+  it('keeps finding orders right in long batches (past the first scans, through an index)', () => {
+    const ids = Array.from({ length: 12 }, (_, index) => `PO-N${index}`);
+    const result = applied([
+      ...ids.map((id, index) =>
+        event('order.opened', {
+          id,
+          company: 'oem',
+          item: 'frame',
+          supplier: 'frame-a',
+          quantity: index + 1,
+          due: 3,
+        }),
+      ),
+      ...ids.filter((_, index) => index % 2 === 0).map((id) => event('order.closed', { id })),
+      ...ids.filter((_, index) => index % 2 === 1).map((id) => event('order.changed', { id, due: 5 })),
+      event('order.opened', {
+        id: 'PO-N0',
+        company: 'oem',
+        item: 'frame',
+        supplier: 'frame-b',
+        quantity: 99,
+        due: 8,
+      }),
+      event('order.changed', { id: 'PO-N0', quantity: 98 }),
+    ]);
+    expect(result.network.openOrders?.slice(2).map((order) => [order.id, order.quantity, order.due])).toEqual(
+      [...ids.flatMap((id, index) => (index % 2 === 1 ? [[id, index + 1, 5]] : [])), ['PO-N0', 98, 8]],
+    );
+    const refusedAgain = refused([
+      ...ids.slice(0, 10).map((id) => event('order.closed', { id })),
+      event('order.closed', { id: 'PO-1' }),
+      event('order.closed', { id: 'PO-1' }),
+    ]);
+    expect(refusedAgain.map((problem) => problem.index)).toEqual([...Array(10).keys(), 11]);
+  });
+
   it('may open an id again once it is closed', () => {
     const result = applied([
       event('order.closed', { id: 'PO-1' }),
