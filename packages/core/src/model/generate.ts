@@ -169,6 +169,7 @@ export function generateNetwork(options: GenerateOptions): Network {
   draft.rollUpCosts(streams.economics);
   draft.drawEndDemand(streams.demand);
   draft.propagateDemand();
+  const sourcing = draft.sourcingRecords(streams.lanes);
   return {
     format: NETWORK_FORMAT,
     name: options.name ?? `synthetic-${options.companies}-seed-${options.seed}`,
@@ -183,9 +184,9 @@ export function generateNetwork(options: GenerateOptions): Network {
     companies: draft.companyRecords(streams.economics),
     items: draft.itemRecords(),
     ...draft.productionRecords(streams.capacity),
-    sourcing: draft.sourcingRecords(streams.lanes),
+    sourcing,
     inventory: draft.inventoryRecords(streams.stock),
-    openOrders: draft.openOrderRecords(streams.stock),
+    openOrders: draft.openOrderRecords(streams.stock, sourcing),
     demand: draft.demandRecords(streams.demand),
   };
 }
@@ -889,8 +890,17 @@ class Draft {
         if (random.chance(0.4)) group.maximumCapacity = significant(capacity * random.between(1.1, 1.3), 3);
         capacityGroups.push(group);
       }
+      const first = production.length;
       for (const index of company.productions) {
         production.push(this.productionRecord(random, company, this.productions[index]!, shared));
+      }
+      if (shared) {
+        const group = capacityGroups[capacityGroups.length - 1]!;
+        fitLotsToGroup(
+          production.slice(first),
+          group,
+          company.productions.map((index) => this.productions[index]!.starts),
+        );
       }
     }
     return { production, capacityGroups };
@@ -932,10 +942,16 @@ class Draft {
     );
     record.partNumber = `${company.prefix}-${item.kind.code}-${random.integer(10000, 99999)}`;
     if (random.chance(0.2)) {
-      const minimum = Math.min(capacity, this.quantity(step.starts * random.between(0.5, 1.5), pieces, true));
-      const multiples = [1, 2, 5, 10, 20, 50, 100].filter((multiple) => multiple <= minimum);
-      record.lotSize =
-        pieces && multiples.length > 0 ? { minimum, multiple: random.pick(multiples) } : { minimum };
+      const wanted = Math.min(capacity, this.quantity(step.starts * random.between(0.5, 1.5), pieces, true));
+      const multiples = [1, 2, 5, 10, 20, 50, 100].filter((multiple) => multiple <= wanted);
+      if (pieces && multiples.length > 0) {
+        // A lot that a full period of capacity can start: a multiple, at most the capacity.
+        const multiple = random.pick(multiples);
+        const minimum = Math.max(multiple, Math.floor(wanted / multiple) * multiple);
+        record.lotSize = { minimum, multiple };
+      } else {
+        record.lotSize = { minimum: wanted };
+      }
     }
     if (step.yield !== undefined) record.yield = step.yield;
     // Holding cost: 25 % of the value a year, spread over 52 weeks.
@@ -1045,35 +1061,53 @@ class Draft {
     return inventory;
   }
 
-  openOrderRecords(random: Random): OpenOrder[] {
+  /**
+   * Work in progress and goods in transit on the day the plan starts, as a network that has been
+   * running at its mean demand has them: for every sourcing line, the purchases shipped in the last
+   * `leadTime` periods, arriving one per period in periods 0 … leadTime − 1 (the line's share of the
+   * buyer's need); for every production step, the orders started in the last `leadTime` periods,
+   * finishing in periods 0 … leadTime − 1 (its mean good output). Each quantity varies ±25 %. Without
+   * this pipeline nothing could arrive before the chain's cumulative lead time, which reaches 40 weeks
+   * and more from raw material to end product.
+   */
+  openOrderRecords(random: Random, sourcing: readonly Sourcing[]): OpenOrder[] {
     const orders: OpenOrder[] = [];
     const lastPeriod = this.horizon - 1;
-    for (const rule of this.rules) {
-      if (!random.chance(0.12)) continue;
+    this.rules.forEach((rule, index) => {
       const item = this.items[rule.item]!;
-      const main = rule.suppliers[0]!;
-      const share = SHARES[rule.suppliers.length]![0]!;
-      orders.push({
-        kind: 'purchase',
-        company: this.companies[rule.buyer]!.id,
-        item: item.id,
-        supplier: this.companies[main]!.id,
-        quantity: this.quantity(rule.need * share * random.between(1, 2), item.kind.unit === 'pcs', true),
-        due: Math.min(lastPeriod, random.integer(0, 3)),
-        id: `PO-${pad(orders.length + 1, 7)}`,
-      });
-    }
+      const pieces = item.kind.unit === 'pcs';
+      for (const line of sourcing[index]!.suppliers) {
+        for (let due = 0; due < line.leadTime && due <= lastPeriod; due += 1) {
+          const quantity = this.quantity(rule.need * line.share * random.between(0.75, 1.25), pieces, false);
+          if (quantity <= 0) continue;
+          orders.push({
+            kind: 'purchase',
+            company: sourcing[index]!.buyer,
+            item: item.id,
+            supplier: line.supplier,
+            quantity,
+            due,
+            id: `PO-${pad(orders.length + 1, 8)}`,
+          });
+        }
+      }
+    });
     for (const step of this.productions) {
-      if (step.leadTime < 1 || !random.chance(0.1)) continue;
       const item = this.items[step.item]!;
-      orders.push({
-        kind: 'production',
-        company: this.companies[step.company]!.id,
-        item: item.id,
-        quantity: this.quantity(step.starts, item.kind.unit === 'pcs', true),
-        due: Math.min(lastPeriod, random.integer(0, step.leadTime - 1)),
-        id: `WO-${pad(orders.length + 1, 7)}`,
-      });
+      const pieces = item.kind.unit === 'pcs';
+      for (let due = 0; due < step.leadTime && due <= lastPeriod; due += 1) {
+        const good = step.starts * (step.yield ?? 1) * random.between(0.75, 1.25);
+        const quantity = this.quantity(good, pieces, false);
+        if (quantity <= 0) continue;
+        orders.push({
+          kind: 'production',
+          company: this.companies[step.company]!.id,
+          item: item.id,
+          quantity,
+          due,
+          id: `WO-${pad(orders.length + 1, 8)}`,
+        });
+      }
     }
     return orders;
   }
@@ -1182,4 +1216,35 @@ function money(value: number): number {
   if (value >= 10_000) return Math.round(value);
   const cents = Math.round(value * 100) / 100;
   return cents > 0 ? cents : value > 0 ? 0.01 : 0;
+}
+
+/**
+ * A minimum lot that its capacity group cannot start in one period, next to the mean load of the
+ * group's other items, would never be made: keep each item's minimum lot within that room (90 % of it,
+ * a multiple of its lot multiple), or drop the minimum where no lot fits.
+ */
+function fitLotsToGroup(
+  records: readonly Production[],
+  group: CapacityGroup,
+  starts: readonly number[],
+): void {
+  const capacity =
+    typeof group.capacity === 'number'
+      ? group.capacity
+      : Math.min(...group.capacity.filter((value) => value > 0));
+  const loads = records.map(
+    (record, index) => (group.items.find((line) => line.item === record.item)?.load ?? 0) * starts[index]!,
+  );
+  const total = loads.reduce((sum, load) => sum + load, 0);
+  records.forEach((record, index) => {
+    const lot = record.lotSize;
+    const perUnit = group.items.find((line) => line.item === record.item)?.load;
+    if (lot?.minimum === undefined || perUnit === undefined) return;
+    const multiple = lot.multiple ?? 0;
+    const room = (0.9 * (capacity - (total - loads[index]!))) / perUnit;
+    const fits = multiple > 0 ? Math.floor(room / multiple) * multiple : significant(room, 3);
+    if (lot.minimum <= fits) return;
+    if (!(fits > 0)) delete record.lotSize;
+    else record.lotSize = { ...lot, minimum: fits };
+  });
 }

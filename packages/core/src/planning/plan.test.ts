@@ -109,9 +109,9 @@ describe('planNetwork on the minimal network (issue 3, "Done means")', () => {
       [4, 1, 'lead-time'],
       [7, 1, 'capacity'],
       [8, 1, 'capacity'],
-      [9, 1, 'supplier-capacity'],
-      [10, 1, 'supplier-capacity'],
-      [11, 1, 'supplier-capacity'],
+      [9, 1, 'capacity'],
+      [10, 1, 'capacity'],
+      [11, 1, 'capacity'],
     ]);
     for (const shortage of plan.shortages) {
       expect(shortage).toMatchObject({ company: 'oem', item: 'machine' });
@@ -258,7 +258,11 @@ describe('planNetwork on hand-computed networks', () => {
       demand: [{ company: 'maker', item: 'widget', quantities: [5, 5, 5] }],
     });
     const plan = planNetwork(input, { frozenPeriods: 1 });
-    expect(planned(plan)).toEqual([{ id: 'maker/widget/make/1', quantity: 5 }]);
+    // Period 1's start also catches up the 10 short in periods 0 and 1: they are delivered late.
+    expect(planned(plan)).toEqual([{ id: 'maker/widget/make/1', quantity: 10 }]);
+    expect(plan.deliveries.filter((delivery) => delivery.period > delivery.forPeriod)).toEqual([
+      { company: 'maker', item: 'widget', period: 2, quantity: 5, forPeriod: 0 },
+    ]);
     expect(
       plan.shortages.map((shortage) => [shortage.period, shortage.quantity, shortage.cause.code]),
     ).toEqual([
@@ -280,6 +284,7 @@ describe('planNetwork on hand-computed networks', () => {
     expect(plan.deliveries).toEqual([
       { company: 'maker', item: 'widget', period: 0, quantity: 4, forPeriod: 0 },
       { company: 'maker', item: 'widget', period: 1, quantity: 1, forPeriod: 1 },
+      { company: 'maker', item: 'widget', period: 1, quantity: 2, forPeriod: 0 },
     ]);
     expect(plan.shortages.map((shortage) => shortage.quantity)).toEqual([2]);
     expectValid(input, plan);

@@ -28,20 +28,28 @@
  *    components can first be on hand, minus everything already required of it); the part a supplier
  *    cannot deliver in time moves to the other approved suppliers that can, else is bought ahead within
  *    the window, else stays unmet with a cause naming the supplier, period and constraint.
- * 2. **Feasibility, bottom-up.** Nodes in reverse order (suppliers and components first) simulate their
- *    stock: arrivals in, end demand then component and shipment requests out, in period order. A request
- *    the stock cannot cover is cut, and the cut travels up: a purchase arrives with less, a production
- *    order starts with what its scarcest component allows (lot sizes kept; unused components go back to
- *    stock). End demand not served on time is a shortage whose cause is the nearest root cause recorded
- *    at that node (a pass-1 shortfall or a cut order's cause), so a tier-3 capacity limit is named at
- *    the OEM. Unserved end demand stays on backlog and is delivered late when stock comes in.
+ * 2. **Execution, period by period.** The requirement plan is then carried out period by period,
+ *    suppliers before their customers within a period: a production order starts what its components
+ *    on hand, its capacity and its capacity groups allow (lot sizes kept), a purchase ships what the
+ *    supplier has. A scarce item is rationed over everyone who wants it in proportion to what they
+ *    want, so a shortfall costs every chain a little rather than one chain everything. What cannot
+ *    start or ship waits and tries again next period (late, never lost within the horizon). A node
+ *    that owes its customers more than it has and has coming catches up: it makes extra where its
+ *    capacity allows, or orders extra from its suppliers, who in turn catch up. End demand is served
+ *    from stock; what is short stays on backlog and is delivered late. The orders in the plan are the
+ *    executed ones: their quantities and periods are what really starts, ships and arrives, and every
+ *    shortage's cause is the nearest root cause found down the chain (a capacity at a tier-3 supplier
+ *    is named at the OEM).
  *
  * ## Known limits (honest)
  * - Capacity is allocated greedily in topological order: consumers visited earlier get a shared
  *   supplier's capacity first; there is no global optimization or priority between customers.
- * - A supplier's available-to-promise looks at its production capacity and the earliest period its
- *   components can arrive, not at their quantity; material shortfalls appear in pass 2 as cuts and
- *   shortages, not as reallocations to another supplier.
+ * - Available-to-promise (of a supplier, and of a component for a production start) looks at stock,
+ *   scheduled receipts and production capacity from the period components can first be on hand, not
+ *   at the components' quantities further down: such shortfalls surface in pass 2 as delays.
+ * - A supplier asked for more than it can promise (no other supplier had room) is still asked, by
+ *   share; pass 2 rations what it has over its customers.
+ * - Catching up in pass 2 uses spare capacity only; it does not re-plan the requirement pass.
  * - Capacity-group room in the promise check ignores other items of the group; the plan itself never
  *   exceeds a group.
  * - Safety stock is restored where possible and drawn on for demand; a missed target is not reported.
@@ -176,7 +184,25 @@ class Planner {
   readonly wantedLoad: Float64Array;
   readonly groupWanted: Float64Array;
   readonly causeAt: Int32Array;
-  readonly stock: Float64Array;
+  /** Pass 2: stock on hand now, arrivals by node × period, what waits to start or ship. */
+  readonly onHand: Float64Array;
+  readonly incoming: Float64Array;
+  readonly pendingStart: Float64Array;
+  readonly pendingFrom: Int32Array;
+  readonly pendingShip: Float64Array;
+  readonly pendingShipFrom: Int32Array;
+  readonly groupDone: Float64Array;
+  readonly backlogOf: (Backlog | undefined)[];
+  readonly finalPegs: (Map<number, number> | undefined)[] = [];
+  /** Pass 2: catch-up quantities (started or shipped from what waited) not yet arrived, by node and by arrival. */
+  readonly inFlight: Float64Array;
+  readonly catchUpArrival: Float64Array;
+  /** Pass 2: the share of what its customers want this period that a node's stock covers (≤ 1). */
+  readonly ratio: Float64Array;
+  /** Who draws on a node: the arcs it supplies and the bill-of-materials lines that use it (CSR). */
+  readonly usedStart: Int32Array;
+  readonly usedBy: Int32Array;
+  readonly bomParent: Int32Array;
   readonly earliest: Int32Array;
   readonly ready: Int32Array;
   readonly earliestPurchase: Int32Array;
@@ -193,7 +219,6 @@ class Planner {
   readonly orderStartQuantity = new NumberColumn();
   readonly orderFinalQuantity = new NumberColumn();
   readonly orderFinalStart = new NumberColumn();
-  readonly orderCause = new IntColumn();
   readonly orderFirstRequest = new IntColumn();
   readonly orderPegs: (Map<number, number> | undefined)[] = [];
   /** Order index + 1 by node × start (production) and arc × ship period (purchase); 0 = none. */
@@ -204,10 +229,7 @@ class Planner {
   readonly requestNode = new IntColumn();
   readonly requestPeriod = new IntColumn();
   readonly requestQuantity = new NumberColumn();
-  readonly requestServed = new NumberColumn();
   readonly requestOrder = new IntColumn();
-  readonly requestPer = new NumberColumn();
-  readonly requestCause = new IntColumn();
   readonly requestsOf: (number[] | undefined)[];
   lastCause = -1;
   readonly deliveries: Delivery[] = [];
@@ -228,7 +250,31 @@ class Planner {
     this.groupUsed = new Float64Array(flat.groupCapacity.length);
     this.groupWanted = new Float64Array(flat.groupCapacity.length);
     this.causeAt = new Int32Array(cells).fill(-1);
-    this.stock = new Float64Array(cells);
+    this.onHand = Float64Array.from(flat.onHand);
+    this.incoming = new Float64Array(cells);
+    this.pendingStart = new Float64Array(flat.nodes);
+    this.pendingFrom = new Int32Array(flat.nodes).fill(-1);
+    this.pendingShip = new Float64Array(flat.arcSupplier.length);
+    this.pendingShipFrom = new Int32Array(flat.arcSupplier.length).fill(-1);
+    this.groupDone = new Float64Array(flat.groupCapacity.length);
+    this.backlogOf = new Array(flat.nodes);
+    this.ratio = new Float64Array(flat.nodes).fill(1);
+    this.inFlight = new Float64Array(flat.nodes);
+    this.catchUpArrival = new Float64Array(cells);
+    const arcs = flat.arcSupplier.length;
+    this.bomParent = new Int32Array(flat.bomNode.length);
+    for (let n = 0; n < flat.nodes; n++) {
+      for (let at = flat.bomStart[n]!; at < flat.bomStart[n + 1]!; at++) this.bomParent[at] = n;
+    }
+    // Entries < arcs are arcs (the node supplies them); entries ≥ arcs are bill-of-materials lines.
+    this.usedStart = new Int32Array(flat.nodes + 1);
+    for (let a = 0; a < arcs; a++) this.usedStart[flat.arcSupplier[a]! + 1]!++;
+    for (let at = 0; at < flat.bomNode.length; at++) this.usedStart[flat.bomNode[at]! + 1]!++;
+    for (let n = 0; n < flat.nodes; n++) this.usedStart[n + 1]! += this.usedStart[n]!;
+    this.usedBy = new Int32Array(this.usedStart[flat.nodes]!);
+    const fill = this.usedStart.slice(0, flat.nodes);
+    for (let a = 0; a < arcs; a++) this.usedBy[fill[flat.arcSupplier[a]!]!++] = a;
+    for (let at = 0; at < flat.bomNode.length; at++) this.usedBy[fill[flat.bomNode[at]!]!++] = arcs + at;
     this.earliest = new Int32Array(flat.nodes).fill(NEVER);
     this.ready = new Int32Array(flat.nodes);
     this.earliestPurchase = new Int32Array(flat.nodes).fill(NEVER);
@@ -244,7 +290,7 @@ class Planner {
     this.earliestAvailability();
     const { order } = this.flat;
     for (let i = 0; i < order.length; i++) this.requirements(order[i]!);
-    for (let i = order.length - 1; i >= 0; i--) this.feasibility(order[i]!);
+    this.execute();
     return this.assemble(name);
   }
 
@@ -371,6 +417,7 @@ class Planner {
     let remaining = need;
     let placed = 0;
     let groupBound = false;
+    let materialBound = -1;
     for (let s = first; s >= lowest && s >= first - this.window; s--) {
       let room = f.capacity[base + s]! - this.used[base + s]!;
       for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
@@ -379,6 +426,14 @@ class Planner {
         if (groupRoom < room) {
           room = groupRoom;
           groupBound = true;
+        }
+      }
+      // Components: what each can still promise for this start bounds it (material, not only time).
+      for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) {
+        const enough = this.promisable(f.bomNode[at]!, s, false) / f.bomQuantity[at]!;
+        if (enough < room) {
+          room = enough;
+          materialBound = f.bomNode[at]!;
         }
       }
       const start = this.fitLot(n, this.startFor(n, remaining), Math.max(0, room));
@@ -420,6 +475,16 @@ class Planner {
           ? `${company} can get no components of ${item} within the horizon`
           : `components of ${item} cannot be on hand at ${company} before period ${ready}; it would have to start in period ${first}`,
       );
+    } else if (materialBound >= 0 && this.lateSupply(materialBound, first) >= 0) {
+      this.lastCause = this.supplierCause(materialBound, this.lateSupply(materialBound, first), first);
+    } else if (materialBound >= 0) {
+      const component = f.item[materialBound]!;
+      this.lastCause = this.cause(
+        'material',
+        materialBound,
+        first,
+        `not enough ${component} can be on hand at ${company} in periods ${Math.max(lowest, first - this.window)}-${first} to make the ${item} needed in period ${t}: its stock, arrivals and capacity are already promised`,
+      );
     } else {
       this.lastCause = this.cause(
         groupBound ? 'capacity-group' : 'capacity',
@@ -429,6 +494,20 @@ class Planner {
       );
     }
     return placed;
+  }
+
+  /**
+   * The main supplier's arc of bought node `n` when nothing bought can arrive by period `period` (the
+   * lanes are too long or the suppliers cannot ship yet), so a shortage of it has that cause; else −1.
+   */
+  lateSupply(n: number, period: number): number {
+    const f = this.flat;
+    if (f.production[n]! >= 0 || f.arcStart[n + 1] === f.arcStart[n]) return -1;
+    if (this.earliestPurchase[n]! <= period) return -1;
+    let main = f.arcStart[n]!;
+    for (let arc = main; arc < f.arcStart[n + 1]!; arc++)
+      if (f.arcShare[arc]! > f.arcShare[main]!) main = arc;
+    return main;
   }
 
   purchase(n: number, t: number, need: number, context: PegContext): number {
@@ -509,6 +588,28 @@ class Planner {
         }
       }
       this.lastCause = this.supplierCause(n, first + named, t);
+      // Beyond what they can promise, the suppliers that could deliver in time are still asked for
+      // the rest, by their shares: a full supplier rations what it has over all its customers (pass 2)
+      // rather than the customer planned first taking everything and the others nothing.
+      let open = 0;
+      for (let k = 0; k < count; k++) {
+        const ship = t - f.arcLeadTime[first + k]!;
+        if (ship >= lowest && this.earliest[f.arcSupplier[first + k]!]! <= ship)
+          open += f.arcShare[first + k]!;
+      }
+      if (open > EPSILON) {
+        let left = unplaced;
+        for (const k of byShare) {
+          const ship = t - f.arcLeadTime[first + k]!;
+          if (ship < lowest || this.earliest[f.arcSupplier[first + k]!]! > ship || left <= EPSILON) continue;
+          let part = (unplaced * f.arcShare[first + k]!) / open;
+          if (whole) part = Math.ceil(part - EPSILON);
+          part = Math.min(part, left);
+          this.ship(n, first + k, ship, part, t, context);
+          left -= part;
+        }
+        unplaced = left;
+      }
     }
     return need - unplaced;
   }
@@ -561,17 +662,23 @@ class Planner {
    * later periods, of cumulative potential supply minus cumulative requirements already placed on it.
    */
   availableToPromise(arc: number, ship: number, whole: boolean): number {
-    const f = this.flat;
-    const supplier = f.arcSupplier[arc]!;
-    if (this.earliest[supplier]! > ship) return 0;
-    const potential = this.potential(supplier);
+    return this.promisable(this.flat.arcSupplier[arc]!, ship, whole);
+  }
+
+  /**
+   * What node `n` can still promise for use in period `period`: the least, over this and later
+   * periods, of its cumulative potential supply minus the cumulative requirements already placed on it.
+   */
+  promisable(n: number, period: number, whole: boolean): number {
+    if (this.earliest[n]! > period) return 0;
+    const potential = this.potential(n);
     const H = this.H;
-    const base = supplier * H;
+    const base = n * H;
     let required = 0;
     let least = Number.POSITIVE_INFINITY;
     for (let p = 0; p < H; p++) {
       required += this.gross[base + p]!;
-      if (p >= ship) least = Math.min(least, potential[p]! - required);
+      if (p >= period) least = Math.min(least, potential[p]! - required);
     }
     least = Math.max(0, least);
     return whole && Number.isFinite(least) ? Math.floor(least + EPSILON) : least;
@@ -615,7 +722,7 @@ class Planner {
     if (order < 0) {
       order = this.newOrder(1, n, arc, ship, due);
       this.purchaseAt[slot] = order + 1;
-      this.newRequest(supplier, ship, order, 1);
+      this.newRequest(supplier, ship, order);
     }
     this.orderQuantity.a[order]! += quantity;
     this.orderStartQuantity.a[order]! += quantity;
@@ -633,7 +740,7 @@ class Planner {
       order = this.newOrder(0, n, -1, start, start + f.leadTime[n]!);
       this.productionAt[slot] = order + 1;
       for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) {
-        this.newRequest(f.bomNode[at]!, start, order, f.bomQuantity[at]!);
+        this.newRequest(f.bomNode[at]!, start, order);
       }
     }
     this.orderQuantity.a[order]! += good;
@@ -657,7 +764,6 @@ class Planner {
     this.orderStartQuantity.push(0);
     this.orderFinalQuantity.push(0);
     this.orderFinalStart.push(0);
-    this.orderCause.push(-1);
     this.orderFirstRequest.push(this.requestNode.length);
     this.orderPegs.push(undefined);
     let list = this.ordersOf[n];
@@ -670,15 +776,12 @@ class Planner {
     return order;
   }
 
-  newRequest(child: number, period: number, order: number, per: number): void {
+  newRequest(child: number, period: number, order: number): void {
     const request = this.requestNode.length;
     this.requestNode.push(child);
     this.requestPeriod.push(period);
     this.requestQuantity.push(0);
-    this.requestServed.push(0);
     this.requestOrder.push(order);
-    this.requestPer.push(per);
-    this.requestCause.push(-1);
     let list = this.requestsOf[child];
     if (list === undefined) {
       list = [];
@@ -719,114 +822,278 @@ class Planner {
     return this.causes.length - 1;
   }
 
-  // ---- pass 2: feasibility ----
+  // ---- pass 2: execution, period by period ----
 
-  feasibility(n: number): void {
+  /**
+   * Executes the requirement plan period by period, suppliers before their customers within a period:
+   * a production order starts what its components on hand, its capacity and its capacity groups allow
+   * (lot sizes kept), a purchase ships what the supplier has in stock; what cannot start or ship waits
+   * and tries again in the next period (it is late, never lost, unless the horizon ends first).
+   * Components that one order cannot use stay in stock for the next. End demand is served from stock,
+   * and what is short stays on backlog and is delivered late.
+   */
+  execute(): void {
     const f = this.flat;
     const H = this.H;
-    const base = n * H;
-    const arrivals = new Float64Array(H);
-    for (const order of this.ordersOf[n] ?? []) {
-      let quantity: number;
-      if (this.orderKind.a[order] === 0) quantity = this.finishProduction(order);
-      else {
-        quantity = this.requestServed.a[this.orderFirstRequest.a[order]!]!;
-        this.orderFinalQuantity.a[order] = quantity;
-        this.orderFinalStart.a[order] = quantity;
-        this.orderCause.a[order] = this.requestCause.a[this.orderFirstRequest.a[order]!]!;
-      }
-      const due =
-        this.orderStart.a[order]! +
-        (this.orderKind.a[order] === 0 ? f.leadTime[n]! : f.arcLeadTime[this.orderArc.a[order]!]!);
-      arrivals[due]! += quantity;
-      if (quantity < this.orderQuantity.a[order]! - EPSILON && this.orderCause.a[order]! >= 0) {
-        this.causeAt[base + due] = this.orderCause.a[order]!;
-      }
-    }
-    const requests = this.requestsOf[n] ?? [];
-    const backlogPeriod: number[] = [];
-    const backlogQuantity: number[] = [];
-    let head = 0;
-    let next = 0;
-    let stock = f.onHand[n]!;
+    const { order } = f;
     for (let t = 0; t < H; t++) {
-      stock += f.receipts[base + t]! + arrivals[t]!;
-      const demand = f.endDemand[base + t]!;
-      if (demand > 0) {
-        const served = Math.min(demand, stock);
-        stock -= served;
-        if (served > EPSILON) this.deliver(n, t, served, t);
-        const short = demand - served;
-        if (short > EPSILON) {
-          this.shortages.push({
-            company: f.company[n]!,
-            item: f.item[n]!,
-            period: t,
-            quantity: short,
-            cause: this.causes[this.findCause(n, t)]!,
-          });
-          backlogPeriod.push(t);
-          backlogQuantity.push(short);
-        }
+      for (let i = order.length - 1; i >= 0; i--) {
+        const n = order[i]!;
+        this.catchUp(n);
+        if (f.production[n]! >= 0) this.startProduction(n, t);
+        for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) this.shipPurchase(n, arc, t);
+        this.onHand[n]! += f.receipts[n * H + t]! + this.incoming[n * H + t]!;
+        this.inFlight[n]! -= this.catchUpArrival[n * H + t]!;
+        if (f.endDemand[n * H + t]! > 0 || this.backlogOf[n] !== undefined) this.serveDemand(n, t);
+        this.ratio[n] = this.coverage(n, t);
       }
-      for (; next < requests.length && this.requestPeriod.a[requests[next]!] === t; next++) {
-        const request = requests[next]!;
-        const wanted = this.requestQuantity.a[request]!;
-        const served = Math.min(wanted, stock);
-        stock -= served;
-        this.requestServed.a[request] = served;
-        if (served < wanted - EPSILON) this.requestCause.a[request] = this.findCause(n, t);
-      }
-      while (head < backlogPeriod.length && stock > EPSILON) {
-        const late = Math.min(stock, backlogQuantity[head]!);
-        stock -= late;
-        this.deliver(n, t, late, backlogPeriod[head]!);
-        backlogQuantity[head]! -= late;
-        if (backlogQuantity[head]! <= EPSILON) head++;
-      }
-      this.stock[base + t] = stock;
     }
   }
 
-  /** The started quantity the scarcest component allows, lot sizes kept; unused components go back. */
-  finishProduction(order: number): number {
+  /**
+   * The share of what all customers of node `n` want from it in period `t` (shipments and components,
+   * with what waits from earlier periods) that its stock covers. Each customer takes at most that
+   * share, so a scarce item is rationed in proportion instead of going to whoever comes first: a
+   * shortfall somewhere then costs every chain a little, not one chain everything.
+   */
+  coverage(n: number, t: number): number {
     const f = this.flat;
-    const n = this.orderNode.a[order]!;
-    const start = this.orderStart.a[order]!;
-    const planned = this.orderStartQuantity.a[order]!;
-    let allowed = planned;
-    let cause = -1;
-    let request = this.orderFirstRequest.a[order]!;
-    const last = request + f.bomStart[n + 1]! - f.bomStart[n]!;
-    for (; request < last; request++) {
-      const served = this.requestServed.a[request]!;
-      const per = this.requestPer.a[request]!;
-      let limit = served / per;
-      if (f.whole[n] === 1) limit = Math.floor(limit + 1e-6);
-      if (limit < allowed - EPSILON) {
-        allowed = limit;
-        cause = this.requestCause.a[request]!;
-      }
-    }
-    if (allowed < planned - EPSILON) allowed = this.fitLot(n, planned, Math.max(0, allowed));
-    else allowed = planned;
-    const good = Math.min(
-      this.orderQuantity.a[order]!,
-      allowed === planned ? this.orderQuantity.a[order]! : this.goodOf(n, allowed),
-    );
-    this.orderFinalStart.a[order] = allowed;
-    this.orderFinalQuantity.a[order] = good;
-    this.orderCause.a[order] = cause;
     const H = this.H;
-    for (request = this.orderFirstRequest.a[order]!; request < last; request++) {
-      const refund = this.requestServed.a[request]! - allowed * this.requestPer.a[request]!;
-      if (refund > EPSILON) {
-        const child = this.requestNode.a[request]! * H;
-        for (let p = start; p < H; p++) this.stock[child + p]! += refund;
-        this.requestServed.a[request] = allowed * this.requestPer.a[request]!;
+    const arcs = f.arcSupplier.length;
+    let wanted = 0;
+    for (let k = this.usedStart[n]!; k < this.usedStart[n + 1]!; k++) {
+      const use = this.usedBy[k]!;
+      if (use < arcs) {
+        const order = this.purchaseAt[use * H + t]! - 1;
+        wanted += (order >= 0 ? this.orderQuantity.a[order]! : 0) + this.pendingShip[use]!;
+      } else {
+        const parent = this.bomParent[use - arcs]!;
+        const order = this.productionAt[parent * H + t]! - 1;
+        const starts = (order >= 0 ? this.orderStartQuantity.a[order]! : 0) + this.pendingStart[parent]!;
+        wanted += starts * f.bomQuantity[use - arcs]!;
       }
     }
-    return good;
+    const stock = this.onHand[n]!;
+    return wanted > stock + EPSILON ? Math.max(0, stock) / wanted : 1;
+  }
+
+  /**
+   * Catching up: what node `n` owes its customers (their orders that wait on it, and its own end
+   * demand on backlog) beyond its stock and what is already on its way to it, it makes extra (where
+   * its capacity and components allow) or orders extra from its suppliers by their shares. The extra
+   * waits like any delayed order, so the suppliers see it and catch up in turn. Without this, a delay
+   * anywhere would be lost for good, as nobody upstream planned to make up for it.
+   */
+  catchUp(n: number): void {
+    const f = this.flat;
+    const arcs = f.arcSupplier.length;
+    let owed = 0;
+    for (let k = this.usedStart[n]!; k < this.usedStart[n + 1]!; k++) {
+      const use = this.usedBy[k]!;
+      owed +=
+        use < arcs
+          ? this.pendingShip[use]!
+          : this.pendingStart[this.bomParent[use - arcs]!]! * f.bomQuantity[use - arcs]!;
+    }
+    const backlog = this.backlogOf[n];
+    if (backlog !== undefined) {
+      for (let b = backlog.head; b < backlog.period.length; b++) owed += backlog.quantity[b]!;
+    }
+    if (owed <= EPSILON) return;
+    let coming = this.onHand[n]! + this.inFlight[n]!;
+    if (f.production[n]! >= 0) {
+      coming += this.pendingStart[n]! * f.yieldRate[n]!;
+      let extra = owed - coming;
+      if (extra <= EPSILON) return;
+      if (f.whole[n] === 1) extra = Math.ceil(extra - EPSILON);
+      this.pendingStart[n]! += this.startFor(n, extra);
+      return;
+    }
+    const first = f.arcStart[n]!;
+    const end = f.arcStart[n + 1]!;
+    for (let arc = first; arc < end; arc++) coming += this.pendingShip[arc]!;
+    const extra = owed - coming;
+    if (extra <= EPSILON || end === first) return;
+    for (let arc = first; arc < end; arc++) {
+      let part = extra * f.arcShare[arc]!;
+      if (f.whole[n] === 1) part = Math.ceil(part - EPSILON);
+      this.pendingShip[arc]! += part;
+    }
+  }
+
+  /** What a customer wanting `wanted` of node `n` may take now: its share, whole units rounded up. */
+  allotment(n: number, wanted: number): number {
+    const ratio = this.ratio[n]!;
+    let share = ratio >= 1 ? wanted : wanted * ratio;
+    if (this.flat.whole[n] === 1) share = Math.ceil(share - 1e-6);
+    return Math.min(wanted, share, Math.max(0, this.onHand[n]!));
+  }
+
+  startProduction(n: number, t: number): void {
+    const f = this.flat;
+    const H = this.H;
+    const slot = n * H + t;
+    let order = this.productionAt[slot]! - 1;
+    const planned = order >= 0 ? this.orderStartQuantity.a[order]! : 0;
+    // Inside the frozen periods only the planned orders start; what waits, waits until after them.
+    const pending = t < this.frozen ? 0 : this.pendingStart[n]!;
+    const wanted = planned + pending;
+    if (wanted <= EPSILON) return;
+    const due = t + f.leadTime[n]!;
+    if (due >= H) return;
+    let allowed = wanted;
+    let limit = -1; // −1: capacity, else the scarcest component's node
+    let room = f.capacity[slot]!;
+    for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
+      const g = f.nodeGroup[at]! * H + t;
+      room = Math.min(room, (f.groupCapacity[g]! - this.groupDone[g]!) / f.nodeGroupLoad[at]!);
+    }
+    if (room < allowed) allowed = Math.max(0, room);
+    for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) {
+      const child = f.bomNode[at]!;
+      let enough = this.allotment(child, wanted * f.bomQuantity[at]!) / f.bomQuantity[at]!;
+      if (f.whole[n] === 1) enough = Math.floor(enough + 1e-6);
+      if (enough < allowed - EPSILON) {
+        allowed = enough;
+        limit = child;
+      }
+    }
+    const start = allowed >= wanted - EPSILON ? wanted : this.fitLot(n, wanted, allowed);
+    if (start < wanted - EPSILON) {
+      this.causeAt[n * H + due] =
+        limit >= 0
+          ? this.findCause(limit, t)
+          : this.cause(
+              'capacity',
+              n,
+              t,
+              `${f.company[n]} has no capacity left in period ${t} to start the ${f.item[n]} delayed from earlier periods`,
+            );
+    }
+    const waiting = (t < this.frozen ? this.pendingStart[n]! : 0) + (wanted - start);
+    this.pendingStart[n] = waiting > EPSILON ? waiting : 0;
+    if (start <= EPSILON) {
+      if (order >= 0 && pending <= EPSILON) this.pendingFrom[n] = order;
+      return;
+    }
+    for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) {
+      this.onHand[f.bomNode[at]!]! -= start * f.bomQuantity[at]!;
+    }
+    for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
+      this.groupDone[f.nodeGroup[at]! * H + t]! += start * f.nodeGroupLoad[at]!;
+    }
+    const good =
+      order >= 0 && pending <= EPSILON && start === planned
+        ? this.orderQuantity.a[order]!
+        : this.goodOf(n, start);
+    if (order < 0) {
+      order = this.newOrder(0, n, -1, t, due);
+      this.productionAt[slot] = order + 1;
+    }
+    this.finish(order, start, good, pending, this.pendingFrom[n]!, wanted);
+    if (wanted - start > EPSILON) this.pendingFrom[n] = order;
+    this.incoming[n * H + due]! += good;
+    // What waited is started first; its output is on its way to what the customers are owed.
+    const caught = (Math.min(start, pending) / start) * good;
+    this.inFlight[n]! += caught;
+    this.catchUpArrival[n * H + due]! += caught;
+  }
+
+  shipPurchase(n: number, arc: number, t: number): void {
+    const f = this.flat;
+    const H = this.H;
+    const slot = arc * H + t;
+    let order = this.purchaseAt[slot]! - 1;
+    const planned = order >= 0 ? this.orderQuantity.a[order]! : 0;
+    const pending = t < this.frozen ? 0 : this.pendingShip[arc]!;
+    const wanted = planned + pending;
+    if (wanted <= EPSILON) return;
+    const due = t + f.arcLeadTime[arc]!;
+    if (due >= H) return;
+    const supplier = f.arcSupplier[arc]!;
+    const ship = this.allotment(supplier, wanted);
+    if (ship < wanted - EPSILON) this.causeAt[n * H + due] = this.findCause(supplier, t);
+    const waiting = (t < this.frozen ? this.pendingShip[arc]! : 0) + (wanted - ship);
+    this.pendingShip[arc] = waiting > EPSILON ? waiting : 0;
+    if (ship <= EPSILON) {
+      if (order >= 0 && pending <= EPSILON) this.pendingShipFrom[arc] = order;
+      return;
+    }
+    this.onHand[supplier]! -= ship;
+    if (order < 0) {
+      order = this.newOrder(1, n, arc, t, due);
+      this.purchaseAt[slot] = order + 1;
+    }
+    this.finish(order, ship, ship, pending, this.pendingShipFrom[arc]!, wanted);
+    if (wanted - ship > EPSILON) this.pendingShipFrom[arc] = order;
+    this.incoming[n * H + due]! += ship;
+    const caught = Math.min(ship, pending);
+    this.inFlight[n]! += caught;
+    this.catchUpArrival[n * H + due]! += caught;
+  }
+
+  /**
+   * Records what order `order` really starts and delivers. The part of it that was delayed from an
+   * earlier order (`pending`, from order `from`) brings that order's pegging along, in proportion.
+   */
+  finish(order: number, start: number, good: number, pending: number, from: number, wanted: number): void {
+    this.orderFinalStart.a[order] = start;
+    this.orderFinalQuantity.a[order] = good;
+    if (!this.pegging) return;
+    const own = wanted - pending;
+    const scale = start / wanted;
+    const pegs = new Map<number, number>();
+    const planned = this.orderPegs[order];
+    const plannedStart = this.orderStartQuantity.a[order]!;
+    if (planned !== undefined && own > EPSILON && plannedStart > EPSILON) {
+      for (const [key, served] of planned) pegs.set(key, served * scale * (own / plannedStart));
+    }
+    const source = from >= 0 ? this.orderPegs[from] : undefined;
+    const sourceStart = from >= 0 ? this.orderStartQuantity.a[from]! : 0;
+    if (source !== undefined && pending > EPSILON && sourceStart > EPSILON) {
+      const share = (pending * scale) / sourceStart;
+      for (const [key, served] of source) pegs.set(key, (pegs.get(key) ?? 0) + served * share);
+    }
+    this.finalPegs[order] = pegs;
+  }
+
+  /** End demand of period `t` first (what is short goes on backlog), then the backlog, oldest first. */
+  serveDemand(n: number, t: number): void {
+    const f = this.flat;
+    const demand = f.endDemand[n * this.H + t]!;
+    let backlog = this.backlogOf[n];
+    let stock = this.onHand[n]!;
+    if (demand > 0) {
+      const served = Math.min(demand, stock);
+      stock -= served;
+      if (served > EPSILON) this.deliver(n, t, served, t);
+      const short = demand - served;
+      if (short > EPSILON) {
+        this.shortages.push({
+          company: f.company[n]!,
+          item: f.item[n]!,
+          period: t,
+          quantity: short,
+          cause: this.causes[this.findCause(n, t)]!,
+        });
+        if (backlog === undefined) {
+          backlog = { period: [], quantity: [], head: 0 };
+          this.backlogOf[n] = backlog;
+        }
+        backlog.period.push(t);
+        backlog.quantity.push(short);
+      }
+    }
+    if (backlog !== undefined) {
+      while (backlog.head < backlog.period.length && stock > EPSILON) {
+        const late = Math.min(stock, backlog.quantity[backlog.head]!);
+        stock -= late;
+        this.deliver(n, t, late, backlog.period[backlog.head]!);
+        backlog.quantity[backlog.head]! -= late;
+        if (backlog.quantity[backlog.head]! <= EPSILON) backlog.head++;
+      }
+    }
+    this.onHand[n] = stock;
   }
 
   /** The nearest root cause recorded at node `n` at or before period `t`, or a material cause there. */
@@ -895,17 +1162,17 @@ class Planner {
         };
       }
       orders.push(planned);
-      const pegs = this.orderPegs[order];
+      const pegs = this.finalPegs[order];
       if (pegs !== undefined) {
-        const scale = quantity / this.orderQuantity.a[order]!;
         const servesDemand: DemandPeg[] = [];
         for (const [key, served] of pegs) {
+          if (served <= EPSILON) continue;
           const node = Math.floor(key / H);
           servesDemand.push({
             company: f.company[node]!,
             item: f.item[node]!,
             period: key - node * H,
-            quantity: round(served * scale),
+            quantity: round(served),
           });
         }
         pegging.push({ order: planned.id, servesDemand });
@@ -984,6 +1251,12 @@ class NumberColumn {
     }
     this.a[this.length++] = value;
   }
+}
+
+interface Backlog {
+  readonly period: number[];
+  readonly quantity: number[];
+  head: number;
 }
 
 interface PegContext {
