@@ -158,6 +158,7 @@ export interface Plan {
 }
 
 const EPSILON = 1e-9;
+const NO_REQUESTS: number[] = [];
 const NEVER = 1 << 30;
 
 /**
@@ -196,19 +197,24 @@ class Planner {
   readonly finalPegs: (Map<number, number> | undefined)[] = [];
   /** Pass 2: catch-up quantities (started or shipped from what waited) not yet arrived, by node and by arrival. */
   readonly inFlight: Float64Array;
+  /** Pass 2: what customers wait for from a node (their delayed orders), and its end demand on backlog. */
+  readonly owed: Float64Array;
+  readonly backlogOwed: Float64Array;
   readonly catchUpArrival: Float64Array;
   /** Pass 2: the share of what its customers want this period that a node's stock covers (≤ 1). */
   readonly ratio: Float64Array;
-  /** Who draws on a node: the arcs it supplies and the bill-of-materials lines that use it (CSR). */
-  readonly usedStart: Int32Array;
-  readonly usedBy: Int32Array;
-  readonly bomParent: Int32Array;
   readonly earliest: Int32Array;
   readonly ready: Int32Array;
   readonly earliestPurchase: Int32Array;
   readonly cumulativeShare: Float64Array;
   readonly cumulativeTotal: Float64Array;
   readonly promise = new Map<number, Float64Array>();
+  /** Per node, its arcs' positions (0 … count − 1) by share, largest first; scratch for `purchase`. */
+  readonly byShare: Int32Array;
+  readonly scratchParts: Float64Array;
+  readonly scratchQuotas: Float64Array;
+  readonly scratchPromised: Float64Array;
+  readonly noRequestStart: Int32Array;
   readonly causes: ShortageCause[] = [];
   // Orders, as parallel arrays.
   readonly orderKind = new IntColumn();
@@ -224,7 +230,6 @@ class Planner {
   /** Order index + 1 by node × start (production) and arc × ship period (purchase); 0 = none. */
   readonly productionAt: Int32Array;
   readonly purchaseAt: Int32Array;
-  readonly ordersOf: (number[] | undefined)[];
   // Requests on a node: component needs of a production order, shipments of a purchase.
   readonly requestNode = new IntColumn();
   readonly requestPeriod = new IntColumn();
@@ -260,21 +265,9 @@ class Planner {
     this.backlogOf = new Array(flat.nodes);
     this.ratio = new Float64Array(flat.nodes).fill(1);
     this.inFlight = new Float64Array(flat.nodes);
+    this.owed = new Float64Array(flat.nodes);
+    this.backlogOwed = new Float64Array(flat.nodes);
     this.catchUpArrival = new Float64Array(cells);
-    const arcs = flat.arcSupplier.length;
-    this.bomParent = new Int32Array(flat.bomNode.length);
-    for (let n = 0; n < flat.nodes; n++) {
-      for (let at = flat.bomStart[n]!; at < flat.bomStart[n + 1]!; at++) this.bomParent[at] = n;
-    }
-    // Entries < arcs are arcs (the node supplies them); entries ≥ arcs are bill-of-materials lines.
-    this.usedStart = new Int32Array(flat.nodes + 1);
-    for (let a = 0; a < arcs; a++) this.usedStart[flat.arcSupplier[a]! + 1]!++;
-    for (let at = 0; at < flat.bomNode.length; at++) this.usedStart[flat.bomNode[at]! + 1]!++;
-    for (let n = 0; n < flat.nodes; n++) this.usedStart[n + 1]! += this.usedStart[n]!;
-    this.usedBy = new Int32Array(this.usedStart[flat.nodes]!);
-    const fill = this.usedStart.slice(0, flat.nodes);
-    for (let a = 0; a < arcs; a++) this.usedBy[fill[flat.arcSupplier[a]!]!++] = a;
-    for (let at = 0; at < flat.bomNode.length; at++) this.usedBy[fill[flat.bomNode[at]!]!++] = arcs + at;
     this.earliest = new Int32Array(flat.nodes).fill(NEVER);
     this.ready = new Int32Array(flat.nodes);
     this.earliestPurchase = new Int32Array(flat.nodes).fill(NEVER);
@@ -282,8 +275,22 @@ class Planner {
     this.cumulativeTotal = new Float64Array(flat.nodes);
     this.productionAt = new Int32Array(cells);
     this.purchaseAt = new Int32Array(flat.arcSupplier.length * flat.horizon);
-    this.ordersOf = new Array(flat.nodes);
     this.requestsOf = new Array(flat.nodes);
+    this.byShare = new Int32Array(flat.arcSupplier.length);
+    let widest = 1;
+    for (let n = 0; n < flat.nodes; n++) {
+      const first = flat.arcStart[n]!;
+      const count = flat.arcStart[n + 1]! - first;
+      widest = Math.max(widest, count);
+      const positions = Array.from({ length: count }, (_, k) => k).sort(
+        (a, b) => flat.arcShare[first + b]! - flat.arcShare[first + a]! || a - b,
+      );
+      this.byShare.set(positions, first);
+    }
+    this.scratchParts = new Float64Array(widest);
+    this.scratchQuotas = new Float64Array(widest);
+    this.scratchPromised = new Float64Array(widest);
+    this.noRequestStart = new Int32Array(flat.horizon + 1);
   }
 
   run(name: string): Plan {
@@ -326,10 +333,11 @@ class Planner {
     const f = this.flat;
     const H = this.H;
     const base = n * H;
-    const requests = this.sortRequests(n);
-    const requestStart = new Int32Array(H + 1);
+    // The requests on this node by period, for pegging only.
+    const requests = this.pegging ? this.sortRequests(n) : NO_REQUESTS;
+    const requestStart = this.pegging ? new Int32Array(H + 1) : this.noRequestStart;
     for (const r of requests) requestStart[this.requestPeriod.a[r]! + 1]!++;
-    for (let t = 0; t < H; t++) requestStart[t + 1]! += requestStart[t]!;
+    if (this.pegging) for (let t = 0; t < H; t++) requestStart[t + 1]! += requestStart[t]!;
     const safety = f.safetyStock[n]!;
     let projected = f.onHand[n]!;
     for (let t = 0; t < H; t++) {
@@ -518,11 +526,11 @@ class Planner {
     const whole = f.whole[n] === 1;
     const lowest = Math.max(0, this.frozen);
     // The split by shares: deficits against cumulative targets, whole units by largest deficit.
-    const parts = new Float64Array(count);
+    const parts = this.scratchParts.fill(0, 0, count);
     const total = this.cumulativeTotal[n]! + need;
     if (whole) {
       // Quotas: the deficits (≥ 0) scaled to the need; whole units by largest remainder.
-      const quotas = new Float64Array(count);
+      const quotas = this.scratchQuotas;
       let sum = 0;
       for (let k = 0; k < count; k++) {
         quotas[k] = Math.max(0, f.arcShare[first + k]! * total - this.cumulativeShare[first + k]!);
@@ -535,11 +543,14 @@ class Planner {
         parts[k] = Math.floor(quotas[k]! + EPSILON);
         given += parts[k]!;
       }
-      const byRemainder = Array.from({ length: count }, (_, k) => k).sort(
-        (a, b) => quotas[b]! - parts[b]! - (quotas[a]! - parts[a]!) || a - b,
-      );
-      for (let i = 0; given < need - EPSILON; i = (i + 1) % count) {
-        parts[byRemainder[i]!]!++;
+      // Whole units left: one each to the largest remainders (ties to the earlier supplier).
+      while (given < need - EPSILON) {
+        let best = 0;
+        for (let k = 1; k < count; k++) {
+          if (quotas[k]! - parts[k]! > quotas[best]! - parts[best]! + 1e-12) best = k;
+        }
+        parts[best]!++;
+        quotas[best]! -= 1;
         given++;
       }
     } else {
@@ -550,10 +561,8 @@ class Planner {
     for (let k = 0; k < count; k++) this.cumulativeShare[first + k]! += parts[k]!;
     this.cumulativeTotal[n] = total;
     // Suppliers by share, largest first, for overflow.
-    const byShare = Array.from({ length: count }, (_, k) => k).sort(
-      (a, b) => f.arcShare[first + b]! - f.arcShare[first + a]! || a - b,
-    );
-    const promised = new Float64Array(count);
+    const byShare = this.byShare.subarray(first, end);
+    const promised = this.scratchPromised;
     let unplaced = 0;
     let failed = -1;
     for (const k of byShare) {
@@ -766,12 +775,6 @@ class Planner {
     this.orderFinalStart.push(0);
     this.orderFirstRequest.push(this.requestNode.length);
     this.orderPegs.push(undefined);
-    let list = this.ordersOf[n];
-    if (list === undefined) {
-      list = [];
-      this.ordersOf[n] = list;
-    }
-    list.push(order);
     void due;
     return order;
   }
@@ -782,6 +785,7 @@ class Planner {
     this.requestPeriod.push(period);
     this.requestQuantity.push(0);
     this.requestOrder.push(order);
+    if (!this.pegging) return;
     let list = this.requestsOf[child];
     if (list === undefined) {
       list = [];
@@ -857,24 +861,25 @@ class Planner {
    * shortfall somewhere then costs every chain a little, not one chain everything.
    */
   coverage(n: number, t: number): number {
-    const f = this.flat;
-    const H = this.H;
-    const arcs = f.arcSupplier.length;
-    let wanted = 0;
-    for (let k = this.usedStart[n]!; k < this.usedStart[n + 1]!; k++) {
-      const use = this.usedBy[k]!;
-      if (use < arcs) {
-        const order = this.purchaseAt[use * H + t]! - 1;
-        wanted += (order >= 0 ? this.orderQuantity.a[order]! : 0) + this.pendingShip[use]!;
-      } else {
-        const parent = this.bomParent[use - arcs]!;
-        const order = this.productionAt[parent * H + t]! - 1;
-        const starts = (order >= 0 ? this.orderStartQuantity.a[order]! : 0) + this.pendingStart[parent]!;
-        wanted += starts * f.bomQuantity[use - arcs]!;
-      }
-    }
+    const cell = n * this.H + t;
+    // Planned requests of this period are the gross requirement less end demand; what waits is owed.
+    const wanted = this.gross[cell]! - this.flat.endDemand[cell]! + Math.max(0, this.owed[n]!);
     const stock = this.onHand[n]!;
     return wanted > stock + EPSILON ? Math.max(0, stock) / wanted : 1;
+  }
+
+  setPendingStart(n: number, value: number): void {
+    const f = this.flat;
+    const change = value - this.pendingStart[n]!;
+    this.pendingStart[n] = value;
+    for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) {
+      this.owed[f.bomNode[at]!]! += change * f.bomQuantity[at]!;
+    }
+  }
+
+  setPendingShip(arc: number, value: number): void {
+    this.owed[this.flat.arcSupplier[arc]!]! += value - this.pendingShip[arc]!;
+    this.pendingShip[arc] = value;
   }
 
   /**
@@ -886,19 +891,7 @@ class Planner {
    */
   catchUp(n: number): void {
     const f = this.flat;
-    const arcs = f.arcSupplier.length;
-    let owed = 0;
-    for (let k = this.usedStart[n]!; k < this.usedStart[n + 1]!; k++) {
-      const use = this.usedBy[k]!;
-      owed +=
-        use < arcs
-          ? this.pendingShip[use]!
-          : this.pendingStart[this.bomParent[use - arcs]!]! * f.bomQuantity[use - arcs]!;
-    }
-    const backlog = this.backlogOf[n];
-    if (backlog !== undefined) {
-      for (let b = backlog.head; b < backlog.period.length; b++) owed += backlog.quantity[b]!;
-    }
+    const owed = this.owed[n]! + this.backlogOwed[n]!;
     if (owed <= EPSILON) return;
     let coming = this.onHand[n]! + this.inFlight[n]!;
     if (f.production[n]! >= 0) {
@@ -906,7 +899,7 @@ class Planner {
       let extra = owed - coming;
       if (extra <= EPSILON) return;
       if (f.whole[n] === 1) extra = Math.ceil(extra - EPSILON);
-      this.pendingStart[n]! += this.startFor(n, extra);
+      this.setPendingStart(n, this.pendingStart[n]! + this.startFor(n, extra));
       return;
     }
     const first = f.arcStart[n]!;
@@ -917,7 +910,7 @@ class Planner {
     for (let arc = first; arc < end; arc++) {
       let part = extra * f.arcShare[arc]!;
       if (f.whole[n] === 1) part = Math.ceil(part - EPSILON);
-      this.pendingShip[arc]! += part;
+      this.setPendingShip(arc, this.pendingShip[arc]! + part);
     }
   }
 
@@ -971,7 +964,7 @@ class Planner {
             );
     }
     const waiting = (t < this.frozen ? this.pendingStart[n]! : 0) + (wanted - start);
-    this.pendingStart[n] = waiting > EPSILON ? waiting : 0;
+    this.setPendingStart(n, waiting > EPSILON ? waiting : 0);
     if (start <= EPSILON) {
       if (order >= 0 && pending <= EPSILON) this.pendingFrom[n] = order;
       return;
@@ -1014,7 +1007,7 @@ class Planner {
     const ship = this.allotment(supplier, wanted);
     if (ship < wanted - EPSILON) this.causeAt[n * H + due] = this.findCause(supplier, t);
     const waiting = (t < this.frozen ? this.pendingShip[arc]! : 0) + (wanted - ship);
-    this.pendingShip[arc] = waiting > EPSILON ? waiting : 0;
+    this.setPendingShip(arc, waiting > EPSILON ? waiting : 0);
     if (ship <= EPSILON) {
       if (order >= 0 && pending <= EPSILON) this.pendingShipFrom[arc] = order;
       return;
@@ -1082,6 +1075,7 @@ class Planner {
         }
         backlog.period.push(t);
         backlog.quantity.push(short);
+        this.backlogOwed[n]! += short;
       }
     }
     if (backlog !== undefined) {
@@ -1090,6 +1084,7 @@ class Planner {
         stock -= late;
         this.deliver(n, t, late, backlog.period[backlog.head]!);
         backlog.quantity[backlog.head]! -= late;
+        this.backlogOwed[n]! -= late;
         if (backlog.quantity[backlog.head]! <= EPSILON) backlog.head++;
       }
     }
