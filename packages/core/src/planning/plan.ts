@@ -70,6 +70,42 @@ export interface PlanOptions {
   readonly frozenPeriods?: number;
   /** Compute pegging (default true). */
   readonly pegging?: boolean;
+  /**
+   * Suppliers that ship nothing in a window (`supplier.down` events): `item` absent means all items;
+   * `from` inclusive, `to` exclusive.
+   */
+  readonly blocked?: readonly BlockedShipping[];
+}
+
+/** A supplier that ships nothing (of `item`, or of anything) in periods `from` … `to` − 1. */
+export interface BlockedShipping {
+  readonly supplier: string;
+  readonly item?: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * A plan together with what it takes to re-plan it after a change: keep it and pass it to
+ * `replanNetwork`. Holds the planner's arrays (about the size of the plan itself).
+ */
+export interface PlanRun {
+  readonly plan: Plan;
+  /** How this run came about: every node planned afresh, or only those a change touched. */
+  readonly stats: ReplanStats;
+  /** @internal The planner's state, for `replanNetwork`. */
+  readonly state: unknown;
+}
+
+export interface ReplanStats {
+  /** Company × item nodes in the network. */
+  readonly nodes: number;
+  /** Nodes whose requirements were computed again (all of them on a full run). */
+  readonly recomputed: number;
+  /** True when the whole network was planned again (a first run, or the network's shape changed). */
+  readonly full: boolean;
+  /** Why a re-plan had to start from scratch. */
+  readonly reason?: string;
 }
 
 export type ShortageCode =
@@ -79,7 +115,8 @@ export type ShortageCode =
   | 'capacity-group'
   | 'supplier-capacity'
   | 'material'
-  | 'no-supply';
+  | 'no-supply'
+  | 'supplier-down';
 
 /** Why a demand is short: the constraint, where and when it binds, in words a planner reads. */
 export interface ShortageCause {
@@ -169,9 +206,42 @@ const NEVER = 1 << 30;
  * for (const shortage of plan.shortages) console.log(shortage.cause.text);
  */
 export function planNetwork(network: Network, options: PlanOptions = {}): Plan {
+  return planNetworkRun(network, options).plan;
+}
+
+/** Plans `network` like `planNetwork` and keeps what `replanNetwork` needs to re-plan it after a change. */
+export function planNetworkRun(network: Network, options: PlanOptions = {}): PlanRun {
   const horizon = Math.max(1, Math.min(network.horizon, options.horizon ?? network.horizon));
-  const flat = flattenNetwork(network, horizon);
-  return new Planner(flat, options).run(network.name);
+  const planner = new Planner(flattenNetwork(network, horizon), options);
+  const plan = planner.run(network.name);
+  return {
+    plan,
+    stats: { nodes: planner.flat.nodes, recomputed: planner.flat.nodes, full: true },
+    state: planner,
+  };
+}
+
+/**
+ * Re-plans after `network` changed from the network of `previous` (a capacity, a supplier down, new
+ * demand, an open order: the planning events). Requirements are computed again only for the nodes the
+ * change reaches: a node whose own data, gross requirement, suppliers' and components' promises and
+ * capacity groups are as before replays its previous decisions. The result is the same plan as
+ * `planNetwork(network, options)` — the tests check exactly that — computed with less work. When the
+ * network's shape changed (companies, items, bills of materials, sourcing links or capacity groups
+ * added or removed) or the options differ, it plans from scratch and says so in `stats`.
+ */
+export function replanNetwork(previous: PlanRun, network: Network, options?: PlanOptions): PlanRun {
+  const before = previous.state as Planner;
+  const wanted = options ?? before.options;
+  const horizon = Math.max(1, Math.min(network.horizon, wanted.horizon ?? network.horizon));
+  const planner = new Planner(flattenNetwork(network, horizon), wanted);
+  const reason = planner.incompatible(before);
+  const plan = planner.run(network.name, reason === undefined ? before : undefined);
+  const stats: ReplanStats =
+    reason === undefined
+      ? { nodes: planner.flat.nodes, recomputed: planner.recomputed, full: false }
+      : { nodes: planner.flat.nodes, recomputed: planner.flat.nodes, full: true, reason };
+  return { plan, stats, state: planner };
 }
 
 class Planner {
@@ -240,9 +310,37 @@ class Planner {
   readonly deliveries: Delivery[] = [];
   readonly shortages: Shortage[] = [];
 
+  // What each node's requirement pass did, for replaying it in a re-plan (ranges into the columns).
+  readonly orderFrom: Int32Array;
+  readonly orderTo: Int32Array;
+  readonly requestFrom: Int32Array;
+  readonly requestTo: Int32Array;
+  readonly causeFrom: Int32Array;
+  readonly causeTo: Int32Array;
+  readonly callFrom: Int32Array;
+  readonly callTo: Int32Array;
+  readonly wantFrom: Int32Array;
+  readonly wantTo: Int32Array;
+  readonly pegFrom: Int32Array;
+  readonly pegTo: Int32Array;
+  /** Each placement of quantity on an order, in order: what it added to shared arrays. */
+  readonly callOrder = new IntColumn();
+  readonly callAmount = new NumberColumn();
+  /** Each capacity load a production record wanted: period and started quantity. */
+  readonly wantPeriod = new IntColumn();
+  readonly wantAmount = new NumberColumn();
+  readonly pegOrder = new IntColumn();
+  readonly pegPeriod = new IntColumn();
+  readonly pegAmount = new NumberColumn();
+  /** Arc × period: 1 where the supplier ships nothing (`blocked`). */
+  readonly blockedAt: Uint8Array | undefined;
+  recomputed = 0;
+  /** `causeAt` as the requirement pass left it. */
+  plannedCauseAt = new Int32Array(0);
+
   constructor(
     readonly flat: FlatNetwork,
-    options: PlanOptions,
+    readonly options: PlanOptions,
   ) {
     const cells = flat.nodes * flat.horizon;
     this.H = flat.horizon;
@@ -291,14 +389,293 @@ class Planner {
     this.scratchQuotas = new Float64Array(widest);
     this.scratchPromised = new Float64Array(widest);
     this.noRequestStart = new Int32Array(flat.horizon + 1);
+    const ranges = () => new Int32Array(flat.nodes);
+    this.orderFrom = ranges();
+    this.orderTo = ranges();
+    this.requestFrom = ranges();
+    this.requestTo = ranges();
+    this.causeFrom = ranges();
+    this.causeTo = ranges();
+    this.callFrom = ranges();
+    this.callTo = ranges();
+    this.wantFrom = ranges();
+    this.wantTo = ranges();
+    this.pegFrom = ranges();
+    this.pegTo = ranges();
+    this.blockedAt = blockedArcs(flat, options.blocked ?? []);
   }
 
-  run(name: string): Plan {
+  run(name: string, previous?: Planner): Plan {
     this.earliestAvailability();
     const { order } = this.flat;
-    for (let i = 0; i < order.length; i++) this.requirements(order[i]!);
+    const replay = previous === undefined ? undefined : this.changedSince(previous);
+    for (let i = 0; i < order.length; i++) {
+      const n = order[i]!;
+      if (replay !== undefined && previous !== undefined && !this.mustRecompute(n, previous, replay)) {
+        this.replay(n, previous);
+        continue;
+      }
+      this.recomputed++;
+      this.record(n);
+      if (replay !== undefined && previous !== undefined) this.taintIfDifferent(n, previous, replay);
+    }
     this.execute();
     return this.assemble(name);
+  }
+
+  // ---- re-planning: replay what a change does not reach ----
+
+  /** Why `previous` cannot be replayed into this run (the network's shape or the options differ), or undefined. */
+  incompatible(previous: Planner): string | undefined {
+    const a = previous.flat;
+    const b = this.flat;
+    if (a.nodes !== b.nodes || a.horizon !== b.horizon)
+      return 'the network has other nodes or another horizon';
+    for (let n = 0; n < b.nodes; n++) {
+      if (a.company[n] !== b.company[n] || a.item[n] !== b.item[n]) return 'the network has other nodes';
+    }
+    if (
+      !sameInts(a.order, b.order) ||
+      !sameInts(a.arcStart, b.arcStart) ||
+      !sameInts(a.arcSupplier, b.arcSupplier)
+    )
+      return 'sourcing links changed';
+    if (!sameInts(a.bomStart, b.bomStart) || !sameInts(a.bomNode, b.bomNode))
+      return 'bills of materials changed';
+    if (
+      !sameInts(a.groupStart, b.groupStart) ||
+      !sameInts(a.nodeGroup, b.nodeGroup) ||
+      a.groupId.length !== b.groupId.length
+    )
+      return 'capacity groups changed';
+    const o = previous.options;
+    const p = this.options;
+    if (
+      previous.window !== this.window ||
+      previous.frozen !== this.frozen ||
+      previous.pegging !== this.pegging ||
+      (o.horizon ?? a.horizon) !== (p.horizon ?? b.horizon)
+    )
+      return 'the planning options changed';
+    return undefined;
+  }
+
+  /**
+   * Nodes whose own inputs differ from `previous` (data, earliest availability, blocked lanes), and
+   * capacity groups whose capacity does: both start out tainted, as does every node in a changed group.
+   */
+  changedSince(previous: Planner): Replay {
+    const a = previous.flat;
+    const b = this.flat;
+    const H = this.H;
+    const changed = new Uint8Array(b.nodes);
+    const groupTainted = new Uint8Array(b.groupId.length);
+    for (let g = 0; g < b.groupId.length; g++) {
+      if (!sameRange(a.groupCapacity, b.groupCapacity, g * H, H)) groupTainted[g] = 1;
+    }
+    for (let n = 0; n < b.nodes; n++) {
+      const base = n * H;
+      let differs =
+        a.onHand[n] !== b.onHand[n] ||
+        a.safetyStock[n] !== b.safetyStock[n] ||
+        a.production[n] !== b.production[n] ||
+        a.leadTime[n] !== b.leadTime[n] ||
+        a.yieldRate[n] !== b.yieldRate[n] ||
+        a.lotMinimum[n] !== b.lotMinimum[n] ||
+        a.lotMultiple[n] !== b.lotMultiple[n] ||
+        a.whole[n] !== b.whole[n] ||
+        previous.earliest[n] !== this.earliest[n] ||
+        previous.ready[n] !== this.ready[n] ||
+        previous.earliestPurchase[n] !== this.earliestPurchase[n] ||
+        !sameRange(a.receipts, b.receipts, base, H) ||
+        !sameRange(a.endDemand, b.endDemand, base, H) ||
+        !sameRange(a.capacity, b.capacity, base, H);
+      for (let at = b.bomStart[n]!; !differs && at < b.bomStart[n + 1]!; at++) {
+        differs = a.bomQuantity[at] !== b.bomQuantity[at];
+      }
+      for (let arc = b.arcStart[n]!; !differs && arc < b.arcStart[n + 1]!; arc++) {
+        differs =
+          a.arcShare[arc] !== b.arcShare[arc] ||
+          a.arcLeadTime[arc] !== b.arcLeadTime[arc] ||
+          !sameBlocked(previous.blockedAt, this.blockedAt, arc * H, H);
+      }
+      for (let at = b.groupStart[n]!; !differs && at < b.groupStart[n + 1]!; at++) {
+        differs = a.nodeGroupLoad[at] !== b.nodeGroupLoad[at] || groupTainted[b.nodeGroup[at]!] === 1;
+      }
+      if (differs) changed[n] = 1;
+    }
+    return { changed, tainted: Uint8Array.from(changed), groupTainted };
+  }
+
+  /** True unless node `n` would decide exactly as in `previous`: same inputs, same promises seen. */
+  mustRecompute(n: number, previous: Planner, replay: Replay): boolean {
+    const f = this.flat;
+    if (replay.changed[n] === 1) return true;
+    if (!sameRange(previous.gross, this.gross, n * this.H, this.H)) return true;
+    for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
+      if (replay.tainted[f.arcSupplier[arc]!] === 1) return true;
+    }
+    for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) {
+      if (replay.tainted[f.bomNode[at]!] === 1) return true;
+    }
+    for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
+      if (replay.groupTainted[f.nodeGroup[at]!] === 1) return true;
+    }
+    return false;
+  }
+
+  beginRanges(n: number): void {
+    this.orderFrom[n] = this.orderKind.length;
+    this.requestFrom[n] = this.requestNode.length;
+    this.causeFrom[n] = this.causes.length;
+    this.callFrom[n] = this.callOrder.length;
+    this.wantFrom[n] = this.wantPeriod.length;
+    this.pegFrom[n] = this.pegOrder.length;
+  }
+
+  endRanges(n: number): void {
+    this.orderTo[n] = this.orderKind.length;
+    this.requestTo[n] = this.requestNode.length;
+    this.causeTo[n] = this.causes.length;
+    this.callTo[n] = this.callOrder.length;
+    this.wantTo[n] = this.wantPeriod.length;
+    this.pegTo[n] = this.pegOrder.length;
+  }
+
+  /** The requirement pass of node `n`, with the ranges of what it created. */
+  record(n: number): void {
+    this.beginRanges(n);
+    this.requirements(n);
+    this.endRanges(n);
+  }
+
+  /**
+   * After node `n` was computed again: where its orders or requests differ from `previous`, the nodes
+   * it draws on and its capacity groups are tainted, so everyone who looks at them later decides anew.
+   */
+  taintIfDifferent(n: number, previous: Planner, replay: Replay): void {
+    const f = this.flat;
+    let same =
+      this.orderTo[n]! - this.orderFrom[n]! === previous.orderTo[n]! - previous.orderFrom[n]! &&
+      this.requestTo[n]! - this.requestFrom[n]! === previous.requestTo[n]! - previous.requestFrom[n]! &&
+      this.callTo[n]! - this.callFrom[n]! === previous.callTo[n]! - previous.callFrom[n]! &&
+      this.wantTo[n]! - this.wantFrom[n]! === previous.wantTo[n]! - previous.wantFrom[n]!;
+    for (let k = 0; same && k < this.orderTo[n]! - this.orderFrom[n]!; k++) {
+      const o = this.orderFrom[n]! + k;
+      const q = previous.orderFrom[n]! + k;
+      same =
+        this.orderKind.a[o] === previous.orderKind.a[q] &&
+        this.orderArc.a[o] === previous.orderArc.a[q] &&
+        this.orderStart.a[o] === previous.orderStart.a[q];
+    }
+    for (let k = 0; same && k < this.callTo[n]! - this.callFrom[n]!; k++) {
+      const c = this.callFrom[n]! + k;
+      const d = previous.callFrom[n]! + k;
+      same =
+        this.callAmount.a[c] === previous.callAmount.a[d] &&
+        this.callOrder.a[c]! - this.orderFrom[n]! === previous.callOrder.a[d]! - previous.orderFrom[n]!;
+    }
+    for (let k = 0; same && k < this.wantTo[n]! - this.wantFrom[n]!; k++) {
+      const c = this.wantFrom[n]! + k;
+      const d = previous.wantFrom[n]! + k;
+      same =
+        this.wantAmount.a[c] === previous.wantAmount.a[d] &&
+        this.wantPeriod.a[c] === previous.wantPeriod.a[d];
+    }
+    if (same) return;
+    for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) replay.tainted[f.arcSupplier[arc]!] = 1;
+    for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) replay.tainted[f.bomNode[at]!] = 1;
+    for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++)
+      replay.groupTainted[f.nodeGroup[at]!] = 1;
+  }
+
+  /**
+   * Node `n` decides as in `previous`: its orders, requests and causes are copied, and what it added
+   * to arrays it shares with others (gross requirements below it, capacity-group loads) is added again
+   * in the same order, so every sum is the same to the last bit as in a run from scratch.
+   */
+  replay(n: number, previous: Planner): void {
+    const f = this.flat;
+    const H = this.H;
+    const base = n * H;
+    const orderShift = this.orderKind.length - previous.orderFrom[n]!;
+    const requestShift = this.requestNode.length - previous.requestFrom[n]!;
+    const causeShift = this.causes.length - previous.causeFrom[n]!;
+    this.beginRanges(n);
+    for (let c = previous.causeFrom[n]!; c < previous.causeTo[n]!; c++) this.causes.push(previous.causes[c]!);
+    for (let o = previous.orderFrom[n]!; o < previous.orderTo[n]!; o++) {
+      const kind = previous.orderKind.a[o]!;
+      const arc = previous.orderArc.a[o]!;
+      const start = previous.orderStart.a[o]!;
+      const order = this.newOrder(kind, n, arc, start, 0);
+      this.orderFirstRequest.a[order] = previous.orderFirstRequest.a[o]! + requestShift;
+      this.orderQuantity.a[order] = previous.orderQuantity.a[o]!;
+      this.orderStartQuantity.a[order] = previous.orderStartQuantity.a[o]!;
+      if (kind === 0) this.productionAt[base + start] = order + 1;
+      else this.purchaseAt[arc * H + start] = order + 1;
+    }
+    for (let r = previous.requestFrom[n]!; r < previous.requestTo[n]!; r++) {
+      this.newRequest(
+        previous.requestNode.a[r]!,
+        previous.requestPeriod.a[r]!,
+        previous.requestOrder.a[r]! + orderShift,
+      );
+      this.requestQuantity.a[this.requestNode.length - 1] = previous.requestQuantity.a[r]!;
+    }
+    // The shared sums, in the order they were made.
+    for (let c = previous.callFrom[n]!; c < previous.callTo[n]!; c++) {
+      const order = previous.callOrder.a[c]! + orderShift;
+      const amount = previous.callAmount.a[c]!;
+      this.callOrder.push(order);
+      this.callAmount.push(amount);
+      const start = this.orderStart.a[order]!;
+      if (this.orderKind.a[order] === 0) {
+        for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
+          this.groupUsed[f.nodeGroup[at]! * H + start]! += amount * f.nodeGroupLoad[at]!;
+        }
+        for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) {
+          this.gross[f.bomNode[at]! * H + start]! += amount * f.bomQuantity[at]!;
+        }
+      } else {
+        this.gross[f.arcSupplier[this.orderArc.a[order]!]! * H + start]! += amount;
+      }
+    }
+    for (let w = previous.wantFrom[n]!; w < previous.wantTo[n]!; w++) {
+      const period = previous.wantPeriod.a[w]!;
+      const wanted = previous.wantAmount.a[w]!;
+      this.wantPeriod.push(period);
+      this.wantAmount.push(wanted);
+      for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
+        this.groupWanted[f.nodeGroup[at]! * H + period]! += wanted * f.nodeGroupLoad[at]!;
+      }
+    }
+    // This node's own rows.
+    this.used.set(previous.used.subarray(base, base + H), base);
+    this.wantedLoad.set(previous.wantedLoad.subarray(base, base + H), base);
+    for (let t = 0; t < H; t++) {
+      const cause = previous.plannedCauseAt[base + t]!;
+      this.causeAt[base + t] = cause < 0 ? cause : cause + causeShift;
+    }
+    for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++)
+      this.cumulativeShare[arc] = previous.cumulativeShare[arc]!;
+    this.cumulativeTotal[n] = previous.cumulativeTotal[n]!;
+    if (this.pegging && previous.pegTo[n]! > previous.pegFrom[n]!) {
+      const requests = this.sortRequests(n);
+      const requestStart = new Int32Array(H + 1);
+      for (const r of requests) requestStart[this.requestPeriod.a[r]! + 1]!++;
+      for (let t = 0; t < H; t++) requestStart[t + 1]! += requestStart[t]!;
+      const context = { requests, requestStart };
+      for (let k = previous.pegFrom[n]!; k < previous.pegTo[n]!; k++) {
+        this.peg(
+          previous.pegOrder.a[k]! + orderShift,
+          n,
+          previous.pegPeriod.a[k]!,
+          previous.pegAmount.a[k]!,
+          context,
+        );
+      }
+    }
+    this.endRanges(n);
   }
 
   // ---- earliest availability (bottom-up): when can a node first have any of its item ----
@@ -418,6 +795,8 @@ class Planner {
     if (first >= 0) {
       const wanted = this.startFor(n, need);
       this.wantedLoad[base + first]! += wanted;
+      this.wantPeriod.push(first);
+      this.wantAmount.push(wanted);
       for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
         this.groupWanted[f.nodeGroup[at]! * H + first]! += wanted * f.nodeGroupLoad[at]!;
       }
@@ -603,14 +982,13 @@ class Planner {
       let open = 0;
       for (let k = 0; k < count; k++) {
         const ship = t - f.arcLeadTime[first + k]!;
-        if (ship >= lowest && this.earliest[f.arcSupplier[first + k]!]! <= ship)
-          open += f.arcShare[first + k]!;
+        if (this.canShip(first + k, ship, lowest)) open += f.arcShare[first + k]!;
       }
       if (open > EPSILON) {
         let left = unplaced;
         for (const k of byShare) {
           const ship = t - f.arcLeadTime[first + k]!;
-          if (ship < lowest || this.earliest[f.arcSupplier[first + k]!]! > ship || left <= EPSILON) continue;
+          if (!this.canShip(first + k, ship, lowest) || left <= EPSILON) continue;
           let part = (unplaced * f.arcShare[first + k]!) / open;
           if (whole) part = Math.ceil(part - EPSILON);
           part = Math.min(part, left);
@@ -621,6 +999,15 @@ class Planner {
       }
     }
     return need - unplaced;
+  }
+
+  /** Whether the supplier of `arc` could ship at all in period `ship` (lead times, frozen periods, down). */
+  canShip(arc: number, ship: number, lowest: number): boolean {
+    return (
+      ship >= lowest &&
+      this.earliest[this.flat.arcSupplier[arc]!]! <= ship &&
+      this.blockedAt?.[arc * this.H + ship] !== 1
+    );
   }
 
   supplierCause(n: number, arc: number, t: number): number {
@@ -648,6 +1035,14 @@ class Planner {
         `${item} from ${name} would have to ship inside the frozen periods`,
       );
     }
+    if (this.blockedAt?.[arc * this.H + ship] === 1) {
+      return this.cause(
+        'supplier-down',
+        supplier,
+        ship,
+        `${name} is down and ships no ${item} in period ${ship} (needed at ${buyer} in period ${t}); no other supplier had room`,
+      );
+    }
     if (earliest > ship) {
       return this.cause(
         'lead-time',
@@ -671,6 +1066,7 @@ class Planner {
    * later periods, of cumulative potential supply minus cumulative requirements already placed on it.
    */
   availableToPromise(arc: number, ship: number, whole: boolean): number {
+    if (this.blockedAt?.[arc * this.H + ship] === 1) return 0;
     return this.promisable(this.flat.arcSupplier[arc]!, ship, whole);
   }
 
@@ -735,6 +1131,8 @@ class Planner {
     }
     this.orderQuantity.a[order]! += quantity;
     this.orderStartQuantity.a[order]! += quantity;
+    this.callOrder.push(order);
+    this.callAmount.push(quantity);
     this.requestQuantity.a[this.orderFirstRequest.a[order]!]! += quantity;
     this.gross[supplier * this.H + ship]! += quantity;
     this.peg(order, n, t, quantity, context);
@@ -754,6 +1152,8 @@ class Planner {
     }
     this.orderQuantity.a[order]! += good;
     this.orderStartQuantity.a[order]! += startQuantity;
+    this.callOrder.push(order);
+    this.callAmount.push(startQuantity);
     let request = this.orderFirstRequest.a[order]!;
     for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++, request++) {
       const amount = startQuantity * f.bomQuantity[at]!;
@@ -800,6 +1200,9 @@ class Planner {
    */
   peg(order: number, n: number, t: number, quantity: number, context: PegContext): void {
     if (!this.pegging) return;
+    this.pegOrder.push(order);
+    this.pegPeriod.push(t);
+    this.pegAmount.push(quantity);
     const H = this.H;
     const gross = this.gross[n * H + t]!;
     if (gross <= EPSILON) return;
@@ -837,6 +1240,8 @@ class Planner {
    * and what is short stays on backlog and is delivered late.
    */
   execute(): void {
+    // Keep the requirement pass's causes for a later re-plan's replay; execution adds its own.
+    this.plannedCauseAt = this.causeAt.slice();
     const f = this.flat;
     const H = this.H;
     const { order } = f;
@@ -1004,8 +1409,11 @@ class Planner {
     const due = t + f.arcLeadTime[arc]!;
     if (due >= H) return;
     const supplier = f.arcSupplier[arc]!;
-    const ship = this.allotment(supplier, wanted);
-    if (ship < wanted - EPSILON) this.causeAt[n * H + due] = this.findCause(supplier, t);
+    const ship = this.blockedAt?.[arc * H + t] === 1 ? 0 : this.allotment(supplier, wanted);
+    if (ship < wanted - EPSILON) {
+      this.causeAt[n * H + due] =
+        this.blockedAt?.[arc * H + t] === 1 ? this.supplierCause(n, arc, due) : this.findCause(supplier, t);
+    }
     const waiting = (t < this.frozen ? this.pendingShip[arc]! : 0) + (wanted - ship);
     this.setPendingShip(arc, waiting > EPSILON ? waiting : 0);
     if (ship <= EPSILON) {
@@ -1261,4 +1669,53 @@ interface PegContext {
 
 function round(value: number): number {
   return Math.round(value * 1e6) / 1e6;
+}
+
+/** What a re-plan tracks: nodes whose inputs changed, nodes and groups whose promises may differ. */
+interface Replay {
+  readonly changed: Uint8Array;
+  readonly tainted: Uint8Array;
+  readonly groupTainted: Uint8Array;
+}
+
+function sameInts(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Equal values in `a` and `b` from `from` for `length` (NaN equals NaN: an absent maximum). */
+function sameRange(a: Float64Array, b: Float64Array, from: number, length: number): boolean {
+  for (let i = from; i < from + length; i++) {
+    if (a[i] !== b[i] && !(Number.isNaN(a[i]!) && Number.isNaN(b[i]!))) return false;
+  }
+  return true;
+}
+
+function sameBlocked(
+  a: Uint8Array | undefined,
+  b: Uint8Array | undefined,
+  from: number,
+  length: number,
+): boolean {
+  for (let i = from; i < from + length; i++) if ((a?.[i] ?? 0) !== (b?.[i] ?? 0)) return false;
+  return true;
+}
+
+/** Arc × period flags for the `blocked` windows, or undefined when there are none. */
+function blockedArcs(flat: FlatNetwork, blocked: readonly BlockedShipping[]): Uint8Array | undefined {
+  if (blocked.length === 0) return undefined;
+  const H = flat.horizon;
+  const at = new Uint8Array(flat.arcSupplier.length * H);
+  for (let n = 0; n < flat.nodes; n++) {
+    for (let arc = flat.arcStart[n]!; arc < flat.arcStart[n + 1]!; arc++) {
+      const supplier = flat.company[flat.arcSupplier[arc]!]!;
+      for (const window of blocked) {
+        if (window.supplier !== supplier || (window.item !== undefined && window.item !== flat.item[n]))
+          continue;
+        for (let t = Math.max(0, window.from); t < Math.min(H, window.to); t++) at[arc * H + t] = 1;
+      }
+    }
+  }
+  return at;
 }

@@ -1,0 +1,148 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { generateNetwork } from '../model/generate.ts';
+import type { Network } from '../model/schema.ts';
+import { applyPlanningEvents, type PlanningEventInput } from './events.ts';
+import {
+  type BlockedShipping,
+  type PlanOptions,
+  planNetwork,
+  planNetworkRun,
+  replanNetwork,
+} from './plan.ts';
+import { diffPlans } from './plan-diff.ts';
+
+/** The network after `events`, or the test fails with the problems. */
+function after(network: Network, events: PlanningEventInput[]) {
+  const result = applyPlanningEvents(network, events);
+  if (!result.ok) throw new Error(JSON.stringify(result.error));
+  return result.value;
+}
+
+function capacityChange(network: Network, pick: number, factor: number, from: number): PlanningEventInput {
+  const records = network.production ?? [];
+  const record = records[pick % records.length]!;
+  const base = typeof record.capacity === 'number' ? record.capacity : Math.max(...record.capacity);
+  return {
+    type: 'capacity.changed',
+    payload: { company: record.company, item: record.item, from, capacity: Math.round(base * factor) },
+  };
+}
+
+/** Re-plans incrementally and from scratch; both must give the same plan. */
+function bothWays(network: Network, events: PlanningEventInput[], options: PlanOptions = {}) {
+  const previous = planNetworkRun(network, options);
+  const changed = after(network, events);
+  const blocked: readonly BlockedShipping[] = changed.blocked;
+  const replanned = replanNetwork(previous, changed.network, { ...options, blocked });
+  const full = planNetwork(changed.network, { ...options, blocked });
+  return { previous, replanned, full };
+}
+
+describe('replanNetwork', () => {
+  it('gives the plan a full re-plan gives after a capacity change, and the same diff', () => {
+    const network = generateNetwork({ companies: 120, seed: 11, horizon: 26 });
+    const { previous, replanned, full } = bothWays(network, [capacityChange(network, 17, 0.3, 5)]);
+    expect(replanned.stats.full).toBe(false);
+    expect(replanned.plan).toEqual(full);
+    expect(diffPlans(previous.plan, replanned.plan)).toEqual(diffPlans(previous.plan, full));
+  });
+
+  it('re-plans only part of the network when a change is local', () => {
+    const network = generateNetwork({ companies: 300, seed: 5, horizon: 26 });
+    const previous = planNetworkRun(network, { pegging: false });
+    // A raw-material maker deep in the chain: few nodes are downstream of it at all.
+    const records = network.production ?? [];
+    const deepest = records.findIndex((record) => record.item.startsWith('raw-'));
+    const changed = after(network, [capacityChange(network, deepest, 0.5, 10)]);
+    const replanned = replanNetwork(previous, changed.network);
+    expect(replanned.plan).toEqual(planNetwork(changed.network, { pegging: false }));
+    expect(replanned.stats.recomputed).toBeLessThan(replanned.stats.nodes / 2);
+  });
+
+  it('replays everything when nothing changed', () => {
+    const network = generateNetwork({ companies: 60, seed: 3, horizon: 20 });
+    const previous = planNetworkRun(network);
+    const again = replanNetwork(previous, network);
+    expect(again.stats).toEqual({ nodes: previous.stats.nodes, recomputed: 0, full: false });
+    expect(again.plan).toEqual(previous.plan);
+  });
+
+  it('plans from scratch, and says why, when the shape of the network changed', () => {
+    const network = generateNetwork({ companies: 60, seed: 3, horizon: 20 });
+    const previous = planNetworkRun(network);
+    const fewer = { ...network, sourcing: (network.sourcing ?? []).slice(1) };
+    const replanned = replanNetwork(previous, fewer);
+    expect(replanned.stats.full).toBe(true);
+    expect(replanned.stats.reason).toMatch(/changed|nodes/);
+    expect(replanned.plan).toEqual(planNetwork(fewer));
+  });
+
+  it('ships nothing from a supplier that is down, and names it as the cause', () => {
+    const network = generateNetwork({ companies: 80, seed: 21, horizon: 20 });
+    const supplier = network.sourcing?.[0]?.suppliers[0]?.supplier ?? '';
+    const { replanned, full } = bothWays(network, [
+      { type: 'supplier.down', payload: { company: supplier, from: 2, to: 8 } },
+    ]);
+    expect(replanned.plan).toEqual(full);
+    for (const order of full.orders) {
+      if (order.supplier === supplier) expect(order.start < 2 || order.start >= 8).toBe(true);
+    }
+  });
+
+  it('equals a full re-plan for any capacity, demand, open-order or supplier-down change (property)', () => {
+    const network = generateNetwork({ companies: 40, seed: 9, horizon: 16 });
+    const demand = network.demand ?? [];
+    const orders = (network.openOrders ?? []).filter((order) => order.id !== undefined);
+    const change = fc.oneof(
+      fc
+        .record({
+          pick: fc.nat(),
+          factor: fc.double({ min: 0, max: 2, noNaN: true }),
+          from: fc.integer({ min: 0, max: 15 }),
+        })
+        .map(({ pick, factor, from }) => capacityChange(network, pick, factor, from)),
+      fc
+        .record({
+          pick: fc.nat(),
+          period: fc.integer({ min: 0, max: 15 }),
+          quantity: fc.integer({ min: 0, max: 500 }),
+        })
+        .map(({ pick, period, quantity }): PlanningEventInput => {
+          const record = demand[pick % demand.length]!;
+          return {
+            type: 'demand.changed',
+            payload: { company: record.company, item: record.item, period, quantity },
+          };
+        }),
+      fc
+        .record({ pick: fc.nat(), quantity: fc.integer({ min: 1, max: 400 }) })
+        .map(({ pick, quantity }): PlanningEventInput => {
+          const order = orders[pick % orders.length]!;
+          return { type: 'order.changed', payload: { id: order.id, quantity } };
+        }),
+      fc
+        .record({
+          pick: fc.nat(),
+          from: fc.integer({ min: 0, max: 15 }),
+          length: fc.integer({ min: 1, max: 8 }),
+        })
+        .map(({ pick, from, length }): PlanningEventInput => {
+          const rules = network.sourcing ?? [];
+          const rule = rules[pick % rules.length]!;
+          const supplier = rule.suppliers[pick % rule.suppliers.length]!.supplier;
+          return {
+            type: 'supplier.down',
+            payload: { company: supplier, from, to: Math.min(16, from + length) },
+          };
+        }),
+    );
+    fc.assert(
+      fc.property(fc.array(change, { minLength: 1, maxLength: 3 }), fc.boolean(), (events, pegging) => {
+        const { replanned, full } = bothWays(network, events, { pegging });
+        expect(replanned.plan).toEqual(full);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
