@@ -1,11 +1,12 @@
 /**
  * @module bench/plan-worker
- * One measurement of `bench:plan`, in its own process: generate a network and plan it with
- * `planNetwork` (whole network, all tiers). Prints the figures as one line of JSON.
+ * One measurement of `bench:plan`, in its own process: generate a network, plan it with
+ * `planNetworkRun` (whole network, all tiers) and, without pegging, re-plan it after one capacity
+ * change deep in the chain with `replanNetwork`. Prints the figures as one line of JSON.
  *
  * Usage: node --import tsx bench/plan-worker.ts COMPANIES SEED [--no-pegging]
  */
-import { generateNetwork, planNetwork } from '@keten/core';
+import { applyPlanningEvents, generateNetwork, planNetworkRun, replanNetwork } from '@keten/core';
 import { peakMemoryMiB } from './machine.ts';
 
 const companies = Number(process.argv[2]);
@@ -14,19 +15,49 @@ const pegging = !process.argv.includes('--no-pegging');
 const started = performance.now();
 const network = generateNetwork({ companies, seed, horizon: 52 });
 const generated = performance.now();
-const plan = planNetwork(network, { pegging });
+const run = planNetworkRun(network, { pegging });
 const planned = performance.now();
 
+let replanMs: number | undefined;
+let recomputed: number | undefined;
+if (!pegging) {
+  // Halve the capacity of the first component maker from period 10 on: a tier-3-or-deeper change.
+  const record = (network.production ?? []).find((entry) => entry.item.startsWith('cmp-'));
+  if (record !== undefined) {
+    const capacity = typeof record.capacity === 'number' ? record.capacity : Math.max(...record.capacity);
+    const changed = applyPlanningEvents(network, [
+      {
+        type: 'capacity.changed',
+        payload: { company: record.company, item: record.item, from: 10, capacity: Math.round(capacity / 2) },
+      },
+    ]);
+    if (!changed.ok) throw new Error('the capacity change was refused');
+    const before = performance.now();
+    const again = replanNetwork(run, changed.value.network);
+    replanMs = performance.now() - before;
+    recomputed = again.stats.recomputed;
+  }
+}
+
+const { plan } = run;
 console.log(
   JSON.stringify({
     companies,
     pegging,
     generateMs: generated - started,
     planMs: planned - generated,
+    nodes: run.stats.nodes,
     orders: plan.orders.length,
     shortages: plan.shortages.length,
     bottlenecks: plan.bottlenecks.length,
     pegs: plan.pegging.reduce((sum, peg) => sum + peg.servesDemand.length, 0),
+    demand: (network.demand ?? []).reduce(
+      (sum, record) => sum + record.quantities.reduce((a, b) => a + b, 0),
+      0,
+    ),
+    onTime: plan.deliveries.reduce((sum, d) => (d.period === d.forPeriod ? sum + d.quantity : sum), 0),
+    replanMs,
+    recomputed,
     peakMiB: peakMemoryMiB(),
   }),
 );

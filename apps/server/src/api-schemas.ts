@@ -10,6 +10,7 @@ import {
   EventInputSchema,
   Network,
   ROLES,
+  SHORTAGE_CODES,
   STORE_LIMITS,
 } from '@keten/core';
 import { z } from 'zod';
@@ -169,15 +170,7 @@ export const PlanSummaryQuery = z.strictObject({
   frozenPeriods: wholeNumber(0, 3660).optional().describe('Frozen periods from 0 (default 0).'),
 });
 
-const ShortageCode = z.enum([
-  'lead-time',
-  'frozen',
-  'capacity',
-  'capacity-group',
-  'supplier-capacity',
-  'material',
-  'no-supply',
-]);
+const ShortageCode = z.enum(SHORTAGE_CODES);
 
 const ShortageCause = z
   .object({

@@ -56,19 +56,22 @@ export interface FlatNetwork {
   readonly cyclic: number;
 }
 
-const KEY_SEPARATOR = '\u0000';
-
 /** Flattens `network` for `horizon` periods (at most the network's horizon). */
 export function flattenNetwork(network: Network, horizon: number): FlatNetwork {
-  const index = new Map<string, number>();
+  // Company, then item: no key strings to build for the millions of lookups of a large network.
+  const index = new Map<string, Map<string, number>>();
   const company: string[] = [];
   const item: string[] = [];
   const node = (companyId: string, itemId: string): number => {
-    const key = companyId + KEY_SEPARATOR + itemId;
-    let found = index.get(key);
+    let items = index.get(companyId);
+    if (items === undefined) {
+      items = new Map();
+      index.set(companyId, items);
+    }
+    let found = items.get(itemId);
     if (found === undefined) {
       found = company.length;
-      index.set(key, found);
+      items.set(itemId, found);
       company.push(companyId);
       item.push(itemId);
     }

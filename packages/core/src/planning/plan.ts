@@ -108,15 +108,18 @@ export interface ReplanStats {
   readonly reason?: string;
 }
 
-export type ShortageCode =
-  | 'lead-time'
-  | 'frozen'
-  | 'capacity'
-  | 'capacity-group'
-  | 'supplier-capacity'
-  | 'material'
-  | 'no-supply'
-  | 'supplier-down';
+/** Every cause code a shortage can have. */
+export const SHORTAGE_CODES = [
+  'lead-time',
+  'frozen',
+  'capacity',
+  'capacity-group',
+  'supplier-capacity',
+  'material',
+  'no-supply',
+  'supplier-down',
+] as const;
+export type ShortageCode = (typeof SHORTAGE_CODES)[number];
 
 /** Why a demand is short: the constraint, where and when it binds, in words a planner reads. */
 export interface ShortageCause {
