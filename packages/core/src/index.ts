@@ -17,6 +17,7 @@ export * from './model/shape.ts';
 export * from './model/suggest.ts';
 export * from './model/tiers.ts';
 export * from './model/validate.ts';
+export * from './planning/effective-network.ts';
 export * from './planning/events.ts';
 export * from './planning/plan.ts';
 export * from './planning/plan-diff.ts';

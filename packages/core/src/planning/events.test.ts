@@ -4,6 +4,7 @@ import { validateNetwork } from '../model/validate.ts';
 import {
   type AppliedPlanningEvents,
   applyPlanningEvents,
+  formatLoggedEventProblem,
   formatPlanningEventProblem,
   isPlanningEventType,
   type PlanningEventInput,
@@ -630,11 +631,55 @@ describe('applyPlanningEvents', () => {
     expect(result).toMatchObject({
       applied: 1,
       ignored: 3,
+      ignoredBecause: { type: 3, network: 0 },
       ignoredTypes: ['machine.state-changed', 'order.created'],
+      ignoredNetworks: [],
     });
     expect(isPlanningEventType('order.created')).toBe(false);
     expect(isPlanningEventType('supplier.down')).toBe(true);
     expect(isPlanningEventType('toString')).toBe(false);
+  });
+
+  it('skips events addressed to another network, counting them with the network they named', () => {
+    const base = network();
+    const raise = (to?: string) =>
+      event('demand.added', {
+        company: 'oem',
+        item: 'machine',
+        period: 2,
+        quantity: 1,
+        ...(to === undefined ? {} : { network: to }),
+      });
+    const result = applied([raise(), raise(base.name), raise('other'), raise('another'), raise('other')]);
+    expect(result).toMatchObject({
+      applied: 2,
+      ignored: 3,
+      ignoredBecause: { type: 0, network: 3 },
+      ignoredTypes: [],
+      ignoredNetworks: ['another', 'other'],
+    });
+    expect(result.network.demand?.[0]?.quantities[2]).toBe((base.demand?.[0]?.quantities[2] ?? 0) + 2);
+    // The name in the store may differ from the document's name: the caller says which it is.
+    const stored = applyPlanningEvents(base, [raise('other'), raise(base.name)], { network: 'other' });
+    expect(stored.ok && stored.value.ignoredNetworks).toEqual([base.name]);
+  });
+
+  it('refuses a network that is not a name, naming the field', () => {
+    const problems = refused([
+      event('order.closed', { id: 'MO-1', network: 7 }),
+      event('order.closed', { id: 'MO-1', network: '' }),
+    ]);
+    expect(problems.map(({ index, path }) => [index, path.join('.')])).toEqual([
+      [0, 'payload.network'],
+      [1, 'payload.network'],
+    ]);
+  });
+
+  it('names events from the log by their sequence', () => {
+    const [problem] = refused([event('order.closed', { id: 'MO-9' }, { sequence: 17, key: 'close/MO-9' })]);
+    expect(formatLoggedEventProblem(problem!)).toBe(
+      "event at sequence 17 (key 'close/MO-9', order.closed): payload.id: no open order has id 'MO-9' (did you mean 'MO-1'?)",
+    );
   });
 
   it('reports every problem of every event, naming event, field and remedy, and returns no network', () => {
@@ -653,7 +698,7 @@ describe('applyPlanningEvents', () => {
       "event 0 (sequence 41, key 'cap-7', capacity.changed): payload.capacity: missing required field 'capacity'",
       "event 0 (sequence 41, key 'cap-7', capacity.changed): payload.capacty: unknown field 'capacty' (did you mean 'capacity'?)",
       "event 2 (sequence 43, supplier.down): payload: 'payload' must be a group of fields, not the text 'frame-a'",
-      "event 3 (order.closed): payload.extra: unknown field 'extra'; the fields here are id",
+      "event 3 (order.closed): payload.extra: unknown field 'extra'; the fields here are id, network",
       "event 4 (demand.changed): payload.period: 'period' must be a whole number (it is 1.5)",
       "event 4 (demand.changed): payload.quantity: 'quantity' must be at least 0 (it is -1)",
     ]);

@@ -14,6 +14,10 @@
  * | `order.changed`    | `id`, `quantity?`, `due?`                            | replaces the quantity and/or due period of an open order    |
  * | `order.closed`     | `id`                                                 | removes an open order (received or cancelled)               |
  *
+ * Every payload may also name its `network` (the network's name in the store). An event that names
+ * another network is skipped (ignored and counted, with the network it named); an event without
+ * `network` applies to whatever network it is applied to, which suits a store that holds one network.
+ *
  * Periods are the network's (0 .. horizon − 1); `to` is exclusive and, when absent, means to the end
  * of the horizon. Any other event type is not a planning event: it is ignored and counted.
  *
@@ -60,11 +64,19 @@ import {
 import { schemaIssues } from '../model/schema-issues.ts';
 import { closestMatch } from '../model/suggest.ts';
 import { err, ok, type Result } from '../result.ts';
+import { STORE_LIMITS } from '../store/input.ts';
 
 const Quantity = z.number().finite().min(0);
 const WindowFrom = Periods.describe('First period of the window (inclusive).');
 const WindowTo = Periods.optional().describe('Period after the window (exclusive); absent: to the end.');
 const OrderId = z.string().min(1).max(100).describe('The open order number.');
+/** The network an event is for, as every planning payload may name it. */
+export const PayloadNetwork = z
+  .string()
+  .min(1)
+  .max(STORE_LIMITS.networkName)
+  .optional()
+  .describe('The network the event is for (its name in the store); absent: any network.');
 
 export const CapacityChangedPayload = z.strictObject({
   company: Id,
@@ -73,6 +85,7 @@ export const CapacityChangedPayload = z.strictObject({
   from: WindowFrom,
   to: WindowTo,
   capacity: Quantity.describe('The capacity in every period of the window.'),
+  network: PayloadNetwork,
 });
 export type CapacityChangedPayload = z.infer<typeof CapacityChangedPayload>;
 
@@ -85,6 +98,7 @@ export const SupplierDownPayload = z.strictObject({
     .min(1, "list at least one item, or leave 'items' out for all")
     .optional()
     .describe('The items it cannot make or ship; absent: all.'),
+  network: PayloadNetwork,
 });
 export type SupplierDownPayload = z.infer<typeof SupplierDownPayload>;
 
@@ -93,6 +107,7 @@ export const DemandChangedPayload = z.strictObject({
   item: Id,
   period: Periods,
   quantity: Quantity.describe('The end demand of the period.'),
+  network: PayloadNetwork,
 });
 export type DemandChangedPayload = z.infer<typeof DemandChangedPayload>;
 
@@ -101,6 +116,7 @@ export const DemandAddedPayload = z.strictObject({
   item: Id,
   period: Periods,
   quantity: z.number().finite().describe('Added to the end demand of the period; negative takes away.'),
+  network: PayloadNetwork,
 });
 export type DemandAddedPayload = z.infer<typeof DemandAddedPayload>;
 
@@ -109,6 +125,7 @@ export const OrderOpenedPayload = OpenOrder.extend({
   kind: OpenOrder.shape.kind
     .optional()
     .describe('purchase or production; absent: purchase when a supplier is given, else production.'),
+  network: PayloadNetwork,
 });
 export type OrderOpenedPayload = z.infer<typeof OrderOpenedPayload>;
 
@@ -116,10 +133,11 @@ export const OrderChangedPayload = z.strictObject({
   id: OrderId,
   quantity: OpenOrder.shape.quantity.optional(),
   due: OpenOrder.shape.due.optional(),
+  network: PayloadNetwork,
 });
 export type OrderChangedPayload = z.infer<typeof OrderChangedPayload>;
 
-export const OrderClosedPayload = z.strictObject({ id: OrderId });
+export const OrderClosedPayload = z.strictObject({ id: OrderId, network: PayloadNetwork });
 export type OrderClosedPayload = z.infer<typeof OrderClosedPayload>;
 
 /** The payload schema of every planning event type. */
@@ -197,10 +215,14 @@ export interface AppliedPlanningEvents {
   readonly blocked: BlockedWindow[];
   /** Planning events applied (also those that changed nothing, e.g. setting a value it had). */
   readonly applied: number;
-  /** Events of other types, which are not planning events. */
+  /** Events skipped: of other types (not planning events), or addressed to another network. */
   readonly ignored: number;
-  /** The distinct types of the ignored events, sorted (a misspelt planning type shows up here). */
+  /** Why they were skipped: how many were of another type, how many for another network. */
+  readonly ignoredBecause: { readonly type: number; readonly network: number };
+  /** The distinct types of the events of other types, sorted (a misspelt planning type shows up here). */
   readonly ignoredTypes: string[];
+  /** The distinct networks the events for another network named, sorted. */
+  readonly ignoredNetworks: string[];
   readonly touched: Touched;
 }
 
@@ -245,19 +267,45 @@ export interface PlanningEventProblem {
 
 /** `event 3 (sequence 41, key 'cap-7', capacity.changed): payload.to: ...` */
 export function formatPlanningEventProblem(problem: PlanningEventProblem): string {
+  return describeProblem(problem, false);
+}
+
+/**
+ * For events read from the log: named by their sequence, not by their place in a list.
+ * `event at sequence 41 (key 'cap-7', capacity.changed): payload.to: ...`
+ */
+export function formatLoggedEventProblem(problem: PlanningEventProblem): string {
+  return describeProblem(problem, problem.sequence !== undefined);
+}
+
+function describeProblem(problem: PlanningEventProblem, bySequence: boolean): string {
   const names = [
-    ...(problem.sequence === undefined ? [] : [`sequence ${problem.sequence}`]),
+    ...(problem.sequence === undefined || bySequence ? [] : [`sequence ${problem.sequence}`]),
     ...(problem.key === undefined ? [] : [`key '${problem.key}'`]),
     problem.type,
   ];
   const field = problem.path.map((segment) => (typeof segment === 'number' ? `[${segment}]` : segment));
   const place = field.join('.').replaceAll('.[', '[');
-  return `event ${problem.index} (${names.join(', ')}): ${place === '' ? '' : `${place}: `}${problem.message}`;
+  const event = bySequence ? `event at sequence ${problem.sequence}` : `event ${problem.index}`;
+  return `${event} (${names.join(', ')}): ${place === '' ? '' : `${place}: `}${problem.message}`;
 }
 
 export interface ApplyPlanningEventsOptions {
   /** Blocked windows from events applied earlier, carried into the result. */
   readonly blocked?: readonly BlockedWindow[];
+  /**
+   * The name of the network the events are applied to (its name in the store, which may differ from
+   * the document's `name`); events whose payload names another `network` are skipped. Default:
+   * `network.name`.
+   */
+  readonly network?: string;
+}
+
+/** The network a payload names, when it names one as text (anything else is left to the schema). */
+export function addressedNetwork(payload: unknown): string | undefined {
+  if (payload === null || typeof payload !== 'object') return undefined;
+  const value = (payload as Record<string, unknown>).network;
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /**
@@ -275,13 +323,21 @@ export function applyPlanningEvents(
   options: ApplyPlanningEventsOptions = {},
 ): Result<AppliedPlanningEvents, PlanningEventProblem[]> {
   const applier = new EventApplier(network);
+  const name = options.network ?? network.name;
   let applied = 0;
-  let ignored = 0;
+  const ignoredBecause = { type: 0, network: 0 };
   const ignoredTypes = new Set<string>();
+  const ignoredNetworks = new Set<string>();
   events.forEach((event, index) => {
     if (!isPlanningEventType(event.type)) {
-      ignored++;
+      ignoredBecause.type++;
       ignoredTypes.add(event.type);
+      return;
+    }
+    const addressed = addressedNetwork(event.payload);
+    if (addressed !== undefined && addressed !== name) {
+      ignoredBecause.network++;
+      ignoredNetworks.add(addressed);
       return;
     }
     if (applier.apply(event.type, event, index)) applied++;
@@ -291,8 +347,10 @@ export function applyPlanningEvents(
     network: applier.network(),
     blocked: mergeWindows([...(options.blocked ?? []), ...applier.blocked]),
     applied,
-    ignored,
+    ignored: ignoredBecause.type + ignoredBecause.network,
+    ignoredBecause,
     ignoredTypes: [...ignoredTypes].sort(compareText),
+    ignoredNetworks: [...ignoredNetworks].sort(compareText),
     touched: applier.touched(),
   });
 }
@@ -305,11 +363,33 @@ const SCANS_BEFORE_INDEX = 8;
 /** Above this many open orders, an unknown order id gets no "did you mean". */
 const MAX_ORDERS_TO_SUGGEST = 50_000;
 
-interface EventContext {
+/** Which event a problem is about. */
+export interface EventContext {
   readonly index: number;
   readonly sequence?: number;
   readonly key?: string;
   readonly type: string;
+}
+
+/**
+ * An event's payload checked against its schema: the parsed payload, or a problem per finding, each
+ * naming the field (`['payload', 'to']`) in plain words.
+ */
+export function parsePayload<T>(
+  schema: z.ZodType<T>,
+  payload: unknown,
+  context: EventContext,
+): Result<T, PlanningEventProblem[]> {
+  const result = schema.safeParse(payload, { reportInput: true });
+  if (result.success) return ok(result.data);
+  return err(
+    schemaIssues(schema, ['payload'], result.error.issues).map((draft) => ({
+      ...context,
+      path: draft.path,
+      code: SCHEMA_CODES.has(draft.code) ? (draft.code as SchemaProblemCode) : 'invalid-value',
+      message: draft.message,
+    })),
+  );
 }
 
 type SchemaProblemCode = 'unknown-field' | 'missing-field' | 'wrong-type' | 'invalid-value';
@@ -737,14 +817,9 @@ class EventApplier {
   // --- checks; each reports its problem and says whether the value is good ---
 
   private parse<T>(schema: z.ZodType<T>, payload: unknown): T | undefined {
-    const result = schema.safeParse(payload, { reportInput: true });
-    if (result.success) return result.data;
-    for (const draft of schemaIssues(schema, ['payload'], result.error.issues)) {
-      const code: SchemaProblemCode = SCHEMA_CODES.has(draft.code)
-        ? (draft.code as SchemaProblemCode)
-        : 'invalid-value';
-      this.problem(draft.path, code, draft.message);
-    }
+    const result = parsePayload(schema, payload, this.context);
+    if (result.ok) return result.value;
+    this.problems.push(...result.error);
     return undefined;
   }
 
