@@ -37,7 +37,9 @@ export function checkPlan(network: Network, plan: Plan): string[] {
   for (const order of plan.orders) {
     if (order.start < 0) problems.push(`${order.id} starts in period ${order.start}, before period 0`);
     if (order.due >= H) problems.push(`${order.id} is due after the horizon`);
-    if (!(order.quantity > 0)) problems.push(`${order.id} has quantity ${order.quantity}`);
+    // Quantity 0 is allowed only for a start whose yield gives no whole unit yet.
+    if (!(order.quantity > 0) && !(order.quantity === 0 && (order.startQuantity ?? 0) > 0))
+      problems.push(`${order.id} has quantity ${order.quantity}`);
     if (order.due >= 0 && order.due < H) flow(order.company, order.item)[order.due]! += order.quantity;
     if (order.kind === 'production') {
       const record = production.get(key(order.company, order.item));

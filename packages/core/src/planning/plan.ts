@@ -270,6 +270,8 @@ class Planner {
   readonly finalPegs: (Map<number, number> | undefined)[] = [];
   /** Pass 2: catch-up quantities (started or shipped from what waited) not yet arrived, by node and by arrival. */
   readonly inFlight: Float64Array;
+  /** Pass 2: units started so far per node, for whole-unit yields on the running total. */
+  readonly startedSoFar: Float64Array;
   /** Pass 2: what customers wait for from a node (their delayed orders), and its end demand on backlog. */
   readonly owed: Float64Array;
   readonly backlogOwed: Float64Array;
@@ -366,6 +368,7 @@ class Planner {
     this.backlogOf = new Array(flat.nodes);
     this.ratio = new Float64Array(flat.nodes).fill(1);
     this.inFlight = new Float64Array(flat.nodes);
+    this.startedSoFar = new Float64Array(flat.nodes);
     this.owed = new Float64Array(flat.nodes);
     this.backlogOwed = new Float64Array(flat.nodes);
     this.catchUpArrival = new Float64Array(cells);
@@ -783,9 +786,22 @@ class Planner {
     return fit < f.lotMinimum[n]! - EPSILON || fit <= EPSILON ? 0 : fit;
   }
 
+  /** The expected good output of starting `start` (the requirement pass plans with expected yield). */
   goodOf(n: number, start: number): number {
-    const good = start * this.flat.yieldRate[n]!;
-    return this.flat.whole[n] === 1 ? Math.floor(good + 1e-6) : good;
+    return start * this.flat.yieldRate[n]!;
+  }
+
+  /**
+   * The good output of a start that really happens (pass 2). Whole units are counted on the running
+   * total of what the node has started, so a yield of 0.95 on one unit a week gives 0 the first week
+   * and 1 the next, 19 in 20 weeks: rounding each order down alone would give none at all.
+   */
+  realizedGood(n: number, start: number): number {
+    const rate = this.flat.yieldRate[n]!;
+    if (this.flat.whole[n] !== 1) return start * rate;
+    const before = Math.floor(this.startedSoFar[n]! * rate + 1e-6);
+    this.startedSoFar[n]! += start;
+    return Math.floor(this.startedSoFar[n]! * rate + 1e-6) - before;
   }
 
   produce(n: number, t: number, need: number, context: PegContext): number {
@@ -1383,10 +1399,7 @@ class Planner {
     for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
       this.groupDone[f.nodeGroup[at]! * H + t]! += start * f.nodeGroupLoad[at]!;
     }
-    const good =
-      order >= 0 && pending <= EPSILON && start === planned
-        ? this.orderQuantity.a[order]!
-        : this.goodOf(n, start);
+    const good = this.realizedGood(n, start);
     if (order < 0) {
       order = this.newOrder(0, n, -1, t, due);
       this.productionAt[slot] = order + 1;
@@ -1539,7 +1552,8 @@ class Planner {
     const pegging: Pegging[] = [];
     for (let order = 0; order < this.orderKind.length; order++) {
       const quantity = this.orderFinalQuantity.a[order]!;
-      if (quantity <= EPSILON) continue;
+      // An order that starts something is in the plan, even when a low yield gives no whole unit yet.
+      if (this.orderFinalStart.a[order]! <= EPSILON) continue;
       const n = this.orderNode.a[order]!;
       const company = f.company[n]!;
       const item = f.item[n]!;
