@@ -5,10 +5,12 @@
  */
 import {
   type Plan as CorePlan,
+  type PlanDiff as CorePlanDiff,
   type PlanSummary as CorePlanSummary,
   type Role as CoreRole,
   EventInputSchema,
   Network,
+  ORDER_FIELDS,
   ROLES,
   SHORTAGE_CODES,
   STORE_LIMITS,
@@ -191,6 +193,30 @@ const DemandPeg = z.object({
   quantity: z.number(),
 });
 
+const PlannedOrder = z.object({
+  id: z.string().describe('Stable: the same order in two plans has the same id.'),
+  kind: z.enum(['production', 'purchase']),
+  company: z.string().describe('The maker of production, the buyer of a purchase.'),
+  item: z.string(),
+  quantity: z.number().describe('What arrives at `due`.'),
+  startQuantity: z
+    .number()
+    .optional()
+    .describe('What is started (loads capacity, consumes components), when it differs from `quantity`.'),
+  start: z.number().int().describe('Production start, or the period the supplier ships.'),
+  due: z.number().int(),
+  supplier: z.string().optional(),
+});
+
+const Bottleneck = z.object({
+  company: z.string(),
+  capacity: z.string().describe('A capacity group id, or `company/item` for a production record.'),
+  period: z.number().int(),
+  load: z.number().describe('Load that meeting all demand on time would need.'),
+  limit: z.number(),
+  maximum: z.number().optional(),
+});
+
 export const PlanSchema = component(
   'Plan',
   z
@@ -198,24 +224,7 @@ export const PlanSchema = component(
       network: z.string(),
       horizon: z.number().int(),
       orders: z
-        .array(
-          z.object({
-            id: z.string().describe('Stable: the same order in two plans has the same id.'),
-            kind: z.enum(['production', 'purchase']),
-            company: z.string().describe('The maker of production, the buyer of a purchase.'),
-            item: z.string(),
-            quantity: z.number().describe('What arrives at `due`.'),
-            startQuantity: z
-              .number()
-              .optional()
-              .describe(
-                'What is started (loads capacity, consumes components), when it differs from `quantity`.',
-              ),
-            start: z.number().int().describe('Production start, or the period the supplier ships.'),
-            due: z.number().int(),
-            supplier: z.string().optional(),
-          }),
-        )
+        .array(PlannedOrder)
         .describe('The planned orders; open orders of the network are not repeated.'),
       deliveries: z
         .array(
@@ -240,20 +249,23 @@ export const PlanSchema = component(
         )
         .describe('Per end demand and period: on-time deliveries + shortages = demand.'),
       bottlenecks: z
-        .array(
-          z.object({
-            company: z.string(),
-            capacity: z.string().describe('A capacity group id, or `company/item` for a production record.'),
-            period: z.number().int(),
-            load: z.number().describe('Load that meeting all demand on time would need.'),
-            limit: z.number(),
-            maximum: z.number().optional(),
-          }),
-        )
+        .array(Bottleneck)
         .describe('Capacities and periods where the load needed is over the capacity.'),
       pegging: z
         .array(z.object({ order: z.string(), servesDemand: z.array(DemandPeg) }))
         .describe('For each order, the end demand it serves.'),
+      safetyStockDraws: z
+        .array(
+          z.object({
+            company: z.string(),
+            item: z.string(),
+            period: z.number().int(),
+            stock: z.number().describe('Stock at the end of the period.'),
+            target: z.number().describe('The safety-stock target.'),
+          }),
+        )
+        .optional()
+        .describe('Periods in which stock was drawn below its safety-stock target to serve demand.'),
     })
     .describe('A chain-deep plan (the output contract of `keten plan --json`; see docs/planning.md).'),
 );
@@ -345,10 +357,160 @@ export const PlanSummarySchema = component(
     .describe('A plan in the figures a planner reads first (what `keten plan` prints).'),
 );
 
+// ---- re-planning ----
+
+const Count = z.number().int().min(0);
+
+export const PlanDiffSchema = component(
+  'PlanDiff',
+  z
+    .object({
+      network: z.string(),
+      horizon: z.number().int(),
+      orders: z.object({
+        added: z.array(PlannedOrder).describe('In the new plan only, by id.'),
+        removed: z.array(PlannedOrder).describe('In the old plan only (cancelled), by id.'),
+        changed: z
+          .array(
+            z.object({
+              id: z.string(),
+              before: PlannedOrder,
+              after: PlannedOrder,
+              fields: z.array(z.enum(ORDER_FIELDS)).describe('The fields that differ.'),
+            }),
+          )
+          .describe('In both, with other figures, by id.'),
+      }),
+      companies: z
+        .array(z.object({ company: z.string(), added: Count, removed: Count, changed: Count }))
+        .describe('Orders that changed per company (the maker of production, the buyer of a purchase).'),
+      shortages: z
+        .array(
+          z.object({
+            company: z.string(),
+            item: z.string(),
+            period: z.number().int(),
+            change: z.enum(['appeared', 'grew', 'shrank', 'disappeared']),
+            before: z.number(),
+            after: z.number(),
+            cause: ShortageCause,
+          }),
+        )
+        .describe('Shortages of end demand (company, item, period) that are new, gone or of another size.'),
+      bottlenecks: z
+        .array(Bottleneck.extend({ change: z.enum(['appeared', 'disappeared']) }))
+        .describe('Bottlenecks (company, capacity, period) in one plan only.'),
+      notices: z
+        .array(
+          z.object({
+            company: z.string(),
+            reasons: z.array(
+              z.object({
+                role: z
+                  .enum(['maker', 'buyer', 'supplier', 'demand'])
+                  .describe(
+                    'maker: its production orders; buyer: the purchases it places with `counterpart`; supplier: ' +
+                      'the purchases `counterpart` places with it; demand: shortages of its end demand.',
+                  ),
+                counterpart: z.string().optional(),
+                added: Count,
+                removed: Count,
+                changed: Count,
+                text: z.string().describe('The reason in words.'),
+              }),
+            ),
+          }),
+        )
+        .describe('Who must be told, and why.'),
+    })
+    .describe(
+      'What changed between two plans of a network: orders per company, shortages, bottlenecks, who to tell.',
+    ),
+);
+
+const ReplanStatsSchema = z
+  .object({
+    nodes: Count.describe('Company × item nodes in the network.'),
+    recomputed: Count.describe('Nodes whose requirements were computed again.'),
+    full: z.boolean().describe('True when the whole network was planned again.'),
+    reason: z.string().optional().describe('Why the re-plan had to start from scratch.'),
+    seconds: z.number().describe('How long the re-plan took (not counting the plan it started from).'),
+  })
+  .describe('How the re-plan went.');
+
+const ReplanBaseSchema = z
+  .object({
+    version: z.number().int(),
+    through: Count,
+    from: z
+      .enum(['published', 'version', 'kept'])
+      .describe(
+        'published: the last published plan; version: the version without events (nothing published yet); ' +
+          'kept: the plan of the previous re-plan.',
+      ),
+  })
+  .describe('The plan the diff is taken against.');
+
+export const ReplanRequest = z
+  .strictObject({
+    version: z.number().int().min(1).optional().describe('Version to plan (default: the latest).'),
+    dryRun: z
+      .boolean()
+      .optional()
+      .describe('Re-plan and answer the diff, but record nothing (no `plan.published` event).'),
+  })
+  .describe('`{}` (or no body) re-plans the latest version and publishes the result.');
+
+export const ReplanResponse = component(
+  'Replan',
+  z
+    .object({
+      network: z.string(),
+      version: z.number().int(),
+      diff: PlanDiffSchema,
+      stats: ReplanStatsSchema,
+      through: Count.describe('The log position planned: every planning event up to this sequence is in.'),
+      base: ReplanBaseSchema,
+      published: z
+        .object({
+          key: z.string().describe('`plan.published/NETWORK/VERSION/THROUGH`'),
+          sequence: z.number().int().optional(),
+        })
+        .optional()
+        .describe('The `plan.published` event written; absent on a dry run or when nothing changed.'),
+    })
+    .describe('A re-plan: what changed since the base plan, and how much was computed again.'),
+);
+
+export const PlanChangesSchema = component(
+  'PlanChanges',
+  z
+    .object({
+      network: z.string(),
+      version: z.number().int(),
+      diff: PlanDiffSchema,
+      stats: ReplanStatsSchema,
+      through: Count.describe('The log position planned.'),
+      base: ReplanBaseSchema,
+      at: z.string().describe('When the re-plan was made (ISO 8601).'),
+      failure: z
+        .object({
+          at: z.string(),
+          code: z.enum(API_ERROR_CODES as [string, ...string[]]),
+          message: z.string(),
+          details: z.unknown().optional(),
+        })
+        .optional()
+        .describe('A later re-plan that failed (e.g. an event that cannot be applied); the diff is older.'),
+    })
+    .describe('The latest re-plan of a network: after events arrived, or by `POST …/replan`.'),
+);
+
 // Fail to compile when core's plan or summary no longer fits these schemas (a field changed or gone);
 // a field core adds shows in the route tests, which compare answers with the schemas.
 const _planFits: z.infer<typeof PlanSchema> = {} as CorePlan;
 const _summaryFits: z.infer<typeof PlanSummarySchema> = {} as CorePlanSummary;
+const _diffFits: z.infer<typeof PlanDiffSchema> = {} as CorePlanDiff;
 
 // ---- events ----
 

@@ -277,6 +277,24 @@ describe('planNetwork on hand-computed networks', () => {
     expectValid(input, plan);
   });
 
+  it('draws on safety stock to serve demand that would be short, reports it, and restores it', () => {
+    // Stock 5 = the target; demand 3 in period 0 cannot be made in time (lead time 1): it is served
+    // from the safety stock, which a start in period 0 restores in period 1.
+    const input = network({
+      horizon: 3,
+      production: [{ company: 'maker', item: 'widget', leadTime: 1, capacity: 10 }],
+      inventory: [{ company: 'maker', item: 'widget', onHand: 5, safetyStock: 5 }],
+      demand: [{ company: 'maker', item: 'widget', quantities: [3, 0, 0] }],
+    });
+    const plan = planNetwork(input);
+    expect(plan.shortages).toEqual([]);
+    expect(plan.safetyStockDraws).toEqual([
+      { company: 'maker', item: 'widget', period: 0, stock: 2, target: 5 },
+    ]);
+    expect(planned(plan)).toEqual([{ id: 'maker/widget/make/0', quantity: 3 }]);
+    expectValid(input, plan);
+  });
+
   it('counts whole units of a yield on the running total, so one start a week at 95 % still makes', () => {
     // Capacity 1 a week at a yield of 0.95, demand 1 every other week: 20 starts give 19 good.
     const input = network({

@@ -195,6 +195,20 @@ export interface Plan {
   readonly shortages: Shortage[];
   readonly bottlenecks: Bottleneck[];
   readonly pegging: Pegging[];
+  /**
+   * Periods in which a node's stock was drawn below its safety-stock target to serve what it was
+   * asked for (extra to the output contract): how far below the target it ended the period.
+   */
+  readonly safetyStockDraws?: SafetyStockDraw[];
+}
+
+export interface SafetyStockDraw {
+  readonly company: string;
+  readonly item: string;
+  readonly period: number;
+  /** Stock at the end of the period. */
+  readonly stock: number;
+  readonly target: number;
 }
 
 const EPSILON = 1e-9;
@@ -314,6 +328,10 @@ class Planner {
   lastCause = -1;
   readonly deliveries: Delivery[] = [];
   readonly shortages: Shortage[] = [];
+  readonly safetyStockDraws: SafetyStockDraw[] = [];
+  /** Pass 2: nodes with a safety-stock target, and each node's stock after this period's arrivals. */
+  readonly safetyNodes: number[] = [];
+  readonly openingStock: Float64Array;
 
   // What each node's requirement pass did, for replaying it in a re-plan (ranges into the columns).
   readonly orderFrom: Int32Array;
@@ -369,6 +387,8 @@ class Planner {
     this.ratio = new Float64Array(flat.nodes).fill(1);
     this.inFlight = new Float64Array(flat.nodes);
     this.startedSoFar = new Float64Array(flat.nodes);
+    this.openingStock = new Float64Array(flat.nodes);
+    for (let n = 0; n < flat.nodes; n++) if (flat.safetyStock[n]! > 0) this.safetyNodes.push(n);
     this.owed = new Float64Array(flat.nodes);
     this.backlogOwed = new Float64Array(flat.nodes);
     this.catchUpArrival = new Float64Array(cells);
@@ -1271,10 +1291,12 @@ class Planner {
         if (f.production[n]! >= 0) this.startProduction(n, t);
         for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) this.shipPurchase(n, arc, t);
         this.onHand[n]! += f.receipts[n * H + t]! + this.incoming[n * H + t]!;
+        this.openingStock[n] = this.onHand[n]!;
         this.inFlight[n]! -= this.catchUpArrival[n * H + t]!;
         if (f.endDemand[n * H + t]! > 0 || this.backlogOf[n] !== undefined) this.serveDemand(n, t);
         this.ratio[n] = this.coverage(n, t);
       }
+      this.noteSafetyStockDraws(t);
     }
   }
 
@@ -1474,6 +1496,24 @@ class Planner {
     this.finalPegs[order] = pegs;
   }
 
+  /** Nodes whose stock ended period `t` below their safety target after serving from it this period. */
+  noteSafetyStockDraws(t: number): void {
+    const f = this.flat;
+    for (const n of this.safetyNodes) {
+      const stock = this.onHand[n]!;
+      const target = f.safetyStock[n]!;
+      if (stock < target - EPSILON && stock < this.openingStock[n]! - EPSILON) {
+        this.safetyStockDraws.push({
+          company: f.company[n]!,
+          item: f.item[n]!,
+          period: t,
+          stock: round(stock),
+          target,
+        });
+      }
+    }
+  }
+
   /** End demand of period `t` first (what is short goes on backlog), then the backlog, oldest first. */
   serveDemand(n: number, t: number): void {
     const f = this.flat;
@@ -1606,6 +1646,7 @@ class Planner {
       shortages: this.shortages,
       bottlenecks: this.bottlenecks(),
       pegging,
+      safetyStockDraws: this.safetyStockDraws,
     };
   }
 
