@@ -219,6 +219,7 @@ describe('errors', () => {
       unauthenticated: 401,
       forbidden: 403,
       'not-found': 404,
+      'no-plan-changes': 404,
       conflict: 409,
       'payload-too-large': 413,
       'unsupported-media-type': 415,

@@ -20,6 +20,7 @@ import type { NodeAuthenticator } from './auth/policy.ts';
 import { ApiError, toApiError } from './errors.ts';
 import { type LoggerSetting, serverLogger } from './logging.ts';
 import { registerOpenApi } from './openapi.ts';
+import { Replanner } from './replanner.ts';
 import type { RouteContext } from './routes/context.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -33,8 +34,8 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from './v
 /** The version of the server, as `/health` and the OpenAPI document report it. */
 export const SERVER_VERSION: string = packageJson.version;
 
-/** 256 MiB: a 60,000-company network as JSON is well below. */
-export const DEFAULT_BODY_LIMIT = 256 * 1024 * 1024;
+/** 512 MiB: a generated 60,000-company network with its open orders is about 280 MB as JSON. */
+export const DEFAULT_BODY_LIMIT = 512 * 1024 * 1024;
 /** 32 MiB: YAML is for networks people write; large ones are JSON (YAML parsing needs far more memory). */
 export const DEFAULT_YAML_BODY_LIMIT = 32 * 1024 * 1024;
 /** Bodies of routes other than imports and events (users, tokens, login). */
@@ -49,7 +50,7 @@ export interface ServerOptions {
   readonly clock?: Clock;
   /** The URL clients reach the server at, for the OpenAPI document (e.g. behind a proxy). */
   readonly publicUrl?: string;
-  /** Largest request body (a network import) in bytes; default 256 MiB. */
+  /** Largest request body (a network import) in bytes; default 512 MiB. */
   readonly bodyLimit?: number;
   /** Largest YAML network import in bytes; default 32 MiB (never above `bodyLimit`). */
   readonly yamlBodyLimit?: number;
@@ -142,7 +143,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     smallBodyLimit: Math.min(SMALL_BODY_LIMIT, bodyLimit),
     loginLimiter: new LoginLimiter(clock, options.loginLimits),
     sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
+    replanner: new Replanner(options.store, clock, app.log),
   };
+  // Closing waits for the re-plan that is running (queued ones are dropped), so it never outlives the store.
+  app.addHook('onClose', () => context.replanner.close());
   healthRoutes(app, context);
   await app.register(
     async (api) => {

@@ -16,6 +16,8 @@ export const API_ERROR_STATUS = {
   unauthenticated: 401,
   forbidden: 403,
   'not-found': 404,
+  /** No re-plan of the network yet (`GET …/plan/changes`). */
+  'no-plan-changes': 404,
   conflict: 409,
   'payload-too-large': 413,
   'unsupported-media-type': 415,

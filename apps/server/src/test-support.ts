@@ -165,6 +165,8 @@ export const USER_ENDPOINTS: readonly (readonly [method: string, url: string, pa
   ['GET', '/api/v1/networks/two-tier/diff?from=1&to=2', '/api/v1/networks/{name}/diff'],
   ['POST', '/api/v1/networks/two-tier/plan', '/api/v1/networks/{name}/plan'],
   ['GET', '/api/v1/networks/two-tier/plan/summary', '/api/v1/networks/{name}/plan/summary'],
+  ['POST', '/api/v1/networks/two-tier/replan', '/api/v1/networks/{name}/replan'],
+  ['GET', '/api/v1/networks/two-tier/plan/changes', '/api/v1/networks/{name}/plan/changes'],
   ['GET', '/api/v1/events', '/api/v1/events'],
   ['POST', '/api/v1/events', '/api/v1/events'],
   ['POST', '/api/v1/users', '/api/v1/users'],

@@ -113,7 +113,7 @@ export async function readEffectiveNetwork(
   version?: number,
 ): Promise<Result<EffectiveNetwork, StoredPlanningFailure>> {
   const stored = await source.getVersion(network, version);
-  if (stored === undefined) return err(notFound(network, version));
+  if (stored === undefined) return err(await notFound(source, network, version));
   const log = await readPlanningLog(source);
   return applyLog(stored, log, log.through);
 }
@@ -189,7 +189,7 @@ export async function replanStoredNetwork(
   request: ReplanRequest,
 ): Promise<Result<ReplanOutcome, StoredPlanningFailure>> {
   const stored = await source.getVersion(request.network, request.version);
-  if (stored === undefined) return err(notFound(request.network, request.version));
+  if (stored === undefined) return err(await notFound(source, request.network, request.version));
   const log = await readPlanningLog(source);
   const next = applyLog(stored, log, log.through);
   if (!next.ok) return next;
@@ -295,12 +295,15 @@ function badEvents(stored: StoredNetwork, problems: PlanningEventProblem[]): Sto
   };
 }
 
-function notFound(network: string, version: number | undefined): StoredPlanningFailure {
+/** What is not there: the network, or only the version asked for. */
+async function notFound(
+  source: PlanningSource,
+  network: string,
+  version: number | undefined,
+): Promise<StoredPlanningFailure> {
+  const exists = version !== undefined && (await source.getVersion(network)) !== undefined;
   return {
     reason: 'not-found',
-    message:
-      version === undefined
-        ? `no network named '${network}'`
-        : `network '${network}' has no version ${version}`,
+    message: exists ? `network '${network}' has no version ${version}` : `no network named '${network}'`,
   };
 }

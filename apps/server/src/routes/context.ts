@@ -1,7 +1,7 @@
 /**
  * @module routes/context
- * What every group of routes gets: the store, the clock, limits, and the Fastify instance typed with
- * zod schemas.
+ * What every group of routes gets: the store, the clock, limits, the re-planner, and the Fastify
+ * instance typed with zod schemas.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock, KetenStore } from '@keten/core';
@@ -9,6 +9,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawServerDefau
 import type { LoginLimiter } from '../auth/login-limiter.ts';
 import type { UserPrincipal } from '../auth/policy.ts';
 import { ApiError } from '../errors.ts';
+import type { Replanner } from '../replanner.ts';
 import type { ZodTypeProvider } from '../validation.ts';
 
 export type Api = FastifyInstance<
@@ -31,6 +32,8 @@ export interface RouteContext {
   readonly smallBodyLimit: number;
   readonly loginLimiter: LoginLimiter;
   readonly sessionTtlMs: number;
+  /** Re-plans networks, one at a time, and keeps their last plans and changes. */
+  readonly replanner: Replanner;
 }
 
 /** The authenticated user of a `user` route (the auth hook has run). */

@@ -2,9 +2,12 @@
  * @module routes/events
  * The append-only, idempotent event log: `GET /api/v1/events` reads it in sequence order,
  * `POST /api/v1/events` appends. Appending a key that is already there is not an error: it is listed in
- * `duplicates`, and the answer is 201 when anything was written and 200 when nothing was.
+ * `duplicates`, and the answer is 201 when anything was written and 200 when nothing was. Once the
+ * answer is sent, planning events that were written start a re-plan of the networks they address
+ * (`replanner.ts`; the result at `GET …/plan/changes`).
  */
-import { prepareEvents } from '@keten/core';
+import { type StoredEvent as CoreStoredEvent, prepareEvents } from '@keten/core';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   AppendRequest,
@@ -20,6 +23,9 @@ import type { Api, RouteContext } from './context.ts';
 
 /** Events in one append request may add up to this much JSON. */
 const EVENTS_BODY_LIMIT = 32 * 1024 * 1024;
+
+/** Events an append wrote, until its answer is sent and re-planning may start. */
+const written = new WeakMap<FastifyRequest, CoreStoredEvent[]>();
 
 export function eventRoutes(app: Api, context: RouteContext): void {
   app.get(
@@ -54,7 +60,10 @@ export function eventRoutes(app: Api, context: RouteContext): void {
       schema: {
         summary: 'Append events (idempotent by key)',
         description:
-          'Writes the events whose `key` is not in the log yet. Keys already there are returned in `duplicates` and left as they were.',
+          'Writes the events whose `key` is not in the log yet. Keys already there are returned in `duplicates` and left as they were. ' +
+          'When planning events (`capacity.changed`, `supplier.down`, `demand.changed`, `demand.added`, `order.opened`, ' +
+          '`order.changed`, `order.closed`) were written, the networks they address (by `payload.network`; every network ' +
+          'when absent) are re-planned in the background once this answer is sent: see `GET /api/v1/networks/{name}/plan/changes`.',
         tags: ['events'],
         body: AppendRequest,
         response: {
@@ -64,6 +73,10 @@ export function eventRoutes(app: Api, context: RouteContext): void {
           413: ErrorResponse,
           415: ErrorResponse,
         },
+      },
+      onResponse: async (request) => {
+        const events = written.get(request);
+        if (events !== undefined) context.replanner.afterEvents(events);
       },
     },
     async (request, reply) => {
@@ -75,6 +88,7 @@ export function eventRoutes(app: Api, context: RouteContext): void {
         });
       }
       const outcome = await context.store.events.append(request.body.events);
+      if (outcome.appended.length > 0) written.set(request, outcome.appended);
       reply.code(outcome.appended.length > 0 ? 201 : 200);
       return outcome;
     },

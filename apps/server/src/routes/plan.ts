@@ -3,24 +3,42 @@
  * Chain-deep planning of a stored network: `POST /api/v1/networks/{name}/plan` answers the whole plan
  * (the contract of `keten plan --json`), streamed in chunks so a plan with millions of orders never
  * becomes one string; `GET /api/v1/networks/{name}/plan/summary` answers the summary `keten plan`
- * prints. Whoever may read the network may plan it (viewer). Planning runs in the request, on the
- * server's one thread: a 60,000-company plan holds it for seconds.
+ * prints. Both plan the version with the planning events of the network in the log (its open orders,
+ * capacity changes, suppliers down, demand: `readEffectiveNetwork`). Whoever may read the network may
+ * plan it (viewer).
+ *
+ * Re-planning: `POST /api/v1/networks/{name}/replan` (planner) re-plans after events, answers the diff
+ * and publishes the plan; `GET /api/v1/networks/{name}/plan/changes` answers the latest re-plan, also
+ * those made in the background after `POST /api/v1/events` (see `replanner.ts`).
+ *
+ * Planning runs on the server's one thread: a 60,000-company plan holds it for seconds.
  */
 import { Readable } from 'node:stream';
-import { type Network, type PlanOptions, planJsonChunks, planNetwork, summarizePlan } from '@keten/core';
+import {
+  type EffectiveNetwork,
+  type Network,
+  type PlanOptions,
+  planJsonChunks,
+  planNetwork,
+  summarizePlan,
+} from '@keten/core';
+import { readEffectiveNetwork, storePlanningSource } from '@keten/store';
 import {
   AUTHENTICATED_ERRORS,
   ErrorResponse,
   NetworkParams,
+  PlanChangesSchema,
   PlanRequest,
   PlanSchema,
   PlanSummaryQuery,
   PlanSummarySchema,
+  ReplanRequest,
+  ReplanResponse,
 } from '../api-schemas.ts';
 import { requireRole } from '../auth/policy.ts';
 import { ApiError } from '../errors.ts';
-import type { Api, RouteContext } from './context.ts';
-import { getVersion } from './networks.ts';
+import { failureToApiError } from '../replanner.ts';
+import { type Api, currentUser, type RouteContext } from './context.ts';
 
 interface PlanParameters {
   readonly horizon?: number | undefined;
@@ -33,8 +51,9 @@ interface PlanParameters {
  * The options of `planNetwork`, or an `invalid-request` naming the field when `horizon` would extend
  * the network's horizon. `where` is how the field is addressed in the request (`/horizon`).
  */
-function planOptions(network: Network, parameters: PlanParameters, where: string): PlanOptions {
+function planOptions(effective: EffectiveNetwork, parameters: PlanParameters, where: string): PlanOptions {
   const { horizon, buildAheadWindow, frozenPeriods, pegging } = parameters;
+  const network: Network = effective.network;
   if (horizon !== undefined && horizon > network.horizon) {
     const message = `horizon ${horizon} is longer than the network's horizon of ${network.horizon} periods; it may shorten it, not extend it`;
     throw new ApiError('invalid-request', message, { details: [{ path: where, message }] });
@@ -44,7 +63,15 @@ function planOptions(network: Network, parameters: PlanParameters, where: string
     ...(buildAheadWindow === undefined ? {} : { buildAheadWindow }),
     ...(frozenPeriods === undefined ? {} : { frozenPeriods }),
     ...(pegging === undefined ? {} : { pegging }),
+    blocked: effective.blocked,
   };
+}
+
+/** The network a stored version is planned on, or the `ApiError` saying why there is none. */
+async function effectiveNetwork(context: RouteContext, name: string, version?: number) {
+  const result = await readEffectiveNetwork(storePlanningSource(context.store), name, version);
+  if (!result.ok) throw failureToApiError(result.error);
+  return result.value;
 }
 
 export function planRoutes(app: Api, context: RouteContext): void {
@@ -71,14 +98,16 @@ export function planRoutes(app: Api, context: RouteContext): void {
     },
     async (request, reply) => {
       const body = request.body ?? {};
-      const stored = await getVersion(context, request.params.name, body.version);
-      const options = planOptions(stored.content, body, '/horizon');
+      const effective = await effectiveNetwork(context, request.params.name, body.version);
+      const options = planOptions(effective, body, '/horizon');
       const started = performance.now();
-      const plan = planNetwork(stored.content, options);
+      const plan = planNetwork(effective.network, options);
       request.log.info(
         {
-          network: stored.network,
-          version: stored.version,
+          network: effective.name,
+          version: effective.version,
+          through: effective.throughSequence,
+          events: effective.applied,
           orders: plan.orders.length,
           milliseconds: Math.round(performance.now() - started),
         },
@@ -107,9 +136,95 @@ export function planRoutes(app: Api, context: RouteContext): void {
     },
     async (request) => {
       const { version, ...parameters } = request.query;
-      const stored = await getVersion(context, request.params.name, version);
-      const options = planOptions(stored.content, { ...parameters, pegging: false }, '/horizon');
-      return summarizePlan(stored.content, planNetwork(stored.content, options));
+      const effective = await effectiveNetwork(context, request.params.name, version);
+      const options = planOptions(effective, { ...parameters, pegging: false }, '/horizon');
+      return summarizePlan(effective.network, planNetwork(effective.network, options));
+    },
+  );
+
+  app.post(
+    '/networks/:name/replan',
+    {
+      config: { auth: requireRole('planner') },
+      schema: {
+        summary: 'Re-plan a network after events, and publish the plan',
+        description:
+          'Plans the latest version (or `version`) with every planning event of the network in the log, re-planning ' +
+          'incrementally from the plan last published (a `plan.published` event; the version without events when none was), ' +
+          'and answers the diff: orders per company, shortages, bottlenecks, who must be told. ' +
+          'Unless `dryRun`, or nothing changed, the plan is recorded as published with a `plan.published` event ' +
+          '(key `plan.published/NETWORK/VERSION/THROUGH`), so the next re-plan diffs against it. ' +
+          'An event in the log that cannot be applied is a 409 `conflict` with every problem in `details`.',
+        tags: ['planning'],
+        params: NetworkParams,
+        body: ReplanRequest.nullable(),
+        response: {
+          200: ReplanResponse.describe('The re-plan'),
+          ...AUTHENTICATED_ERRORS,
+          404: ErrorResponse,
+          409: ErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const body = request.body ?? {};
+      const result = await context.replanner.replan({
+        network: request.params.name,
+        version: body.version,
+        dryRun: body.dryRun,
+        source: currentUser(request).username,
+      });
+      if (!result.ok) throw failureToApiError(result.error);
+      const { kept: _kept, ...outcome } = result.value;
+      request.log.info(
+        {
+          network: outcome.network,
+          version: outcome.version,
+          through: outcome.through,
+          recomputed: outcome.stats.recomputed,
+          nodes: outcome.stats.nodes,
+          published: outcome.published?.key,
+        },
+        'network re-planned',
+      );
+      return outcome;
+    },
+  );
+
+  app.get(
+    '/networks/:name/plan/changes',
+    {
+      config: viewer,
+      schema: {
+        summary: 'The latest re-plan of a network',
+        description:
+          'After `POST /api/v1/events` accepts planning events, the server re-plans the networks they address (every ' +
+          'network for events without `network`) in the background, one at a time, each from its previous plan. ' +
+          'This answers the latest re-plan (also one made by `POST …/replan`): the diff, how much was computed again, ' +
+          'the log position and when; `failure` tells of a later re-plan that failed. ' +
+          'Before the first re-plan the answer is 404 `no-plan-changes` (409 `conflict` when it failed).',
+        tags: ['planning'],
+        params: NetworkParams,
+        response: { 200: PlanChangesSchema.describe('The latest re-plan'), ...errors, 409: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const { name } = request.params;
+      const { changes, failure } = context.replanner.changes(name);
+      if (changes !== undefined) return failure === undefined ? changes : { ...changes, failure };
+      if (failure !== undefined) {
+        throw new ApiError(failure.code, `the latest re-plan of '${name}' failed: ${failure.message}`, {
+          ...(failure.details === undefined ? {} : { details: failure.details }),
+        });
+      }
+      const exists = (await context.store.networks.getVersion(name)) !== undefined;
+      throw new ApiError(
+        exists ? 'no-plan-changes' : 'not-found',
+        exists
+          ? `'${name}' has not been re-planned since the server started: append planning events ` +
+              `(POST /api/v1/events) or re-plan it (POST /api/v1/networks/${name}/replan)`
+          : `no network named '${name}'`,
+      );
     },
   );
 }

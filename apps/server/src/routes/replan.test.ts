@@ -1,0 +1,344 @@
+/**
+ * Planning with the event log, re-planning and plan changes over HTTP: `POST …/plan` and
+ * `GET …/plan/summary` plan the version with its planning events; `POST …/replan` answers the diff
+ * against the published plan (equal to the diff to a full plan) and publishes; planning events
+ * appended with `POST /api/v1/events` are re-planned in the background and shown by
+ * `GET …/plan/changes`; bad events, roles and what is not there get stable errors.
+ */
+import {
+  applyPlanningEvents,
+  diffPlans,
+  type Network,
+  type PlanDiff,
+  type PlanningEventInput,
+  planNetwork,
+  summarizePlan,
+} from '@keten/core';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PlanChangesSchema, ReplanResponse } from '../api-schemas.ts';
+import { body, leaksInternals, NETWORK_YAML, type TestServer, testServer } from '../test-support.ts';
+
+type ErrorBody = { error: { code: string; message: string; details?: Record<string, unknown>[] } };
+type Replan = {
+  network: string;
+  version: number;
+  diff: PlanDiff;
+  stats: { nodes: number; recomputed: number; full: boolean; seconds: number };
+  through: number;
+  base: { version: number; through: number; from: string };
+  published?: { key: string; sequence?: number };
+};
+type Changes = Replan & { at: string; failure?: { at: string; code: string; message: string } };
+
+let server: TestServer;
+let logLines: string[];
+let counter = 0;
+
+beforeEach(async () => {
+  logLines = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => logLines.push(line) });
+  server = await testServer({ logger });
+  const imported = await server.as('planner', {
+    method: 'POST',
+    url: '/api/v1/networks',
+    headers: { 'content-type': 'application/yaml' },
+    payload: NETWORK_YAML,
+  });
+  expect(imported.statusCode).toBe(201);
+});
+afterEach(() => server.close());
+
+/** Version 1 of two-tier as stored. */
+async function stored(): Promise<Network> {
+  return (await server.store.networks.getVersion('two-tier'))!.content;
+}
+
+/** Appends planning events over HTTP, each with its own key. */
+async function append(...events: PlanningEventInput[]) {
+  const response = await server.as('planner', {
+    method: 'POST',
+    url: '/api/v1/events',
+    payload: {
+      events: events.map((event) => ({
+        type: event.type,
+        key: `event-${++counter}`,
+        at: '2027-01-04T08:00:00Z',
+        source: 'test',
+        payload: event.payload,
+      })),
+    },
+  });
+  expect(response.statusCode, response.body).toBe(201);
+}
+
+/** frame-a can start only `capacity` frames a period from period 3 on. */
+const frameA = (capacity: number, network?: string): PlanningEventInput => ({
+  type: 'capacity.changed',
+  payload: {
+    company: 'frame-a',
+    item: 'frame',
+    from: 3,
+    capacity,
+    ...(network === undefined ? {} : { network }),
+  },
+});
+
+/** The network after the events, computed here, not by the server. */
+async function changed(...events: PlanningEventInput[]): Promise<Network> {
+  const result = applyPlanningEvents(await stored(), events);
+  if (!result.ok) throw new Error(JSON.stringify(result.error));
+  return result.value.network;
+}
+
+const noPegging = { pegging: false } as const;
+const asJson = (value: unknown) => JSON.parse(JSON.stringify(value));
+
+const replan = (payload?: unknown, role: 'viewer' | 'planner' = 'planner', name = 'two-tier') =>
+  server.as(role, {
+    method: 'POST',
+    url: `/api/v1/networks/${name}/replan`,
+    ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+  });
+const changes = (name = 'two-tier') =>
+  server.as('viewer', { method: 'GET', url: `/api/v1/networks/${name}/plan/changes` });
+
+const pause = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+/**
+ * `GET …/plan/changes` once the background re-plan of the events up to `through` has run (or failed):
+ * re-plans start after the answer to the events, so they are waited for.
+ */
+async function changesThrough(through: number) {
+  for (let waited = 0; waited < 10_000; waited += 20) {
+    const response = await changes();
+    const answered = body<Partial<Changes>>(response);
+    if (response.statusCode === 409 || (answered.failure?.at ?? '') !== '') return response;
+    if (response.statusCode === 200 && (answered.through ?? 0) >= through) return response;
+    await pause(20);
+  }
+  throw new Error(`no re-plan through sequence ${through} within 10 s`);
+}
+
+describe('planning a stored network with its events', () => {
+  it('POST …/plan and GET …/plan/summary plan the version with the planning events in the log', async () => {
+    await append(frameA(2));
+    const network = await changed(frameA(2));
+    expect(network).not.toEqual(await stored());
+
+    const plan = await server.as('viewer', { method: 'POST', url: '/api/v1/networks/two-tier/plan' });
+    expect(plan.statusCode, plan.body).toBe(200);
+    expect(body(plan)).toEqual(asJson(planNetwork(network)));
+
+    const summary = await server.as('viewer', {
+      method: 'GET',
+      url: '/api/v1/networks/two-tier/plan/summary',
+    });
+    expect(summary.statusCode, summary.body).toBe(200);
+    expect(body(summary)).toEqual(asJson(summarizePlan(network, planNetwork(network, noPegging))));
+  });
+
+  it('leaves out events addressed to another network', async () => {
+    await append(frameA(2, 'another-network'));
+    const plan = await server.as('viewer', { method: 'POST', url: '/api/v1/networks/two-tier/plan' });
+    expect(body(plan)).toEqual(asJson(planNetwork(await stored())));
+  });
+
+  it('answers 409 naming the event and the field when an event cannot be applied', async () => {
+    await append({
+      type: 'capacity.changed',
+      payload: { company: 'frame-a', item: 'frame', from: 3, capacty: 2 },
+    });
+    for (const response of [
+      await server.as('viewer', { method: 'POST', url: '/api/v1/networks/two-tier/plan' }),
+      await server.as('viewer', { method: 'GET', url: '/api/v1/networks/two-tier/plan/summary' }),
+      await replan(),
+    ]) {
+      expect(response.statusCode).toBe(409);
+      const { error } = body<ErrorBody>(response);
+      expect(error.code).toBe('conflict');
+      expect(error.message).toMatch(/^an event in the log cannot be applied to network 'two-tier' v1/);
+      expect(error.details?.[1]).toEqual({
+        sequence: 1,
+        key: `event-${counter}`,
+        type: 'capacity.changed',
+        path: ['payload', 'capacty'],
+        code: 'unknown-field',
+        message: `event at sequence 1 (key 'event-${counter}', capacity.changed): payload.capacty: unknown field 'capacty' (did you mean 'capacity'?)`,
+      });
+      expect(leaksInternals(response.body)).toBe(false);
+    }
+  });
+});
+
+describe('POST /api/v1/networks/{name}/replan', () => {
+  it('answers the diff against the version without events, equal to a full plan, and publishes it', async () => {
+    await append(frameA(2));
+    const response = await replan({});
+    expect(response.statusCode, response.body).toBe(200);
+    const answered = body<Replan>(response);
+    expect(ReplanResponse.parse(answered)).toEqual(answered);
+
+    const full = planNetwork(await changed(frameA(2)), noPegging);
+    expect(answered.diff).toEqual(asJson(diffPlans(planNetwork(await stored(), noPegging), full)));
+    expect(answered.diff.notices.map((notice) => notice.company)).toEqual(
+      expect.arrayContaining(['frame-a', 'oem']),
+    );
+    expect(answered).toMatchObject({
+      network: 'two-tier',
+      version: 1,
+      through: 1,
+      base: { version: 1, through: 0, from: 'version' },
+      stats: { full: false },
+      published: { key: 'plan.published/two-tier/1/1', sequence: 2 },
+    });
+    const event = await server.store.events.get('plan.published/two-tier/1/1');
+    expect(event).toMatchObject({
+      type: 'plan.published',
+      source: 'planner',
+      payload: { network: 'two-tier', version: 1, through: 1, orders: full.orders.length },
+    });
+
+    const again = body<Replan>(await replan());
+    expect(again.base).toEqual({ version: 1, through: 1, from: 'published' });
+    expect(again.diff.orders).toEqual({ added: [], removed: [], changed: [] });
+    expect(again.diff.notices).toEqual([]);
+    expect(again.published).toBeUndefined();
+  });
+
+  it('records nothing on a dry run, and takes a version', async () => {
+    await append(frameA(2));
+    const dry = body<Replan>(await replan({ dryRun: true, version: 1 }));
+    expect(dry.published).toBeUndefined();
+    expect(dry.diff.orders.changed.length).toBeGreaterThan(0);
+    expect(await server.store.events.read({ type: 'plan.published' })).toEqual([]);
+  });
+
+  it('is for planners; a viewer gets 403', async () => {
+    const response = await replan({}, 'viewer');
+    expect(response.statusCode).toBe(403);
+    expect(body<ErrorBody>(response).error.code).toBe('forbidden');
+  });
+
+  it('answers 404 for an unknown network or version, and 400 naming a bad field', async () => {
+    const unknown = await replan({}, 'planner', 'nope');
+    expect(unknown.statusCode).toBe(404);
+    expect(body<ErrorBody>(unknown).error).toEqual({ code: 'not-found', message: "no network named 'nope'" });
+    const version = await replan({ version: 4 });
+    expect(version.statusCode).toBe(404);
+    expect(body<ErrorBody>(version).error.message).toBe("network 'two-tier' has no version 4");
+    for (const [payload, path] of [
+      [{ version: 0 }, '/version'],
+      [{ dryRun: 'yes' }, '/dryRun'],
+      [{ dryrun: true }, ''],
+    ] as const) {
+      const response = await replan(payload);
+      expect(response.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(body<{ error: { details: { path: string }[] } }>(response).error.details[0]?.path).toBe(path);
+    }
+  });
+});
+
+describe('GET /api/v1/networks/{name}/plan/changes', () => {
+  it('answers 404 no-plan-changes before the first re-plan, and not-found for an unknown network', async () => {
+    const before = await changes();
+    expect(before.statusCode).toBe(404);
+    expect(body<ErrorBody>(before).error).toEqual({
+      code: 'no-plan-changes',
+      message:
+        "'two-tier' has not been re-planned since the server started: append planning events " +
+        '(POST /api/v1/events) or re-plan it (POST /api/v1/networks/two-tier/replan)',
+    });
+    const unknown = await changes('nope');
+    expect(unknown.statusCode).toBe(404);
+    expect(body<ErrorBody>(unknown).error.code).toBe('not-found');
+  });
+
+  it('shows the re-plan the server made after planning events arrived, each from the plan before', async () => {
+    await append(frameA(2));
+    const first = await changesThrough(1);
+    expect(first.statusCode, first.body).toBe(200);
+    const answered = body<Changes>(first);
+    expect(PlanChangesSchema.parse(answered)).toEqual(answered);
+    const original = planNetwork(await stored(), noPegging);
+    const lowered = planNetwork(await changed(frameA(2)), noPegging);
+    expect(answered.diff).toEqual(asJson(diffPlans(original, lowered)));
+    expect(answered).toMatchObject({ through: 1, base: { from: 'version' }, at: expect.any(String) });
+
+    // The next events are re-planned from the kept plan: the diff is against the plan before them.
+    await append(frameA(1, 'two-tier'));
+    const second = body<Changes>(await changesThrough(2));
+    const lowest = planNetwork(await changed(frameA(2), frameA(1)), noPegging);
+    expect(second.diff).toEqual(asJson(diffPlans(lowered, lowest)));
+    expect(second.base).toEqual({ version: 1, through: 1, from: 'kept' });
+    expect(second.stats.full).toBe(false);
+    // Background re-plans publish nothing.
+    expect(await server.store.events.read({ type: 'plan.published' })).toEqual([]);
+    expect(logLines.some((line) => line.includes('network re-planned after events'))).toBe(true);
+  });
+
+  it('re-plans nothing for events of another network, or for events that do not plan', async () => {
+    await append(frameA(2, 'another-network'));
+    await server.as('planner', {
+      method: 'POST',
+      url: '/api/v1/events',
+      payload: {
+        events: [{ type: 'order.created', key: 'o-1', at: '2027-01-04T08:00:00Z', source: 't', payload: {} }],
+      },
+    });
+    // Nothing to wait for: give a re-plan that should not run the time to show up anyway.
+    await pause(200);
+    expect((await changes()).statusCode).toBe(404);
+  });
+
+  it('shows a failed re-plan, logs it, and keeps serving', async () => {
+    await append({
+      type: 'demand.changed',
+      payload: { company: 'oem', item: 'machine', period: 40, quantity: 1 },
+    });
+    const failed = await changesThrough(1);
+    expect(failed.statusCode).toBe(409);
+    const { error } = body<ErrorBody>(failed);
+    expect(error.message).toMatch(
+      /^the latest re-plan of 'two-tier' failed: an event in the log cannot be applied/,
+    );
+    expect(error.details?.[0]).toMatchObject({
+      sequence: 1,
+      path: ['payload', 'period'],
+      code: 'outside-horizon',
+    });
+    const logged = logLines.map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(
+      logged.some(
+        (line) => line.level === 40 && line.msg.startsWith("re-planning 'two-tier' after events failed"),
+      ),
+    ).toBe(true);
+
+    // A new version supersedes the bad event; a re-plan then succeeds and carries no failure.
+    server.clock.advance(1000);
+    await server.as('planner', {
+      method: 'POST',
+      url: '/api/v1/networks',
+      headers: { 'content-type': 'application/yaml' },
+      payload: NETWORK_YAML,
+    });
+    expect((await replan({})).statusCode).toBe(200);
+    const after = body<Changes>(await changes());
+    expect(after.version).toBe(2);
+    expect(after.failure).toBeUndefined();
+  });
+
+  it('keeps the last good changes and names a later failure beside them', async () => {
+    await append(frameA(2));
+    await changesThrough(1);
+    await append({ type: 'order.closed', payload: { id: 'no-such-order' } });
+    const response = await changesThrough(2);
+    expect(response.statusCode).toBe(200);
+    const answered = body<Changes>(response);
+    expect(answered.through).toBe(1);
+    expect(answered.failure).toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('cannot be applied'),
+    });
+  });
+});
