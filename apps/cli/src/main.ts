@@ -36,7 +36,7 @@ export function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER
 }
 
 const maxBytesOption = () =>
-  new Option('--max-bytes <bytes>', 'refuse network files larger than this (default 256 MiB)').argParser(
+  new Option('--max-bytes <bytes>', 'refuse network files larger than this (default 512 MiB)').argParser(
     integer('--max-bytes', 1),
   );
 

@@ -19,7 +19,7 @@ export interface SourceFile {
 }
 
 export interface LoadOptions {
-  /** Refuse files larger than this many bytes (UTF-8). Default 256 MiB. */
+  /** Refuse files larger than this many bytes (UTF-8). Default 512 MiB. */
   readonly maxBytes?: number;
   /** The syntax; by default from the extension (.yaml, .yml, .json), else guessed from the text. */
   readonly format?: 'yaml' | 'json';
