@@ -2,12 +2,15 @@
  * @module backend
  * What the CLI's commands work on: the local store (embedded PGlite in KETEN_HOME or --db, or
  * PostgreSQL through DATABASE_URL), or a keten server (--server URL with a token). Commands see one
- * interface, so every command works the same both ways.
+ * interface, so every command works the same both ways. Planning a stored network goes through
+ * `@keten/store`'s planning module on both: locally on the store, remotely on the server's API (the
+ * event log read page by page; a re-plan is the server's own `POST …/replan`).
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type {
   AppendOutcome,
+  EffectiveNetwork,
   EventInput,
   EventQuery,
   KetenStore,
@@ -18,7 +21,16 @@ import type {
   StoredEvent,
   StoredNetwork,
 } from '@keten/core';
-import { openStore, StoreError } from '@keten/store';
+import {
+  openStore,
+  type PlanningSource,
+  type ReplanOutcome,
+  readEffectiveNetwork,
+  replanStoredNetwork,
+  type StoredPlanningFailure,
+  StoreError,
+  storePlanningSource,
+} from '@keten/store';
 import { CliError } from './errors.ts';
 
 export interface ImportInput {
@@ -38,7 +50,29 @@ export interface Backend {
   getVersion(network: string, version?: number): Promise<StoredNetwork>;
   appendEvents(events: readonly EventInput[]): Promise<AppendOutcome>;
   readEvents(query: EventQuery): Promise<StoredEvent[]>;
+  /**
+   * The network a stored version (the latest, or `version`) is planned on: with the planning events
+   * of the network in the log. Throws `notFound`, or `invalid` with every problem of a bad event.
+   */
+  effectiveNetwork(network: string, version?: number): Promise<EffectiveNetwork>;
+  /** Re-plans a stored network and publishes the plan unless `dryRun` (see `replanStoredNetwork`). */
+  replan(request: ReplanCall): Promise<ReplanAnswer>;
   close(): Promise<void>;
+}
+
+export interface ReplanCall {
+  readonly network: string;
+  readonly version?: number | undefined;
+  readonly dryRun?: boolean | undefined;
+}
+
+/** A re-plan as the server answers it: the outcome without the kept plan. */
+export type ReplanAnswer = Omit<ReplanOutcome, 'kept'>;
+
+/** A failure of planning a stored network as a CLI error: exit 3 or 1, every problem listed. */
+function planningError(failure: StoredPlanningFailure, where: string): CliError {
+  if (failure.reason === 'not-found') return new CliError('notFound', `${failure.message} in the ${where}`);
+  return new CliError('invalid', failure.message, failure.lines);
 }
 
 export interface BackendOptions {
@@ -147,6 +181,25 @@ function localBackend(store: KetenStore, where: string): Backend {
     },
     appendEvents: (events) => guard(() => store.events.append(events)),
     readEvents: (query) => guard(() => store.events.read(query)),
+    effectiveNetwork: async (network, version) => {
+      const result = await guard(() => readEffectiveNetwork(storePlanningSource(store), network, version));
+      if (!result.ok) throw planningError(result.error, where);
+      return result.value;
+    },
+    replan: async (request) => {
+      const result = await guard(() =>
+        replanStoredNetwork(storePlanningSource(store), {
+          network: request.network,
+          ...(request.version === undefined ? {} : { version: request.version }),
+          ...(request.dryRun === true
+            ? {}
+            : { publish: { source: process.env.USER ?? 'cli', at: new Date().toISOString() } }),
+        }),
+      );
+      if (!result.ok) throw planningError(result.error, where);
+      const { kept: _kept, ...answer } = result.value;
+      return answer;
+    },
     close: () => store.close(),
   };
 }
@@ -210,6 +263,20 @@ function remoteBackend(server: string, token: string): Backend {
     throw new CliError('unavailable', message);
   };
   const name = (network: string) => encodeURIComponent(network);
+  const getVersion = (network: string, version?: number) =>
+    call<StoredNetwork>(
+      'GET',
+      version === undefined
+        ? `/api/v1/networks/${name(network)}`
+        : `/api/v1/networks/${name(network)}/versions/${version}`,
+    );
+  const readEvents = async (query: EventQuery) => {
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) search.set(key, String(value));
+    return (await call<{ events: StoredEvent[] }>('GET', `/api/v1/events?${search}`)).events;
+  };
+  // Missing networks and versions are the server's 404s, thrown by `call` with its message.
+  const source: PlanningSource = { getVersion, readEvents };
   return {
     where,
     importNetwork: async (input) =>
@@ -225,20 +292,19 @@ function remoteBackend(server: string, token: string): Backend {
     listVersions: async (network) =>
       (await call<{ versions: NetworkVersionInfo[] }>('GET', `/api/v1/networks/${name(network)}/versions`))
         .versions,
-    getVersion: (network, version) =>
-      call<StoredNetwork>(
-        'GET',
-        version === undefined
-          ? `/api/v1/networks/${name(network)}`
-          : `/api/v1/networks/${name(network)}/versions/${version}`,
-      ),
+    getVersion,
     appendEvents: (events) => call<AppendOutcome>('POST', '/api/v1/events', { events }),
-    readEvents: async (query) => {
-      const search = new URLSearchParams();
-      for (const [key, value] of Object.entries(query))
-        if (value !== undefined) search.set(key, String(value));
-      return (await call<{ events: StoredEvent[] }>('GET', `/api/v1/events?${search}`)).events;
+    readEvents,
+    effectiveNetwork: async (network, version) => {
+      const result = await readEffectiveNetwork(source, network, version);
+      if (!result.ok) throw planningError(result.error, where);
+      return result.value;
     },
+    replan: (request) =>
+      call<ReplanAnswer>('POST', `/api/v1/networks/${name(request.network)}/replan`, {
+        ...(request.version === undefined ? {} : { version: request.version }),
+        ...(request.dryRun === true ? { dryRun: true } : {}),
+      }),
     close: async () => {},
   };
 }

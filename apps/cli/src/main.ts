@@ -17,6 +17,7 @@ import {
   versionsCommand,
 } from './commands/networks.ts';
 import { type PlanCommandOptions, planCommand } from './commands/plan.ts';
+import { type ReplanCommandOptions, replanCommand } from './commands/replan.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { validateCommand } from './commands/validate.ts';
 import { CliError, EXIT } from './errors.ts';
@@ -198,6 +199,20 @@ export function buildProgram(output: Output): Command {
       .addOption(maxBytesOption()),
   ).action((network: string, options: BackendOptions & PlanCommandOptions) =>
     planCommand(network, options, output, () => openBackend(options)),
+  );
+
+  storeOptions(
+    program
+      .command('replan')
+      .description(
+        're-plan a stored network after the planning events in the store: what changed since the plan last published, and who must be told',
+      )
+      .argument('<network>', 'the name of a stored network')
+      .option('--version <n>', 'version to plan (default: the latest)', integer('--version', 1))
+      .option('--json', 'print { diff, stats, through, … } as JSON, alone on stdout')
+      .option('--dry-run', 'show the diff but record nothing (no plan.published event)'),
+  ).action((network: string, options: BackendOptions & ReplanCommandOptions) =>
+    replanCommand(network, options, output, () => openBackend(options)),
   );
 
   const events = program.command('events').description('the append-only event log');

@@ -3,12 +3,15 @@
  * The event log: `keten events append FILE` (JSON Lines or a JSON array; idempotent by key) and
  * `keten events list`.
  */
-import { type EventInput, EventInputSchema } from '@keten/core';
+import { checkPlanningPayloads, type EventInput, EventInputSchema } from '@keten/core';
 import type { Backend } from '../backend.ts';
 import { CliError } from '../errors.ts';
 import type { Output } from '../output.ts';
 
-/** Parses JSON Lines (one event per line) or a JSON array; every bad line is reported, none is dropped. */
+/**
+ * Parses JSON Lines (one event per line) or a JSON array; every bad line is reported, none is dropped.
+ * Planning events (`capacity.changed`, …) must also have a payload that fits their type.
+ */
 export function parseEvents(file: string, text: string): EventInput[] {
   const problems: string[] = [];
   const events: EventInput[] = [];
@@ -33,17 +36,25 @@ export function parseEvents(file: string, text: string): EventInput[] {
       }
     });
   }
-  const where = trimmed.startsWith('[') ? 'element' : 'line';
+  const where = (line: number) => `${file}:${trimmed.startsWith('[') ? 'element ' : ''}${line}`;
+  const lines: number[] = [];
   for (const entry of entries) {
     const parsed = EventInputSchema.safeParse(entry.value);
     if (parsed.success) {
       events.push(parsed.data as EventInput);
+      lines.push(entry.line);
       continue;
     }
     for (const issue of parsed.error.issues) {
       const field = issue.path.length > 0 ? `field '${issue.path.join('.')}': ` : '';
-      problems.push(`${file}:${where === 'line' ? '' : 'element '}${entry.line}: ${field}${issue.message}`);
+      problems.push(`${where(entry.line)}: ${field}${issue.message}`);
     }
+  }
+  // A planning event whose payload does not fit its type could never be applied: refuse it here.
+  for (const problem of checkPlanningPayloads(events)) {
+    problems.push(
+      `${where(lines[problem.index] ?? 0)}: field '${problem.path.join('.')}': ${problem.message}`,
+    );
   }
   if (problems.length > 0) {
     throw new CliError(

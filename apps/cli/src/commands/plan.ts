@@ -3,12 +3,15 @@
  * `keten plan NETWORK`: plans a network across all tiers (core's `planNetwork`) and reports the plan:
  * a summary for people by default, the whole plan as JSON with `--json` (streamed, stdout carries the
  * JSON alone), or CSV files for a spreadsheet with `--csv DIR`. NETWORK is a file or CSV folder, or a
- * stored network (with --db or --server, or when no file of that name exists).
+ * stored network (with --db or --server, or when no file of that name exists), planned with the
+ * planning events of that network in the store's log (open orders, capacity changes, suppliers down,
+ * demand: see `effectiveNetwork` in core).
  */
 import { lstat, mkdir, open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import {
+  type BlockedWindow,
   csvChunks,
   formatIssue,
   formatPlanSummary,
@@ -42,10 +45,11 @@ export interface PlanCommandOptions {
   readonly server?: string;
 }
 
-/** A network to plan and what to call it in messages. */
+/** A network to plan, what to call it in messages, and the suppliers its events say are down. */
 interface Source {
   readonly network: Network;
   readonly label: string;
+  readonly blocked?: readonly BlockedWindow[];
 }
 
 export async function planCommand(
@@ -71,6 +75,7 @@ export async function planCommand(
     ...(options.buildAhead === undefined ? {} : { buildAheadWindow: options.buildAhead }),
     ...(options.frozen === undefined ? {} : { frozenPeriods: options.frozen }),
     pegging: writesPlan && options.pegging !== false,
+    ...(source.blocked === undefined ? {} : { blocked: source.blocked }),
   };
   const started = performance.now();
   const plan = planNetwork(network, planOptions);
@@ -110,8 +115,22 @@ async function resolveNetwork(
   }
   const backend = await openBackend();
   try {
-    const stored = await backend.getVersion(argument, options.version);
-    return { network: stored.content, label: `${stored.network} v${stored.version}` };
+    const effective = await backend.effectiveNetwork(argument, options.version);
+    if (effective.superseded > 0) {
+      output.err(
+        `${count(effective.superseded, 'planning event')} recorded before ${effective.name} v${effective.version} ` +
+          'was imported left out: the version supersedes them',
+      );
+    }
+    const events =
+      effective.applied === 0
+        ? ''
+        : ` with ${count(effective.applied, 'planning event')} through sequence ${effective.throughSequence}`;
+    return {
+      network: effective.network,
+      label: `${effective.name} v${effective.version}${events}`,
+      blocked: effective.blocked,
+    };
   } finally {
     await backend.close();
   }

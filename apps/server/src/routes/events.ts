@@ -6,7 +6,7 @@
  * answer is sent, planning events that were written start a re-plan of the networks they address
  * (`replanner.ts`; the result at `GET …/plan/changes`).
  */
-import { type StoredEvent as CoreStoredEvent, prepareEvents } from '@keten/core';
+import { type StoredEvent as CoreStoredEvent, checkPlanningPayloads, prepareEvents } from '@keten/core';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
@@ -61,6 +61,7 @@ export function eventRoutes(app: Api, context: RouteContext): void {
         summary: 'Append events (idempotent by key)',
         description:
           'Writes the events whose `key` is not in the log yet. Keys already there are returned in `duplicates` and left as they were. ' +
+          'A planning event whose payload does not fit its type (see docs/planning.md) is refused with 400, naming the field; nothing is appended then. ' +
           'When planning events (`capacity.changed`, `supplier.down`, `demand.changed`, `demand.added`, `order.opened`, ' +
           '`order.changed`, `order.closed`) were written, the networks they address (by `payload.network`; every network ' +
           'when absent) are re-planned in the background once this answer is sent: see `GET /api/v1/networks/{name}/plan/changes`.',
@@ -86,6 +87,20 @@ export function eventRoutes(app: Api, context: RouteContext): void {
         throw new ApiError('invalid-request', checked.error.message, {
           details: { index: checked.error.index, field: checked.error.reason },
         });
+      }
+      // A planning event whose payload does not fit its type could never be applied: refuse it here.
+      const problems = checkPlanningPayloads(request.body.events);
+      if (problems.length > 0) {
+        const details = problems.map((problem) => ({
+          path: `/events/${problem.index}/${problem.path.join('/')}`,
+          message: problem.message,
+        }));
+        const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
+        throw new ApiError(
+          'invalid-request',
+          `${count} in the payloads of planning events, so nothing was appended; the first, at ${details[0]?.path}: ${details[0]?.message}`,
+          { details },
+        );
       }
       const outcome = await context.store.events.append(request.body.events);
       if (outcome.appended.length > 0) written.set(request, outcome.appended);

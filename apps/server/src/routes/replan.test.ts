@@ -9,27 +9,21 @@ import {
   applyPlanningEvents,
   diffPlans,
   type Network,
-  type PlanDiff,
   type PlanningEventInput,
   planNetwork,
   summarizePlan,
 } from '@keten/core';
+import type { ReplanOutcome } from '@keten/store';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PlanChangesSchema, ReplanResponse } from '../api-schemas.ts';
+import type { PlanChanges, ReplanFailure } from '../replanner.ts';
 import { body, leaksInternals, NETWORK_YAML, type TestServer, testServer } from '../test-support.ts';
 
 type ErrorBody = { error: { code: string; message: string; details?: Record<string, unknown>[] } };
-type Replan = {
-  network: string;
-  version: number;
-  diff: PlanDiff;
-  stats: { nodes: number; recomputed: number; full: boolean; seconds: number };
-  through: number;
-  base: { version: number; through: number; from: string };
-  published?: { key: string; sequence?: number };
-};
-type Changes = Replan & { at: string; failure?: { at: string; code: string; message: string } };
+/** The answer of `POST …/replan`. */
+type Replan = Omit<ReplanOutcome, 'kept'>;
+type Changes = PlanChanges & { failure?: ReplanFailure };
 
 let server: TestServer;
 let logLines: string[];
@@ -147,7 +141,7 @@ describe('planning a stored network with its events', () => {
   it('answers 409 naming the event and the field when an event cannot be applied', async () => {
     await append({
       type: 'capacity.changed',
-      payload: { company: 'frame-a', item: 'frame', from: 3, capacty: 2 },
+      payload: { company: 'frame-c', item: 'frame', from: 3, capacity: 2 },
     });
     for (const response of [
       await server.as('viewer', { method: 'POST', url: '/api/v1/networks/two-tier/plan' }),
@@ -158,16 +152,48 @@ describe('planning a stored network with its events', () => {
       const { error } = body<ErrorBody>(response);
       expect(error.code).toBe('conflict');
       expect(error.message).toMatch(/^an event in the log cannot be applied to network 'two-tier' v1/);
-      expect(error.details?.[1]).toEqual({
-        sequence: 1,
-        key: `event-${counter}`,
-        type: 'capacity.changed',
-        path: ['payload', 'capacty'],
-        code: 'unknown-field',
-        message: `event at sequence 1 (key 'event-${counter}', capacity.changed): payload.capacty: unknown field 'capacty' (did you mean 'capacity'?)`,
-      });
+      expect(error.details).toEqual([
+        {
+          sequence: 1,
+          key: `event-${counter}`,
+          type: 'capacity.changed',
+          path: ['payload', 'company'],
+          code: 'unknown-company',
+          message: `event at sequence 1 (key 'event-${counter}', capacity.changed): payload.company: unknown company 'frame-c' (did you mean 'frame-a'?)`,
+        },
+      ]);
       expect(leaksInternals(response.body)).toBe(false);
     }
+  });
+
+  it('refuses a planning event whose payload does not fit its type, naming the field, and appends nothing', async () => {
+    const response = await server.as('planner', {
+      method: 'POST',
+      url: '/api/v1/events',
+      payload: {
+        events: [
+          { type: 'order.created', key: 'o-1', at: '2027-01-04T08:00:00Z', source: 't', payload: {} },
+          {
+            type: 'capacity.changed',
+            key: 'c-1',
+            at: '2027-01-04T08:00:00Z',
+            source: 't',
+            payload: { company: 'frame-a', item: 'frame', from: 3, capacty: 2 },
+          },
+        ],
+      },
+    });
+    expect(response.statusCode).toBe(400);
+    const { error } = body<{ error: { code: string; message: string; details: unknown } }>(response);
+    expect(error.code).toBe('invalid-request');
+    expect(error.details).toEqual([
+      { path: '/events/1/payload/capacity', message: "missing required field 'capacity'" },
+      { path: '/events/1/payload/capacty', message: "unknown field 'capacty' (did you mean 'capacity'?)" },
+    ]);
+    expect(error.message).toBe(
+      "2 problems in the payloads of planning events, so nothing was appended; the first, at /events/1/payload/capacity: missing required field 'capacity'",
+    );
+    expect(await server.store.events.read()).toEqual([]);
   });
 });
 

@@ -4,6 +4,7 @@ import { validateNetwork } from '../model/validate.ts';
 import {
   type AppliedPlanningEvents,
   applyPlanningEvents,
+  checkPlanningPayloads,
   formatLoggedEventProblem,
   formatPlanningEventProblem,
   isPlanningEventType,
@@ -662,6 +663,20 @@ describe('applyPlanningEvents', () => {
     // The name in the store may differ from the document's name: the caller says which it is.
     const stored = applyPlanningEvents(base, [raise('other'), raise(base.name)], { network: 'other' });
     expect(stored.ok && stored.value.ignoredNetworks).toEqual([base.name]);
+  });
+
+  it('checks payloads without a network, for the edges that accept events', () => {
+    const problems = checkPlanningPayloads([
+      event('order.created', { anything: true }),
+      event('capacity.changed', { company: 'frame-a', item: 'frame', from: 3, capacity: 2 }),
+      event('capacity.changed', { company: 'nobody', item: 'frame', from: 3, capacty: 2 }, { key: 'k-2' }),
+      event('order.closed', { id: 'MO-1', network: 7 }),
+    ]);
+    expect(problems.map(formatPlanningEventProblem)).toEqual([
+      "event 2 (key 'k-2', capacity.changed): payload.capacity: missing required field 'capacity'",
+      "event 2 (key 'k-2', capacity.changed): payload.capacty: unknown field 'capacty' (did you mean 'capacity'?)",
+      "event 3 (order.closed): payload.network: 'network' must be text, not the number 7",
+    ]);
   });
 
   it('refuses a network that is not a name, naming the field', () => {

@@ -166,6 +166,29 @@ export interface PlanningEventInput {
   readonly key?: string;
 }
 
+/**
+ * The problems of planning events whose payload does not fit their type (wrong or unknown fields,
+ * values out of range): the checks that need no network. For the edges that accept events, so the log
+ * does not keep an event no plan can apply. Events of other types pass; whether the companies, items
+ * and orders exist is checked when the events are applied to a network.
+ */
+export function checkPlanningPayloads(events: readonly PlanningEventInput[]): PlanningEventProblem[] {
+  const problems: PlanningEventProblem[] = [];
+  events.forEach((event, index) => {
+    if (!isPlanningEventType(event.type)) return;
+    const context = {
+      index,
+      type: event.type,
+      ...(event.sequence === undefined ? {} : { sequence: event.sequence }),
+      ...(event.key === undefined ? {} : { key: event.key }),
+    };
+    const schema: z.ZodType = PLANNING_EVENT_PAYLOADS[event.type];
+    const result = parsePayload(schema, event.payload, context);
+    if (!result.ok) problems.push(...result.error);
+  });
+  return problems;
+}
+
 /** A window in which `supplier` ships nothing (of `item`, or of anything when `item` is absent). */
 export interface BlockedWindow {
   readonly supplier: string;
