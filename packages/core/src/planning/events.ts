@@ -44,10 +44,13 @@
  * - A few events cost a few scans of the sections they touch (milliseconds on a 60,000-company
  *   network with over a million open orders); many events build maps once (see `Finder`).
  *
+ * For a stored version, `effectiveNetwork` (`effective-network.ts`) chooses the events of the log that
+ * count for it and applies them with this.
+ *
  * @example
- * const result = applyPlanningEvents(network, await store.read({ after: version.sequence }));
+ * const result = applyPlanningEvents(network, events, { network: 'minimal-two-tier' });
  * if (!result.ok) for (const problem of result.error) console.log(formatPlanningEventProblem(problem));
- * else replan(result.value.network, result.value.blocked, result.value.touched);
+ * else replanNetwork(previous, result.value.network, { blocked: result.value.blocked });
  */
 import { z } from 'zod';
 import {
