@@ -360,6 +360,10 @@ class Planner {
   recomputed = 0;
   /** `causeAt` as the requirement pass left it. */
   plannedCauseAt = new Int32Array(0);
+  /** The assembled orders, and where each slot's order is among them (index + 1; 0 = none). */
+  assembled: PlannedOrder[] = [];
+  madeAt: Int32Array | undefined;
+  boughtAt: Int32Array | undefined;
 
   constructor(
     readonly flat: FlatNetwork,
@@ -446,7 +450,7 @@ class Planner {
       if (replay !== undefined && previous !== undefined) this.taintIfDifferent(n, previous, replay);
     }
     this.execute();
-    return this.assemble(name);
+    return this.assemble(name, replay === undefined ? undefined : previous);
   }
 
   // ---- re-planning: replay what a change does not reach ----
@@ -1585,10 +1589,33 @@ class Planner {
 
   // ---- the plan ----
 
-  assemble(name: string): Plan {
+  /**
+   * The plan, in the output contract's shape. In a re-plan, an order whose slot, quantities and due
+   * period are as in the previous plan is the previous plan's object (plans are read-only), so a
+   * re-plan builds objects only for what changed.
+   */
+  assemble(name: string, previous?: Planner): Plan {
     const f = this.flat;
     const H = this.H;
     const orders: PlannedOrder[] = [];
+    this.madeAt = new Int32Array(f.nodes * H);
+    this.boughtAt = new Int32Array(f.arcSupplier.length * H);
+    const reuse = (
+      slots: Int32Array | undefined,
+      slot: number,
+      quantity: number,
+      start: number,
+      due: number,
+    ) => {
+      const at = slots === undefined ? -1 : slots[slot]! - 1;
+      if (at < 0 || previous === undefined) return undefined;
+      const before = previous.assembled[at]!;
+      return before.quantity === quantity &&
+        (before.startQuantity ?? before.quantity) === start &&
+        before.due === due
+        ? before
+        : undefined;
+    };
     const pegging: Pegging[] = [];
     for (let order = 0; order < this.orderKind.length; order++) {
       const quantity = this.orderFinalQuantity.a[order]!;
@@ -1598,28 +1625,39 @@ class Planner {
       const company = f.company[n]!;
       const item = f.item[n]!;
       const start = this.orderStart.a[order]!;
-      let planned: PlannedOrder;
+      let planned: PlannedOrder | undefined;
       if (this.orderKind.a[order] === 0) {
         const startQuantity = this.orderFinalStart.a[order]!;
-        const id = `${company}/${item}/make/${start}`;
         const due = start + f.leadTime[n]!;
-        planned =
-          startQuantity !== quantity
-            ? { id, kind: 'production', company, item, quantity, startQuantity, start, due }
-            : { id, kind: 'production', company, item, quantity, start, due };
+        const slot = n * H + start;
+        planned = reuse(previous?.madeAt, slot, quantity, startQuantity, due);
+        if (planned === undefined) {
+          const id = `${company}/${item}/make/${start}`;
+          planned =
+            startQuantity !== quantity
+              ? { id, kind: 'production', company, item, quantity, startQuantity, start, due }
+              : { id, kind: 'production', company, item, quantity, start, due };
+        }
+        this.madeAt[slot] = orders.length + 1;
       } else {
         const arc = this.orderArc.a[order]!;
-        const supplier = f.company[f.arcSupplier[arc]!]!;
-        planned = {
-          id: `${company}/${item}/buy/${supplier}/${start}`,
-          kind: 'purchase',
-          company,
-          item,
-          quantity,
-          start,
-          due: start + f.arcLeadTime[arc]!,
-          supplier,
-        };
+        const due = start + f.arcLeadTime[arc]!;
+        const slot = arc * H + start;
+        planned = reuse(previous?.boughtAt, slot, quantity, quantity, due);
+        if (planned === undefined) {
+          const supplier = f.company[f.arcSupplier[arc]!]!;
+          planned = {
+            id: `${company}/${item}/buy/${supplier}/${start}`,
+            kind: 'purchase',
+            company,
+            item,
+            quantity,
+            start,
+            due,
+            supplier,
+          };
+        }
+        this.boughtAt[slot] = orders.length + 1;
       }
       orders.push(planned);
       const pegs = this.finalPegs[order];
@@ -1638,6 +1676,7 @@ class Planner {
         pegging.push({ order: planned.id, servesDemand });
       }
     }
+    this.assembled = orders;
     return {
       network: name,
       horizon: H,
