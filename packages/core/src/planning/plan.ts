@@ -271,27 +271,27 @@ class Planner {
   readonly groupUsed: Float64Array;
   readonly wantedLoad: Float64Array;
   readonly groupWanted: Float64Array;
-  readonly causeAt: Int32Array;
+  causeAt: Int32Array;
   /** Pass 2: stock on hand now, arrivals by node × period, what waits to start or ship. */
-  readonly onHand: Float64Array;
-  readonly incoming: Float64Array;
-  readonly pendingStart: Float64Array;
+  onHand: Float64Array;
+  incoming: Float64Array;
+  pendingStart: Float64Array;
   readonly pendingFrom: Int32Array;
-  readonly pendingShip: Float64Array;
+  pendingShip: Float64Array;
   readonly pendingShipFrom: Int32Array;
-  readonly groupDone: Float64Array;
+  groupDone: Float64Array;
   readonly backlogOf: (Backlog | undefined)[];
   readonly finalPegs: (Map<number, number> | undefined)[] = [];
   /** Pass 2: catch-up quantities (started or shipped from what waited) not yet arrived, by node and by arrival. */
-  readonly inFlight: Float64Array;
+  inFlight: Float64Array;
   /** Pass 2: units started so far per node, for whole-unit yields on the running total. */
-  readonly startedSoFar: Float64Array;
+  startedSoFar: Float64Array;
   /** Pass 2: what customers wait for from a node (their delayed orders), and its end demand on backlog. */
-  readonly owed: Float64Array;
-  readonly backlogOwed: Float64Array;
-  readonly catchUpArrival: Float64Array;
+  owed: Float64Array;
+  backlogOwed: Float64Array;
+  catchUpArrival: Float64Array;
   /** Pass 2: the share of what its customers want this period that a node's stock covers (≤ 1). */
-  readonly ratio: Float64Array;
+  ratio: Float64Array;
   readonly earliest: Int32Array;
   readonly ready: Int32Array;
   readonly earliestPurchase: Int32Array;
@@ -331,7 +331,7 @@ class Planner {
   readonly safetyStockDraws: SafetyStockDraw[] = [];
   /** Pass 2: nodes with a safety-stock target, and each node's stock after this period's arrivals. */
   readonly safetyNodes: number[] = [];
-  readonly openingStock: Float64Array;
+  openingStock: Float64Array;
 
   // What each node's requirement pass did, for replaying it in a re-plan (ranges into the columns).
   readonly orderFrom: Int32Array;
@@ -450,7 +450,34 @@ class Planner {
       if (replay !== undefined && previous !== undefined) this.taintIfDifferent(n, previous, replay);
     }
     this.execute();
-    return this.assemble(name, replay === undefined ? undefined : previous);
+    const plan = this.assemble(name, replay === undefined ? undefined : previous);
+    this.release();
+    return plan;
+  }
+
+  /**
+   * Drops what only the execution pass and the assembly needed: a kept run holds just what a re-plan
+   * replays (the requirement pass's columns and rows), about half the memory.
+   */
+  release(): void {
+    const none = new Float64Array(0);
+    this.causeAt = new Int32Array(0);
+    this.onHand = none;
+    this.incoming = none;
+    this.catchUpArrival = none;
+    this.pendingStart = none;
+    this.pendingShip = none;
+    this.inFlight = none;
+    this.owed = none;
+    this.backlogOwed = none;
+    this.ratio = none;
+    this.startedSoFar = none;
+    this.openingStock = none;
+    this.groupDone = none;
+    this.orderPegs.length = 0;
+    this.finalPegs.length = 0;
+    this.requestsOf.length = 0;
+    this.promise.clear();
   }
 
   // ---- re-planning: replay what a change does not reach ----
