@@ -185,8 +185,8 @@ export function generateNetwork(options: GenerateOptions): Network {
     items: draft.itemRecords(),
     ...draft.productionRecords(streams.capacity),
     sourcing,
-    inventory: draft.inventoryRecords(streams.stock),
-    openOrders: draft.openOrderRecords(streams.stock, sourcing),
+    inventory: draft.inventoryRecords(streams.stock, sourcing),
+    openOrders: draft.openOrderRecords(streams.stock),
     demand: draft.demandRecords(streams.demand),
   };
 }
@@ -1032,16 +1032,25 @@ class Draft {
     });
   }
 
-  inventoryRecords(random: Random): Inventory[] {
+  /**
+   * Stock on the day the plan starts. A network that has been running at its mean demand also has
+   * work in progress (each step's output of the last `leadTime` periods) and goods in transit (each
+   * sourcing line's share of the last `leadTime` periods): without them nothing could arrive before
+   * the chain's cumulative lead time, which reaches 40 weeks and more from raw material to end
+   * product. They are counted here as stock on hand at the maker and the buyer: one record per
+   * shipment in transit would be over a million open orders at 60,000 companies.
+   */
+  inventoryRecords(random: Random, sourcing: readonly Sourcing[]): Inventory[] {
     const inventory: Inventory[] = [];
     for (const company of this.companies) {
       for (const index of company.productions) {
         const step = this.productions[index]!;
         const pieces = this.items[step.item]!.kind.unit === 'pcs';
+        const inProgress = step.starts * (step.yield ?? 1) * step.leadTime;
         const record: Inventory = {
           company: company.id,
           item: this.items[step.item]!.id,
-          onHand: this.quantity(step.starts * random.between(0, 3), pieces, false),
+          onHand: this.quantity(step.starts * random.between(0, 3) + inProgress, pieces, false),
         };
         if (random.chance(0.5)) {
           record.safetyStock = this.quantity(step.starts * random.between(0.5, 2), pieces, false);
@@ -1049,65 +1058,47 @@ class Draft {
         inventory.push(record);
       }
     }
-    for (const rule of this.rules) {
-      if (!random.chance(0.25)) continue;
+    this.rules.forEach((rule, index) => {
       const item = this.items[rule.item]!;
-      inventory.push({
-        company: this.companies[rule.buyer]!.id,
-        item: item.id,
-        onHand: this.quantity(rule.need * random.between(0.5, 3), item.kind.unit === 'pcs', false),
-      });
-    }
+      let inTransit = 0;
+      for (const line of sourcing[index]!.suppliers) inTransit += rule.need * line.share * line.leadTime;
+      const extra = random.chance(0.25) ? rule.need * random.between(0.5, 3) : 0;
+      const onHand = this.quantity(inTransit + extra, item.kind.unit === 'pcs', false);
+      if (onHand > 0) inventory.push({ company: this.companies[rule.buyer]!.id, item: item.id, onHand });
+    });
     return inventory;
   }
 
-  /**
-   * Work in progress and goods in transit on the day the plan starts, as a network that has been
-   * running at its mean demand has them: for every sourcing line, the purchases shipped in the last
-   * `leadTime` periods, arriving one per period in periods 0 … leadTime − 1 (the line's share of the
-   * buyer's need); for every production step, the orders started in the last `leadTime` periods,
-   * finishing in periods 0 … leadTime − 1 (its mean good output). Each quantity varies ±25 %. Without
-   * this pipeline nothing could arrive before the chain's cumulative lead time, which reaches 40 weeks
-   * and more from raw material to end product.
-   */
-  openOrderRecords(random: Random, sourcing: readonly Sourcing[]): OpenOrder[] {
+  /** A sample of open orders (scheduled receipts) due in the first periods, with order numbers. */
+  openOrderRecords(random: Random): OpenOrder[] {
     const orders: OpenOrder[] = [];
     const lastPeriod = this.horizon - 1;
-    this.rules.forEach((rule, index) => {
+    for (const rule of this.rules) {
+      if (!random.chance(0.12)) continue;
       const item = this.items[rule.item]!;
-      const pieces = item.kind.unit === 'pcs';
-      for (const line of sourcing[index]!.suppliers) {
-        for (let due = 0; due < line.leadTime && due <= lastPeriod; due += 1) {
-          const quantity = this.quantity(rule.need * line.share * random.between(0.75, 1.25), pieces, false);
-          if (quantity <= 0) continue;
-          orders.push({
-            kind: 'purchase',
-            company: sourcing[index]!.buyer,
-            item: item.id,
-            supplier: line.supplier,
-            quantity,
-            due,
-            id: `PO-${pad(orders.length + 1, 8)}`,
-          });
-        }
-      }
-    });
+      const main = rule.suppliers[0]!;
+      const share = SHARES[rule.suppliers.length]![0]!;
+      orders.push({
+        kind: 'purchase',
+        company: this.companies[rule.buyer]!.id,
+        item: item.id,
+        supplier: this.companies[main]!.id,
+        quantity: this.quantity(rule.need * share * random.between(1, 2), item.kind.unit === 'pcs', true),
+        due: Math.min(lastPeriod, random.integer(0, 3)),
+        id: `PO-${pad(orders.length + 1, 7)}`,
+      });
+    }
     for (const step of this.productions) {
+      if (step.leadTime < 1 || !random.chance(0.1)) continue;
       const item = this.items[step.item]!;
-      const pieces = item.kind.unit === 'pcs';
-      for (let due = 0; due < step.leadTime && due <= lastPeriod; due += 1) {
-        const good = step.starts * (step.yield ?? 1) * random.between(0.75, 1.25);
-        const quantity = this.quantity(good, pieces, false);
-        if (quantity <= 0) continue;
-        orders.push({
-          kind: 'production',
-          company: this.companies[step.company]!.id,
-          item: item.id,
-          quantity,
-          due,
-          id: `WO-${pad(orders.length + 1, 8)}`,
-        });
-      }
+      orders.push({
+        kind: 'production',
+        company: this.companies[step.company]!.id,
+        item: item.id,
+        quantity: this.quantity(step.starts, item.kind.unit === 'pcs', true),
+        due: Math.min(lastPeriod, random.integer(0, step.leadTime - 1)),
+        id: `WO-${pad(orders.length + 1, 7)}`,
+      });
     }
     return orders;
   }
