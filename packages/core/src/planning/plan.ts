@@ -52,10 +52,15 @@
  * - Catching up in pass 2 uses spare capacity only; it does not re-plan the requirement pass.
  * - Capacity-group room in the promise check ignores other items of the group; the plan itself never
  *   exceeds a group.
- * - Safety stock is restored where possible and drawn on for demand; a missed target is not reported.
- * - Pegging is proportional: an order serves each requirement of the period it covers in proportion.
- * - The frozen horizon forbids new starts in the first `frozenPeriods`; there is no previous plan to
- *   keep yet (incremental re-planning is a later step).
+ * - Safety stock is restored where possible and drawn on for demand; draws are reported
+ *   (`safetyStockDraws`), a target never reached (initial stock below it) is not.
+ * - Pegging is proportional: an order serves each requirement of the period it covers in proportion;
+ *   a part delayed in pass 2 pegs like the order it was delayed from.
+ * - The frozen horizon forbids new starts in the first `frozenPeriods` (only planned orders start
+ *   there in pass 2); it does not keep the orders of a previous plan.
+ * - Catching up may order extra that arrives too late to be used (it is in the plan, doing no harm).
+ * - `replanNetwork` replays pass 1 where a change does not reach; pass 2, the flattening and the
+ *   assembly of the plan run whole, so a re-plan costs about as much as a plan (see bench:plan).
  */
 import type { Network } from '../model/schema.ts';
 import { type FlatNetwork, flattenNetwork } from './flatten.ts';
