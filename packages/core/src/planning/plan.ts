@@ -228,13 +228,14 @@ const NEVER = 1 << 30;
  * for (const shortage of plan.shortages) console.log(shortage.cause.text);
  */
 export function planNetwork(network: Network, options: PlanOptions = {}): Plan {
-  return planNetworkRun(network, options).plan;
+  const horizon = Math.max(1, Math.min(network.horizon, options.horizon ?? network.horizon));
+  return new Planner(flattenNetwork(network, horizon), options).run(network.name);
 }
 
 /** Plans `network` like `planNetwork` and keeps what `replanNetwork` needs to re-plan it after a change. */
 export function planNetworkRun(network: Network, options: PlanOptions = {}): PlanRun {
   const horizon = Math.max(1, Math.min(network.horizon, options.horizon ?? network.horizon));
-  const planner = new Planner(flattenNetwork(network, horizon), options);
+  const planner = new Planner(flattenNetwork(network, horizon), options, true);
   const plan = planner.run(network.name);
   return {
     plan,
@@ -256,7 +257,7 @@ export function replanNetwork(previous: PlanRun, network: Network, options?: Pla
   const before = previous.state as Planner;
   const wanted = options ?? before.options;
   const horizon = Math.max(1, Math.min(network.horizon, wanted.horizon ?? network.horizon));
-  const planner = new Planner(flattenNetwork(network, horizon), wanted);
+  const planner = new Planner(flattenNetwork(network, horizon), wanted, true);
   const reason = planner.incompatible(before);
   const plan = planner.run(network.name, reason === undefined ? before : undefined);
   const stats: ReplanStats =
@@ -373,6 +374,8 @@ class Planner {
   constructor(
     readonly flat: FlatNetwork,
     readonly options: PlanOptions,
+    /** Keep what a re-plan replays (the logs of pass 1, its causes, where each order sits in the plan). */
+    readonly replayable = false,
   ) {
     const cells = flat.nodes * flat.horizon;
     this.H = flat.horizon;
@@ -870,8 +873,10 @@ class Planner {
     if (first >= 0) {
       const wanted = this.startFor(n, need);
       this.wantedLoad[base + first]! += wanted;
-      this.wantPeriod.push(first);
-      this.wantAmount.push(wanted);
+      if (this.replayable) {
+        this.wantPeriod.push(first);
+        this.wantAmount.push(wanted);
+      }
       for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
         this.groupWanted[f.nodeGroup[at]! * H + first]! += wanted * f.nodeGroupLoad[at]!;
       }
@@ -913,6 +918,7 @@ class Planner {
     }
     const company = f.company[n]!;
     const item = f.item[n]!;
+    const late = materialBound >= 0 ? this.lateSupply(materialBound, first) : -1;
     if (first < 0) {
       this.lastCause = this.cause(
         'lead-time',
@@ -937,8 +943,8 @@ class Planner {
           ? `${company} can get no components of ${item} within the horizon`
           : `components of ${item} cannot be on hand at ${company} before period ${ready}; it would have to start in period ${first}`,
       );
-    } else if (materialBound >= 0 && this.lateSupply(materialBound, first) >= 0) {
-      this.lastCause = this.supplierCause(materialBound, this.lateSupply(materialBound, first), first);
+    } else if (materialBound >= 0 && late >= 0) {
+      this.lastCause = this.supplierCause(materialBound, late, first);
     } else if (materialBound >= 0) {
       const component = f.item[materialBound]!;
       this.lastCause = this.cause(
@@ -1206,8 +1212,7 @@ class Planner {
     }
     this.orderQuantity.a[order]! += quantity;
     this.orderStartQuantity.a[order]! += quantity;
-    this.callOrder.push(order);
-    this.callAmount.push(quantity);
+    this.logCall(order, quantity);
     this.requestQuantity.a[this.orderFirstRequest.a[order]!]! += quantity;
     this.gross[supplier * this.H + ship]! += quantity;
     this.peg(order, n, t, quantity, context);
@@ -1227,8 +1232,7 @@ class Planner {
     }
     this.orderQuantity.a[order]! += good;
     this.orderStartQuantity.a[order]! += startQuantity;
-    this.callOrder.push(order);
-    this.callAmount.push(startQuantity);
+    this.logCall(order, startQuantity);
     let request = this.orderFirstRequest.a[order]!;
     for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++, request++) {
       const amount = startQuantity * f.bomQuantity[at]!;
@@ -1254,6 +1258,13 @@ class Planner {
     return order;
   }
 
+  /** Logs one placement of `amount` on `order`, for a re-plan's replay (what it added to shared sums). */
+  logCall(order: number, amount: number): void {
+    if (!this.replayable) return;
+    this.callOrder.push(order);
+    this.callAmount.push(amount);
+  }
+
   newRequest(child: number, period: number, order: number): void {
     const request = this.requestNode.length;
     this.requestNode.push(child);
@@ -1275,9 +1286,11 @@ class Planner {
    */
   peg(order: number, n: number, t: number, quantity: number, context: PegContext): void {
     if (!this.pegging) return;
-    this.pegOrder.push(order);
-    this.pegPeriod.push(t);
-    this.pegAmount.push(quantity);
+    if (this.replayable) {
+      this.pegOrder.push(order);
+      this.pegPeriod.push(t);
+      this.pegAmount.push(quantity);
+    }
     const H = this.H;
     const gross = this.gross[n * H + t]!;
     if (gross <= EPSILON) return;
@@ -1316,7 +1329,7 @@ class Planner {
    */
   execute(): void {
     // Keep the requirement pass's causes for a later re-plan's replay; execution adds its own.
-    this.plannedCauseAt = this.causeAt.slice();
+    if (this.replayable) this.plannedCauseAt = this.causeAt.slice();
     const f = this.flat;
     const H = this.H;
     const { order } = f;
@@ -1462,13 +1475,9 @@ class Planner {
       order = this.newOrder(0, n, -1, t, due);
       this.productionAt[slot] = order + 1;
     }
-    this.finish(order, start, good, pending, this.pendingFrom[n]!, wanted);
-    if (wanted - start > EPSILON) this.pendingFrom[n] = order;
-    this.incoming[n * H + due]! += good;
-    // What waited is started first; its output is on its way to what the customers are owed.
     const caught = (Math.min(start, pending) / start) * good;
-    this.inFlight[n]! += caught;
-    this.catchUpArrival[n * H + due]! += caught;
+    this.finish(order, n * H + due, start, good, caught, pending, this.pendingFrom[n]!, wanted);
+    if (wanted - start > EPSILON) this.pendingFrom[n] = order;
   }
 
   shipPurchase(n: number, arc: number, t: number): void {
@@ -1499,21 +1508,31 @@ class Planner {
       order = this.newOrder(1, n, arc, t, due);
       this.purchaseAt[slot] = order + 1;
     }
-    this.finish(order, ship, ship, pending, this.pendingShipFrom[arc]!, wanted);
-    if (wanted - ship > EPSILON) this.pendingShipFrom[arc] = order;
-    this.incoming[n * H + due]! += ship;
     const caught = Math.min(ship, pending);
-    this.inFlight[n]! += caught;
-    this.catchUpArrival[n * H + due]! += caught;
+    this.finish(order, n * H + due, ship, ship, caught, pending, this.pendingShipFrom[arc]!, wanted);
+    if (wanted - ship > EPSILON) this.pendingShipFrom[arc] = order;
   }
 
   /**
-   * Records what order `order` really starts and delivers. The part of it that was delayed from an
-   * earlier order (`pending`, from order `from`) brings that order's pegging along, in proportion.
+   * Records what order `order` really starts and delivers, arriving at cell `arrival` (node × period).
+   * What waited (`pending`) starts first: that part of the output (`caught`) is on its way to what
+   * the customers are owed, and brings the pegging of the order it was delayed from (`from`) along.
    */
-  finish(order: number, start: number, good: number, pending: number, from: number, wanted: number): void {
+  finish(
+    order: number,
+    arrival: number,
+    start: number,
+    good: number,
+    caught: number,
+    pending: number,
+    from: number,
+    wanted: number,
+  ): void {
     this.orderFinalStart.a[order] = start;
     this.orderFinalQuantity.a[order] = good;
+    this.incoming[arrival]! += good;
+    this.inFlight[Math.floor(arrival / this.H)]! += caught;
+    this.catchUpArrival[arrival]! += caught;
     if (!this.pegging) return;
     const own = wanted - pending;
     const scale = start / wanted;
@@ -1630,8 +1649,10 @@ class Planner {
     const f = this.flat;
     const H = this.H;
     const orders: PlannedOrder[] = [];
-    this.madeAt = new Int32Array(f.nodes * H);
-    this.boughtAt = new Int32Array(f.arcSupplier.length * H);
+    if (this.replayable) {
+      this.madeAt = new Int32Array(f.nodes * H);
+      this.boughtAt = new Int32Array(f.arcSupplier.length * H);
+    }
     const reuse = (
       slots: Int32Array | undefined,
       slot: number,
@@ -1670,7 +1691,7 @@ class Planner {
               ? { id, kind: 'production', company, item, quantity, startQuantity, start, due }
               : { id, kind: 'production', company, item, quantity, start, due };
         }
-        this.madeAt[slot] = orders.length + 1;
+        if (this.madeAt !== undefined) this.madeAt[slot] = orders.length + 1;
       } else {
         const arc = this.orderArc.a[order]!;
         const due = start + f.arcLeadTime[arc]!;
@@ -1689,7 +1710,7 @@ class Planner {
             supplier,
           };
         }
-        this.boughtAt[slot] = orders.length + 1;
+        if (this.boughtAt !== undefined) this.boughtAt[slot] = orders.length + 1;
       }
       orders.push(planned);
       const pegs = this.finalPegs[order];
