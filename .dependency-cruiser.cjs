@@ -28,10 +28,10 @@ module.exports = {
     {
       name: 'core-imports-no-io-library',
       severity: 'error',
-      comment: 'Databases, brokers, HTTP and file-system libraries belong in adapters.',
+      comment: 'Databases, brokers, HTTP, file-system libraries and solvers (highs) belong in adapters.',
       from: { path: '^packages/core/' },
       to: {
-        path: 'node_modules/(pg|@electric-sql|fastify|@fastify|mqtt|aedes|nats|node-opcua|pino|commander)/',
+        path: 'node_modules/(pg|@electric-sql|fastify|@fastify|mqtt|aedes|nats|node-opcua|pino|commander|highs)/',
       },
     },
     {

@@ -4,6 +4,10 @@
  * its reports, and the storage ports. No I/O: files, databases and sockets belong to adapters and apps.
  */
 
+export * from './decisions/linear-program.ts';
+export * from './decisions/stress.ts';
+export * from './decisions/stress-model.ts';
+export * from './decisions/stress-report.ts';
 export * from './events/event.ts';
 export * from './model/diff.ts';
 export * from './model/generate.ts';

@@ -150,6 +150,7 @@ export const CSV_FILES = {
     line(text('period', ['period'])),
     line(number('quantity', ['quantity'])),
     number('price'),
+    number('lossPerUnit'),
     number('mean'),
     number('stdDev'),
     number('serviceLevel'),

@@ -206,6 +206,9 @@ export const Demand = z.strictObject({
   item: Id,
   quantities: z.array(NonNegative).describe('End-customer demand per period, from period 0.'),
   price: Money.optional().describe('Revenue per unit: revenue at risk in stress tests.'),
+  lossPerUnit: Money.optional().describe(
+    'Loss per unit of this demand not met, e.g. the profit margin (stress test; default: price).',
+  ),
   mean: NonNegative.optional().describe('Mean demand per period, for stochastic models.'),
   stdDev: NonNegative.optional().describe('Standard deviation of demand per period.'),
   serviceLevel: z

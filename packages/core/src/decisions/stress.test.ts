@@ -1,0 +1,85 @@
+/**
+ * The orchestration of `stressTest` with a stand-in solver (no LP is solved here; the figures of real
+ * LPs are checked against HiGHS in packages/solver/test/stress.test.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadNetworkFile } from '../model/load.ts';
+import { ok } from '../result.ts';
+import type { LpChanges, LpModel, LpSolver } from './linear-program.ts';
+import { stressTest } from './stress.ts';
+
+const path = fileURLToPath(new URL('../../../../examples/network-minimal.yaml', import.meta.url));
+const loaded = loadNetworkFile({ name: 'network-minimal.yaml', text: readFileSync(path, 'utf8') });
+if (!loaded.ok) throw new Error('the minimal network does not load');
+const minimal = loaded.value.network;
+
+/**
+ * Loses nothing in every recovery LP; survives as many periods as the solve has column and row
+ * changes (the undisrupted network: indefinitely). Records the solves.
+ */
+function standIn(): LpSolver & { solves: { sense: LpModel['sense']; changes: LpChanges }[] } {
+  const solves: { sense: LpModel['sense']; changes: LpChanges }[] = [];
+  return {
+    solves,
+    async solve(model, changes = {}) {
+      solves.push({ sense: model.sense, changes });
+      if (model.sense === 'minimize')
+        return ok({ status: 'optimal', objective: 0, columnValues: new Float64Array(model.cost.length) });
+      const size = (changes.columns?.length ?? 0) + (changes.rows?.length ?? 0);
+      if (size === 0) return ok({ status: 'unbounded' });
+      return ok({ status: 'optimal', objective: size, columnValues: new Float64Array(model.cost.length) });
+    },
+  };
+}
+
+describe('stressTest', () => {
+  it('solves the recovery LPs, then the survival LPs, the undisrupted network first', async () => {
+    const solver = standIn();
+    const result = await stressTest(minimal, { ttr: 3, solver });
+    expect(result.ok).toBe(true);
+    expect(solver.solves.map((solve) => solve.sense)).toEqual([
+      ...Array<string>(5).fill('minimize'),
+      ...Array<string>(5).fill('maximize'),
+    ]);
+    expect(solver.solves[0]!.changes).toEqual({ columns: [{ index: 0, lower: 3, upper: 3 }] });
+    expect(solver.solves[5]!.changes).toEqual({});
+  });
+
+  it('ranks equal losses by shorter TTS, then by id; REI 0 when nobody loses', async () => {
+    // Changes per company: steel 3 columns + 1 row = 4; oem, frame-a and frame-b 3 + 2 = 5.
+    const result = await stressTest(minimal, { ttr: 4.5, solver: standIn() });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(
+      result.value.companies.map((entry) => [entry.company, entry.tts, entry.rank, entry.flagged]),
+    ).toEqual([
+      ['steel', 4, 1, true],
+      ['frame-a', 5, 2, false],
+      ['frame-b', 5, 3, false],
+      ['oem', 5, 4, false],
+    ]);
+    expect(result.value.companies.every((entry) => entry.rei === 0 && entry.loss === 0)).toBe(true);
+    expect(result.value.baseline.tts).toBe(Infinity);
+  });
+
+  it('reports an LP that comes back infeasible as a failure, naming it', async () => {
+    const solver: LpSolver = { solve: async () => ok({ status: 'infeasible' }) };
+    expect(await stressTest(minimal, { ttr: 1, solver })).toEqual({
+      ok: false,
+      error: {
+        reason: 'solver-failed',
+        message:
+          'the recovery LP of the undisrupted network came back infeasible; it cannot be (report this as a bug)',
+      },
+    });
+  });
+
+  it("refuses a company's negative ttr", async () => {
+    const network = { ...minimal, companies: minimal.companies.map((company) => ({ ...company, ttr: -2 })) };
+    expect(await stressTest(network, { ttr: 1, solver: standIn() })).toEqual({
+      ok: false,
+      error: { reason: 'invalid-options', message: "company 'oem' has ttr -2; it must be 0 or more" },
+    });
+  });
+});

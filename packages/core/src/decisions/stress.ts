@@ -1,0 +1,289 @@
+/**
+ * @module decisions/stress
+ * The stress test of a network: for every company, the time-to-survive (TTS: how long the network
+ * meets all end demand with the company down), the loss while it is down for its time-to-recover
+ * (TTR), the risk exposure index (REI: that loss against the worst company's, so the worst is 1), a
+ * rank, and a flag where TTS < TTR. Simchi-Levi et al. (2015), Interfaces 45(5); the LPs are built in
+ * `stress-model.ts` and solved through the `LpSolver` port, one LP per company and measure.
+ *
+ * @example
+ * const result = await stressTest(network, { ttr: 4, solver: createHighsSolver() });
+ * if (result.ok) console.log(formatStressSummary(result.value));
+ */
+import type { Network } from '../model/schema.ts';
+import { computeTiers } from '../model/tiers.ts';
+import { err, ok, type Result } from '../result.ts';
+import type { LpError, LpSolver } from './linear-program.ts';
+import {
+  buildStressProblem,
+  recoveryChanges,
+  type StressDisruption,
+  type StressModelOptions,
+  type StressProblem,
+  survivalChanges,
+} from './stress-model.ts';
+
+export interface StressOptions extends StressModelOptions {
+  /** Time to recover in periods, for every company without a `ttr` of its own. */
+  readonly ttr: number;
+  readonly solver: LpSolver;
+  /** Solves in flight at once (default 1); more only helps a solver that works off this thread. */
+  readonly concurrency?: number;
+}
+
+/** End demand lost while a company is down for its TTR. */
+export interface StressLostDemand {
+  readonly company: string;
+  readonly item: string;
+  /** Units lost over the window beyond what is lost without the disruption. */
+  readonly units: number;
+}
+
+/** The stress-test figures of one company. */
+export interface CompanyStress {
+  readonly company: string;
+  readonly name: string;
+  /** Tier (0 = has end demand); absent for a company in no chain. */
+  readonly tier?: number;
+  /** Time to recover in periods: the company's `ttr`, else the option's. */
+  readonly ttr: number;
+  /** Time to survive in periods; `Infinity` when the network meets demand indefinitely without it. */
+  readonly tts: number;
+  /**
+   * Performance impact: the loss (in `currency`) while the company is down for `ttr` periods, beyond
+   * the loss of the undisrupted network over the same window.
+   */
+  readonly loss: number;
+  /** Risk exposure index: `loss` divided by the largest loss of any company (0 when none loses). */
+  readonly rei: number;
+  /** 1 for the weakest spot: by loss, then shorter TTS, then id. */
+  readonly rank: number;
+  /** TTS < TTR: the network runs out before the company is back. */
+  readonly flagged: boolean;
+  /** End demand lost while it is down, largest loss first. */
+  readonly lostDemand: readonly StressLostDemand[];
+}
+
+export interface StressResult {
+  readonly network: string;
+  readonly period: Network['period'];
+  readonly currency: string;
+  readonly disruption: StressDisruption;
+  readonly capacity: 'normal' | 'maximum';
+  /** The undisrupted network: its TTS (Infinity when it keeps up with demand) and losses per TTR. */
+  readonly baseline: { readonly tts: number; readonly losses: readonly { ttr: number; loss: number }[] };
+  /** Companies by rank. */
+  readonly companies: readonly CompanyStress[];
+  /** Size of each LP, and the number of LPs solved. */
+  readonly model: { readonly columns: number; readonly rows: number; readonly nonZeros: number };
+  readonly solves: number;
+  readonly warnings: readonly string[];
+}
+
+export type StressErrorReason = 'invalid-options' | 'solver-failed';
+
+export interface StressError {
+  readonly reason: StressErrorReason;
+  readonly message: string;
+}
+
+/** Losses are reported to the cent, times to a millionth of a period (solver round-off stays out). */
+const roundMoney = (value: number) => Math.round(value * 100) / 100;
+const roundPeriods = (value: number) => Math.round(value * 1e6) / 1e6;
+const roundUnits = (value: number) => Math.round(value * 1e6) / 1e6;
+
+/**
+ * Stress-test every company of a validated network: 2 LPs per company plus the undisrupted network's
+ * (one survival LP and one recovery LP per distinct TTR). Failures of the solver and bad options are
+ * values; an infeasible recovery or survival LP cannot happen (doing nothing is always feasible) and
+ * is reported as `solver-failed`.
+ */
+export async function stressTest(
+  network: Network,
+  options: StressOptions,
+): Promise<Result<StressResult, StressError>> {
+  const invalid = checkOptions(network, options);
+  if (invalid !== undefined) return err({ reason: 'invalid-options', message: invalid });
+  const problem = buildStressProblem(network, options);
+  const ttrs = network.companies.map((company) => company.ttr ?? options.ttr);
+  const distinctTtrs = [...new Set(ttrs)].sort((a, b) => a - b);
+
+  // Recovery LPs first, then survival LPs: an adapter that keeps a model loaded switches once.
+  const tasks: StressTask[] = [
+    ...distinctTtrs.map((ttr): StressTask => ({ kind: 'recovery', company: undefined, ttr })),
+    ...ttrs.map((ttr, company): StressTask => ({ kind: 'recovery', company, ttr })),
+    { kind: 'survival', company: undefined },
+    ...ttrs.map((_, company): StressTask => ({ kind: 'survival', company })),
+  ];
+  const answers = await runAll(tasks, options.concurrency ?? 1, (task) =>
+    solveStressTask(problem, task, options.solver),
+  );
+  const values: TaskAnswer[] = [];
+  for (const answer of answers) {
+    if (!answer.ok) return answer;
+    values.push(answer.value);
+  }
+  let at = 0;
+  const baselineLosses = new Map<number, TaskAnswer>();
+  for (const ttr of distinctTtrs) baselineLosses.set(ttr, values[at++]!);
+  const recoveries = ttrs.map(() => values[at++]!);
+  const baselineTts = values[at++]!.value;
+  const survivals = ttrs.map(() => values[at++]!);
+
+  const tiers = computeTiers(network);
+  const unranked = network.companies.map((company, index) => {
+    const ttr = ttrs[index]!;
+    const baseline = baselineLosses.get(ttr)!;
+    const recovery = recoveries[index]!;
+    const lostDemand: StressLostDemand[] = [];
+    problem.demands.forEach((demand, position) => {
+      const units = roundUnits(recovery.lost[position]! - baseline.lost[position]!);
+      if (units > 0) lostDemand.push({ company: demand.company, item: demand.item, units });
+    });
+    lostDemand.sort(
+      (a, b) =>
+        b.units * lossOf(problem, b) - a.units * lossOf(problem, a) ||
+        a.company.localeCompare(b.company) ||
+        a.item.localeCompare(b.item),
+    );
+    const tts = survivals[index]!.value;
+    const tier = tiers.get(company.id);
+    return {
+      company: company.id,
+      name: company.name,
+      ...(tier === undefined ? {} : { tier }),
+      ttr,
+      tts,
+      loss: Math.max(0, roundMoney(recovery.value - baseline.value)),
+      lostDemand,
+    };
+  });
+  const worst = Math.max(0, ...unranked.map((entry) => entry.loss));
+  const ranked = [...unranked].sort(
+    (a, b) =>
+      b.loss - a.loss || a.tts - b.tts || (a.company < b.company ? -1 : a.company > b.company ? 1 : 0),
+  );
+  const companies = ranked.map(
+    (entry, position): CompanyStress => ({
+      ...entry,
+      rei: worst > 0 ? entry.loss / worst : 0,
+      rank: position + 1,
+      flagged: entry.tts < entry.ttr,
+    }),
+  );
+  const size = problem.recovery;
+  return ok({
+    network: network.name,
+    period: network.period,
+    currency: network.currency ?? 'EUR',
+    disruption: options.disruption ?? 'site',
+    capacity: options.capacity ?? 'normal',
+    baseline: {
+      tts: baselineTts,
+      losses: distinctTtrs.map((ttr) => ({ ttr, loss: roundMoney(baselineLosses.get(ttr)!.value) })),
+    },
+    companies,
+    model: { columns: size.cost.length, rows: size.rowLower.length, nonZeros: size.values.length },
+    solves: tasks.length,
+    warnings: problem.warnings,
+  });
+}
+
+function lossOf(problem: StressProblem, lost: StressLostDemand): number {
+  return problem.demands.find((demand) => demand.company === lost.company && demand.item === lost.item)!
+    .lossPerUnit;
+}
+
+function checkOptions(network: Network, options: StressOptions): string | undefined {
+  const ttr: unknown = options.ttr;
+  if (typeof ttr !== 'number' || !Number.isFinite(ttr) || ttr < 0)
+    return `ttr must be a number of periods, 0 or more (got ${String(ttr)})`;
+  const concurrency: unknown = options.concurrency ?? 1;
+  if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1)
+    return `concurrency must be a whole number, 1 or more (got ${String(concurrency)})`;
+  if (typeof options.solver?.solve !== 'function') return 'a solver is required (an LpSolver)';
+  if (
+    options.disruption !== undefined &&
+    options.disruption !== 'site' &&
+    options.disruption !== 'production'
+  )
+    return `disruption must be 'site' or 'production' (got ${String(options.disruption)})`;
+  if (options.capacity !== undefined && options.capacity !== 'normal' && options.capacity !== 'maximum')
+    return `capacity must be 'normal' or 'maximum' (got ${String(options.capacity)})`;
+  const bad = network.companies.find(
+    (company) => company.ttr !== undefined && (!Number.isFinite(company.ttr) || company.ttr < 0),
+  );
+  if (bad !== undefined) return `company '${bad.id}' has ttr ${bad.ttr}; it must be 0 or more`;
+  return undefined;
+}
+
+/** One LP of the stress test: a measure and the company down (undefined: the undisrupted network). */
+export type StressTask =
+  | { readonly kind: 'recovery'; readonly company: number | undefined; readonly ttr: number }
+  | { readonly kind: 'survival'; readonly company: number | undefined };
+
+/** The objective of a task's LP (loss, or TTS with Infinity when unbounded) and the units lost. */
+export interface TaskAnswer {
+  readonly value: number;
+  /** Units lost per `problem.demands` entry (recovery only; zeros for survival). */
+  readonly lost: Float64Array;
+}
+
+/**
+ * Solve one LP of the stress test: a pure function of the problem and the task (so tasks may run in
+ * any order, on any worker).
+ */
+export async function solveStressTask(
+  problem: StressProblem,
+  task: StressTask,
+  solver: LpSolver,
+): Promise<Result<TaskAnswer, StressError>> {
+  const who =
+    task.company === undefined ? 'the undisrupted network' : `company '${problem.companies[task.company]}'`;
+  const lost = new Float64Array(problem.demands.length);
+  if (task.kind === 'recovery') {
+    const answer = await solver.solve(problem.recovery, recoveryChanges(problem, task.company, task.ttr));
+    if (!answer.ok) return err(solverFailed(`the recovery LP of ${who}`, answer.error));
+    if (answer.value.status !== 'optimal')
+      return err({
+        reason: 'solver-failed',
+        message: `the recovery LP of ${who} came back ${answer.value.status}; it cannot be (report this as a bug)`,
+      });
+    const columns = answer.value.columnValues;
+    problem.demands.forEach((demand, position) => {
+      lost[position] = columns[demand.column] ?? 0;
+    });
+    return ok({ value: answer.value.objective, lost });
+  }
+  const answer = await solver.solve(problem.survival, survivalChanges(problem, task.company));
+  if (!answer.ok) return err(solverFailed(`the survival LP of ${who}`, answer.error));
+  if (answer.value.status === 'unbounded') return ok({ value: Infinity, lost });
+  if (answer.value.status === 'infeasible')
+    return err({
+      reason: 'solver-failed',
+      message: `the survival LP of ${who} came back infeasible; it cannot be (report this as a bug)`,
+    });
+  return ok({ value: roundPeriods(answer.value.objective), lost });
+}
+
+function solverFailed(what: string, error: LpError): StressError {
+  return { reason: 'solver-failed', message: `${what} failed (${error.reason}): ${error.message}` };
+}
+
+/** Run `work` over `items` with at most `concurrency` in flight; answers in the order of `items`. */
+async function runAll<T, A>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<A>,
+): Promise<A[]> {
+  const answers = new Array<A>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      answers[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return answers;
+}
