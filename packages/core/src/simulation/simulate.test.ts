@@ -1,0 +1,229 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadNetworkFile } from '../model/load.ts';
+import type { Network } from '../model/schema.ts';
+import { serialChainNetwork } from './chains.ts';
+import { runSeed, simulateRuns } from './engine.ts';
+import { loadScenario, validateScenario } from './load-scenario.ts';
+import { aggregateRuns, METRICS, percentile } from './metrics.ts';
+import { compileSimulation } from './model.ts';
+import type { Scenario } from './scenario.ts';
+import { simulate } from './simulate.ts';
+
+const loadedNetwork = loadNetworkFile({
+  name: 'network-minimal.yaml',
+  text: readFileSync('/work/shared/examples/network-minimal.yaml', 'utf8'),
+});
+if (!loadedNetwork.ok) throw new Error('the minimal network must load');
+const network = loadedNetwork.value.network;
+const loadedScenario = loadScenario(
+  readFileSync('/work/shared/examples/scenario-oem-brakes.yaml', 'utf8'),
+  'scenario-oem-brakes.yaml',
+  network,
+);
+if (!loadedScenario.ok) throw new Error('the example scenario must load');
+const example = loadedScenario.value.scenario;
+
+function valid(scenario: Scenario, on: Network = network): Scenario {
+  const { issues } = validateScenario(scenario, on);
+  expect(issues).toEqual([]);
+  return scenario;
+}
+
+describe('simulate', () => {
+  it('runs the example scenario against the example network with every metric', () => {
+    const result = simulate(network, example, { runs: 50, seed: 7 });
+    expect(result.runs).toHaveLength(50);
+    expect(result.periods).toBe(52);
+    expect(result.companies.map((company) => [company.id, company.tier])).toEqual([
+      ['oem', 0],
+      ['frame-a', 1],
+      ['frame-b', 1],
+      ['steel', 2],
+    ]);
+    expect(Object.keys(result.network)).toEqual([...METRICS]);
+    const oem = result.companies[0]!.metrics;
+    expect(oem.fillRate.mean).toBeGreaterThan(0);
+    expect(oem.fillRate.mean).toBeLessThan(1); // frame-a's failure and the OEM's capacity bite
+    expect(oem.fillRate.p5!).toBeLessThanOrEqual(oem.fillRate.mean!);
+    expect(oem.fillRate.p95!).toBeGreaterThanOrEqual(oem.fillRate.mean!);
+    expect(oem.lostRevenue.mean).toBeGreaterThan(0);
+    expect(result.network.bankruptcies.mean).toBe(0);
+    expect(result.series).toHaveLength(4);
+    expect(result.series[3]!.tier).toBeNull();
+    expect(result.series[0]!.demand).toHaveLength(52);
+    // The whole result is plain JSON.
+    expect(JSON.parse(JSON.stringify(result))).toEqual(result);
+  });
+
+  it('gives the same result for the same seed, and another for another seed', () => {
+    const first = simulate(network, example, { runs: 10, seed: 3 });
+    expect(simulate(network, example, { runs: 10, seed: 3 })).toEqual(first);
+    expect(simulate(network, example, { runs: 10, seed: 4 }).network).not.toEqual(first.network);
+  });
+
+  it('aggregates identically whatever the split of runs over workers', () => {
+    const model = compileSimulation(network, example);
+    const all = simulateRuns(model, 11, [0, 1, 2, 3, 4, 5, 6, 7]);
+    const workerA = simulateRuns(compileSimulation(network, example), 11, [5, 1, 7]);
+    const workerB = simulateRuns(compileSimulation(network, example), 11, [0, 6, 2, 4, 3]);
+    expect(aggregateRuns(model, [...workerB, ...workerA])).toEqual(aggregateRuns(model, all));
+    expect(simulate(network, example, { runs: 8, seed: 11 }).network).toEqual(
+      aggregateRuns(model, all).network,
+    );
+    expect(() => aggregateRuns(model, [...all, all[0]!])).toThrow(/run 0 is given twice/);
+  });
+
+  it('derives distinct per-run seeds from the seed and the run index alone', () => {
+    const seeds = new Set<number>();
+    for (let seed = 0; seed < 20; seed++) for (let run = 0; run < 50; run++) seeds.add(runSeed(seed, run));
+    expect(seeds.size).toBe(1000);
+    expect(runSeed(2 ** 40, 3)).toBe(runSeed(2 ** 40, 3));
+    expect(runSeed(2 ** 40, 3)).not.toBe(runSeed(3, 3));
+    for (const seed of seeds) expect(Number.isSafeInteger(seed)).toBe(true);
+  });
+
+  it('stays in equilibrium under constant demand (steady start)', () => {
+    const scenario = valid({
+      format: 'keten.scenario/v1',
+      name: 'steady',
+      periods: 30,
+      demand: [{ company: 'oem', item: 'machine', pattern: { type: 'constant', value: 6 } }],
+    });
+    const result = simulate(network, scenario);
+    for (const company of result.companies) {
+      expect(company.metrics.fillRate.mean, company.id).toBeCloseTo(1, 6);
+      expect(company.metrics.backorders.mean, company.id).toBeLessThan(1e-3); // rounding only
+    }
+    for (const row of result.series)
+      for (const value of row.orders) expect(value).toBeCloseTo(row.tier === null ? 18 : 6, 4);
+  });
+
+  it('shares end-customer demand: less bullwhip upstream with information sharing', () => {
+    const base: Scenario = { ...example, events: [] };
+    const shared: Scenario = { ...base, policy: { ...base.policy, informationSharing: true } };
+    const without = simulate(network, base, { runs: 20, seed: 1 });
+    const withSharing = simulate(network, shared, { runs: 20, seed: 1 });
+    expect(withSharing.tiers[2]!.metrics.bullwhip.mean!).toBeLessThan(
+      without.tiers[2]!.metrics.bullwhip.mean!,
+    );
+  });
+
+  it('a supplier failure costs fill rate, and a bankruptcy moves orders to the other supplier', () => {
+    const calm = valid({ format: 'keten.scenario/v1', name: 'calm', periods: 40, demand: example.demand! });
+    const failing = valid({
+      ...calm,
+      events: [{ type: 'supplier-failure', company: 'frame-a', from: 5, duration: 10 }],
+    });
+    const bankrupt = valid({ ...calm, events: [{ type: 'bankruptcy', company: 'frame-a', at: 5 }] });
+    const runs = { runs: 10, seed: 5 };
+    const calmResult = simulate(network, calm, runs);
+    const failResult = simulate(network, failing, runs);
+    const bankruptResult = simulate(network, bankrupt, runs);
+    const oemFill = (result: typeof calmResult) => result.companies[0]!.metrics.fillRate.mean!;
+    expect(oemFill(failResult)).toBeLessThan(oemFill(calmResult));
+    expect(bankruptResult.companies[1]!.metrics.bankruptcies.mean).toBe(1);
+    expect(bankruptResult.network.bankruptcies.mean).toBe(1);
+    // frame-b (capacity 20) takes over: its inventory-and-orders series grow, frame-a's stop.
+    const frameB = bankruptResult.companies[2]!.metrics;
+    expect(frameB.backorders.mean).toBeGreaterThan(calmResult.companies[2]!.metrics.backorders.mean!);
+  });
+
+  it('a company whose cash stays negative past its grace periods goes bankrupt', () => {
+    const poor: Network = {
+      ...network,
+      companies: network.companies.map((company) =>
+        company.id === 'oem' ? { ...company, cash: -1, paymentTermDays: 0 } : company,
+      ),
+      demand: [{ company: 'oem', item: 'machine', quantities: [8], price: 0 }],
+    };
+    const scenario = valid(
+      { format: 'keten.scenario/v1', name: 'poor', periods: 20, policy: { bankruptcyGracePeriods: 3 } },
+      poor,
+    );
+    const result = simulate(poor, scenario);
+    const oem = result.companies[0]!.metrics;
+    expect(oem.bankruptcies.mean).toBe(1);
+    expect(oem.cashLowPoint.mean).toBeLessThan(0);
+    expect(oem.fillRate.mean).toBeLessThan(0.5);
+  });
+
+  it('pays suppliers after their terms, later under a payment delay', () => {
+    const scenario = valid({
+      format: 'keten.scenario/v1',
+      name: 'cash',
+      periods: 20,
+      demand: [{ company: 'oem', item: 'machine', pattern: { type: 'constant', value: 4 } }],
+    });
+    const delayed = valid({
+      ...scenario,
+      events: [{ type: 'payment-delay', company: 'oem', from: 0, to: 20, extraDays: 30 }],
+    });
+    const onTime = simulate(network, scenario).companies;
+    const late = simulate(network, delayed).companies;
+    // frame-a is paid 9,000 a frame, 60 days (9 weeks) after delivery, and 5 weeks later still under the delay.
+    expect(onTime[1]!.metrics.cashLowPoint.mean).toBe(0);
+    expect(onTime[0]!.metrics.cashLowPoint.mean).toBe(2_000_000);
+    const finalCash = (companies: typeof onTime) => companies[0]!.metrics.lostRevenue.mean;
+    expect(finalCash(late)).toBe(finalCash(onTime));
+  });
+
+  it('orders by (s, S) only at the reorder point, in batches', () => {
+    const chain = serialChainNetwork({ leadTimes: [2] });
+    const scenario = valid(
+      {
+        format: 'keten.scenario/v1',
+        name: 'sS',
+        periods: 200,
+        warmUp: 20,
+        demand: [{ company: 'stage-0', item: 'unit', pattern: { type: 'normal', mean: 10, stdDev: 2 } }],
+        policy: { default: { type: 's-S', s: 3, S: 8 } },
+      },
+      chain,
+    );
+    const result = simulate(chain, scenario, { runs: 3, seed: 1 });
+    const orders = result.series[0]!.orders.slice(20);
+    expect(orders.filter((value) => value === 0).length).toBeGreaterThan(orders.length / 3);
+    expect(result.tiers[0]!.metrics.bullwhip.mean!).toBeGreaterThan(2);
+  });
+
+  it('shares short stock by the allocation rule', () => {
+    // frame-a and frame-b both buy steel; with half the steel they need, steel must ration.
+    const short: Network = {
+      ...network,
+      production: network.production!.map((record) =>
+        record.company === 'steel' ? { ...record, capacity: 480 } : record,
+      ),
+    };
+    const base = valid(
+      {
+        format: 'keten.scenario/v1',
+        name: 'rationing',
+        periods: 30,
+        demand: [{ company: 'oem', item: 'machine', pattern: { type: 'constant', value: 8 } }],
+      },
+      short,
+    );
+    const prioritized = valid(
+      { ...base, policy: { companies: { steel: { allocation: 'priority', priority: ['frame-b'] } } } },
+      short,
+    );
+    const fifo = valid({ ...base, policy: { allocation: 'fifo' } }, short);
+    const proportional = simulate(short, base).companies;
+    const priority = simulate(short, prioritized).companies;
+    expect(priority[2]!.metrics.fillRate.mean!).toBeGreaterThan(proportional[2]!.metrics.fillRate.mean!);
+    expect(priority[1]!.metrics.fillRate.mean!).toBeLessThan(proportional[1]!.metrics.fillRate.mean!);
+    // Whatever the rule, steel ships all it makes.
+    const shipped = (companies: typeof proportional) => companies[3]!.metrics.backorders.mean!;
+    expect(simulate(short, fifo).companies[3]!.metrics.fillRate.mean!).toBeLessThan(1);
+    expect(shipped(priority)).toBeGreaterThan(0);
+  });
+});
+
+describe('percentile', () => {
+  it('interpolates between closest ranks (type 7)', () => {
+    expect(percentile([1, 2, 3, 4, 5], 0.05)).toBeCloseTo(1.2, 12);
+    expect(percentile([1, 2, 3, 4, 5], 0.95)).toBeCloseTo(4.8, 12);
+    expect(percentile([7], 0.95)).toBe(7);
+  });
+});
