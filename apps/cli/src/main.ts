@@ -19,6 +19,7 @@ import {
 import { type PlanCommandOptions, planCommand } from './commands/plan.ts';
 import { type ReplanCommandOptions, replanCommand } from './commands/replan.ts';
 import { registerServeCommands } from './commands/serve.ts';
+import { parseTtr, type StressTestCommandOptions, stressTestCommand } from './commands/stress-test.ts';
 import { validateCommand } from './commands/validate.ts';
 import { CliError, EXIT } from './errors.ts';
 import { type Output, processOutput } from './output.ts';
@@ -200,6 +201,33 @@ export function buildProgram(output: Output): Command {
   ).action((network: string, options: BackendOptions & PlanCommandOptions) =>
     planCommand(network, options, output, () => openBackend(options)),
   );
+
+  program
+    .command('stress-test')
+    .description(
+      'time to survive, loss while down for the time to recover, and risk exposure of every company (Simchi-Levi et al. 2015)',
+    )
+    .argument('<network>', 'network file or CSV folder')
+    .option('--ttr <periods>', 'time to recover of a company without a ttr of its own (default 4)', parseTtr)
+    .addOption(
+      new Option('--disruption <what>', 'what stops when a company is down (default site)').choices([
+        'site',
+        'production',
+      ]),
+    )
+    .addOption(
+      new Option('--capacity <which>', 'capacity the others work to (default normal)').choices([
+        'normal',
+        'maximum',
+      ]),
+    )
+    .option('--limit <n>', 'companies in the table (default 20)', integer('--limit', 1))
+    .option('--json', 'print the whole result as JSON, alone on stdout')
+    .option('--out <file>', 'write the JSON or the summary to FILE (atomically) instead of stdout')
+    .addOption(maxBytesOption())
+    .action((network: string, options: StressTestCommandOptions) =>
+      stressTestCommand(network, options, output),
+    );
 
   storeOptions(
     program

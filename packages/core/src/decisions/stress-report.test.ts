@@ -91,7 +91,8 @@ describe('formatStressSummary', () => {
     );
     expect(text).toContain('(2 days); a company down makes nothing, others work to maximum capacity.');
     expect(text).toContain(
-      'Undisrupted, the network meets end demand for 3 days only and loses 200 EUR in 4 days; each loss below is what a disruption adds to that.',
+      'Undisrupted, the network meets end demand for 3 days, then falls short (some capacity is below mean demand); ' +
+        'it loses 200 EUR in 4 days, and each loss below is what a disruption adds to that.',
     );
     expect(text).toContain('… and 2 more companies (0 with a loss)');
     expect(text).not.toContain('loner');

@@ -33,11 +33,12 @@ export function formatStressSummary(result: StressResult, options: FormatStressO
   lines.push(
     baseline.tts === Infinity
       ? 'Undisrupted, the network meets end demand indefinitely.'
-      : `Undisrupted, the network meets end demand for ${periods(baseline.tts)} ${unit} only` +
+      : `Undisrupted, the network meets end demand for ${periods(baseline.tts)} ${unit}, then falls short ` +
+          '(some capacity is below mean demand)' +
           (baselineLoss.length === 0
             ? '.'
-            : ` and loses ${baselineLoss.map((entry) => `${money(entry.loss, result.currency)} in ${periods(entry.ttr)}`).join(', ')} ${unit}; ` +
-              'each loss below is what a disruption adds to that.'),
+            : `; it loses ${baselineLoss.map((entry) => `${money(entry.loss, result.currency)} in ${periods(entry.ttr)}`).join(', ')} ${unit}, ` +
+              'and each loss below is what a disruption adds to that.'),
   );
   lines.push(
     `${plural(flagged.length, 'company runs', 'companies run')} out before recovering (TTS < TTR); ` +
