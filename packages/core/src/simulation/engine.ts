@@ -972,10 +972,10 @@ class Engine {
     const periods = model.periods;
     for (let g = 0; g < this.groupLeft.length; g++) {
       const c = this.groupCompany[g]!;
-      this.groupLeft[g] =
-        this.bankrupt[c] === 1
-          ? 0
-          : flat.groupCapacity[g * periods + t]! * model.capacityFactor[c * periods + t]!;
+      const maximum = flat.groupMaximum[g * periods + t]!;
+      const capacity =
+        model.overtime[c] === 1 && !Number.isNaN(maximum) ? maximum : flat.groupCapacity[g * periods + t]!;
+      this.groupLeft[g] = this.bankrupt[c] === 1 ? 0 : capacity * model.capacityFactor[c * periods + t]!;
     }
     const slots = model.transitSlots;
     for (let i = 0; i < this.makers.length; i++) {
@@ -985,10 +985,10 @@ class Engine {
       const c = model.stageCompany[n]!;
       if (this.bankrupt[c] === 1) continue;
       const yieldRate = flat.yieldRate[n]!;
-      let starts = Math.min(
-        wanted / yieldRate,
-        flat.capacity[n * periods + t]! * model.capacityFactor[c * periods + t]!,
-      );
+      const maximum = flat.maximumCapacity[n * periods + t]!;
+      const capacity =
+        model.overtime[c] === 1 && !Number.isNaN(maximum) ? maximum : flat.capacity[n * periods + t]!;
+      let starts = Math.min(wanted / yieldRate, capacity * model.capacityFactor[c * periods + t]!);
       for (let l = flat.bomStart[n]!; l < flat.bomStart[n + 1]!; l++) {
         starts = Math.min(starts, Math.max(0, this.kit[l]!) / flat.bomQuantity[l]!);
       }

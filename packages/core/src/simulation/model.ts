@@ -122,6 +122,8 @@ export interface SimulationModel {
   readonly bankruptAt: Int32Array;
   readonly cash: Float64Array;
   readonly creditLine: Float64Array;
+  /** 1 when the company may produce up to its maximum capacity (overtime). */
+  readonly overtime: Uint8Array;
   /** 1 when the company has a cash balance in the network, so it can go bankrupt. */
   readonly cashTracked: Uint8Array;
   readonly gracePeriods: Int32Array;
@@ -196,6 +198,7 @@ export function compileSimulation(network: Network, scenario: Scenario): Simulat
     allocation: section.allocation ?? DEFAULT_COMPANY_SETTINGS.allocation,
     priority: section.priority ?? DEFAULT_COMPANY_SETTINGS.priority,
     allowReturns: section.allowReturns ?? DEFAULT_COMPANY_SETTINGS.allowReturns,
+    overtime: section.overtime ?? DEFAULT_COMPANY_SETTINGS.overtime,
     bankruptcyGracePeriods: section.bankruptcyGracePeriods ?? DEFAULT_COMPANY_SETTINGS.bankruptcyGracePeriods,
   };
   const baseOrdering = section.default ?? DEFAULT_ORDERING_POLICY;
@@ -209,6 +212,7 @@ export function compileSimulation(network: Network, scenario: Scenario): Simulat
       allocation: override?.allocation ?? base.allocation,
       priority: override?.priority ?? base.priority,
       allowReturns: override?.allowReturns ?? base.allowReturns,
+      overtime: override?.overtime ?? base.overtime,
       bankruptcyGracePeriods: override?.bankruptcyGracePeriods ?? base.bankruptcyGracePeriods,
     });
     orderings.push(override?.ordering ?? baseOrdering);
@@ -476,6 +480,7 @@ export function compileSimulation(network: Network, scenario: Scenario): Simulat
   const cash = new Float64Array(companies);
   const creditLine = new Float64Array(companies);
   const cashTracked = new Uint8Array(companies);
+  const overtime = Uint8Array.from(settings, (setting) => (setting.overtime ? 1 : 0));
   const gracePeriods = new Int32Array(companies);
   const paymentTerm = new Int32Array(companies);
   network.companies.forEach((company, c) => {
@@ -562,6 +567,7 @@ export function compileSimulation(network: Network, scenario: Scenario): Simulat
     cash,
     creditLine,
     cashTracked,
+    overtime,
     gracePeriods,
     paymentTerm,
     payStart: pays.start,

@@ -159,6 +159,12 @@ const companySettings = {
     .boolean()
     .optional()
     .describe('true: negative orders are placed (they cancel open orders); false: orders are floored at 0.'),
+  overtime: z
+    .boolean()
+    .optional()
+    .describe(
+      "true: production may run up to the network's maximumCapacity (overtime, extra shifts); false: normal capacity only.",
+    ),
   bankruptcyGracePeriods: Periods.optional().describe(
     'A company whose cash (plus credit line) is below 0 for more than this many periods in a row goes bankrupt.',
   ),
@@ -213,6 +219,7 @@ export interface CompanySettings {
   readonly allocation: AllocationRule;
   readonly priority: readonly string[];
   readonly allowReturns: boolean;
+  readonly overtime: boolean;
   readonly bankruptcyGracePeriods: number;
 }
 
@@ -352,6 +359,7 @@ export const DEFAULT_COMPANY_SETTINGS: CompanySettings = {
   allocation: 'proportional',
   priority: [],
   allowReturns: false,
+  overtime: false,
   bankruptcyGracePeriods: 4,
 };
 

@@ -220,6 +220,23 @@ describe('simulate', () => {
   });
 });
 
+describe('overtime', () => {
+  it('lets production run up to the maximum capacity when allowed', () => {
+    // Demand 11 a week against the OEM's capacity of 10 (maximum 12).
+    const scenario = valid({
+      format: 'keten.scenario/v1',
+      name: 'overtime',
+      periods: 30,
+      demand: [{ company: 'oem', item: 'machine', pattern: { type: 'constant', value: 11 } }],
+    });
+    const normal = simulate(network, scenario).companies[0]!.metrics;
+    const overtime = simulate(network, valid({ ...scenario, policy: { overtime: true } })).companies[0]!
+      .metrics;
+    expect(normal.fillRate.mean!).toBeLessThan(0.5);
+    expect(overtime.fillRate.mean!).toBeCloseTo(1, 6);
+  });
+});
+
 describe('percentile', () => {
   it('interpolates between closest ranks (type 7)', () => {
     expect(percentile([1, 2, 3, 4, 5], 0.05)).toBeCloseTo(1.2, 12);
