@@ -69,7 +69,7 @@ function expectPlanContract(value: unknown) {
     numbers(bottleneck, ['period', 'load', 'limit']);
     if (bottleneck.maximum !== undefined) numbers(bottleneck, ['maximum']);
   }
-  const ids = new Set(plan.orders.map((order) => order.id));
+  const ids = new Set([...plan.orders].map((order) => order.id));
   for (const peg of plan.pegging) {
     expect(ids.has(peg.order), peg.order).toBe(true);
     for (const demand of peg.servesDemand) {

@@ -6,6 +6,7 @@
 import {
   type Plan as CorePlan,
   type PlanDiff as CorePlanDiff,
+  type PlannedOrder as CorePlannedOrder,
   type PlanSummary as CorePlanSummary,
   type Role as CoreRole,
   EventInputSchema,
@@ -508,7 +509,9 @@ export const PlanChangesSchema = component(
 
 // Fail to compile when core's plan or summary no longer fits these schemas (a field changed or gone);
 // a field core adds shows in the route tests, which compare answers with the schemas.
-const _planFits: z.infer<typeof PlanSchema> = {} as CorePlan;
+// (The plan's orders are a table that streams as the array of orders the schema describes.)
+const _planFits: z.infer<typeof PlanSchema> = {} as Omit<CorePlan, 'orders'> & { orders: CorePlannedOrder[] };
+const _orderFits: z.infer<typeof PlanSchema>['orders'][number] = {} as CorePlannedOrder;
 const _summaryFits: z.infer<typeof PlanSummarySchema> = {} as CorePlanSummary;
 const _diffFits: z.infer<typeof PlanDiffSchema> = {} as CorePlanDiff;
 

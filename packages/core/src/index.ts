@@ -23,6 +23,7 @@ export * from './model/tiers.ts';
 export * from './model/validate.ts';
 export * from './planning/effective-network.ts';
 export * from './planning/events.ts';
+export * from './planning/orders.ts';
 export * from './planning/plan.ts';
 export * from './planning/plan-diff.ts';
 export * from './planning/report.ts';

@@ -360,7 +360,7 @@ describe('diffPlans on planned networks', () => {
           const diff = diffPlans(before, after);
           const reordered = (plan: Plan, by: readonly number[]): Plan => ({
             ...plan,
-            orders: shuffled(plan.orders, by),
+            orders: shuffled([...plan.orders], by),
             shortages: shuffled(plan.shortages, by),
             bottlenecks: shuffled(plan.bottlenecks, by),
           });

@@ -23,6 +23,7 @@
  * const diff = diffPlans(planBefore, planNetwork(applied.network));
  * if (!isEmptyPlanDiff(diff)) console.log(formatPlanDiff(diff));
  */
+import { type OrderList, OrderTable } from './orders.ts';
 import type { Bottleneck, Plan, PlannedOrder, Shortage, ShortageCause } from './plan.ts';
 
 /** An order in both plans whose figures differ. */
@@ -276,7 +277,7 @@ function changedFields(before: PlannedOrder, after: PlannedOrder): OrderField[] 
  * changed a few orders costs no map of millions; two plans in unrelated orders cost two such maps,
  * still linear. Ids are unique within a plan (the planner's contract).
  */
-function diffOrders(before: readonly PlannedOrder[], after: readonly PlannedOrder[]): OrderDiff {
+function diffOrders(before: OrderList, after: OrderList): OrderDiff {
   const waitingBefore = new Map<string, PlannedOrder>();
   const waitingAfter = new Map<string, PlannedOrder>();
   const changed: OrderChange[] = [];
@@ -285,9 +286,15 @@ function diffOrders(before: readonly PlannedOrder[], after: readonly PlannedOrde
     if (fields.length > 0) changed.push({ id: order.id, before: old, after: order, fields });
   };
   const length = Math.max(before.length, after.length);
+  // Two planned tables compare column by column: the orders of a re-plan that are as before are
+  // never built as objects.
+  const tables = before instanceof OrderTable && after instanceof OrderTable ? [before, after] : undefined;
   for (let index = 0; index < length; index++) {
-    const old = before[index];
-    const order = after[index];
+    if (tables !== undefined && index < before.length && index < after.length) {
+      if (tables[0]!.sameAs(index, tables[1]!, index)) continue;
+    }
+    const old = before.at(index);
+    const order = after.at(index);
     if (old !== undefined && order !== undefined && old.id === order.id) {
       compare(old, order);
       continue;

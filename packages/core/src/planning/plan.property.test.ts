@@ -19,7 +19,7 @@ describe('planNetwork on generated networks (property)', () => {
           expect(checkPlan(network, plan)).toEqual([]);
           for (const order of plan.orders) expect(order.start).toBeGreaterThanOrEqual(frozenPeriods);
           for (const shortage of plan.shortages) expect(shortage.cause.text.length).toBeGreaterThan(0);
-          const ids = new Set(plan.orders.map((order) => order.id));
+          const ids = new Set([...plan.orders].map((order) => order.id));
           expect(ids.size).toBe(plan.orders.length);
           expect(plan.pegging.every((peg) => ids.has(peg.order))).toBe(true);
         },

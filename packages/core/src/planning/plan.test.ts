@@ -38,7 +38,7 @@ function network(parts: Partial<Network>): Network {
 }
 
 function planned(plan: Plan) {
-  return plan.orders.map((order) => ({
+  return [...plan.orders].map((order) => ({
     id: order.id,
     quantity: order.quantity,
     ...(order.startQuantity === undefined ? {} : { startQuantity: order.startQuantity }),
@@ -82,9 +82,9 @@ describe('planNetwork on the minimal network (issue 3, "Done means")', () => {
 
   it('buys no frames from frame-b: they cannot arrive before period 12', () => {
     expect(
-      plan.orders.filter((order) => order.supplier === 'frame-b' || order.company === 'frame-b'),
+      [...plan.orders].filter((order) => order.supplier === 'frame-b' || order.company === 'frame-b'),
     ).toEqual([]);
-    const frames = plan.orders.filter((order) => order.company === 'oem' && order.item === 'frame');
+    const frames = [...plan.orders].filter((order) => order.company === 'oem' && order.item === 'frame');
     expect(frames.length).toBeGreaterThan(0);
     for (const order of frames) {
       expect(order.supplier).toBe('frame-a');
@@ -93,13 +93,15 @@ describe('planNetwork on the minimal network (issue 3, "Done means")', () => {
   });
 
   it("brings frame-a's steel in period 1 at the earliest and starts nothing before period 0", () => {
-    const steel = plan.orders.filter((order) => order.company === 'frame-a' && order.item === 'steel-plate');
+    const steel = [...plan.orders].filter(
+      (order) => order.company === 'frame-a' && order.item === 'steel-plate',
+    );
     expect(Math.min(...steel.map((order) => order.due))).toBe(1);
     for (const order of plan.orders) expect(order.start).toBeGreaterThanOrEqual(0);
   });
 
   it('makes at most 8 frames a period at frame-a, with the yield on the started quantity', () => {
-    const frames = plan.orders.filter((order) => order.company === 'frame-a' && order.item === 'frame');
+    const frames = [...plan.orders].filter((order) => order.company === 'frame-a' && order.item === 'frame');
     const started = frames.map((order) => order.startQuantity ?? order.quantity);
     expect(started).toEqual([8, 7, 8, 8, 8, 8, 8]);
     expect(frames.map((order) => order.quantity)).toEqual([7, 7, 8, 8, 8, 8, 7]);
@@ -127,7 +129,7 @@ describe('planNetwork on the minimal network (issue 3, "Done means")', () => {
 
   it('loads frame-a to its capacity without a bottleneck, and pegs its orders to machine demand', () => {
     expect(plan.bottlenecks).toEqual([]);
-    const frames = plan.orders.filter((order) => order.company === 'frame-a' && order.item === 'frame');
+    const frames = [...plan.orders].filter((order) => order.company === 'frame-a' && order.item === 'frame');
     const late = frames.filter((order) => order.start >= 3);
     expect(late.map((order) => order.startQuantity ?? order.quantity)).toEqual([8, 8, 8, 8, 8]);
     const steel = plan.pegging.find((peg) => peg.order === 'frame-a/steel-plate/buy/steel/2');
@@ -304,8 +306,8 @@ describe('planNetwork on hand-computed networks', () => {
       demand: [{ company: 'maker', item: 'widget', quantities: Array.from({ length: 20 }, (_, t) => t % 2) }],
     });
     const plan = planNetwork(input);
-    const made = plan.orders.reduce((sum, order) => sum + order.quantity, 0);
-    const started = plan.orders.reduce((sum, order) => sum + (order.startQuantity ?? order.quantity), 0);
+    const made = [...plan.orders].reduce((sum, order) => sum + order.quantity, 0);
+    const started = [...plan.orders].reduce((sum, order) => sum + (order.startQuantity ?? order.quantity), 0);
     expect(made).toBe(Math.floor(started * 0.95 + 1e-9));
     expect(plan.shortages).toEqual([]);
     expectValid(input, plan);
@@ -359,7 +361,7 @@ describe("frePPLe's operation_split regression in keten's format", () => {
       demand: [{ company: 'maker', item: 'widget', quantities: [0, 0, 0, 0, 0, 100] }],
     });
     const plan = planNetwork(input);
-    const purchases = plan.orders.filter((order) => order.kind === 'purchase');
+    const purchases = [...plan.orders].filter((order) => order.kind === 'purchase');
     expect(purchases.map((order) => [order.supplier, order.quantity, order.start, order.due]).sort()).toEqual(
       [
         ['a', 30, 4, 5],
@@ -397,7 +399,7 @@ describe("frePPLe's operation_split regression in keten's format", () => {
     const cumulative = new Map<string, number>();
     let total = 0;
     for (let due = 1; due < 12; due++) {
-      for (const order of plan.orders.filter(
+      for (const order of [...plan.orders].filter(
         (candidate) => candidate.kind === 'purchase' && candidate.due === due,
       )) {
         expect(Number.isInteger(order.quantity)).toBe(true);

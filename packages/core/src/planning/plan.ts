@@ -63,7 +63,10 @@
  *   assembly of the plan run whole, so a re-plan costs about as much as a plan (see bench:plan).
  */
 import type { Network } from '../model/schema.ts';
-import { type FlatNetwork, flattenNetwork } from './flatten.ts';
+import { flattenNetwork, numberInPlanningOrder, type OrderedFlatNetwork } from './flatten.ts';
+import { type OrderList, OrderTable } from './orders.ts';
+
+export type { PlannedOrder } from './orders.ts';
 
 /** Options of `planNetwork`. */
 export interface PlanOptions {
@@ -135,23 +138,6 @@ export interface ShortageCause {
   readonly text: string;
 }
 
-export interface PlannedOrder {
-  /** Stable: the same order in two plans has the same id. */
-  readonly id: string;
-  readonly kind: 'production' | 'purchase';
-  /** The maker of production, the buyer of a purchase. */
-  readonly company: string;
-  readonly item: string;
-  /** What arrives at `due`. */
-  readonly quantity: number;
-  /** What is started (loads capacity, consumes components), when it differs from `quantity`. */
-  readonly startQuantity?: number;
-  /** Production start, or the period the supplier ships. */
-  readonly start: number;
-  readonly due: number;
-  readonly supplier?: string;
-}
-
 export interface Delivery {
   readonly company: string;
   readonly item: string;
@@ -195,7 +181,8 @@ export interface Pegging {
 export interface Plan {
   readonly network: string;
   readonly horizon: number;
-  readonly orders: PlannedOrder[];
+  /** Planned orders only (open orders are not repeated): an `OrderTable`, or any `OrderList`. */
+  readonly orders: OrderList;
   readonly deliveries: Delivery[];
   readonly shortages: Shortage[];
   readonly bottlenecks: Bottleneck[];
@@ -229,13 +216,13 @@ const NEVER = 1 << 30;
  */
 export function planNetwork(network: Network, options: PlanOptions = {}): Plan {
   const horizon = Math.max(1, Math.min(network.horizon, options.horizon ?? network.horizon));
-  return new Planner(flattenNetwork(network, horizon), options).run(network.name);
+  return new Planner(numberInPlanningOrder(flattenNetwork(network, horizon)), options).run(network.name);
 }
 
 /** Plans `network` like `planNetwork` and keeps what `replanNetwork` needs to re-plan it after a change. */
 export function planNetworkRun(network: Network, options: PlanOptions = {}): PlanRun {
   const horizon = Math.max(1, Math.min(network.horizon, options.horizon ?? network.horizon));
-  const planner = new Planner(flattenNetwork(network, horizon), options, true);
+  const planner = new Planner(numberInPlanningOrder(flattenNetwork(network, horizon)), options, true);
   const plan = planner.run(network.name);
   return {
     plan,
@@ -257,7 +244,7 @@ export function replanNetwork(previous: PlanRun, network: Network, options?: Pla
   const before = previous.state as Planner;
   const wanted = options ?? before.options;
   const horizon = Math.max(1, Math.min(network.horizon, wanted.horizon ?? network.horizon));
-  const planner = new Planner(flattenNetwork(network, horizon), wanted, true);
+  const planner = new Planner(numberInPlanningOrder(flattenNetwork(network, horizon)), wanted, true);
   const reason = planner.incompatible(before);
   const plan = planner.run(network.name, reason === undefined ? before : undefined);
   const stats: ReplanStats =
@@ -278,7 +265,7 @@ class Planner {
   readonly wantedLoad: Float64Array;
   readonly groupWanted: Float64Array;
   causeAt: Int32Array;
-  /** Pass 2: stock on hand now, arrivals by node × period, what waits to start or ship. */
+  /** Pass 2: stock on hand now, arrivals by period × node (`t * nodes + n`), what waits to start or ship. */
   onHand: Float64Array;
   incoming: Float64Array;
   pendingStart: Float64Array;
@@ -288,7 +275,7 @@ class Planner {
   groupDone: Float64Array;
   readonly backlogOf: (Backlog | undefined)[];
   readonly finalPegs: (Map<number, number> | undefined)[] = [];
-  /** Pass 2: catch-up quantities (started or shipped from what waited) not yet arrived, by node and by arrival. */
+  /** Pass 2: catch-up quantities (started or shipped from what waited) not yet arrived, by node and by arrival (period × node). */
   inFlight: Float64Array;
   /** Pass 2: units started so far per node, for whole-unit yields on the running total. */
   startedSoFar: Float64Array;
@@ -298,6 +285,19 @@ class Planner {
   catchUpArrival: Float64Array;
   /** Pass 2: the share of what its customers want this period that a node's stock covers (≤ 1). */
   ratio: Float64Array;
+  /**
+   * Pass 2 reads the plan period by period, so it reads period-major copies (`t * nodes + n`, `t * arcs
+   * + arc`) of what pass 1 left node by node: at 60,000 companies a node-major read per node and period
+   * was a cache miss each, and pass 2 spent most of its time waiting for memory.
+   */
+  madeT = new Int32Array(0);
+  plannedStartT = new Float64Array(0);
+  boughtT = new Int32Array(0);
+  plannedShipT = new Float64Array(0);
+  receiptsT = new Float64Array(0);
+  demandT = new Float64Array(0);
+  capacityT = new Float64Array(0);
+  askedT = new Float64Array(0);
   readonly earliest: Int32Array;
   readonly ready: Int32Array;
   readonly earliestPurchase: Int32Array;
@@ -312,24 +312,24 @@ class Planner {
   readonly noRequestStart: Int32Array;
   readonly causes: ShortageCause[] = [];
   // Orders, as parallel arrays.
-  readonly orderKind = new IntColumn();
-  readonly orderNode = new IntColumn();
-  readonly orderArc = new IntColumn();
-  readonly orderStart = new IntColumn();
-  readonly orderQuantity = new NumberColumn();
-  readonly orderStartQuantity = new NumberColumn();
-  readonly orderFinalQuantity = new NumberColumn();
-  readonly orderFinalStart = new NumberColumn();
-  readonly orderFirstRequest = new IntColumn();
+  readonly orderKind: IntColumn;
+  readonly orderNode: IntColumn;
+  readonly orderArc: IntColumn;
+  readonly orderStart: IntColumn;
+  readonly orderQuantity: NumberColumn;
+  readonly orderStartQuantity: NumberColumn;
+  readonly orderFinalQuantity: NumberColumn;
+  readonly orderFinalStart: NumberColumn;
+  readonly orderFirstRequest: IntColumn;
   readonly orderPegs: (Map<number, number> | undefined)[] = [];
   /** Order index + 1 by node × start (production) and arc × ship period (purchase); 0 = none. */
   readonly productionAt: Int32Array;
   readonly purchaseAt: Int32Array;
   // Requests on a node: component needs of a production order, shipments of a purchase.
-  readonly requestNode = new IntColumn();
-  readonly requestPeriod = new IntColumn();
-  readonly requestQuantity = new NumberColumn();
-  readonly requestOrder = new IntColumn();
+  readonly requestNode: IntColumn;
+  readonly requestPeriod: IntColumn;
+  readonly requestQuantity: NumberColumn;
+  readonly requestOrder: IntColumn;
   readonly requestsOf: (number[] | undefined)[];
   lastCause = -1;
   readonly deliveries: Delivery[] = [];
@@ -366,19 +366,34 @@ class Planner {
   recomputed = 0;
   /** `causeAt` as the requirement pass left it. */
   plannedCauseAt = new Int32Array(0);
-  /** The assembled orders, and where each slot's order is among them (index + 1; 0 = none). */
-  assembled: PlannedOrder[] = [];
-  madeAt: Int32Array | undefined;
-  boughtAt: Int32Array | undefined;
 
   constructor(
-    readonly flat: FlatNetwork,
+    readonly flat: OrderedFlatNetwork,
     readonly options: PlanOptions,
     /** Keep what a re-plan replays (the logs of pass 1, its causes, where each order sits in the plan). */
     readonly replayable = false,
   ) {
     const cells = flat.nodes * flat.horizon;
     this.H = flat.horizon;
+    // Every order has its own slot (node × start period, or arc × shipping period) and every request
+    // is a component line or an arc of one: the columns are made that size once. The memory is only
+    // touched as far as it is used, and the collector is not called again and again by columns that
+    // double (at 60,000 companies each full collection walks the whole network model).
+    const slots = (flat.nodes + flat.arcSupplier.length) * flat.horizon;
+    const requestSlots = (flat.bomNode.length + flat.arcSupplier.length) * flat.horizon;
+    this.orderKind = new IntColumn(slots);
+    this.orderNode = new IntColumn(slots);
+    this.orderArc = new IntColumn(slots);
+    this.orderStart = new IntColumn(slots);
+    this.orderFirstRequest = new IntColumn(slots);
+    this.orderQuantity = new NumberColumn(slots);
+    this.orderStartQuantity = new NumberColumn(slots);
+    this.orderFinalQuantity = new NumberColumn(slots);
+    this.orderFinalStart = new NumberColumn(slots);
+    this.requestNode = new IntColumn(requestSlots);
+    this.requestPeriod = new IntColumn(requestSlots);
+    this.requestOrder = new IntColumn(requestSlots);
+    this.requestQuantity = new NumberColumn(requestSlots);
     this.window = Math.max(0, Math.floor(options.buildAheadWindow ?? 4));
     this.frozen = Math.max(0, Math.floor(options.frozenPeriods ?? 0));
     this.pegging = options.pegging ?? true;
@@ -400,7 +415,8 @@ class Planner {
     this.inFlight = new Float64Array(flat.nodes);
     this.startedSoFar = new Float64Array(flat.nodes);
     this.openingStock = new Float64Array(flat.nodes);
-    for (let n = 0; n < flat.nodes; n++) if (flat.safetyStock[n]! > 0) this.safetyNodes.push(n);
+    // In the order nodes first appeared in the network (as reports have listed them).
+    for (const n of flat.appearance) if (flat.safetyStock[n]! > 0) this.safetyNodes.push(n);
     this.owed = new Float64Array(flat.nodes);
     this.backlogOwed = new Float64Array(flat.nodes);
     this.catchUpArrival = new Float64Array(cells);
@@ -458,7 +474,7 @@ class Planner {
       if (replay !== undefined && previous !== undefined) this.taintIfDifferent(n, previous, replay);
     }
     this.execute();
-    const plan = this.assemble(name, replay === undefined ? undefined : previous);
+    const plan = this.assemble(name);
     this.release();
     return plan;
   }
@@ -1332,20 +1348,72 @@ class Planner {
     if (this.replayable) this.plannedCauseAt = this.causeAt.slice();
     const f = this.flat;
     const H = this.H;
+    const N = f.nodes;
     const { order } = f;
+    this.transpose();
     for (let t = 0; t < H; t++) {
       for (let i = order.length - 1; i >= 0; i--) {
         const n = order[i]!;
+        const cell = t * N + n;
         this.catchUp(n);
         if (f.production[n]! >= 0) this.startProduction(n, t);
         for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) this.shipPurchase(n, arc, t);
-        this.onHand[n]! += f.receipts[n * H + t]! + this.incoming[n * H + t]!;
+        this.onHand[n]! += this.receiptsT[cell]! + this.incoming[cell]!;
         this.openingStock[n] = this.onHand[n]!;
-        this.inFlight[n]! -= this.catchUpArrival[n * H + t]!;
-        if (f.endDemand[n * H + t]! > 0 || this.backlogOf[n] !== undefined) this.serveDemand(n, t);
-        this.ratio[n] = this.coverage(n, t);
+        this.inFlight[n]! -= this.catchUpArrival[cell]!;
+        if (this.demandT[cell]! > 0 || this.backlogOf[n] !== undefined) this.serveDemand(n, t);
+        this.ratio[n] = this.coverage(n, cell);
       }
       this.noteSafetyStockDraws(t);
+    }
+    const none = new Float64Array(0);
+    this.madeT = new Int32Array(0);
+    this.boughtT = new Int32Array(0);
+    this.plannedStartT = none;
+    this.plannedShipT = none;
+    this.receiptsT = none;
+    this.demandT = none;
+    this.capacityT = none;
+    this.askedT = none;
+  }
+
+  /** The period-major copies pass 2 reads (see `madeT`). */
+  transpose(): void {
+    const f = this.flat;
+    const H = this.H;
+    const N = f.nodes;
+    const A = f.arcSupplier.length;
+    this.madeT = new Int32Array(N * H);
+    this.plannedStartT = new Float64Array(N * H);
+    this.receiptsT = new Float64Array(N * H);
+    this.demandT = new Float64Array(N * H);
+    this.capacityT = new Float64Array(N * H);
+    this.askedT = new Float64Array(N * H);
+    for (let n = 0; n < N; n++) {
+      const base = n * H;
+      for (let t = 0; t < H; t++) {
+        const cell = t * N + n;
+        const made = this.productionAt[base + t]!;
+        if (made > 0) {
+          this.madeT[cell] = made;
+          this.plannedStartT[cell] = this.orderStartQuantity.a[made - 1]!;
+        }
+        this.receiptsT[cell] = f.receipts[base + t]!;
+        this.demandT[cell] = f.endDemand[base + t]!;
+        this.capacityT[cell] = f.capacity[base + t]!;
+        // What customers asked of the node in the period (shipments, components): gross less end demand.
+        this.askedT[cell] = this.gross[base + t]! - f.endDemand[base + t]!;
+      }
+    }
+    this.boughtT = new Int32Array(A * H);
+    this.plannedShipT = new Float64Array(A * H);
+    for (let arc = 0; arc < A; arc++) {
+      for (let t = 0; t < H; t++) {
+        const bought = this.purchaseAt[arc * H + t]!;
+        if (bought === 0) continue;
+        this.boughtT[t * A + arc] = bought;
+        this.plannedShipT[t * A + arc] = this.orderQuantity.a[bought - 1]!;
+      }
     }
   }
 
@@ -1355,10 +1423,9 @@ class Planner {
    * share, so a scarce item is rationed in proportion instead of going to whoever comes first: a
    * shortfall somewhere then costs every chain a little, not one chain everything.
    */
-  coverage(n: number, t: number): number {
-    const cell = n * this.H + t;
-    // Planned requests of this period are the gross requirement less end demand; what waits is owed.
-    const wanted = this.gross[cell]! - this.flat.endDemand[cell]! + Math.max(0, this.owed[n]!);
+  coverage(n: number, cell: number): number {
+    // Planned requests of this period (`askedT`, period-major `cell`) and what waits (owed).
+    const wanted = this.askedT[cell]! + Math.max(0, this.owed[n]!);
     const stock = this.onHand[n]!;
     return wanted > stock + EPSILON ? Math.max(0, stock) / wanted : 1;
   }
@@ -1420,9 +1487,9 @@ class Planner {
   startProduction(n: number, t: number): void {
     const f = this.flat;
     const H = this.H;
-    const slot = n * H + t;
-    let order = this.productionAt[slot]! - 1;
-    const planned = order >= 0 ? this.orderStartQuantity.a[order]! : 0;
+    const cell = t * f.nodes + n;
+    let order = this.madeT[cell]! - 1;
+    const planned = this.plannedStartT[cell]!;
     // Inside the frozen periods only the planned orders start; what waits, waits until after them.
     const pending = t < this.frozen ? 0 : this.pendingStart[n]!;
     const wanted = planned + pending;
@@ -1431,7 +1498,7 @@ class Planner {
     if (due >= H) return;
     let allowed = wanted;
     let limit = -1; // −1: capacity, else the scarcest component's node
-    let room = f.capacity[slot]!;
+    let room = this.capacityT[cell]!;
     for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
       const g = f.nodeGroup[at]! * H + t;
       room = Math.min(room, (f.groupCapacity[g]! - this.groupDone[g]!) / f.nodeGroupLoad[at]!);
@@ -1473,19 +1540,19 @@ class Planner {
     const good = this.realizedGood(n, start);
     if (order < 0) {
       order = this.newOrder(0, n, -1, t, due);
-      this.productionAt[slot] = order + 1;
+      this.madeT[cell] = order + 1;
     }
     const caught = (Math.min(start, pending) / start) * good;
-    this.finish(order, n * H + due, start, good, caught, pending, this.pendingFrom[n]!, wanted);
+    this.finish(order, n, due, start, good, caught, pending, this.pendingFrom[n]!, wanted);
     if (wanted - start > EPSILON) this.pendingFrom[n] = order;
   }
 
   shipPurchase(n: number, arc: number, t: number): void {
     const f = this.flat;
     const H = this.H;
-    const slot = arc * H + t;
-    let order = this.purchaseAt[slot]! - 1;
-    const planned = order >= 0 ? this.orderQuantity.a[order]! : 0;
+    const slot = t * f.arcSupplier.length + arc;
+    let order = this.boughtT[slot]! - 1;
+    const planned = this.plannedShipT[slot]!;
     const pending = t < this.frozen ? 0 : this.pendingShip[arc]!;
     const wanted = planned + pending;
     if (wanted <= EPSILON) return;
@@ -1506,21 +1573,22 @@ class Planner {
     this.onHand[supplier]! -= ship;
     if (order < 0) {
       order = this.newOrder(1, n, arc, t, due);
-      this.purchaseAt[slot] = order + 1;
+      this.boughtT[slot] = order + 1;
     }
     const caught = Math.min(ship, pending);
-    this.finish(order, n * H + due, ship, ship, caught, pending, this.pendingShipFrom[arc]!, wanted);
+    this.finish(order, n, due, ship, ship, caught, pending, this.pendingShipFrom[arc]!, wanted);
     if (wanted - ship > EPSILON) this.pendingShipFrom[arc] = order;
   }
 
   /**
-   * Records what order `order` really starts and delivers, arriving at cell `arrival` (node × period).
+   * Records what order `order` really starts and delivers, arriving at node `n` in period `due`.
    * What waited (`pending`) starts first: that part of the output (`caught`) is on its way to what
    * the customers are owed, and brings the pegging of the order it was delayed from (`from`) along.
    */
   finish(
     order: number,
-    arrival: number,
+    n: number,
+    due: number,
     start: number,
     good: number,
     caught: number,
@@ -1530,8 +1598,9 @@ class Planner {
   ): void {
     this.orderFinalStart.a[order] = start;
     this.orderFinalQuantity.a[order] = good;
+    const arrival = due * this.flat.nodes + n;
     this.incoming[arrival]! += good;
-    this.inFlight[Math.floor(arrival / this.H)]! += caught;
+    this.inFlight[n]! += caught;
     this.catchUpArrival[arrival]! += caught;
     if (!this.pegging) return;
     const own = wanted - pending;
@@ -1572,7 +1641,7 @@ class Planner {
   /** End demand of period `t` first (what is short goes on backlog), then the backlog, oldest first. */
   serveDemand(n: number, t: number): void {
     const f = this.flat;
-    const demand = f.endDemand[n * this.H + t]!;
+    const demand = this.demandT[t * f.nodes + n]!;
     let backlog = this.backlogOf[n];
     let stock = this.onHand[n]!;
     if (demand > 0) {
@@ -1645,91 +1714,75 @@ class Planner {
    * period are as in the previous plan is the previous plan's object (plans are read-only), so a
    * re-plan builds objects only for what changed.
    */
-  assemble(name: string, previous?: Planner): Plan {
+  assemble(name: string): Plan {
     const f = this.flat;
     const H = this.H;
-    const orders: PlannedOrder[] = [];
-    if (this.replayable) {
-      this.madeAt = new Int32Array(f.nodes * H);
-      this.boughtAt = new Int32Array(f.arcSupplier.length * H);
-    }
-    const reuse = (
-      slots: Int32Array | undefined,
-      slot: number,
-      quantity: number,
-      start: number,
-      due: number,
-    ) => {
-      const at = slots === undefined ? -1 : slots[slot]! - 1;
-      if (at < 0 || previous === undefined) return undefined;
-      const before = previous.assembled[at]!;
-      return before.quantity === quantity &&
-        (before.startQuantity ?? before.quantity) === start &&
-        before.due === due
-        ? before
-        : undefined;
-    };
-    const pegging: Pegging[] = [];
+    let count = 0;
     for (let order = 0; order < this.orderKind.length; order++) {
-      const quantity = this.orderFinalQuantity.a[order]!;
       // An order that starts something is in the plan, even when a low yield gives no whole unit yet.
+      if (this.orderFinalStart.a[order]! > EPSILON) count++;
+    }
+    const kind = new Uint8Array(count);
+    const node = new Int32Array(count);
+    const supplier = new Int32Array(count);
+    const quantity = new Float64Array(count);
+    const startQuantity = new Float64Array(count);
+    const start = new Int32Array(count);
+    const due = new Int32Array(count);
+    const pegging: Pegging[] = [];
+    let i = 0;
+    for (let order = 0; order < this.orderKind.length; order++) {
       if (this.orderFinalStart.a[order]! <= EPSILON) continue;
       const n = this.orderNode.a[order]!;
-      const company = f.company[n]!;
-      const item = f.item[n]!;
-      const start = this.orderStart.a[order]!;
-      let planned: PlannedOrder | undefined;
-      if (this.orderKind.a[order] === 0) {
-        const startQuantity = this.orderFinalStart.a[order]!;
-        const due = start + f.leadTime[n]!;
-        const slot = n * H + start;
-        planned = reuse(previous?.madeAt, slot, quantity, startQuantity, due);
-        if (planned === undefined) {
-          const id = `${company}/${item}/make/${start}`;
-          planned =
-            startQuantity !== quantity
-              ? { id, kind: 'production', company, item, quantity, startQuantity, start, due }
-              : { id, kind: 'production', company, item, quantity, start, due };
-        }
-        if (this.madeAt !== undefined) this.madeAt[slot] = orders.length + 1;
+      const begins = this.orderStart.a[order]!;
+      kind[i] = this.orderKind.a[order]!;
+      node[i] = n;
+      quantity[i] = this.orderFinalQuantity.a[order]!;
+      start[i] = begins;
+      if (kind[i] === 0) {
+        supplier[i] = -1;
+        startQuantity[i] = this.orderFinalStart.a[order]!;
+        due[i] = begins + f.leadTime[n]!;
       } else {
         const arc = this.orderArc.a[order]!;
-        const due = start + f.arcLeadTime[arc]!;
-        const slot = arc * H + start;
-        planned = reuse(previous?.boughtAt, slot, quantity, quantity, due);
-        if (planned === undefined) {
-          const supplier = f.company[f.arcSupplier[arc]!]!;
-          planned = {
-            id: `${company}/${item}/buy/${supplier}/${start}`,
-            kind: 'purchase',
-            company,
-            item,
-            quantity,
-            start,
-            due,
-            supplier,
-          };
-        }
-        if (this.boughtAt !== undefined) this.boughtAt[slot] = orders.length + 1;
+        supplier[i] = f.arcSupplier[arc]!;
+        startQuantity[i] = quantity[i]!;
+        due[i] = begins + f.arcLeadTime[arc]!;
       }
-      orders.push(planned);
       const pegs = this.finalPegs[order];
       if (pegs !== undefined) {
         const servesDemand: DemandPeg[] = [];
         for (const [key, served] of pegs) {
           if (served <= EPSILON) continue;
-          const node = Math.floor(key / H);
+          const at = Math.floor(key / H);
           servesDemand.push({
-            company: f.company[node]!,
-            item: f.item[node]!,
-            period: key - node * H,
+            company: f.company[at]!,
+            item: f.item[at]!,
+            period: key - at * H,
             quantity: round(served),
           });
         }
-        pegging.push({ order: planned.id, servesDemand });
+        const company = f.company[n]!;
+        const item = f.item[n]!;
+        const id =
+          kind[i] === 0
+            ? `${company}/${item}/make/${begins}`
+            : `${company}/${item}/buy/${f.company[supplier[i]!]!}/${begins}`;
+        pegging.push({ order: id, servesDemand });
       }
+      i++;
     }
-    this.assembled = orders;
+    const orders = new OrderTable({
+      company: f.company,
+      item: f.item,
+      kind,
+      node,
+      supplier,
+      quantity,
+      startQuantity,
+      start,
+      due,
+    });
     return {
       network: name,
       horizon: H,
@@ -1746,7 +1799,7 @@ class Planner {
     const f = this.flat;
     const H = this.H;
     const found: Bottleneck[] = [];
-    for (let n = 0; n < f.nodes; n++) {
+    for (const n of f.appearance) {
       if (f.production[n]! < 0) continue;
       for (let p = 0; p < H; p++) {
         const load = this.wantedLoad[n * H + p]!;
@@ -1780,8 +1833,11 @@ class Planner {
 
 /** A growable column of 32-bit integers: off the JavaScript heap, no boxing, little garbage. */
 class IntColumn {
-  a = new Int32Array(1024);
+  a: Int32Array;
   length = 0;
+  constructor(capacity = 1024) {
+    this.a = new Int32Array(Math.max(1, capacity));
+  }
   push(value: number): void {
     if (this.length === this.a.length) {
       const grown = new Int32Array(this.a.length * 2);
@@ -1794,8 +1850,11 @@ class IntColumn {
 
 /** A growable column of doubles. */
 class NumberColumn {
-  a = new Float64Array(1024);
+  a: Float64Array;
   length = 0;
+  constructor(capacity = 1024) {
+    this.a = new Float64Array(Math.max(1, capacity));
+  }
   push(value: number): void {
     if (this.length === this.a.length) {
       const grown = new Float64Array(this.a.length * 2);
@@ -1853,7 +1912,7 @@ function sameBlocked(
 }
 
 /** Arc × period flags for the `blocked` windows, or undefined when there are none. */
-function blockedArcs(flat: FlatNetwork, blocked: readonly BlockedShipping[]): Uint8Array | undefined {
+function blockedArcs(flat: OrderedFlatNetwork, blocked: readonly BlockedShipping[]): Uint8Array | undefined {
   if (blocked.length === 0) return undefined;
   const H = flat.horizon;
   const at = new Uint8Array(flat.arcSupplier.length * H);

@@ -414,7 +414,7 @@ describe('CSV', () => {
     };
     const orders = read('orders.csv');
     expect(orders).toHaveLength(minimalPlan.orders.length);
-    for (const [index, order] of minimalPlan.orders.entries()) {
+    for (const [index, order] of [...minimalPlan.orders].entries()) {
       expect(orders[index]).toEqual({
         id: order.id,
         kind: order.kind,
@@ -508,7 +508,7 @@ describe('planJsonChunks', () => {
   });
 
   it('streams a large plan in chunks of about 1 MiB', () => {
-    const order = minimalPlan.orders[0]!;
+    const order = minimalPlan.orders.at(0)!;
     const orders = Array.from({ length: 60_000 }, (_, index) => ({ ...order, id: `order-${index}` }));
     const chunks = [...planJsonChunks({ ...minimalPlan, orders })];
     expect(chunks.length).toBeGreaterThan(3);

@@ -11,6 +11,7 @@
 import { type Network, valueAt } from '../model/schema.ts';
 import { computeTiers } from '../model/tiers.ts';
 import { joinInChunks } from '../text-chunks.ts';
+import { countProduction, type OrderList, OrderTable } from './orders.ts';
 import type { Plan, ShortageCode } from './plan.ts';
 
 // ---- the summary ----
@@ -161,7 +162,7 @@ export function summarizePlan(network: Network, plan: Plan): PlanSummary {
   let short = 0;
   for (const shortage of plan.shortages) short += shortage.quantity;
   const onTime = Math.max(0, demand - short);
-  const production = plan.orders.filter((order) => order.kind === 'production').length;
+  const production = countProduction(plan.orders);
   return {
     network: plan.network,
     horizon: plan.horizon,
@@ -727,11 +728,12 @@ function* planJsonPieces(plan: Plan): Generator<string> {
   let separator = '{\n';
   for (const key of Object.keys(source)) {
     const value = source[key];
-    if (Array.isArray(value)) {
+    if (Array.isArray(value) || value instanceof OrderTable) {
+      const list = value as OrderList | unknown[];
       yield `${separator}  ${JSON.stringify(key)}: [`;
-      for (let index = 0; index < value.length; index++) {
+      for (let index = 0; index < list.length; index++) {
         // As JSON.stringify writes an array entry: what has no JSON form (undefined, a function) is null.
-        yield `${index === 0 ? '\n    ' : ',\n    '}${JSON.stringify(value[index]) ?? 'null'}`;
+        yield `${index === 0 ? '\n    ' : ',\n    '}${JSON.stringify(list.at(index)) ?? 'null'}`;
       }
       yield value.length === 0 ? ']' : '\n  ]';
     } else {
