@@ -7,6 +7,7 @@
  * period`). Object graphs per period would not reach 60,000 companies in seconds; these do.
  */
 import { type Network, valueAt } from '../model/schema.ts';
+import { Arena } from './arena.ts';
 
 /** The flattened network. Arrays indexed by node have `nodes` entries; "per period" ones `nodes * horizon`. */
 export interface FlatNetwork {
@@ -56,8 +57,12 @@ export interface FlatNetwork {
   readonly cyclic: number;
 }
 
-/** Flattens `network` for `horizon` periods (at most the network's horizon). */
-export function flattenNetwork(network: Network, horizon: number): FlatNetwork {
+/**
+ * Flattens `network` for `horizon` periods (at most the network's horizon). The per-period arrays come
+ * from `arena` when given (see arena.ts).
+ */
+export function flattenNetwork(network: Network, horizon: number, arena?: Arena): FlatNetwork {
+  const floats = (length: number) => (arena === undefined ? new Float64Array(length) : arena.f64(length));
   // Company, then item: no key strings to build for the millions of lookups of a large network.
   const index = new Map<string, Map<string, number>>();
   const company: string[] = [];
@@ -104,13 +109,13 @@ export function flattenNetwork(network: Network, horizon: number): FlatNetwork {
     onHand[n] = (onHand[n] ?? 0) + record.onHand;
     safetyStock[n] = Math.max(safetyStock[n] ?? 0, record.safetyStock ?? 0);
   }
-  const receipts = new Float64Array(cells);
+  const receipts = floats(cells);
   for (const record of network.openOrders ?? []) {
     if (record.due >= horizon) continue;
     const cell = node(record.company, record.item) * horizon + record.due;
     receipts[cell] = (receipts[cell] ?? 0) + record.quantity;
   }
-  const endDemand = new Float64Array(cells);
+  const endDemand = floats(cells);
   for (const record of network.demand ?? []) {
     const base = node(record.company, record.item) * horizon;
     const last = Math.min(horizon, record.quantities.length);
@@ -123,8 +128,8 @@ export function flattenNetwork(network: Network, horizon: number): FlatNetwork {
   const yieldRate = new Float64Array(nodes).fill(1);
   const lotMinimum = new Float64Array(nodes);
   const lotMultiple = new Float64Array(nodes);
-  const capacity = new Float64Array(cells);
-  const maximumCapacity = new Float64Array(cells).fill(Number.NaN);
+  const capacity = floats(cells);
+  const maximumCapacity = floats(cells).fill(Number.NaN);
   const bomCount = new Int32Array(nodes + 1);
   productions.forEach((record, position) => {
     const n = node(record.company, record.item);
@@ -288,7 +293,7 @@ export interface OrderedFlatNetwork extends FlatNetwork {
  * megabytes; visited in the first numbering every read was a cache miss. Arcs follow their buyers;
  * each node keeps its own arcs, components and groups in the order it had.
  */
-export function numberInPlanningOrder(flat: FlatNetwork): OrderedFlatNetwork {
+export function numberInPlanningOrder(flat: FlatNetwork, arena = new Arena()): OrderedFlatNetwork {
   const N = flat.nodes;
   const H = flat.horizon;
   const { order } = flat;
@@ -303,8 +308,11 @@ export function numberInPlanningOrder(flat: FlatNetwork): OrderedFlatNetwork {
     return target;
   };
   const perCell = (source: Float64Array): Float64Array => {
-    const target = new Float64Array(N * H);
-    for (let k = 0; k < N; k++) target.set(source.subarray(order[k]! * H, order[k]! * H + H), k * H);
+    const target = arena.f64(N * H);
+    for (let k = 0; k < N; k++) {
+      const from = order[k]! * H;
+      for (let t = 0; t < H; t++) target[k * H + t] = source[from + t]!;
+    }
     return target;
   };
   // Compressed lists (components, arcs, groups) rebuilt in the new node order.
@@ -330,8 +338,8 @@ export function numberInPlanningOrder(flat: FlatNetwork): OrderedFlatNetwork {
     for (let i = 0; i < from.length; i++) target[i] = source[from[i]!]!;
     return target;
   };
-  const floats = (n: number) => new Float64Array(n);
-  const ints = (n: number) => new Int32Array(n);
+  const floats = (n: number) => arena.f64(n);
+  const ints = (n: number) => arena.i32(n);
   const bom = relist(flat.bomStart);
   const arcs = relist(flat.arcStart);
   const groups = relist(flat.groupStart);
@@ -346,7 +354,7 @@ export function numberInPlanningOrder(flat: FlatNetwork): OrderedFlatNetwork {
     nodes: N,
     company: Array.from(order, (n) => flat.company[n]!),
     item: Array.from(order, (n) => flat.item[n]!),
-    whole: perNode(flat.whole, (n) => new Uint8Array(n)),
+    whole: perNode(flat.whole, (n) => arena.u8(n)),
     onHand: perNode(flat.onHand, floats),
     safetyStock: perNode(flat.safetyStock, floats),
     receipts: perCell(flat.receipts),
@@ -376,4 +384,12 @@ export function numberInPlanningOrder(flat: FlatNetwork): OrderedFlatNetwork {
     cyclic: flat.cyclic,
     appearance: rank,
   };
+}
+
+/**
+ * The network as the planner reads it: flattened (per-period arrays from a short-lived arena) and
+ * numbered in planning order (its arrays from `arena`, which lives as long as the planner).
+ */
+export function flattenForPlanning(network: Network, horizon: number, arena: Arena): OrderedFlatNetwork {
+  return numberInPlanningOrder(flattenNetwork(network, horizon, new Arena()), arena);
 }

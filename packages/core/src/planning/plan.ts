@@ -63,7 +63,8 @@
  *   assembly of the plan run whole, so a re-plan costs about as much as a plan (see bench:plan).
  */
 import type { Network } from '../model/schema.ts';
-import { flattenNetwork, numberInPlanningOrder, type OrderedFlatNetwork } from './flatten.ts';
+import { Arena } from './arena.ts';
+import { flattenForPlanning, type OrderedFlatNetwork } from './flatten.ts';
 import { type OrderList, OrderTable } from './orders.ts';
 
 export type { PlannedOrder } from './orders.ts';
@@ -216,13 +217,15 @@ const NEVER = 1 << 30;
  */
 export function planNetwork(network: Network, options: PlanOptions = {}): Plan {
   const horizon = Math.max(1, Math.min(network.horizon, options.horizon ?? network.horizon));
-  return new Planner(numberInPlanningOrder(flattenNetwork(network, horizon)), options).run(network.name);
+  const kept = new Arena();
+  return new Planner(flattenForPlanning(network, horizon, kept), options, false, kept).run(network.name);
 }
 
 /** Plans `network` like `planNetwork` and keeps what `replanNetwork` needs to re-plan it after a change. */
 export function planNetworkRun(network: Network, options: PlanOptions = {}): PlanRun {
   const horizon = Math.max(1, Math.min(network.horizon, options.horizon ?? network.horizon));
-  const planner = new Planner(numberInPlanningOrder(flattenNetwork(network, horizon)), options, true);
+  const kept = new Arena();
+  const planner = new Planner(flattenForPlanning(network, horizon, kept), options, true, kept);
   const plan = planner.run(network.name);
   return {
     plan,
@@ -244,7 +247,8 @@ export function replanNetwork(previous: PlanRun, network: Network, options?: Pla
   const before = previous.state as Planner;
   const wanted = options ?? before.options;
   const horizon = Math.max(1, Math.min(network.horizon, wanted.horizon ?? network.horizon));
-  const planner = new Planner(numberInPlanningOrder(flattenNetwork(network, horizon)), wanted, true);
+  const kept = new Arena();
+  const planner = new Planner(flattenForPlanning(network, horizon, kept), wanted, true, kept);
   const reason = planner.incompatible(before);
   const plan = planner.run(network.name, reason === undefined ? before : undefined);
   const stats: ReplanStats =
@@ -303,7 +307,11 @@ class Planner {
   readonly earliestPurchase: Int32Array;
   readonly cumulativeShare: Float64Array;
   readonly cumulativeTotal: Float64Array;
-  readonly promise = new Map<number, Float64Array>();
+  /** Per node × period, what the node could have by then (`potential`), filled when first asked. */
+  potentialAt: Float64Array;
+  /** The arrays only the requirement and execution passes use, dropped by `release`. */
+  execution = new Arena();
+  potentialKnown: Uint8Array;
   /** Per node, its arcs' positions (0 … count − 1) by share, largest first; scratch for `purchase`. */
   readonly byShare: Int32Array;
   readonly scratchParts: Float64Array;
@@ -372,39 +380,46 @@ class Planner {
     readonly options: PlanOptions,
     /** Keep what a re-plan replays (the logs of pass 1, its causes, where each order sits in the plan). */
     readonly replayable = false,
+    /** Where the arrays a kept run replays come from (the flattened network's too). */
+    kept = new Arena(),
   ) {
     const cells = flat.nodes * flat.horizon;
     this.H = flat.horizon;
+    // What a kept run replays lives in `kept`, what only the execution pass needs in `execution`,
+    // so that `release` can drop the latter whole (see arena.ts for why arenas at all).
+    const execution = this.execution;
     // Every order has its own slot (node × start period, or arc × shipping period) and every request
     // is a component line or an arc of one: the columns are made that size once. The memory is only
     // touched as far as it is used, and the collector is not called again and again by columns that
     // double (at 60,000 companies each full collection walks the whole network model).
     const slots = (flat.nodes + flat.arcSupplier.length) * flat.horizon;
     const requestSlots = (flat.bomNode.length + flat.arcSupplier.length) * flat.horizon;
-    this.orderKind = new IntColumn(slots);
-    this.orderNode = new IntColumn(slots);
-    this.orderArc = new IntColumn(slots);
-    this.orderStart = new IntColumn(slots);
-    this.orderFirstRequest = new IntColumn(slots);
-    this.orderQuantity = new NumberColumn(slots);
-    this.orderStartQuantity = new NumberColumn(slots);
-    this.orderFinalQuantity = new NumberColumn(slots);
-    this.orderFinalStart = new NumberColumn(slots);
-    this.requestNode = new IntColumn(requestSlots);
-    this.requestPeriod = new IntColumn(requestSlots);
-    this.requestOrder = new IntColumn(requestSlots);
-    this.requestQuantity = new NumberColumn(requestSlots);
+    this.orderKind = new IntColumn(slots, kept);
+    this.orderNode = new IntColumn(slots, kept);
+    this.orderArc = new IntColumn(slots, kept);
+    this.orderStart = new IntColumn(slots, kept);
+    this.orderFirstRequest = new IntColumn(slots, kept);
+    this.orderQuantity = new NumberColumn(slots, kept);
+    this.orderStartQuantity = new NumberColumn(slots, kept);
+    this.orderFinalQuantity = new NumberColumn(slots, kept);
+    this.orderFinalStart = new NumberColumn(slots, kept);
+    this.requestNode = new IntColumn(requestSlots, kept);
+    this.requestPeriod = new IntColumn(requestSlots, kept);
+    this.requestOrder = new IntColumn(requestSlots, kept);
+    this.requestQuantity = new NumberColumn(requestSlots, kept);
     this.window = Math.max(0, Math.floor(options.buildAheadWindow ?? 4));
     this.frozen = Math.max(0, Math.floor(options.frozenPeriods ?? 0));
     this.pegging = options.pegging ?? true;
-    this.gross = Float64Array.from(flat.endDemand);
-    this.used = new Float64Array(cells);
-    this.wantedLoad = new Float64Array(cells);
+    this.gross = kept.f64(cells);
+    this.gross.set(flat.endDemand);
+    this.used = kept.f64(cells);
+    this.wantedLoad = kept.f64(cells);
     this.groupUsed = new Float64Array(flat.groupCapacity.length);
     this.groupWanted = new Float64Array(flat.groupCapacity.length);
-    this.causeAt = new Int32Array(cells).fill(-1);
-    this.onHand = Float64Array.from(flat.onHand);
-    this.incoming = new Float64Array(cells);
+    this.causeAt = kept.i32(cells).fill(-1);
+    this.onHand = execution.f64(flat.nodes);
+    this.onHand.set(flat.onHand);
+    this.incoming = execution.f64(cells);
     this.pendingStart = new Float64Array(flat.nodes);
     this.pendingFrom = new Int32Array(flat.nodes).fill(-1);
     this.pendingShip = new Float64Array(flat.arcSupplier.length);
@@ -419,14 +434,14 @@ class Planner {
     for (const n of flat.appearance) if (flat.safetyStock[n]! > 0) this.safetyNodes.push(n);
     this.owed = new Float64Array(flat.nodes);
     this.backlogOwed = new Float64Array(flat.nodes);
-    this.catchUpArrival = new Float64Array(cells);
+    this.catchUpArrival = execution.f64(cells);
     this.earliest = new Int32Array(flat.nodes).fill(NEVER);
     this.ready = new Int32Array(flat.nodes);
     this.earliestPurchase = new Int32Array(flat.nodes).fill(NEVER);
     this.cumulativeShare = new Float64Array(flat.arcSupplier.length);
     this.cumulativeTotal = new Float64Array(flat.nodes);
-    this.productionAt = new Int32Array(cells);
-    this.purchaseAt = new Int32Array(flat.arcSupplier.length * flat.horizon);
+    this.productionAt = kept.i32(cells);
+    this.purchaseAt = kept.i32(flat.arcSupplier.length * flat.horizon);
     this.requestsOf = new Array(flat.nodes);
     this.byShare = new Int32Array(flat.arcSupplier.length);
     let widest = 1;
@@ -434,10 +449,15 @@ class Planner {
       const first = flat.arcStart[n]!;
       const count = flat.arcStart[n + 1]! - first;
       widest = Math.max(widest, count);
-      const positions = Array.from({ length: count }, (_, k) => k).sort(
-        (a, b) => flat.arcShare[first + b]! - flat.arcShare[first + a]! || a - b,
-      );
-      this.byShare.set(positions, first);
+      // Insertion sort (a node has a handful of suppliers): larger share first, ties by position.
+      for (let k = 0; k < count; k++) {
+        let j = k;
+        while (j > 0 && flat.arcShare[first + this.byShare[first + j - 1]!]! < flat.arcShare[first + k]!) {
+          this.byShare[first + j] = this.byShare[first + j - 1]!;
+          j--;
+        }
+        this.byShare[first + j] = k;
+      }
     }
     this.scratchParts = new Float64Array(widest);
     this.scratchQuotas = new Float64Array(widest);
@@ -457,6 +477,8 @@ class Planner {
     this.pegFrom = ranges();
     this.pegTo = ranges();
     this.blockedAt = blockedArcs(flat, options.blocked ?? []);
+    this.potentialAt = execution.f64(cells);
+    this.potentialKnown = new Uint8Array(flat.nodes);
   }
 
   run(name: string, previous?: Planner): Plan {
@@ -498,10 +520,12 @@ class Planner {
     this.startedSoFar = none;
     this.openingStock = none;
     this.groupDone = none;
+    this.execution = new Arena();
     this.orderPegs.length = 0;
     this.finalPegs.length = 0;
     this.requestsOf.length = 0;
-    this.promise.clear();
+    this.potentialAt = new Float64Array(0);
+    this.potentialKnown = new Uint8Array(0);
   }
 
   // ---- re-planning: replay what a change does not reach ----
@@ -1180,20 +1204,23 @@ class Planner {
     let least = Number.POSITIVE_INFINITY;
     for (let p = 0; p < H; p++) {
       required += this.gross[base + p]!;
-      if (p >= period) least = Math.min(least, potential[p]! - required);
+      if (p >= period) least = Math.min(least, potential[base + p]! - required);
     }
     least = Math.max(0, least);
     return whole && Number.isFinite(least) ? Math.floor(least + EPSILON) : least;
   }
 
-  /** Cumulative supply a node could have by each period, ignoring component quantities. */
+  /**
+   * Cumulative supply node `n` could have by each period, ignoring component quantities: its row
+   * (`n * H` …) of `potentialAt`, computed when first asked.
+   */
   potential(n: number): Float64Array {
-    let found = this.promise.get(n);
-    if (found !== undefined) return found;
+    const found = this.potentialAt;
+    if (this.potentialKnown[n] === 1) return found;
+    this.potentialKnown[n] = 1;
     const f = this.flat;
     const H = this.H;
     const base = n * H;
-    found = new Float64Array(H);
     let stock = f.onHand[n]!;
     let made = 0;
     const making = f.production[n]! >= 0;
@@ -1209,9 +1236,8 @@ class Planner {
         }
         made += this.goodOf(n, this.fitLot(n, room + 1e12, room));
       }
-      found[p] = p >= this.earliestPurchase[n]! ? Number.POSITIVE_INFINITY : stock + made;
+      found[base + p] = p >= this.earliestPurchase[n]! ? Number.POSITIVE_INFINITY : stock + made;
     }
-    this.promise.set(n, found);
     return found;
   }
 
@@ -1383,12 +1409,13 @@ class Planner {
     const H = this.H;
     const N = f.nodes;
     const A = f.arcSupplier.length;
-    this.madeT = new Int32Array(N * H);
-    this.plannedStartT = new Float64Array(N * H);
-    this.receiptsT = new Float64Array(N * H);
-    this.demandT = new Float64Array(N * H);
-    this.capacityT = new Float64Array(N * H);
-    this.askedT = new Float64Array(N * H);
+    const arena = this.execution;
+    this.madeT = arena.i32(N * H);
+    this.plannedStartT = arena.f64(N * H);
+    this.receiptsT = arena.f64(N * H);
+    this.demandT = arena.f64(N * H);
+    this.capacityT = arena.f64(N * H);
+    this.askedT = arena.f64(N * H);
     for (let n = 0; n < N; n++) {
       const base = n * H;
       for (let t = 0; t < H; t++) {
@@ -1405,8 +1432,8 @@ class Planner {
         this.askedT[cell] = this.gross[base + t]! - f.endDemand[base + t]!;
       }
     }
-    this.boughtT = new Int32Array(A * H);
-    this.plannedShipT = new Float64Array(A * H);
+    this.boughtT = arena.i32(A * H);
+    this.plannedShipT = arena.f64(A * H);
     for (let arc = 0; arc < A; arc++) {
       for (let t = 0; t < H; t++) {
         const bought = this.purchaseAt[arc * H + t]!;
@@ -1835,8 +1862,8 @@ class Planner {
 class IntColumn {
   a: Int32Array;
   length = 0;
-  constructor(capacity = 1024) {
-    this.a = new Int32Array(Math.max(1, capacity));
+  constructor(capacity = 1024, arena?: Arena) {
+    this.a = arena === undefined ? new Int32Array(Math.max(1, capacity)) : arena.i32(Math.max(1, capacity));
   }
   push(value: number): void {
     if (this.length === this.a.length) {
@@ -1852,8 +1879,8 @@ class IntColumn {
 class NumberColumn {
   a: Float64Array;
   length = 0;
-  constructor(capacity = 1024) {
-    this.a = new Float64Array(Math.max(1, capacity));
+  constructor(capacity = 1024, arena?: Arena) {
+    this.a = arena === undefined ? new Float64Array(Math.max(1, capacity)) : arena.f64(Math.max(1, capacity));
   }
   push(value: number): void {
     if (this.length === this.a.length) {
