@@ -67,7 +67,8 @@ export async function stressTestCommand(
       `stress-tested ${path} in ${seconds} s: ${value.companies.length} companies, TTR ${ttr} periods` +
         `${options.ttr === undefined ? ' (the default)' : ''}` +
         `${own === 0 ? '' : ` unless a company gives its own (${own} do)`}; ` +
-        `${value.solves} LPs of ${value.model.columns} columns and ${value.model.rows} rows`,
+        `${value.solves} LPs of ${value.model.columns} columns and ${value.model.rows} rows solved, ` +
+        `${value.reused} answered by the undisrupted network's`,
     );
     const text = options.json
       ? `${JSON.stringify(stressJson(value), null, 2)}\n`

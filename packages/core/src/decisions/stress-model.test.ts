@@ -91,6 +91,11 @@ describe('buildStressProblem on the minimal network', () => {
     expect(Array.from(survival.cost)).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     expect(survival.columnUpper[9]).toBe(0);
     expect(recovery.columnUpper[9]).toBe(Infinity);
+    // As built: the undisrupted network, over 1 period (recovery) and up to 1,000 horizons (survival).
+    expect([recovery.columnLower[0], recovery.columnUpper[0]]).toEqual([1, 1]);
+    expect([survival.columnLower[0], survival.columnUpper[0]]).toEqual([0, 12_000]);
+    expect(problem.survivalLimit).toBe(12_000);
+    expect(buildStressProblem(minimal, { ttr: 4 }).recovery.columnUpper[0]).toBe(4);
     // One matrix for both.
     expect(survival.values).toBe(recovery.values);
   });

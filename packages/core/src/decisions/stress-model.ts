@@ -19,7 +19,8 @@
  *                 what leaves or is used ≤ what is on hand (stock and open orders) + what comes in
  *   lost          l_d − d·t ≤ 0                             (no more is lost than is demanded)
  * Recovery LP (TTR, paper's P^(n)): minimize Σ_d f_d·l_d with t = TTR.
- * Survival LP (TTS, paper's t^(n)): maximize t with every l_d = 0; unbounded = survives indefinitely.
+ * Survival LP (TTS, paper's t^(n)): maximize t with every l_d = 0, t ≤ 1,000 horizons (reaching the
+ * cap means the network survives indefinitely).
  * A company that is down makes nothing (u_p = 0, the paper's disruption); with `disruption: 'site'`
  * (the default) it also ships, receives and sells nothing, and its stock is out of reach.
  *
@@ -45,6 +46,8 @@ export interface StressModelOptions {
    * `maximum` (`maximumCapacity` where given: overtime and extra shifts).
    */
   readonly capacity?: 'normal' | 'maximum';
+  /** The window of the recovery LP as built (default 1 period); each solve may set its own. */
+  readonly ttr?: number;
 }
 
 /** One end demand of the model, with the rate and loss per unit it was built with. */
@@ -64,10 +67,18 @@ export interface StressProblem {
   /** Company ids in network order; a company's position is its node index. */
   readonly companies: readonly string[];
   readonly demands: readonly StressDemand[];
-  /** Minimize the loss with the window fixed (set `t` through `recoveryChanges`). */
+  /**
+   * Minimize the loss with the window fixed: at `ttr` as built (the undisrupted network over that
+   * window); `recoveryChanges` sets another window and takes a company down.
+   */
   readonly recovery: LpModel;
-  /** Maximize the window with nothing lost. */
+  /** Maximize the window with nothing lost, up to `survivalLimit`; as built, the undisrupted network. */
   readonly survival: LpModel;
+  /**
+   * The longest window the survival LP considers: 1,000 horizons. A TTS there means the network
+   * meets demand indefinitely (the cap keeps every LP bounded, so each has an optimal basis).
+   */
+  readonly survivalLimit: number;
   /** The column of the window t. */
   readonly windowColumn: number;
   /** Per company (node index): the columns fixed at 0 and the rows whose upper bound drops to 0. */
@@ -77,6 +88,8 @@ export interface StressProblem {
 }
 
 const WINDOW = 0;
+/** The survival LP's window is capped at this many horizons (`StressProblem.survivalLimit`). */
+const SURVIVAL_HORIZONS = 1000;
 
 /**
  * Build the stress-test LPs of a validated network. Pure and deterministic: the same network gives
@@ -118,6 +131,33 @@ function downBounds(problem: StressProblem, company: number): { columns: LpBound
   return { columns, rows };
 }
 
+/**
+ * Whether the undisrupted optimum `columns` of `model` (`recovery` or `survival`) stays feasible with
+ * `company` down: it uses none of the company's columns and draws on none of its stock (the rows
+ * whose stock the company's disruption takes away have activity ≤ 0). Then the company's LP has the
+ * same optimum, since taking a company down only removes options, and need not be solved.
+ */
+export function undisruptedHolds(
+  problem: StressProblem,
+  model: LpModel,
+  columns: Float64Array,
+  company: number,
+): boolean {
+  const down = problem.down[company];
+  if (down === undefined) throw new RangeError(`no company at node index ${company}`);
+  for (const column of down.columns) if (Math.abs(columns[column]!) > HOLDS_TOLERANCE) return false;
+  for (const row of down.rows) {
+    let activity = 0;
+    for (let at = model.rowStarts[row]!; at < model.rowStarts[row + 1]!; at++)
+      activity += model.values[at]! * columns[model.columnIndices[at]!]!;
+    if (activity > HOLDS_TOLERANCE) return false;
+  }
+  return true;
+}
+
+/** Values this close to 0 count as 0 (HiGHS' primal feasibility tolerance is 1e-7). */
+const HOLDS_TOLERANCE = 1e-7;
+
 /** The average of a per-period quantity over the horizon (a shorter list repeats its last value). */
 function averageRate(value: number | readonly number[], horizon: number): number {
   if (typeof value === 'number') return value;
@@ -156,6 +196,7 @@ class StressModelBuilder {
   private readonly demands: StressDemand[] = [];
   private readonly siteDown: boolean;
   private readonly maximum: boolean;
+  private readonly ttr: number;
 
   constructor(
     private readonly network: Network,
@@ -163,6 +204,7 @@ class StressModelBuilder {
   ) {
     this.siteDown = (options.disruption ?? 'site') === 'site';
     this.maximum = options.capacity === 'maximum';
+    this.ttr = options.ttr ?? 1;
     for (const company of network.companies) {
       this.downColumns.set(company.id, []);
       this.downRows.set(company.id, []);
@@ -286,26 +328,33 @@ class StressModelBuilder {
     });
     const rowLower = new Float64Array(rowCount).fill(-Infinity);
     const rowUpper = Float64Array.from(this.rows.upper);
-    const columnLower = new Float64Array(columnCount);
-    const shared = { rowLower, rowUpper, rowStarts, columnIndices, values, columnLower };
+    const shared = { rowLower, rowUpper, rowStarts, columnIndices, values };
     const names = { columnNames: this.columnNames, rowNames: this.rows.names };
 
     const recoveryCost = new Float64Array(columnCount);
     for (const demand of this.demands) recoveryCost[demand.column] = demand.lossPerUnit;
+    const recoveryLower = new Float64Array(columnCount);
+    const recoveryUpper = new Float64Array(columnCount).fill(Infinity);
+    recoveryLower[WINDOW] = this.ttr;
+    recoveryUpper[WINDOW] = this.ttr;
     const recovery: LpModel = {
       sense: 'minimize',
       cost: recoveryCost,
-      columnUpper: new Float64Array(columnCount).fill(Infinity),
+      columnLower: recoveryLower,
+      columnUpper: recoveryUpper,
       ...shared,
       ...names,
     };
     const survivalCost = new Float64Array(columnCount);
     survivalCost[WINDOW] = 1;
+    const survivalLimit = SURVIVAL_HORIZONS * this.network.horizon;
     const survivalUpper = new Float64Array(columnCount).fill(Infinity);
+    survivalUpper[WINDOW] = survivalLimit;
     for (const demand of this.demands) survivalUpper[demand.column] = 0;
     const survival: LpModel = {
       sense: 'maximize',
       cost: survivalCost,
+      columnLower: new Float64Array(columnCount),
       columnUpper: survivalUpper,
       ...shared,
       ...names,
@@ -317,6 +366,7 @@ class StressModelBuilder {
       demands: this.demands,
       recovery,
       survival,
+      survivalLimit,
       windowColumn: WINDOW,
       down: companies.map((id) => ({
         columns: Int32Array.from(new Set(this.downColumns.get(id))),

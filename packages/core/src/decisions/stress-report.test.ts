@@ -50,6 +50,7 @@ const result: StressResult = {
   ],
   model: { columns: 15, rows: 19, nonZeros: 40 },
   solves: 10,
+  reused: 0,
   warnings: [],
 };
 

@@ -21,6 +21,7 @@ import {
   type StressModelOptions,
   type StressProblem,
   survivalChanges,
+  undisruptedHolds,
 } from './stress-model.ts';
 
 export interface StressOptions extends StressModelOptions {
@@ -76,7 +77,13 @@ export interface StressResult {
   readonly companies: readonly CompanyStress[];
   /** Size of each LP, and the number of LPs solved. */
   readonly model: { readonly columns: number; readonly rows: number; readonly nonZeros: number };
+  /** LPs solved. */
   readonly solves: number;
+  /**
+   * Company LPs answered by the undisrupted network's optimum, which does not use the company (its
+   * columns are 0 and it draws on none of its stock), so the company's LP has the same optimum.
+   */
+  readonly reused: number;
   readonly warnings: readonly string[];
 }
 
@@ -108,27 +115,44 @@ export async function stressTest(
   const ttrs = network.companies.map((company) => company.ttr ?? options.ttr);
   const distinctTtrs = [...new Set(ttrs)].sort((a, b) => a - b);
 
+  const concurrency = options.concurrency ?? 1;
+  const solve = (task: StressTask) => solveStressTask(problem, task, options.solver);
+
+  // The undisrupted network first: its optima answer for every company they do not use.
+  const baselineTasks: StressTask[] = [
+    ...distinctTtrs.map((ttr): StressTask => ({ kind: 'recovery', company: undefined, ttr })),
+    { kind: 'survival', company: undefined },
+  ];
+  const baselines = await collect(await runAll(baselineTasks, concurrency, solve));
+  if (!baselines.ok) return baselines;
+  const baselineLosses = new Map<number, TaskAnswer>();
+  for (const [index, ttr] of distinctTtrs.entries()) baselineLosses.set(ttr, baselines.value[index]!);
+  const baselineSurvival = baselines.value[distinctTtrs.length]!;
+
   // Recovery LPs first, then survival LPs: an adapter that keeps a model loaded switches once.
   const tasks: StressTask[] = [
-    ...distinctTtrs.map((ttr): StressTask => ({ kind: 'recovery', company: undefined, ttr })),
     ...ttrs.map((ttr, company): StressTask => ({ kind: 'recovery', company, ttr })),
-    { kind: 'survival', company: undefined },
     ...ttrs.map((_, company): StressTask => ({ kind: 'survival', company })),
   ];
-  const answers = await runAll(tasks, options.concurrency ?? 1, (task) =>
-    solveStressTask(problem, task, options.solver),
+  let reused = 0;
+  const answers = await collect(
+    await runAll(tasks, concurrency, async (task) => {
+      const baseline = task.kind === 'recovery' ? baselineLosses.get(task.ttr)! : baselineSurvival;
+      const model = task.kind === 'recovery' ? problem.recovery : problem.survival;
+      if (
+        baseline.columns !== undefined &&
+        undisruptedHolds(problem, model, baseline.columns, task.company!)
+      ) {
+        reused++;
+        return ok(baseline);
+      }
+      return solve(task);
+    }),
   );
-  const values: TaskAnswer[] = [];
-  for (const answer of answers) {
-    if (!answer.ok) return answer;
-    values.push(answer.value);
-  }
-  let at = 0;
-  const baselineLosses = new Map<number, TaskAnswer>();
-  for (const ttr of distinctTtrs) baselineLosses.set(ttr, values[at++]!);
-  const recoveries = ttrs.map(() => values[at++]!);
-  const baselineTts = values[at++]!.value;
-  const survivals = ttrs.map(() => values[at++]!);
+  if (!answers.ok) return answers;
+  const recoveries = answers.value.slice(0, ttrs.length);
+  const survivals = answers.value.slice(ttrs.length);
+  const baselineTts = baselineSurvival.value;
 
   const tiers = computeTiers(network);
   const unranked = network.companies.map((company, index) => {
@@ -184,7 +208,8 @@ export async function stressTest(
     },
     companies,
     model: { columns: size.cost.length, rows: size.rowLower.length, nonZeros: size.values.length },
-    solves: tasks.length,
+    solves: baselineTasks.length + tasks.length - reused,
+    reused,
     warnings: problem.warnings,
   });
 }
@@ -227,6 +252,8 @@ export interface TaskAnswer {
   readonly value: number;
   /** Units lost per `problem.demands` entry (recovery only; zeros for survival). */
   readonly lost: Float64Array;
+  /** The optimal column values, kept for the undisrupted network only (one LP's worth each). */
+  readonly columns?: Float64Array;
 }
 
 /**
@@ -253,21 +280,35 @@ export async function solveStressTask(
     problem.demands.forEach((demand, position) => {
       lost[position] = columns[demand.column] ?? 0;
     });
-    return ok({ value: answer.value.objective, lost });
+    return ok({ value: answer.value.objective, lost, ...(task.company === undefined ? { columns } : {}) });
   }
   const answer = await solver.solve(problem.survival, survivalChanges(problem, task.company));
   if (!answer.ok) return err(solverFailed(`the survival LP of ${who}`, answer.error));
-  if (answer.value.status === 'unbounded') return ok({ value: Infinity, lost });
   if (answer.value.status === 'infeasible')
     return err({
       reason: 'solver-failed',
       message: `the survival LP of ${who} came back infeasible; it cannot be (report this as a bug)`,
     });
-  return ok({ value: roundPeriods(answer.value.objective), lost });
+  if (answer.value.status === 'unbounded') return ok({ value: Infinity, lost });
+  const columns = task.company === undefined ? { columns: answer.value.columnValues } : {};
+  // The window is capped (`survivalLimit`); at the cap the network survives indefinitely.
+  if (answer.value.objective >= problem.survivalLimit * (1 - 1e-9))
+    return ok({ value: Infinity, lost, ...columns });
+  return ok({ value: roundPeriods(answer.value.objective), lost, ...columns });
 }
 
 function solverFailed(what: string, error: LpError): StressError {
   return { reason: 'solver-failed', message: `${what} failed (${error.reason}): ${error.message}` };
+}
+
+/** The values of all results, or the first failure. */
+async function collect<T>(results: readonly Result<T, StressError>[]): Promise<Result<T[], StressError>> {
+  const values: T[] = [];
+  for (const result of results) {
+    if (!result.ok) return result;
+    values.push(result.value);
+  }
+  return ok(values);
 }
 
 /** Run `work` over `items` with at most `concurrency` in flight; answers in the order of `items`. */
