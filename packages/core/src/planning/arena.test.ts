@@ -17,11 +17,14 @@ describe('Arena', () => {
   });
 
   it('starts a new chunk when one is full, and gives larger arrays a chunk of their own', () => {
-    const arena = new Arena(32);
+    const arena = new Arena(32, 64);
     const a = arena.f64(3);
     const b = arena.f64(3);
+    const c = arena.f64(8);
     const big = arena.f64(100);
     expect(b.buffer).not.toBe(a.buffer);
+    expect(b.buffer.byteLength).toBe(64); // twice the first chunk
+    expect(c.buffer.byteLength).toBe(64); // no larger than the largest
     expect(big.length).toBe(100);
     expect(big.buffer.byteLength).toBe(800);
     a.fill(1);

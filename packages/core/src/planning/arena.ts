@@ -4,19 +4,33 @@
  * every 64 MB of new array-buffer memory, and each one walks every live object (at 60,000 companies,
  * the whole network model): a planner that allocated its few gigabytes of arrays one by one spent a
  * fifth of its time in collections that freed nothing. Taking them from chunks of 512 MB makes that
- * one collection per chunk. Memory that is never written is never touched (the buffers come zeroed
- * from the system), so a chunk's unused tail costs address space, not memory.
+ * one collection per chunk. Chunks start at 1 MB and double up to 512 MB, so a small network's plan
+ * takes a little memory and a large one a few chunks. Memory that is never written is never touched
+ * (large buffers come zeroed from the system), so a chunk's unused tail costs address space only.
  *
  * An array keeps its whole chunk alive: put arrays that are dropped together in one arena.
  */
 
-const CHUNK = 512 * 1024 * 1024;
+const FIRST = 1024 * 1024;
+const LARGEST = 512 * 1024 * 1024;
 
 export class Arena {
   private chunk: ArrayBuffer | undefined;
   private offset = 0;
+  private next: number;
 
-  constructor(private readonly chunkBytes = CHUNK) {}
+  /** `first`: the size of the first chunk; each next one is twice the last, up to `largest`. */
+  constructor(
+    first = FIRST,
+    private readonly largest = LARGEST,
+  ) {
+    this.next = first;
+  }
+
+  /** An arena whose first chunk holds `bytes` (within 1 MB … 512 MB). */
+  static sized(bytes: number): Arena {
+    return new Arena(Math.min(LARGEST, Math.max(FIRST, Math.ceil(bytes / 8) * 8)));
+  }
 
   f64(length: number): Float64Array<ArrayBuffer> {
     const [buffer, at] = this.take(length * 8);
@@ -36,7 +50,8 @@ export class Arena {
   private take(bytes: number): [ArrayBuffer, number] {
     const at = Math.ceil(this.offset / 8) * 8;
     if (this.chunk === undefined || at + bytes > this.chunk.byteLength) {
-      this.chunk = new ArrayBuffer(Math.max(bytes, this.chunkBytes));
+      this.chunk = new ArrayBuffer(Math.max(bytes, this.next));
+      this.next = Math.min(this.largest, this.next * 2);
       this.offset = bytes;
       return [this.chunk, 0];
     }

@@ -57,12 +57,8 @@ export interface FlatNetwork {
   readonly cyclic: number;
 }
 
-/**
- * Flattens `network` for `horizon` periods (at most the network's horizon). The per-period arrays come
- * from `arena` when given (see arena.ts).
- */
-export function flattenNetwork(network: Network, horizon: number, arena?: Arena): FlatNetwork {
-  const floats = (length: number) => (arena === undefined ? new Float64Array(length) : arena.f64(length));
+/** Flattens `network` for `horizon` periods (at most the network's horizon). */
+export function flattenNetwork(network: Network, horizon: number): FlatNetwork {
   // Company, then item: no key strings to build for the millions of lookups of a large network.
   const index = new Map<string, Map<string, number>>();
   const company: string[] = [];
@@ -109,13 +105,15 @@ export function flattenNetwork(network: Network, horizon: number, arena?: Arena)
     onHand[n] = (onHand[n] ?? 0) + record.onHand;
     safetyStock[n] = Math.max(safetyStock[n] ?? 0, record.safetyStock ?? 0);
   }
-  const receipts = floats(cells);
+  // The four per-period arrays in one buffer: one allocation, one collection at most (see arena.ts).
+  const perPeriod = new Float64Array(4 * cells);
+  const receipts = perPeriod.subarray(0, cells);
   for (const record of network.openOrders ?? []) {
     if (record.due >= horizon) continue;
     const cell = node(record.company, record.item) * horizon + record.due;
     receipts[cell] = (receipts[cell] ?? 0) + record.quantity;
   }
-  const endDemand = floats(cells);
+  const endDemand = perPeriod.subarray(cells, 2 * cells);
   for (const record of network.demand ?? []) {
     const base = node(record.company, record.item) * horizon;
     const last = Math.min(horizon, record.quantities.length);
@@ -128,8 +126,8 @@ export function flattenNetwork(network: Network, horizon: number, arena?: Arena)
   const yieldRate = new Float64Array(nodes).fill(1);
   const lotMinimum = new Float64Array(nodes);
   const lotMultiple = new Float64Array(nodes);
-  const capacity = floats(cells);
-  const maximumCapacity = floats(cells).fill(Number.NaN);
+  const capacity = perPeriod.subarray(2 * cells, 3 * cells);
+  const maximumCapacity = perPeriod.subarray(3 * cells, 4 * cells).fill(Number.NaN);
   const bomCount = new Int32Array(nodes + 1);
   productions.forEach((record, position) => {
     const n = node(record.company, record.item);
@@ -387,9 +385,20 @@ export function numberInPlanningOrder(flat: FlatNetwork, arena = new Arena()): O
 }
 
 /**
- * The network as the planner reads it: flattened (per-period arrays from a short-lived arena) and
- * numbered in planning order (its arrays from `arena`, which lives as long as the planner).
+ * The network as the planner reads it: flattened and numbered in planning order, its arrays from
+ * `arena`, made big enough here for them and the planner's own arrays that live as long (`kept`).
  */
-export function flattenForPlanning(network: Network, horizon: number, arena: Arena): OrderedFlatNetwork {
-  return numberInPlanningOrder(flattenNetwork(network, horizon, new Arena()), arena);
+export function flattenForPlanning(
+  network: Network,
+  horizon: number,
+): { flat: OrderedFlatNetwork; kept: Arena } {
+  const flat = flattenNetwork(network, horizon);
+  const cells = flat.nodes * horizon;
+  const arcs = flat.arcSupplier.length;
+  const slots = (flat.nodes + arcs) * horizon;
+  const requestSlots = (flat.bomNode.length + arcs) * horizon;
+  // The numbered network's and the planner's kept arrays (see Planner), and the order and request columns.
+  const bytes = cells * 72 + arcs * horizon * 4 + slots * 52 + requestSlots * 20 + flat.nodes * 64;
+  const kept = Arena.sized(bytes);
+  return { flat: numberInPlanningOrder(flat, kept), kept };
 }

@@ -217,15 +217,15 @@ const NEVER = 1 << 30;
  */
 export function planNetwork(network: Network, options: PlanOptions = {}): Plan {
   const horizon = Math.max(1, Math.min(network.horizon, options.horizon ?? network.horizon));
-  const kept = new Arena();
-  return new Planner(flattenForPlanning(network, horizon, kept), options, false, kept).run(network.name);
+  const { flat, kept } = flattenForPlanning(network, horizon);
+  return new Planner(flat, options, false, kept).run(network.name);
 }
 
 /** Plans `network` like `planNetwork` and keeps what `replanNetwork` needs to re-plan it after a change. */
 export function planNetworkRun(network: Network, options: PlanOptions = {}): PlanRun {
   const horizon = Math.max(1, Math.min(network.horizon, options.horizon ?? network.horizon));
-  const kept = new Arena();
-  const planner = new Planner(flattenForPlanning(network, horizon, kept), options, true, kept);
+  const { flat, kept } = flattenForPlanning(network, horizon);
+  const planner = new Planner(flat, options, true, kept);
   const plan = planner.run(network.name);
   return {
     plan,
@@ -247,8 +247,8 @@ export function replanNetwork(previous: PlanRun, network: Network, options?: Pla
   const before = previous.state as Planner;
   const wanted = options ?? before.options;
   const horizon = Math.max(1, Math.min(network.horizon, wanted.horizon ?? network.horizon));
-  const kept = new Arena();
-  const planner = new Planner(flattenForPlanning(network, horizon, kept), wanted, true, kept);
+  const { flat, kept } = flattenForPlanning(network, horizon);
+  const planner = new Planner(flat, wanted, true, kept);
   const reason = planner.incompatible(before);
   const plan = planner.run(network.name, reason === undefined ? before : undefined);
   const stats: ReplanStats =
@@ -310,7 +310,7 @@ class Planner {
   /** Per node × period, what the node could have by then (`potential`), filled when first asked. */
   potentialAt: Float64Array;
   /** The arrays only the requirement and execution passes use, dropped by `release`. */
-  execution = new Arena();
+  execution: Arena;
   potentialKnown: Uint8Array;
   /** Per node, its arcs' positions (0 … count − 1) by share, largest first; scratch for `purchase`. */
   readonly byShare: Int32Array;
@@ -387,7 +387,10 @@ class Planner {
     this.H = flat.horizon;
     // What a kept run replays lives in `kept`, what only the execution pass needs in `execution`,
     // so that `release` can drop the latter whole (see arena.ts for why arenas at all).
-    const execution = this.execution;
+    const execution = Arena.sized(
+      cells * 76 + flat.arcSupplier.length * flat.horizon * 12 + flat.nodes * 100,
+    );
+    this.execution = execution;
     // Every order has its own slot (node × start period, or arc × shipping period) and every request
     // is a component line or an arc of one: the columns are made that size once. The memory is only
     // touched as far as it is used, and the collector is not called again and again by columns that
@@ -520,7 +523,7 @@ class Planner {
     this.startedSoFar = none;
     this.openingStock = none;
     this.groupDone = none;
-    this.execution = new Arena();
+    this.execution = new Arena(8);
     this.orderPegs.length = 0;
     this.finalPegs.length = 0;
     this.requestsOf.length = 0;
