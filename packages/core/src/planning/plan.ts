@@ -289,6 +289,9 @@ class Planner {
   catchUpArrival: Float64Array;
   /** Pass 2: the share of what its customers want this period that a node's stock covers (≤ 1). */
   ratio: Float64Array;
+  /** Pass 2: what customers want of a node this period (planned and waiting) and its stock then. */
+  askedNow: Float64Array;
+  stockNow: Float64Array;
   /**
    * Pass 2 reads the plan period by period, so it reads period-major copies (`t * nodes + n`, `t * arcs
    * + arc`) of what pass 1 left node by node: at 60,000 companies a node-major read per node and period
@@ -430,6 +433,8 @@ class Planner {
     this.groupDone = new Float64Array(flat.groupCapacity.length);
     this.backlogOf = new Array(flat.nodes);
     this.ratio = new Float64Array(flat.nodes).fill(1);
+    this.askedNow = execution.f64(flat.nodes);
+    this.stockNow = execution.f64(flat.nodes);
     this.inFlight = new Float64Array(flat.nodes);
     this.startedSoFar = new Float64Array(flat.nodes);
     this.openingStock = new Float64Array(flat.nodes);
@@ -1457,6 +1462,8 @@ class Planner {
     // Planned requests of this period (`askedT`, period-major `cell`) and what waits (owed).
     const wanted = this.askedT[cell]! + Math.max(0, this.owed[n]!);
     const stock = this.onHand[n]!;
+    this.askedNow[n] = wanted;
+    this.stockNow[n] = stock;
     return wanted > stock + EPSILON ? Math.max(0, stock) / wanted : 1;
   }
 
@@ -1717,12 +1724,22 @@ class Planner {
       if (found >= 0) return found;
     }
     const f = this.flat;
-    const created = this.cause(
-      'material',
-      n,
-      t,
-      `not enough ${f.item[n]} on hand at ${f.company[n]} in period ${t} for all that was planned on it`,
-    );
+    const asked = this.askedNow[n]!;
+    const stock = Math.max(0, this.stockNow[n]!);
+    // No constraint of its own was recorded: the node was asked for more than it had, mostly because
+    // orders delayed elsewhere came due at once, on shorter notice than its lead time.
+    const waiting = Math.max(0, asked - this.askedT[t * f.nodes + n]!);
+    const notice =
+      f.production[n]! >= 0
+        ? `making more takes ${f.leadTime[n]} period${f.leadTime[n] === 1 ? '' : 's'}`
+        : 'its suppliers had sent no more by then';
+    const figure = (value: number) => String(Math.round(value * 10) / 10);
+    const text =
+      asked > stock + EPSILON
+        ? `${f.company[n]} had ${figure(stock)} ${f.item[n]} on hand in period ${t} for ${figure(asked)} asked of it` +
+          `${waiting > EPSILON ? ` (${figure(waiting)} of it delayed from earlier periods)` : ''} and shared it out in proportion; ${notice}`
+        : `not enough ${f.item[n]} on hand at ${f.company[n]} in period ${t} for all that was planned on it`;
+    const created = this.cause('material', n, t, text);
     this.causeAt[base + t] = created;
     return created;
   }
