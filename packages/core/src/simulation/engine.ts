@@ -71,7 +71,10 @@ export function simulateRuns(
   return results;
 }
 
-/** A moving-average or exponential-smoothing forecaster for every stage, on typed arrays. */
+/**
+ * A moving-average or exponential-smoothing forecaster for every stage, on typed arrays. The model's
+ * per-stage settings are held as fields, so the hot `observe` reads no object graph.
+ */
 class Forecasters {
   readonly history: Float64Array;
   readonly position: Int32Array;
@@ -79,9 +82,17 @@ class Forecasters {
   readonly sumOfSquares: Float64Array;
   readonly level: Float64Array;
   readonly squaredError: Float64Array;
+  private readonly method: Uint8Array;
+  private readonly periods: Int32Array;
+  private readonly start: Int32Array;
+  private readonly alpha: Float64Array;
 
-  constructor(private readonly model: SimulationModel) {
+  constructor(model: SimulationModel) {
     const nodes = model.flat.nodes;
+    this.method = model.forecast;
+    this.periods = model.forecastPeriods;
+    this.start = model.historyStart;
+    this.alpha = model.alpha;
     this.history = new Float64Array(model.historyStart[nodes]!);
     this.position = new Int32Array(nodes);
     this.sum = new Float64Array(nodes);
@@ -95,11 +106,10 @@ class Forecasters {
    * mean p times; its sum of squares is set so the spread is right until real values replace them.
    */
   reset(initial: Float64Array, spread: Float64Array): void {
-    const { historyStart, forecastPeriods } = this.model;
     for (let n = 0; n < initial.length; n++) {
       const value = initial[n]!;
-      const periods = forecastPeriods[n]!;
-      this.history.fill(value, historyStart[n]!, historyStart[n + 1]!);
+      const periods = this.periods[n]!;
+      this.history.fill(value, this.start[n]!, this.start[n + 1]!);
       this.position[n] = 0;
       this.sum[n] = value * periods;
       this.sumOfSquares[n] = value * value * periods + (periods - 1) * spread[n]! * spread[n]!;
@@ -110,44 +120,47 @@ class Forecasters {
 
   /** Adds an observation; returns the new forecast of demand per period. */
   observe(n: number, value: number): number {
-    const model = this.model;
-    if (model.forecast[n] === 1) {
+    if (this.method[n] === 1) {
       // Exponential smoothing (Brown 1959): level += alpha (x - level); the spread as smoothed MSE.
-      const alpha = model.alpha[n]!;
-      const error = value - this.level[n]!;
+      const alpha = this.alpha[n]!;
+      const level = this.level[n]!;
+      const error = value - level;
       this.squaredError[n] = alpha * error * error + (1 - alpha) * this.squaredError[n]!;
-      this.level[n]! += alpha * error;
-      return this.level[n]!;
+      const next = level + alpha * error;
+      this.level[n] = next;
+      return next;
     }
-    const periods = model.forecastPeriods[n]!;
-    const start = model.historyStart[n]!;
+    const history = this.history;
+    const periods = this.periods[n]!;
+    const start = this.start[n]!;
     const at = this.position[n]!;
-    const old = this.history[start + at]!;
-    this.history[start + at] = value;
+    const old = history[start + at]!;
+    history[start + at] = value;
     const next = at + 1 === periods ? 0 : at + 1;
     this.position[n] = next;
+    let sum: number;
     if (next === 0) {
       // Recompute the running sums once per cycle so rounding errors cannot pile up.
-      let sum = 0;
+      sum = 0;
       let squares = 0;
       for (let k = start; k < start + periods; k++) {
-        sum += this.history[k]!;
-        squares += this.history[k]! * this.history[k]!;
+        const x = history[k]!;
+        sum += x;
+        squares += x * x;
       }
-      this.sum[n] = sum;
       this.sumOfSquares[n] = squares;
     } else {
-      this.sum[n]! += value - old;
+      sum = this.sum[n]! + (value - old);
       this.sumOfSquares[n]! += value * value - old * old;
     }
-    return this.sum[n]! / periods;
+    this.sum[n] = sum;
+    return sum / periods;
   }
 
   /** The current estimate of the standard deviation of demand per period. */
   spread(n: number): number {
-    const model = this.model;
-    if (model.forecast[n] === 1) return Math.sqrt(this.squaredError[n]!);
-    const periods = model.forecastPeriods[n]!;
+    if (this.method[n] === 1) return Math.sqrt(this.squaredError[n]!);
+    const periods = this.periods[n]!;
     if (periods < 2) return 0;
     const sum = this.sum[n]!;
     return Math.sqrt(Math.max(0, (this.sumOfSquares[n]! - (sum * sum) / periods) / (periods - 1)));
@@ -192,11 +205,16 @@ function ratio(orders: number, demand: number): number {
   return demand > EPSILON ? orders / demand : Number.NaN;
 }
 
-/** Stock and pipelines at the start of every run. */
+/**
+ * Stock and pipelines at the start of every run. Rings are period-major (`slot × size + index`), so
+ * the start of a period reads one slot's row front to back.
+ */
 interface InitialState {
   readonly onHand: Float64Array;
   readonly onOrder: Float64Array;
+  /** Goods arriving at stage n in ring slot s: `transit[s × nodes + n]`. */
   readonly transit: Float64Array;
+  /** Orders reaching arc a's supplier in ring slot s: `mail[s × arcs + a]`. */
   readonly mail: Float64Array;
 }
 
@@ -222,7 +240,7 @@ function initialState(model: SimulationModel): InitialState {
     const buyer = model.arcBuyer[a]!;
     if (delay === 0 || model.replenish[buyer] !== 0) continue;
     const steady = model.rate[buyer]! * flat.arcShare[a]!;
-    for (let t = 0; t < delay; t++) mail[a * model.mailSlots + t] = steady;
+    for (let t = 0; t < delay; t++) mail[t * arcs + a] = steady;
     onOrder[buyer]! += steady * delay;
   }
   if (model.initialState === 'network') {
@@ -231,18 +249,17 @@ function initialState(model: SimulationModel): InitialState {
     }
     return { onHand, onOrder, transit, mail };
   }
-  const slots = model.transitSlots;
   for (let n = 0; n < nodes; n++) {
     const rate = model.rate[n]!;
     if (model.replenish[n] === 2) continue;
     if (model.replenish[n] === 1) {
       const lead = flat.leadTime[n]!;
-      for (let t = 0; t < lead; t++) transit[n * slots + t]! += rate;
+      for (let t = 0; t < lead; t++) transit[t * nodes + n]! += rate;
       onOrder[n]! += rate * lead;
     } else {
       for (let a = flat.arcStart[n]!; a < flat.arcStart[n + 1]!; a++) {
         const steady = rate * flat.arcShare[a]!;
-        for (let t = 0; t < model.arcLead[a]!; t++) transit[n * slots + t]! += steady;
+        for (let t = 0; t < model.arcLead[a]!; t++) transit[t * nodes + n]! += steady;
         onOrder[n]! += steady * model.arcLead[a]!;
       }
     }
@@ -267,15 +284,52 @@ function initialState(model: SimulationModel): InitialState {
   return { onHand, onOrder, transit, mail };
 }
 
+/**
+ * One simulator for one model: the state of a run, reset before each. What customers are owed lives
+ * per customer slot (the model's `customerEntry` positions): `owed[k]` and this period's new orders
+ * `fresh[k]`, for end customers, buying arcs and bill-of-materials lines alike, so a stage reads its
+ * customers as one contiguous row; `arcSlot`, `lineSlot` and `endSlot` say where an arc's, a line's
+ * and a stage's end customers' row is.
+ */
 class Engine {
+  private readonly model: SimulationModel;
   private readonly nodes: number;
   private readonly arcs: number;
   private readonly companies: number;
+  private readonly periods: number;
+  // the model's arrays, held directly
+  private readonly order: Int32Array;
+  private readonly stageCompany: Int32Array;
+  private readonly stageDemand: Int32Array;
+  private readonly customerStart: Int32Array;
+  private readonly customerEntry: Int32Array;
+  private readonly policy: Uint8Array;
+  private readonly replenish: Uint8Array;
+  private readonly sharing: Uint8Array;
+  private readonly allowReturns: Uint8Array;
+  private readonly leadTime: Float64Array;
+  private readonly rootLeadTime: Float64Array;
+  private readonly safetyFactor: Float64Array;
+  private readonly arcStart: Int32Array;
+  private readonly arcSupplier: Int32Array;
+  private readonly arcShare: Float64Array;
+  private readonly arcBuyer: Int32Array;
+  private readonly arcDelay: Int32Array;
+  private readonly arcLead: Int32Array;
+  private readonly arcPrice: Float64Array;
+  private readonly bomStart: Int32Array;
+  private readonly bomQuantity: Float64Array;
+  private readonly yieldRate: Float64Array;
+  private readonly endPrice: Float64Array;
+  // customer slots
+  private readonly arcSlot: Int32Array;
+  private readonly lineSlot: Int32Array;
+  private readonly endSlot: Int32Array;
+  private readonly owed: Float64Array;
+  private readonly fresh: Float64Array;
   // state per stage
   private readonly onHand: Float64Array;
   private readonly onOrder: Float64Array;
-  private readonly endBacklog: Float64Array;
-  private readonly endNew: Float64Array;
   private readonly productionBacklog: Float64Array;
   private readonly transit: Float64Array;
   private readonly local: Forecasters;
@@ -288,12 +342,8 @@ class Engine {
   private readonly immediate: Float64Array;
   private readonly endImmediate: Float64Array;
   // per arc and BOM line
-  private readonly arcBacklog: Float64Array;
-  private readonly arcNew: Float64Array;
   private readonly mail: Float64Array;
   private readonly payments: Float64Array;
-  private readonly lineBacklog: Float64Array;
-  private readonly lineNew: Float64Array;
   private readonly kit: Float64Array;
   private readonly groupLeft: Float64Array;
   private readonly groupCompany: Int32Array;
@@ -310,20 +360,78 @@ class Engine {
   private readonly initialOwnSpread: Float64Array;
   private readonly initial: InitialState;
   private readonly scheduledReceipts: boolean;
+  // measurements of a run, reused from run to run
+  private readonly companyOrders: Float64Array;
+  private readonly companyDemandUnits: Float64Array;
+  private readonly companyBacklog: Float64Array;
+  private readonly companyStock: Float64Array;
+  private readonly demandSum: Float64Array;
+  private readonly immediateSum: Float64Array;
+  private readonly backlogSum: Float64Array;
+  private readonly stockSum: Float64Array;
+  private readonly costSum: Float64Array;
+  private readonly cashLow: Float64Array;
+  private readonly episode: Int32Array;
+  private readonly longest: Int32Array;
+  private readonly orderMoments: Moments;
+  private readonly demandMoments: Moments;
+  private readonly tierOrders: Float64Array;
+  private readonly tierCash: Float64Array;
+  private readonly tierCashLow: Float64Array;
+  private readonly tierMoments: Moments;
+  private readonly endMoments: Moments;
 
-  constructor(private readonly model: SimulationModel) {
+  constructor(model: SimulationModel) {
     const flat = model.flat;
     const nodes = flat.nodes;
     const arcs = flat.arcSupplier.length;
     const lines = flat.bomNode.length;
     const companies = model.companyIds.length;
+    const tiers = model.tiers;
+    this.model = model;
     this.nodes = nodes;
     this.arcs = arcs;
     this.companies = companies;
+    this.periods = model.periods;
+    this.order = flat.order;
+    this.stageCompany = model.stageCompany;
+    this.stageDemand = model.stageDemand;
+    this.customerStart = model.customerStart;
+    this.customerEntry = model.customerEntry;
+    this.policy = model.policy;
+    this.replenish = model.replenish;
+    this.sharing = model.sharing;
+    this.allowReturns = model.allowReturns;
+    this.leadTime = model.leadTime;
+    this.rootLeadTime = model.leadTime.map(Math.sqrt);
+    this.safetyFactor = model.safetyFactor;
+    this.arcStart = flat.arcStart;
+    this.arcSupplier = flat.arcSupplier;
+    this.arcShare = flat.arcShare;
+    this.arcBuyer = model.arcBuyer;
+    this.arcDelay = model.arcDelay;
+    this.arcLead = model.arcLead;
+    this.arcPrice = model.arcPrice;
+    this.bomStart = flat.bomStart;
+    this.bomQuantity = flat.bomQuantity;
+    this.yieldRate = flat.yieldRate;
+    this.endPrice = model.endPrice;
+    const slots = model.customerStart[nodes]!;
+    this.arcSlot = new Int32Array(arcs);
+    this.lineSlot = new Int32Array(lines);
+    this.endSlot = new Int32Array(nodes).fill(-1);
+    for (let n = 0; n < nodes; n++) {
+      for (let k = model.customerStart[n]!; k < model.customerStart[n + 1]!; k++) {
+        const entry = model.customerEntry[k]!;
+        if (entry === END_CUSTOMERS) this.endSlot[n] = k;
+        else if (entry < arcs) this.arcSlot[entry] = k;
+        else this.lineSlot[entry - arcs] = k;
+      }
+    }
+    this.owed = new Float64Array(slots);
+    this.fresh = new Float64Array(slots);
     this.onHand = new Float64Array(nodes);
     this.onOrder = new Float64Array(nodes);
-    this.endBacklog = new Float64Array(nodes);
-    this.endNew = new Float64Array(nodes);
     this.productionBacklog = new Float64Array(nodes);
     this.transit = new Float64Array(nodes * model.transitSlots);
     this.local = new Forecasters(model);
@@ -334,12 +442,8 @@ class Engine {
     this.externalNew = new Float64Array(nodes);
     this.immediate = new Float64Array(nodes);
     this.endImmediate = new Float64Array(nodes);
-    this.arcBacklog = new Float64Array(arcs);
-    this.arcNew = new Float64Array(arcs);
     this.mail = new Float64Array(arcs * model.mailSlots);
     this.payments = new Float64Array(arcs * model.paySlots);
-    this.lineBacklog = new Float64Array(lines);
-    this.lineNew = new Float64Array(lines);
     this.kit = new Float64Array(lines);
     this.groupLeft = new Float64Array(flat.groupId.length);
     const companyIndex = new Map(model.companyIds.map((id, c) => [id, c]));
@@ -368,6 +472,25 @@ class Engine {
       this.initialOwnSpread[model.demandStage[d]!]! += model.demandStdDev[d * model.periods]!;
     }
     this.initial = initialState(model);
+    this.companyOrders = new Float64Array(companies);
+    this.companyDemandUnits = new Float64Array(companies);
+    this.companyBacklog = new Float64Array(companies);
+    this.companyStock = new Float64Array(companies);
+    this.demandSum = new Float64Array(companies);
+    this.immediateSum = new Float64Array(companies);
+    this.backlogSum = new Float64Array(companies);
+    this.stockSum = new Float64Array(companies);
+    this.costSum = new Float64Array(companies);
+    this.cashLow = new Float64Array(companies);
+    this.episode = new Int32Array(companies);
+    this.longest = new Int32Array(companies);
+    this.orderMoments = new Moments(companies);
+    this.demandMoments = new Moments(companies);
+    this.tierOrders = new Float64Array(tiers);
+    this.tierCash = new Float64Array(tiers);
+    this.tierCashLow = new Float64Array(tiers);
+    this.tierMoments = new Moments(tiers);
+    this.endMoments = new Moments(1);
   }
 
   private reset(): void {
@@ -376,21 +499,30 @@ class Engine {
     this.onOrder.set(this.initial.onOrder);
     this.transit.set(this.initial.transit);
     this.mail.set(this.initial.mail);
-    this.endBacklog.fill(0);
-    this.endNew.fill(0);
+    this.owed.fill(0);
+    this.fresh.fill(0);
     this.productionBacklog.fill(0);
     this.local.reset(model.rate, model.spread);
     this.own.reset(this.initialOwn, this.initialOwnSpread);
-    this.arcBacklog.fill(0);
-    this.arcNew.fill(0);
     this.payments.fill(0);
-    this.lineBacklog.fill(0);
-    this.lineNew.fill(0);
     this.kit.fill(0);
     this.cash.set(model.cash);
     this.bankrupt.fill(0);
     this.negativeStreak.fill(0);
     this.lost.fill(0);
+    this.demandSum.fill(0);
+    this.immediateSum.fill(0);
+    this.backlogSum.fill(0);
+    this.stockSum.fill(0);
+    this.costSum.fill(0);
+    this.cashLow.set(this.cash);
+    this.episode.fill(0);
+    this.longest.fill(0);
+    this.orderMoments.reset();
+    this.demandMoments.reset();
+    this.tierCashLow.fill(Number.POSITIVE_INFINITY);
+    this.tierMoments.reset();
+    this.endMoments.reset();
   }
 
   run(run: number, random: Random): RunResult {
@@ -405,24 +537,7 @@ class Engine {
     const series = new Float64Array(SERIES.length * rows * periods);
 
     // Measurements accumulated over the run.
-    const companyOrders = new Float64Array(companies);
-    const companyDemandUnits = new Float64Array(companies);
-    const companyBacklog = new Float64Array(companies);
-    const companyStock = new Float64Array(companies);
-    const demandSum = new Float64Array(companies);
-    const immediateSum = new Float64Array(companies);
-    const backlogSum = new Float64Array(companies);
-    const stockSum = new Float64Array(companies);
-    const costSum = new Float64Array(companies);
-    const cashLow = Float64Array.from(this.cash);
-    const episode = new Int32Array(companies);
-    const longest = new Int32Array(companies);
-    const companyMoments = { orders: new Moments(companies), demand: new Moments(companies) };
-    const tierOrders = new Float64Array(tiers);
-    const tierCash = new Float64Array(tiers);
-    const tierCashLow = new Float64Array(tiers).fill(Number.POSITIVE_INFINITY);
-    const tierMoments = new Moments(tiers);
-    const endMoments = new Moments(1);
+    const { demandSum, immediateSum, backlogSum, stockSum, costSum, cashLow, longest } = this;
     let networkCashLow = Number.POSITIVE_INFINITY;
     let endDemandSum = 0;
     let endImmediateSum = 0;
@@ -433,106 +548,41 @@ class Engine {
 
     for (let t = 0; t < periods; t++) {
       this.startPeriod(t, random);
-      this.stages(t);
+      const order = this.order;
+      for (let i = 0; i < order.length; i++) this.stage(order[i]!, t);
       this.produce(t);
-      this.checkCash(t);
-
-      // Measure the period.
-      companyOrders.fill(0);
-      companyDemandUnits.fill(0);
-      companyBacklog.fill(0);
-      companyStock.fill(0);
+      this.checkCash();
       const measuring = t >= model.warmUp;
-      let endDemand = 0;
-      let endBacklog = 0;
-      let endImmediate = 0;
-      for (let n = 0; n < this.nodes; n++) {
-        const c = model.stageCompany[n]!;
-        let stock = this.onHand[n]!;
-        for (let l = model.flat.bomStart[n]!; l < model.flat.bomStart[n + 1]!; l++) stock += this.kit[l]!;
-        const owed = this.externalOwed(n);
-        companyStock[c]! += stock;
-        companyBacklog[c]! += owed;
-        companyDemandUnits[c]! += this.externalNew[n]! * model.endUnits[n]!;
-        if (model.countsOrders[n] === 1) companyOrders[c]! += this.ordered[n]! * model.endUnits[n]!;
-        if (model.stageDemand[n]! >= 0) {
-          endDemand += this.endNew[n]!;
-          endBacklog += Math.max(0, this.endBacklog[n]!);
-          endImmediate += this.endImmediate[n]!;
-        }
-        if (measuring) {
-          demandSum[c]! += this.externalNew[n]!;
-          immediateSum[c]! += this.immediate[n]!;
-          costSum[c]! += model.holdingCost[n]! * Math.max(0, stock) + model.backlogCost * owed;
-        }
-      }
-      tierOrders.fill(0);
-      tierCash.fill(0);
-      let totalCash = 0;
-      let totalOrders = 0;
-      let totalStock = 0;
-      for (let c = 0; c < companies; c++) {
-        const tier = model.companyTier[c]!;
-        totalCash += this.cash[c]!;
-        totalOrders += companyOrders[c]!;
-        totalStock += companyStock[c]!;
-        cashLow[c] = Math.min(cashLow[c]!, this.cash[c]!);
-        if (tier >= 0) {
-          tierOrders[tier]! += companyOrders[c]!;
-          tierCash[tier]! += this.cash[c]!;
-          series[(0 * rows + tier) * periods + t]! += companyDemandUnits[c]!;
-          series[(1 * rows + tier) * periods + t]! += companyOrders[c]!;
-          series[(2 * rows + tier) * periods + t]! += companyStock[c]!;
-          series[(3 * rows + tier) * periods + t]! += companyBacklog[c]!;
-        }
-        if (measuring) {
-          backlogSum[c]! += companyBacklog[c]!;
-          stockSum[c]! += companyStock[c]!;
-          companyMoments.orders.add(c, companyOrders[c]!);
-          companyMoments.demand.add(c, companyDemandUnits[c]!);
-          episode[c] = companyBacklog[c]! > 1e-6 ? episode[c]! + 1 : 0;
-          longest[c] = Math.max(longest[c]!, episode[c]!);
-        }
-      }
-      networkCashLow = Math.min(networkCashLow, totalCash);
-      for (let k = 0; k < tiers; k++) tierCashLow[k] = Math.min(tierCashLow[k]!, tierCash[k]!);
-      series[(0 * rows + tiers) * periods + t] = endDemand;
-      series[(1 * rows + tiers) * periods + t] = totalOrders;
-      series[(2 * rows + tiers) * periods + t] = totalStock;
-      series[(3 * rows + tiers) * periods + t] = endBacklog;
+      const network = this.measure(t, measuring, series);
+      networkCashLow = Math.min(networkCashLow, network.cash);
       if (measuring) {
-        for (let k = 0; k < tiers; k++) tierMoments.add(k, tierOrders[k]!);
-        endMoments.add(0, endDemand);
-        companyMoments.orders.count++;
-        companyMoments.demand.count++;
-        tierMoments.count++;
-        endMoments.count++;
-        endDemandSum += endDemand;
-        endImmediateSum += endImmediate;
-        endBacklogSum += endBacklog;
-        endEpisode = endBacklog > 1e-6 ? endEpisode + 1 : 0;
+        endDemandSum += network.endDemand;
+        endImmediateSum += network.endImmediate;
+        endBacklogSum += network.endBacklog;
+        endEpisode = network.endBacklog > 1e-6 ? endEpisode + 1 : 0;
         endLongest = Math.max(endLongest, endEpisode);
         measured++;
       }
     }
 
     // What is still owed at the end is revenue lost within the run.
+    const { owed, customerStart, customerEntry, endSlot } = this;
     for (let n = 0; n < this.nodes; n++) {
-      const c = model.stageCompany[n]!;
-      this.lost[c]! += Math.max(0, this.endBacklog[n]!) * model.endPrice[n]!;
-      for (let k = model.customerStart[n]!; k < model.customerStart[n + 1]!; k++) {
-        const entry = model.customerEntry[k]!;
-        if (entry >= 0 && entry < this.arcs)
-          this.lost[c]! += Math.max(0, this.arcBacklog[entry]!) * model.arcPrice[entry]!;
+      const c = this.stageCompany[n]!;
+      const end = endSlot[n]!;
+      this.lost[c]! += (end < 0 ? 0 : Math.max(0, owed[end]!)) * this.endPrice[n]!;
+      for (let k = customerStart[n]!; k < customerStart[n + 1]!; k++) {
+        const entry = customerEntry[k]!;
+        if (entry >= 0 && entry < this.arcs) this.lost[c]! += Math.max(0, owed[k]!) * this.arcPrice[entry]!;
       }
     }
 
     const set = (metric: keyof typeof metricIndex, entity: number, value: number) => {
       values[metricIndex[metric] * entities + entity] = value;
     };
-    const endVariance = endMoments.variance(0);
+    const endVariance = this.endMoments.variance(0);
     const tierBullwhip = new Float64Array(tiers);
-    for (let k = 0; k < tiers; k++) tierBullwhip[k] = ratio(tierMoments.variance(k), endVariance);
+    for (let k = 0; k < tiers; k++) tierBullwhip[k] = ratio(this.tierMoments.variance(k), endVariance);
     const tierTotals = (source: Float64Array) => {
       const totals = new Float64Array(tiers);
       for (let c = 0; c < companies; c++)
@@ -557,7 +607,7 @@ class Engine {
       set('fillRate', c, demandSum[c]! > EPSILON ? immediateSum[c]! / demandSum[c]! : Number.NaN);
       set('backorders', c, backlogSum[c]! / measured);
       set('inventory', c, stockSum[c]! / measured);
-      set('bullwhip', c, ratio(companyMoments.orders.variance(c), companyMoments.demand.variance(c)));
+      set('bullwhip', c, ratio(this.orderMoments.variance(c), this.demandMoments.variance(c)));
       set('lostRevenue', c, this.lost[c]!);
       set('cashLowPoint', c, cashLow[c]!);
       set('bankruptcies', c, bankruptcies[c]!);
@@ -576,7 +626,7 @@ class Engine {
       set('inventory', e, perTier.stock[k]! / measured);
       set('bullwhip', e, tierBullwhip[k]!);
       set('lostRevenue', e, perTier.lost[k]!);
-      set('cashLowPoint', e, tierCashLow[k]!);
+      set('cashLowPoint', e, this.tierCashLow[k]!);
       set('bankruptcies', e, perTier.bankruptcies[k]!);
       set('timeToRecover', e, tierRecover[k]!);
       set('cost', e, perTier.cost[k]!);
@@ -597,120 +647,214 @@ class Engine {
     return { run, values, series };
   }
 
-  /** What stage n owes its customers outside its own company (end customers and buyers). */
-  private externalOwed(n: number): number {
+  /** The network's figures of one period, handed from `measure` to `run` without allocating. */
+  private readonly periodFigures = { cash: 0, endDemand: 0, endImmediate: 0, endBacklog: 0 };
+
+  /** Measures period t: company sums, tier series, and (when `measuring`) the run's accumulators. */
+  private measure(
+    t: number,
+    measuring: boolean,
+    series: Float64Array,
+  ): { cash: number; endDemand: number; endImmediate: number; endBacklog: number } {
     const model = this.model;
-    let owed = Math.max(0, this.endBacklog[n]!);
-    for (let k = model.customerStart[n]!; k < model.customerStart[n + 1]!; k++) {
-      const entry = model.customerEntry[k]!;
-      if (entry >= 0 && entry < this.arcs) owed += Math.max(0, this.arcBacklog[entry]!);
+    const periods = this.periods;
+    const tiers = model.tiers;
+    const rows = tiers + 1;
+    const companies = this.companies;
+    const arcs = this.arcs;
+    const { companyOrders, companyDemandUnits, companyBacklog, companyStock } = this;
+    const { demandSum, immediateSum, costSum, backlogSum, stockSum, cashLow, episode, longest } = this;
+    const { owed, customerStart, customerEntry, endSlot, onHand, kit, bomStart, stageCompany } = this;
+    const { externalNew, ordered, immediate, endImmediate: endImmediateNow } = this;
+    const endUnits = model.endUnits;
+    const countsOrders = model.countsOrders;
+    const holdingCost = model.holdingCost;
+    const backlogCost = model.backlogCost;
+    for (let c = 0; c < companies; c++) {
+      companyOrders[c] = 0;
+      companyDemandUnits[c] = 0;
+      companyBacklog[c] = 0;
+      companyStock[c] = 0;
     }
-    return owed;
+    let endDemand = 0;
+    let endBacklog = 0;
+    let endImmediate = 0;
+    for (let n = 0; n < this.nodes; n++) {
+      const c = stageCompany[n]!;
+      let stock = onHand[n]!;
+      for (let l = bomStart[n]!; l < bomStart[n + 1]!; l++) stock += kit[l]!;
+      // What stage n owes its customers outside its own company (end customers and buyers).
+      const end = endSlot[n]!;
+      let externalOwed = end < 0 ? 0 : Math.max(0, owed[end]!);
+      for (let k = customerStart[n]!; k < customerStart[n + 1]!; k++) {
+        const entry = customerEntry[k]!;
+        if (entry >= 0 && entry < arcs) externalOwed += Math.max(0, owed[k]!);
+      }
+      companyStock[c]! += stock;
+      companyBacklog[c]! += externalOwed;
+      companyDemandUnits[c]! += externalNew[n]! * endUnits[n]!;
+      if (countsOrders[n] === 1) companyOrders[c]! += ordered[n]! * endUnits[n]!;
+      if (end >= 0) {
+        endDemand += this.fresh[end]!;
+        endBacklog += Math.max(0, owed[end]!);
+        endImmediate += endImmediateNow[n]!;
+      }
+      if (measuring) {
+        demandSum[c]! += externalNew[n]!;
+        immediateSum[c]! += immediate[n]!;
+        costSum[c]! += holdingCost[n]! * Math.max(0, stock) + backlogCost * externalOwed;
+      }
+    }
+    const { tierOrders, tierCash, tierCashLow, cash } = this;
+    for (let k = 0; k < tiers; k++) {
+      tierOrders[k] = 0;
+      tierCash[k] = 0;
+    }
+    let totalCash = 0;
+    let totalOrders = 0;
+    let totalStock = 0;
+    for (let c = 0; c < companies; c++) {
+      const tier = model.companyTier[c]!;
+      totalCash += cash[c]!;
+      totalOrders += companyOrders[c]!;
+      totalStock += companyStock[c]!;
+      cashLow[c] = Math.min(cashLow[c]!, cash[c]!);
+      if (tier >= 0) {
+        tierOrders[tier]! += companyOrders[c]!;
+        tierCash[tier]! += cash[c]!;
+        series[(0 * rows + tier) * periods + t]! += companyDemandUnits[c]!;
+        series[(1 * rows + tier) * periods + t]! += companyOrders[c]!;
+        series[(2 * rows + tier) * periods + t]! += companyStock[c]!;
+        series[(3 * rows + tier) * periods + t]! += companyBacklog[c]!;
+      }
+      if (measuring) {
+        backlogSum[c]! += companyBacklog[c]!;
+        stockSum[c]! += companyStock[c]!;
+        this.orderMoments.add(c, companyOrders[c]!);
+        this.demandMoments.add(c, companyDemandUnits[c]!);
+        episode[c] = companyBacklog[c]! > 1e-6 ? episode[c]! + 1 : 0;
+        longest[c] = Math.max(longest[c]!, episode[c]!);
+      }
+    }
+    for (let k = 0; k < tiers; k++) tierCashLow[k] = Math.min(tierCashLow[k]!, tierCash[k]!);
+    series[(0 * rows + tiers) * periods + t] = endDemand;
+    series[(1 * rows + tiers) * periods + t] = totalOrders;
+    series[(2 * rows + tiers) * periods + t] = totalStock;
+    series[(3 * rows + tiers) * periods + t] = endBacklog;
+    if (measuring) {
+      for (let k = 0; k < tiers; k++) this.tierMoments.add(k, tierOrders[k]!);
+      this.endMoments.add(0, endDemand);
+      this.orderMoments.count++;
+      this.demandMoments.count++;
+      this.tierMoments.count++;
+      this.endMoments.count++;
+    }
+    const figures = this.periodFigures;
+    figures.cash = totalCash;
+    figures.endDemand = endDemand;
+    figures.endImmediate = endImmediate;
+    figures.endBacklog = endBacklog;
+    return figures;
   }
 
   private startPeriod(t: number, random: Random): void {
     const model = this.model;
-    const flat = model.flat;
-    const periods = model.periods;
+    const periods = this.periods;
+    const nodes = this.nodes;
+    const arcs = this.arcs;
+    const { bankrupt, cash, stageCompany, arcBuyer, arcSupplier, onHand, onOrder } = this;
     for (let c = 0; c < this.companies; c++)
-      if (model.bankruptAt[c] === t && this.bankrupt[c] === 0) this.goBankrupt(c);
+      if (model.bankruptAt[c] === t && bankrupt[c] === 0) this.goBankrupt(c);
     // Payments due.
     if (this.pricedArcs) {
-      const slots = model.paySlots;
-      const slot = t % slots;
-      for (let a = 0; a < this.arcs; a++) {
-        const amount = this.payments[a * slots + slot]!;
+      const payments = this.payments;
+      const row = (t % model.paySlots) * arcs;
+      for (let a = 0; a < arcs; a++) {
+        const amount = payments[row + a]!;
         if (amount === 0) continue;
-        this.payments[a * slots + slot] = 0;
-        const buyer = model.stageCompany[model.arcBuyer[a]!]!;
-        if (this.bankrupt[buyer] === 1) continue; // a bankrupt buyer never pays: the supplier's loss
-        this.cash[buyer]! -= amount;
-        this.cash[model.stageCompany[flat.arcSupplier[a]!]!]! += amount;
+        payments[row + a] = 0;
+        const buyer = stageCompany[arcBuyer[a]!]!;
+        if (bankrupt[buyer] === 1) continue; // a bankrupt buyer never pays: the supplier's loss
+        cash[buyer]! -= amount;
+        cash[stageCompany[arcSupplier[a]!]!]! += amount;
       }
     }
-    // Arrivals.
-    const slots = model.transitSlots;
-    const slot = t % slots;
-    for (let n = 0; n < this.nodes; n++) {
-      const arriving =
-        this.transit[n * slots + slot]! + (this.scheduledReceipts ? flat.receipts[n * periods + t]! : 0);
+    // Arrivals. (Small arrays are cleared in loops: a call to fill costs more than a few stores.)
+    const { transit, ordered, externalNew, immediate, endImmediate, fresh } = this;
+    const row = (t % model.transitSlots) * nodes;
+    const receipts = this.scheduledReceipts ? model.flat.receipts : undefined;
+    for (let n = 0; n < nodes; n++) {
+      const arriving = transit[row + n]! + (receipts === undefined ? 0 : receipts[n * periods + t]!);
       if (arriving !== 0) {
-        this.transit[n * slots + slot] = 0;
-        this.onHand[n]! += arriving;
-        this.onOrder[n]! -= arriving;
+        transit[row + n] = 0;
+        onHand[n]! += arriving;
+        onOrder[n]! -= arriving;
       }
-      this.ordered[n] = 0;
-      this.externalNew[n] = 0;
-      this.immediate[n] = 0;
-      this.endImmediate[n] = 0;
-      this.endNew[n] = 0;
+      ordered[n] = 0;
+      externalNew[n] = 0;
+      immediate[n] = 0;
+      endImmediate[n] = 0;
     }
-    this.arcNew.fill(0);
-    this.lineNew.fill(0);
+    for (let k = 0; k < fresh.length; k++) fresh[k] = 0;
     // Orders in the mail reach their suppliers.
     if (model.mailSlots > 0) {
-      const mailSlots = model.mailSlots;
-      const mailSlot = t % mailSlots;
-      for (let a = 0; a < this.arcs; a++) {
-        const amount = this.mail[a * mailSlots + mailSlot]!;
+      const { mail, owed, arcSlot } = this;
+      const mailRow = (t % model.mailSlots) * arcs;
+      for (let a = 0; a < arcs; a++) {
+        const amount = mail[mailRow + a]!;
         if (amount === 0) continue;
-        this.mail[a * mailSlots + mailSlot] = 0;
-        const buyer = model.arcBuyer[a]!;
-        if (this.bankrupt[model.stageCompany[flat.arcSupplier[a]!]!] === 1) {
-          this.onOrder[buyer]! -= amount; // nobody there to take the order
-        } else if (this.bankrupt[model.stageCompany[buyer]!] === 0) {
-          this.arcBacklog[a]! += amount;
-          this.arcNew[a]! += amount;
+        mail[mailRow + a] = 0;
+        const buyer = arcBuyer[a]!;
+        if (bankrupt[stageCompany[arcSupplier[a]!]!] === 1) {
+          onOrder[buyer]! -= amount; // nobody there to take the order
+        } else if (bankrupt[stageCompany[buyer]!] === 0) {
+          const k = arcSlot[a]!;
+          owed[k]! += amount;
+          fresh[k]! += amount;
         }
       }
     }
     // End demand.
-    for (let d = 0; d < this.demandNow.length; d++) {
-      const mean = model.demandMean[d * periods + t]!;
-      this.demandNow[d] =
-        model.demandRandom[d] === 1
-          ? Math.max(0, random.normal(mean, model.demandStdDev[d * periods + t]!))
-          : mean;
+    const { demandMean, demandStdDev, demandRandom } = model;
+    const demandNow = this.demandNow;
+    for (let d = 0; d < demandNow.length; d++) {
+      const mean = demandMean[d * periods + t]!;
+      demandNow[d] =
+        demandRandom[d] === 1 ? Math.max(0, random.normal(mean, demandStdDev[d * periods + t]!)) : mean;
     }
   }
 
-  /** Step 2 for every stage, customers before suppliers. */
-  private stages(t: number): void {
-    const order = this.model.flat.order;
-    for (let i = 0; i < order.length; i++) this.stage(order[i]!, t);
-  }
-
+  /** Step 2 for stage n: end demand, shipping, forecast and order. */
   private stage(n: number, t: number): void {
-    const model = this.model;
-    const flat = model.flat;
     const arcs = this.arcs;
-    const c = model.stageCompany[n]!;
+    const { owed, fresh, customerEntry, onHand } = this;
+    const c = this.stageCompany[n]!;
     const dead = this.bankrupt[c] === 1;
-    const d = model.stageDemand[n]!;
+    const d = this.stageDemand[n]!;
+    const endSlot = this.endSlot[n]!;
     if (d >= 0) {
       const quantity = this.demandNow[d]!;
-      this.endBacklog[n]! += quantity;
-      this.endNew[n] = quantity;
+      owed[endSlot]! += quantity;
+      fresh[endSlot] = quantity;
     }
 
     // What is owed, and what is new this period.
-    const start = model.customerStart[n]!;
-    const end = model.customerStart[n + 1]!;
+    const start = this.customerStart[n]!;
+    const end = this.customerStart[n + 1]!;
     let positive = 0;
     let net = 0;
     let received = 0;
     let externalNew = 0;
     let externalOld = 0;
     for (let k = start; k < end; k++) {
-      const entry = model.customerEntry[k]!;
-      const owed = this.owed(n, entry);
-      const fresh = this.fresh(n, entry);
-      net += owed;
-      if (owed > 0) positive += owed;
-      received += fresh;
-      if (entry < arcs) {
-        externalNew += fresh;
-        externalOld += Math.max(0, owed - Math.max(0, fresh));
+      const owedNow = owed[k]!;
+      const freshNow = fresh[k]!;
+      net += owedNow;
+      if (owedNow > 0) positive += owedNow;
+      received += freshNow;
+      if (customerEntry[k]! < arcs) {
+        externalNew += freshNow;
+        externalOld += Math.max(0, owedNow - Math.max(0, freshNow));
       }
     }
 
@@ -718,146 +862,153 @@ class Engine {
     let shipped = 0;
     let externalShipped = 0;
     let endShipped = 0;
-    const available = dead ? 0 : Math.max(0, this.onHand[n]!);
+    const available = dead ? 0 : Math.max(0, onHand[n]!);
     if (positive > EPSILON && available > EPSILON) {
       const scratch = this.shipScratch;
       this.allocate(n, start, end, Math.min(available, positive), positive, scratch);
       for (let k = start; k < end; k++) {
         const quantity = scratch[k - start]!;
         if (quantity <= 0) continue;
-        const entry = model.customerEntry[k]!;
-        this.ship(n, entry, quantity, t);
+        const entry = customerEntry[k]!;
+        owed[k]! -= quantity;
+        if (entry >= arcs) this.kit[entry - arcs]! += quantity;
+        else if (entry === END_CUSTOMERS) this.cash[c]! += quantity * this.endPrice[n]!;
+        else this.shipToBuyer(c, entry, quantity, t);
         shipped += quantity;
         if (entry < arcs) externalShipped += quantity;
         if (entry === END_CUSTOMERS) endShipped += quantity;
       }
-      this.onHand[n]! -= shipped;
+      onHand[n]! -= shipped;
     }
     this.externalNew[n] = externalNew;
     const wanted = Math.max(0, externalNew);
     this.immediate[n] = Math.min(wanted, Math.max(0, externalShipped - externalOld));
     if (d >= 0) {
-      const endOld = Math.max(0, this.endBacklog[n]! + endShipped - this.endNew[n]!);
-      this.endImmediate[n] = Math.min(this.endNew[n]!, Math.max(0, endShipped - endOld));
+      const endNew = fresh[endSlot]!;
+      const endOld = Math.max(0, owed[endSlot]! + endShipped - endNew);
+      this.endImmediate[n] = Math.min(endNew, Math.max(0, endShipped - endOld));
     }
 
     // Forecast.
+    if (this.model.anySharing) this.share(n, d, start, end);
+    const policy = this.policy[n]!;
     let forecast: number;
-    let spread: number;
-    if (model.anySharing) {
-      // Everyone's view of end-customer demand, passed up from customers (computed for every stage,
-      // since a sharing stage needs it from customers that do not share themselves).
-      let sharedForecast = d >= 0 ? this.own.observe(n, this.endNew[n]!) : 0;
-      let sharedSpread = d >= 0 ? this.own.spread(n) : 0;
-      for (let k = start; k < end; k++) {
-        const entry = model.customerEntry[k]!;
-        if (entry === END_CUSTOMERS) continue;
-        if (entry < arcs) {
-          const buyer = model.arcBuyer[entry]!;
-          if (model.replenish[buyer] !== 0) continue;
-          sharedForecast += flat.arcShare[entry]! * this.shared[buyer]!;
-          sharedSpread += flat.arcShare[entry]! * this.sharedSpread[buyer]!;
-        } else {
-          const line = entry - arcs;
-          const owner = model.lineOwner[line]!;
-          const perUnit = flat.bomQuantity[line]! / flat.yieldRate[owner]!;
-          sharedForecast += perUnit * this.shared[owner]!;
-          sharedSpread += perUnit * this.sharedSpread[owner]!;
-        }
-      }
-      this.shared[n] = sharedForecast;
-      this.sharedSpread[n] = sharedSpread;
-    }
-    if (model.sharing[n] === 1) {
+    let spread = 0;
+    if (this.sharing[n] === 1) {
       forecast = this.shared[n]!;
       spread = this.sharedSpread[n]!;
     } else {
       forecast = this.local.observe(n, received);
-      spread = this.local.spread(n);
+      // Only order-up-to with safety stock reads the spread.
+      if (policy === 0 && this.safetyFactor[n]! !== 0) spread = this.local.spread(n);
     }
 
     // Order.
-    if (dead || model.replenish[n] === 2) return;
+    if (dead || this.replenish[n] === 2) return;
     const owedAfter = net - shipped;
-    const position = this.onHand[n]! - owedAfter + this.onOrder[n]!;
-    const lead = model.leadTime[n]!;
+    const onOrder = this.onOrder[n]!;
+    const position = onHand[n]! - owedAfter + onOrder;
+    const lead = this.leadTime[n]!;
     let quantity: number;
-    switch (model.policy[n]) {
-      case 0: {
-        // Order-up-to (Chen, Drezner, Ryan & Simchi-Levi 2000): y = L·forecast + z·σ̂·√L.
-        const level = lead * forecast + model.safetyFactor[n]! * spread * Math.sqrt(lead);
-        quantity = level - position;
-        break;
-      }
-      case 1: {
-        // (s, S): when the inventory position is at or below s, order up to S (Scarf 1960).
-        const scale = model.levelsInUnits[n] === 1 ? 1 : forecast;
-        const reorder = model.reorderPoint[n]! * scale;
-        quantity = position <= reorder + EPSILON ? model.orderUpTo[n]! * scale - position : 0;
-        break;
-      }
-      default: {
-        // Anchoring and adjustment (Sterman 1989, eq. 7-9): O = L̂ + αS·(S* − S + β·(SL* − SL)).
-        const stock = this.onHand[n]! - owedAfter;
-        const desiredStock = Number.isNaN(model.desiredStock[n]!)
-          ? model.desiredStockPeriods[n]! * forecast
-          : model.desiredStock[n]!;
-        const desiredLine = Number.isNaN(model.desiredSupplyLine[n]!)
-          ? lead * forecast
-          : model.desiredSupplyLine[n]!;
-        quantity =
-          forecast +
-          model.alphaS[n]! * (desiredStock - stock + model.beta[n]! * (desiredLine - this.onOrder[n]!));
-      }
+    if (policy === 0) {
+      // Order-up-to (Chen, Drezner, Ryan & Simchi-Levi 2000): y = L·forecast + z·σ̂·√L.
+      const level = lead * forecast + this.safetyFactor[n]! * spread * this.rootLeadTime[n]!;
+      quantity = level - position;
+    } else if (policy === 1) {
+      // (s, S): when the inventory position is at or below s, order up to S (Scarf 1960).
+      const model = this.model;
+      const scale = model.levelsInUnits[n] === 1 ? 1 : forecast;
+      const reorder = model.reorderPoint[n]! * scale;
+      quantity = position <= reorder + EPSILON ? model.orderUpTo[n]! * scale - position : 0;
+    } else {
+      // Anchoring and adjustment (Sterman 1989, eq. 7-9): O = L̂ + αS·(S* − S + β·(SL* − SL)).
+      const model = this.model;
+      const stock = onHand[n]! - owedAfter;
+      const desiredStock = Number.isNaN(model.desiredStock[n]!)
+        ? model.desiredStockPeriods[n]! * forecast
+        : model.desiredStock[n]!;
+      const desiredLine = Number.isNaN(model.desiredSupplyLine[n]!)
+        ? lead * forecast
+        : model.desiredSupplyLine[n]!;
+      quantity =
+        forecast + model.alphaS[n]! * (desiredStock - stock + model.beta[n]! * (desiredLine - onOrder));
     }
-    if (model.allowReturns[n] === 0 && quantity < 0) quantity = 0;
+    if (this.allowReturns[n] === 0 && quantity < 0) quantity = 0;
     if (quantity === 0) return;
     this.place(n, quantity, t);
   }
 
+  /**
+   * Information sharing: everyone's view of end-customer demand, passed up from customers (computed
+   * for every stage, since a sharing stage needs it from customers that do not share themselves).
+   */
+  private share(n: number, d: number, start: number, end: number): void {
+    const model = this.model;
+    const arcs = this.arcs;
+    let sharedForecast = 0;
+    let sharedSpread = 0;
+    if (d >= 0) {
+      sharedForecast = this.own.observe(n, this.fresh[this.endSlot[n]!]!);
+      sharedSpread = this.own.spread(n);
+    }
+    for (let k = start; k < end; k++) {
+      const entry = this.customerEntry[k]!;
+      if (entry === END_CUSTOMERS) continue;
+      if (entry < arcs) {
+        const buyer = this.arcBuyer[entry]!;
+        if (this.replenish[buyer] !== 0) continue;
+        sharedForecast += this.arcShare[entry]! * this.shared[buyer]!;
+        sharedSpread += this.arcShare[entry]! * this.sharedSpread[buyer]!;
+      } else {
+        const line = entry - arcs;
+        const owner = model.lineOwner[line]!;
+        const perUnit = this.bomQuantity[line]! / this.yieldRate[owner]!;
+        sharedForecast += perUnit * this.shared[owner]!;
+        sharedSpread += perUnit * this.sharedSpread[owner]!;
+      }
+    }
+    this.shared[n] = sharedForecast;
+    this.sharedSpread[n] = sharedSpread;
+  }
+
   /** Places a replenishment order of stage n (negative only when returns are allowed). */
   private place(n: number, quantity: number, t: number): void {
-    const model = this.model;
-    const flat = model.flat;
-    if (model.replenish[n] === 1) {
+    const { owed, fresh } = this;
+    if (this.replenish[n] === 1) {
       this.productionBacklog[n]! += quantity;
       this.onOrder[n]! += quantity;
       this.ordered[n] = quantity;
-      const starts = quantity / flat.yieldRate[n]!;
-      for (let l = flat.bomStart[n]!; l < flat.bomStart[n + 1]!; l++) {
-        const amount = starts * flat.bomQuantity[l]!;
-        this.lineBacklog[l]! += amount;
-        this.lineNew[l]! += amount;
+      const starts = quantity / this.yieldRate[n]!;
+      const lineSlot = this.lineSlot;
+      for (let l = this.bomStart[n]!; l < this.bomStart[n + 1]!; l++) {
+        const amount = starts * this.bomQuantity[l]!;
+        const k = lineSlot[l]!;
+        owed[k]! += amount;
+        fresh[k]! += amount;
       }
       return;
     }
+    const { arcShare, arcSupplier, bankrupt, stageCompany } = this;
+    const first = this.arcStart[n]!;
+    const last = this.arcStart[n + 1]!;
     let active = 0;
-    for (let a = flat.arcStart[n]!; a < flat.arcStart[n + 1]!; a++) {
-      if (this.bankrupt[model.stageCompany[flat.arcSupplier[a]!]!] === 0) active += flat.arcShare[a]!;
+    for (let a = first; a < last; a++) {
+      if (bankrupt[stageCompany[arcSupplier[a]!]!] === 0) active += arcShare[a]!;
     }
     if (active <= EPSILON) return; // every supplier is gone: nothing can be ordered
-    const slots = model.mailSlots;
-    for (let a = flat.arcStart[n]!; a < flat.arcStart[n + 1]!; a++) {
-      if (this.bankrupt[model.stageCompany[flat.arcSupplier[a]!]!] === 1) continue;
-      const amount = (quantity * flat.arcShare[a]!) / active;
-      const delay = model.arcDelay[a]!;
+    const mailSlots = this.model.mailSlots;
+    for (let a = first; a < last; a++) {
+      if (bankrupt[stageCompany[arcSupplier[a]!]!] === 1) continue;
+      const amount = (quantity * arcShare[a]!) / active;
+      const delay = this.arcDelay[a]!;
       if (delay === 0) {
-        this.arcBacklog[a]! += amount;
-        this.arcNew[a]! += amount;
-      } else this.mail[a * slots + ((t + delay) % slots)]! += amount;
+        const k = this.arcSlot[a]!;
+        owed[k]! += amount;
+        fresh[k]! += amount;
+      } else this.mail[((t + delay) % mailSlots) * this.arcs + a]! += amount;
     }
     this.onOrder[n]! += quantity;
     this.ordered[n] = quantity;
-  }
-
-  private owed(n: number, entry: number): number {
-    if (entry === END_CUSTOMERS) return this.endBacklog[n]!;
-    return entry < this.arcs ? this.arcBacklog[entry]! : this.lineBacklog[entry - this.arcs]!;
-  }
-
-  private fresh(n: number, entry: number): number {
-    if (entry === END_CUSTOMERS) return this.endNew[n]!;
-    return entry < this.arcs ? this.arcNew[entry]! : this.lineNew[entry - this.arcs]!;
   }
 
   /**
@@ -874,23 +1025,22 @@ class Engine {
     into: Float64Array,
   ): void {
     const model = this.model;
+    const { owed, fresh } = this;
     const rule = model.allocation[n]!;
     if (amount >= total - EPSILON) {
-      for (let k = start; k < end; k++) into[k - start] = Math.max(0, this.owed(n, model.customerEntry[k]!));
+      for (let k = start; k < end; k++) into[k - start] = Math.max(0, owed[k]!);
       return;
     }
     if (rule === 0) {
       const share = amount / total;
-      for (let k = start; k < end; k++)
-        into[k - start] = Math.max(0, this.owed(n, model.customerEntry[k]!)) * share;
+      for (let k = start; k < end; k++) into[k - start] = Math.max(0, owed[k]!) * share;
       return;
     }
     if (rule === 1) {
       let old = 0;
       for (let k = start; k < end; k++) {
-        const entry = model.customerEntry[k]!;
-        const owed = Math.max(0, this.owed(n, entry));
-        into[k - start] = Math.max(0, owed - Math.max(0, this.fresh(n, entry)));
+        const owedNow = Math.max(0, owed[k]!);
+        into[k - start] = Math.max(0, owedNow - Math.max(0, fresh[k]!));
         old += into[k - start]!;
       }
       if (amount <= old) {
@@ -899,11 +1049,11 @@ class Engine {
         return;
       }
       const rest = amount - old;
-      const fresh = total - old;
-      const share = fresh > 0 ? rest / fresh : 0;
+      const freshTotal = total - old;
+      const share = freshTotal > 0 ? rest / freshTotal : 0;
       for (let k = start; k < end; k++) {
-        const owed = Math.max(0, this.owed(n, model.customerEntry[k]!));
-        into[k - start]! += (owed - into[k - start]!) * share;
+        const owedNow = Math.max(0, owed[k]!);
+        into[k - start]! += (owedNow - into[k - start]!) * share;
       }
       return;
     }
@@ -914,106 +1064,96 @@ class Engine {
       let group = k;
       let owedInRank = 0;
       while (group < end && model.customerRank[group] === rank) {
-        owedInRank += Math.max(0, this.owed(n, model.customerEntry[group]!));
+        owedInRank += Math.max(0, owed[group]!);
         group++;
       }
       const share = owedInRank > 0 ? Math.min(1, left / owedInRank) : 0;
-      for (let j = k; j < group; j++)
-        into[j - start] = Math.max(0, this.owed(n, model.customerEntry[j]!)) * share;
+      for (let j = k; j < group; j++) into[j - start] = Math.max(0, owed[j]!) * share;
       left -= owedInRank * share;
       k = group;
     }
   }
 
-  /** Ships `quantity` from stage n to one customer entry, in period t. */
-  private ship(n: number, entry: number, quantity: number, t: number): void {
+  /** Ships `quantity` of company c's stage on arc a to its buyer in period t (goods and invoice). */
+  private shipToBuyer(c: number, a: number, quantity: number, t: number): void {
     const model = this.model;
-    const c = model.stageCompany[n]!;
-    if (entry === END_CUSTOMERS) {
-      this.endBacklog[n]! -= quantity;
-      this.cash[c]! += quantity * model.endPrice[n]!;
-      return;
-    }
-    if (entry >= this.arcs) {
-      const line = entry - this.arcs;
-      this.lineBacklog[line]! -= quantity;
-      this.kit[line]! += quantity;
-      return;
-    }
-    const a = entry;
-    this.arcBacklog[a]! -= quantity;
-    const buyer = model.arcBuyer[a]!;
-    let lead = model.arcLead[a]!;
+    const buyer = this.arcBuyer[a]!;
+    const nominal = this.arcLead[a]!;
+    let lead = nominal;
     for (let e = model.laneStart[a]!; e < model.laneStart[a + 1]!; e++) {
       if (t >= model.laneFrom[e]! && t < model.laneTo[e]!)
-        lead = Math.max(lead, model.arcLead[a]! + model.laneExtra[e]!);
+        lead = Math.max(lead, nominal + model.laneExtra[e]!);
     }
-    const slots = model.transitSlots;
-    this.transit[buyer * slots + ((t + lead) % slots)]! += quantity;
-    const value = quantity * model.arcPrice[a]!;
+    this.transit[((t + lead) % model.transitSlots) * this.nodes + buyer]! += quantity;
+    const value = quantity * this.arcPrice[a]!;
     if (value <= 0) return;
-    const payer = model.stageCompany[buyer]!;
-    let due = model.paymentTerm[payer]!;
+    const payer = this.stageCompany[buyer]!;
+    const term = model.paymentTerm[payer]!;
+    let due = term;
     for (let e = model.payStart[payer]!; e < model.payStart[payer + 1]!; e++) {
-      const when = t + model.paymentTerm[payer]!;
-      if (when >= model.payFrom[e]! && when < model.payTo[e]!)
-        due = Math.max(due, model.paymentTerm[payer]! + model.payExtra[e]!);
+      const when = t + term;
+      if (when >= model.payFrom[e]! && when < model.payTo[e]!) due = Math.max(due, term + model.payExtra[e]!);
     }
     if (due === 0) {
       this.cash[payer]! -= value;
       this.cash[c]! += value;
-    } else this.payments[a * model.paySlots + ((t + due) % model.paySlots)]! += value;
+    } else this.payments[((t + due) % model.paySlots) * this.arcs + a]! += value;
   }
 
   /** Step 3: production starts within capacity, capacity groups and components. */
   private produce(t: number): void {
     const model = this.model;
     const flat = model.flat;
-    const periods = model.periods;
-    for (let g = 0; g < this.groupLeft.length; g++) {
+    const periods = this.periods;
+    const { groupLeft, bankrupt, kit, bomStart, bomQuantity, yieldRate, stageCompany } = this;
+    const { capacityFactor, overtime } = model;
+    for (let g = 0; g < groupLeft.length; g++) {
       const c = this.groupCompany[g]!;
       const maximum = flat.groupMaximum[g * periods + t]!;
       const capacity =
-        model.overtime[c] === 1 && !Number.isNaN(maximum) ? maximum : flat.groupCapacity[g * periods + t]!;
-      this.groupLeft[g] = this.bankrupt[c] === 1 ? 0 : capacity * model.capacityFactor[c * periods + t]!;
+        overtime[c] === 1 && !Number.isNaN(maximum) ? maximum : flat.groupCapacity[g * periods + t]!;
+      groupLeft[g] = bankrupt[c] === 1 ? 0 : capacity * capacityFactor[c * periods + t]!;
     }
-    const slots = model.transitSlots;
-    for (let i = 0; i < this.makers.length; i++) {
-      const n = this.makers[i]!;
+    const { groupStart, nodeGroup, nodeGroupLoad, maximumCapacity, leadTime } = flat;
+    const row = this.nodes;
+    const makers = this.makers;
+    for (let i = 0; i < makers.length; i++) {
+      const n = makers[i]!;
       const wanted = this.productionBacklog[n]!;
       if (wanted <= EPSILON) continue;
-      const c = model.stageCompany[n]!;
-      if (this.bankrupt[c] === 1) continue;
-      const yieldRate = flat.yieldRate[n]!;
-      const maximum = flat.maximumCapacity[n * periods + t]!;
+      const c = stageCompany[n]!;
+      if (bankrupt[c] === 1) continue;
+      const yieldRateNow = yieldRate[n]!;
+      const maximum = maximumCapacity[n * periods + t]!;
       const capacity =
-        model.overtime[c] === 1 && !Number.isNaN(maximum) ? maximum : flat.capacity[n * periods + t]!;
-      let starts = Math.min(wanted / yieldRate, capacity * model.capacityFactor[c * periods + t]!);
-      for (let l = flat.bomStart[n]!; l < flat.bomStart[n + 1]!; l++) {
-        starts = Math.min(starts, Math.max(0, this.kit[l]!) / flat.bomQuantity[l]!);
+        overtime[c] === 1 && !Number.isNaN(maximum) ? maximum : flat.capacity[n * periods + t]!;
+      let starts = Math.min(wanted / yieldRateNow, capacity * capacityFactor[c * periods + t]!);
+      const firstLine = bomStart[n]!;
+      const lastLine = bomStart[n + 1]!;
+      for (let l = firstLine; l < lastLine; l++) {
+        starts = Math.min(starts, Math.max(0, kit[l]!) / bomQuantity[l]!);
       }
-      for (let k = flat.groupStart[n]!; k < flat.groupStart[n + 1]!; k++) {
-        starts = Math.min(starts, Math.max(0, this.groupLeft[flat.nodeGroup[k]!]!) / flat.nodeGroupLoad[k]!);
+      const firstGroup = groupStart[n]!;
+      const lastGroup = groupStart[n + 1]!;
+      for (let k = firstGroup; k < lastGroup; k++) {
+        starts = Math.min(starts, Math.max(0, groupLeft[nodeGroup[k]!]!) / nodeGroupLoad[k]!);
       }
       if (starts <= EPSILON) continue;
-      for (let l = flat.bomStart[n]!; l < flat.bomStart[n + 1]!; l++)
-        this.kit[l]! -= starts * flat.bomQuantity[l]!;
-      for (let k = flat.groupStart[n]!; k < flat.groupStart[n + 1]!; k++) {
-        this.groupLeft[flat.nodeGroup[k]!]! -= starts * flat.nodeGroupLoad[k]!;
-      }
-      const good = starts * yieldRate;
+      for (let l = firstLine; l < lastLine; l++) kit[l]! -= starts * bomQuantity[l]!;
+      for (let k = firstGroup; k < lastGroup; k++) groupLeft[nodeGroup[k]!]! -= starts * nodeGroupLoad[k]!;
+      const good = starts * yieldRateNow;
       this.productionBacklog[n]! -= good;
       this.cash[c]! -= starts * model.unitCost[n]!;
-      const lead = flat.leadTime[n]!;
+      const lead = leadTime[n]!;
       if (lead === 0) {
         this.onHand[n]! += good;
         this.onOrder[n]! -= good;
-      } else this.transit[n * slots + ((t + lead) % slots)]! += good;
+      } else this.transit[((t + lead) % model.transitSlots) * row + n]! += good;
     }
   }
 
   /** Step 4: a tracked company below zero for more than its grace periods goes bankrupt. */
-  private checkCash(_t: number): void {
+  private checkCash(): void {
     const model = this.model;
     for (let c = 0; c < this.companies; c++) {
       if (model.cashTracked[c] === 0 || this.bankrupt[c] === 1) continue;
@@ -1031,24 +1171,25 @@ class Engine {
    */
   private goBankrupt(c: number): void {
     const model = this.model;
-    const flat = model.flat;
+    const { owed, arcSlot } = this;
     this.bankrupt[c] = 1;
     for (let s = model.companyStageStart[c]!; s < model.companyStageStart[c + 1]!; s++) {
       const n = model.companyStage[s]!;
-      for (let k = model.customerStart[n]!; k < model.customerStart[n + 1]!; k++) {
-        const a = model.customerEntry[k]!;
+      for (let k = this.customerStart[n]!; k < this.customerStart[n + 1]!; k++) {
+        const a = this.customerEntry[k]!;
         if (a < 0 || a >= this.arcs) continue;
-        const owed = this.arcBacklog[a]!;
-        if (owed > 0) {
-          this.onOrder[model.arcBuyer[a]!]! -= owed;
-          this.lost[c]! += owed * model.arcPrice[a]!;
+        const owedNow = owed[k]!;
+        if (owedNow > 0) {
+          this.onOrder[this.arcBuyer[a]!]! -= owedNow;
+          this.lost[c]! += owedNow * this.arcPrice[a]!;
         }
-        this.arcBacklog[a] = 0;
+        owed[k] = 0;
       }
-      for (let a = flat.arcStart[n]!; a < flat.arcStart[n + 1]!; a++) {
-        const owed = this.arcBacklog[a]!;
-        if (owed > 0) this.lost[model.stageCompany[flat.arcSupplier[a]!]!]! += owed * model.arcPrice[a]!;
-        this.arcBacklog[a] = 0;
+      for (let a = this.arcStart[n]!; a < this.arcStart[n + 1]!; a++) {
+        const k = arcSlot[a]!;
+        const owedNow = owed[k]!;
+        if (owedNow > 0) this.lost[this.stageCompany[this.arcSupplier[a]!]!]! += owedNow * this.arcPrice[a]!;
+        owed[k] = 0;
       }
     }
   }

@@ -102,31 +102,54 @@ export function aggregateRuns(layout: RunLayout, results: readonly RunResult[]):
   }
   const entities = entityCount(layout);
   const companies = layout.companyIds.length;
-  const scratch = new Float64Array(runs.length);
-  const summaryOf = (entity: number): MetricSummaries => {
-    const summary = {} as Record<MetricName, MetricSummary>;
-    METRICS.forEach((metric, m) => {
-      let count = 0;
-      for (const run of runs) {
-        const value = run.values[m * entities + entity]!;
-        if (!Number.isNaN(value)) scratch[count++] = value;
+  // The runs' values a block of entities at a time, transposed so that each (metric, entity) reads
+  // its values in run-index order from one contiguous row (and the block stays small).
+  const count = runs.length;
+  const block = Math.max(1, Math.min(entities, Math.floor(2 ** 20 / Math.max(1, count * METRICS.length))));
+  const byColumn = new Float64Array(block * METRICS.length * count);
+  const scratch = new Float64Array(count);
+  const summaries: MetricSummaries[] = [];
+  for (let first = 0; first < entities; first += block) {
+    const last = Math.min(entities, first + block);
+    for (let r = 0; r < count; r++) {
+      const values = runs[r]!.values;
+      for (let m = 0; m < METRICS.length; m++) {
+        for (let entity = first; entity < last; entity++) {
+          byColumn[((entity - first) * METRICS.length + m) * count + r] = values[m * entities + entity]!;
+        }
       }
-      summary[metric] = summarize(scratch, count);
-    });
-    return summary;
-  };
+    }
+    for (let entity = first; entity < last; entity++) {
+      const summary = {} as Record<MetricName, MetricSummary>;
+      METRICS.forEach((metric, m) => {
+        const offset = ((entity - first) * METRICS.length + m) * count;
+        let defined = 0;
+        for (let r = 0; r < count; r++) {
+          const value = byColumn[offset + r]!;
+          if (!Number.isNaN(value)) scratch[defined++] = value;
+        }
+        summary[metric] = summarize(scratch, defined);
+      });
+      summaries.push(summary);
+    }
+  }
+  const summaryOf = (entity: number): MetricSummaries => summaries[entity]!;
   const tierSizes = new Array<number>(layout.tiers).fill(0);
   for (const tier of layout.companyTier) if (tier >= 0) tierSizes[tier]!++;
   const rows = layout.tiers + 1;
+  // Sums over runs in run-index order, every series at once.
+  const totals = new Float64Array(SERIES.length * rows * layout.periods);
+  for (const run of runs) {
+    const series = run.series;
+    for (let i = 0; i < totals.length; i++) totals[i]! += series[i]!;
+  }
   const series = Array.from({ length: rows }, (_, row) => {
     const entry: Record<string, unknown> = { tier: row < layout.tiers ? row : null };
     SERIES.forEach((kind, k) => {
-      const means = new Array<number>(layout.periods).fill(0);
-      for (const run of runs) {
-        const offset = (k * rows + row) * layout.periods;
-        for (let t = 0; t < layout.periods; t++) means[t]! += run.series[offset + t]!;
-      }
-      entry[kind] = means.map((value) => (runs.length > 0 ? value / runs.length : 0));
+      const offset = (k * rows + row) * layout.periods;
+      entry[kind] = Array.from(totals.subarray(offset, offset + layout.periods), (value) =>
+        count > 0 ? value / count : 0,
+      );
     });
     return entry as { readonly tier: number | null } & Record<SeriesName, number[]>;
   });

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadNetworkFile } from '../model/load.ts';
 import type { Network } from '../model/schema.ts';
-import { serialChainNetwork } from './chains.ts';
+import { beerGameNetwork, beerGameScenario, serialChainNetwork } from './chains.ts';
 import { runSeed, simulateRuns } from './engine.ts';
 import { loadScenario, validateScenario } from './load-scenario.ts';
 import { aggregateRuns, METRICS, percentile } from './metrics.ts';
@@ -242,5 +243,54 @@ describe('percentile', () => {
     expect(percentile([1, 2, 3, 4, 5], 0.05)).toBeCloseTo(1.2, 12);
     expect(percentile([1, 2, 3, 4, 5], 0.95)).toBeCloseTo(4.8, 12);
     expect(percentile([7], 0.95)).toBe(7);
+  });
+});
+
+/** SHA-256 of every run's values and series, bit for bit. */
+function fingerprint(on: Network, data: unknown, runs: number): string {
+  const { scenario, issues } = validateScenario(data, on);
+  expect(issues.filter((issue) => issue.severity === 'error')).toEqual([]);
+  const results = simulateRuns(
+    compileSimulation(on, scenario!),
+    11,
+    Array.from({ length: runs }, (_, run) => run),
+  );
+  const hash = createHash('sha256');
+  for (const result of results) {
+    hash.update(new Uint8Array(result.values.buffer, result.values.byteOffset, result.values.byteLength));
+    hash.update(new Uint8Array(result.series.buffer, result.series.byteOffset, result.series.byteLength));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+// The engine is tuned for speed; these fingerprints pin its results to the bit, so a rewrite of the
+// inner loop that changes any figure (even in the last digit) shows here. A deliberate change of the
+// model's semantics updates them, and says so in its commit.
+describe('simulateRuns fingerprints', () => {
+  it('the example scenario (every kind of event)', () => {
+    expect(fingerprint(network, example, 10)).toBe('76e2d40ed931f193');
+  });
+
+  it('information sharing, fifo and priority allocation, returns, (s, S) and a bankruptcy', () => {
+    const scenario = {
+      ...example,
+      policy: {
+        ...example.policy,
+        informationSharing: true,
+        allocation: 'fifo',
+        allowReturns: true,
+        informationDelay: 1,
+        companies: {
+          steel: { type: 's-S', s: 2, S: 6, allocation: 'priority', priority: ['frame-b'] },
+          'frame-b': { forecast: { type: 'exponential-smoothing', alpha: 0.3 }, informationSharing: false },
+        },
+      },
+      events: [...(example.events ?? []), { type: 'bankruptcy', company: 'frame-a', at: 40 }],
+    };
+    expect(fingerprint(network, scenario, 10)).toBe('c8960c5450e01cf3');
+  });
+
+  it("Sterman's beer game", () => {
+    expect(fingerprint(beerGameNetwork(), beerGameScenario(), 3)).toBe('f6e279d539817ed9');
   });
 });
