@@ -24,7 +24,7 @@ export interface ReadOptions {
 }
 
 /** The bytes of a file as text, or a CliError that says what went wrong with which file. */
-async function readText(path: string, maxBytes: number): Promise<string> {
+export async function readText(path: string, maxBytes: number): Promise<string> {
   const info = await stat(path).catch((cause: NodeJS.ErrnoException) => {
     throw fileError(path, cause);
   });

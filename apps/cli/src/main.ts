@@ -19,6 +19,7 @@ import {
 import { type PlanCommandOptions, planCommand } from './commands/plan.ts';
 import { type ReplanCommandOptions, replanCommand } from './commands/replan.ts';
 import { registerServeCommands } from './commands/serve.ts';
+import { type SimulateCommandOptions, simulateCommand } from './commands/simulate.ts';
 import { parseTtr, type StressTestCommandOptions, stressTestCommand } from './commands/stress-test.ts';
 import { validateCommand } from './commands/validate.ts';
 import { CliError, EXIT } from './errors.ts';
@@ -228,6 +229,35 @@ export function buildProgram(output: Output): Command {
     .action((network: string, options: StressTestCommandOptions) =>
       stressTestCommand(network, options, output),
     );
+
+  storeOptions(
+    program
+      .command('simulate')
+      .description(
+        'play a scenario forward on a network, many runs over (Monte Carlo): fill rates, backorders, the bullwhip, cash and bankruptcies per company, tier and network',
+      )
+      .argument('<network>', 'network file or CSV folder, or the name of a stored network')
+      .requiredOption('--scenario <file>', 'the scenario (keten.scenario/v1, YAML or JSON)')
+      .option(
+        '--runs <n>',
+        "Monte Carlo runs (default: the scenario's runs, else 1)",
+        integer('--runs', 1, 1_000_000),
+      )
+      .option('--seed <s>', "random seed (default: the scenario's seed, else 1)", integer('--seed', 0))
+      .option(
+        '--threads <n>',
+        'worker threads (default: the available cores, at most one per run); the result is the same for any number',
+        integer('--threads', 1, 256),
+      )
+      .option('--json', 'print the whole result as JSON, alone on stdout')
+      .option('--report <file>', 'also write a self-contained HTML page with plots to FILE (.html)')
+      .option('--stress', "add the stress test's time-to-survive / time-to-recover chart to --report")
+      .option('--out <file>', 'write the JSON or the summary to FILE (atomically) instead of stdout')
+      .option('--version <n>', 'version of a stored network (default: the latest)', integer('--version', 1))
+      .addOption(maxBytesOption()),
+  ).action((network: string, options: BackendOptions & SimulateCommandOptions) =>
+    simulateCommand(network, options, output, () => openBackend(options)),
+  );
 
   storeOptions(
     program

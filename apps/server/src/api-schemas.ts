@@ -9,10 +9,13 @@ import {
   type PlannedOrder as CorePlannedOrder,
   type PlanSummary as CorePlanSummary,
   type Role as CoreRole,
+  type SimulationResult as CoreSimulationResult,
   EventInputSchema,
+  METRICS,
   Network,
   ORDER_FIELDS,
   ROLES,
+  SERIES,
   SHORTAGE_CODES,
   STORE_LIMITS,
 } from '@keten/core';
@@ -60,7 +63,7 @@ export const ErrorResponse = component(
         code: z.enum(API_ERROR_CODES as [string, ...string[]]),
         message: z.string(),
         details: z.unknown().optional(),
-        issues: z.array(Issue).optional().describe('Every problem of an invalid network.'),
+        issues: z.array(Issue).optional().describe('Every problem of an invalid network or scenario.'),
         requestId: z.string().optional().describe('On `internal` errors: the id to look for in the log.'),
       }),
     })
@@ -514,6 +517,99 @@ const _planFits: z.infer<typeof PlanSchema> = {} as Omit<CorePlan, 'orders'> & {
 const _orderFits: z.infer<typeof PlanSchema>['orders'][number] = {} as CorePlannedOrder;
 const _summaryFits: z.infer<typeof PlanSummarySchema> = {} as CorePlanSummary;
 const _diffFits: z.infer<typeof PlanDiffSchema> = {} as CorePlanDiff;
+
+// ---- simulation ----
+
+/** Most runs one simulation request may ask for (`POST …/simulate`); more is a 400 naming `runs`. */
+export const MAX_SIMULATION_RUNS = 1000;
+
+export const SimulateRequest = z
+  .strictObject({
+    scenario: z
+      .union([
+        z
+          .string()
+          .min(1)
+          .describe('The scenario as YAML or JSON text: problems are told by line and column.'),
+        z
+          .record(z.string(), z.unknown())
+          .describe('The scenario as a JSON object: problems are told by path.'),
+      ])
+      .describe('A `keten.scenario/v1` scenario (docs/simulation.md).'),
+    runs: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_SIMULATION_RUNS)
+      .optional()
+      .describe(`Monte Carlo runs (default: the scenario's runs, else 1); at most ${MAX_SIMULATION_RUNS}.`),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(Number.MAX_SAFE_INTEGER)
+      .optional()
+      .describe("Seed (default: the scenario's seed, else 1)."),
+    version: z.number().int().min(1).optional().describe('Version of the network (default: the latest).'),
+  })
+  .describe('A scenario to simulate on the network, and how often.');
+
+export const SimulateQuery = z.strictObject({
+  runs: wholeNumber(1, MAX_SIMULATION_RUNS)
+    .optional()
+    .describe(`With a YAML body: Monte Carlo runs (at most ${MAX_SIMULATION_RUNS}).`),
+  seed: wholeNumber(0, Number.MAX_SAFE_INTEGER).optional().describe('With a YAML body: the seed.'),
+  version: wholeNumber(1, 1e12).optional().describe('With a YAML body: the version of the network.'),
+});
+
+const MetricSummarySchema = z
+  .object({ mean: z.number().nullable(), p5: z.number().nullable(), p95: z.number().nullable() })
+  .describe('Mean and 5th/95th percentiles over runs; null where no run defines the metric.');
+const Metrics = z
+  .object(
+    Object.fromEntries(METRICS.map((metric) => [metric, MetricSummarySchema])) as Record<
+      (typeof METRICS)[number],
+      typeof MetricSummarySchema
+    >,
+  )
+  .describe(
+    'fillRate, backorders, inventory, bullwhip, lostRevenue, cashLowPoint, bankruptcies, timeToRecover, cost.',
+  );
+
+export const SimulationResultSchema = component(
+  'SimulationResult',
+  z
+    .object({
+      scenario: z.string(),
+      networkName: z.string(),
+      seed: z.number().int(),
+      periods: z.number().int(),
+      warmUp: z.number().int(),
+      runs: z.array(z.number().int()).describe('Run indexes aggregated, ascending.'),
+      network: Metrics.describe('The network: end-customer service, sums over companies.'),
+      tiers: z.array(z.object({ tier: z.number().int(), companies: z.number().int(), metrics: Metrics })),
+      companies: z.array(z.object({ id: z.string(), tier: z.number().int().nullable(), metrics: Metrics })),
+      series: z
+        .array(
+          z
+            .object({ tier: z.number().int().nullable() })
+            .extend(
+              Object.fromEntries(SERIES.map((name) => [name, z.array(z.number())])) as Record<
+                (typeof SERIES)[number],
+                z.ZodArray<z.ZodNumber>
+              >,
+            ),
+        )
+        .describe(
+          'Per tier (tier null: the network), per period, mean over runs: demand, orders, inventory, backorders.',
+        ),
+    })
+    .describe(
+      'A simulation summarized over runs (the output of `keten simulate --json`; see docs/simulation.md).',
+    ),
+);
+
+const _simulationFits: z.infer<typeof SimulationResultSchema> = {} as CoreSimulationResult;
 
 // ---- events ----
 

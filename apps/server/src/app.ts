@@ -27,6 +27,7 @@ import { healthRoutes } from './routes/health.ts';
 import { networkRoutes } from './routes/networks.ts';
 import { planRoutes } from './routes/plan.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { simulateRoutes } from './routes/simulate.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from './validation.ts';
@@ -156,6 +157,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       });
       await api.register(async (scope) => networkRoutes(scope, context));
       planRoutes(api, context);
+      await api.register(async (scope) => simulateRoutes(scope, context));
       eventRoutes(api, context);
       sessionRoutes(api, context);
       tokenRoutes(api, context);

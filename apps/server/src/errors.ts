@@ -22,6 +22,8 @@ export const API_ERROR_STATUS = {
   'payload-too-large': 413,
   'unsupported-media-type': 415,
   'invalid-network': 422,
+  /** A scenario that does not fit the format or the network (`POST …/simulate`); `issues` has every problem. */
+  'invalid-scenario': 422,
   'rate-limited': 429,
   internal: 500,
   unavailable: 503,
@@ -36,7 +38,7 @@ export interface ApiErrorBody {
     readonly code: ApiErrorCode;
     readonly message: string;
     readonly details?: unknown;
-    /** Every problem of an invalid network (code `invalid-network`). */
+    /** Every problem of an invalid network or scenario (code `invalid-network`, `invalid-scenario`). */
     readonly issues?: readonly unknown[];
     /** Set on `internal` errors, so an operator can find the logged stack. */
     readonly requestId?: string;

@@ -53,6 +53,7 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
         { name: 'health', description: 'Is the node up' },
         { name: 'networks', description: 'Network models with versions' },
         { name: 'planning', description: 'Chain-deep plans of stored networks' },
+        { name: 'simulation', description: 'Monte Carlo simulation of scenarios on stored networks' },
         { name: 'events', description: 'The append-only, idempotent event log' },
         { name: 'session', description: 'Log in and out; who you are' },
         { name: 'tokens', description: 'API tokens' },
@@ -140,8 +141,8 @@ const STATUS_DESCRIPTIONS: Readonly<Record<string, string>> = {
   409: 'Conflicts with what is stored (`conflict`)',
   413: 'The body is too large (`payload-too-large`)',
   415: 'Unsupported content-type (`unsupported-media-type`)',
-  422: 'The network is invalid; `issues` lists every problem (`invalid-network`)',
-  429: 'Too many failed attempts; see Retry-After (`rate-limited`)',
+  422: 'The network (`invalid-network`) or the scenario (`invalid-scenario`) is invalid; `issues` lists every problem',
+  429: 'Too many requests (failed logins, simulations waiting); see Retry-After (`rate-limited`)',
   500: 'A bug; the answer carries a request id to look for in the log (`internal`)',
   503: 'Unavailable (`unavailable`)',
 };

@@ -34,6 +34,8 @@ export * from './simulation/engine.ts';
 export * from './simulation/load-scenario.ts';
 export * from './simulation/metrics.ts';
 export * from './simulation/model.ts';
+export * from './simulation/report.ts';
+export * from './simulation/report-html.ts';
 export * from './simulation/scenario.ts';
 export * from './simulation/simulate.ts';
 export * from './store/canonical-json.ts';

@@ -46,7 +46,7 @@ export interface PlanCommandOptions {
 }
 
 /** A network to plan, what to call it in messages, and the suppliers its events say are down. */
-interface Source {
+export interface Source {
   readonly network: Network;
   readonly label: string;
   readonly blocked?: readonly BlockedWindow[];
@@ -91,22 +91,27 @@ export async function planCommand(
   output.err(`wrote ${options.json ? 'the plan' : 'the summary'} to ${options.out}`);
 }
 
+/** The options that say where a network comes from. */
+export type SourceOptions = Pick<PlanCommandOptions, 'version' | 'maxBytes' | 'db' | 'server'>;
+
 /**
  * A file or CSV folder, unless --db or --server is given; else a stored network of that name (the
- * latest version, or --version) in the store the options name, as `keten show` finds it.
+ * latest version, or --version) in the store the options name, as `keten show` finds it. `outcome`
+ * says what is not done when the file has problems.
  */
-async function resolveNetwork(
+export async function resolveNetwork(
   argument: string,
-  options: PlanCommandOptions,
+  options: SourceOptions,
   output: Output,
   openBackend: () => Promise<Backend>,
+  outcome = 'nothing planned',
 ): Promise<Source> {
   const storeNamed = options.db !== undefined || options.server !== undefined;
   if (!storeNamed && (await isPath(argument))) {
     if (options.version !== undefined) {
       throw new CliError('usage', `--version is for a stored network; ${argument} is a file`);
     }
-    const loaded = await loadOrFail(argument, options.maxBytes, 'nothing planned');
+    const loaded = await loadOrFail(argument, options.maxBytes, outcome);
     for (const warning of loaded.warnings) output.err(formatIssue(warning));
     return { network: loaded.network, label: argument };
   }

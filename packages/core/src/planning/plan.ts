@@ -716,24 +716,41 @@ class Planner {
     const causeShift = this.causes.length - previous.causeFrom[n]!;
     this.beginRanges(n);
     for (let c = previous.causeFrom[n]!; c < previous.causeTo[n]!; c++) this.causes.push(previous.causes[c]!);
-    for (let o = previous.orderFrom[n]!; o < previous.orderTo[n]!; o++) {
-      const kind = previous.orderKind.a[o]!;
-      const arc = previous.orderArc.a[o]!;
-      const start = previous.orderStart.a[o]!;
-      const order = this.newOrder(kind, n, arc, start, 0);
-      this.orderFirstRequest.a[order] = previous.orderFirstRequest.a[o]! + requestShift;
-      this.orderQuantity.a[order] = previous.orderQuantity.a[o]!;
-      this.orderStartQuantity.a[order] = previous.orderStartQuantity.a[o]!;
-      if (kind === 0) this.productionAt[base + start] = order + 1;
-      else this.purchaseAt[arc * H + start] = order + 1;
+    // The node's orders and requests are ranges of the columns: copied whole, indices shifted.
+    const orders = previous.orderFrom[n]!;
+    const orderCount = previous.orderTo[n]! - orders;
+    const first = this.orderKind.length;
+    this.orderKind.copy(previous.orderKind, orders, orderCount);
+    this.orderNode.copy(previous.orderNode, orders, orderCount);
+    this.orderArc.copy(previous.orderArc, orders, orderCount);
+    this.orderStart.copy(previous.orderStart, orders, orderCount);
+    this.orderFirstRequest.copy(previous.orderFirstRequest, orders, orderCount, requestShift);
+    this.orderQuantity.copy(previous.orderQuantity, orders, orderCount);
+    this.orderStartQuantity.copy(previous.orderStartQuantity, orders, orderCount);
+    this.orderFinalQuantity.copy(undefined, orders, orderCount);
+    this.orderFinalStart.copy(undefined, orders, orderCount);
+    for (let order = first; order < first + orderCount; order++) {
+      this.orderPegs.push(undefined);
+      const start = this.orderStart.a[order]!;
+      if (this.orderKind.a[order] === 0) this.productionAt[base + start] = order + 1;
+      else this.purchaseAt[this.orderArc.a[order]! * H + start] = order + 1;
     }
-    for (let r = previous.requestFrom[n]!; r < previous.requestTo[n]!; r++) {
-      this.newRequest(
-        previous.requestNode.a[r]!,
-        previous.requestPeriod.a[r]!,
-        previous.requestOrder.a[r]! + orderShift,
-      );
-      this.requestQuantity.a[this.requestNode.length - 1] = previous.requestQuantity.a[r]!;
+    const requests = previous.requestFrom[n]!;
+    const requestCount = previous.requestTo[n]! - requests;
+    if (this.pegging) {
+      for (let r = requests; r < requests + requestCount; r++) {
+        this.newRequest(
+          previous.requestNode.a[r]!,
+          previous.requestPeriod.a[r]!,
+          previous.requestOrder.a[r]! + orderShift,
+        );
+        this.requestQuantity.a[this.requestNode.length - 1] = previous.requestQuantity.a[r]!;
+      }
+    } else {
+      this.requestNode.copy(previous.requestNode, requests, requestCount);
+      this.requestPeriod.copy(previous.requestPeriod, requests, requestCount);
+      this.requestQuantity.copy(previous.requestQuantity, requests, requestCount);
+      this.requestOrder.copy(previous.requestOrder, requests, requestCount, orderShift);
     }
     // The shared sums, in the order they were made.
     for (let c = previous.callFrom[n]!; c < previous.callTo[n]!; c++) {
@@ -1886,12 +1903,20 @@ class IntColumn {
     this.a = arena === undefined ? new Int32Array(Math.max(1, capacity)) : arena.i32(Math.max(1, capacity));
   }
   push(value: number): void {
-    if (this.length === this.a.length) {
-      const grown = new Int32Array(this.a.length * 2);
-      grown.set(this.a);
-      this.a = grown;
-    }
+    if (this.length === this.a.length) this.grow(this.length + 1);
     this.a[this.length++] = value;
+  }
+  /** Appends `count` values of `source` from `from`, each plus `shift`. */
+  copy(source: IntColumn, from: number, count: number, shift = 0): void {
+    if (this.length + count > this.a.length) this.grow(this.length + count);
+    this.a.set(source.a.subarray(from, from + count), this.length);
+    if (shift !== 0) for (let i = this.length; i < this.length + count; i++) this.a[i]! += shift;
+    this.length += count;
+  }
+  private grow(needed: number): void {
+    const grown = new Int32Array(Math.max(needed, this.a.length * 2));
+    grown.set(this.a);
+    this.a = grown;
   }
 }
 
@@ -1903,12 +1928,20 @@ class NumberColumn {
     this.a = arena === undefined ? new Float64Array(Math.max(1, capacity)) : arena.f64(Math.max(1, capacity));
   }
   push(value: number): void {
-    if (this.length === this.a.length) {
-      const grown = new Float64Array(this.a.length * 2);
-      grown.set(this.a);
-      this.a = grown;
-    }
+    if (this.length === this.a.length) this.grow(this.length + 1);
     this.a[this.length++] = value;
+  }
+  /** Appends `count` values of `source` from `from`, or `count` zeros when there is no source. */
+  copy(source: NumberColumn | undefined, from: number, count: number): void {
+    if (this.length + count > this.a.length) this.grow(this.length + count);
+    if (source === undefined) this.a.fill(0, this.length, this.length + count);
+    else this.a.set(source.a.subarray(from, from + count), this.length);
+    this.length += count;
+  }
+  private grow(needed: number): void {
+    const grown = new Float64Array(Math.max(needed, this.a.length * 2));
+    grown.set(this.a);
+    this.a = grown;
   }
 }
 

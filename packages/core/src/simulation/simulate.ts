@@ -16,7 +16,7 @@
  */
 import type { Network } from '../model/schema.ts';
 import { simulateRuns } from './engine.ts';
-import { aggregateRuns, type SimulationSummary } from './metrics.ts';
+import { aggregateRuns, type RunLayout, type RunResult, type SimulationSummary } from './metrics.ts';
 import { compileSimulation } from './model.ts';
 import type { Scenario } from './scenario.ts';
 
@@ -48,21 +48,51 @@ export function simulate(
   scenario: Scenario,
   options: SimulateOptions = {},
 ): SimulationResult {
+  const { runs, seed } = runsAndSeed(scenario, options);
+  const model = compileSimulation(network, scenario);
+  const indexes = options.runIndexes ?? Array.from({ length: runs }, (_, run) => run);
+  return simulationResult(model, seed, simulateRuns(model, seed, indexes));
+}
+
+/**
+ * The runs and seed of a simulation: the caller's, else the scenario's, else 1 run with seed 1.
+ * Throws a RangeError for a run count or seed that is not a whole number ≥ 1 (runs) or ≥ 0 (seed).
+ */
+export function runsAndSeed(
+  scenario: Scenario,
+  options: { readonly runs?: number | undefined; readonly seed?: number | undefined } = {},
+): { runs: number; seed: number } {
   const runs = options.runs ?? scenario.runs ?? 1;
   const seed = options.seed ?? scenario.seed ?? 1;
   if (!Number.isSafeInteger(runs) || runs < 1)
     throw new RangeError(`runs must be a whole number ≥ 1, got ${runs}`);
   if (!Number.isSafeInteger(seed) || seed < 0)
     throw new RangeError(`seed must be a whole number ≥ 0, got ${seed}`);
-  const model = compileSimulation(network, scenario);
-  const indexes = options.runIndexes ?? Array.from({ length: runs }, (_, run) => run);
-  const summary = aggregateRuns(model, simulateRuns(model, seed, indexes));
+  return { runs, seed };
+}
+
+/** What `simulationResult` needs of a compiled model (a worker can send it back instead of the model). */
+export interface SimulationLayout extends RunLayout {
+  readonly scenario: string;
+  readonly network: string;
+  readonly warmUp: number;
+}
+
+/**
+ * The result `simulate` answers, from runs computed anywhere (e.g. in worker threads): the runs are
+ * aggregated in run-index order, so the result is the same for any split.
+ */
+export function simulationResult(
+  layout: SimulationLayout,
+  seed: number,
+  results: readonly RunResult[],
+): SimulationResult {
   return {
-    scenario: scenario.name,
-    networkName: network.name,
+    scenario: layout.scenario,
+    networkName: layout.network,
     seed,
-    periods: model.periods,
-    warmUp: model.warmUp,
-    ...summary,
+    periods: layout.periods,
+    warmUp: layout.warmUp,
+    ...aggregateRuns(layout, results),
   };
 }
