@@ -210,6 +210,11 @@ export function buildProgram(output: Output): Command {
     )
     .argument('<network>', 'network file or CSV folder')
     .option('--ttr <periods>', 'time to recover of a company without a ttr of its own (default 4)', parseTtr)
+    .option(
+      '--threads <n>',
+      'worker threads solving the LPs (default 1: in this thread)',
+      integer('--threads', 1, 256),
+    )
     .addOption(
       new Option('--disruption <what>', 'what stops when a company is down (default site)').choices([
         'site',

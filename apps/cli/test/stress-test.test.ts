@@ -65,6 +65,12 @@ describe('keten stress-test', () => {
       { company: 'supplier-2', loss: 125_000, tts: 1.285714, flagged: true },
       { company: 'supplier-1', loss: 0, tts: 2.25, flagged: false },
     ]);
+    // The same on two worker threads.
+    const threaded = await keten(['stress-test', FLEXIBLE, '--ttr', '2', '--json', '--threads', '2'], {
+      home,
+    });
+    expect(threaded.status, threaded.stderr).toBe(0);
+    expect(threaded.stdout).toBe(result.stdout);
   });
 
   it("lets a company's own ttr override --ttr, and writes --out", async () => {

@@ -1,22 +1,12 @@
 import type { LpModel } from '@keten/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SMALL_LP } from '../test/small-lp.ts';
 import { createHighsSolver } from './highs.ts';
 
 const solver = createHighsSolver();
 afterAll(() => solver.dispose());
 
-/** maximize x + y subject to x + 2y ≤ 4, 3x + y ≤ 6, x, y ≥ 0: optimum x = 1.6, y = 1.2, 2.8. */
-const small: LpModel = {
-  sense: 'maximize',
-  cost: Float64Array.of(1, 1),
-  columnLower: Float64Array.of(0, 0),
-  columnUpper: Float64Array.of(Infinity, Infinity),
-  rowLower: Float64Array.of(-Infinity, -Infinity),
-  rowUpper: Float64Array.of(4, 6),
-  rowStarts: Int32Array.of(0, 2, 4),
-  columnIndices: Int32Array.of(0, 1, 0, 1),
-  values: Float64Array.of(1, 2, 3, 1),
-};
+const small = SMALL_LP;
 
 async function optimum(model: LpModel, changes = {}) {
   const answer = await solver.solve(model, changes);

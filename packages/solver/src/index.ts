@@ -1,6 +1,7 @@
 /**
  * @module @keten/solver
- * Solver adapters behind core's ports: `createHighsSolver`, core's `LpSolver` on HiGHS (WebAssembly,
- * in-process, nothing to install).
+ * Solver adapters behind core's ports: core's `LpSolver` on HiGHS (WebAssembly, nothing to install),
+ * in-process (`createHighsSolver`) or over worker threads (`createHighsThreadSolver`).
  */
 export * from './highs.ts';
+export * from './highs-threads.ts';

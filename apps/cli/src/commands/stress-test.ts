@@ -7,7 +7,7 @@
  */
 import type { Writable } from 'node:stream';
 import { formatIssue, formatStressSummary, stressJson, stressTest } from '@keten/core';
-import { createHighsSolver } from '@keten/solver';
+import { createHighsSolver, createHighsThreadSolver } from '@keten/solver';
 import { InvalidArgumentError } from 'commander';
 import { CliError } from '../errors.ts';
 import type { Output } from '../output.ts';
@@ -27,6 +27,8 @@ export function parseTtr(text: string): number {
 
 export interface StressTestCommandOptions {
   readonly ttr?: number;
+  /** Worker threads solving LPs (default 1: in this thread). */
+  readonly threads?: number;
   readonly disruption?: 'site' | 'production';
   readonly capacity?: 'normal' | 'maximum';
   readonly limit?: number;
@@ -45,12 +47,15 @@ export async function stressTestCommand(
   for (const warning of loaded.warnings) output.err(formatIssue(warning));
   if (options.out !== undefined) await checkWritable(options.out);
   const ttr = options.ttr ?? DEFAULT_TTR;
-  const solver = createHighsSolver();
+  const threads = options.threads ?? 1;
+  const solver = threads > 1 ? createHighsThreadSolver({ threads }) : createHighsSolver();
+  const close = async () => ('close' in solver ? await solver.close() : solver.dispose());
   const started = performance.now();
   try {
     const result = await stressTest(loaded.network, {
       ttr,
       solver,
+      concurrency: threads,
       ...(options.disruption === undefined ? {} : { disruption: options.disruption }),
       ...(options.capacity === undefined ? {} : { capacity: options.capacity }),
     });
@@ -77,6 +82,6 @@ export async function stressTestCommand(
     await writeFileAtomically(options.out, [text]);
     output.err(`wrote ${options.json ? 'the result' : 'the summary'} to ${options.out}`);
   } finally {
-    solver.dispose();
+    await close();
   }
 }

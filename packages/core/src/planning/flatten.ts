@@ -80,17 +80,27 @@ export function flattenNetwork(network: Network, horizon: number): FlatNetwork {
   };
   const productions = network.production ?? [];
   const sourcing = network.sourcing ?? [];
-  for (const record of productions) {
-    node(record.company, record.item);
-    for (const line of record.bom ?? []) node(record.company, line.item);
-  }
-  for (const rule of sourcing) {
-    node(rule.buyer, rule.item);
-    for (const line of rule.suppliers) node(line.supplier, rule.item);
-  }
-  for (const record of network.inventory ?? []) node(record.company, record.item);
-  for (const record of network.openOrders ?? []) node(record.company, record.item);
-  for (const record of network.demand ?? []) node(record.company, record.item);
+  const inventory = network.inventory ?? [];
+  const openOrders = network.openOrders ?? [];
+  const demand = network.demand ?? [];
+  // Each record's nodes, looked up once (the lists below are read again in the same order).
+  const madeAt = new Int32Array(productions.length);
+  const componentAt: number[] = [];
+  productions.forEach((record, position) => {
+    madeAt[position] = node(record.company, record.item);
+    for (const line of record.bom ?? []) componentAt.push(node(record.company, line.item));
+  });
+  const buyerAt = new Int32Array(sourcing.length);
+  const supplierAt: number[] = [];
+  sourcing.forEach((rule, position) => {
+    buyerAt[position] = node(rule.buyer, rule.item);
+    for (const line of rule.suppliers) supplierAt.push(node(line.supplier, rule.item));
+  });
+  const nodesOf = (records: readonly { company: string; item: string }[]) =>
+    Int32Array.from(records, (record) => node(record.company, record.item));
+  const inventoryAt = nodesOf(inventory);
+  const openOrderAt = nodesOf(openOrders);
+  const demandAt = nodesOf(demand);
 
   const nodes = company.length;
   const cells = nodes * horizon;
@@ -100,26 +110,26 @@ export function flattenNetwork(network: Network, horizon: number): FlatNetwork {
 
   const onHand = new Float64Array(nodes);
   const safetyStock = new Float64Array(nodes);
-  for (const record of network.inventory ?? []) {
-    const n = node(record.company, record.item);
+  inventory.forEach((record, position) => {
+    const n = inventoryAt[position]!;
     onHand[n] = (onHand[n] ?? 0) + record.onHand;
     safetyStock[n] = Math.max(safetyStock[n] ?? 0, record.safetyStock ?? 0);
-  }
+  });
   // The four per-period arrays in one buffer: one allocation, one collection at most (see arena.ts).
   const perPeriod = new Float64Array(4 * cells);
   const receipts = perPeriod.subarray(0, cells);
-  for (const record of network.openOrders ?? []) {
-    if (record.due >= horizon) continue;
-    const cell = node(record.company, record.item) * horizon + record.due;
+  openOrders.forEach((record, position) => {
+    if (record.due >= horizon) return;
+    const cell = openOrderAt[position]! * horizon + record.due;
     receipts[cell] = (receipts[cell] ?? 0) + record.quantity;
-  }
+  });
   const endDemand = perPeriod.subarray(cells, 2 * cells);
-  for (const record of network.demand ?? []) {
-    const base = node(record.company, record.item) * horizon;
+  demand.forEach((record, position) => {
+    const base = demandAt[position]! * horizon;
     const last = Math.min(horizon, record.quantities.length);
     for (let t = 0; t < last; t++)
       endDemand[base + t] = (endDemand[base + t] ?? 0) + (record.quantities[t] ?? 0);
-  }
+  });
 
   const production = new Int32Array(nodes).fill(-1);
   const leadTime = new Int32Array(nodes);
@@ -130,7 +140,7 @@ export function flattenNetwork(network: Network, horizon: number): FlatNetwork {
   const maximumCapacity = perPeriod.subarray(3 * cells, 4 * cells).fill(Number.NaN);
   const bomCount = new Int32Array(nodes + 1);
   productions.forEach((record, position) => {
-    const n = node(record.company, record.item);
+    const n = madeAt[position]!;
     production[n] = position;
     leadTime[n] = record.leadTime;
     yieldRate[n] = record.yield ?? 1;
@@ -147,35 +157,36 @@ export function flattenNetwork(network: Network, horizon: number): FlatNetwork {
   const bomStart = prefix(bomCount);
   const bomNode = new Int32Array(bomStart[nodes]!);
   const bomQuantity = new Float64Array(bomStart[nodes]!);
-  for (const record of productions) {
-    const n = node(record.company, record.item);
-    let at = bomStart[n]!;
+  let component = 0;
+  productions.forEach((record, position) => {
+    let at = bomStart[madeAt[position]!]!;
     for (const line of record.bom ?? []) {
-      bomNode[at] = node(record.company, line.item);
+      bomNode[at] = componentAt[component++]!;
       bomQuantity[at] = line.quantity;
       at++;
     }
-  }
+  });
 
   const arcCount = new Int32Array(nodes + 1);
-  for (const rule of sourcing) {
-    const at = node(rule.buyer, rule.item) + 1;
+  sourcing.forEach((rule, position) => {
+    const at = buyerAt[position]! + 1;
     arcCount[at] = arcCount[at]! + rule.suppliers.length;
-  }
+  });
   const arcStart = prefix(arcCount);
   const arcSupplier = new Int32Array(arcStart[nodes]!);
   const arcShare = new Float64Array(arcStart[nodes]!);
   const arcLeadTime = new Int32Array(arcStart[nodes]!);
   const arcFill = arcStart.slice(0, nodes);
-  for (const rule of sourcing) {
-    const buyer = node(rule.buyer, rule.item);
+  let supplier = 0;
+  sourcing.forEach((rule, position) => {
+    const buyer = buyerAt[position]!;
     for (const line of rule.suppliers) {
       const at = arcFill[buyer]!++;
-      arcSupplier[at] = node(line.supplier, rule.item);
+      arcSupplier[at] = supplierAt[supplier++]!;
       arcShare[at] = line.share;
       arcLeadTime[at] = line.leadTime;
     }
-  }
+  });
 
   const groups = network.capacityGroups ?? [];
   const groupCount = new Int32Array(nodes + 1);
