@@ -5,6 +5,9 @@
  */
 
 export * from './decisions/linear-program.ts';
+export * from './decisions/sourcing.ts';
+export * from './decisions/sourcing-report.ts';
+export * from './decisions/sourcing-scenarios.ts';
 export * from './decisions/stress.ts';
 export * from './decisions/stress-model.ts';
 export * from './decisions/stress-report.ts';
