@@ -224,6 +224,7 @@ describe('errors', () => {
       'payload-too-large': 413,
       'unsupported-media-type': 415,
       'invalid-network': 422,
+      'invalid-scenario': 422,
       'rate-limited': 429,
       internal: 500,
       unavailable: 503,

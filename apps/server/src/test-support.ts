@@ -166,6 +166,7 @@ export const USER_ENDPOINTS: readonly (readonly [method: string, url: string, pa
   ['POST', '/api/v1/networks/two-tier/plan', '/api/v1/networks/{name}/plan'],
   ['GET', '/api/v1/networks/two-tier/plan/summary', '/api/v1/networks/{name}/plan/summary'],
   ['POST', '/api/v1/networks/two-tier/replan', '/api/v1/networks/{name}/replan'],
+  ['POST', '/api/v1/networks/two-tier/simulate', '/api/v1/networks/{name}/simulate'],
   ['GET', '/api/v1/networks/two-tier/plan/changes', '/api/v1/networks/{name}/plan/changes'],
   ['GET', '/api/v1/events', '/api/v1/events'],
   ['POST', '/api/v1/events', '/api/v1/events'],
