@@ -1441,20 +1441,30 @@ class Planner {
     this.demandT = arena.f64(N * H);
     this.capacityT = arena.f64(N * H);
     this.askedT = arena.f64(N * H);
-    for (let n = 0; n < N; n++) {
-      const base = n * H;
+    const { madeT, plannedStartT, receiptsT, demandT, capacityT, askedT } = this;
+    const { receipts, endDemand, capacity } = f;
+    const gross = this.gross;
+    const made = this.productionAt;
+    const startQuantity = this.orderStartQuantity.a;
+    // In tiles of 256 nodes: their rows are read while they are in cache, and each period's stretch
+    // of 256 cells is written in one go.
+    for (let from = 0; from < N; from += 256) {
+      const to = Math.min(N, from + 256);
       for (let t = 0; t < H; t++) {
-        const cell = t * N + n;
-        const made = this.productionAt[base + t]!;
-        if (made > 0) {
-          this.madeT[cell] = made;
-          this.plannedStartT[cell] = this.orderStartQuantity.a[made - 1]!;
+        for (let n = from; n < to; n++) {
+          const at = n * H + t;
+          const cell = t * N + n;
+          const order = made[at]!;
+          if (order > 0) {
+            madeT[cell] = order;
+            plannedStartT[cell] = startQuantity[order - 1]!;
+          }
+          receiptsT[cell] = receipts[at]!;
+          demandT[cell] = endDemand[at]!;
+          capacityT[cell] = capacity[at]!;
+          // What customers asked of the node in the period (shipments, components): gross less end demand.
+          askedT[cell] = gross[at]! - endDemand[at]!;
         }
-        this.receiptsT[cell] = f.receipts[base + t]!;
-        this.demandT[cell] = f.endDemand[base + t]!;
-        this.capacityT[cell] = f.capacity[base + t]!;
-        // What customers asked of the node in the period (shipments, components): gross less end demand.
-        this.askedT[cell] = this.gross[base + t]! - f.endDemand[base + t]!;
       }
     }
     this.boughtT = arena.i32(A * H);
