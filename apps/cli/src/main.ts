@@ -19,8 +19,8 @@ import {
 import { type PlanCommandOptions, planCommand } from './commands/plan.ts';
 import { type ReplanCommandOptions, replanCommand } from './commands/replan.ts';
 import { registerServeCommands } from './commands/serve.ts';
-import { parseFill, type SourcingCommandOptions, sourcingCommand } from './commands/sourcing.ts';
 import { type SimulateCommandOptions, simulateCommand } from './commands/simulate.ts';
+import { parseFill, type SourcingCommandOptions, sourcingCommand } from './commands/sourcing.ts';
 import { parseTtr, type StressTestCommandOptions, stressTestCommand } from './commands/stress-test.ts';
 import { validateCommand } from './commands/validate.ts';
 import { CliError, EXIT } from './errors.ts';
@@ -273,14 +273,26 @@ export function buildProgram(output: Output): Command {
     .argument('<network>', 'network file or CSV folder')
     .requiredOption('--buyer <company>', 'the buying company')
     .requiredOption('--item <item>', 'the item it buys from two or more approved suppliers')
-    .option('--runs <n>', 'Monte Carlo runs per split and scenario (default 50)', integer('--runs', 1, 100_000))
-    .option('--seed <s>', 'random seed (default 1); the same seed gives the same comparison', integer('--seed', 0))
+    .option(
+      '--runs <n>',
+      'Monte Carlo runs per split and scenario (default 50)',
+      integer('--runs', 1, 100_000),
+    )
+    .option(
+      '--seed <s>',
+      'random seed (default 1); the same seed gives the same comparison',
+      integer('--seed', 0),
+    )
     .option(
       '--periods <n>',
       "periods to simulate (default 52, or the network's horizon when longer)",
       integer('--periods', 20, 5200),
     )
-    .option('--min-fill <share>', 'worst-case end-customer fill rate a split must keep (default 0.8)', parseFill)
+    .option(
+      '--min-fill <share>',
+      'worst-case end-customer fill rate a split must keep (default 0.8)',
+      parseFill,
+    )
     .option('--json', 'print the whole comparison as JSON, alone on stdout')
     .option('--out <file>', 'write the JSON or the report to FILE (atomically) instead of stdout')
     .addOption(maxBytesOption())
