@@ -103,7 +103,7 @@ describe('keten simulate', () => {
     expect(two.status, two.stderr).toBe(0);
     expect(two.bytes.equals(one.bytes)).toBe(true);
     expect(one.stderr).toMatch(
-      /^simulated 'oem-brakes-and-frame-a-fails' on .*network-minimal\.yaml: 40 runs of 52 periods \(seed 7\) in \d+\.\d s on 1 thread\n$/,
+      /(^|\n)simulated 'oem-brakes-and-frame-a-fails' on .*network-minimal\.yaml: 40 runs of 52 periods \(seed 7\) in \d+\.\d s on 1 thread\n$/,
     );
     expect(two.stderr).toContain('on 2 threads');
 
