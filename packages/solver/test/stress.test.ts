@@ -265,6 +265,23 @@ demand:
   });
 });
 
+describe('a network without end demand', () => {
+  // Nothing is demanded, so nothing can be lost and demand is met for ever: loss 0 and TTS ∞ for
+  // every company, REI 0, no flag.
+  it('loses nothing and survives indefinitely', async () => {
+    const { demand: _, ...rest } = network(CHAIN);
+    const result = await stress(rest, { ttr: 3 });
+    expect(result.baseline).toEqual({ tts: Infinity, losses: [{ ttr: 3, loss: 0 }] });
+    expect(
+      result.companies.map(({ company, loss, tts, rei, flagged }) => ({ company, loss, tts, rei, flagged })),
+    ).toEqual([
+      { company: 'mill', loss: 0, tts: Infinity, rei: 0, flagged: false },
+      { company: 'oem', loss: 0, tts: Infinity, rei: 0, flagged: false },
+      { company: 'part-maker', loss: 0, tts: Infinity, rei: 0, flagged: false },
+    ]);
+  });
+});
+
 describe('bad input', () => {
   const source = network(CHAIN);
 

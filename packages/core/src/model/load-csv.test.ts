@@ -93,6 +93,23 @@ describe('loadNetworkCsv', () => {
     expect(result.value.network.demand?.[0]?.quantities).toEqual([0, 0, 5, 7]);
   });
 
+  it("reads a demand record's lossPerUnit and ttr of companies (stress test)", () => {
+    const demand =
+      'company,item,period,quantity,price,lossPerUnit\noem,machine,3,4,400000,90000\noem,machine,4,4,,\n';
+    const companies = exampleFiles()
+      .get('companies.csv')!
+      .replace('paymentTermDays\n', 'paymentTermDays,ttr\n');
+    const result = loadNetworkCsv(
+      folderWith({
+        'demand.csv': demand,
+        'companies.csv': companies.replace('Staal IJmond,,,NL,EU,,,,', 'Staal IJmond,,,NL,EU,,,,,6'),
+      }),
+    );
+    if (!result.ok) throw new Error(result.error.map(formatIssue).join('\n'));
+    expect(result.value.network.demand?.[0]).toMatchObject({ price: 400000, lossPerUnit: 90000 });
+    expect(result.value.network.companies.find((company) => company.id === 'steel')?.ttr).toBe(6);
+  });
+
   it('places validation errors at file, row and column', () => {
     const issues = issuesOf(folderWith(edit('sourcing.csv', 'frame-b,0.3,6', 'frame-b,0.2,6')));
     expect(issues.map(formatIssue)).toEqual([
