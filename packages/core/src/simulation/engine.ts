@@ -28,6 +28,7 @@
  * order-up-to level covers L periods of demand.
  */
 import { createRandom, type Random } from '../random.ts';
+import { type StageLayout, stageLayout } from './layout.ts';
 import { entityCount, METRICS, type RunResult, SERIES } from './metrics.ts';
 import { END_CUSTOMERS, type SimulationModel } from './model.ts';
 
@@ -72,8 +73,9 @@ export function simulateRuns(
 }
 
 /**
- * A moving-average or exponential-smoothing forecaster for every stage, on typed arrays. The model's
- * per-stage settings are held as fields, so the hot `observe` reads no object graph.
+ * A moving-average or exponential-smoothing forecaster for every stage, on typed arrays, in the
+ * engine's numbering; the per-stage settings are held as fields, so the hot `observe` reads no
+ * object graph.
  */
 class Forecasters {
   readonly history: Float64Array;
@@ -87,13 +89,13 @@ class Forecasters {
   private readonly start: Int32Array;
   private readonly alpha: Float64Array;
 
-  constructor(model: SimulationModel) {
-    const nodes = model.flat.nodes;
-    this.method = model.forecast;
-    this.periods = model.forecastPeriods;
-    this.start = model.historyStart;
-    this.alpha = model.alpha;
-    this.history = new Float64Array(model.historyStart[nodes]!);
+  constructor(layout: StageLayout) {
+    const nodes = layout.stageOf.length;
+    this.method = layout.forecast;
+    this.periods = layout.forecastPeriods;
+    this.start = layout.historyStart;
+    this.alpha = layout.alpha;
+    this.history = new Float64Array(layout.historyStart[nodes]!);
     this.position = new Int32Array(nodes);
     this.sum = new Float64Array(nodes);
     this.sumOfSquares = new Float64Array(nodes);
@@ -206,8 +208,8 @@ function ratio(orders: number, demand: number): number {
 }
 
 /**
- * Stock and pipelines at the start of every run. Rings are period-major (`slot × size + index`), so
- * the start of a period reads one slot's row front to back.
+ * Stock and pipelines at the start of every run, in the engine's numbering. Rings are period-major
+ * (`slot × size + index`), so the start of a period reads one slot's row front to back.
  */
 interface InitialState {
   readonly onHand: Float64Array;
@@ -227,69 +229,72 @@ interface InitialState {
  * S less the pipeline; anchoring and adjustment: its desired stock); stages that cannot replenish
  * keep the network's inventory.
  */
-function initialState(model: SimulationModel): InitialState {
-  const flat = model.flat;
-  const nodes = flat.nodes;
-  const arcs = flat.arcSupplier.length;
-  const onHand = Float64Array.from(flat.onHand);
+function initialState(model: SimulationModel, layout: StageLayout): InitialState {
+  const nodes = layout.stageOf.length;
+  const arcs = layout.arcOf.length;
+  const onHand = Float64Array.from(layout.onHand);
   const onOrder = new Float64Array(nodes);
   const transit = new Float64Array(nodes * model.transitSlots);
   const mail = new Float64Array(arcs * model.mailSlots);
+  const { arcDelay, arcBuyer, replenish, rate, arcShare, arcStart, arcLead } = layout;
   for (let a = 0; a < arcs; a++) {
-    const delay = model.arcDelay[a]!;
-    const buyer = model.arcBuyer[a]!;
-    if (delay === 0 || model.replenish[buyer] !== 0) continue;
-    const steady = model.rate[buyer]! * flat.arcShare[a]!;
+    const delay = arcDelay[a]!;
+    const buyer = arcBuyer[a]!;
+    if (delay === 0 || replenish[buyer] !== 0) continue;
+    const steady = rate[buyer]! * arcShare[a]!;
     for (let t = 0; t < delay; t++) mail[t * arcs + a] = steady;
     onOrder[buyer]! += steady * delay;
   }
-  if (model.initialState === 'network') {
+  if (layout.receipts !== undefined) {
     for (let n = 0; n < nodes; n++) {
-      for (let t = 0; t < model.periods; t++) onOrder[n]! += flat.receipts[n * model.periods + t]!;
+      for (let t = 0; t < model.periods; t++) onOrder[n]! += layout.receipts[t * nodes + n]!;
     }
     return { onHand, onOrder, transit, mail };
   }
   for (let n = 0; n < nodes; n++) {
-    const rate = model.rate[n]!;
-    if (model.replenish[n] === 2) continue;
-    if (model.replenish[n] === 1) {
-      const lead = flat.leadTime[n]!;
-      for (let t = 0; t < lead; t++) transit[t * nodes + n]! += rate;
-      onOrder[n]! += rate * lead;
+    const stageRate = rate[n]!;
+    if (replenish[n] === 2) continue;
+    if (replenish[n] === 1) {
+      const lead = layout.productionLead[n]!;
+      for (let t = 0; t < lead; t++) transit[t * nodes + n]! += stageRate;
+      onOrder[n]! += stageRate * lead;
     } else {
-      for (let a = flat.arcStart[n]!; a < flat.arcStart[n + 1]!; a++) {
-        const steady = rate * flat.arcShare[a]!;
-        for (let t = 0; t < model.arcLead[a]!; t++) transit[t * nodes + n]! += steady;
-        onOrder[n]! += steady * model.arcLead[a]!;
+      for (let a = arcStart[n]!; a < arcStart[n + 1]!; a++) {
+        const steady = stageRate * arcShare[a]!;
+        for (let t = 0; t < arcLead[a]!; t++) transit[t * nodes + n]! += steady;
+        onOrder[n]! += steady * arcLead[a]!;
       }
     }
-    const lead = model.leadTime[n]!;
+    const lead = layout.leadTime[n]!;
     let stock: number;
-    switch (model.policy[n]) {
+    switch (layout.policy[n]) {
       case 0:
-        stock = model.safetyFactor[n]! * model.spread[n]! * Math.sqrt(lead);
+        stock = layout.safetyFactor[n]! * layout.spread[n]! * Math.sqrt(lead);
         break;
       case 1: {
-        const scale = model.levelsInUnits[n] === 1 ? 1 : rate;
-        stock = model.orderUpTo[n]! * scale - onOrder[n]!;
+        const scale = layout.levelsInUnits[n] === 1 ? 1 : stageRate;
+        stock = layout.orderUpTo[n]! * scale - onOrder[n]!;
         break;
       }
       default:
-        stock = Number.isNaN(model.desiredStock[n]!)
-          ? model.desiredStockPeriods[n]! * rate
-          : model.desiredStock[n]!;
+        stock = Number.isNaN(layout.desiredStock[n]!)
+          ? layout.desiredStockPeriods[n]! * stageRate
+          : layout.desiredStock[n]!;
     }
     onHand[n] = Math.max(0, stock);
   }
   return { onHand, onOrder, transit, mail };
 }
 
+/** Fields of the per-stage measurement row (`STAGE_ROW` numbers per stage, see `measure`). */
+const STAGE_ROW = 8;
+
 /**
- * One simulator for one model: the state of a run, reset before each. What customers are owed lives
- * per customer slot (the model's `customerEntry` positions): `owed[k]` and this period's new orders
- * `fresh[k]`, for end customers, buying arcs and bill-of-materials lines alike, so a stage reads its
- * customers as one contiguous row; `arcSlot`, `lineSlot` and `endSlot` say where an arc's, a line's
- * and a stage's end customers' row is.
+ * One simulator for one model: the state of a run, reset before each, in the engine's numbering
+ * (`layout.ts`: stages in planning order). What customers are owed lives per customer slot:
+ * `owed[k]` and this period's new orders `fresh[k]`, for end customers, buying arcs and
+ * bill-of-materials lines alike, so a stage reads its customers as one contiguous row; `arcSlot`,
+ * `lineSlot` and `endSlot` say where an arc's, a line's and a stage's end customers' row is.
  */
 class Engine {
   private readonly model: SimulationModel;
@@ -297,8 +302,8 @@ class Engine {
   private readonly arcs: number;
   private readonly companies: number;
   private readonly periods: number;
-  // the model's arrays, held directly
-  private readonly order: Int32Array;
+  // the model's arrays in the engine's numbering
+  private readonly layout: StageLayout;
   private readonly stageCompany: Int32Array;
   private readonly stageDemand: Int32Array;
   private readonly customerStart: Int32Array;
@@ -317,10 +322,14 @@ class Engine {
   private readonly arcDelay: Int32Array;
   private readonly arcLead: Int32Array;
   private readonly arcPrice: Float64Array;
+  private readonly arcOf: Int32Array;
   private readonly bomStart: Int32Array;
   private readonly bomQuantity: Float64Array;
   private readonly yieldRate: Float64Array;
   private readonly endPrice: Float64Array;
+  /** Payments are settled in the model's arc order: the paying and paid company of each model arc. */
+  private readonly payerOf: Int32Array;
+  private readonly payeeOf: Int32Array;
   // customer slots
   private readonly arcSlot: Int32Array;
   private readonly lineSlot: Int32Array;
@@ -341,13 +350,14 @@ class Engine {
   private readonly externalNew: Float64Array;
   private readonly immediate: Float64Array;
   private readonly endImmediate: Float64Array;
-  // per arc and BOM line
+  /** Per stage, `STAGE_ROW` figures of the period, written in planning order, summed per company. */
+  private readonly stageRow: Float64Array;
+  // per arc (mail: engine numbering; payments: the model's) and BOM line
   private readonly mail: Float64Array;
   private readonly payments: Float64Array;
   private readonly kit: Float64Array;
   private readonly groupLeft: Float64Array;
   private readonly groupCompany: Int32Array;
-  private readonly makers: Int32Array;
   private readonly pricedArcs: boolean;
   // per company
   private readonly cash: Float64Array;
@@ -359,7 +369,6 @@ class Engine {
   private readonly initialOwn: Float64Array;
   private readonly initialOwnSpread: Float64Array;
   private readonly initial: InitialState;
-  private readonly scheduledReceipts: boolean;
   // measurements of a run, reused from run to run
   private readonly companyOrders: Float64Array;
   private readonly companyDemandUnits: Float64Array;
@@ -380,49 +389,61 @@ class Engine {
   private readonly tierCashLow: Float64Array;
   private readonly tierMoments: Moments;
   private readonly endMoments: Moments;
+  /** This period's slot in the transit, mail and payment rings. */
+  private transitNow = 0;
+  private mailNow = 0;
+  private payNow = 0;
 
   constructor(model: SimulationModel) {
     const flat = model.flat;
+    const layout = stageLayout(model);
     const nodes = flat.nodes;
     const arcs = flat.arcSupplier.length;
     const lines = flat.bomNode.length;
     const companies = model.companyIds.length;
     const tiers = model.tiers;
     this.model = model;
+    this.layout = layout;
     this.nodes = nodes;
     this.arcs = arcs;
     this.companies = companies;
     this.periods = model.periods;
-    this.order = flat.order;
-    this.stageCompany = model.stageCompany;
-    this.stageDemand = model.stageDemand;
-    this.customerStart = model.customerStart;
-    this.customerEntry = model.customerEntry;
-    this.policy = model.policy;
-    this.replenish = model.replenish;
-    this.sharing = model.sharing;
-    this.allowReturns = model.allowReturns;
-    this.leadTime = model.leadTime;
-    this.rootLeadTime = model.leadTime.map(Math.sqrt);
-    this.safetyFactor = model.safetyFactor;
-    this.arcStart = flat.arcStart;
-    this.arcSupplier = flat.arcSupplier;
-    this.arcShare = flat.arcShare;
-    this.arcBuyer = model.arcBuyer;
-    this.arcDelay = model.arcDelay;
-    this.arcLead = model.arcLead;
-    this.arcPrice = model.arcPrice;
-    this.bomStart = flat.bomStart;
-    this.bomQuantity = flat.bomQuantity;
-    this.yieldRate = flat.yieldRate;
-    this.endPrice = model.endPrice;
-    const slots = model.customerStart[nodes]!;
+    this.stageCompany = layout.stageCompany;
+    this.stageDemand = layout.stageDemand;
+    this.customerStart = layout.customerStart;
+    this.customerEntry = layout.customerEntry;
+    this.policy = layout.policy;
+    this.replenish = layout.replenish;
+    this.sharing = layout.sharing;
+    this.allowReturns = layout.allowReturns;
+    this.leadTime = layout.leadTime;
+    this.rootLeadTime = layout.leadTime.map(Math.sqrt);
+    this.safetyFactor = layout.safetyFactor;
+    this.arcStart = layout.arcStart;
+    this.arcSupplier = layout.arcSupplier;
+    this.arcShare = layout.arcShare;
+    this.arcBuyer = layout.arcBuyer;
+    this.arcDelay = layout.arcDelay;
+    this.arcLead = layout.arcLead;
+    this.arcPrice = layout.arcPrice;
+    this.arcOf = layout.arcOf;
+    this.bomStart = layout.bomStart;
+    this.bomQuantity = layout.bomQuantity;
+    this.yieldRate = layout.yieldRate;
+    this.endPrice = layout.endPrice;
+    this.payerOf = new Int32Array(arcs);
+    this.payeeOf = new Int32Array(arcs);
+    for (let a = 0; a < arcs; a++) {
+      this.payerOf[a] = model.stageCompany[model.arcBuyer[a]!]!;
+      this.payeeOf[a] = model.stageCompany[flat.arcSupplier[a]!]!;
+    }
+    const slots = layout.customerStart[nodes]!;
     this.arcSlot = new Int32Array(arcs);
     this.lineSlot = new Int32Array(lines);
     this.endSlot = new Int32Array(nodes).fill(-1);
     for (let n = 0; n < nodes; n++) {
-      for (let k = model.customerStart[n]!; k < model.customerStart[n + 1]!; k++) {
-        const entry = model.customerEntry[k]!;
+      for (let k = layout.customerStart[n]!; k < layout.customerStart[n + 1]!; k++) {
+        const entry = layout.customerEntry[k]!;
         if (entry === END_CUSTOMERS) this.endSlot[n] = k;
         else if (entry < arcs) this.arcSlot[entry] = k;
         else this.lineSlot[entry - arcs] = k;
@@ -434,26 +455,22 @@ class Engine {
     this.onOrder = new Float64Array(nodes);
     this.productionBacklog = new Float64Array(nodes);
     this.transit = new Float64Array(nodes * model.transitSlots);
-    this.local = new Forecasters(model);
-    this.own = new Forecasters(model);
+    this.local = new Forecasters(layout);
+    this.own = new Forecasters(layout);
     this.shared = new Float64Array(nodes);
     this.sharedSpread = new Float64Array(nodes);
     this.ordered = new Float64Array(nodes);
     this.externalNew = new Float64Array(nodes);
     this.immediate = new Float64Array(nodes);
     this.endImmediate = new Float64Array(nodes);
+    this.stageRow = new Float64Array(nodes * STAGE_ROW);
     this.mail = new Float64Array(arcs * model.mailSlots);
     this.payments = new Float64Array(arcs * model.paySlots);
     this.kit = new Float64Array(lines);
     this.groupLeft = new Float64Array(flat.groupId.length);
     const companyIndex = new Map(model.companyIds.map((id, c) => [id, c]));
     this.groupCompany = Int32Array.from(flat.groupCompany, (id) => companyIndex.get(id) ?? 0);
-    this.makers = Int32Array.from(
-      Array.from(flat.order).filter((n) => model.replenish[n] === 1),
-      (n) => n,
-    );
     this.pricedArcs = model.arcPrice.some((price) => price > 0);
-    this.scheduledReceipts = model.initialState === 'network';
     this.cash = new Float64Array(companies);
     this.bankrupt = new Uint8Array(companies);
     this.negativeStreak = new Int32Array(companies);
@@ -461,17 +478,17 @@ class Engine {
     this.demandNow = new Float64Array(model.demandStage.length);
     let widest = 1;
     for (let n = 0; n < nodes; n++)
-      widest = Math.max(widest, model.customerStart[n + 1]! - model.customerStart[n]!);
+      widest = Math.max(widest, layout.customerStart[n + 1]! - layout.customerStart[n]!);
     this.shipScratch = new Float64Array(widest);
     // Initial forecasts: the steady flow of period 0's end demand; the own (end-demand) forecasters
     // of information sharing start at the stage's own end demand.
     this.initialOwn = new Float64Array(nodes);
     this.initialOwnSpread = new Float64Array(nodes);
-    for (let d = 0; d < model.demandStage.length; d++) {
-      this.initialOwn[model.demandStage[d]!]! += model.demandMean[d * model.periods]!;
-      this.initialOwnSpread[model.demandStage[d]!]! += model.demandStdDev[d * model.periods]!;
+    for (let d = 0; d < layout.demandStage.length; d++) {
+      this.initialOwn[layout.demandStage[d]!]! += model.demandMean[d * model.periods]!;
+      this.initialOwnSpread[layout.demandStage[d]!]! += model.demandStdDev[d * model.periods]!;
     }
-    this.initial = initialState(model);
+    this.initial = initialState(model, layout);
     this.companyOrders = new Float64Array(companies);
     this.companyDemandUnits = new Float64Array(companies);
     this.companyBacklog = new Float64Array(companies);
@@ -502,7 +519,7 @@ class Engine {
     this.owed.fill(0);
     this.fresh.fill(0);
     this.productionBacklog.fill(0);
-    this.local.reset(model.rate, model.spread);
+    this.local.reset(this.layout.rate, this.layout.spread);
     this.own.reset(this.initialOwn, this.initialOwnSpread);
     this.payments.fill(0);
     this.kit.fill(0);
@@ -548,8 +565,7 @@ class Engine {
 
     for (let t = 0; t < periods; t++) {
       this.startPeriod(t, random);
-      const order = this.order;
-      for (let i = 0; i < order.length; i++) this.stage(order[i]!, t);
+      for (let n = 0; n < this.nodes; n++) this.stage(n, t);
       this.produce(t);
       this.checkCash();
       const measuring = t >= model.warmUp;
@@ -565,15 +581,19 @@ class Engine {
       }
     }
 
-    // What is still owed at the end is revenue lost within the run.
+    // What is still owed at the end is revenue lost within the run (each company's stages in the
+    // model's order).
     const { owed, customerStart, customerEntry, endSlot } = this;
-    for (let n = 0; n < this.nodes; n++) {
-      const c = this.stageCompany[n]!;
-      const end = endSlot[n]!;
-      this.lost[c]! += (end < 0 ? 0 : Math.max(0, owed[end]!)) * this.endPrice[n]!;
-      for (let k = customerStart[n]!; k < customerStart[n + 1]!; k++) {
-        const entry = customerEntry[k]!;
-        if (entry >= 0 && entry < this.arcs) this.lost[c]! += Math.max(0, owed[k]!) * this.arcPrice[entry]!;
+    const { companyStage } = this.layout;
+    for (let c = 0; c < companies; c++) {
+      for (let s = model.companyStageStart[c]!; s < model.companyStageStart[c + 1]!; s++) {
+        const n = companyStage[s]!;
+        const end = endSlot[n]!;
+        this.lost[c]! += (end < 0 ? 0 : Math.max(0, owed[end]!)) * this.endPrice[n]!;
+        for (let k = customerStart[n]!; k < customerStart[n + 1]!; k++) {
+          const entry = customerEntry[k]!;
+          if (entry >= 0 && entry < this.arcs) this.lost[c]! += Math.max(0, owed[k]!) * this.arcPrice[entry]!;
+        }
       }
     }
 
@@ -650,37 +670,31 @@ class Engine {
   /** The network's figures of one period, handed from `measure` to `run` without allocating. */
   private readonly periodFigures = { cash: 0, endDemand: 0, endImmediate: 0, endBacklog: 0 };
 
-  /** Measures period t: company sums, tier series, and (when `measuring`) the run's accumulators. */
+  /**
+   * Measures period t: company sums, tier series, and (when `measuring`) the run's accumulators.
+   * Each stage's figures are worked out front to back into its row of `stageRow`, then added up per
+   * company in the model's order of its stages, so every sum adds the same numbers in the same order
+   * whatever the engine's numbering.
+   */
   private measure(
     t: number,
     measuring: boolean,
     series: Float64Array,
   ): { cash: number; endDemand: number; endImmediate: number; endBacklog: number } {
     const model = this.model;
+    const layout = this.layout;
     const periods = this.periods;
     const tiers = model.tiers;
     const rows = tiers + 1;
     const companies = this.companies;
     const arcs = this.arcs;
-    const { companyOrders, companyDemandUnits, companyBacklog, companyStock } = this;
+    const { companyOrders, companyDemandUnits, companyBacklog, companyStock, stageRow } = this;
     const { demandSum, immediateSum, costSum, backlogSum, stockSum, cashLow, episode, longest } = this;
-    const { owed, customerStart, customerEntry, endSlot, onHand, kit, bomStart, stageCompany } = this;
-    const { externalNew, ordered, immediate, endImmediate: endImmediateNow } = this;
-    const endUnits = model.endUnits;
-    const countsOrders = model.countsOrders;
-    const holdingCost = model.holdingCost;
+    const { owed, customerStart, customerEntry, endSlot, onHand, kit, bomStart } = this;
+    const { externalNew, ordered, immediate } = this;
+    const { endUnits, countsOrders, holdingCost, companyStage } = layout;
     const backlogCost = model.backlogCost;
-    for (let c = 0; c < companies; c++) {
-      companyOrders[c] = 0;
-      companyDemandUnits[c] = 0;
-      companyBacklog[c] = 0;
-      companyStock[c] = 0;
-    }
-    let endDemand = 0;
-    let endBacklog = 0;
-    let endImmediate = 0;
     for (let n = 0; n < this.nodes; n++) {
-      const c = stageCompany[n]!;
       let stock = onHand[n]!;
       for (let l = bomStart[n]!; l < bomStart[n + 1]!; l++) stock += kit[l]!;
       // What stage n owes its customers outside its own company (end customers and buyers).
@@ -690,20 +704,48 @@ class Engine {
         const entry = customerEntry[k]!;
         if (entry >= 0 && entry < arcs) externalOwed += Math.max(0, owed[k]!);
       }
-      companyStock[c]! += stock;
-      companyBacklog[c]! += externalOwed;
-      companyDemandUnits[c]! += externalNew[n]! * endUnits[n]!;
-      if (countsOrders[n] === 1) companyOrders[c]! += ordered[n]! * endUnits[n]!;
-      if (end >= 0) {
-        endDemand += this.fresh[end]!;
-        endBacklog += Math.max(0, owed[end]!);
-        endImmediate += endImmediateNow[n]!;
+      const row = n * STAGE_ROW;
+      stageRow[row] = stock;
+      stageRow[row + 1] = externalOwed;
+      stageRow[row + 2] = externalNew[n]! * endUnits[n]!;
+      stageRow[row + 3] = countsOrders[n]!;
+      stageRow[row + 4] = ordered[n]! * endUnits[n]!;
+      stageRow[row + 5] = externalNew[n]!;
+      stageRow[row + 6] = immediate[n]!;
+      stageRow[row + 7] = holdingCost[n]! * Math.max(0, stock) + backlogCost * externalOwed;
+    }
+    for (let c = 0; c < companies; c++) {
+      let stock = 0;
+      let backlog = 0;
+      let demandUnits = 0;
+      let orders = 0;
+      for (let s = model.companyStageStart[c]!; s < model.companyStageStart[c + 1]!; s++) {
+        const row = companyStage[s]! * STAGE_ROW;
+        stock += stageRow[row]!;
+        backlog += stageRow[row + 1]!;
+        demandUnits += stageRow[row + 2]!;
+        if (stageRow[row + 3] === 1) orders += stageRow[row + 4]!;
+        if (measuring) {
+          demandSum[c]! += stageRow[row + 5]!;
+          immediateSum[c]! += stageRow[row + 6]!;
+          costSum[c]! += stageRow[row + 7]!;
+        }
       }
-      if (measuring) {
-        demandSum[c]! += externalNew[n]!;
-        immediateSum[c]! += immediate[n]!;
-        costSum[c]! += holdingCost[n]! * Math.max(0, stock) + backlogCost * externalOwed;
-      }
+      companyStock[c] = stock;
+      companyBacklog[c] = backlog;
+      companyDemandUnits[c] = demandUnits;
+      companyOrders[c] = orders;
+    }
+    let endDemand = 0;
+    let endBacklog = 0;
+    let endImmediate = 0;
+    const endStages = layout.endStages;
+    for (let i = 0; i < endStages.length; i++) {
+      const n = endStages[i]!;
+      const end = endSlot[n]!;
+      endDemand += this.fresh[end]!;
+      endBacklog += Math.max(0, owed[end]!);
+      endImmediate += this.endImmediate[n]!;
     }
     const { tierOrders, tierCash, tierCashLow, cash } = this;
     for (let k = 0; k < tiers; k++) {
@@ -763,28 +805,33 @@ class Engine {
     const nodes = this.nodes;
     const arcs = this.arcs;
     const { bankrupt, cash, stageCompany, arcBuyer, arcSupplier, onHand, onOrder } = this;
+    // Every lead time and delay is shorter than its ring, so slot = now + delay wraps at most once.
+    this.transitNow = t % model.transitSlots;
+    this.mailNow = model.mailSlots > 0 ? t % model.mailSlots : 0;
+    this.payNow = t % model.paySlots;
     for (let c = 0; c < this.companies; c++)
       if (model.bankruptAt[c] === t && bankrupt[c] === 0) this.goBankrupt(c);
-    // Payments due.
+    // Payments due, in the model's arc order.
     if (this.pricedArcs) {
-      const payments = this.payments;
-      const row = (t % model.paySlots) * arcs;
+      const { payments, payerOf, payeeOf } = this;
+      const row = this.payNow * arcs;
       for (let a = 0; a < arcs; a++) {
         const amount = payments[row + a]!;
         if (amount === 0) continue;
         payments[row + a] = 0;
-        const buyer = stageCompany[arcBuyer[a]!]!;
+        const buyer = payerOf[a]!;
         if (bankrupt[buyer] === 1) continue; // a bankrupt buyer never pays: the supplier's loss
         cash[buyer]! -= amount;
-        cash[stageCompany[arcSupplier[a]!]!]! += amount;
+        cash[payeeOf[a]!]! += amount;
       }
     }
     // Arrivals. (Small arrays are cleared in loops: a call to fill costs more than a few stores.)
     const { transit, ordered, externalNew, immediate, endImmediate, fresh } = this;
-    const row = (t % model.transitSlots) * nodes;
-    const receipts = this.scheduledReceipts ? model.flat.receipts : undefined;
+    const row = this.transitNow * nodes;
+    const receipts = this.layout.receipts;
+    const receiptRow = t * nodes;
     for (let n = 0; n < nodes; n++) {
-      const arriving = transit[row + n]! + (receipts === undefined ? 0 : receipts[n * periods + t]!);
+      const arriving = transit[row + n]! + (receipts === undefined ? 0 : receipts[receiptRow + n]!);
       if (arriving !== 0) {
         transit[row + n] = 0;
         onHand[n]! += arriving;
@@ -799,7 +846,7 @@ class Engine {
     // Orders in the mail reach their suppliers.
     if (model.mailSlots > 0) {
       const { mail, owed, arcSlot } = this;
-      const mailRow = (t % model.mailSlots) * arcs;
+      const mailRow = this.mailNow * arcs;
       for (let a = 0; a < arcs; a++) {
         const amount = mail[mailRow + a]!;
         if (amount === 0) continue;
@@ -916,22 +963,22 @@ class Engine {
       quantity = level - position;
     } else if (policy === 1) {
       // (s, S): when the inventory position is at or below s, order up to S (Scarf 1960).
-      const model = this.model;
-      const scale = model.levelsInUnits[n] === 1 ? 1 : forecast;
-      const reorder = model.reorderPoint[n]! * scale;
-      quantity = position <= reorder + EPSILON ? model.orderUpTo[n]! * scale - position : 0;
+      const layout = this.layout;
+      const scale = layout.levelsInUnits[n] === 1 ? 1 : forecast;
+      const reorder = layout.reorderPoint[n]! * scale;
+      quantity = position <= reorder + EPSILON ? layout.orderUpTo[n]! * scale - position : 0;
     } else {
       // Anchoring and adjustment (Sterman 1989, eq. 7-9): O = L̂ + αS·(S* − S + β·(SL* − SL)).
-      const model = this.model;
+      const layout = this.layout;
       const stock = onHand[n]! - owedAfter;
-      const desiredStock = Number.isNaN(model.desiredStock[n]!)
-        ? model.desiredStockPeriods[n]! * forecast
-        : model.desiredStock[n]!;
-      const desiredLine = Number.isNaN(model.desiredSupplyLine[n]!)
+      const desiredStock = Number.isNaN(layout.desiredStock[n]!)
+        ? layout.desiredStockPeriods[n]! * forecast
+        : layout.desiredStock[n]!;
+      const desiredLine = Number.isNaN(layout.desiredSupplyLine[n]!)
         ? lead * forecast
-        : model.desiredSupplyLine[n]!;
+        : layout.desiredSupplyLine[n]!;
       quantity =
-        forecast + model.alphaS[n]! * (desiredStock - stock + model.beta[n]! * (desiredLine - onOrder));
+        forecast + layout.alphaS[n]! * (desiredStock - stock + layout.beta[n]! * (desiredLine - onOrder));
     }
     if (this.allowReturns[n] === 0 && quantity < 0) quantity = 0;
     if (quantity === 0) return;
@@ -943,7 +990,6 @@ class Engine {
    * for every stage, since a sharing stage needs it from customers that do not share themselves).
    */
   private share(n: number, d: number, start: number, end: number): void {
-    const model = this.model;
     const arcs = this.arcs;
     let sharedForecast = 0;
     let sharedSpread = 0;
@@ -961,7 +1007,7 @@ class Engine {
         sharedSpread += this.arcShare[entry]! * this.sharedSpread[buyer]!;
       } else {
         const line = entry - arcs;
-        const owner = model.lineOwner[line]!;
+        const owner = this.layout.lineOwner[line]!;
         const perUnit = this.bomQuantity[line]! / this.yieldRate[owner]!;
         sharedForecast += perUnit * this.shared[owner]!;
         sharedSpread += perUnit * this.sharedSpread[owner]!;
@@ -972,7 +1018,7 @@ class Engine {
   }
 
   /** Places a replenishment order of stage n (negative only when returns are allowed). */
-  private place(n: number, quantity: number, t: number): void {
+  private place(n: number, quantity: number, _t: number): void {
     const { owed, fresh } = this;
     if (this.replenish[n] === 1) {
       this.productionBacklog[n]! += quantity;
@@ -1005,7 +1051,11 @@ class Engine {
         const k = this.arcSlot[a]!;
         owed[k]! += amount;
         fresh[k]! += amount;
-      } else this.mail[((t + delay) % mailSlots) * this.arcs + a]! += amount;
+      } else {
+        let slot = this.mailNow + delay;
+        if (slot >= mailSlots) slot -= mailSlots;
+        this.mail[slot * this.arcs + a]! += amount;
+      }
     }
     this.onOrder[n]! += quantity;
     this.ordered[n] = quantity;
@@ -1024,9 +1074,9 @@ class Engine {
     total: number,
     into: Float64Array,
   ): void {
-    const model = this.model;
+    const layout = this.layout;
     const { owed, fresh } = this;
-    const rule = model.allocation[n]!;
+    const rule = layout.allocation[n]!;
     if (amount >= total - EPSILON) {
       for (let k = start; k < end; k++) into[k - start] = Math.max(0, owed[k]!);
       return;
@@ -1057,13 +1107,14 @@ class Engine {
       }
       return;
     }
+    const customerRank = layout.customerRank;
     let left = amount;
     let k = start;
     while (k < end) {
-      const rank = model.customerRank[k]!;
+      const rank = customerRank[k]!;
       let group = k;
       let owedInRank = 0;
-      while (group < end && model.customerRank[group] === rank) {
+      while (group < end && customerRank[group] === rank) {
         owedInRank += Math.max(0, owed[group]!);
         group++;
       }
@@ -1077,14 +1128,17 @@ class Engine {
   /** Ships `quantity` of company c's stage on arc a to its buyer in period t (goods and invoice). */
   private shipToBuyer(c: number, a: number, quantity: number, t: number): void {
     const model = this.model;
+    const layout = this.layout;
     const buyer = this.arcBuyer[a]!;
     const nominal = this.arcLead[a]!;
     let lead = nominal;
-    for (let e = model.laneStart[a]!; e < model.laneStart[a + 1]!; e++) {
-      if (t >= model.laneFrom[e]! && t < model.laneTo[e]!)
-        lead = Math.max(lead, nominal + model.laneExtra[e]!);
+    for (let e = layout.laneStart[a]!; e < layout.laneStart[a + 1]!; e++) {
+      if (t >= layout.laneFrom[e]! && t < layout.laneTo[e]!)
+        lead = Math.max(lead, nominal + layout.laneExtra[e]!);
     }
-    this.transit[((t + lead) % model.transitSlots) * this.nodes + buyer]! += quantity;
+    let slot = this.transitNow + lead;
+    if (slot >= model.transitSlots) slot -= model.transitSlots;
+    this.transit[slot * this.nodes + buyer]! += quantity;
     const value = quantity * this.arcPrice[a]!;
     if (value <= 0) return;
     const payer = this.stageCompany[buyer]!;
@@ -1097,13 +1151,18 @@ class Engine {
     if (due === 0) {
       this.cash[payer]! -= value;
       this.cash[c]! += value;
-    } else this.payments[((t + due) % model.paySlots) * this.arcs + a]! += value;
+    } else {
+      let paySlot = this.payNow + due;
+      if (paySlot >= model.paySlots) paySlot -= model.paySlots;
+      this.payments[paySlot * this.arcs + this.arcOf[a]!]! += value;
+    }
   }
 
   /** Step 3: production starts within capacity, capacity groups and components. */
   private produce(t: number): void {
     const model = this.model;
     const flat = model.flat;
+    const layout = this.layout;
     const periods = this.periods;
     const { groupLeft, bankrupt, kit, bomStart, bomQuantity, yieldRate, stageCompany } = this;
     const { capacityFactor, overtime } = model;
@@ -1114,9 +1173,9 @@ class Engine {
         overtime[c] === 1 && !Number.isNaN(maximum) ? maximum : flat.groupCapacity[g * periods + t]!;
       groupLeft[g] = bankrupt[c] === 1 ? 0 : capacity * capacityFactor[c * periods + t]!;
     }
-    const { groupStart, nodeGroup, nodeGroupLoad, maximumCapacity, leadTime } = flat;
-    const row = this.nodes;
-    const makers = this.makers;
+    const { groupStart, nodeGroup, nodeGroupLoad, productionLead, makers, makerCapacity, unitCost } = layout;
+    const nodes = this.nodes;
+    const capacityRow = t * makers.length;
     for (let i = 0; i < makers.length; i++) {
       const n = makers[i]!;
       const wanted = this.productionBacklog[n]!;
@@ -1124,9 +1183,7 @@ class Engine {
       const c = stageCompany[n]!;
       if (bankrupt[c] === 1) continue;
       const yieldRateNow = yieldRate[n]!;
-      const maximum = maximumCapacity[n * periods + t]!;
-      const capacity =
-        overtime[c] === 1 && !Number.isNaN(maximum) ? maximum : flat.capacity[n * periods + t]!;
+      const capacity = makerCapacity[capacityRow + i]!;
       let starts = Math.min(wanted / yieldRateNow, capacity * capacityFactor[c * periods + t]!);
       const firstLine = bomStart[n]!;
       const lastLine = bomStart[n + 1]!;
@@ -1143,12 +1200,16 @@ class Engine {
       for (let k = firstGroup; k < lastGroup; k++) groupLeft[nodeGroup[k]!]! -= starts * nodeGroupLoad[k]!;
       const good = starts * yieldRateNow;
       this.productionBacklog[n]! -= good;
-      this.cash[c]! -= starts * model.unitCost[n]!;
-      const lead = leadTime[n]!;
+      this.cash[c]! -= starts * unitCost[n]!;
+      const lead = productionLead[n]!;
       if (lead === 0) {
         this.onHand[n]! += good;
         this.onOrder[n]! -= good;
-      } else this.transit[((t + lead) % model.transitSlots) * row + n]! += good;
+      } else {
+        let slot = this.transitNow + lead;
+        if (slot >= model.transitSlots) slot -= model.transitSlots;
+        this.transit[slot * nodes + n]! += good;
+      }
     }
   }
 
@@ -1172,9 +1233,10 @@ class Engine {
   private goBankrupt(c: number): void {
     const model = this.model;
     const { owed, arcSlot } = this;
+    const companyStage = this.layout.companyStage;
     this.bankrupt[c] = 1;
     for (let s = model.companyStageStart[c]!; s < model.companyStageStart[c + 1]!; s++) {
-      const n = model.companyStage[s]!;
+      const n = companyStage[s]!;
       for (let k = this.customerStart[n]!; k < this.customerStart[n + 1]!; k++) {
         const a = this.customerEntry[k]!;
         if (a < 0 || a >= this.arcs) continue;
