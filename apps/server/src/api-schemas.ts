@@ -560,6 +560,10 @@ export const SimulateQuery = z.strictObject({
     .describe(`With a YAML body: Monte Carlo runs (at most ${MAX_SIMULATION_RUNS}).`),
   seed: wholeNumber(0, Number.MAX_SAFE_INTEGER).optional().describe('With a YAML body: the seed.'),
   version: wholeNumber(1, 1e12).optional().describe('With a YAML body: the version of the network.'),
+  format: z
+    .enum(['json', 'html'])
+    .optional()
+    .describe('html: answer the self-contained HTML report (`keten simulate --report`) instead of JSON.'),
 });
 
 const MetricSummarySchema = z

@@ -180,6 +180,19 @@ describe('POST /api/v1/networks/{name}/simulate', () => {
     expect(healthMs).toBeLessThan(performance.now() - started);
   });
 
+  it('answers the self-contained HTML report with format=html', async () => {
+    const response = await simulateRequest(
+      { scenario: SCENARIO_YAML, runs: 4, seed: 5 },
+      { url: '/api/v1/networks/two-tier/simulate?format=html' },
+    );
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(response.body).toMatch(/^<!doctype html>/);
+    expect(response.body).toContain('<title>Simulation: brakes on two-tier</title>');
+    expect(response.body).toContain('<title>frame-a fails, periods 8–10</title>');
+    expect(response.body).not.toMatch(/\b(src|href)\s*=/i);
+  });
+
   it('is in the OpenAPI document', async () => {
     const document = body<{ paths: Record<string, { post?: { tags?: string[] } }> }>(
       await server.app.inject({ method: 'GET', url: '/openapi.json' }),

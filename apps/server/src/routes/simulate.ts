@@ -4,7 +4,8 @@
  * (the version with the planning events of its network, as `POST …/plan` plans it). The scenario comes
  * in the body: JSON `{ scenario, runs?, seed?, version? }` with the scenario as an object or as YAML/JSON
  * text, or the scenario itself as YAML (`application/yaml`) with runs, seed and version in the query.
- * The answer is the aggregated result, the contract of `keten simulate --json`.
+ * The answer is the aggregated result, the contract of `keten simulate --json`, or with `?format=html`
+ * the HTML report of `keten simulate --report`.
  *
  * The runs go to worker threads (`@keten/workers`), so the server keeps answering meanwhile. At most
  * `MAX_SIMULATION_RUNS` runs per request; one simulation at a time per server, a few more waiting, and
@@ -17,6 +18,7 @@ import {
   loadScenario,
   type Network,
   runsAndSeed,
+  simulationReportHtml,
   validateScenario,
 } from '@keten/core';
 import { readEffectiveNetwork, storePlanningSource } from '@keten/store';
@@ -128,7 +130,8 @@ export function simulateRoutes(app: Api, context: RouteContext): void {
           `and seed give the same answer. At most ${MAX_SIMULATION_RUNS} runs per request; the server simulates one request ` +
           `at a time in worker threads, ${MAX_WAITING_SIMULATIONS} more may wait, and beyond that the answer is 429 \`rate-limited\`. ` +
           'A scenario that does not fit the format or the network is a 422 `invalid-scenario` with every problem in `issues` ' +
-          '(line and column for text, `path` for an object).',
+          '(line and column for text, `path` for an object). With `?format=html` the answer is the self-contained HTML ' +
+          'report of `keten simulate --report` (`text/html`) instead.',
         tags: ['simulation'],
         params: NetworkParams,
         querystring: SimulateQuery,
@@ -193,7 +196,10 @@ export function simulateRoutes(app: Api, context: RouteContext): void {
           },
           'network simulated',
         );
-        return result;
+        if (request.query.format !== 'html') return result;
+        // HTML is sent as it is (the JSON schema documents the default answer).
+        const html = simulationReportHtml(result, { network, scenario });
+        return reply.type('text/html; charset=utf-8').send(html as never);
       } catch (error) {
         if (error instanceof SimulationAborted) {
           throw new ApiError(
