@@ -1,0 +1,46 @@
+/**
+ * @module bench/stress-worker
+ * One stress-test measurement of `bench:simulate`, in its own process: core's `stressTest` (TTS, the
+ * loss over the TTR and the risk exposure index of every company, Simchi-Levi et al. 2015) with TTR 4
+ * on HiGHS from `@keten/solver`, on the demo network or a generated one (seed 7, 52 weeks; generating
+ * is timed apart and not counted). Prints the figures as one line of JSON.
+ *
+ * Usage: node --import tsx bench/stress-worker.ts demo | COMPANIES
+ */
+import { readFileSync } from 'node:fs';
+import { formatIssue, generateNetwork, loadNetworkFile, type Network, stressTest } from '@keten/core';
+import { createHighsSolver } from '@keten/solver';
+import { peakMemoryMiB, SEED } from './machine.ts';
+
+const which = process.argv[2] ?? 'demo';
+let network: Network;
+let generateMs = 0;
+if (which === 'demo') {
+  const path = new URL('../examples/demo-network.yaml', import.meta.url);
+  const loaded = loadNetworkFile({ name: 'demo-network.yaml', text: readFileSync(path, 'utf8') });
+  if (!loaded.ok) throw new Error(loaded.error.map(formatIssue).join('\n'));
+  network = loaded.value.network;
+} else {
+  const started = performance.now();
+  network = generateNetwork({ companies: Number(which), seed: SEED, horizon: 52 });
+  generateMs = performance.now() - started;
+}
+const solver = createHighsSolver();
+const started = performance.now();
+const result = await stressTest(network, { ttr: 4, solver });
+const finished = performance.now();
+solver.dispose();
+if (!result.ok) throw new Error(`${which}: ${result.error.message}`);
+console.log(
+  JSON.stringify({
+    network: which,
+    companies: network.companies.length,
+    generateMs,
+    stressMs: finished - started,
+    solves: result.value.solves,
+    columns: result.value.model.columns,
+    rows: result.value.model.rows,
+    flagged: result.value.companies.filter((company) => company.flagged).length,
+    peakMiB: peakMemoryMiB(),
+  }),
+);
