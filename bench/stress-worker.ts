@@ -2,17 +2,19 @@
  * @module bench/stress-worker
  * One stress-test measurement of `bench:simulate`, in its own process: core's `stressTest` (TTS, the
  * loss over the TTR and the risk exposure index of every company, Simchi-Levi et al. 2015) with TTR 4
- * on HiGHS from `@keten/solver`, on the demo network or a generated one (seed 7, 52 weeks; generating
- * is timed apart and not counted). Prints the figures as one line of JSON.
+ * on HiGHS from `@keten/solver` (in this thread, or on THREADS worker threads with as many LPs in
+ * flight, as `keten stress-test --threads`), on the demo network or a generated one (seed 7, 52
+ * weeks; generating is timed apart and not counted). Prints the figures as one line of JSON.
  *
- * Usage: node --import tsx bench/stress-worker.ts demo | COMPANIES
+ * Usage: node --import tsx bench/stress-worker.ts demo|COMPANIES [THREADS]
  */
 import { readFileSync } from 'node:fs';
 import { formatIssue, generateNetwork, loadNetworkFile, type Network, stressTest } from '@keten/core';
-import { createHighsSolver } from '@keten/solver';
+import { createHighsSolver, createHighsThreadSolver } from '@keten/solver';
 import { peakMemoryMiB, SEED } from './machine.ts';
 
 const which = process.argv[2] ?? 'demo';
+const threads = Number(process.argv[3] ?? 1);
 let network: Network;
 let generateMs = 0;
 if (which === 'demo') {
@@ -25,15 +27,18 @@ if (which === 'demo') {
   network = generateNetwork({ companies: Number(which), seed: SEED, horizon: 52 });
   generateMs = performance.now() - started;
 }
-const solver = createHighsSolver();
+const threaded = threads > 1 ? createHighsThreadSolver({ threads }) : undefined;
+const single = threaded === undefined ? createHighsSolver() : undefined;
 const started = performance.now();
-const result = await stressTest(network, { ttr: 4, solver });
+const result = await stressTest(network, { ttr: 4, solver: threaded ?? single!, concurrency: threads });
 const finished = performance.now();
-solver.dispose();
+single?.dispose();
+await threaded?.close();
 if (!result.ok) throw new Error(`${which}: ${result.error.message}`);
 console.log(
   JSON.stringify({
     network: which,
+    threads,
     companies: network.companies.length,
     generateMs,
     stressMs: finished - started,
