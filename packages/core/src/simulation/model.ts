@@ -236,20 +236,35 @@ export function compileSimulation(network: Network, scenario: Scenario): Simulat
       holdingCost[n] = record.holdingCost;
   }
   {
-    const prices = new Map<string, number>();
+    // Lane prices by (buyer company and item, supplier company), keyed by numbers: at 60,000 companies
+    // a string key per sourcing line and per arc cost more than the rest of this block.
+    const itemIndex = new Map((network.items ?? []).map((item, index) => [item.id, index]));
+    const items = itemIndex.size + 1;
+    const prices = new Map<number, Map<number, number>>();
     for (const rule of network.sourcing ?? []) {
+      const buyer = companyIndex.get(rule.buyer);
+      const item = itemIndex.get(rule.item);
+      if (buyer === undefined || item === undefined) continue;
       for (const line of rule.suppliers) {
-        if (line.unitPrice !== undefined)
-          prices.set(`${rule.buyer}\u0000${rule.item}\u0000${line.supplier}`, line.unitPrice);
+        const supplier = companyIndex.get(line.supplier);
+        if (line.unitPrice === undefined || supplier === undefined) continue;
+        const key = buyer * items + item;
+        let bySupplier = prices.get(key);
+        if (bySupplier === undefined) {
+          bySupplier = new Map();
+          prices.set(key, bySupplier);
+        }
+        bySupplier.set(supplier, line.unitPrice);
       }
     }
+    const stageItem = Int32Array.from(flat.item, (id) => itemIndex.get(id) ?? items - 1);
     for (let a = 0; a < arcs; a++) {
       const buyer = arcBuyer[a]!;
       const supplier = flat.arcSupplier[a]!;
       arcLead[a] = Math.max(1, flat.arcLeadTime[a]!);
       arcDelay[a] = settings[stageCompany[buyer]!]!.informationDelay;
       arcPrice[a] =
-        prices.get(`${flat.company[buyer]}\u0000${flat.item[buyer]}\u0000${flat.company[supplier]}`) ??
+        prices.get(stageCompany[buyer]! * items + stageItem[buyer]!)?.get(stageCompany[supplier]!) ??
         unitCost[supplier]!;
     }
   }
@@ -308,6 +323,7 @@ export function compileSimulation(network: Network, scenario: Scenario): Simulat
       const start = customerStart[n]!;
       const end = customerStart[n + 1]!;
       const ranks = rankOf[stageCompany[n]!]!;
+      if (ranks.size === 0) continue; // no priority list: every customer has rank 0, in arc order
       const unlisted = ranks.size;
       const entries = Array.from(customerEntry.subarray(start, end), (entry) => {
         const buyer = entry === END_CUSTOMERS ? -1 : entry < arcs ? arcBuyer[entry]! : -1;
