@@ -16,12 +16,13 @@
  * }
  */
 import {
-  aggregateRuns,
   compileSimulation,
   type Network,
   type RunResult,
+  runsAndSeed,
   type Scenario,
   type SimulationResult,
+  simulationResult,
 } from '@keten/core';
 import { decodeResultMessage, encodeJob } from './codec.ts';
 import { QueueError, type RunTask, type SimulationQueue, type WorkerAnnouncement } from './port.ts';
@@ -70,12 +71,7 @@ export async function simulateOnQueue(
   scenario: Scenario,
   options: QueueSimulationOptions = {},
 ): Promise<SimulationResult> {
-  const runs = options.runs ?? scenario.runs ?? 1;
-  const seed = options.seed ?? scenario.seed ?? 1;
-  if (!Number.isSafeInteger(runs) || runs < 1)
-    throw new RangeError(`runs must be a whole number ≥ 1, got ${runs}`);
-  if (!Number.isSafeInteger(seed) || seed < 0)
-    throw new RangeError(`seed must be a whole number ≥ 0, got ${seed}`);
+  const { runs, seed } = runsAndSeed(scenario, options);
   const perTask = options.runsPerTask ?? defaultRunsPerTask(runs);
   const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
   const job = options.job ?? globalThis.crypto.randomUUID();
@@ -144,14 +140,7 @@ export async function simulateOnQueue(
     stop.abort();
     await queue.removeJob(job).catch(() => undefined);
   }
-  return {
-    scenario: scenario.name,
-    networkName: network.name,
-    seed,
-    periods: model.periods,
-    warmUp: model.warmUp,
-    ...aggregateRuns(model, gathered as RunResult[]),
-  };
+  return simulationResult(model, seed, gathered as RunResult[]);
 }
 
 async function listening(queue: SimulationQueue): Promise<WorkerAnnouncement[] | undefined> {

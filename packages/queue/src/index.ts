@@ -29,6 +29,7 @@ export {
   type TaskDelivery,
   type WorkerAnnouncement,
 } from './port.ts';
+export { type ThreadExecutor, threadExecutor } from './thread-executor.ts';
 export {
   inThreadExecutor,
   type RunExecutor,

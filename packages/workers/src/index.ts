@@ -1,11 +1,15 @@
 /**
  * @module @keten/workers
  * CPU-heavy work off the main thread: Monte Carlo simulation runs spread over worker_threads, with
- * the same result for any number of threads. (A NATS work queue for more machines would sit here too.)
+ * the same result for any number of threads; `SimulationThread`, one such thread held by the caller
+ * (`keten worker` of `@keten/queue`, the NATS work queue for more machines, runs its tasks on them).
  */
+
+export type { WorkerSetup } from './protocol.ts';
 export {
   defaultThreads,
   SimulationAborted,
   simulateInWorkers,
   type WorkerSimulationOptions,
 } from './simulate-in-workers.ts';
+export { SimulationThread } from './simulation-thread.ts';
