@@ -389,6 +389,12 @@ class Engine {
   private readonly tierCashLow: Float64Array;
   private readonly tierMoments: Moments;
   private readonly endMoments: Moments;
+  /** Whether some order travels by mail (an information delay); else the mail ring stays empty. */
+  private readonly anyDelay: boolean;
+  /** Per stage, the sum of its arcs' shares, in arc order. */
+  private readonly shareSum: Float64Array;
+  /** Whether a company has gone bankrupt in this run. */
+  private anyBankrupt = false;
   /** This period's slot in the transit, mail and payment rings. */
   private transitNow = 0;
   private mailNow = 0;
@@ -431,6 +437,13 @@ class Engine {
     this.bomQuantity = layout.bomQuantity;
     this.yieldRate = layout.yieldRate;
     this.endPrice = layout.endPrice;
+    this.anyDelay = layout.arcDelay.some((delay) => delay > 0);
+    this.shareSum = new Float64Array(nodes);
+    for (let n = 0; n < nodes; n++) {
+      let sum = 0;
+      for (let a = layout.arcStart[n]!; a < layout.arcStart[n + 1]!; a++) sum += layout.arcShare[a]!;
+      this.shareSum[n] = sum;
+    }
     this.payerOf = new Int32Array(arcs);
     this.payeeOf = new Int32Array(arcs);
     for (let a = 0; a < arcs; a++) {
@@ -525,6 +538,7 @@ class Engine {
     this.kit.fill(0);
     this.cash.set(model.cash);
     this.bankrupt.fill(0);
+    this.anyBankrupt = false;
     this.negativeStreak.fill(0);
     this.lost.fill(0);
     this.demandSum.fill(0);
@@ -844,7 +858,7 @@ class Engine {
     }
     for (let k = 0; k < fresh.length; k++) fresh[k] = 0;
     // Orders in the mail reach their suppliers.
-    if (model.mailSlots > 0) {
+    if (this.anyDelay) {
       const { mail, owed, arcSlot } = this;
       const mailRow = this.mailNow * arcs;
       for (let a = 0; a < arcs; a++) {
@@ -911,10 +925,13 @@ class Engine {
     let endShipped = 0;
     const available = dead ? 0 : Math.max(0, onHand[n]!);
     if (positive > EPSILON && available > EPSILON) {
+      // With enough stock every customer gets what it is owed (allocate's first case), read directly.
+      const amount = Math.min(available, positive);
+      const everything = amount >= positive - EPSILON;
       const scratch = this.shipScratch;
-      this.allocate(n, start, end, Math.min(available, positive), positive, scratch);
+      if (!everything) this.allocate(n, start, end, amount, positive, scratch);
       for (let k = start; k < end; k++) {
-        const quantity = scratch[k - start]!;
+        const quantity = everything ? Math.max(0, owed[k]!) : scratch[k - start]!;
         if (quantity <= 0) continue;
         const entry = customerEntry[k]!;
         owed[k]! -= quantity;
@@ -1037,14 +1054,20 @@ class Engine {
     const { arcShare, arcSupplier, bankrupt, stageCompany } = this;
     const first = this.arcStart[n]!;
     const last = this.arcStart[n + 1]!;
+    // The shares of the suppliers still in business (all of them, summed the same way, until a
+    // company goes bankrupt).
+    const everyone = !this.anyBankrupt;
     let active = 0;
-    for (let a = first; a < last; a++) {
-      if (bankrupt[stageCompany[arcSupplier[a]!]!] === 0) active += arcShare[a]!;
+    if (everyone) active = this.shareSum[n]!;
+    else {
+      for (let a = first; a < last; a++) {
+        if (bankrupt[stageCompany[arcSupplier[a]!]!] === 0) active += arcShare[a]!;
+      }
     }
     if (active <= EPSILON) return; // every supplier is gone: nothing can be ordered
     const mailSlots = this.model.mailSlots;
     for (let a = first; a < last; a++) {
-      if (bankrupt[stageCompany[arcSupplier[a]!]!] === 1) continue;
+      if (!everyone && bankrupt[stageCompany[arcSupplier[a]!]!] === 1) continue;
       const amount = (quantity * arcShare[a]!) / active;
       const delay = this.arcDelay[a]!;
       if (delay === 0) {
@@ -1235,6 +1258,7 @@ class Engine {
     const { owed, arcSlot } = this;
     const companyStage = this.layout.companyStage;
     this.bankrupt[c] = 1;
+    this.anyBankrupt = true;
     for (let s = model.companyStageStart[c]!; s < model.companyStageStart[c + 1]!; s++) {
       const n = companyStage[s]!;
       for (let k = this.customerStart[n]!; k < this.customerStart[n + 1]!; k++) {
