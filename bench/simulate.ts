@@ -23,7 +23,8 @@ const chosen = process.argv.slice(2).filter((word) => (SECTIONS as readonly stri
 const sections = new Set<string>(chosen.length > 0 ? chosen : SECTIONS);
 const DEMO_RUNS = 1000;
 const BEER_RUNS = 1000;
-const PYTHON = '/usr/bin/python3';
+/** Debian's own Python, where the python3-simpy3 package installs SimPy (SIMPY_PYTHON overrides it). */
+const PYTHON = process.env.SIMPY_PYTHON ?? '/usr/bin/python3';
 
 const rate = (stagePeriods: number, milliseconds: number) =>
   Math.round(stagePeriods / (milliseconds / 1000)).toLocaleString('en-US');
