@@ -23,6 +23,7 @@ import { type SimulateCommandOptions, simulateCommand } from './commands/simulat
 import { parseFill, type SourcingCommandOptions, sourcingCommand } from './commands/sourcing.ts';
 import { parseTtr, type StressTestCommandOptions, stressTestCommand } from './commands/stress-test.ts';
 import { validateCommand } from './commands/validate.ts';
+import { type WorkerCommandOptions, workerCommand } from './commands/worker.ts';
 import { CliError, EXIT } from './errors.ts';
 import { type Output, processOutput } from './output.ts';
 
@@ -260,10 +261,29 @@ export function buildProgram(output: Output): Command {
       .option('--stress', "add the stress test's time-to-survive / time-to-recover chart to --report")
       .option('--out <file>', 'write the JSON or the summary to FILE (atomically) instead of stdout')
       .option('--version <n>', 'version of a stored network (default: the latest)', integer('--version', 1))
+      .option(
+        '--nats <url>',
+        'fan the runs out to keten worker processes over NATS JetStream (or NATS_URL) instead of local threads',
+      )
+      .option('--queue <name>', 'name of the work queue on NATS (or KETEN_QUEUE; default keten)')
       .addOption(maxBytesOption()),
   ).action((network: string, options: BackendOptions & SimulateCommandOptions) =>
     simulateCommand(network, options, output, () => openBackend(options)),
   );
+
+  program
+    .command('worker')
+    .description(
+      'do simulation runs for keten simulate on other machines: take tasks from the NATS JetStream work queue until SIGTERM',
+    )
+    .option('--nats <url>', 'the NATS server (or NATS_URL), e.g. nats://127.0.0.1:4222')
+    .option(
+      '--threads <n>',
+      'tasks worked on at once, each on a thread (default: the available cores)',
+      integer('--threads', 1, 256),
+    )
+    .option('--queue <name>', 'name of the work queue on NATS (or KETEN_QUEUE; default keten)')
+    .action((options: WorkerCommandOptions) => workerCommand(options, output));
 
   program
     .command('sourcing')

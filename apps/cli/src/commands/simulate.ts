@@ -7,7 +7,8 @@
  * people by default, the whole result with `--json` (alone on stdout), and a self-contained HTML page
  * with plots with `--report FILE.html` (with `--stress`, also the stress test's TTS/TTR chart). NETWORK
  * is a file or CSV folder, or a stored network, as for `keten plan`. The result is the same to the
- * byte for any number of threads.
+ * byte for any number of threads. With `--nats URL` or NATS_URL the runs go to `keten worker`
+ * processes over the NATS JetStream work queue of `@keten/queue` instead, with the same bytes.
  */
 import type { Writable } from 'node:stream';
 import {
@@ -29,6 +30,7 @@ import { progressBar } from '../progress.ts';
 import { checkWritable, writeChunks, writeFileAtomically } from '../write.ts';
 import { resolveNetwork } from './plan.ts';
 import { DEFAULT_TTR } from './stress-test.ts';
+import { natsUrl, queueCliError, queueSettings } from './worker.ts';
 
 /** Largest scenario file: scenarios are written by people; 16 MiB leaves room for long demand series. */
 export const MAX_SCENARIO_BYTES = 16 * 1024 * 1024;
@@ -46,6 +48,8 @@ export interface SimulateCommandOptions {
   readonly maxBytes?: number;
   readonly db?: string;
   readonly server?: string;
+  readonly nats?: string;
+  readonly queue?: string;
 }
 
 export async function simulateCommand(
@@ -79,24 +83,40 @@ export async function simulateCommand(
   if (options.report !== undefined) await checkWritable(options.report);
 
   const { runs, seed } = runsAndSeed(scenario, options);
+  const nats = natsUrl(options);
   const threads = Math.min(options.threads ?? defaultThreads(runs), runs);
   const started = performance.now();
   const progress = progressBar('simulating', runs, 'runs');
   let result: Awaited<ReturnType<typeof simulateInWorkers>>;
+  let where = `on ${threads} thread${threads === 1 ? '' : 's'}`;
   try {
-    result = await simulateInWorkers(network, scenario, {
-      runs,
-      seed,
-      threads,
-      onProgress: (done) => progress.update(done),
-    });
+    if (nats === undefined) {
+      result = await simulateInWorkers(network, scenario, {
+        runs,
+        seed,
+        threads,
+        onProgress: (done) => progress.update(done),
+      });
+    } else {
+      result = await simulateOnNats(
+        nats,
+        queueSettings(options),
+        network,
+        scenario,
+        runs,
+        seed,
+        output,
+        (done) => progress.update(done),
+      );
+      where = `on keten workers over NATS at ${nats}`;
+    }
   } finally {
     progress.stop();
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   output.err(
     `simulated '${scenario.name}' on ${source.label}: ${runs} run${runs === 1 ? '' : 's'} of ${result.periods} periods ` +
-      `(seed ${seed}) in ${seconds} s on ${threads} thread${threads === 1 ? '' : 's'}`,
+      `(seed ${seed}) in ${seconds} s ${where}`,
   );
 
   if (options.report !== undefined) {
@@ -126,5 +146,38 @@ async function stressOf(network: Parameters<typeof stressTest>[0]): Promise<Stre
     return result.value;
   } finally {
     solver.dispose();
+  }
+}
+
+/** The runs on `keten worker` processes over the NATS work queue at `url`. */
+async function simulateOnNats(
+  url: string,
+  settings: ReturnType<typeof queueSettings>,
+  network: Parameters<typeof simulateInWorkers>[0],
+  scenario: Parameters<typeof simulateInWorkers>[1],
+  runs: number,
+  seed: number,
+  output: Output,
+  onProgress: (done: number) => void,
+): Promise<Awaited<ReturnType<typeof simulateInWorkers>>> {
+  const { connectNatsQueue, QueueError, simulateOnQueue } = await import('@keten/queue');
+  try {
+    const queue = await connectNatsQueue(url, settings);
+    try {
+      return await simulateOnQueue(queue, network, scenario, {
+        runs,
+        seed,
+        onProgress,
+        onNoWorkers: () =>
+          output.err(
+            `no keten worker is listening on ${url} yet: waiting (start one with \`keten worker --nats ${url}\`)`,
+          ),
+      });
+    } finally {
+      await queue.close().catch(() => undefined);
+    }
+  } catch (error) {
+    if (error instanceof QueueError) throw queueCliError(error);
+    throw error;
   }
 }
