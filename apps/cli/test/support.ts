@@ -19,7 +19,17 @@ export const MINIMAL = readFileSync(MINIMAL_PATH, 'utf8');
 export const SHARED_MINIMAL_PATH = join(REPOSITORY, '../shared/examples/network-minimal.yaml');
 
 /** Settings a developer's shell may hold that would point the child somewhere else. */
-const FOREIGN_SETTINGS = ['DATABASE_URL', 'KETEN_SERVER', 'KETEN_TOKEN', 'KETEN_DEBUG', 'PORT', 'HOST'];
+const FOREIGN_SETTINGS = [
+  'DATABASE_URL',
+  'KETEN_SERVER',
+  'KETEN_TOKEN',
+  'KETEN_DEBUG',
+  'PORT',
+  'HOST',
+  'NATS_URL',
+  'KETEN_QUEUE',
+  'KETEN_QUEUE_ACK_WAIT',
+];
 
 export function childEnvironment(home: string): NodeJS.ProcessEnv {
   const environment: NodeJS.ProcessEnv = { ...process.env, KETEN_HOME: home };

@@ -26,8 +26,6 @@ interface Finished {
 /** `keten ARGS` with `extra` environment settings; `running.stderr()` is what it printed so far. */
 function start(args: readonly string[], extra: NodeJS.ProcessEnv = {}) {
   const environment = { ...childEnvironment(folder.path), ...extra };
-  for (const name of ['NATS_URL', 'KETEN_QUEUE', 'KETEN_QUEUE_ACK_WAIT'])
-    if (!(name in extra)) delete environment[name];
   const child: ChildProcess = spawn(process.execPath, [BIN, ...args], {
     cwd: REPOSITORY,
     env: environment,
