@@ -23,7 +23,7 @@ interface Pending {
 export class InMemorySimulationQueue implements SimulationQueue {
   readonly location = 'in-process';
   readonly maxMessageBytes: number;
-  readonly #ackWaitMs: number;
+  readonly ackWaitMs: number;
   readonly #maxDeliver: number;
   readonly #objects = new Map<string, Uint8Array>();
   readonly #ready: Pending[] = [];
@@ -34,7 +34,7 @@ export class InMemorySimulationQueue implements SimulationQueue {
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(options: InMemoryQueueOptions = {}) {
-    this.#ackWaitMs = options.ackWaitMs ?? 30_000;
+    this.ackWaitMs = options.ackWaitMs ?? 30_000;
     this.#maxDeliver = options.maxDeliver ?? 5;
     this.maxMessageBytes = options.maxMessageBytes ?? 1024 * 1024;
   }
@@ -157,7 +157,7 @@ export class InMemorySimulationQueue implements SimulationQueue {
         clearTimeout(timer);
         this.#timers.delete(timer);
       }
-      timer = setTimeout(redeliver, this.#ackWaitMs);
+      timer = setTimeout(redeliver, this.ackWaitMs);
       this.#timers.add(timer);
     };
     arm();

@@ -104,7 +104,7 @@ export class NatsSimulationQueue implements SimulationQueue {
   readonly #connection: NatsConnection;
   readonly #manager: JetStreamManager;
   readonly #jetstream: JetStreamClient;
-  readonly #ackWaitMs: number;
+  #ackWaitMs: number;
   readonly #maxDeliver: number;
   readonly #presenceWaitMs: number;
   #store: ObjectStore | undefined;
@@ -134,6 +134,11 @@ export class NatsSimulationQueue implements SimulationQueue {
   /** The prefix of this queue's streams, subjects and store. */
   get name(): string {
     return this.#name;
+  }
+
+  /** The consumer's ack wait (the one it was made with, if another process made it first). */
+  get ackWaitMs(): number {
+    return this.#ackWaitMs;
   }
 
   get #tasksStream(): string {
@@ -173,6 +178,8 @@ export class NatsSimulationQueue implements SimulationQueue {
         throw error;
       });
     }
+    const info = await this.#manager.consumers.info(this.#tasksStream, CONSUMER);
+    this.#ackWaitMs = Math.round((info.config.ack_wait ?? nanos(30_000)) / 1_000_000);
     this.#consumer = await this.#jetstream.consumers.get(this.#tasksStream, CONSUMER);
     this.#store = await this.#jetstream.views.os(`${this.#name}-simulation`, {
       storage: StorageType.File,

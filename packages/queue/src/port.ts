@@ -42,6 +42,8 @@ export interface SimulationQueue {
   readonly location: string;
   /** Largest result message; a bigger run travels as an object. */
   readonly maxMessageBytes: number;
+  /** A task taken and not acknowledged (nor `working()`) for this long goes to another worker. */
+  readonly ackWaitMs: number;
 
   // --- objects: a job's model (network, scenario, seed) and runs too large for one message ---
   /** Stores `bytes` under `name` (`<job>/…`), replacing what was there. */

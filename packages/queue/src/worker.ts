@@ -42,7 +42,7 @@ export interface ServeOptions {
   readonly threads?: number;
   /** How runs are simulated (default `inThreadExecutor()`: on this thread). */
   readonly execute?: RunExecutor;
-  /** How often a worker on a task says so (default 5 s; keep it well below the queue's ack wait). */
+  /** How often a worker on a task says so (default 5 s, or a third of the queue's ack wait if less). */
   readonly heartbeatMs?: number;
   /** Aborting drains: tasks in hand are finished, then the promise resolves. */
   readonly signal?: AbortSignal;
@@ -83,7 +83,7 @@ export async function serveSimulationTasks(
 ): Promise<void> {
   const threads = options.threads ?? 1;
   const execute = options.execute ?? inThreadExecutor();
-  const heartbeatMs = options.heartbeatMs ?? 5_000;
+  const heartbeatMs = options.heartbeatMs ?? Math.max(100, Math.min(5_000, queue.ackWaitMs / 3));
   const signal = options.signal ?? new AbortController().signal;
   const log = options.log;
   const id = options.id ?? globalThis.crypto.randomUUID();
@@ -145,7 +145,16 @@ export async function serveSimulationTasks(
 
   const loop = async () => {
     while (!signal.aborted) {
-      const delivery = await queue.nextTask(signal);
+      let delivery: TaskDelivery | undefined;
+      try {
+        delivery = await queue.nextTask(signal);
+      } catch (error) {
+        // The queue is away for a moment (NATS reconnecting): try again shortly.
+        const message = error instanceof Error ? error.message : String(error);
+        log?.warn({ id }, `could not take a task, trying again in 1 s: ${message}`);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        continue;
+      }
       if (delivery === undefined) return;
       await handle(delivery);
     }

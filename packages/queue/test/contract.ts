@@ -113,6 +113,7 @@ export function describeQueueContract(label: string, makeHarness: () => Promise<
         open(name, settings),
         open(name, settings),
       ]);
+      expect(crashing.ackWaitMs).toBe(1_000);
       await coordinator.publishTasks([{ job: 'a', runs: [0] }]);
       const signal = AbortSignal.timeout(15_000);
       const lost = await crashing.nextTask(signal); // and never acknowledged: the worker "crashed"
