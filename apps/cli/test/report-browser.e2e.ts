@@ -3,7 +3,8 @@
  * the plots"): `keten simulate … --report --stress` on the demo, opened from disk in headless Chromium
  * (Debian's, driven by playwright-core) with every request outside the file refused. Each chart must
  * be drawn with its data: lines with length, bars with width. Needs /usr/bin/chromium (`apt-get install
- * chromium`; .ci/run installs it); skipped without it, except in CI, where it fails.
+ * chromium`; .ci/run installs it). Run with `npm run test:e2e`; not part of `npm test`. Skipped without
+ * Chromium, except in CI, where it fails.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
