@@ -5,7 +5,6 @@ import { planNetwork } from '../planning/plan.ts';
 import { summarizePlan } from '../planning/report.ts';
 import { formatIssue } from './issues.ts';
 import { loadNetworkFile } from './load.ts';
-import type { Network } from './schema.ts';
 import { networkShape } from './shape.ts';
 
 const path = fileURLToPath(new URL('../../../../examples/demo-network.yaml', import.meta.url));
