@@ -371,6 +371,21 @@ class Engine {
   private readonly initial: InitialState;
   // measurements of a run, reused from run to run
   private readonly companyOrders: Float64Array;
+  /**
+   * Per company, what its counted orders are multiplied by for the bullwhip ratio: the steady rate of
+   * the demand it serves over the steady rate of its orders (both in end-product units). A company
+   * that buys 16 components per product orders 16 streams; summed, they flow 16 times as fast as the
+   * demand behind them and vary 256 times as much, so an unscaled Var(orders) / Var(demand) said 256
+   * times too much. Scaled, they are compared on the demand's footing; a stage that orders one item
+   * for each it sells (a serial chain, the beer game) keeps a factor of 1.
+   */
+  private readonly orderWeight: Float64Array;
+  /**
+   * Per tier, the same for a tier's orders against end-customer demand: the steady end demand over
+   * the steady demand the tier's companies serve. Twenty suppliers of twenty components each serve
+   * the whole end demand once: their orders, summed, flow twenty times as fast.
+   */
+  private readonly tierWeight: Float64Array;
   private readonly companyDemandUnits: Float64Array;
   private readonly companyBacklog: Float64Array;
   private readonly companyStock: Float64Array;
@@ -503,6 +518,30 @@ class Engine {
     }
     this.initial = initialState(model, layout);
     this.companyOrders = new Float64Array(companies);
+    this.orderWeight = new Float64Array(companies).fill(1);
+    const tierServed = new Float64Array(tiers);
+    for (let c = 0; c < companies; c++) {
+      let served = 0;
+      let ordering = 0;
+      for (let s = model.companyStageStart[c]!; s < model.companyStageStart[c + 1]!; s++) {
+        const n = layout.companyStage[s]!;
+        const flow = layout.rate[n]! * layout.endUnits[n]!;
+        let external = this.endSlot[n]! >= 0;
+        for (let k = layout.customerStart[n]!; !external && k < layout.customerStart[n + 1]!; k++) {
+          external = layout.customerEntry[k]! < arcs;
+        }
+        if (external) served += flow;
+        if (layout.countsOrders[n] === 1) ordering += flow;
+      }
+      if (served > EPSILON && ordering > EPSILON) this.orderWeight[c] = served / ordering;
+      if (model.companyTier[c]! >= 0) tierServed[model.companyTier[c]!]! += served;
+    }
+    let endRate = 0;
+    for (const n of layout.endStages) endRate += layout.rate[n]! * layout.endUnits[n]!;
+    this.tierWeight = new Float64Array(tiers).fill(1);
+    for (let k = 0; k < tiers; k++) {
+      if (endRate > EPSILON && tierServed[k]! > EPSILON) this.tierWeight[k] = endRate / tierServed[k]!;
+    }
     this.companyDemandUnits = new Float64Array(companies);
     this.companyBacklog = new Float64Array(companies);
     this.companyStock = new Float64Array(companies);
@@ -748,7 +787,7 @@ class Engine {
       companyStock[c] = stock;
       companyBacklog[c] = backlog;
       companyDemandUnits[c] = demandUnits;
-      companyOrders[c] = orders;
+      companyOrders[c] = orders * this.orderWeight[c]!;
     }
     let endDemand = 0;
     let endBacklog = 0;
@@ -798,7 +837,7 @@ class Engine {
     series[(2 * rows + tiers) * periods + t] = totalStock;
     series[(3 * rows + tiers) * periods + t] = endBacklog;
     if (measuring) {
-      for (let k = 0; k < tiers; k++) this.tierMoments.add(k, tierOrders[k]!);
+      for (let k = 0; k < tiers; k++) this.tierMoments.add(k, tierOrders[k]! * this.tierWeight[k]!);
       this.endMoments.add(0, endDemand);
       this.orderMoments.count++;
       this.demandMoments.count++;
