@@ -17,6 +17,8 @@ const network = generateNetwork({ companies, seed, horizon: 52 });
 const generated = performance.now();
 const run = planNetworkRun(network, { pegging });
 const planned = performance.now();
+// Peak memory of generating and planning, before the re-plan holds a second plan beside the first.
+const planPeakMiB = peakMemoryMiB();
 
 let replanMs: number | undefined;
 let recomputed: number | undefined;
@@ -58,6 +60,7 @@ console.log(
     onTime: plan.deliveries.reduce((sum, d) => (d.period === d.forPeriod ? sum + d.quantity : sum), 0),
     replanMs,
     recomputed,
+    planPeakMiB,
     peakMiB: peakMemoryMiB(),
   }),
 );
