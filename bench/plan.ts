@@ -13,6 +13,7 @@ interface PlanFigures {
   pegging: boolean;
   generateMs: number;
   planMs: number;
+  planCpuMs: number;
   nodes: number;
   orders: number;
   shortages: number;
@@ -52,6 +53,7 @@ console.log(
       'nodes',
       'pegging',
       'plan s',
+      'CPU s',
       'peak MiB',
       'with re-plan',
       'orders',
@@ -68,6 +70,7 @@ console.log(
       row.nodes,
       row.pegging ? 'yes' : 'no',
       seconds(row.planMs),
+      seconds(row.planCpuMs),
       row.planPeakMiB,
       row.replanMs === undefined ? '' : row.peakMiB,
       row.orders,
