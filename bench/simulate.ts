@@ -205,7 +205,9 @@ if (sections.has('stress')) {
     threads: number;
     companies: number;
     stressMs: number;
+    cpuMs: number;
     solves: number;
+    reused: number;
     columns: number;
     rows: number;
     flagged: number;
@@ -229,7 +231,9 @@ if (sections.has('stress')) {
         'LP columns',
         'LP rows',
         'LPs solved',
+        'reused',
         'stress s',
+        'CPU s',
         'ms per LP',
         'flagged',
         'peak MiB',
@@ -241,7 +245,9 @@ if (sections.has('stress')) {
         row.columns,
         row.rows,
         row.solves,
+        row.reused,
         seconds(row.stressMs),
+        seconds(row.cpuMs),
         (row.stressMs / Math.max(1, row.solves)).toFixed(1),
         row.flagged,
         row.peakMiB,

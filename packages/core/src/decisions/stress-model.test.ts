@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadNetworkFile } from '../model/load.ts';
 import type { Network } from '../model/schema.ts';
 import { checkLpModel, type LpModel } from './linear-program.ts';
-import { buildStressProblem, recoveryChanges, survivalChanges } from './stress-model.ts';
+import { buildStressProblem, cappedSurvival, recoveryChanges, survivalChanges } from './stress-model.ts';
 
 const path = fileURLToPath(new URL('../../../../examples/network-minimal.yaml', import.meta.url));
 const loaded = loadNetworkFile({ name: 'network-minimal.yaml', text: readFileSync(path, 'utf8') });
@@ -126,6 +126,16 @@ describe('buildStressProblem on the minimal network', () => {
       columns: [{ index: 0, lower: 2.5, upper: 2.5 }],
     });
     expect(survivalChanges(problem, undefined)).toEqual({});
+  });
+
+  it('caps the survival window for a rung of the ladder, one model per window', () => {
+    const rung = cappedSurvival(problem, 26);
+    expect(rung.columnUpper[0]).toBe(26);
+    expect(survival.columnUpper[0]).toBe(12_000);
+    expect(Array.from(rung.columnUpper.subarray(1))).toEqual(Array.from(survival.columnUpper.subarray(1)));
+    expect(rung.values).toBe(survival.values);
+    expect(cappedSurvival(problem, 26)).toBe(rung);
+    expect(cappedSurvival(problem, 13)).not.toBe(rung);
   });
 
   it('refuses a node index that is no company', () => {

@@ -132,6 +132,33 @@ function downBounds(problem: StressProblem, company: number): { columns: LpBound
 }
 
 /**
+ * The survival LP with the window capped at `window` periods instead of `survivalLimit`: a rung of the
+ * ladder that `stressTest` climbs on large networks. With a company down, the windows the network
+ * survives form an interval [0, TTS] (halving a feasible window halves every flow and keeps every row
+ * feasible, since stock is never negative), so this LP's optimum is min(TTS, `window`): below
+ * `window` it is the TTS itself, at `window` it only says TTS ≥ `window`. The same model object is
+ * returned for the same problem and window (a solver keeps it loaded by identity); it shares the
+ * survival LP's matrix and row bounds.
+ */
+export function cappedSurvival(problem: StressProblem, window: number): LpModel {
+  let models = capped.get(problem);
+  if (models === undefined) {
+    models = new Map();
+    capped.set(problem, models);
+  }
+  let model = models.get(window);
+  if (model === undefined) {
+    const columnUpper = Float64Array.from(problem.survival.columnUpper);
+    columnUpper[problem.windowColumn] = window;
+    model = { ...problem.survival, columnUpper };
+    models.set(window, model);
+  }
+  return model;
+}
+
+const capped = new WeakMap<StressProblem, Map<number, LpModel>>();
+
+/**
  * Whether the undisrupted optimum `columns` of `model` (`recovery` or `survival`) stays feasible with
  * `company` down: it uses none of the company's columns and draws on none of its stock (the rows
  * whose stock the company's disruption takes away have activity ≤ 0). Then the company's LP has the

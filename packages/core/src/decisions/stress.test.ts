@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadNetworkFile } from '../model/load.ts';
 import { ok } from '../result.ts';
 import type { LpChanges, LpModel, LpSolver } from './linear-program.ts';
-import { stressTest } from './stress.ts';
+import { stressTest, survivalWindows } from './stress.ts';
 
 const path = fileURLToPath(new URL('../../../../examples/network-minimal.yaml', import.meta.url));
 const loaded = loadNetworkFile({ name: 'network-minimal.yaml', text: readFileSync(path, 'utf8') });
@@ -77,6 +77,18 @@ describe('stressTest', () => {
           'the recovery LP of the undisrupted network came back infeasible; it cannot be (report this as a bug)',
       },
     });
+  });
+
+  it('spaces the rungs of the survival ladder evenly from a quarter of the undisrupted TTS', () => {
+    expect(survivalWindows(52, 6)).toEqual([13, 19.5, 26, 32.5, 39, 45.5]);
+    expect(survivalWindows(52, 0)).toEqual([]);
+    expect(survivalWindows(Infinity, 6)).toEqual([]);
+    expect(survivalWindows(0, 6)).toEqual([]);
+  });
+
+  it('refuses a survivalRungs that is not a whole number', async () => {
+    const result = await stressTest(minimal, { ttr: 1, solver: standIn(), survivalRungs: 1.5 });
+    expect(result.ok ? undefined : result.error.reason).toBe('invalid-options');
   });
 
   it("refuses a company's negative ttr", async () => {

@@ -16,6 +16,7 @@ import { err, ok, type Result } from '../result.ts';
 import type { LpError, LpSolver } from './linear-program.ts';
 import {
   buildStressProblem,
+  cappedSurvival,
   recoveryChanges,
   type StressDisruption,
   type StressModelOptions,
@@ -30,7 +31,18 @@ export interface StressOptions extends StressModelOptions {
   readonly solver: LpSolver;
   /** Solves in flight at once (default 1); more only helps a solver that works off this thread. */
   readonly concurrency?: number;
+  /**
+   * Rungs of the survival ladder: survival LPs with the window capped below the undisrupted network's
+   * TTS, which each company's survival LP climbs before the full one (see `cappedSurvival`). The
+   * answers are the same with any number; it only changes how long they take. Default: 6 for LPs of
+   * 10,000 columns or more, else 0.
+   */
+  readonly survivalRungs?: number;
 }
+
+/** LPs of at least this many columns climb a ladder of 6 rungs by default (`survivalRungs`). */
+const LADDER_COLUMNS = 10_000;
+const DEFAULT_RUNGS = 6;
 
 /** End demand lost while a company is down for its TTR. */
 export interface StressLostDemand {
@@ -116,7 +128,11 @@ export async function stressTest(
   const distinctTtrs = [...new Set(ttrs)].sort((a, b) => a - b);
 
   const concurrency = options.concurrency ?? 1;
-  const solve = (task: StressTask) => solveStressTask(problem, task, options.solver);
+  let solves = 0;
+  const solve = (task: StressTask) => {
+    solves++;
+    return solveStressTask(problem, task, options.solver);
+  };
 
   // The undisrupted network first: its optima answer for every company they do not use.
   const baselineTasks: StressTask[] = [
@@ -129,6 +145,19 @@ export async function stressTest(
   for (const [index, ttr] of distinctTtrs.entries()) baselineLosses.set(ttr, baselines.value[index]!);
   const baselineSurvival = baselines.value[distinctTtrs.length]!;
 
+  // The ladder's rungs, each solved undisrupted (its optimum, like the full LP's, answers for the
+  // companies it does not use: their TTS reaches at least that rung's window).
+  const rungCount =
+    options.survivalRungs ?? (problem.survival.cost.length >= LADDER_COLUMNS ? DEFAULT_RUNGS : 0);
+  const windows = Number.isFinite(baselineSurvival.value)
+    ? survivalWindows(baselineSurvival.value, rungCount)
+    : [];
+  const rungAnswers = await collect(
+    await runAll(windows, concurrency, (window) => solve({ kind: 'survival', company: undefined, window })),
+  );
+  if (!rungAnswers.ok) return rungAnswers;
+  const rungs = windows.map((window, index) => ({ window, answer: rungAnswers.value[index]! }));
+
   // Recovery LPs first, then survival LPs: an adapter that keeps a model loaded switches once.
   const tasks: StressTask[] = [
     ...ttrs.map((ttr, company): StressTask => ({ kind: 'recovery', company, ttr })),
@@ -137,15 +166,22 @@ export async function stressTest(
   let reused = 0;
   const answers = await collect(
     await runAll(tasks, concurrency, async (task) => {
+      const company = task.company!;
       const baseline = task.kind === 'recovery' ? baselineLosses.get(task.ttr)! : baselineSurvival;
       const model = task.kind === 'recovery' ? problem.recovery : problem.survival;
-      if (
-        baseline.columns !== undefined &&
-        undisruptedHolds(problem, model, baseline.columns, task.company!)
-      ) {
+      if (baseline.columns !== undefined && undisruptedHolds(problem, model, baseline.columns, company)) {
         reused++;
         return ok(baseline);
       }
+      if (task.kind === 'survival')
+        for (const { window, answer } of rungs) {
+          // A rung whose undisrupted optimum does not use the company is reached without a solve.
+          const rung = cappedSurvival(problem, window);
+          if (answer.columns !== undefined && undisruptedHolds(problem, rung, answer.columns, company))
+            continue;
+          const climbed = await solve({ kind: 'survival', company, window });
+          if (!climbed.ok || climbed.value.reachedWindow !== true) return climbed;
+        }
       return solve(task);
     }),
   );
@@ -208,7 +244,7 @@ export async function stressTest(
     },
     companies,
     model: { columns: size.cost.length, rows: size.rowLower.length, nonZeros: size.values.length },
-    solves: baselineTasks.length + tasks.length - reused,
+    solves,
     reused,
     warnings: problem.warnings,
   });
@@ -226,6 +262,9 @@ function checkOptions(network: Network, options: StressOptions): string | undefi
   const concurrency: unknown = options.concurrency ?? 1;
   if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1)
     return `concurrency must be a whole number, 1 or more (got ${String(concurrency)})`;
+  const rungs: unknown = options.survivalRungs ?? 0;
+  if (typeof rungs !== 'number' || !Number.isInteger(rungs) || rungs < 0 || rungs > 1000)
+    return `survivalRungs must be a whole number from 0 to 1,000 (got ${String(rungs)})`;
   if (typeof options.solver?.solve !== 'function') return 'a solver is required (an LpSolver)';
   if (
     options.disruption !== undefined &&
@@ -242,10 +281,24 @@ function checkOptions(network: Network, options: StressOptions): string | undefi
   return undefined;
 }
 
-/** One LP of the stress test: a measure and the company down (undefined: the undisrupted network). */
+/**
+ * The windows of the survival ladder's rungs below an undisrupted TTS `top`: `rungs` windows evenly
+ * spaced from a quarter of `top` up (6 rungs: 1/4, 3/8, …, 7/8 of `top`). Measured on the generated
+ * 6,000-company network (docs/stress-test.md): a survival LP started from the undisrupted optimum at
+ * a window just above its own TTS costs a tenth of one started at the undisrupted TTS.
+ */
+export function survivalWindows(top: number, rungs: number): number[] {
+  if (!(top > 0) || !Number.isFinite(top)) return [];
+  return Array.from({ length: rungs }, (_, index) => top * (0.25 + (0.75 * index) / rungs));
+}
+
+/**
+ * One LP of the stress test: a measure and the company down (undefined: the undisrupted network). A
+ * survival LP with a `window` is a rung of the ladder: the window capped there (`cappedSurvival`).
+ */
 export type StressTask =
   | { readonly kind: 'recovery'; readonly company: number | undefined; readonly ttr: number }
-  | { readonly kind: 'survival'; readonly company: number | undefined };
+  | { readonly kind: 'survival'; readonly company: number | undefined; readonly window?: number };
 
 /** The objective of a task's LP (loss, or TTS with Infinity when unbounded) and the units lost. */
 export interface TaskAnswer {
@@ -254,6 +307,8 @@ export interface TaskAnswer {
   readonly lost: Float64Array;
   /** The optimal column values, kept for the undisrupted network only (one LP's worth each). */
   readonly columns?: Float64Array;
+  /** A rung's LP reached its window: the TTS is at least that (`value` is the window). */
+  readonly reachedWindow?: boolean;
 }
 
 /**
@@ -282,7 +337,9 @@ export async function solveStressTask(
     });
     return ok({ value: answer.value.objective, lost, ...(task.company === undefined ? { columns } : {}) });
   }
-  const answer = await solver.solve(problem.survival, survivalChanges(problem, task.company));
+  const window = task.window;
+  const model = window === undefined ? problem.survival : cappedSurvival(problem, window);
+  const answer = await solver.solve(model, survivalChanges(problem, task.company));
   if (!answer.ok) return err(solverFailed(`the survival LP of ${who}`, answer.error));
   if (answer.value.status === 'infeasible')
     return err({
@@ -291,6 +348,14 @@ export async function solveStressTask(
     });
   if (answer.value.status === 'unbounded') return ok({ value: Infinity, lost });
   const columns = task.company === undefined ? { columns: answer.value.columnValues } : {};
+  // Below its window a rung's optimum is the TTS; at the window it says only TTS ≥ window (a window
+  // lost to round-off there costs the next rung's solve, never a wrong answer).
+  if (window !== undefined)
+    return ok(
+      answer.value.objective >= window * (1 - 1e-9)
+        ? { value: window, lost, reachedWindow: true, ...columns }
+        : { value: roundPeriods(answer.value.objective), lost, ...columns },
+    );
   // The window is capped (`survivalLimit`); at the cap the network survives indefinitely.
   if (answer.value.objective >= problem.survivalLimit * (1 - 1e-9))
     return ok({ value: Infinity, lost, ...columns });
