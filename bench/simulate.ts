@@ -179,7 +179,7 @@ if (sections.has('simpy')) {
   console.log(
     `keten: ${ketenSeconds.toFixed(3)} s cold, the first call in a fresh process (simulate: compile, ` +
       `${keten.runs} runs, aggregate; ${rate(stagePeriods, keten.totalMs)} stage-periods/s); ` +
-      `${(keten.warmMs / 1000).toFixed(3)} s warm, the same call again`,
+      `${(keten.warmMs / 1000).toFixed(3)} s warm (the best of three more calls)`,
   );
   if (simpy !== undefined) {
     const ratio = simpy.seconds / ketenSeconds;
