@@ -5,6 +5,7 @@
  * scenario, and the disruption set with its probabilities. Pure: `keten sourcing` decides where the
  * text goes (the JSON is the comparison itself).
  */
+import { textTable } from '../text-table.ts';
 import type { SourcingComparison } from './sourcing.ts';
 import { STANDARD_DISRUPTIONS } from './sourcing-scenarios.ts';
 
@@ -61,7 +62,7 @@ export function formatSourcingReport(result: SourcingComparison): string {
     `${fill(split.worst.endFill)}${split.acceptable ? '  ' : ' ✗'}`,
     `${labelOf(split.worst.scenario)}${split.overloaded.length === 0 ? '' : `; over capacity: ${split.overloaded.map((entry) => `${entry.supplier} ${percent(entry.load)}`).join(', ')}`}`,
   ]);
-  lines.push(...table(header, rows, new Set([0, 2, 3, 4, 5, 6, 7, 8, 9])));
+  lines.push(...textTable(header, rows, new Set([0, 2, 3, 4, 5, 6, 7, 8, 9])));
   lines.push(
     `✗: the worst case fills less than ${percent(result.minimumFill)} of end demand. Fill: end-customer demand shipped in the period it arrived; ` +
       `expected values weigh the scenarios by their probability.`,
@@ -76,7 +77,7 @@ export function formatSourcingReport(result: SourcingComparison): string {
     ...result.splits.map((split) => fill(split.outcomes[index]?.endFill ?? null)),
   ]);
   lines.push(
-    ...table(
+    ...textTable(
       ['scenario', 'probability', ...result.splits.map((_, index) => `#${index + 1}`)],
       scenarioRows,
       new Set(Array.from({ length: result.splits.length + 1 }, (_, index) => index + 1)),
@@ -105,24 +106,4 @@ function percent(value: number): string {
 
 function fill(value: number | null): string {
   return value === null ? 'n/a' : percent(value);
-}
-
-/** Rows under a header, columns padded to their widest cell; the `numeric` columns right-aligned. */
-function table(
-  header: readonly string[],
-  rows: readonly (readonly string[])[],
-  numeric: ReadonlySet<number>,
-) {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: readonly string[]) =>
-    header
-      .map((_, column) => {
-        const cell = cells[column] ?? '';
-        return numeric.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!);
-      })
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)];
 }

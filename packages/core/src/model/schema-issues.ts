@@ -6,7 +6,8 @@
  * name.
  */
 import { z } from 'zod';
-import type { DocumentPath, IssueCode } from './issues.ts';
+import type { DocumentPath, Issue, IssueCode } from './issues.ts';
+import type { Locate } from './locate.ts';
 import { didYouMean } from './suggest.ts';
 
 /** An issue before it has a position: validation adds the place at the end. */
@@ -297,4 +298,16 @@ function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
     current = current.unwrap() as z.ZodType;
   }
   return current;
+}
+
+/** The drafts as issues, each placed by `locate` (file name left empty for the caller to fill in). */
+export function placeIssues(drafts: readonly IssueDraft[], locate: Locate): Issue[] {
+  return drafts.map((draft) => ({
+    file: '',
+    ...locate(draft.path, draft.target ?? 'value'),
+    path: draft.path,
+    code: draft.code,
+    message: draft.message,
+    severity: draft.severity ?? 'error',
+  }));
 }

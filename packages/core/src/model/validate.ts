@@ -23,7 +23,7 @@ import {
   type Section,
   Sourcing,
 } from './schema.ts';
-import { describeValue, type IssueDraft, schemaIssues } from './schema-issues.ts';
+import { describeValue, type IssueDraft, placeIssues, schemaIssues } from './schema-issues.ts';
 
 /** The schema of one record of each section. */
 const RECORD_SCHEMAS = {
@@ -85,7 +85,7 @@ export function validateDocument(data: unknown, locate: Locate): Validation {
       code: 'wrong-type',
       message: `a network file must hold a group of fields at the top (format, name, period, start, horizon, companies, ...), not ${describeValue(data)}`,
     });
-    return { issues: place(drafts, locate), tiers: new Map() };
+    return { issues: placeIssues(drafts, locate), tiers: new Map() };
   }
   const document = data as Record<string, unknown>;
   const top = TopLevel.safeParse(document);
@@ -125,7 +125,7 @@ export function validateDocument(data: unknown, locate: Locate): Validation {
   });
   drafts.push(...checked.issues);
 
-  const issues = place(drafts, locate);
+  const issues = placeIssues(drafts, locate);
   if (!top.success || issues.some((issue) => issue.severity === 'error')) {
     return { issues, tiers: checked.tiers };
   }
@@ -159,15 +159,4 @@ function headerOf(document: Record<string, unknown>): {
   const start = Network.shape.start.safeParse(document.start);
   if (start.success) header.start = start.data;
   return header;
-}
-
-function place(drafts: readonly IssueDraft[], locate: Locate): Issue[] {
-  return drafts.map((draft) => ({
-    file: '',
-    ...locate(draft.path, draft.target ?? 'value'),
-    path: draft.path,
-    code: draft.code,
-    message: draft.message,
-    severity: draft.severity ?? 'error',
-  }));
 }

@@ -18,7 +18,7 @@ import { type Locate, locateNowhere } from '../model/locate.ts';
 import { parseJson } from '../model/parse-json.ts';
 import { parseYaml } from '../model/parse-yaml.ts';
 import type { Network } from '../model/schema.ts';
-import { describeValue, type IssueDraft, schemaIssues } from '../model/schema-issues.ts';
+import { describeValue, type IssueDraft, placeIssues, schemaIssues } from '../model/schema-issues.ts';
 import { didYouMean } from '../model/suggest.ts';
 import { err, ok, type Result } from '../result.ts';
 import {
@@ -92,16 +92,7 @@ export function validateScenario(
 ): { scenario?: Scenario; issues: Issue[] } {
   const checker = new ScenarioChecker(network);
   const scenario = checker.run(data);
-  const issues = checker.drafts.map(
-    (draft): Issue => ({
-      file: '',
-      ...locate(draft.path, draft.target ?? 'value'),
-      path: draft.path,
-      code: draft.code,
-      message: draft.message,
-      severity: draft.severity ?? 'error',
-    }),
-  );
+  const issues = placeIssues(checker.drafts, locate);
   const failed = issues.some((issue) => issue.severity === 'error');
   return failed || scenario === undefined ? { issues } : { scenario, issues };
 }
