@@ -516,6 +516,17 @@ class Planner {
   release(): void {
     const none = new Float64Array(0);
     this.causeAt = new Int32Array(0);
+    // Every array from the execution arena goes, or one left behind would keep its whole chunk.
+    this.madeT = new Int32Array(0);
+    this.boughtT = new Int32Array(0);
+    this.plannedStartT = none;
+    this.plannedShipT = none;
+    this.receiptsT = none;
+    this.demandT = none;
+    this.capacityT = none;
+    this.askedT = none;
+    this.askedNow = none;
+    this.stockNow = none;
     this.onHand = none;
     this.incoming = none;
     this.catchUpArrival = none;
@@ -1417,15 +1428,6 @@ class Planner {
       }
       this.noteSafetyStockDraws(t);
     }
-    const none = new Float64Array(0);
-    this.madeT = new Int32Array(0);
-    this.boughtT = new Int32Array(0);
-    this.plannedStartT = none;
-    this.plannedShipT = none;
-    this.receiptsT = none;
-    this.demandT = none;
-    this.capacityT = none;
-    this.askedT = none;
   }
 
   /** The period-major copies pass 2 reads (see `madeT`). */
@@ -1489,9 +1491,11 @@ class Planner {
     // Planned requests of this period (`askedT`, period-major `cell`) and what waits (owed).
     const wanted = this.askedT[cell]! + Math.max(0, this.owed[n]!);
     const stock = this.onHand[n]!;
+    if (wanted <= stock + EPSILON) return 1;
+    // Rationed: what was asked and on hand, for the cause a customer may need (`findCause`).
     this.askedNow[n] = wanted;
     this.stockNow[n] = stock;
-    return wanted > stock + EPSILON ? Math.max(0, stock) / wanted : 1;
+    return Math.max(0, stock) / wanted;
   }
 
   setPendingStart(n: number, value: number): void {
@@ -1761,8 +1765,9 @@ class Planner {
         ? `making more takes ${f.leadTime[n]} period${f.leadTime[n] === 1 ? '' : 's'}`
         : 'its suppliers had sent no more by then';
     const figure = (value: number) => String(Math.round(value * 10) / 10);
+    // askedNow and stockNow hold the last period the node rationed; its ratio says whether that is now.
     const text =
-      asked > stock + EPSILON
+      this.ratio[n]! < 1
         ? `${f.company[n]} had ${figure(stock)} ${f.item[n]} on hand in period ${t} for ${figure(asked)} asked of it` +
           `${waiting > EPSILON ? ` (${figure(waiting)} of it delayed from earlier periods)` : ''} and shared it out in proportion; ${notice}`
         : `not enough ${f.item[n]} on hand at ${f.company[n]} in period ${t} for all that was planned on it`;
