@@ -516,15 +516,8 @@ class Planner {
   release(): void {
     const none = new Float64Array(0);
     this.causeAt = new Int32Array(0);
-    // Every array from the execution arena goes, or one left behind would keep its whole chunk.
-    this.madeT = new Int32Array(0);
-    this.boughtT = new Int32Array(0);
-    this.plannedStartT = none;
-    this.plannedShipT = none;
-    this.receiptsT = none;
-    this.demandT = none;
-    this.capacityT = none;
-    this.askedT = none;
+    // Every array from the execution arena goes, or one left behind would keep its whole chunk (the
+    // period-major copies went at the end of `execute`).
     this.askedNow = none;
     this.stockNow = none;
     this.onHand = none;
@@ -1428,6 +1421,17 @@ class Planner {
       }
       this.noteSafetyStockDraws(t);
     }
+    // Dropped before the plan is assembled: at 60,000 companies they are chunks of their own (some
+    // 400 MB) that the collector can free before the plan's columns are made.
+    const none = new Float64Array(0);
+    this.madeT = new Int32Array(0);
+    this.boughtT = new Int32Array(0);
+    this.plannedStartT = none;
+    this.plannedShipT = none;
+    this.receiptsT = none;
+    this.demandT = none;
+    this.capacityT = none;
+    this.askedT = none;
   }
 
   /** The period-major copies pass 2 reads (see `madeT`). */
