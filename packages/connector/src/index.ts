@@ -1,0 +1,7 @@
+/**
+ * @module @keten/connector
+ * Sovereign data exchange between company nodes: the Dataspace Protocol (catalog, contract negotiation,
+ * transfer process), node identity and membership credentials, ODRL usage-policy checks against the
+ * Catena-X profile, Catena-X aspect payloads, and reliable delivery (outbox and inbox per node).
+ */
+export {};
