@@ -74,6 +74,8 @@ export const CSV_FILES = {
     number('latitude', ['site', 'location', 0]),
     number('longitude', ['site', 'location', 1]),
     text('city', ['site', 'city']),
+    text('bpns', ['site', 'bpns']),
+    text('bpna', ['site', 'bpna']),
     number('cash'),
     number('paymentTermDays'),
     number('creditLine'),
@@ -127,6 +129,7 @@ export const CSV_FILES = {
     line(text('mode')),
     line(number('co2PerUnit')),
     line(number('distanceKm')),
+    line(text('supplierPartNumber')),
     text('buyerPartNumber'),
   ],
   'inventory.csv': [

@@ -60,6 +60,20 @@ export const Site = z.strictObject({
     .optional()
     .describe('[latitude, longitude] in decimal degrees (WGS 84).'),
   city: z.string().max(200).optional().describe('City of the site, for maps and reports.'),
+  bpns: z
+    .string()
+    .regex(/^BPNS[0-9A-Z]{12}$/, 'must be a Catena-X site number: BPNS followed by 12 digits or capitals')
+    .optional()
+    .describe(
+      "Catena-X business partner number of the site (BPNS). Default in exchanged payloads: the company's bpn with BPNL replaced by BPNS.",
+    ),
+  bpna: z
+    .string()
+    .regex(/^BPNA[0-9A-Z]{12}$/, 'must be a Catena-X address number: BPNA followed by 12 digits or capitals')
+    .optional()
+    .describe(
+      "Catena-X business partner number of the site's address (BPNA). Default in exchanged payloads: the company's bpn with BPNL replaced by BPNA.",
+    ),
 });
 
 export const Company = z.strictObject({
@@ -132,7 +146,14 @@ export const Production = z.strictObject({
   ),
   unitCost: Money.optional().describe('Cost of making one unit, in `currency`.'),
   co2PerUnit: NonNegative.optional().describe('kg CO2e added by this production step per unit.'),
-  partNumber: z.string().min(1).max(100).optional().describe("The maker's part number."),
+  partNumber: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe(
+      "The maker's part number: its material number as supplier (Catena-X materialNumberSupplier). Default: the item id.",
+    ),
   lotSize: LotSize.optional().describe('Lot-size rules on the started quantity.'),
   yield: z
     .number()
@@ -171,13 +192,28 @@ export const SupplierShare = z.strictObject({
   mode: TransportMode.optional().describe('Transport mode of the lane (default road).'),
   co2PerUnit: NonNegative.optional().describe('kg CO2e of transporting one unit over this lane.'),
   distanceKm: NonNegative.optional().describe('Length of the lane in km.'),
+  supplierPartNumber: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe(
+      "The supplier's part number for the item, as the buyer knows it (Catena-X materialNumberSupplier). Default: the supplier's production partNumber, else the item id.",
+    ),
 });
 export type SupplierShare = z.infer<typeof SupplierShare>;
 
 export const Sourcing = z.strictObject({
   buyer: Id,
   item: Id,
-  buyerPartNumber: z.string().min(1).max(100).optional().describe("The buyer's part number for the item."),
+  buyerPartNumber: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe(
+      "The buyer's part number for the item (Catena-X materialNumberCustomer). Default: the item id.",
+    ),
   suppliers: z.array(SupplierShare).min(1, 'a sourcing rule needs at least one supplier'),
 });
 export type Sourcing = z.infer<typeof Sourcing>;
