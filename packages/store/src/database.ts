@@ -11,6 +11,7 @@ import { SqlAccessStore } from './internal/access-store.ts';
 import type { StoreContext } from './internal/context.ts';
 import type { SqlDriver } from './internal/driver.ts';
 import { SqlEventStore } from './internal/event-store.ts';
+import { SqlExchangeStore } from './internal/exchange-store.ts';
 import { migrate } from './internal/migrations.ts';
 import { SqlNetworkStore } from './internal/network-store.ts';
 import { openPgliteDriver } from './internal/pglite-driver.ts';
@@ -119,6 +120,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Keten
         networks: new SqlNetworkStore(context),
         events: new SqlEventStore(context),
         access: new SqlAccessStore(context),
+        exchange: new SqlExchangeStore(context),
         async close() {
           storeClosed = true;
         },
@@ -162,6 +164,7 @@ export async function openStore(options: StoreOptions = {}): Promise<KetenStore>
       networks: store.networks,
       events: store.events,
       access: store.access,
+      exchange: store.exchange,
       close: () => database.close(),
     };
   } catch (error) {

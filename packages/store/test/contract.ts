@@ -15,6 +15,7 @@ import {
 } from '@keten/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeExchangeContract } from './exchange-contract.ts';
 
 /** How the suite reaches one implementation. */
 export interface StoreHarness {
@@ -431,6 +432,13 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
         await again.close();
       });
     });
+
+    describeExchangeContract(() => ({
+      fresh,
+      open: (name, clock) => harness.open(name, clock),
+      freshName: () => `t_${run}_${++counter}`,
+      ...(harness.reopen ? { reopen: () => harness.reopen!() } : {}),
+    }));
   });
 }
 

@@ -19,6 +19,7 @@ import {
   normalizeTimestamp,
   prepareEvents,
 } from './input.ts';
+import { MemoryExchangeStore } from './memory-exchange.ts';
 import {
   type AccessStore,
   type AppendOutcome,
@@ -62,10 +63,12 @@ export function createMemoryStore(clock: Clock = systemClock, options: MemorySto
   const networks = new MemoryNetworkStore(clock, options.hash ?? sha256Hex, guard);
   const events = new MemoryEventStore(clock, guard);
   const access = new MemoryAccessStore(clock, guard);
+  const exchange = new MemoryExchangeStore(events, clock, guard);
   return {
     networks,
     events,
     access,
+    exchange,
     async close() {
       state.closed = true;
     },

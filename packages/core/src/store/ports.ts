@@ -169,11 +169,170 @@ export interface AccessStore {
   touchToken(id: string, at: string): Promise<void>;
 }
 
+// --- exchanges between company nodes (see exchange.ts for what they are for) ---
+
+/** A message the node has decided to send. */
+export interface OutboxInput {
+  /** Unique id of the message: the receiver's idempotency key. */
+  readonly id: string;
+  /** The receiver: its base URL (the address of its protocol endpoint). */
+  readonly to: string;
+  /** The path under the receiver's base URL, e.g. `/dsp/negotiations/request`. */
+  readonly path: string;
+  /** The JSON body. */
+  readonly body: unknown;
+  /** What it is, for logs, the audit trail and the web app: e.g. `dspace:ContractRequestMessage`. */
+  readonly kind: string;
+  /** The negotiation, transfer or exchange it belongs to, if any. */
+  readonly correlation?: string;
+}
+
+/** A message in the outbox, as stored. */
+export interface OutboxMessage extends OutboxInput {
+  /** Position in the outbox, strictly increasing in commit order. */
+  readonly sequence: number;
+  readonly createdAt: string;
+  /** Delivery attempts made so far. */
+  readonly attempts: number;
+  /** When the next attempt is due (ISO 8601). */
+  readonly nextAttemptAt: string;
+  /** When the receiver confirmed it; absent while it is pending. */
+  readonly deliveredAt?: string;
+  /** Why the last attempt failed. */
+  readonly lastError?: string;
+  /** When it was given up on (the receiver refused it for good); absent otherwise. */
+  readonly abandonedAt?: string;
+}
+
+/** A record to write: `value` replaces what was there. */
+export interface RecordWrite {
+  /** The kind of record: `negotiation`, `transfer`, `agreement`, `partner`, ... */
+  readonly kind: string;
+  readonly id: string;
+  readonly value: unknown;
+  /**
+   * The version the writer read (0: the record must not exist yet). When given and the stored version
+   * differs, the whole commit is refused as a `conflict`: someone else changed it in between.
+   */
+  readonly expectedVersion?: number;
+}
+
+export interface StoredRecord {
+  readonly kind: string;
+  readonly id: string;
+  /** 1 on first write, one more on every write. */
+  readonly version: number;
+  readonly value: unknown;
+  readonly updatedAt: string;
+}
+
+/** What the audit trail records. */
+export interface AuditInput {
+  /** Who acted: a node DID, a user name, `system`. */
+  readonly actor: string;
+  /** What they did: `catalog.read`, `negotiation.request`, `transfer.start`, `data.read`, ... */
+  readonly action: string;
+  /** What it concerned: a dataset, an agreement, an order, a message id. */
+  readonly resource: string;
+  /** `granted` or `denied` for accesses; `received`, `sent`, `applied`, ... for messages. */
+  readonly outcome: string;
+  /** Why, in words; for a denial, which constraint failed. */
+  readonly reason?: string;
+  readonly details?: unknown;
+}
+
+/** An entry of the audit trail, as stored. */
+export interface AuditEntry extends AuditInput {
+  readonly sequence: number;
+  readonly at: string;
+  /** The hash of the entry before (`GENESIS_HASH` for the first). */
+  readonly previousHash: string;
+  /** `auditHash(previousHash, entry)`. */
+  readonly hash: string;
+}
+
+/** Everything written by one `commit`, all or nothing. */
+export interface ExchangeChanges {
+  /**
+   * The message being accepted, by its idempotency key (a message id, a request's nonce): when the
+   * key was accepted before, nothing of this commit is written and the outcome is `duplicate`.
+   */
+  readonly receipt?: { readonly key: string; readonly from: string; readonly kind: string };
+  readonly records?: readonly RecordWrite[];
+  readonly outbox?: readonly OutboxInput[];
+  /** Events for the node's event log (idempotent by key, as `EventStore.append`). */
+  readonly events?: readonly EventInput[];
+  readonly audit?: readonly AuditInput[];
+}
+
+export type CommitOutcome =
+  | {
+      readonly status: 'committed';
+      readonly records: readonly StoredRecord[];
+      readonly outbox: readonly OutboxMessage[];
+      readonly events: readonly StoredEvent[];
+      readonly audit: readonly AuditEntry[];
+    }
+  | { readonly status: 'duplicate'; readonly key: string }
+  | {
+      readonly status: 'conflict';
+      readonly kind: string;
+      readonly id: string;
+      readonly expectedVersion: number;
+      readonly actualVersion: number;
+    };
+
+export interface AuditQuery {
+  /** Only entries with a sequence above this. */
+  readonly after?: number;
+  readonly actor?: string;
+  readonly resource?: string;
+  /** At most this many (default 1000, at most 10000). */
+  readonly limit?: number;
+}
+
+export interface OutboxQuery {
+  /** `pending` (not delivered, not abandoned; the default), `delivered`, `abandoned` or `all`. */
+  readonly state?: 'pending' | 'delivered' | 'abandoned' | 'all';
+  readonly correlation?: string;
+  readonly limit?: number;
+}
+
+/** The exchange state of one node. Failures of the store itself reject (as the other ports do). */
+export interface ExchangeStore {
+  /** Writes `changes` in one transaction; see `ExchangeChanges`. */
+  commit(changes: ExchangeChanges): Promise<CommitOutcome>;
+  /** True when a message with this key was accepted. */
+  hasReceipt(key: string): Promise<boolean>;
+  getRecord(kind: string, id: string): Promise<StoredRecord | undefined>;
+  /** Records of a kind, by id. */
+  listRecords(kind: string, options?: { readonly limit?: number }): Promise<StoredRecord[]>;
+  /** Pending messages whose next attempt is due at `now` (ISO 8601), oldest first. */
+  dueMessages(now: string, limit: number): Promise<OutboxMessage[]>;
+  /** The earliest next attempt of a pending message, if any: when a delivery loop should wake up. */
+  nextDueAt(): Promise<string | undefined>;
+  listMessages(query?: OutboxQuery): Promise<OutboxMessage[]>;
+  /** The receiver confirmed the message. Idempotent. */
+  markDelivered(sequence: number, at: string): Promise<void>;
+  /** An attempt failed: one attempt more, the error, and when to try again. */
+  markAttemptFailed(sequence: number, error: string, nextAttemptAt: string): Promise<void>;
+  /** Give up on a message the receiver refused for good (it stays, marked, for the audit). */
+  markAbandoned(sequence: number, error: string, at: string): Promise<void>;
+  readAudit(query?: AuditQuery): Promise<AuditEntry[]>;
+  /**
+   * Remembers a request nonce until `expiresAt`; false when it was seen before (a replay). Expired
+   * nonces may be forgotten (a request that old is refused for its age anyway).
+   */
+  rememberNonce(nonce: string, expiresAt: string): Promise<boolean>;
+}
+
 /** Everything a node stores, opened and closed as one. */
 export interface KetenStore {
   readonly networks: NetworkStore;
   readonly events: EventStore;
   readonly access: AccessStore;
+  /** The node's exchanges with other nodes: inbox, outbox, records, audit trail, nonces. */
+  readonly exchange: ExchangeStore;
   close(): Promise<void>;
 }
 

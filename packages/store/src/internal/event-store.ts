@@ -27,6 +27,7 @@ import {
 } from '@keten/core';
 import { StoreError } from '../errors.ts';
 import { isoText, operation, type StoreContext } from './context.ts';
+import type { SqlExecutor } from './driver.ts';
 
 /** Most events per INSERT statement. */
 export const BATCH_EVENTS = 10000;
@@ -58,44 +59,10 @@ export class SqlEventStore implements EventStore {
       const prepared = batch.value.events;
       if (prepared.length === 0) return { appended: [], duplicates: [...batch.value.repeated] };
       const recordedAt = clock.now().toISOString();
-      const sequences = await driver.transaction(async (tx) => {
-        await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-          `keten.events.${schemaName}`,
-        ]);
-        const written = new Map<string, number>();
-        for (const chunk of chunks(prepared)) {
-          const rows = await tx.query<{ sequence: number | string; key: string }>(
-            `INSERT INTO ${schema}.events (type, key, at, source, payload, recorded_at)
-             SELECT e->>'type', e->>'key', (e->>'at')::timestamptz, e->>'source', e->'payload', $2::timestamptz
-             FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS batch (e, position)
-             ORDER BY position
-             ON CONFLICT (key) DO NOTHING
-             RETURNING sequence, key`,
-            [chunk, recordedAt],
-          );
-          for (const row of rows) written.set(row.key, Number(row.sequence));
-        }
-        return written;
-      });
-      const appended: StoredEvent[] = [];
-      const duplicates: string[] = [];
-      for (const event of prepared) {
-        const sequence = sequences.get(event.key);
-        if (sequence === undefined) {
-          duplicates.push(event.key);
-          continue;
-        }
-        appended.push({
-          sequence,
-          type: event.type,
-          key: event.key,
-          at: event.at,
-          source: event.source,
-          payload: JSON.parse(event.payloadJson),
-          recordedAt,
-        });
-      }
-      appended.sort((a, b) => a.sequence - b.sequence);
+      const sequences = await driver.transaction((tx) =>
+        insertEvents(tx, schema, schemaName, prepared, recordedAt),
+      );
+      const { appended, duplicates } = writtenEvents(prepared, sequences, recordedAt);
       duplicates.push(...batch.value.repeated);
       return { appended, duplicates };
     });
@@ -142,6 +109,62 @@ export class SqlEventStore implements EventStore {
       return rows[0] ? toStoredEvent(rows[0]) : undefined;
     });
   }
+}
+
+/**
+ * Writes prepared events inside the caller's transaction, under the log's advisory lock; returns the
+ * sequence number of each key written (keys already in the log are absent).
+ */
+export async function insertEvents(
+  tx: SqlExecutor,
+  schema: string,
+  schemaName: string,
+  prepared: readonly PreparedEvent[],
+  recordedAt: string,
+): Promise<Map<string, number>> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`keten.events.${schemaName}`]);
+  const written = new Map<string, number>();
+  for (const chunk of chunks(prepared)) {
+    const rows = await tx.query<{ sequence: number | string; key: string }>(
+      `INSERT INTO ${schema}.events (type, key, at, source, payload, recorded_at)
+       SELECT e->>'type', e->>'key', (e->>'at')::timestamptz, e->>'source', e->'payload', $2::timestamptz
+       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS batch (e, position)
+       ORDER BY position
+       ON CONFLICT (key) DO NOTHING
+       RETURNING sequence, key`,
+      [chunk, recordedAt],
+    );
+    for (const row of rows) written.set(row.key, Number(row.sequence));
+  }
+  return written;
+}
+
+/** The events `insertEvents` wrote, in sequence order, and the keys it did not write. */
+export function writtenEvents(
+  prepared: readonly PreparedEvent[],
+  sequences: ReadonlyMap<string, number>,
+  recordedAt: string,
+): { appended: StoredEvent[]; duplicates: string[] } {
+  const appended: StoredEvent[] = [];
+  const duplicates: string[] = [];
+  for (const event of prepared) {
+    const sequence = sequences.get(event.key);
+    if (sequence === undefined) {
+      duplicates.push(event.key);
+      continue;
+    }
+    appended.push({
+      sequence,
+      type: event.type,
+      key: event.key,
+      at: event.at,
+      source: event.source,
+      payload: JSON.parse(event.payloadJson),
+      recordedAt,
+    });
+  }
+  appended.sort((a, b) => a.sequence - b.sequence);
+  return { appended, duplicates };
 }
 
 const EVENT_COLUMNS = `sequence, type, key, ${isoText('at')} AS at, source, payload::text AS payload,

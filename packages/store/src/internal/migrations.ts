@@ -92,6 +92,76 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX api_tokens_username ON ${s}.api_tokens (username, created_at);
     `,
   },
+  {
+    version: 2,
+    name: 'exchanges between company nodes: receipts, records, outbox, audit trail, nonces',
+    sql: (s) => `
+      -- Keys of the messages a node accepted: a message delivered twice is applied once.
+      CREATE TABLE ${s}.exchange_receipts (
+        key text PRIMARY KEY,
+        sender text NOT NULL,
+        kind text NOT NULL,
+        received_at timestamptz NOT NULL
+      );
+
+      -- Negotiations, transfer processes, agreements, partners: versioned JSON documents.
+      CREATE TABLE ${s}.exchange_records (
+        kind text NOT NULL,
+        id text NOT NULL,
+        version integer NOT NULL CHECK (version >= 1),
+        value jsonb NOT NULL,
+        updated_at timestamptz NOT NULL,
+        PRIMARY KEY (kind, id)
+      );
+
+      -- Messages a node decided to send, kept until the receiver confirms them.
+      CREATE TABLE ${s}.exchange_outbox (
+        sequence bigserial PRIMARY KEY,
+        id text NOT NULL UNIQUE,
+        receiver text NOT NULL,
+        path text NOT NULL,
+        body jsonb NOT NULL,
+        kind text NOT NULL,
+        correlation text,
+        created_at timestamptz NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL,
+        delivered_at timestamptz,
+        last_error text,
+        abandoned_at timestamptz
+      );
+      CREATE INDEX exchange_outbox_due ON ${s}.exchange_outbox (next_attempt_at, sequence)
+        WHERE delivered_at IS NULL AND abandoned_at IS NULL;
+      CREATE INDEX exchange_outbox_correlation ON ${s}.exchange_outbox (correlation, sequence);
+
+      -- Every access to the node's data, hash-chained; append-only like the event log.
+      CREATE TABLE ${s}.exchange_audit (
+        sequence bigint PRIMARY KEY CHECK (sequence >= 1),
+        at timestamptz NOT NULL,
+        actor text NOT NULL,
+        action text NOT NULL,
+        resource text NOT NULL,
+        outcome text NOT NULL,
+        reason text,
+        details jsonb,
+        previous_hash text NOT NULL CHECK (previous_hash ~ '^[0-9a-f]{64}$'),
+        hash text NOT NULL UNIQUE CHECK (hash ~ '^[0-9a-f]{64}$')
+      );
+      CREATE INDEX exchange_audit_actor ON ${s}.exchange_audit (actor, sequence);
+      CREATE INDEX exchange_audit_resource ON ${s}.exchange_audit (resource, sequence);
+      CREATE TRIGGER exchange_audit_append_only BEFORE UPDATE OR DELETE ON ${s}.exchange_audit
+        FOR EACH ROW EXECUTE FUNCTION ${s}.refuse_change();
+      CREATE TRIGGER exchange_audit_no_truncate BEFORE TRUNCATE ON ${s}.exchange_audit
+        FOR EACH STATEMENT EXECUTE FUNCTION ${s}.refuse_change();
+
+      -- Nonces of authenticated requests, until they expire: a replayed request is refused.
+      CREATE TABLE ${s}.exchange_nonces (
+        nonce text PRIMARY KEY,
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX exchange_nonces_expiry ON ${s}.exchange_nonces (expires_at);
+    `,
+  },
 ];
 
 /** The newest schema version this keten knows. */

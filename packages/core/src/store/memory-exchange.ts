@@ -1,0 +1,227 @@
+/**
+ * @module store/memory-exchange
+ * The exchange store in memory, for tests, demos and simulation; same contract as the SQL one.
+ */
+import { exchangeReadLimit, GENESIS_HASH, nextAuditEntry, versionConflict } from './exchange.ts';
+import { prepareEvents } from './input.ts';
+import {
+  type AuditEntry,
+  type AuditInput,
+  type AuditQuery,
+  type Clock,
+  type CommitOutcome,
+  type EventStore,
+  type ExchangeChanges,
+  type ExchangeStore,
+  type OutboxMessage,
+  type OutboxQuery,
+  type StoredEvent,
+  type StoredRecord,
+  systemClock,
+} from './ports.ts';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+export class MemoryExchangeStore implements ExchangeStore {
+  readonly #receipts = new Set<string>();
+  readonly #records = new Map<string, { record: StoredRecord; json: string }>();
+  readonly #outbox: Mutable<OutboxMessage>[] = [];
+  readonly #audit: AuditEntry[] = [];
+  readonly #nonces = new Map<string, number>();
+  #noncesPrunedAt = 0;
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly clock: Clock = systemClock,
+    private readonly guard: () => void = () => {},
+  ) {}
+
+  async commit(changes: ExchangeChanges): Promise<CommitOutcome> {
+    this.guard();
+    const receipt = changes.receipt;
+    if (receipt !== undefined && this.#receipts.has(receipt.key))
+      return { status: 'duplicate', key: receipt.key };
+    for (const write of changes.records ?? []) {
+      if (write.expectedVersion === undefined) continue;
+      const actual = this.#records.get(recordKey(write.kind, write.id))?.record.version ?? 0;
+      if (actual !== write.expectedVersion)
+        return versionConflict({ ...write, expectedVersion: write.expectedVersion }, actual);
+    }
+    const events = changes.events ?? [];
+    if (events.length > 0) {
+      const batch = prepareEvents(events);
+      if (!batch.ok) throw new Error(batch.error.message);
+    }
+    // Every check is done: from here on nothing fails, so the commit is all or nothing. The event
+    // store's append runs synchronously up to its first await, which it has none of in memory.
+    const appended = events.length > 0 ? this.events.append(events) : Promise.resolve({ appended: [] });
+    const now = this.clock.now().toISOString();
+    if (receipt !== undefined) this.#receipts.add(receipt.key);
+    const records: StoredRecord[] = [];
+    for (const write of changes.records ?? []) {
+      const key = recordKey(write.kind, write.id);
+      const version = (this.#records.get(key)?.record.version ?? 0) + 1;
+      const json = JSON.stringify(write.value ?? null);
+      const record: StoredRecord = {
+        kind: write.kind,
+        id: write.id,
+        version,
+        value: JSON.parse(json),
+        updatedAt: now,
+      };
+      this.#records.set(key, { record, json });
+      records.push({ ...record, value: JSON.parse(json) });
+    }
+    const outbox: OutboxMessage[] = [];
+    for (const input of changes.outbox ?? []) {
+      const message: Mutable<OutboxMessage> = {
+        id: input.id,
+        to: input.to,
+        path: input.path,
+        body: JSON.parse(JSON.stringify(input.body ?? null)),
+        kind: input.kind,
+        ...(input.correlation === undefined ? {} : { correlation: input.correlation }),
+        sequence: this.#outbox.length + 1,
+        createdAt: now,
+        attempts: 0,
+        nextAttemptAt: now,
+      };
+      this.#outbox.push(message);
+      outbox.push(copyMessage(message));
+    }
+    const audit = (changes.audit ?? []).map((input) => this.#appendAudit(input, now));
+    const { appended: written } = await appended;
+    return { status: 'committed', records, outbox, events: written as StoredEvent[], audit };
+  }
+
+  #appendAudit(input: AuditInput, at: string): AuditEntry {
+    const previousHash = this.#audit[this.#audit.length - 1]?.hash ?? GENESIS_HASH;
+    const entry = nextAuditEntry(input, this.#audit.length + 1, at, previousHash);
+    this.#audit.push(entry);
+    return entry;
+  }
+
+  async hasReceipt(key: string): Promise<boolean> {
+    this.guard();
+    return this.#receipts.has(key);
+  }
+
+  async getRecord(kind: string, id: string): Promise<StoredRecord | undefined> {
+    this.guard();
+    const stored = this.#records.get(recordKey(kind, id));
+    return stored === undefined ? undefined : { ...stored.record, value: JSON.parse(stored.json) };
+  }
+
+  async listRecords(kind: string, options: { readonly limit?: number } = {}): Promise<StoredRecord[]> {
+    this.guard();
+    const limit = exchangeReadLimit(options.limit);
+    return [...this.#records.values()]
+      .filter((stored) => stored.record.kind === kind)
+      .sort((a, b) => (a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : 0))
+      .slice(0, limit)
+      .map((stored) => ({ ...stored.record, value: JSON.parse(stored.json) }));
+  }
+
+  async dueMessages(now: string, limit: number): Promise<OutboxMessage[]> {
+    this.guard();
+    const at = Date.parse(now);
+    return this.#outbox
+      .filter((message) => isPending(message) && Date.parse(message.nextAttemptAt) <= at)
+      .slice(0, Math.max(0, limit))
+      .map(copyMessage);
+  }
+
+  async nextDueAt(): Promise<string | undefined> {
+    this.guard();
+    let next: string | undefined;
+    for (const message of this.#outbox) {
+      if (!isPending(message)) continue;
+      if (next === undefined || Date.parse(message.nextAttemptAt) < Date.parse(next))
+        next = message.nextAttemptAt;
+    }
+    return next;
+  }
+
+  async listMessages(query: OutboxQuery = {}): Promise<OutboxMessage[]> {
+    this.guard();
+    const state = query.state ?? 'pending';
+    return this.#outbox
+      .filter((message) => {
+        if (query.correlation !== undefined && message.correlation !== query.correlation) return false;
+        if (state === 'pending') return isPending(message);
+        if (state === 'delivered') return message.deliveredAt !== undefined;
+        if (state === 'abandoned') return message.abandonedAt !== undefined;
+        return true;
+      })
+      .slice(0, exchangeReadLimit(query.limit))
+      .map(copyMessage);
+  }
+
+  async markDelivered(sequence: number, at: string): Promise<void> {
+    this.guard();
+    const message = this.#outbox[sequence - 1];
+    if (message === undefined || message.deliveredAt !== undefined) return;
+    message.deliveredAt = new Date(at).toISOString();
+    message.attempts += 1;
+  }
+
+  async markAttemptFailed(sequence: number, error: string, nextAttemptAt: string): Promise<void> {
+    this.guard();
+    const message = this.#outbox[sequence - 1];
+    if (message === undefined || !isPending(message)) return;
+    message.attempts += 1;
+    message.lastError = error;
+    message.nextAttemptAt = new Date(nextAttemptAt).toISOString();
+  }
+
+  async markAbandoned(sequence: number, error: string, at: string): Promise<void> {
+    this.guard();
+    const message = this.#outbox[sequence - 1];
+    if (message === undefined || !isPending(message)) return;
+    message.attempts += 1;
+    message.lastError = error;
+    message.abandonedAt = new Date(at).toISOString();
+  }
+
+  async readAudit(query: AuditQuery = {}): Promise<AuditEntry[]> {
+    this.guard();
+    const limit = exchangeReadLimit(query.limit);
+    const result: AuditEntry[] = [];
+    for (
+      let index = Math.max(0, query.after ?? 0);
+      index < this.#audit.length && result.length < limit;
+      index++
+    ) {
+      const entry = this.#audit[index]!;
+      if (query.actor !== undefined && entry.actor !== query.actor) continue;
+      if (query.resource !== undefined && entry.resource !== query.resource) continue;
+      result.push(JSON.parse(JSON.stringify(entry)));
+    }
+    return result;
+  }
+
+  async rememberNonce(nonce: string, expiresAt: string): Promise<boolean> {
+    this.guard();
+    const now = this.clock.now().getTime();
+    // Forget expired nonces at most once a second, so remembering stays O(1) per request.
+    if (now - this.#noncesPrunedAt >= 1000) {
+      this.#noncesPrunedAt = now;
+      for (const [seen, expiry] of this.#nonces) if (expiry < now) this.#nonces.delete(seen);
+    }
+    if (this.#nonces.has(nonce)) return false;
+    this.#nonces.set(nonce, Date.parse(expiresAt));
+    return true;
+  }
+}
+
+function recordKey(kind: string, id: string): string {
+  return `${kind}\u0000${id}`;
+}
+
+function isPending(message: OutboxMessage): boolean {
+  return message.deliveredAt === undefined && message.abandonedAt === undefined;
+}
+
+function copyMessage(message: OutboxMessage): OutboxMessage {
+  return { ...message, body: JSON.parse(JSON.stringify(message.body)) };
+}

@@ -1,0 +1,437 @@
+/**
+ * @module internal/exchange-store
+ * A company node's exchange state in SQL (migration 2): receipts, records, outbox, audit trail and
+ * nonces. `commit` is one transaction; the audit trail is appended under a transaction-level advisory
+ * lock, so its hash chain has one order whatever the concurrency, and the database refuses changes to
+ * written entries (the `refuse_change` trigger of migration 1).
+ */
+import { createHash } from 'node:crypto';
+import {
+  type AuditEntry,
+  type AuditQuery,
+  type CommitOutcome,
+  type ExchangeChanges,
+  type ExchangeStore,
+  exchangeReadLimit,
+  GENESIS_HASH,
+  nextAuditEntry,
+  type OutboxMessage,
+  type OutboxQuery,
+  type PreparedEvent,
+  prepareEvents,
+  type StoredEvent,
+  type StoredRecord,
+  versionConflict,
+} from '@keten/core';
+import { StoreError } from '../errors.ts';
+import { isoText, operation, type StoreContext } from './context.ts';
+import type { SqlExecutor } from './driver.ts';
+import { insertEvents, writtenEvents } from './event-store.ts';
+
+interface OutboxRow {
+  sequence: number | string;
+  id: string;
+  receiver: string;
+  path: string;
+  body: string;
+  kind: string;
+  correlation: string | null;
+  created_at: string;
+  attempts: number | string;
+  next_attempt_at: string;
+  delivered_at: string | null;
+  last_error: string | null;
+  abandoned_at: string | null;
+}
+
+interface AuditRow {
+  sequence: number | string;
+  at: string;
+  actor: string;
+  action: string;
+  resource: string;
+  outcome: string;
+  reason: string | null;
+  details: string | null;
+  previous_hash: string;
+  hash: string;
+}
+
+interface RecordRow {
+  kind: string;
+  id: string;
+  version: number | string;
+  value: string;
+  updated_at: string;
+}
+
+const OUTBOX_COLUMNS = `sequence, id, receiver, path, body::text AS body, kind, correlation,
+  ${isoText('created_at')} AS created_at, attempts, ${isoText('next_attempt_at')} AS next_attempt_at,
+  ${isoText('delivered_at')} AS delivered_at, last_error, ${isoText('abandoned_at')} AS abandoned_at`;
+const AUDIT_COLUMNS = `sequence, ${isoText('at')} AS at, actor, action, resource, outcome, reason,
+  details::text AS details, previous_hash, hash`;
+const RECORD_COLUMNS = `kind, id, version, value::text AS value, ${isoText('updated_at')} AS updated_at`;
+
+/** Nonces are pruned at most this often (ms): remembering one stays one statement. */
+const NONCE_PRUNE_INTERVAL = 10_000;
+
+const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+export class SqlExchangeStore implements ExchangeStore {
+  #noncesPrunedAt = 0;
+
+  constructor(private readonly context: StoreContext) {}
+
+  commit(changes: ExchangeChanges): Promise<CommitOutcome> {
+    const { driver, clock } = this.context;
+    return operation(this.context, 'committing an exchange', async () => {
+      let prepared: readonly PreparedEvent[] = [];
+      if ((changes.events ?? []).length > 0) {
+        const batch = prepareEvents(changes.events ?? []);
+        if (!batch.ok) {
+          throw new StoreError('invalid-input', batch.error.message, {
+            details: { index: batch.error.index, reason: batch.error.reason },
+          });
+        }
+        prepared = batch.value.events;
+      }
+      const now = clock.now().toISOString();
+      return driver.transaction((tx) => this.#commitIn(tx, changes, prepared, now));
+    });
+  }
+
+  async #commitIn(
+    tx: SqlExecutor,
+    changes: ExchangeChanges,
+    prepared: readonly PreparedEvent[],
+    now: string,
+  ): Promise<CommitOutcome> {
+    const { schema, schemaName } = this.context;
+    const receipt = changes.receipt;
+    // Nothing is written until every check has passed, so a refused commit leaves no trace and the
+    // transaction needs no rollback: first the receipt (a duplicate wins over a conflict), then the
+    // versions (rows locked until commit), then the receipt is claimed (a concurrent twin loses here).
+    if (receipt !== undefined) {
+      const seen = await tx.query(`SELECT 1 FROM ${schema}.exchange_receipts WHERE key = $1`, [receipt.key]);
+      if (seen.length > 0) return { status: 'duplicate', key: receipt.key };
+    }
+    for (const write of changes.records ?? []) {
+      if (write.expectedVersion === undefined) continue;
+      // The lock serializes writers of one record even while it does not exist yet (FOR UPDATE locks
+      // only rows that are there), so two "must be new" writes cannot both pass.
+      await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+        `keten.record.${schemaName}.${write.kind}.${write.id}`,
+      ]);
+      const current = await tx.query<{ version: number | string }>(
+        `SELECT version FROM ${schema}.exchange_records WHERE kind = $1 AND id = $2 FOR UPDATE`,
+        [write.kind, write.id],
+      );
+      const actual = current[0] === undefined ? 0 : Number(current[0].version);
+      if (actual !== write.expectedVersion)
+        return versionConflict({ ...write, expectedVersion: write.expectedVersion }, actual);
+    }
+    if (receipt !== undefined) {
+      const rows = await tx.query(
+        `INSERT INTO ${schema}.exchange_receipts (key, sender, kind, received_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (key) DO NOTHING RETURNING key`,
+        [receipt.key, receipt.from, receipt.kind, now],
+      );
+      if (rows.length === 0) return { status: 'duplicate', key: receipt.key };
+    }
+    const records: StoredRecord[] = [];
+    for (const write of changes.records ?? []) {
+      const json = JSON.stringify(write.value ?? null);
+      const rows = await tx.query<{ version: number | string }>(
+        `INSERT INTO ${schema}.exchange_records (kind, id, version, value, updated_at)
+         VALUES ($1, $2, 1, $3::jsonb, $4)
+         ON CONFLICT (kind, id) DO UPDATE
+           SET version = ${schema}.exchange_records.version + 1, value = EXCLUDED.value, updated_at = EXCLUDED.updated_at
+         RETURNING version`,
+        [write.kind, write.id, json, now],
+      );
+      records.push({
+        kind: write.kind,
+        id: write.id,
+        version: Number(rows[0]!.version),
+        value: JSON.parse(json),
+        updatedAt: now,
+      });
+    }
+    const outbox: OutboxMessage[] = [];
+    const messages = changes.outbox ?? [];
+    if (messages.length > 0) {
+      const batch = JSON.stringify(
+        messages.map((message) => ({
+          id: message.id,
+          receiver: message.to,
+          path: message.path,
+          body: message.body ?? null,
+          kind: message.kind,
+          correlation: message.correlation ?? null,
+        })),
+      );
+      const rows = await tx.query<{ sequence: number | string; id: string }>(
+        `INSERT INTO ${schema}.exchange_outbox (id, receiver, path, body, kind, correlation, created_at, next_attempt_at)
+         SELECT m->>'id', m->>'receiver', m->>'path', m->'body', m->>'kind', m->>'correlation', $2, $2
+         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS batch (m, position)
+         ORDER BY position
+         RETURNING sequence, id`,
+        [batch, now],
+      );
+      const sequences = new Map(rows.map((row) => [row.id, Number(row.sequence)]));
+      for (const message of messages) {
+        outbox.push({
+          id: message.id,
+          to: message.to,
+          path: message.path,
+          body: JSON.parse(JSON.stringify(message.body ?? null)),
+          kind: message.kind,
+          ...(message.correlation === undefined ? {} : { correlation: message.correlation }),
+          sequence: sequences.get(message.id)!,
+          createdAt: now,
+          attempts: 0,
+          nextAttemptAt: now,
+        });
+      }
+    }
+    let events: StoredEvent[] = [];
+    if (prepared.length > 0) {
+      const sequences = await insertEvents(tx, schema, schemaName, prepared, now);
+      events = writtenEvents(prepared, sequences, now).appended;
+    }
+    const audit = await this.#appendAudit(tx, changes, now);
+    return { status: 'committed', records, outbox, events, audit };
+  }
+
+  async #appendAudit(tx: SqlExecutor, changes: ExchangeChanges, at: string): Promise<AuditEntry[]> {
+    const inputs = changes.audit ?? [];
+    if (inputs.length === 0) return [];
+    const { schema, schemaName } = this.context;
+    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`keten.audit.${schemaName}`]);
+    const last = await tx.query<{ sequence: number | string; hash: string }>(
+      `SELECT sequence, hash FROM ${schema}.exchange_audit ORDER BY sequence DESC LIMIT 1`,
+    );
+    let sequence = last[0] === undefined ? 0 : Number(last[0].sequence);
+    let previousHash = last[0]?.hash ?? GENESIS_HASH;
+    const entries: AuditEntry[] = [];
+    for (const input of inputs) {
+      sequence += 1;
+      const entry = nextAuditEntry(input, sequence, at, previousHash, sha256);
+      entries.push(entry);
+      previousHash = entry.hash;
+    }
+    await tx.query(
+      `INSERT INTO ${schema}.exchange_audit (sequence, at, actor, action, resource, outcome, reason, details, previous_hash, hash)
+       SELECT (a->>'sequence')::bigint, (a->>'at')::timestamptz, a->>'actor', a->>'action', a->>'resource',
+              a->>'outcome', a->>'reason', a->'details', a->>'previousHash', a->>'hash'
+       FROM jsonb_array_elements($1::jsonb) AS batch (a)`,
+      // An entry without details has no `details` key, so a->'details' is SQL NULL there.
+      [JSON.stringify(entries)],
+    );
+    return entries;
+  }
+
+  hasReceipt(key: string): Promise<boolean> {
+    const { schema, driver } = this.context;
+    return operation(this.context, `reading receipt ${key}`, async () => {
+      const rows = await driver.query(`SELECT 1 FROM ${schema}.exchange_receipts WHERE key = $1`, [key]);
+      return rows.length > 0;
+    });
+  }
+
+  getRecord(kind: string, id: string): Promise<StoredRecord | undefined> {
+    const { schema, driver } = this.context;
+    return operation(this.context, `reading the ${kind} record ${id}`, async () => {
+      const rows = await driver.query<RecordRow>(
+        `SELECT ${RECORD_COLUMNS} FROM ${schema}.exchange_records WHERE kind = $1 AND id = $2`,
+        [kind, id],
+      );
+      return rows[0] === undefined ? undefined : toRecord(rows[0]);
+    });
+  }
+
+  listRecords(kind: string, options: { readonly limit?: number } = {}): Promise<StoredRecord[]> {
+    const { schema, driver } = this.context;
+    return operation(this.context, `listing ${kind} records`, async () => {
+      const rows = await driver.query<RecordRow>(
+        `SELECT ${RECORD_COLUMNS} FROM ${schema}.exchange_records WHERE kind = $1 ORDER BY id COLLATE "C" LIMIT $2`,
+        [kind, exchangeReadLimit(options.limit)],
+      );
+      return rows.map(toRecord);
+    });
+  }
+
+  dueMessages(now: string, limit: number): Promise<OutboxMessage[]> {
+    const { schema, driver } = this.context;
+    return operation(this.context, 'reading due outbox messages', async () => {
+      const rows = await driver.query<OutboxRow>(
+        `SELECT ${OUTBOX_COLUMNS} FROM ${schema}.exchange_outbox
+         WHERE delivered_at IS NULL AND abandoned_at IS NULL AND next_attempt_at <= $1
+         ORDER BY sequence LIMIT $2`,
+        [now, Math.max(0, Math.floor(limit))],
+      );
+      return rows.map(toMessage);
+    });
+  }
+
+  nextDueAt(): Promise<string | undefined> {
+    const { schema, driver } = this.context;
+    return operation(this.context, 'reading the next due outbox message', async () => {
+      const rows = await driver.query<{ at: string | null }>(
+        `SELECT ${isoText('min(next_attempt_at)')} AS at FROM ${schema}.exchange_outbox
+         WHERE delivered_at IS NULL AND abandoned_at IS NULL`,
+      );
+      return rows[0]?.at ?? undefined;
+    });
+  }
+
+  listMessages(query: OutboxQuery = {}): Promise<OutboxMessage[]> {
+    const { schema, driver } = this.context;
+    return operation(this.context, 'listing outbox messages', async () => {
+      const conditions: string[] = [];
+      const params: unknown[] = [];
+      const state = query.state ?? 'pending';
+      if (state === 'pending') conditions.push('delivered_at IS NULL AND abandoned_at IS NULL');
+      if (state === 'delivered') conditions.push('delivered_at IS NOT NULL');
+      if (state === 'abandoned') conditions.push('abandoned_at IS NOT NULL');
+      if (query.correlation !== undefined) {
+        params.push(query.correlation);
+        conditions.push(`correlation = $${params.length}`);
+      }
+      params.push(exchangeReadLimit(query.limit));
+      const rows = await driver.query<OutboxRow>(
+        `SELECT ${OUTBOX_COLUMNS} FROM ${schema}.exchange_outbox
+         ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
+         ORDER BY sequence LIMIT $${params.length}`,
+        params,
+      );
+      return rows.map(toMessage);
+    });
+  }
+
+  markDelivered(sequence: number, at: string): Promise<void> {
+    const { schema, driver } = this.context;
+    return operation(this.context, `marking outbox message ${sequence} delivered`, async () => {
+      await driver.query(
+        `UPDATE ${schema}.exchange_outbox SET delivered_at = $2, attempts = attempts + 1
+         WHERE sequence = $1 AND delivered_at IS NULL`,
+        [sequence, at],
+      );
+    });
+  }
+
+  markAttemptFailed(sequence: number, error: string, nextAttemptAt: string): Promise<void> {
+    const { schema, driver } = this.context;
+    return operation(this.context, `recording a failed delivery of outbox message ${sequence}`, async () => {
+      await driver.query(
+        `UPDATE ${schema}.exchange_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3
+         WHERE sequence = $1 AND delivered_at IS NULL AND abandoned_at IS NULL`,
+        [sequence, error, nextAttemptAt],
+      );
+    });
+  }
+
+  markAbandoned(sequence: number, error: string, at: string): Promise<void> {
+    const { schema, driver } = this.context;
+    return operation(this.context, `abandoning outbox message ${sequence}`, async () => {
+      await driver.query(
+        `UPDATE ${schema}.exchange_outbox SET attempts = attempts + 1, last_error = $2, abandoned_at = $3
+         WHERE sequence = $1 AND delivered_at IS NULL AND abandoned_at IS NULL`,
+        [sequence, error, at],
+      );
+    });
+  }
+
+  readAudit(query: AuditQuery = {}): Promise<AuditEntry[]> {
+    const { schema, driver } = this.context;
+    return operation(this.context, 'reading the audit trail', async () => {
+      const conditions: string[] = [];
+      const params: unknown[] = [];
+      if ((query.after ?? 0) > 0) {
+        params.push(query.after);
+        conditions.push(`sequence > $${params.length}`);
+      }
+      if (query.actor !== undefined) {
+        params.push(query.actor);
+        conditions.push(`actor = $${params.length}`);
+      }
+      if (query.resource !== undefined) {
+        params.push(query.resource);
+        conditions.push(`resource = $${params.length}`);
+      }
+      params.push(exchangeReadLimit(query.limit));
+      const rows = await driver.query<AuditRow>(
+        `SELECT ${AUDIT_COLUMNS} FROM ${schema}.exchange_audit
+         ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
+         ORDER BY sequence LIMIT $${params.length}`,
+        params,
+      );
+      return rows.map(toAuditEntry);
+    });
+  }
+
+  rememberNonce(nonce: string, expiresAt: string): Promise<boolean> {
+    const { schema, driver, clock } = this.context;
+    return operation(this.context, 'remembering a request nonce', async () => {
+      const now = clock.now();
+      if (now.getTime() - this.#noncesPrunedAt >= NONCE_PRUNE_INTERVAL) {
+        this.#noncesPrunedAt = now.getTime();
+        await driver.query(`DELETE FROM ${schema}.exchange_nonces WHERE expires_at < $1`, [
+          now.toISOString(),
+        ]);
+      }
+      // A nonce seen before counts as new again only once it has expired.
+      const rows = await driver.query(
+        `INSERT INTO ${schema}.exchange_nonces (nonce, expires_at) VALUES ($1, $2)
+         ON CONFLICT (nonce) DO UPDATE SET expires_at = EXCLUDED.expires_at
+           WHERE ${schema}.exchange_nonces.expires_at < $3
+         RETURNING nonce`,
+        [nonce, expiresAt, now.toISOString()],
+      );
+      return rows.length > 0;
+    });
+  }
+}
+
+function toRecord(row: RecordRow): StoredRecord {
+  return {
+    kind: row.kind,
+    id: row.id,
+    version: Number(row.version),
+    value: JSON.parse(row.value),
+    updatedAt: row.updated_at,
+  };
+}
+
+function toMessage(row: OutboxRow): OutboxMessage {
+  return {
+    id: row.id,
+    to: row.receiver,
+    path: row.path,
+    body: JSON.parse(row.body),
+    kind: row.kind,
+    ...(row.correlation === null ? {} : { correlation: row.correlation }),
+    sequence: Number(row.sequence),
+    createdAt: row.created_at,
+    attempts: Number(row.attempts),
+    nextAttemptAt: row.next_attempt_at,
+    ...(row.delivered_at === null ? {} : { deliveredAt: row.delivered_at }),
+    ...(row.last_error === null ? {} : { lastError: row.last_error }),
+    ...(row.abandoned_at === null ? {} : { abandonedAt: row.abandoned_at }),
+  };
+}
+
+function toAuditEntry(row: AuditRow): AuditEntry {
+  return {
+    sequence: Number(row.sequence),
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    resource: row.resource,
+    outcome: row.outcome,
+    ...(row.reason === null ? {} : { reason: row.reason }),
+    ...(row.details === null ? {} : { details: JSON.parse(row.details) }),
+    previousHash: row.previous_hash,
+    hash: row.hash,
+  };
+}
