@@ -5,6 +5,12 @@
  */
 
 export * from './decisions/linear-program.ts';
+export * from './decisions/reshore.ts';
+export * from './decisions/reshore-case.ts';
+export * from './decisions/reshore-disruption.ts';
+export * from './decisions/reshore-factors.ts';
+export * from './decisions/reshore-inventory.ts';
+export * from './decisions/reshore-report.ts';
 export * from './decisions/sourcing.ts';
 export * from './decisions/sourcing-report.ts';
 export * from './decisions/sourcing-scenarios.ts';

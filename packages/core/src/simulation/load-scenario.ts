@@ -74,7 +74,8 @@ export function loadScenario(
   }
 }
 
-function looksLikeJson(fileName: string, text: string): boolean {
+/** JSON by the file name's extension (.json), YAML for .yaml/.yml, else by the first character. */
+export function looksLikeJson(fileName: string, text: string): boolean {
   const name = fileName.toLowerCase();
   if (name.endsWith('.json')) return true;
   if (name.endsWith('.yaml') || name.endsWith('.yml')) return false;
