@@ -63,6 +63,7 @@ export const CSV_FILES = {
     text('start', ['start'], true),
     number('horizon', ['horizon'], true),
     text('currency'),
+    number('holdingRate'),
   ],
   'companies.csv': [
     text('id', ['id'], true),

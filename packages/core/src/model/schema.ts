@@ -269,6 +269,14 @@ export const Network = z.strictObject({
     .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code such as EUR')
     .optional()
     .describe('Currency of every money field (default EUR).'),
+  holdingRate: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe(
+      "Cost of holding one unit for one period as a share of its value (a production's unitCost plus its components' prices), where a production has no holdingCost (Guaranteed Service Model, keten decouple). 25% a year is about 0.0048 a week.",
+    ),
   companies: z.array(Company).min(1, 'a network needs at least one company'),
   items: z.array(Item).min(1, 'a network needs at least one item'),
   production: z.array(Production).optional(),
