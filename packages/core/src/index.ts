@@ -4,6 +4,7 @@
  * its reports, and the storage ports. No I/O: files, databases and sockets belong to adapters and apps.
  */
 
+export * from './decisions/gsm/index.ts';
 export * from './decisions/linear-program.ts';
 export * from './decisions/reshore.ts';
 export * from './decisions/reshore-case.ts';
@@ -18,11 +19,22 @@ export * from './decisions/stress.ts';
 export * from './decisions/stress-model.ts';
 export * from './decisions/stress-report.ts';
 export * from './events/event.ts';
+export * from './exchange/aspects.ts';
+export * from './exchange/capacity-group.ts';
+export * from './exchange/delivery.ts';
+export * from './exchange/identifiers.ts';
+export * from './exchange/material-demand.ts';
+export * from './exchange/notification.ts';
+export * from './exchange/order.ts';
+export * from './exchange/problems.ts';
+export * from './exchange/stock.ts';
+export * from './exchange/weeks.ts';
 export * from './model/diff.ts';
 export * from './model/generate.ts';
 export * from './model/issues.ts';
 export * from './model/json-schema.ts';
 export * from './model/load.ts';
+export * from './model/load-document.ts';
 export * from './model/locate.ts';
 export * from './model/schema.ts';
 export * from './model/serialize.ts';
