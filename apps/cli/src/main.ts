@@ -8,6 +8,12 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { Backend, BackendOptions } from './backend.ts';
 import { registerAccessCommands } from './commands/access.ts';
 import { appendCommand, eventsListCommand } from './commands/events.ts';
+import {
+  type DecoupleCommandOptions,
+  decoupleCommand,
+  parseServiceLevel,
+  positiveNumber,
+} from './commands/decouple.ts';
 import { generateCommand } from './commands/generate.ts';
 import {
   diffCommand,
@@ -284,6 +290,32 @@ export function buildProgram(output: Output): Command {
     )
     .option('--queue <name>', 'name of the work queue on NATS (or KETEN_QUEUE; default keten)')
     .action((options: WorkerCommandOptions) => workerCommand(options, output));
+
+  program
+    .command('decouple')
+    .description(
+      'place safety stock with the Guaranteed Service Model: service times, safety and base stock per stage, and the decoupling points (docs/decoupling.md)',
+    )
+    .argument('<input>', 'network file or CSV folder, or a Willems stage table (a .csv file starting stage_id)')
+    .option(
+      '--service-level <p>',
+      "service level of demands that give none (network; default 0.95), or of demand stages without ext_demand_thres (stage table)",
+      parseServiceLevel,
+    )
+    .option(
+      '--holding-rate <r>',
+      "holding cost per unit per period as a share of the unit's value (default: the network's holdingRate; 1 for a stage table)",
+      positiveNumber('--holding-rate', true),
+    )
+    .option(
+      '--time-step <d>',
+      'grid of service times in periods (default 1); processing times off the grid are rounded up',
+      positiveNumber('--time-step'),
+    )
+    .option('--json', 'print the whole answer as JSON, alone on stdout')
+    .option('--out <file>', 'write the JSON or the report to FILE (atomically) instead of stdout')
+    .addOption(maxBytesOption())
+    .action((input: string, options: DecoupleCommandOptions) => decoupleCommand(input, options, output));
 
   program
     .command('sourcing')
