@@ -83,14 +83,13 @@ export function parseStageTable(
     const cells = raw.split(',').map((cell) => cell.trim().replace(/^"(.*)"$/, '$1'));
     const id = cells[0] ?? '';
     if (id === '') {
-      issues.push({ line, message: `line ${line}: stage_id is empty` });
+      issues.push({ line, message: `stage_id is empty` });
       continue;
     }
     const number = (column: number, required: boolean, check: (value: number) => boolean, rule: string) => {
       const cell = cells[column] ?? '';
       if (cell === '') {
-        if (required)
-          issues.push({ line, stage: id, message: `line ${line}: ${COLUMNS[column]} of ${id} is empty` });
+        if (required) issues.push({ line, stage: id, message: `${COLUMNS[column]} of ${id} is empty` });
         return undefined;
       }
       const value = Number(cell);
@@ -98,7 +97,7 @@ export function parseStageTable(
         issues.push({
           line,
           stage: id,
-          message: `line ${line}: ${COLUMNS[column]} of ${id} must be ${rule}, not "${cell}"`,
+          message: `${COLUMNS[column]} of ${id} must be ${rule}, not "${cell}"`,
         });
         return undefined;
       }
@@ -117,14 +116,14 @@ export function parseStageTable(
       issues.push({
         line,
         stage: id,
-        message: `line ${line}: demand stage ${id} needs both ext_demand_mean and ext_demand_std`,
+        message: `demand stage ${id} needs both ext_demand_mean and ext_demand_std`,
       });
     if (hasDemand && safetyFactor === undefined) {
       if (options.serviceLevel === undefined)
         issues.push({
           line,
           stage: id,
-          message: `line ${line}: demand stage ${id} has no ext_demand_thres; give one or a service level`,
+          message: `demand stage ${id} has no ext_demand_thres; give one or a service level`,
         });
       else safetyFactor = normalQuantile(options.serviceLevel);
     }
@@ -145,7 +144,7 @@ export function parseStageTable(
         issues.push({
           line,
           stage: id,
-          message: `line ${line}: up_stages of ${id} must be pairs of a stage and a quantity above 0 (pair ${at / 2 + 1}: "${name}", "${quantityCell ?? ''}")`,
+          message: `up_stages of ${id} must be pairs of a stage and a quantity above 0 (pair ${at / 2 + 1}: "${name}", "${quantityCell ?? ''}")`,
         });
         continue;
       }
