@@ -4,6 +4,23 @@
  * its reports, and the storage ports. No I/O: files, databases and sockets belong to adapters and apps.
  */
 
+export * from './dataspace/messages.ts';
+export * from './dataspace/negotiation.ts';
+export {
+  counterRole,
+  DSP_FAILURE_CODES,
+  type DspFailure,
+  type DspFailureCode,
+  type Initial,
+  type NewProcess,
+  type PendingSend,
+  type ProcessRecord,
+  type StepOutcome,
+  type Termination,
+  type Transition,
+} from './dataspace/process.ts';
+export * from './dataspace/routes.ts';
+export * from './dataspace/transfer.ts';
 export * from './decisions/gsm/index.ts';
 export * from './decisions/linear-program.ts';
 export * from './decisions/reshore.ts';

@@ -24,10 +24,10 @@ export const DSP_CONTEXT = 'https://w3id.org/dspace/2025/1/context.jsonld';
 export const DSP_VERSION = '2025-1';
 
 /** Any JSON value. */
-export type JsonValue = string | number | boolean | null | readonly JsonValue[] | JsonObject;
+export type DspJsonValue = string | number | boolean | null | readonly DspJsonValue[] | DspJsonObject;
 /** A JSON object. */
-export interface JsonObject {
-  readonly [key: string]: JsonValue;
+export interface DspJsonObject {
+  readonly [key: string]: DspJsonValue;
 }
 
 /** The two parties of a contract negotiation or transfer process. */
@@ -45,23 +45,23 @@ export type DspContext = readonly string[];
  * DSP schema. The builders set `@id`, `@type`, `target` (and for an agreement `assigner`, `assignee`,
  * `timestamp`) themselves; the same keys in the policy are overwritten.
  */
-export type OdrlPolicy = JsonObject;
+export type OdrlPolicy = DspJsonObject;
 
 /** An ODRL offer inside a negotiation message: `@type` Offer with an `@id` and a `target` dataset. */
-export interface MessageOffer extends JsonObject {
+export interface MessageOffer extends DspJsonObject {
   readonly '@id': string;
   readonly '@type': 'Offer';
   readonly target: string;
 }
 
 /** An offer in a catalog's dataset (`hasPolicy`): like a message offer but without `target`. */
-export interface DatasetOffer extends JsonObject {
+export interface DatasetOffer extends DspJsonObject {
   readonly '@id': string;
   readonly '@type': 'Offer';
 }
 
 /** An ODRL agreement: the offer both parties agreed on, with the parties and the time it was made. */
-export interface Agreement extends JsonObject {
+export interface Agreement extends DspJsonObject {
   readonly '@id': string;
   readonly '@type': 'Agreement';
   readonly target: string;
@@ -78,7 +78,7 @@ export interface CatalogRequestMessage {
   readonly '@context': DspContext;
   readonly '@type': 'CatalogRequestMessage';
   /** Implementation-specific filter expressions; keten accepts none (an empty or absent list). */
-  readonly filter?: readonly JsonValue[];
+  readonly filter?: readonly DspJsonValue[];
 }
 
 export interface DatasetRequestMessage {
@@ -135,7 +135,7 @@ export interface CatalogError {
   readonly '@context': DspContext;
   readonly '@type': 'CatalogError';
   readonly code?: string;
-  readonly reason?: readonly JsonValue[];
+  readonly reason?: readonly DspJsonValue[];
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -205,7 +205,7 @@ export interface ContractNegotiationTerminationMessage {
   readonly providerPid: string;
   readonly consumerPid: string;
   readonly code?: string;
-  readonly reason?: readonly JsonValue[];
+  readonly reason?: readonly DspJsonValue[];
 }
 
 /** The ACK of a negotiation message, and the answer to `GET /negotiations/:pid`. */
@@ -223,7 +223,7 @@ export interface ContractNegotiationError {
   readonly providerPid: string;
   readonly consumerPid: string;
   readonly code?: string;
-  readonly reason?: readonly JsonValue[];
+  readonly reason?: readonly DspJsonValue[];
 }
 
 /** The messages that move a contract negotiation (the ones its state machine consumes). */
@@ -290,7 +290,7 @@ export interface TransferSuspensionMessage {
   readonly providerPid: string;
   readonly consumerPid: string;
   readonly code?: string;
-  readonly reason?: readonly JsonValue[];
+  readonly reason?: readonly DspJsonValue[];
 }
 
 export interface TransferTerminationMessage {
@@ -299,7 +299,7 @@ export interface TransferTerminationMessage {
   readonly providerPid: string;
   readonly consumerPid: string;
   readonly code?: string;
-  readonly reason?: readonly JsonValue[];
+  readonly reason?: readonly DspJsonValue[];
 }
 
 /** The ACK of a transfer message, and the answer to `GET /transfers/:pid`. */
@@ -317,7 +317,7 @@ export interface TransferError {
   readonly providerPid: string;
   readonly consumerPid: string;
   readonly code?: string;
-  readonly reason?: readonly JsonValue[];
+  readonly reason?: readonly DspJsonValue[];
 }
 
 /** The messages that move a transfer process (the ones its state machine consumes). */
@@ -453,7 +453,7 @@ export function datasetOffer(id: string, policy: OdrlPolicy): DatasetOffer {
   return { ...rules, '@id': id, '@type': 'Offer' };
 }
 
-export function agreement(input: AgreementInput): Agreement {
+export function messageAgreement(input: AgreementInput): Agreement {
   return {
     ...input.policy,
     '@id': input.id,
@@ -473,7 +473,7 @@ function reasonFields(input: ReasonInput | undefined): { code?: string; reason?:
   return fields;
 }
 
-export function catalogRequestMessage(filter?: readonly JsonValue[]): CatalogRequestMessage {
+export function catalogRequestMessage(filter?: readonly DspJsonValue[]): CatalogRequestMessage {
   return filter === undefined
     ? { '@context': context, '@type': 'CatalogRequestMessage' }
     : { '@context': context, '@type': 'CatalogRequestMessage', filter };
@@ -489,10 +489,10 @@ export interface DatasetInput {
   readonly offers: readonly { readonly id: string; readonly policy: OdrlPolicy }[];
   readonly distributions: readonly { readonly format: string; readonly accessService: string }[];
   /** Further DCAT / Dublin Core properties (`title`, `description`, …). */
-  readonly properties?: JsonObject;
+  readonly properties?: DspJsonObject;
 }
 
-export function dataset(input: DatasetInput): Dataset {
+export function catalogDataset(input: DatasetInput): Dataset {
   return {
     ...input.properties,
     '@id': input.id,
@@ -508,7 +508,7 @@ export function dataset(input: DatasetInput): Dataset {
 
 /** The answer to a DatasetRequestMessage. */
 export function rootDataset(input: DatasetInput): RootDataset {
-  return { '@context': context, ...dataset(input) };
+  return { '@context': context, ...catalogDataset(input) };
 }
 
 export interface CatalogInput {
@@ -523,7 +523,7 @@ export interface CatalogInput {
  * The answer to a CatalogRequestMessage. The schema wants at least one dataset when `dataset` is
  * present, so an empty catalog has none.
  */
-export function catalog(input: CatalogInput): RootCatalog {
+export function rootCatalog(input: CatalogInput): RootCatalog {
   const base: RootCatalog = {
     '@context': context,
     '@id': input.id,
@@ -531,7 +531,7 @@ export function catalog(input: CatalogInput): RootCatalog {
     participantId: input.participantId,
     service: [input.service],
   };
-  return input.datasets.length === 0 ? base : { ...base, dataset: input.datasets.map(dataset) };
+  return input.datasets.length === 0 ? base : { ...base, dataset: input.datasets.map(catalogDataset) };
 }
 
 export function catalogError(input?: ReasonInput): CatalogError {
@@ -594,7 +594,7 @@ export function contractAgreementMessage(
   ids: ProcessIds,
   agreementInput: AgreementInput,
 ): ContractAgreementMessage {
-  return { ...processMessage('ContractAgreementMessage', ids), agreement: agreement(agreementInput) };
+  return { ...processMessage('ContractAgreementMessage', ids), agreement: messageAgreement(agreementInput) };
 }
 
 export function contractAgreementVerificationMessage(ids: ProcessIds): ContractAgreementVerificationMessage {
@@ -667,7 +667,7 @@ export function transferError(ids: ProcessIds, why?: ReasonInput): TransferError
 }
 
 /** A data address with optional endpoint properties (e.g. `authorization`, `authType`). */
-export function dataAddress(input: {
+export function dspDataAddress(input: {
   endpointType: string;
   endpoint?: string;
   properties?: Readonly<Record<string, string>>;

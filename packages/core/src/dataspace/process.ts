@@ -21,13 +21,19 @@
  *    `conflict`, and both end in the winner's state.
  * 5. Otherwise the message must be an arrow of the diagram from the current state (`invalid-transition`).
  *
+ * What the node's outbox must do for this to hold: store the record before sending; send (and resend,
+ * with backoff) only while `record.pending.sequence` is still the row's sequence, since a pending
+ * message is dropped when the counter-party's message wins or confirms it; call `confirmSent` on a 2xx.
+ * DSP messages carry no sequence number, so a message that was already on its way when its sender
+ * dropped it can still arrive and be applied; the window is one HTTP request long.
+ *
  * DSP says a state is reached when the counter-party acknowledged the message (DSP 2025-1, Contract
  * Negotiation Protocol, "States"; Transfer Process Protocol, "States"). `protocolState` is that state,
  * the one DSP's ContractNegotiation / TransferProcess answers report; `state` adds the -ING states.
  */
 import { err, ok, type Result } from '../result.ts';
 import { canonicalJson } from '../store/canonical-json.ts';
-import type { DspRole, JsonValue, ProcessIds, ReasonInput } from './messages.ts';
+import type { DspJsonValue, DspRole, ProcessIds, ReasonInput } from './messages.ts';
 
 /** The state before the first message: the `[*]` of the DSP diagrams. */
 export type Initial = 'INITIAL';
@@ -56,7 +62,7 @@ export interface PendingSend<S extends string, M> {
 export interface Termination {
   readonly by: DspRole;
   readonly code?: string;
-  readonly reason?: readonly JsonValue[];
+  readonly reason?: readonly DspJsonValue[];
 }
 
 /** What both processes' records hold. */
@@ -133,7 +139,7 @@ interface ProcessMessage {
   readonly consumerPid?: string;
   readonly providerPid?: string;
   readonly code?: string;
-  readonly reason?: readonly JsonValue[];
+  readonly reason?: readonly DspJsonValue[];
 }
 
 /** What a new record needs; see `createNegotiation`. */
@@ -216,7 +222,7 @@ function withoutPending<R extends ProcessRecord<string, string, unknown>>(record
 }
 
 function terminationOf(by: DspRole, message: ProcessMessage): Termination {
-  const termination: { by: DspRole; code?: string; reason?: readonly JsonValue[] } = { by };
+  const termination: { by: DspRole; code?: string; reason?: readonly DspJsonValue[] } = { by };
   if (message.code !== undefined) termination.code = message.code;
   if (message.reason !== undefined) termination.reason = message.reason;
   return termination;

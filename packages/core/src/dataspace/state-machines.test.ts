@@ -425,6 +425,12 @@ function simulate<R extends ProcessRecord<string, string, M>, M, D>(
       case 'deliver': {
         const item = wire[action.index % Math.max(wire.length, 1)];
         if (item === undefined) break;
+        // The outbox sends a message only while it is its sender's pending one (a message dropped
+        // because the counter-party's won, or one already confirmed, is not sent again).
+        if (parties[item.from].pending?.sequence !== item.sequence) {
+          wire.splice(wire.indexOf(item), 1);
+          break;
+        }
         // A rejected message stays on the wire and may come again later; a delivered one whose answer
         // was lost is gone, and its sender resends it from its pending message.
         if (deliver(item, action.answerLost) || action.answerLost) wire.splice(wire.indexOf(item), 1);
