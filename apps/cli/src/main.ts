@@ -24,6 +24,7 @@ import {
 } from './commands/networks.ts';
 import { type PlanCommandOptions, planCommand } from './commands/plan.ts';
 import { type ReplanCommandOptions, replanCommand } from './commands/replan.ts';
+import { parseCarbonPrice, type ReshoreCommandOptions, reshoreCommand } from './commands/reshore.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { type SimulateCommandOptions, simulateCommand } from './commands/simulate.ts';
 import { parseFill, type SourcingCommandOptions, sourcingCommand } from './commands/sourcing.ts';
@@ -349,6 +350,31 @@ export function buildProgram(output: Output): Command {
     .option('--out <file>', 'write the JSON or the report to FILE (atomically) instead of stdout')
     .addOption(maxBytesOption())
     .action((network: string, options: SourcingCommandOptions) => sourcingCommand(network, options, output));
+
+  program
+    .command('reshore')
+    .description(
+      'compare sourcing an item from several locations by total landed cost per unit (price, transport, duty, pipeline and safety stock, CO2, simulated disruption risk), with break-even carbon prices and a sensitivity table',
+    )
+    .argument('<case>', 'a keten.reshore/v1 case file (YAML or JSON; docs/reshoring.md)')
+    .option(
+      '--carbon-price <amount>',
+      "price of a tonne of CO2e in the case currency (default the case's carbonPrice)",
+      parseCarbonPrice,
+    )
+    .option(
+      '--runs <n>',
+      'Monte Carlo runs per location and disruption (default the case’s, else 20)',
+      integer('--runs', 1, 1000),
+    )
+    .option(
+      '--seed <s>',
+      'random seed of the disruption simulation (default the case’s, else 1)',
+      integer('--seed', 0),
+    )
+    .option('--json', 'print the whole comparison as JSON, alone on stdout')
+    .option('--out <file>', 'write the JSON or the report to FILE (atomically) instead of stdout')
+    .action((file: string, options: ReshoreCommandOptions) => reshoreCommand(file, options, output));
 
   storeOptions(
     program

@@ -225,6 +225,7 @@ describe('errors', () => {
       'unsupported-media-type': 415,
       'invalid-network': 422,
       'invalid-scenario': 422,
+      'invalid-case': 422,
       'rate-limited': 429,
       internal: 500,
       unavailable: 503,

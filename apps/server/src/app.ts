@@ -26,6 +26,7 @@ import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { networkRoutes } from './routes/networks.ts';
 import { planRoutes } from './routes/plan.ts';
+import { reshoreRoutes } from './routes/reshore.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { simulateRoutes } from './routes/simulate.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -158,6 +159,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       await api.register(async (scope) => networkRoutes(scope, context));
       planRoutes(api, context);
       await api.register(async (scope) => simulateRoutes(scope, context));
+      await api.register(async (scope) => reshoreRoutes(scope));
       eventRoutes(api, context);
       sessionRoutes(api, context);
       tokenRoutes(api, context);

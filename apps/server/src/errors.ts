@@ -24,6 +24,8 @@ export const API_ERROR_STATUS = {
   'invalid-network': 422,
   /** A scenario that does not fit the format or the network (`POST …/simulate`); `issues` has every problem. */
   'invalid-scenario': 422,
+  /** A reshoring case that does not fit `keten.reshore/v1` (`POST /reshore`); `issues` has every problem. */
+  'invalid-case': 422,
   'rate-limited': 429,
   internal: 500,
   unavailable: 503,
@@ -38,7 +40,7 @@ export interface ApiErrorBody {
     readonly code: ApiErrorCode;
     readonly message: string;
     readonly details?: unknown;
-    /** Every problem of an invalid network or scenario (code `invalid-network`, `invalid-scenario`). */
+    /** Every problem of an invalid network, scenario or case (`invalid-network`, `invalid-scenario`, `invalid-case`). */
     readonly issues?: readonly unknown[];
     /** Set on `internal` errors, so an operator can find the logged stack. */
     readonly requestId?: string;

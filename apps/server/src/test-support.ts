@@ -168,6 +168,7 @@ export const USER_ENDPOINTS: readonly (readonly [method: string, url: string, pa
   ['POST', '/api/v1/networks/two-tier/replan', '/api/v1/networks/{name}/replan'],
   ['POST', '/api/v1/networks/two-tier/simulate', '/api/v1/networks/{name}/simulate'],
   ['GET', '/api/v1/networks/two-tier/plan/changes', '/api/v1/networks/{name}/plan/changes'],
+  ['POST', '/api/v1/reshore', '/api/v1/reshore'],
   ['GET', '/api/v1/events', '/api/v1/events'],
   ['POST', '/api/v1/events', '/api/v1/events'],
   ['POST', '/api/v1/users', '/api/v1/users'],
