@@ -27,7 +27,7 @@ import { catenaXUnit, WeekBasedCapacityGroup } from './aspects.ts';
 import { contentUuid, Directory, nameUuid, siteBpns } from './identifiers.ts';
 import {
   type BuildOptions,
-  missingBpn,
+  partnerProblems,
   type ReceiveOptions,
   resolveParties,
   unknownMaterial,
@@ -54,15 +54,7 @@ export function buildCapacityGroups(
   const directory = new Directory(network);
   const seller = directory.companies.get(supplier);
   const buyer = directory.companies.get(customer);
-  const problems: ExchangeProblem[] = [];
-  for (const [id, company] of [
-    [supplier, seller],
-    [customer, buyer],
-  ] as const) {
-    if (company === undefined)
-      problems.push(problem('unknown-company', [], `no company '${id}' in network '${network.name}'`, id));
-    else if (company.bpn === undefined) problems.push(missingBpn(id));
-  }
+  const problems = partnerProblems(directory, [supplier, customer]);
   if (problems.length > 0 || seller?.bpn === undefined || buyer?.bpn === undefined) return err(problems);
   const items = (network.sourcing ?? [])
     .filter((rule) => rule.buyer === customer && rule.suppliers.some((line) => line.supplier === supplier))

@@ -308,6 +308,20 @@ export function missingBpn(company: string): ExchangeProblem {
   );
 }
 
+/** `unknown-company` or `no-bpn` for each of `ids` that is not a company with a bpn. */
+export function partnerProblems(directory: Directory, ids: readonly string[]): ExchangeProblem[] {
+  const problems: ExchangeProblem[] = [];
+  for (const id of ids) {
+    const company = directory.companies.get(id);
+    if (company === undefined)
+      problems.push(
+        problem('unknown-company', [], `no company '${id}' in network '${directory.network.name}'`, id),
+      );
+    else if (company.bpn === undefined) problems.push(missingBpn(id));
+  }
+  return problems;
+}
+
 /**
  * The receiver and its partner from the payload's two BPNLs: the receiver's own BPNL must be the one
  * in `receiverRole`, the other must be a company of the network.

@@ -24,7 +24,7 @@ import { err, ok, type Result } from '../result.ts';
 import type { EventInput } from '../store/ports.ts';
 import { DemandAndCapacityNotification, type LeadingRootCause, type NotificationEffect } from './aspects.ts';
 import { contentUuid, Directory, nameUuid, siteBpns } from './identifiers.ts';
-import { type BuildOptions, missingBpn, unknownMaterial } from './material-demand.ts';
+import { type BuildOptions, partnerProblems, unknownMaterial } from './material-demand.ts';
 import { type ExchangeNote, type ExchangeProblem, parseShape, problem } from './problems.ts';
 import { periodDate, periodOfDate } from './weeks.ts';
 
@@ -59,13 +59,7 @@ export function buildNotification(
   options: BuildOptions,
 ): Result<DemandAndCapacityNotification, ExchangeProblem[]> {
   const directory = new Directory(network);
-  const problems: ExchangeProblem[] = [];
-  for (const id of [disruption.sender, disruption.recipient]) {
-    const company = directory.companies.get(id);
-    if (company === undefined)
-      problems.push(problem('unknown-company', [], `no company '${id}' in network '${network.name}'`, id));
-    else if (company.bpn === undefined) problems.push(missingBpn(id));
-  }
+  const problems = partnerProblems(directory, [disruption.sender, disruption.recipient]);
   for (const item of disruption.items) {
     if (!directory.items.has(item))
       problems.push(problem('unknown-item', ['items'], `no item '${item}'`, item));

@@ -26,7 +26,7 @@ import { Bpnl, Bpns, catenaXUnit, Uuid } from './aspects.ts';
 import { contentUuid, Directory, siteBpns } from './identifiers.ts';
 import {
   checkUnit,
-  missingBpn,
+  partnerProblems,
   type ReceiveOptions,
   resolveParties,
   unknownMaterial,
@@ -123,17 +123,9 @@ export function buildOrderMessage(
 ): Result<OrderMessage, ExchangeProblem[]> {
   const directory = new Directory(network);
   const { order } = input;
-  const problems: ExchangeProblem[] = [];
+  const problems = partnerProblems(directory, [order.company, order.supplier]);
   const buyer = directory.companies.get(order.company);
   const seller = directory.companies.get(order.supplier);
-  for (const [id, company] of [
-    [order.company, buyer],
-    [order.supplier, seller],
-  ] as const) {
-    if (company === undefined)
-      problems.push(problem('unknown-company', [], `no company '${id}' in network '${network.name}'`, id));
-    else if (company.bpn === undefined) problems.push(missingBpn(id));
-  }
   const item = directory.items.get(order.item);
   if (item === undefined)
     problems.push(problem('unknown-item', ['item'], `no item '${order.item}'`, order.item));

@@ -19,7 +19,7 @@ import type { Plan } from '../planning/plan.ts';
 import { err, ok, type Result } from '../result.ts';
 import { catenaXUnit, ItemStock, PlannedProductionOutput } from './aspects.ts';
 import { Directory, siteBpna, siteBpns } from './identifiers.ts';
-import { type BuildOptions, missingBpn } from './material-demand.ts';
+import { type BuildOptions, partnerProblems } from './material-demand.ts';
 import { type ExchangeProblem, parseShape, problem } from './problems.ts';
 import { periodDate, periodOfDate } from './weeks.ts';
 
@@ -33,13 +33,7 @@ export interface Relationship {
 /** The parties, the unit and the twin id of a relationship, or the problems in the way. */
 function context(network: Network, relationship: Relationship) {
   const directory = new Directory(network);
-  const problems: ExchangeProblem[] = [];
-  for (const id of [relationship.customer, relationship.supplier]) {
-    const company = directory.companies.get(id);
-    if (company === undefined)
-      problems.push(problem('unknown-company', [], `no company '${id}' in network '${network.name}'`, id));
-    else if (company.bpn === undefined) problems.push(missingBpn(id));
-  }
+  const problems = partnerProblems(directory, [relationship.customer, relationship.supplier]);
   const item = directory.items.get(relationship.item);
   if (item === undefined)
     problems.push(problem('unknown-item', [], `no item '${relationship.item}'`, relationship.item));
