@@ -7,13 +7,13 @@ import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Backend, BackendOptions } from './backend.ts';
 import { registerAccessCommands } from './commands/access.ts';
-import { appendCommand, eventsListCommand } from './commands/events.ts';
 import {
   type DecoupleCommandOptions,
   decoupleCommand,
   parseServiceLevel,
   positiveNumber,
 } from './commands/decouple.ts';
+import { appendCommand, eventsListCommand } from './commands/events.ts';
 import { generateCommand } from './commands/generate.ts';
 import {
   diffCommand,
@@ -22,6 +22,7 @@ import {
   showCommand,
   versionsCommand,
 } from './commands/networks.ts';
+import { registerNodeCommands } from './commands/node.ts';
 import { type PlanCommandOptions, planCommand } from './commands/plan.ts';
 import { type ReplanCommandOptions, replanCommand } from './commands/replan.ts';
 import { parseCarbonPrice, type ReshoreCommandOptions, reshoreCommand } from './commands/reshore.ts';
@@ -297,10 +298,13 @@ export function buildProgram(output: Output): Command {
     .description(
       'place safety stock with the Guaranteed Service Model: service times, safety and base stock per stage, and the decoupling points (docs/decoupling.md)',
     )
-    .argument('<input>', 'network file or CSV folder, or a Willems stage table (a .csv file starting stage_id)')
+    .argument(
+      '<input>',
+      'network file or CSV folder, or a Willems stage table (a .csv file starting stage_id)',
+    )
     .option(
       '--service-level <p>',
-      "service level of demands that give none (network; default 0.95), or of demand stages without ext_demand_thres (stage table)",
+      'service level of demands that give none (network; default 0.95), or of demand stages without ext_demand_thres (stage table)',
       parseServiceLevel,
     )
     .option(
@@ -429,6 +433,7 @@ export function buildProgram(output: Output): Command {
 
   registerAccessCommands(program, output);
   registerServeCommands(program, output);
+  registerNodeCommands(program, output);
   return program;
 }
 

@@ -4,4 +4,8 @@
  * transfer process), node identity and membership credentials, ODRL usage-policy checks against the
  * Catena-X profile, Catena-X aspect payloads, and reliable delivery (outbox and inbox per node).
  */
-export {};
+export * from './identity/index.ts';
+export * from './node/config.ts';
+export * from './node/connector.ts';
+export * from './node/delivery.ts';
+export * from './node/http-sender.ts';

@@ -1,0 +1,229 @@
+/**
+ * @module commands/node
+ * `keten node --config node.yaml`: runs a company node: keten's HTTP API over the node's own store,
+ * plus the connector (its identity, its membership, the Dataspace Protocol endpoints, the outbox to
+ * its partners). `keten node join --config node.yaml`: joins the network of the authority the
+ * configuration names (one command: a key pair is made, the request is signed, the credential kept).
+ */
+import { readFile } from 'node:fs/promises';
+import type { NodeIdentity, ResolvedNodeConfig } from '@keten/connector';
+import { formatIssue, type KetenStore, loadNetworkFile, type Network } from '@keten/core';
+import type { Command } from 'commander';
+import { CliError } from '../errors.ts';
+import type { Output } from '../output.ts';
+
+async function readConfig(file: string) {
+  const { parseNodeConfig } = await import('@keten/connector');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new CliError('notFound', `cannot read the node configuration ${file}: ${(error as Error).message}`);
+  }
+  const config = parseNodeConfig(text, file);
+  if (!config.ok)
+    throw new CliError('invalid', `${file} is not a valid node configuration`, config.error.map(formatIssue));
+  return config.value;
+}
+
+async function readNetwork(file: string, company: string): Promise<Network> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new CliError(
+      'notFound',
+      `cannot read the node's network model ${file}: ${(error as Error).message}`,
+    );
+  }
+  const loaded = loadNetworkFile({ name: file, text });
+  if (!loaded.ok)
+    throw new CliError(
+      'invalid',
+      `the node's network model ${file} has problems`,
+      loaded.error.map(formatIssue),
+    );
+  if (!loaded.value.network.companies.some((entry) => entry.id === company)) {
+    throw new CliError(
+      'invalid',
+      `the node's network model ${file} has no company '${company}' (the node's \`company\`)`,
+    );
+  }
+  return loaded.value.network;
+}
+
+function configFile(file: string | undefined): string {
+  if (file === undefined)
+    throw new CliError('usage', 'give the node configuration with --config <file> (see docs/node.md)');
+  return file;
+}
+
+function companyOf(network: Network, company: string): { bpnl?: string; name: string } {
+  const entry = network.companies.find((candidate) => candidate.id === company)!;
+  return entry.bpn === undefined ? { name: entry.name } : { bpnl: entry.bpn, name: entry.name };
+}
+
+export function registerNodeCommands(program: Command, output: Output): void {
+  const node = program
+    .command('node')
+    .description("run this company's keten node: the API, its identity and the exchange with partner nodes")
+    .option('--config <file>', 'the node configuration (keten.node/v1, see docs/node.md)')
+    .action(async (options: { config?: string }) => {
+      const config = await readConfig(configFile(options.config));
+      const network = await readNetwork(config.network, config.company);
+      const { openStore } = await import('@keten/store');
+      const { storeToCliError } = await import('../backend.ts');
+      let store: KetenStore;
+      try {
+        store = await openStore(
+          config.databaseUrl === undefined
+            ? { dataDir: `${config.dataDir}/store` }
+            : { databaseUrl: config.databaseUrl, schema: `node_${config.company.replaceAll('-', '_')}` },
+        );
+      } catch (error) {
+        throw storeToCliError(error);
+      }
+      const { openConnector } = await import('@keten/connector');
+      const connector = await openConnector({ config, store, company: companyOf(network, config.company) });
+      if (!connector.ok) {
+        await store.close();
+        throw new CliError(
+          connector.error.reason === 'configuration' ? 'invalid' : 'refused',
+          connector.error.message,
+        );
+      }
+      const { startServer, closeOnSignals } = await import('@keten/server');
+      let server: Awaited<ReturnType<typeof startServer>>;
+      try {
+        server = await startServer({
+          store,
+          host: config.listen.host,
+          port: config.listen.port,
+          publicUrl: config.publicUrl,
+          nodeAuthenticator: connector.value.authenticator,
+          extensions: [
+            connector.value.extension,
+            (app) => {
+              // The outbox stops before the store closes.
+              app.addHook('onClose', () => connector.value.close());
+            },
+          ],
+          logger: { level: 'warn' },
+        });
+      } catch (error) {
+        await store.close();
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE') {
+          throw new CliError(
+            'unavailable',
+            `port ${config.listen.port} on ${config.listen.host} is in use; change listen.port in ${config.file}`,
+          );
+        }
+        throw error;
+      }
+      connector.value.start();
+      output.err(
+        `keten node '${config.company}' (${connector.value.did}) of network '${connector.value.network}' listens on ${server.url}`,
+      );
+      await new Promise<void>(() => {
+        closeOnSignals(server);
+      });
+    });
+
+  node
+    .command('join')
+    .description('join the network of the membership authority the node configuration names (or --authority)')
+    .option('--config <file>', 'the node configuration (keten.node/v1)')
+    .option('--authority <url>', "the authority node's base URL (default: the configuration's authority.url)")
+    .action(async (options: { config?: string; authority?: string }) => {
+      // `keten node --config F join` and `keten node join --config F` both work.
+      const config = await readConfig(
+        configFile(options.config ?? (node.opts() as { config?: string }).config),
+      );
+      const authorityUrl =
+        options.authority ?? ('url' in config.authority ? config.authority.url : undefined);
+      if (authorityUrl === undefined) {
+        throw new CliError(
+          'usage',
+          `${config.file}: this node is the membership authority itself; it does not join another`,
+        );
+      }
+      const network = await readNetwork(config.network, config.company);
+      const company = companyOf(network, config.company);
+      const bpnl = config.bpn ?? company.bpnl;
+      if (bpnl === undefined) {
+        throw new CliError(
+          'invalid',
+          `the company ${config.company} has no BPNL: give \`bpn\` in ${config.file} or in the network model`,
+        );
+      }
+      const { openNodeIdentity, requestMembership, saveMembership } = await import('@keten/connector');
+      const identity = await openNodeIdentity({
+        baseUrl: config.publicUrl,
+        dataDir: config.dataDir,
+        bpnl,
+        name: config.name ?? company.name,
+      });
+      if (!identity.ok) throw new CliError('invalid', identity.error.message);
+      // The authority checks the join against this node's DID document, fetched from the node's own
+      // address; the node is not running yet, so this command serves the document while it joins.
+      const documentServer = await serveDidDocument(config, identity.value);
+      const membership = await requestMembership(authorityUrl, identity.value).finally(() =>
+        documentServer.close(),
+      );
+      if (!membership.ok) {
+        const code =
+          membership.error.reason === 'unreachable'
+            ? 'unavailable'
+            : membership.error.reason === 'refused'
+              ? 'refused'
+              : 'invalid';
+        throw new CliError(code, `joining at ${authorityUrl} failed: ${membership.error.message}`);
+      }
+      const saved = await saveMembership(config.dataDir, membership.value);
+      if (!saved.ok) throw new CliError('internal', saved.error.message);
+      output.err(
+        `joined network '${membership.value.network}' as ${membership.value.member}; the credential is valid until ${membership.value.expiresAt} (run this again before then)`,
+      );
+    });
+}
+
+/** Serves the node's DID document (and nothing else) on its listen address until closed. */
+async function serveDidDocument(
+  config: ResolvedNodeConfig,
+  identity: NodeIdentity,
+): Promise<{ close(): Promise<void> }> {
+  const { didDocument, didDocumentPath } = await import('@keten/connector');
+  const { createServer } = await import('node:http');
+  const document = JSON.stringify(
+    didDocument({ did: identity.did, keys: identity.keys, dspEndpoint: `${config.publicUrl}/dsp` }),
+  );
+  const path = didDocumentPath(config.publicUrl);
+  const server = createServer((request, response) => {
+    if (request.method === 'GET' && path.ok && request.url === path.value) {
+      response.writeHead(200, { 'content-type': 'application/did+json' }).end(document);
+    } else {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new CliError(
+              'unavailable',
+              `port ${config.listen.port} is in use: stop the node before joining (the authority fetches the node's DID document there)`,
+            )
+          : error,
+      ),
+    );
+    server.listen(config.listen.port, config.listen.host, () => resolve());
+  });
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
