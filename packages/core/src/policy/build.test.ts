@@ -44,7 +44,7 @@ describe('buildOffer', () => {
                 { leftOperand: 'Membership', operator: 'eq', rightOperand: 'active' },
                 { leftOperand: 'UsagePurpose', operator: 'isAnyOf', rightOperand: ['cx.dcm.base:1'] },
                 { leftOperand: 'DataUsageEndDate', operator: 'eq', rightOperand: '2027-12-31T23:59:59Z' },
-                { leftOperand: FORWARD_DEPTH, operator: 'lteq', rightOperand: 2 },
+                { leftOperand: FORWARD_DEPTH, operator: 'lteq', rightOperand: '2' },
               ],
             },
           ],
@@ -149,7 +149,7 @@ describe('matchesOffer', () => {
         {
           action: { '@id': 'odrl:use' },
           constraint: [
-            { leftOperand: FORWARD_DEPTH, operator: 'lteq', rightOperand: 2 },
+            { leftOperand: FORWARD_DEPTH, operator: 'lteq', rightOperand: '2' },
             {
               leftOperand: 'cx-policy:UsagePurpose',
               operator: 'isAnyOf',

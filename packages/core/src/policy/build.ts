@@ -82,7 +82,8 @@ export function buildOffer(spec: DatasetPolicySpec): Result<Policy, PolicyProble
   constraints.push(atomic('UsagePurpose', 'isAnyOf', [...new Set(spec.purposes)]));
   if (spec.expiresAt !== undefined)
     constraints.push(atomic('DataUsageEndDate', 'eq', formatInstant(spec.expiresAt)));
-  constraints.push(atomic(FORWARD_DEPTH, 'lteq', spec.forwardDepth));
+  // Text, not a JSON number: DSP 2025-1 right operands are text, objects or lists.
+  constraints.push(atomic(FORWARD_DEPTH, 'lteq', String(spec.forwardDepth)));
   const prohibitions: Rule[] =
     spec.forwardDepth === 0
       ? [

@@ -116,7 +116,8 @@ export const CATENA_X_POLICY_NAMESPACE = 'https://w3id.org/catenax/2025/9/policy
 export const KETEN_POLICY_NAMESPACE = 'https://w3id.org/keten/policy/';
 /**
  * keten's forward depth: how many tiers beyond the first recipient the data may be passed on
- * (`lteq n`, a whole number ≥ 0). `lteq 0`: the recipient may use the data but not pass it on.
+ * (`lteq "n"`, a whole number ≥ 0 written as text, since DSP 2025-1 right operands are text, objects or
+ * lists). `lteq "0"`: the recipient may use the data but not pass it on.
  */
 export const FORWARD_DEPTH = `${KETEN_POLICY_NAMESPACE}ForwardDepth`;
 

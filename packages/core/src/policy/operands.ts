@@ -130,9 +130,9 @@ function endDate(name: string, what: string) {
  */
 function endDuration(name: string, what: string) {
   return (constraint: AtomicConstraint, context: OperandContext): OperandVerdict => {
-    const days = constraint.rightOperand;
-    if (typeof days !== 'number' || !Number.isInteger(days) || days < 0) {
-      return unknown(`${name} needs a whole number of days, not ${formatRightOperand(days)}.`);
+    const days = wholeNumber(constraint.rightOperand);
+    if (days === undefined) {
+      return unknown(`${name} needs a whole number of days, not ${formatRightOperand(constraint.rightOperand)}.`);
     }
     const { policy } = context;
     if (policy.type !== 'Agreement') {
@@ -180,11 +180,21 @@ function dateTime(constraint: AtomicConstraint, context: OperandContext): Operan
   return result ? holds(text) : fails(text);
 }
 
+/**
+ * A whole number ≥ 0, written as a JSON number or as digits in text. keten writes text: the DSP 2025-1
+ * `RightOperand` is text, an object or a list (contract-schema.json), so a JSON number breaks DSP.
+ */
+function wholeNumber(value: AtomicConstraint['rightOperand']): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  if (typeof value === 'string' && /^(0|[1-9][0-9]{0,14})$/.test(value)) return Number(value);
+  return undefined;
+}
+
 function forwardDepth(constraint: AtomicConstraint, context: OperandContext): OperandVerdict {
-  const limit = constraint.rightOperand;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0) {
+  const limit = wholeNumber(constraint.rightOperand);
+  if (limit === undefined) {
     return unknown(
-      `ForwardDepth needs a whole number of tiers, 0 or more, not ${formatRightOperand(limit)}.`,
+      `ForwardDepth needs a whole number of tiers, 0 or more, not ${formatRightOperand(constraint.rightOperand)}.`,
     );
   }
   const { action, tierDepth } = context.request;

@@ -515,7 +515,7 @@ function normaliseFields(
 }
 
 /** A term without its vocabulary prefix: `odrl:use` → `use`, `{ "@id": "cx-policy:Membership" }` → `Membership`. */
-export function term(raw: unknown): string | undefined {
+function term(raw: unknown): string | undefined {
   const text =
     typeof raw === 'string' ? raw : isObject(raw) && typeof raw['@id'] === 'string' ? raw['@id'] : undefined;
   if (text === undefined) return undefined;

@@ -75,7 +75,7 @@ const sensibleAtomic = fc.oneof(
     kind: fc.constant('atomic' as const),
     leftOperand: fc.constant(FORWARD_DEPTH),
     operator: fc.constant('lteq' as const),
-    rightOperand: fc.integer({ min: 0, max: 3 }),
+    rightOperand: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constantFrom('0', '1', '2', '02', '-1')),
   }),
   fc.constant({
     kind: 'atomic' as const,
@@ -248,7 +248,7 @@ describe('evaluatePolicy (property)', () => {
       { numRuns: 3000 },
     );
     // The property must have been tried on allows, not only on denials.
-    expect(allowed).toBeGreaterThan(100);
+    expect(allowed).toBeGreaterThan(40);
   });
 
   it('keeps logical outcomes consistent with their parts', () => {
