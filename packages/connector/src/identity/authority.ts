@@ -206,7 +206,8 @@ export function createMembershipAuthority(options: MembershipAuthorityOptions): 
       const admitted = admits(options.admission, bpnl, joiner);
       if (!admitted.ok) return refuse('not-admitted', admitted.error);
 
-      const jti = String(claims.jti);
+      const jti = claims.jti;
+      if (typeof jti !== 'string') return refuse('malformed', 'the join request\'s "jti" is not a string');
       if (!(await replayGuard.firstUse(joiner, jti, Number(claims.iat), Number(claims.exp)))) {
         return refuse('replayed', `join request ${jti} was used before; send a new one`);
       }

@@ -162,7 +162,7 @@ describe('DID documents', () => {
       [{ ...good, id: 'did:web:evil.example' }, /not did:web:example.com/],
       [
         { ...good, verificationMethod: [{ ...method, controller: 'did:web:evil.example' }] },
-        /controlled by did:web:evil.example/,
+        /controlled by "did:web:evil.example"/,
       ],
       [{ ...good, verificationMethod: [{ ...method, publicKeyJwk: privateJwkOf(keys) }] }, /private part/],
       [{ ...good, authentication: [`${did}#missing`] }, /not a verification method/],

@@ -15,6 +15,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { err, ok, type Result } from '@keten/core';
+import { describeValue } from './describe-value.ts';
 import { type Ed25519PublicJwk, importPublicJwk, type NodeKeys } from './keys.ts';
 
 /**
@@ -211,7 +212,7 @@ export function parseDidDocument(json: unknown, expectedDid: string): Result<Res
     return err('the document is not a JSON object');
   const document = json as Record<string, unknown>;
   if (document.id !== expectedDid) {
-    return err(`the document's "id" is ${JSON.stringify(truncate(String(document.id)))}, not ${expectedDid}`);
+    return err(`the document's "id" is ${describeValue(document.id)}, not ${expectedDid}`);
   }
   const methods = new Map<string, Record<string, unknown>>();
   const declared = document.verificationMethod ?? [];
@@ -219,8 +220,9 @@ export function parseDidDocument(json: unknown, expectedDid: string): Result<Res
   for (const method of declared) {
     if (typeof method !== 'object' || method === null)
       return err('a "verificationMethod" entry is not an object');
-    const id = absoluteId(String((method as Record<string, unknown>).id), expectedDid);
-    methods.set(id, method as Record<string, unknown>);
+    const id = (method as Record<string, unknown>).id;
+    if (typeof id !== 'string') return err('a "verificationMethod" entry has no "id" string');
+    methods.set(absoluteId(id, expectedDid), method as Record<string, unknown>);
   }
   const keysOf = (relation: string): Result<Map<string, KeyObject>, string> => {
     const entries = document[relation] ?? [];
@@ -236,9 +238,10 @@ export function parseDidDocument(json: unknown, expectedDid: string): Result<Res
           `"${relation}" refers to ${JSON.stringify(entry)}, which is not a verification method of the document`,
         );
       }
-      const id = absoluteId(String(method.id), expectedDid);
+      if (typeof method.id !== 'string') return err(`a key in "${relation}" has no "id" string`);
+      const id = absoluteId(method.id, expectedDid);
       if (method.controller !== expectedDid)
-        return err(`key ${id} is controlled by ${String(method.controller)}, not ${expectedDid}`);
+        return err(`key ${id} is controlled by ${describeValue(method.controller)}, not ${expectedDid}`);
       const key = importPublicJwk(method.publicKeyJwk);
       if (!key.ok) return err(`key ${id}: ${key.error}`);
       keys.set(id, key.value);
@@ -252,13 +255,9 @@ export function parseDidDocument(json: unknown, expectedDid: string): Result<Res
   const services: DidService[] = [];
   if (Array.isArray(document.service)) {
     for (const entry of document.service) {
-      const service = entry as Record<string, unknown> | null;
-      if (service !== null && typeof service === 'object' && typeof service.serviceEndpoint === 'string') {
-        services.push({
-          id: String(service.id),
-          type: String(service.type),
-          serviceEndpoint: service.serviceEndpoint,
-        });
+      const { id, type, serviceEndpoint } = (entry ?? {}) as Record<string, unknown>;
+      if (typeof id === 'string' && typeof type === 'string' && typeof serviceEndpoint === 'string') {
+        services.push({ id, type, serviceEndpoint });
       }
     }
   }

@@ -20,7 +20,7 @@ import {
 } from './membership.ts';
 import type { NodeIdentity } from './node-identity.ts';
 import { type PrivateFileProblem, readPrivateFile, writePrivateFile } from './private-file.ts';
-import { createDidResolver, type DidResolver, type FetchFunction } from './resolver.ts';
+import { createDidResolver, type DidResolver, type FetchFunction, fetchWithTimeout } from './resolver.ts';
 
 export const MEMBERSHIP_FILE_NAME = 'membership.json';
 
@@ -102,32 +102,23 @@ export async function requestMembership(
     .setExpirationTime(issuedAt + 120)
     .sign(identity.keys.privateKey);
 
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  let status: number;
-  let text: string;
-  try {
-    const response = await fetchFunction(endpoint, {
+  const exchange = await fetchWithTimeout(
+    fetchFunction,
+    endpoint,
+    {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ joinRequest }),
-      signal: controller.signal,
-    });
-    status = response.status;
-    text = await response.text();
-  } catch (cause) {
-    const why = controller.signal.aborted
-      ? `no answer within ${timeoutMs} ms`
-      : cause instanceof Error
-        ? cause.message
-        : String(cause);
+    },
+    timeoutMs,
+  );
+  if (!exchange.ok) {
     return err({
       reason: 'unreachable',
-      message: `cannot reach the membership authority at ${endpoint}: ${why}`,
+      message: `cannot reach the membership authority at ${endpoint}: ${exchange.error}`,
     });
-  } finally {
-    clearTimeout(timer);
   }
+  const { status, text } = exchange.value;
 
   let answer: Record<string, unknown>;
   try {

@@ -9,6 +9,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
 import { join } from 'node:path';
 import { err, ok, type Result } from '@keten/core';
 import { calculateJwkThumbprint } from 'jose';
+import { describeValue } from './describe-value.ts';
 import { type PrivateFileProblem, readPrivateFile, writePrivateFile } from './private-file.ts';
 
 /** The file a node's key pair is kept in, inside its data directory. */
@@ -80,7 +81,7 @@ export function importPublicJwk(jwk: unknown): Result<KeyObject, string> {
   if (typeof jwk !== 'object' || jwk === null) return err('publicKeyJwk is not an object');
   const { kty, crv, x, d } = jwk as Record<string, unknown>;
   if (kty !== 'OKP' || crv !== 'Ed25519')
-    return err(`the key is ${String(kty)}/${String(crv)}, not OKP/Ed25519`);
+    return err(`the key is ${describeValue(kty)}/${describeValue(crv)}, not OKP/Ed25519`);
   if (d !== undefined) return err('the public key contains a private part ("d"): never publish it');
   if (!isKeyBytes(x)) return err('"x" is not 32 bytes of base64url');
   try {
@@ -107,7 +108,7 @@ async function parsePrivateJwk(text: string, file: string): Promise<Result<NodeK
     return invalid('it is not a JSON object');
   const { kty, crv, x, d } = jwk as Record<string, unknown>;
   if (kty !== 'OKP' || crv !== 'Ed25519')
-    return invalid(`"kty"/"crv" are ${String(kty)}/${String(crv)}, not OKP/Ed25519`);
+    return invalid(`"kty"/"crv" are ${describeValue(kty)}/${describeValue(crv)}, not OKP/Ed25519`);
   if (!isKeyBytes(d)) return invalid('"d" is not 32 bytes of base64url');
   if (!isKeyBytes(x)) return invalid('"x" is not 32 bytes of base64url');
   let privateKey: KeyObject;

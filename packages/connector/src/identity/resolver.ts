@@ -83,36 +83,27 @@ export function createDidResolver(options: DidResolverOptions = {}): DidResolver
   const load = async (did: string): Promise<Result<ResolvedDidDocument, ResolutionFailure>> => {
     const url = didDocumentUrl(did, http);
     if (!url.ok) return err({ reason: 'invalid-did', did, message: url.error.message });
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    let text: string;
-    try {
-      const response = await fetchDocument(url.value.href, {
-        signal: controller.signal,
-        headers: { accept: 'application/did+json, application/json' },
-      });
-      if (response.status !== 200) {
-        return err({
-          reason: 'not-found',
-          did,
-          message: `the DID document of ${did} at ${url.value.href} answered HTTP ${response.status}`,
-        });
-      }
-      text = await response.text();
-    } catch (cause) {
-      const why = controller.signal.aborted
-        ? `no answer within ${timeoutMs} ms`
-        : cause instanceof Error
-          ? cause.message
-          : String(cause);
+    const answer = await fetchWithTimeout(
+      fetchDocument,
+      url.value.href,
+      { headers: { accept: 'application/did+json, application/json' } },
+      timeoutMs,
+    );
+    if (!answer.ok) {
       return err({
         reason: 'unreachable',
         did,
-        message: `cannot fetch the DID document of ${did} from ${url.value.href}: ${why}`,
+        message: `cannot fetch the DID document of ${did} from ${url.value.href}: ${answer.error}`,
       });
-    } finally {
-      clearTimeout(timer);
     }
+    if (answer.value.status !== 200) {
+      return err({
+        reason: 'not-found',
+        did,
+        message: `the DID document of ${did} at ${url.value.href} answered HTTP ${answer.value.status}`,
+      });
+    }
+    const text = answer.value.text;
     if (Buffer.byteLength(text, 'utf8') > maxBytes) {
       return err({
         reason: 'invalid-document',
@@ -162,4 +153,27 @@ export function createDidResolver(options: DidResolverOptions = {}): DidResolver
       cache.delete(did);
     },
   };
+}
+
+/**
+ * One HTTP exchange with a deadline: the status and body, or why there is none (the fetch's error, or
+ * `no answer within … ms`). Never throws.
+ */
+export async function fetchWithTimeout(
+  fetchFunction: FetchFunction,
+  url: string,
+  init: { method?: string; headers: Record<string, string>; body?: string },
+  timeoutMs: number,
+): Promise<Result<{ status: number; text: string }, string>> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const response = await fetchFunction(url, { ...init, signal: controller.signal });
+    return ok({ status: response.status, text: await response.text() });
+  } catch (cause) {
+    if (controller.signal.aborted) return err(`no answer within ${timeoutMs} ms`);
+    return err(cause instanceof Error ? cause.message : String(cause));
+  } finally {
+    clearTimeout(timer);
+  }
 }
