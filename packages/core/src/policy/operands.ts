@@ -132,7 +132,9 @@ function endDuration(name: string, what: string) {
   return (constraint: AtomicConstraint, context: OperandContext): OperandVerdict => {
     const days = wholeNumber(constraint.rightOperand);
     if (days === undefined) {
-      return unknown(`${name} needs a whole number of days, not ${formatRightOperand(constraint.rightOperand)}.`);
+      return unknown(
+        `${name} needs a whole number of days, not ${formatRightOperand(constraint.rightOperand)}.`,
+      );
     }
     const { policy } = context;
     if (policy.type !== 'Agreement') {
