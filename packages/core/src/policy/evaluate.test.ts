@@ -77,7 +77,7 @@ describe('evaluatePolicy on a BusinessPartnerNumber access policy', () => {
     expect(decision.allowed).toBe(false);
     if (decision.allowed) return;
     expect(decision.reasons).toEqual([
-      `BusinessPartnerNumber must be ${OWNER} but the requester is ${PARTNER}.`,
+      `BusinessPartnerNumber must be one of ${OWNER} but the requester is ${PARTNER}.`,
     ]);
     expect(decision.failed.map((check) => check.path)).toEqual(['permission[0].constraint[0].and[1]']);
   });
@@ -140,7 +140,7 @@ describe('evaluatePolicy on a BusinessPartnerNumber access policy', () => {
     expect(denied.allowed).toBe(false);
     if (!denied.allowed)
       expect(denied.reasons[0]).toBe(
-        `BusinessPartnerNumber must not be ${STRANGER} but the requester is ${STRANGER}.`,
+        `BusinessPartnerNumber must not be one of ${STRANGER} but the requester is ${STRANGER}.`,
       );
     const eq = policy({
       '@id': 'p',
@@ -210,13 +210,13 @@ describe('evaluatePolicy on keten agreements', () => {
     expect(other.allowed).toBe(false);
     if (!other.allowed)
       expect(other.reasons).toEqual([
-        'UsagePurpose must be cx.dcm.base:1 but the requester claims cx.pcf.base:1.',
+        'UsagePurpose must be one of cx.dcm.base:1 but the requester claims cx.pcf.base:1.',
       ]);
     const { purpose: _, ...withoutPurpose } = request();
     const none = evaluatePolicy(agreement(), withoutPurpose);
     if (!none.allowed)
       expect(none.reasons).toEqual([
-        'UsagePurpose must be cx.dcm.base:1 but the requester claimed no purpose.',
+        'UsagePurpose must be one of cx.dcm.base:1 but the requester claimed no purpose.',
       ]);
     expect(none.allowed).toBe(false);
   });
@@ -410,7 +410,7 @@ describe('evaluatePolicy with or and xone', () => {
     expect(decision.allowed).toBe(false);
     if (!decision.allowed) {
       expect(decision.reasons).toEqual([
-        `none of the alternatives holds: (1) BusinessPartnerNumber must be ${OWNER} but the requester is ${PARTNER}. (2) BusinessPartnerGroup must be tier-1 but the requester is in no group.`,
+        `none of the alternatives holds: (1) BusinessPartnerNumber must be one of ${OWNER} but the requester is ${PARTNER}. (2) BusinessPartnerGroup must be one of tier-1 but the requester is in no group.`,
       ]);
     }
   });

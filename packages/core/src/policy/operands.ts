@@ -65,8 +65,11 @@ function textList(constraint: AtomicConstraint): readonly string[] | undefined {
   return list.length > 0 && list.every((entry) => typeof entry === 'string') ? (list as string[]) : undefined;
 }
 
-function oneOf(values: readonly string[]): string {
-  return values.length === 1 ? (values[0] as string) : `one of ${values.join(', ')}`;
+/** `one of A, B` for the list operators, the value itself for `eq` / `neq`. */
+function described(values: readonly string[], operator: AtomicConstraint['operator']): string {
+  return operator === 'isAnyOf' || operator === 'isNoneOf' || values.length > 1
+    ? `one of ${values.join(', ')}`
+    : (values[0] as string);
 }
 
 /**
@@ -89,12 +92,12 @@ function membershipOf(
   const positive = constraint.operator === 'isAnyOf' || constraint.operator === 'eq';
   if (positive) {
     return found
-      ? holds(`${name} must be ${oneOf(listed)} and ${describeActual}.`)
-      : fails(`${name} must be ${oneOf(listed)} but ${describeActual}.`);
+      ? holds(`${name} must be ${described(listed, constraint.operator)} and ${describeActual}.`)
+      : fails(`${name} must be ${described(listed, constraint.operator)} but ${describeActual}.`);
   }
   return found
-    ? fails(`${name} must not be ${oneOf(listed)} but ${describeActual}.`)
-    : holds(`${name} must not be ${oneOf(listed)} and ${describeActual}.`);
+    ? fails(`${name} must not be ${described(listed, constraint.operator)} but ${describeActual}.`)
+    : holds(`${name} must not be ${described(listed, constraint.operator)} and ${describeActual}.`);
 }
 
 function requestTime(context: OperandContext): number | undefined {
