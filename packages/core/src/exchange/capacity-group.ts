@@ -212,7 +212,13 @@ export function readCapacityGroup(
   // Where the receiver models this capacity: a record for the one item, or a group of the same items.
   const events: EventInput[] = [];
   const source = options.source ?? `bpn:${payload.supplier}`;
-  const content = contentUuid('capacity', { id: payload.capacityGroupId, actual });
+  // The key names this content at this change: a capacity sent again is one event, the same capacity
+  // sent after another one (back to where it was) is a new one.
+  const content = contentUuid('capacity', {
+    id: payload.capacityGroupId,
+    changedAt: payload.changedAt,
+    actual,
+  });
   const linkedItems = new Set(items.map((entry) => entry.item));
   const group = (network.capacityGroups ?? []).find(
     (candidate) =>

@@ -124,6 +124,29 @@ describe('WeekBasedMaterialDemand from a plan and back', () => {
     expect(repeat.ok && repeat.value.events).toEqual([]);
   });
 
+  it('a forecast that returns to an earlier one gives new event keys (the log keeps them)', () => {
+    const o = outgoing.find((candidate) => candidate.item === 'lens-set-300')!;
+    const first = readMaterialDemand(network, o.supplier, o.payload, { receivedAt });
+    const changed = structuredClone(o.payload);
+    changed.changedAt = '2027-01-05T08:00:00Z';
+    changed.demandSeries[0]!.demands[10]!.demand += 3;
+    if (!first.ok) throw new Error('not read');
+    const second = readMaterialDemand(network, o.supplier, changed, {
+      receivedAt,
+      previous: first.value.quantities,
+    });
+    const back = { ...structuredClone(o.payload), changedAt: '2027-01-06T08:00:00Z' };
+    if (!second.ok) throw new Error('not read');
+    const third = readMaterialDemand(network, o.supplier, back, {
+      receivedAt,
+      previous: second.value.quantities,
+    });
+    if (!third.ok) throw new Error('not read');
+    expect(third.value.events.map((event) => (event.payload as { quantity: number }).quantity)).toEqual([-3]);
+    const seen = new Set([...first.value.events, ...second.value.events].map((event) => event.key));
+    expect(third.value.events.filter((event) => seen.has(event.key))).toEqual([]);
+  });
+
   it('sends only the difference when the forecast changes', () => {
     const o = outgoing.find((candidate) => candidate.item === 'lens-set-300')!;
     const first = readMaterialDemand(network, o.supplier, o.payload, { receivedAt });

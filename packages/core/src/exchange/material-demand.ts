@@ -274,9 +274,16 @@ export function readMaterialDemand(
     });
   }
   const source = options.source ?? `bpn:${payload.customer}`;
-  const content = contentUuid('demand', { id: payload.materialDemandId, quantities });
-  const events: EventInput[] = [];
+  // The events are differences from `previous`, so the key names both and the change's time: the same
+  // forecast received again is one set of events, a forecast that returns to an earlier one is new.
   const previous = options.previous ?? [];
+  const content = contentUuid('demand', {
+    id: payload.materialDemandId,
+    changedAt: payload.changedAt,
+    quantities,
+    previous,
+  });
+  const events: EventInput[] = [];
   for (let period = 0; period < horizon; period++) {
     const delta = (quantities[period] ?? 0) - (previous[period] ?? 0);
     if (delta === 0) continue;

@@ -154,6 +154,8 @@ export function disruptionsFromShortages(
 export interface ReceivedNotification {
   readonly notificationId: string;
   readonly sourceDisruptionId: string;
+  /** When the sender last changed the notification's content. */
+  readonly contentChangedAt: string;
   readonly disruption: Disruption;
   readonly notes: ExchangeNote[];
 }
@@ -230,6 +232,7 @@ export function readNotification(
   return ok({
     notificationId: payload.notificationId,
     sourceDisruptionId: payload.sourceDisruptionId,
+    contentChangedAt: payload.contentChangedAt,
     disruption,
     notes,
   });
@@ -256,7 +259,7 @@ export function supplierDownEvent(
     return undefined;
   return {
     type: 'supplier.down',
-    key: `exchange:notification:${received.notificationId}`,
+    key: `exchange:notification:${received.notificationId}:${received.contentChangedAt}`,
     at: options.receivedAt,
     source: options.source ?? `company:${disruption.sender}`,
     payload: {

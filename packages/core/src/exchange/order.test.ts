@@ -40,12 +40,30 @@ describe('keten.order/v1', () => {
     expect(applied.ok).toBe(true);
   });
 
-  it('the same message has the same id and event keys; a different one does not', () => {
+  it('the same message has the same id; other figures or a later change do not', () => {
     const a = buildOrderMessage(network, { type: 'order', order, changedAt });
-    const b = buildOrderMessage(network, { type: 'order', order, changedAt: receivedAt });
-    const c = buildOrderMessage(network, { type: 'order', order: { ...order, quantity: 3 }, changedAt });
-    expect(a.ok && b.ok && a.value.messageId === b.value.messageId).toBe(true);
-    expect(a.ok && c.ok && a.value.messageId !== c.value.messageId).toBe(true);
+    const again = buildOrderMessage(network, { type: 'order', order, changedAt });
+    const later = buildOrderMessage(network, { type: 'order', order, changedAt: receivedAt });
+    const other = buildOrderMessage(network, { type: 'order', order: { ...order, quantity: 3 }, changedAt });
+    if (!a.ok || !again.ok || !later.ok || !other.ok) throw new Error('not built');
+    expect(again.value.messageId).toBe(a.value.messageId);
+    expect(new Set([a.value.messageId, later.value.messageId, other.value.messageId]).size).toBe(3);
+  });
+
+  it('a change back to earlier figures is a new event, not a duplicate of the first change', () => {
+    const keys = [5, 2, 5].map((quantity, step) => {
+      const message = buildOrderMessage(network, {
+        type: 'order-change',
+        order: { ...order, quantity },
+        changedAt: `2027-01-0${4 + step}T08:00:00Z`,
+      });
+      const read = readOrderMessage(network, 'steinhof-optics', message.ok ? message.value : undefined, {
+        receivedAt,
+      });
+      return read.ok ? read.value.events.map((event) => event.key) : [];
+    });
+    expect(keys[0]).toHaveLength(1);
+    expect(keys[2]).not.toEqual(keys[0]);
   });
 
   it('a change becomes order.changed with only what changed, a cancellation order.closed', () => {

@@ -47,7 +47,9 @@ export type OrderMessageType = (typeof ORDER_MESSAGE_TYPES)[number];
 export const OrderMessage = z
   .strictObject({
     format: z.literal(ORDER_FORMAT),
-    messageId: Uuid.describe('Derived from the content: the same message sent again has the same id.'),
+    messageId: Uuid.describe(
+      'Derived from the content and changedAt: the same message sent again has the same id.',
+    ),
     type: z
       .enum(ORDER_MESSAGE_TYPES)
       .describe(
@@ -153,7 +155,10 @@ export function buildOrderMessage(
     ...(input.status === undefined ? {} : { status: input.status }),
     ...(input.text === undefined ? {} : { text: input.text }),
   };
-  return ok({ ...content, messageId: contentUuid('order', content), changedAt: input.changedAt });
+  // changedAt is part of the id: the same message sent again has the same id, a later change back to
+  // earlier figures does not.
+  const messageId = contentUuid('order', { ...content, changedAt: input.changedAt });
+  return ok({ ...content, messageId, changedAt: input.changedAt });
 }
 
 /** A received order message in the receiver's terms. */
