@@ -121,10 +121,9 @@ export function signRequest(input: {
   lifetimeSeconds?: number;
 }): string {
   const issuedAt = Math.floor((input.now ?? Date.now()) / 1000);
-  const lifetime = Math.min(
-    input.lifetimeSeconds ?? DEFAULT_REQUEST_LIFETIME_SECONDS,
-    MAX_REQUEST_LIFETIME_SECONDS,
-  );
+  // Whole seconds between 1 and the most a verifier accepts.
+  const asked = Math.floor(input.lifetimeSeconds ?? DEFAULT_REQUEST_LIFETIME_SECONDS);
+  const lifetime = Math.max(1, Math.min(asked, MAX_REQUEST_LIFETIME_SECONDS));
   const token = signCompact(
     {
       iss: input.identity.did,
