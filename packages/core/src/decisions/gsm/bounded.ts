@@ -13,6 +13,9 @@
  * - Upper bound. Each relaxed solution is repaired in topological order (SI_j = the largest S of its
  *   upstream stages, S_j ≤ SI_j + T_j) and improved by changing one stage's S at a time while that
  *   lowers the cost (a local search): a feasible plan, so its cost is ≥ the optimum.
+ * - Branch and bound (when the Lagrangian phase leaves a gap): on the outbound service times of the
+ *   stages at the upstream end of relaxed links, best bound first, each node bounded by the forest
+ *   program with the root's prices and the node's ranges (see `branchAndBound`).
  * - The answer is the best plan found, with gap = (upper − lower) / upper. A gap of 0 (to 1e-6)
  *   proves the plan optimal; otherwise the optimum lies within the gap below the cost.
  */
@@ -24,6 +27,8 @@ export interface BoundedAnswer {
   readonly cost: number;
   readonly lowerBound: number;
   readonly iterations: number;
+  /** Branch-and-bound nodes evaluated after the Lagrangian phase. */
+  readonly nodes: number;
 }
 
 /** All links as `[upstream, downstream]` pairs. */
@@ -160,11 +165,16 @@ export function improveLocally(
   return total;
 }
 
-/** Lagrangian relaxation over a spanning forest with subgradient steps; see the module comment. */
+/** Lagrangian relaxation over a spanning forest, then branch and bound; see the module comment. */
 export function solveBounded(
   prepared: PreparedGsm,
   cost: readonly Float64Array[],
-  options: { readonly gapTolerance: number; readonly maxIterations: number },
+  options: {
+    readonly gapTolerance: number;
+    readonly maxIterations: number;
+    readonly maxNodes: number;
+    readonly maxWork: number;
+  },
 ): BoundedAnswer {
   const links = allLinks(prepared);
   const inForest = spanningForest(prepared, links);
@@ -179,6 +189,7 @@ export function solveBounded(
   let theta = 2;
   let sinceImproved = 0;
   let iterations = 0;
+  const budget = { work: options.maxWork };
   const consider = (outbound: Int32Array, polish: boolean): void => {
     const plan = Int32Array.from(outbound);
     let value = repairAndCost(prepared, cost, plan);
@@ -188,20 +199,26 @@ export function solveBounded(
       best = plan;
     }
   };
-  for (; iterations < options.maxIterations; iterations++) {
+  const setPrices = (active: (position: number) => boolean): void => {
     outboundPrice.fill(0);
     inboundPrice.fill(0);
     relaxed.forEach(([from, to], position) => {
+      if (!active(position)) return;
       outboundPrice[from] = outboundPrice[from]! + prices[position]!;
       inboundPrice[to] = inboundPrice[to]! + prices[position]!;
     });
+  };
+  const closed = (): boolean => upper - lower <= options.gapTolerance * upper;
+  for (; iterations < options.maxIterations; iterations++) {
+    setPrices(() => true);
     const answer = solveForest({ prepared, cost, links: forestLinks, outboundPrice, inboundPrice });
+    budget.work -= answer.work;
     if (answer.value > lower + 1e-9 * Math.abs(answer.value)) {
       sinceImproved = 0;
       lower = answer.value;
     } else sinceImproved++;
     consider(answer.outbound, iterations % 10 === 0);
-    if (upper - lower <= options.gapTolerance * upper) break;
+    if (closed() || budget.work <= 0) break;
     let norm = 0;
     // Projected: a link whose price is 0 and whose constraint holds with room does not move.
     const gradient = relaxed.map(([from, to], position) => {
@@ -213,12 +230,168 @@ export function solveBounded(
     if (sinceImproved >= 15) {
       theta /= 2;
       sinceImproved = 0;
-      if (theta < 1e-4) break;
+      if (theta < 1e-3) break;
     }
     const stepLength = (theta * (upper - answer.value)) / norm;
     gradient.forEach((value, position) => {
       prices[position] = Math.max(0, prices[position]! + stepLength * value);
     });
   }
-  return { outbound: best, cost: upper, lowerBound: Math.max(lower, 0), iterations };
+  if (closed() || relaxed.length === 0)
+    return { outbound: best, cost: upper, lowerBound: Math.max(lower, 0), iterations, nodes: 0 };
+  const search = branchAndBound(
+    prepared,
+    cost,
+    forestLinks,
+    relaxed,
+    prices,
+    budget,
+    options,
+    consider,
+    () => upper,
+  );
+  return {
+    outbound: best,
+    cost: upper,
+    lowerBound: Math.max(lower, Math.min(search.lowerBound, upper), 0),
+    iterations,
+    nodes: search.nodes,
+  };
+}
+
+interface SearchNode {
+  readonly low: Int32Array;
+  readonly high: Int32Array;
+  readonly bound: number;
+}
+
+/**
+ * Branch and bound on the outbound service times of the stages at the upstream end of relaxed links
+ * (Land & Doig 1960), best bound first. A node narrows some of those stages' S to a range; its bound
+ * is the forest program with the root's prices, where a relaxed link i→j also gets SI_j ≥ the lowest
+ * S_i allowed (valid in the node), and a link whose S_i is fixed is enforced exactly and unpriced.
+ * A node is split on a relaxed link its relaxed plan breaks (S_i > SI_j: S_i ≤ SI_j or S_i > SI_j),
+ * else on the widest range of a priced link's S_i (halved). Stops when the best open bound is within
+ * the tolerance of the best plan, or after `maxNodes` nodes or when the work budget is spent: the
+ * lowest open bound is then the answer's.
+ */
+function branchAndBound(
+  prepared: PreparedGsm,
+  cost: readonly Float64Array[],
+  forestLinks: readonly (readonly [number, number])[],
+  relaxed: readonly (readonly [number, number])[],
+  prices: Float64Array,
+  budget: { work: number },
+  options: { readonly gapTolerance: number; readonly maxNodes: number },
+  consider: (outbound: Int32Array, polish: boolean) => void,
+  upper: () => number,
+): { lowerBound: number; nodes: number } {
+  const count = prepared.count;
+  const outboundPrice = new Float64Array(count);
+  const inboundPrice = new Float64Array(count);
+  const inboundLow = new Int32Array(count);
+  const evaluate = (low: Int32Array, high: Int32Array) => {
+    outboundPrice.fill(0);
+    inboundPrice.fill(0);
+    inboundLow.fill(0);
+    relaxed.forEach(([from, to], position) => {
+      inboundLow[to] = Math.max(inboundLow[to]!, low[from]!);
+      if (low[from] === high[from]) return; // enforced exactly through inboundLow
+      outboundPrice[from] = outboundPrice[from]! + prices[position]!;
+      inboundPrice[to] = inboundPrice[to]! + prices[position]!;
+    });
+    return solveForest({
+      prepared,
+      cost,
+      links: forestLinks,
+      outboundPrice,
+      inboundPrice,
+      outboundLow: low,
+      outboundHigh: high,
+      inboundLow,
+    });
+  };
+  const open: SearchNode[] = [];
+  const push = (node: SearchNode): void => {
+    // A binary heap on the bound.
+    open.push(node);
+    let at = open.length - 1;
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (open[parent]!.bound <= open[at]!.bound) break;
+      [open[parent], open[at]] = [open[at]!, open[parent]!];
+      at = parent;
+    }
+  };
+  const pop = (): SearchNode => {
+    const top = open[0]!;
+    const last = open.pop()!;
+    if (open.length > 0) {
+      open[0] = last;
+      let at = 0;
+      for (;;) {
+        const left = 2 * at + 1;
+        const right = left + 1;
+        let smallest = at;
+        if (left < open.length && open[left]!.bound < open[smallest]!.bound) smallest = left;
+        if (right < open.length && open[right]!.bound < open[smallest]!.bound) smallest = right;
+        if (smallest === at) break;
+        [open[smallest], open[at]] = [open[at]!, open[smallest]!];
+        at = smallest;
+      }
+    }
+    return top;
+  };
+  const rootLow = new Int32Array(count);
+  const rootHigh = Int32Array.from(prepared.maxOutbound);
+  push({ low: rootLow, high: rootHigh, bound: -Infinity });
+  let nodes = 0;
+  while (open.length > 0 && nodes < options.maxNodes && budget.work > 0) {
+    const node = open[0]!;
+    if (node.bound >= upper() * (1 - options.gapTolerance)) return { lowerBound: upper(), nodes };
+    pop();
+    nodes++;
+    const answer = evaluate(node.low, node.high);
+    budget.work -= answer.work;
+    if (!(answer.value < upper() * (1 - options.gapTolerance))) continue;
+    consider(answer.outbound, false);
+    // Split on the most broken relaxed link, else halve the widest priced range.
+    let chosen = -1;
+    let split = 0;
+    let worst = 0;
+    relaxed.forEach(([from, to]) => {
+      const broken = answer.outbound[from]! - answer.inbound[to]!;
+      if (broken > worst) {
+        worst = broken;
+        chosen = from;
+        split = answer.inbound[to]!;
+      }
+    });
+    if (chosen < 0) {
+      let widest = 0;
+      relaxed.forEach(([from], position) => {
+        const width = node.high[from]! - node.low[from]!;
+        if (prices[position]! > 0 && width > widest) {
+          widest = width;
+          chosen = from;
+        }
+      });
+      if (chosen < 0) continue; // every priced link is enforced: the node's program is exact
+      split = (node.low[chosen]! + node.high[chosen]!) >> 1;
+    }
+    const bound = Math.max(node.bound, answer.value);
+    if (split >= node.low[chosen]!) {
+      const high = Int32Array.from(node.high);
+      high[chosen] = split;
+      push({ low: node.low, high, bound });
+    }
+    if (split + 1 <= node.high[chosen]!) {
+      const low = Int32Array.from(node.low);
+      low[chosen] = split + 1;
+      push({ low, high: node.high, bound });
+    }
+  }
+  let lowest = upper();
+  for (const node of open) lowest = Math.min(lowest, node.bound);
+  return { lowerBound: lowest, nodes };
 }

@@ -23,12 +23,18 @@ export interface ForestProblem {
   readonly outboundPrice?: Float64Array;
   /** β: reward per grid unit of inbound service time. */
   readonly inboundPrice?: Float64Array;
+  /** Branching bounds: S ≥ outboundLow, S ≤ outboundHigh, SI ≥ inboundLow (grid units). */
+  readonly outboundLow?: Int32Array;
+  readonly outboundHigh?: Int32Array;
+  readonly inboundLow?: Int32Array;
 }
 
 export interface ForestAnswer {
   readonly value: number;
   readonly outbound: Int32Array;
   readonly inbound: Int32Array;
+  /** (S, SI) pairs evaluated: the work of this solve, for budgets that do not depend on a clock. */
+  readonly work: number;
 }
 
 interface Label {
@@ -84,10 +90,13 @@ export function solveForest(problem: ForestProblem): ForestAnswer {
   }
 
   const labels: (Label | undefined)[] = new Array(count);
+  let work = 0;
   for (const stage of postOrder) {
-    const low = prepared.minInbound[stage]!;
     const high = prepared.maxInbound[stage]!;
+    const low = Math.min(high, Math.max(prepared.minInbound[stage]!, problem.inboundLow?.[stage] ?? 0));
     const maxS = prepared.maxOutbound[stage]!;
+    const sLow = problem.outboundLow?.[stage] ?? 0;
+    const sHigh = Math.min(maxS, problem.outboundHigh?.[stage] ?? maxS);
     const processing = prepared.gridProcessing[stage]!;
     const a = alpha?.[stage] ?? 0;
     const b = beta?.[stage] ?? 0;
@@ -108,16 +117,23 @@ export function solveForest(problem: ForestProblem): ForestAnswer {
           fromDownstream[s] = fromDownstream[s]! + label.best[Math.max(s, first)]!;
       }
     }
+    work += (sHigh - sLow + 1) * (high - low + 1);
     const isRoot = parent[stage] === -1;
     if (isRoot || parentUpstream[stage] === 0) {
       // f(S) = αS + B(S) + min over SI ≥ max(low, S − T) of [c(SI + T − S) − β·SI + A(SI)]
       const values = new Float64Array(maxS + 1);
       const partner = new Int32Array(maxS + 1);
-      for (let s = 0; s <= maxS; s++) {
+      values.fill(Infinity);
+      partner.fill(-1);
+      // The part that depends on SI alone, once: A(SI) − β·SI.
+      const inner = new Float64Array(high + 1);
+      for (let si = low; si <= high; si++) inner[si] = fromUpstream[si]! - b * si;
+      for (let s = sLow; s <= sHigh; s++) {
         let bestValue = Infinity;
         let bestInbound = -1;
+        const shift = processing - s;
         for (let si = Math.max(low, s - processing); si <= high; si++) {
-          const value = stageCost[si + processing - s]! - b * si + fromUpstream[si]!;
+          const value = stageCost[si + shift]! + inner[si]!;
           if (value < bestValue) {
             bestValue = value;
             bestInbound = si;
@@ -142,12 +158,16 @@ export function solveForest(problem: ForestProblem): ForestAnswer {
       // g(SI) = −β·SI + A(SI) + min over S ≤ min(maxS, SI + T) of [c(SI + T − S) + αS + B(S)]
       const values = new Float64Array(high + 1).fill(Infinity);
       const partner = new Int32Array(high + 1).fill(-1);
+      // The part that depends on S alone, once: α·S + B(S).
+      const inner = new Float64Array(maxS + 1);
+      for (let s = sLow; s <= sHigh; s++) inner[s] = a * s + fromDownstream[s]!;
       for (let si = low; si <= high; si++) {
         let bestValue = Infinity;
         let bestOutbound = -1;
-        const top = Math.min(maxS, si + processing);
-        for (let s = 0; s <= top; s++) {
-          const value = stageCost[si + processing - s]! + a * s + fromDownstream[s]!;
+        const top = Math.min(sHigh, si + processing);
+        const shift = si + processing;
+        for (let s = sLow; s <= top; s++) {
+          const value = stageCost[shift - s]! + inner[s]!;
           if (value < bestValue) {
             bestValue = value;
             bestOutbound = s;
@@ -204,5 +224,5 @@ export function solveForest(problem: ForestProblem): ForestAnswer {
       outbound[stage] = label.partner[si]!;
     }
   }
-  return { value, outbound, inbound };
+  return { value, outbound, inbound, work };
 }

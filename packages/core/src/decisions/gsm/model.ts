@@ -63,6 +63,13 @@ export interface GsmOptions {
   readonly gapTolerance?: number;
   /** Most subgradient iterations of the bounded method (default 400). */
   readonly maxIterations?: number;
+  /** Most branch-and-bound nodes of the bounded method (default 2000). */
+  readonly maxNodes?: number;
+  /**
+   * Work budget of the bounded method, in (S, SI) pairs the tree program evaluates over all its
+   * solves (default `DEFAULT_WORK`): deterministic, so an answer never depends on machine speed.
+   */
+  readonly maxWork?: number;
 }
 
 /** A problem in a GSM input, in words, with the stage it concerns when there is one. */

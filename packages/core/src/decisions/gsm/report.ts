@@ -13,7 +13,7 @@ export function describeGsmMethod(solution: GsmSolution): string {
   if (solution.method === 'tree-dp')
     return 'exact dynamic program on a spanning tree (Graves & Willems 2000): optimal, gap 0';
   const gap = solution.gap <= 1e-6 ? 'optimal (gap ≤ 1e-6)' : `gap ${(solution.gap * 100).toFixed(3)}%`;
-  return `not a tree: Lagrangian bound over a spanning tree with a repaired, improved plan, ${solution.iterations} iterations: ${gap} (lower bound ${number(solution.lowerBound, 2)})`;
+  return `not a tree: Lagrangian bounds over a spanning tree (${solution.iterations} iterations) and branch and bound (${solution.nodes} nodes): ${gap} (lower bound ${number(solution.lowerBound, 2)})`;
 }
 
 /**

@@ -170,7 +170,7 @@ describe('solveGsm on the Willems (2008) chains', () => {
     const problem = willems(1);
     const answer = solveGsm(problem);
     if (!answer.ok) throw new Error('no answer');
-    expect(answer.value.method).toBe('lagrangian');
+    expect(answer.value.method).toBe('branch-and-bound');
     expect(answer.value.tree).toBe(false);
     expect(answer.value.gap).toBeLessThanOrEqual(1e-6);
     // Brute force with the same pooling (every z is 1.645 and every quantity 1 in chain 1).
