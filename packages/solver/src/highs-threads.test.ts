@@ -28,6 +28,16 @@ describe('createHighsThreadSolver', () => {
     ).toEqual([expect.closeTo(2.8, 9), expect.closeTo(2, 9), expect.closeTo(2.8, 9), expect.closeTo(2, 9)]);
   });
 
+  it('passes an iteration limit on to the worker', async () => {
+    const fixed = { columns: [{ index: 0, lower: 0, upper: 0 }] };
+    const [stopped, solved] = await Promise.all([
+      threads.solve(small, fixed, { iterations: 0 }),
+      threads.solve(small, fixed, { iterations: 50 }),
+    ]);
+    expect(stopped.ok ? undefined : stopped.error.reason).toBe('limit-reached');
+    expect(solved.ok && solved.value.status === 'optimal' && solved.value.objective).toBeCloseTo(2, 9);
+  });
+
   it('passes malformed models back as invalid-model', async () => {
     expect(await threads.solve({ ...small, rowStarts: Int32Array.of(0, 2) })).toEqual({
       ok: false,

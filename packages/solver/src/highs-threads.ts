@@ -13,7 +13,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { LpChanges, LpError, LpModel, LpSolution, LpSolver, Result } from '@keten/core';
+import type { LpChanges, LpError, LpLimits, LpModel, LpSolution, LpSolver, Result } from '@keten/core';
 import { err } from '@keten/core';
 import type { HighsSolverOptions } from './highs.ts';
 
@@ -34,6 +34,7 @@ export interface SolveRequest {
   readonly model: number;
   readonly data?: LpModel;
   readonly changes: LpChanges;
+  readonly limits: LpLimits;
 }
 
 /** Worker → main. */
@@ -51,6 +52,7 @@ interface Thread {
 interface Pending {
   readonly model: LpModel;
   readonly changes: LpChanges;
+  readonly limits: LpLimits;
   readonly resolve: (result: Result<LpSolution, LpError>) => void;
 }
 
@@ -109,6 +111,7 @@ export function createHighsThreadSolver(options: HighsThreadSolverOptions = {}):
         id,
         model,
         changes: pending.changes,
+        limits: pending.limits,
         ...(thread.models.has(model) ? {} : { data: pending.model }),
       };
       thread.models.add(model);
@@ -120,10 +123,10 @@ export function createHighsThreadSolver(options: HighsThreadSolverOptions = {}):
 
   return {
     threads: count,
-    solve(model, changes = {}) {
+    solve(model, changes = {}, limits = {}) {
       if (closed) return Promise.resolve(err({ reason: 'solver-failed', message: 'the solver is closed' }));
       return new Promise((resolve) => {
-        queue.push({ model, changes, resolve });
+        queue.push({ model, changes, limits, resolve });
         dispatch();
       });
     },

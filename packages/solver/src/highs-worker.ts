@@ -22,7 +22,7 @@ port.on('message', async (request: SolveRequest) => {
           reason: 'solver-failed' as const,
           message: `model ${request.model} was never sent to this worker`,
         })
-      : await solver.solve(model, request.changes);
+      : await solver.solve(model, request.changes, request.limits);
   const reply: SolveReply = { id: request.id, result };
   const values = result.ok && result.value.status === 'optimal' ? [result.value.columnValues.buffer] : [];
   port.postMessage(reply, values as ArrayBuffer[]);

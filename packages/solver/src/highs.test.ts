@@ -59,6 +59,21 @@ describe('createHighsSolver', () => {
     });
   });
 
+  it('stops a solve at its iteration limit, for that solve only', async () => {
+    // From the kept optimum (x = 1.6 basic), fixing x at 0 needs a simplex iteration.
+    const fixed = { columns: [{ index: 0, lower: 0, upper: 0 }] };
+    expect(await solver.solve(small, fixed, { iterations: 0 })).toEqual({
+      ok: false,
+      error: { reason: 'limit-reached', message: 'HiGHS reached its iteration limit' },
+    });
+    expect((await solver.solve(small, fixed, { iterations: 50 })).ok).toBe(true);
+    expect((await optimum(small, fixed)).objective).toBeCloseTo(2, 9);
+    expect(await solver.solve(small, fixed, { iterations: 1.5 })).toEqual({
+      ok: false,
+      error: { reason: 'invalid-model', message: 'an iteration limit must be a whole number (got 1.5)' },
+    });
+  });
+
   it('keeps answering right when models take turns beyond what it keeps loaded', async () => {
     const one = createHighsSolver({ keepModels: 1 });
     const minimize: LpModel = { ...small, sense: 'minimize', cost: Float64Array.of(1, 1) };

@@ -13,7 +13,7 @@
  * from the previous solve's basis). HiGHS solves synchronously, on the calling thread; run solvers in
  * worker threads to solve in parallel.
  */
-import type { LpChanges, LpError, LpModel, LpSolution, LpSolver, Result } from '@keten/core';
+import type { LpChanges, LpError, LpLimits, LpModel, LpSolution, LpSolver, Result } from '@keten/core';
 import { checkLpChanges, checkLpModel, err, ok } from '@keten/core';
 import highsPackage, { type Basis, type Highs, type InitOptions, type Model } from 'highs';
 
@@ -40,6 +40,12 @@ export interface HighsSolver extends LpSolver {
 
 /** HiGHS' `dual_feasibility_tolerance` (its default is 1e-7); costs about 2× the iterations. */
 const DUAL_TOLERANCE = 1e-9;
+
+/** HiGHS' `simplex_dual_edge_weight_strategy` value for devex pricing (its default, -1, chooses). */
+const DEVEX = 1;
+
+/** HiGHS' default `simplex_iteration_limit` (the largest HighsInt): no limit. */
+const NO_LIMIT = 2_147_483_647;
 
 /** A model loaded into HiGHS, with the optimal basis of the model as given (when it has one). */
 interface Loaded {
@@ -87,33 +93,19 @@ export function createHighsSolver(options: HighsSolverOptions = {}): HighsSolver
     }
     const problems = checkLpModel(model);
     if (problems.length > 0) return err({ reason: 'invalid-model', message: problems.join('; ') });
-    const columns = model.cost.length;
-    const rows = model.rowLower.length;
-    const instance = highs.createModel({
-      numCols: columns,
-      numRows: rows,
-      sense:
-        model.sense === 'maximize'
-          ? highs.constants.objectiveSense.maximize
-          : highs.constants.objectiveSense.minimize,
-      colCost: model.cost,
-      colLower: model.columnLower,
-      colUpper: model.columnUpper,
-      rowLower: model.rowLower,
-      rowUpper: model.rowUpper,
-      matrix: {
-        format: 'csr',
-        numRows: rows,
-        numCols: columns,
-        starts: model.rowStarts,
-        indices: model.columnIndices,
-        values: model.values,
-      },
-    });
+    const instance = highsModel(highs, model);
     // A tight dual tolerance: the stress test's survival LPs have reduced costs in periods per kg;
     // with HiGHS' default (1e-7) they stopped up to 1e-4 short of the optimum, with 1e-8 up to 6e-6
     // (on a generated 600-company network), with 1e-9 they match 1e-10 and cold solves.
-    instance.options.set({ output_flag: false, dual_feasibility_tolerance: DUAL_TOLERANCE });
+    // Devex pricing, set before the first solve: a warm start from a kept basis with HiGHS' default
+    // (dual steepest edge) recomputes every edge weight, and an instance that solved once with it
+    // stays slow after switching; on the stress test's survival LPs (6,000 companies) devex took a
+    // third of the CPU time for the same simplex iterations (docs/stress-test.md, "Performance").
+    instance.options.set({
+      output_flag: false,
+      dual_feasibility_tolerance: DUAL_TOLERANCE,
+      simplex_dual_edge_weight_strategy: DEVEX,
+    });
     if (options.timeLimitSeconds !== undefined)
       instance.options.set({ time_limit: options.timeLimitSeconds });
     const entry: Loaded = { instance };
@@ -129,10 +121,16 @@ export function createHighsSolver(options: HighsSolverOptions = {}): HighsSolver
     return ok(entry);
   };
 
-  const solveLoaded = (entry: Loaded, model: LpModel, changes: LpChanges): Result<LpSolution, LpError> => {
+  const solveLoaded = (
+    entry: Loaded,
+    model: LpModel,
+    changes: LpChanges,
+    limits: LpLimits,
+  ): Result<LpSolution, LpError> => {
     const { instance } = entry;
     if (entry.basis !== undefined) instance.setBasis(entry.basis);
     setBounds(instance, changes);
+    if (limits.iterations !== undefined) instance.options.set({ simplex_iteration_limit: limits.iterations });
     try {
       instance.run();
       let status = instance.getModelStatus();
@@ -145,6 +143,7 @@ export function createHighsSolver(options: HighsSolverOptions = {}): HighsSolver
       }
       return answer(instance, status);
     } finally {
+      if (limits.iterations !== undefined) instance.options.set({ simplex_iteration_limit: NO_LIMIT });
       setBounds(instance, {
         columns: (changes.columns ?? []).map(({ index }) => ({
           index,
@@ -161,7 +160,7 @@ export function createHighsSolver(options: HighsSolverOptions = {}): HighsSolver
   };
 
   return {
-    async solve(model, changes = {}) {
+    async solve(model, changes = {}, limits = {}) {
       let highs: Highs;
       try {
         highs = await loadRuntime();
@@ -173,7 +172,13 @@ export function createHighsSolver(options: HighsSolverOptions = {}): HighsSolver
         if (!entry.ok) return entry;
         const problems = checkLpChanges(model, changes);
         if (problems.length > 0) return err({ reason: 'invalid-model', message: problems.join('; ') });
-        return solveLoaded(entry.value, model, changes);
+        const limit = limits.iterations;
+        if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0 && limit < NO_LIMIT))
+          return err({
+            reason: 'invalid-model',
+            message: `an iteration limit must be a whole number (got ${limit})`,
+          });
+        return solveLoaded(entry.value, model, changes, limits);
       } catch (error) {
         return err({ reason: 'solver-failed', message: `HiGHS: ${messageOf(error)}` });
       }
@@ -186,6 +191,36 @@ export function createHighsSolver(options: HighsSolverOptions = {}): HighsSolver
       loaded.clear();
     },
   };
+}
+
+/**
+ * A HiGHS model holding `model` as it is (the adapter's, and the tests' cold reference solves):
+ * `highs.createModel` with the sense, bounds, costs and row-wise matrix of an `LpModel`.
+ */
+export function highsModel(highs: Highs, model: LpModel): Model {
+  const columns = model.cost.length;
+  const rows = model.rowLower.length;
+  return highs.createModel({
+    numCols: columns,
+    numRows: rows,
+    sense:
+      model.sense === 'maximize'
+        ? highs.constants.objectiveSense.maximize
+        : highs.constants.objectiveSense.minimize,
+    colCost: model.cost,
+    colLower: model.columnLower,
+    colUpper: model.columnUpper,
+    rowLower: model.rowLower,
+    rowUpper: model.rowUpper,
+    matrix: {
+      format: 'csr',
+      numRows: rows,
+      numCols: columns,
+      starts: model.rowStarts,
+      indices: model.columnIndices,
+      values: model.values,
+    },
+  });
 }
 
 function setBounds(instance: Model, changes: LpChanges): void {

@@ -318,13 +318,14 @@ describe('bad input', () => {
       },
     };
     const result = await stressTest(source, { ttr: 2, solver: failing });
-    // Calls 1 and 2 are the undisrupted network's recovery and survival LPs, call 3 the oem's
-    // recovery LP (the undisrupted optimum uses the oem, so it is solved).
+    // Calls 1 and 2 are the undisrupted network's recovery and survival LPs; survival LPs come
+    // next, the oem's answered without a solve (down, it cannot sell: TTS 0), so call 3 is the
+    // part-maker's survival LP.
     expect(result).toEqual({
       ok: false,
       error: {
         reason: 'solver-failed',
-        message: "the recovery LP of company 'oem' failed (limit-reached): out of time",
+        message: "the survival LP of company 'part-maker' failed (limit-reached): out of time",
       },
     });
   });

@@ -87,12 +87,18 @@ export interface LpError {
 
 /**
  * Solves linear programs. Implementations: `createHighsSolver` in `@keten/solver`.
- * `solve(model, changes)` must answer as if `changes` were applied to a copy of `model`; an
+ * `solve(model, changes, limits)` must answer as if `changes` were applied to a copy of `model`; an
  * implementation may keep `model` loaded between calls (recognizing it by identity), so callers must
  * not mutate a model's arrays after its first solve.
  */
 export interface LpSolver {
-  solve(model: LpModel, changes?: LpChanges): Promise<Result<LpSolution, LpError>>;
+  solve(model: LpModel, changes?: LpChanges, limits?: LpLimits): Promise<Result<LpSolution, LpError>>;
+}
+
+/** Limits on one solve; reaching one is the error `limit-reached`, not an answer. */
+export interface LpLimits {
+  /** Simplex iterations the solve may take (a cheap first try that gives up on a long solve). */
+  readonly iterations?: number;
 }
 
 /** Number of columns and rows, and non-zero entries of the matrix. */

@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { loadNetworkFile } from '../model/load.ts';
 import type { Network } from '../model/schema.ts';
 import { checkLpModel, type LpModel } from './linear-program.ts';
-import { buildStressProblem, cappedSurvival, recoveryChanges, survivalChanges } from './stress-model.ts';
+import {
+  buildStressProblem,
+  cappedSurvival,
+  recoveryChanges,
+  survivalChanges,
+  survivalForcedToZero,
+} from './stress-model.ts';
 
 const path = fileURLToPath(new URL('../../../../examples/network-minimal.yaml', import.meta.url));
 const loaded = loadNetworkFile({ name: 'network-minimal.yaml', text: readFileSync(path, 'utf8') });
@@ -140,6 +146,20 @@ describe('buildStressProblem on the minimal network', () => {
 
   it('refuses a node index that is no company', () => {
     expect(() => survivalChanges(problem, 4)).toThrow(RangeError);
+    expect(() => survivalForcedToZero(problem, 4)).toThrow(RangeError);
+  });
+
+  it('knows without a solve that a site selling to end customers leaves no window', () => {
+    // The OEM down: 'balance oem machine' keeps only demand · window ≤ 0 (its lanes, production and
+    // lost demand are fixed at 0). A supplier down leaves the others' lanes and production free.
+    const forced = problem.companies.filter((_, company) => survivalForcedToZero(problem, company));
+    expect(forced).toEqual(['oem']);
+    // With only production stopped the OEM still sells from stock: no shortcut.
+    const production = buildStressProblem(minimal, { disruption: 'production' });
+    expect(production.companies.some((_, company) => survivalForcedToZero(production, company))).toBe(false);
+    // Without end demand nobody is forced to 0.
+    const idle = buildStressProblem({ ...minimal, demand: [] });
+    expect(idle.companies.some((_, company) => survivalForcedToZero(idle, company))).toBe(false);
   });
 });
 

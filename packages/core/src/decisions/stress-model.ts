@@ -182,6 +182,32 @@ export function undisruptedHolds(
   return true;
 }
 
+/**
+ * Whether taking `company` down leaves the survival LP no window at all (its TTS is 0, exactly, with
+ * no solve): one of the rows whose bound drops to 0 needs window · rate ≤ 0 with every other term
+ * fixed at 0. With `disruption: 'site'` this is a company that sells to end customers: it sells
+ * nothing while down and no unit may be lost in the survival LP, so the network cannot survive any
+ * window (as a warm-started LP, that is thousands of simplex iterations to find 0).
+ */
+export function survivalForcedToZero(problem: StressProblem, company: number): boolean {
+  const down = problem.down[company];
+  if (down === undefined) throw new RangeError(`no company at node index ${company}`);
+  const model = problem.survival;
+  const fixed = new Set(down.columns);
+  for (const row of down.rows) {
+    let window = 0;
+    let free = false;
+    for (let at = model.rowStarts[row]!; at < model.rowStarts[row + 1]!; at++) {
+      const column = model.columnIndices[at]!;
+      if (column === problem.windowColumn) window = model.values[at]!;
+      else if (!fixed.has(column) && !(model.columnLower[column] === 0 && model.columnUpper[column] === 0))
+        free = true;
+    }
+    if (window > 0 && !free) return true;
+  }
+  return false;
+}
+
 /** Values this close to 0 count as 0 (HiGHS' primal feasibility tolerance is 1e-7). */
 const HOLDS_TOLERANCE = 1e-7;
 

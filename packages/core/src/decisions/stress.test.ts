@@ -41,27 +41,30 @@ describe('stressTest', () => {
     if (!result.ok) throw new Error(result.error.message);
     // The stand-in's recovery optimum is all zeros: it uses no company, so every company's recovery
     // LP has the same optimum and is not solved. Its survival LP is unbounded: no optimum to reuse.
+    // The OEM sells to end customers: down (a site), it leaves no window, so its survival LP is not
+    // solved either (TTS 0).
     expect(solver.solves.map((solve) => solve.sense)).toEqual([
       'minimize',
       'maximize',
-      ...Array<string>(4).fill('maximize'),
+      ...Array<string>(3).fill('maximize'),
     ]);
     expect(solver.solves[0]!.changes).toEqual({ columns: [{ index: 0, lower: 3, upper: 3 }] });
     expect(solver.solves[1]!.changes).toEqual({});
-    expect([result.value.solves, result.value.reused]).toEqual([6, 4]);
+    expect([result.value.solves, result.value.reused]).toEqual([5, 5]);
   });
 
   it('ranks equal losses by shorter TTS, then by id; REI 0 when nobody loses', async () => {
-    // Changes per company: steel 3 columns + 1 row = 4; oem, frame-a and frame-b 3 + 2 = 5.
+    // Changes per company: steel 3 columns + 1 row = 4; frame-a and frame-b 3 + 2 = 5; the OEM
+    // is not solved (down, it cannot sell: TTS 0).
     const result = await stressTest(minimal, { ttr: 4.5, solver: standIn() });
     if (!result.ok) throw new Error(result.error.message);
     expect(
       result.value.companies.map((entry) => [entry.company, entry.tts, entry.rank, entry.flagged]),
     ).toEqual([
-      ['steel', 4, 1, true],
-      ['frame-a', 5, 2, false],
-      ['frame-b', 5, 3, false],
-      ['oem', 5, 4, false],
+      ['oem', 0, 1, true],
+      ['steel', 4, 2, true],
+      ['frame-a', 5, 3, false],
+      ['frame-b', 5, 4, false],
     ]);
     expect(result.value.companies.every((entry) => entry.rei === 0 && entry.loss === 0)).toBe(true);
     expect(result.value.baseline.tts).toBe(Infinity);

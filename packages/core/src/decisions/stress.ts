@@ -13,7 +13,7 @@
 import type { Network } from '../model/schema.ts';
 import { computeTiers } from '../model/tiers.ts';
 import { err, ok, type Result } from '../result.ts';
-import type { LpError, LpSolver } from './linear-program.ts';
+import type { LpError, LpLimits, LpSolver } from './linear-program.ts';
 import {
   buildStressProblem,
   cappedSurvival,
@@ -22,6 +22,7 @@ import {
   type StressModelOptions,
   type StressProblem,
   survivalChanges,
+  survivalForcedToZero,
   undisruptedHolds,
 } from './stress-model.ts';
 
@@ -43,6 +44,15 @@ export interface StressOptions extends StressModelOptions {
 /** LPs of at least this many columns climb a ladder of 6 rungs by default (`survivalRungs`). */
 const LADDER_COLUMNS = 10_000;
 const DEFAULT_RUNGS = 6;
+/**
+ * With a ladder, each company's whole survival LP is first tried with this many simplex iterations:
+ * on the generated 6,000-company network a company either leaves the TTS where it was (done in 1–13
+ * iterations) or takes it far down (thousands, cheaper up the ladder), so a short first try settles
+ * the first kind without climbing a rung (docs/stress-test.md, "Performance").
+ */
+const FIRST_TRY_ITERATIONS = 60;
+/** A TTS this much (relative) above the TTR answers the recovery LP without a solve. */
+const SURVIVES_MARGIN = 1e-6;
 
 /** End demand lost while a company is down for its TTR. */
 export interface StressLostDemand {
@@ -92,8 +102,11 @@ export interface StressResult {
   /** LPs solved. */
   readonly solves: number;
   /**
-   * Company LPs answered by the undisrupted network's optimum, which does not use the company (its
-   * columns are 0 and it draws on none of its stock), so the company's LP has the same optimum.
+   * Company LPs answered without a solve: by the undisrupted network's optimum, which does not use
+   * the company (its columns are 0 and it draws on none of its stock), so the company's LP has the
+   * same optimum; for a survival LP, because the company's disruption leaves no window at all
+   * (`survivalForcedToZero`: with `site`, a company that sells to end customers has TTS 0); for a
+   * recovery LP, because the company's TTS is at least its TTR (then nothing is lost over the TTR).
    */
   readonly reused: number;
   readonly warnings: readonly string[];
@@ -129,9 +142,9 @@ export async function stressTest(
 
   const concurrency = options.concurrency ?? 1;
   let solves = 0;
-  const solve = (task: StressTask) => {
+  const solve = (task: StressTask, limits?: LpLimits) => {
     solves++;
-    return solveStressTask(problem, task, options.solver);
+    return solveStressTask(problem, task, options.solver, limits);
   };
 
   // The undisrupted network first: its optima answer for every company they do not use.
@@ -139,7 +152,7 @@ export async function stressTest(
     ...distinctTtrs.map((ttr): StressTask => ({ kind: 'recovery', company: undefined, ttr })),
     { kind: 'survival', company: undefined },
   ];
-  const baselines = await collect(await runAll(baselineTasks, concurrency, solve));
+  const baselines = await collect(await runAll(baselineTasks, concurrency, (task) => solve(task)));
   if (!baselines.ok) return baselines;
   const baselineLosses = new Map<number, TaskAnswer>();
   for (const [index, ttr] of distinctTtrs.entries()) baselineLosses.set(ttr, baselines.value[index]!);
@@ -158,36 +171,63 @@ export async function stressTest(
   if (!rungAnswers.ok) return rungAnswers;
   const rungs = windows.map((window, index) => ({ window, answer: rungAnswers.value[index]! }));
 
-  // Recovery LPs first, then survival LPs: an adapter that keeps a model loaded switches once.
-  const tasks: StressTask[] = [
-    ...ttrs.map((ttr, company): StressTask => ({ kind: 'recovery', company, ttr })),
-    ...ttrs.map((_, company): StressTask => ({ kind: 'survival', company })),
-  ];
+  // Survival LPs first, then recovery LPs (an adapter that keeps a model loaded switches once): a
+  // company the network survives for its TTR loses nothing over it, so its recovery LP is not solved.
   let reused = 0;
-  const answers = await collect(
-    await runAll(tasks, concurrency, async (task) => {
-      const company = task.company!;
-      const baseline = task.kind === 'recovery' ? baselineLosses.get(task.ttr)! : baselineSurvival;
-      const model = task.kind === 'recovery' ? problem.recovery : problem.survival;
-      if (baseline.columns !== undefined && undisruptedHolds(problem, model, baseline.columns, company)) {
+  const surviving = await collect(
+    await runAll(ttrs, concurrency, async (_, company) => {
+      const task: StressTask = { kind: 'survival', company };
+      if (
+        baselineSurvival.columns !== undefined &&
+        undisruptedHolds(problem, problem.survival, baselineSurvival.columns, company)
+      ) {
         reused++;
-        return ok(baseline);
+        return ok(baselineSurvival);
       }
-      if (task.kind === 'survival')
-        for (const { window, answer } of rungs) {
-          // A rung whose undisrupted optimum does not use the company is reached without a solve.
-          const rung = cappedSurvival(problem, window);
-          if (answer.columns !== undefined && undisruptedHolds(problem, rung, answer.columns, company))
-            continue;
-          const climbed = await solve({ kind: 'survival', company, window });
-          if (!climbed.ok || climbed.value.reachedWindow !== true) return climbed;
-        }
+      if (survivalForcedToZero(problem, company)) {
+        reused++;
+        return ok({ value: 0, lost: new Float64Array(problem.demands.length) });
+      }
+      if (rungs.length > 0) {
+        const first = await solve(task, { iterations: FIRST_TRY_ITERATIONS });
+        if (!first.ok || first.value.gaveUp !== true) return first;
+      }
+      for (const { window, answer } of rungs) {
+        // A rung whose undisrupted optimum does not use the company is reached without a solve.
+        const rung = cappedSurvival(problem, window);
+        if (answer.columns !== undefined && undisruptedHolds(problem, rung, answer.columns, company))
+          continue;
+        const climbed = await solve({ kind: 'survival', company, window });
+        if (!climbed.ok || climbed.value.reachedWindow !== true) return climbed;
+      }
       return solve(task);
     }),
   );
-  if (!answers.ok) return answers;
-  const recoveries = answers.value.slice(0, ttrs.length);
-  const survivals = answers.value.slice(ttrs.length);
+  if (!surviving.ok) return surviving;
+  const survivals = surviving.value;
+  const recovering = await collect(
+    await runAll(ttrs, concurrency, async (ttr, company) => {
+      const baseline = baselineLosses.get(ttr)!;
+      // TTS ≥ TTR: the survival LP's optimum, scaled down to a window of TTR, meets all demand (see
+      // `cappedSurvival`: the windows survived form an interval), so the recovery LP's optimum is 0,
+      // as is the undisrupted network's (its TTS is at least the company's). A TTS within round-off
+      // of the TTR is solved.
+      if (survivals[company]!.value >= ttr * (1 + SURVIVES_MARGIN)) {
+        reused++;
+        return ok(baseline);
+      }
+      if (
+        baseline.columns !== undefined &&
+        undisruptedHolds(problem, problem.recovery, baseline.columns, company)
+      ) {
+        reused++;
+        return ok(baseline);
+      }
+      return solve({ kind: 'recovery', company, ttr });
+    }),
+  );
+  if (!recovering.ok) return recovering;
+  const recoveries = recovering.value;
   const baselineTts = baselineSurvival.value;
 
   const tiers = computeTiers(network);
@@ -309,16 +349,19 @@ export interface TaskAnswer {
   readonly columns?: Float64Array;
   /** A rung's LP reached its window: the TTS is at least that (`value` is the window). */
   readonly reachedWindow?: boolean;
+  /** The solve reached the iteration limit it was given: no answer (`value` is NaN). */
+  readonly gaveUp?: boolean;
 }
 
 /**
  * Solve one LP of the stress test: a pure function of the problem and the task (so tasks may run in
- * any order, on any worker).
+ * any order, on any worker). With `limits`, a solve that reaches one answers `gaveUp`.
  */
 export async function solveStressTask(
   problem: StressProblem,
   task: StressTask,
   solver: LpSolver,
+  limits?: LpLimits,
 ): Promise<Result<TaskAnswer, StressError>> {
   const who =
     task.company === undefined ? 'the undisrupted network' : `company '${problem.companies[task.company]}'`;
@@ -339,7 +382,9 @@ export async function solveStressTask(
   }
   const window = task.window;
   const model = window === undefined ? problem.survival : cappedSurvival(problem, window);
-  const answer = await solver.solve(model, survivalChanges(problem, task.company));
+  const answer = await solver.solve(model, survivalChanges(problem, task.company), limits);
+  if (!answer.ok && answer.error.reason === 'limit-reached' && limits !== undefined)
+    return ok({ value: Number.NaN, lost, gaveUp: true });
   if (!answer.ok) return err(solverFailed(`the survival LP of ${who}`, answer.error));
   if (answer.value.status === 'infeasible')
     return err({
@@ -380,14 +425,14 @@ async function collect<T>(results: readonly Result<T, StressError>[]): Promise<R
 async function runAll<T, A>(
   items: readonly T[],
   concurrency: number,
-  work: (item: T) => Promise<A>,
+  work: (item: T, index: number) => Promise<A>,
 ): Promise<A[]> {
   const answers = new Array<A>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const index = next++;
-      answers[index] = await work(items[index]!);
+      answers[index] = await work(items[index]!, index);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
