@@ -27,7 +27,12 @@ const highsLoader = highsPackage as unknown as (options?: InitOptions) => Promis
 export interface HighsSolverOptions {
   /** Seconds one solve may take before it stops with `limit-reached` (default: no limit). */
   readonly timeLimitSeconds?: number;
-  /** Models kept loaded at once (default 4); the least recently used one is released. */
+  /**
+   * Models kept loaded at once (default 8); the least recently used one is released. The stress
+   * test's survival ladder solves on up to 8 (the recovery LP, the survival LP and 6 rungs); with
+   * fewer kept, a rung is evicted and loaded again, and loading solves it cold (seconds on a large
+   * network).
+   */
   readonly keepModels?: number;
 }
 
@@ -81,7 +86,7 @@ function loadRuntime(): Promise<Highs> {
  * solver.dispose();
  */
 export function createHighsSolver(options: HighsSolverOptions = {}): HighsSolver {
-  const keep = Math.max(1, options.keepModels ?? 4);
+  const keep = Math.max(1, options.keepModels ?? 8);
   const loaded = new Map<LpModel, Loaded>();
 
   const load = (highs: Highs, model: LpModel): Result<Loaded, LpError> => {
