@@ -1,6 +1,6 @@
 /**
  * @module bench/stress-worker
- * One stress-test measurement of `bench:simulate`, in its own process: core's `stressTest` (TTS, the
+ * One stress-test measurement of `bench:simulate` and `bench:stress`, in its own process: core's `stressTest` (TTS, the
  * loss over the TTR and the risk exposure index of every company, Simchi-Levi et al. 2015) with TTR 4
  * on HiGHS from `@keten/solver` (in this thread, or on THREADS worker threads with as many LPs in
  * flight, as `keten stress-test --threads`), on the demo network or a generated one (seed 7, 52
@@ -11,6 +11,7 @@
  * Usage: node --import tsx bench/stress-worker.ts demo|COMPANIES [THREADS] [RUNGS]
  */
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { formatIssue, generateNetwork, loadNetworkFile, type Network, stressTest } from '@keten/core';
 import { createHighsSolver, createHighsThreadSolver } from '@keten/solver';
 import { peakMemoryMiB, SEED } from './machine.ts';
@@ -61,5 +62,7 @@ console.log(
     rows: result.value.model.rows,
     flagged: result.value.companies.filter((company) => company.flagged).length,
     peakMiB: peakMemoryMiB(),
+    // One-minute load average at the end: how busy the shared machine was (2 cores).
+    load: loadavg()[0],
   }),
 );
