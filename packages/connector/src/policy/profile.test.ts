@@ -13,6 +13,7 @@ import {
   parsePolicy,
   policyToJson,
 } from '@keten/core';
+import { Ajv2019 } from 'ajv/dist/2019.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateAgainstCatenaXProfile } from './profile.ts';
@@ -199,6 +200,50 @@ describe('policies keten builds', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("keten's offers and agreements are DSP 2025-1 policies", () => {
+  it('validate against contract-schema.json (Offer in a catalog, MessageOffer with a target, Agreement)', () => {
+    const ajv = new Ajv2019({ allErrors: true, strict: false });
+    ajv.addSchema(
+      readJson(fileURLToPath(new URL('../../schemas/dsp/negotiation/contract-schema.json', import.meta.url))),
+    );
+    const definition = (name: string) => {
+      const validate = ajv.getSchema(
+        `https://w3id.org/dspace/2025/1/negotiation/contract-schema.json#/definitions/${name}`,
+      );
+      if (validate === undefined) throw new Error(name);
+      return validate;
+    };
+    for (const forwardDepth of [0, 1, 3]) {
+      const spec = {
+        id: 'urn:keten:offer:1',
+        partners: ['BPNL0000000000AB'],
+        purposes: ['cx.dcm.base:1'],
+        forwardDepth,
+        expiresAt: new Date('2027-12-31T23:59:59Z'),
+      };
+      const offer = built(buildOffer(spec));
+      const agreement = built(
+        deriveAgreement(offer, {
+          id: 'urn:keten:agreement:1',
+          assigner: 'BPNL000000000001',
+          assignee: 'BPNL0000000000AB',
+          target: 'urn:keten:dataset:1',
+          concludedAt: new Date('2027-01-01T00:00:00Z'),
+        }),
+      );
+      const catalogOffer = definition('Offer');
+      expect(catalogOffer(policyToJson(offer)), JSON.stringify(catalogOffer.errors)).toBe(true);
+      const messageOffer = definition('MessageOffer');
+      expect(
+        messageOffer(policyToJson({ ...offer, target: 'urn:keten:dataset:1' })),
+        JSON.stringify(messageOffer.errors),
+      ).toBe(true);
+      const agreed = definition('Agreement');
+      expect(agreed(policyToJson(agreement)), JSON.stringify(agreed.errors)).toBe(true);
+    }
   });
 });
 
