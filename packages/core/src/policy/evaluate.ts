@@ -68,7 +68,7 @@ export interface RuleResult {
 }
 
 interface DecisionBase {
-  /** Every check, in document order: each constraint at every depth, and keten's own checks. */
+  /** Every check: the scope (target, assignee) first, then each constraint at every depth in document order. */
   readonly checks: readonly ConstraintCheck[];
   readonly rules: readonly RuleResult[];
   /** The obligations that come with the data, one line each. */
@@ -157,7 +157,39 @@ export function evaluatePolicy(policy: Policy, request: PolicyRequest): PolicyDe
     if (!same) deny(check);
   }
 
-  // Prohibitions first: a prohibition that applies decides, whatever the permissions say.
+  // Permissions (checks in document order: permissions, prohibitions, obligations); one that grants
+  // is enough. Their reasons come last: a prohibition or the policy's scope is the more decisive.
+  let grantedBy: string | undefined;
+  const refusals: { path: string; checks: ConstraintCheck[] }[] = [];
+  policy.permissions.forEach((rule, index) => {
+    const path = `permission[${index}]`;
+    const covers = coversAction(rule.action, request.action);
+    const parts = judgeAll(rule, path, 'permission', policy, request, checks);
+    if (!covers) {
+      if (!Object.hasOwn(ACTION_COVERS, rule.action))
+        checks.push(actionCheck(path, 'permission', rule.action));
+      rules.push({ path, kind: 'permission', action: rule.action, covers, result: 'not-relevant' });
+      return;
+    }
+    const reasonsHere = parts.flatMap((part) => (part.value ? [] : part.explanation));
+    const forwarding = forwardingCheck(rule, path, request);
+    if (forwarding !== undefined) {
+      checks.push(forwarding);
+      reasonsHere.push(forwarding);
+    }
+    const grants = reasonsHere.length === 0 && parts.every((part) => part.value);
+    rules.push({
+      path,
+      kind: 'permission',
+      action: rule.action,
+      covers,
+      result: grants ? 'grants' : 'does-not-grant',
+    });
+    if (grants) grantedBy ??= path;
+    else refusals.push({ path, checks: reasonsHere });
+  });
+
+  // Prohibitions: one that applies denies, whatever the permissions say.
   policy.prohibitions.forEach((rule, index) => {
     const path = `prohibition[${index}]`;
     const covers = coversAction(rule.action, request.action);
@@ -238,37 +270,6 @@ export function evaluatePolicy(policy: Policy, request: PolicyRequest): PolicyDe
         if (check.outcome === 'unknown') deny(check, `${path}: ${check.reason}`);
       }
     }
-  });
-
-  // Permissions: one that grants is enough.
-  let grantedBy: string | undefined;
-  const refusals: { path: string; checks: ConstraintCheck[] }[] = [];
-  policy.permissions.forEach((rule, index) => {
-    const path = `permission[${index}]`;
-    const covers = coversAction(rule.action, request.action);
-    const parts = judgeAll(rule, path, 'permission', policy, request, checks);
-    if (!covers) {
-      if (!Object.hasOwn(ACTION_COVERS, rule.action))
-        checks.push(actionCheck(path, 'permission', rule.action));
-      rules.push({ path, kind: 'permission', action: rule.action, covers, result: 'not-relevant' });
-      return;
-    }
-    const reasonsHere = parts.flatMap((part) => (part.value ? [] : part.explanation));
-    const forwarding = forwardingCheck(rule, path, request);
-    if (forwarding !== undefined) {
-      checks.push(forwarding);
-      reasonsHere.push(forwarding);
-    }
-    const grants = reasonsHere.length === 0 && parts.every((part) => part.value);
-    rules.push({
-      path,
-      kind: 'permission',
-      action: rule.action,
-      covers,
-      result: grants ? 'grants' : 'does-not-grant',
-    });
-    if (grants) grantedBy ??= path;
-    else refusals.push({ path, checks: reasonsHere });
   });
 
   if (grantedBy === undefined) {
