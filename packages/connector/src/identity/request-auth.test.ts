@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { signCompact } from './compact-jws.ts';
 import { issueMembershipCredential } from './membership.ts';
 import type { NodeIdentity } from './node-identity.ts';
 import { MemoryReplayGuard } from './replay-guard.ts';
@@ -120,6 +121,31 @@ describe('request authentication', () => {
     expect(await reasonOf(request('  '))).toBe('missing');
     expect(await reasonOf(request(sign().replace('Bearer ', 'Basic ')))).toBe('malformed');
     expect(await reasonOf(request('Bearer a.b'))).toBe('malformed');
+  });
+
+  it('refuses other kinds of token in its place, and tokens whose issuer, subject and key disagree', async () => {
+    const { oem, tier2, sign, request, verifier, credentialOf } = await setting();
+    const messageOf = async (authorization: string) => {
+      const result = await verifier.verifyRequest(request(authorization));
+      return result.ok ? 'ok' : `${result.error.reason}: ${result.error.message}`;
+    };
+    // A membership credential (typ JWT) is not a request token, however valid it is.
+    expect(await messageOf(`Bearer ${await credentialOf(oem)}`)).toMatch(/^malformed: .*"typ" is "JWT"/);
+    const claims = JSON.parse(Buffer.from(sign().split('.')[1] ?? '', 'base64url').toString('utf8'));
+    const header = { typ: 'keten-request+jwt', kid: `${oem.did}#${oem.keys.keyId}` };
+    const forged = (changes: Record<string, unknown>, headerChanges: Record<string, string> = {}) =>
+      `Bearer ${signCompact({ ...claims, jti: `j${Math.random()}`, ...changes }, oem.keys.privateKey, { ...header, ...headerChanges })}`;
+    expect(await messageOf(forged({}))).toBe('ok');
+    expect(await messageOf(forged({ sub: tier2.did }))).toMatch(/^malformed: .*"iss" and "sub" differ/);
+    expect(await messageOf(forged({}, { kid: `${tier2.did}#${oem.keys.keyId}` }))).toMatch(
+      /^malformed: .*"kid"/,
+    );
+    expect(await messageOf(forged({}, { typ: 'keten-join+jwt' }))).toMatch(/^malformed: .*"typ"/);
+    expect(await messageOf(forged({ exp: claims.iat + 301 }))).toMatch(/^malformed: .*at most 300 s/);
+    expect(await messageOf(forged({ iat: 1.5 }))).toMatch(/^malformed: .*"iat"/);
+    expect(await messageOf(forged({ membership: undefined }))).toMatch(
+      /^not-a-member: .*no membership credential/,
+    );
   });
 
   it('refuses a tampered body, method or path', async () => {
