@@ -11,6 +11,7 @@ import { createHighsSolver, createHighsThreadSolver } from '@keten/solver';
 import { InvalidArgumentError } from 'commander';
 import { CliError } from '../errors.ts';
 import type { Output } from '../output.ts';
+import { progressBar } from '../progress.ts';
 import { checkWritable, writeChunks, writeFileAtomically } from '../write.ts';
 import { loadOrFail } from './networks.ts';
 
@@ -51,11 +52,13 @@ export async function stressTestCommand(
   const solver = threads > 1 ? createHighsThreadSolver({ threads }) : createHighsSolver();
   const close = async () => ('close' in solver ? await solver.close() : solver.dispose());
   const started = performance.now();
+  const progress = progressBar('stress-testing', 2 * loaded.network.companies.length, 'company LPs');
   try {
     const result = await stressTest(loaded.network, {
       ttr,
       solver,
       concurrency: threads,
+      onProgress: (done) => progress.update(done),
       ...(options.disruption === undefined ? {} : { disruption: options.disruption }),
       ...(options.capacity === undefined ? {} : { capacity: options.capacity }),
     });
@@ -65,6 +68,7 @@ export async function stressTestCommand(
         `${path}: ${result.error.message}`,
       );
     }
+    progress.stop();
     const value = result.value;
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const own = loaded.network.companies.filter((company) => company.ttr !== undefined).length;
@@ -82,6 +86,7 @@ export async function stressTestCommand(
     await writeFileAtomically(options.out, [text]);
     output.err(`wrote ${options.json ? 'the result' : 'the summary'} to ${options.out}`);
   } finally {
+    progress.stop();
     await close();
   }
 }

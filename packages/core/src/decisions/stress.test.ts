@@ -89,6 +89,17 @@ describe('stressTest', () => {
     expect(survivalWindows(0, 6)).toEqual([]);
   });
 
+  it('reports progress over the company LPs, survival then recovery, answered or solved', async () => {
+    const seen: [number, number][] = [];
+    const result = await stressTest(minimal, {
+      ttr: 2,
+      solver: standIn(),
+      onProgress: (done, total) => seen.push([done, total]),
+    });
+    expect(result.ok).toBe(true);
+    expect(seen).toEqual(Array.from({ length: 8 }, (_, index) => [index + 1, 8]));
+  });
+
   it('refuses a survivalRungs that is not a whole number', async () => {
     const result = await stressTest(minimal, { ttr: 1, solver: standIn(), survivalRungs: 1.5 });
     expect(result.ok ? undefined : result.error.reason).toBe('invalid-options');

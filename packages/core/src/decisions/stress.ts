@@ -39,6 +39,11 @@ export interface StressOptions extends StressModelOptions {
    * 10,000 columns or more, else 0.
    */
   readonly survivalRungs?: number;
+  /**
+   * Called as company LPs are answered (solved or not), with how many of `total` (2 per company:
+   * survival, then recovery) are done; for a progress bar.
+   */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** LPs of at least this many columns climb a ladder of 6 rungs by default (`survivalRungs`). */
@@ -174,58 +179,66 @@ export async function stressTest(
   // Survival LPs first, then recovery LPs (an adapter that keeps a model loaded switches once): a
   // company the network survives for its TTR loses nothing over it, so its recovery LP is not solved.
   let reused = 0;
+  let done = 0;
+  const total = 2 * ttrs.length;
+  const answered = <T>(answer: T): T => {
+    done++;
+    options.onProgress?.(done, total);
+    return answer;
+  };
   const surviving = await collect(
-    await runAll(ttrs, concurrency, async (_, company) => {
-      const task: StressTask = { kind: 'survival', company };
-      if (
-        baselineSurvival.columns !== undefined &&
-        undisruptedHolds(problem, problem.survival, baselineSurvival.columns, company)
-      ) {
-        reused++;
-        return ok(baselineSurvival);
-      }
-      if (survivalForcedToZero(problem, company)) {
-        reused++;
-        return ok({ value: 0, lost: new Float64Array(problem.demands.length) });
-      }
-      if (rungs.length > 0) {
-        const first = await solve(task, { iterations: FIRST_TRY_ITERATIONS });
-        if (!first.ok || first.value.gaveUp !== true) return first;
-      }
-      for (const { window, answer } of rungs) {
-        // A rung whose undisrupted optimum does not use the company is reached without a solve.
-        const rung = cappedSurvival(problem, window);
-        if (answer.columns !== undefined && undisruptedHolds(problem, rung, answer.columns, company))
-          continue;
-        const climbed = await solve({ kind: 'survival', company, window });
-        if (!climbed.ok || climbed.value.reachedWindow !== true) return climbed;
-      }
-      return solve(task);
-    }),
+    await runAll(ttrs, concurrency, async (_, company) => answered(await surviveWithout(company))),
   );
+  async function surviveWithout(company: number): Promise<Result<TaskAnswer, StressError>> {
+    const task: StressTask = { kind: 'survival', company };
+    if (
+      baselineSurvival.columns !== undefined &&
+      undisruptedHolds(problem, problem.survival, baselineSurvival.columns, company)
+    ) {
+      reused++;
+      return ok(baselineSurvival);
+    }
+    if (survivalForcedToZero(problem, company)) {
+      reused++;
+      return ok({ value: 0, lost: new Float64Array(problem.demands.length) });
+    }
+    if (rungs.length > 0) {
+      const first = await solve(task, { iterations: FIRST_TRY_ITERATIONS });
+      if (!first.ok || first.value.gaveUp !== true) return first;
+    }
+    for (const { window, answer } of rungs) {
+      // A rung whose undisrupted optimum does not use the company is reached without a solve.
+      const rung = cappedSurvival(problem, window);
+      if (answer.columns !== undefined && undisruptedHolds(problem, rung, answer.columns, company)) continue;
+      const climbed = await solve({ kind: 'survival', company, window });
+      if (!climbed.ok || climbed.value.reachedWindow !== true) return climbed;
+    }
+    return solve(task);
+  }
   if (!surviving.ok) return surviving;
   const survivals = surviving.value;
   const recovering = await collect(
-    await runAll(ttrs, concurrency, async (ttr, company) => {
-      const baseline = baselineLosses.get(ttr)!;
-      // TTS ≥ TTR: the survival LP's optimum, scaled down to a window of TTR, meets all demand (see
-      // `cappedSurvival`: the windows survived form an interval), so the recovery LP's optimum is 0,
-      // as is the undisrupted network's (its TTS is at least the company's). A TTS within round-off
-      // of the TTR is solved.
-      if (survivals[company]!.value >= ttr * (1 + SURVIVES_MARGIN)) {
-        reused++;
-        return ok(baseline);
-      }
-      if (
-        baseline.columns !== undefined &&
-        undisruptedHolds(problem, problem.recovery, baseline.columns, company)
-      ) {
-        reused++;
-        return ok(baseline);
-      }
-      return solve({ kind: 'recovery', company, ttr });
-    }),
+    await runAll(ttrs, concurrency, async (ttr, company) => answered(await recoverWithout(ttr, company))),
   );
+  async function recoverWithout(ttr: number, company: number): Promise<Result<TaskAnswer, StressError>> {
+    const baseline = baselineLosses.get(ttr)!;
+    // TTS ≥ TTR: the survival LP's optimum, scaled down to a window of TTR, meets all demand (see
+    // `cappedSurvival`: the windows survived form an interval), so the recovery LP's optimum is 0,
+    // as is the undisrupted network's (its TTS is at least the company's). A TTS within round-off
+    // of the TTR is solved.
+    if (survivals[company]!.value >= ttr * (1 + SURVIVES_MARGIN)) {
+      reused++;
+      return ok(baseline);
+    }
+    if (
+      baseline.columns !== undefined &&
+      undisruptedHolds(problem, problem.recovery, baseline.columns, company)
+    ) {
+      reused++;
+      return ok(baseline);
+    }
+    return solve({ kind: 'recovery', company, ttr });
+  }
   if (!recovering.ok) return recovering;
   const recoveries = recovering.value;
   const baselineTts = baselineSurvival.value;
