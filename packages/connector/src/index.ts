@@ -8,4 +8,5 @@ export * from './identity/index.ts';
 export * from './node/config.ts';
 export * from './node/connector.ts';
 export * from './node/delivery.ts';
+export * from './node/exchange-service.ts';
 export * from './node/http-sender.ts';

@@ -83,48 +83,19 @@ export function registerNodeCommands(program: Command, output: Output): void {
       } catch (error) {
         throw storeToCliError(error);
       }
-      const { openConnector } = await import('@keten/connector');
-      const connector = await openConnector({ config, store, company: companyOf(network, config.company) });
-      if (!connector.ok) {
-        await store.close();
-        throw new CliError(
-          connector.error.reason === 'configuration' ? 'invalid' : 'refused',
-          connector.error.message,
-        );
-      }
-      const { startServer, closeOnSignals } = await import('@keten/server');
-      let server: Awaited<ReturnType<typeof startServer>>;
+      const { startCompanyNode } = await import('../node-runtime.ts');
+      let node: Awaited<ReturnType<typeof startCompanyNode>>;
       try {
-        server = await startServer({
-          store,
-          host: config.listen.host,
-          port: config.listen.port,
-          publicUrl: config.publicUrl,
-          nodeAuthenticator: connector.value.authenticator,
-          extensions: [
-            connector.value.extension,
-            (app) => {
-              // The outbox stops before the store closes.
-              app.addHook('onClose', () => connector.value.close());
-            },
-          ],
-          logger: { level: 'warn' },
-        });
+        node = await startCompanyNode({ config, network, store, log: (message) => output.err(message) });
       } catch (error) {
         await store.close();
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EADDRINUSE') {
-          throw new CliError(
-            'unavailable',
-            `port ${config.listen.port} on ${config.listen.host} is in use; change listen.port in ${config.file}`,
-          );
-        }
         throw error;
       }
-      connector.value.start();
       output.err(
-        `keten node '${config.company}' (${connector.value.did}) of network '${connector.value.network}' listens on ${server.url}`,
+        `keten node '${config.company}' (${node.connector.did}) of network '${node.connector.network}' listens on ${node.server.url}`,
       );
+      const { closeOnSignals } = await import('@keten/server');
+      const server = node.server;
       await new Promise<void>(() => {
         closeOnSignals(server);
       });

@@ -14,6 +14,7 @@ import {
   type ExchangeChanges,
   err,
   type KetenStore,
+  type OutboxMessage,
   ok,
   type Result,
   verifyAuditChain,
@@ -88,6 +89,12 @@ export interface Connector {
   };
   /** The node's routes; the server registers it as an extension. */
   extension(app: FastifyInstance): Promise<void>;
+  /** The node's current membership credential. */
+  credential(): string;
+  /** Adds routes to the node's scope (under its base path, JSON bodies kept raw for the signatures). */
+  addRoutes(register: (scope: FastifyInstance) => void | Promise<void>): void;
+  /** Called with every delivered outbox message and the receiver's answer. */
+  addDeliveryListener(listener: (message: OutboxMessage, answer: unknown) => Promise<void>): void;
   /** Commits to the exchange store and sends what it put in the outbox at once. */
   commit(changes: ExchangeChanges): Promise<CommitOutcome>;
   /** Starts delivering the outbox (what a restart left first). */
@@ -183,10 +190,18 @@ export async function openConnector(options: ConnectorOptions): Promise<Result<C
     replayGuard,
     now,
   });
+  const listeners: ((message: OutboxMessage, answer: unknown) => Promise<void>)[] = [];
+  const extraRoutes: ((scope: FastifyInstance) => void | Promise<void>)[] = [];
   const delivery = new OutboxDelivery(
     store.exchange,
     httpSender({ identity: identity.value, credential: () => credential, fetch: fetchFunction }),
-    { ...options.delivery, clock: { now: () => new Date(now()) } },
+    {
+      ...options.delivery,
+      clock: { now: () => new Date(now()) },
+      onDelivered: async (message, answer) => {
+        for (const listener of listeners) await listener(message, answer);
+      },
+    },
   );
 
   const basePath = new URL(config.publicUrl).pathname.replace(/\/$/, '');
@@ -243,6 +258,7 @@ export async function openConnector(options: ConnectorOptions): Promise<Result<C
               },
             );
           }
+          for (const register of extraRoutes) await register(scope);
           scope.get(
             '/api/v1/connector/audit',
             { config: { auth: { kind: 'user', role: 'admin' } } },
@@ -285,6 +301,13 @@ export async function openConnector(options: ConnectorOptions): Promise<Result<C
           );
         });
       }
+    },
+    credential: () => credential,
+    addRoutes(register) {
+      extraRoutes.push(register);
+    },
+    addDeliveryListener(listener) {
+      listeners.push(listener);
     },
     async commit(changes) {
       const outcome = await store.exchange.commit(changes);

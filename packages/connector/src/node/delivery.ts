@@ -18,7 +18,8 @@ import type { Clock, ExchangeStore, OutboxMessage } from '@keten/core';
 
 /** What one attempt to send a message came to. */
 export type DeliveryResult =
-  | { readonly kind: 'delivered' }
+  /** `answer`: the receiver's JSON answer, if any (e.g. the DSP process object of a 201). */
+  | { readonly kind: 'delivered'; readonly answer?: unknown }
   | { readonly kind: 'retry'; readonly error: string }
   | { readonly kind: 'refused'; readonly error: string };
 
@@ -41,6 +42,12 @@ export interface DeliveryOptions {
   readonly batch?: number;
   /** Receivers served at once (default 8). */
   readonly concurrency?: number;
+  /**
+   * Told about each delivered message once it is marked delivered, with the receiver's answer (the
+   * node confirms the DSP message it carried). A crash before this runs is made good at the next start
+   * by reconciling the records with the outbox.
+   */
+  readonly onDelivered?: (message: OutboxMessage, answer: unknown) => Promise<void>;
   /** Told about each failed attempt (logging). */
   readonly onFailure?: (
     message: OutboxMessage,
@@ -184,6 +191,11 @@ export class OutboxDelivery {
       const at = this.#clock.now();
       if (result.kind === 'delivered') {
         await this.#store.markDelivered(message.sequence, at.toISOString());
+        try {
+          await this.#options.onDelivered?.(message, result.answer);
+        } catch {
+          // The callback's own failure does not undo the delivery; it logs and reconciles itself.
+        }
         continue;
       }
       this.#options.onFailure?.(message, result);

@@ -58,7 +58,14 @@ export function httpSender(options: HttpSenderOptions): MessageSender {
       return { kind: 'retry', error: `${message.to} did not answer: ${cause ?? (error as Error).message}` };
     }
     const text = await response.text().catch(() => '');
-    if (response.ok) return { kind: 'delivered' };
+    if (response.ok) {
+      if (text === '') return { kind: 'delivered' };
+      try {
+        return { kind: 'delivered', answer: JSON.parse(text) };
+      } catch {
+        return { kind: 'delivered', answer: text };
+      }
+    }
     const reason = `${response.status} from ${message.to}${message.path}: ${summarize(text)}`;
     return isRetryableStatus(response.status)
       ? { kind: 'retry', error: reason }

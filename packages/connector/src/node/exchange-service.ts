@@ -1,0 +1,1188 @@
+/**
+ * @module node/exchange-service
+ * What a company node does with its partners, over the Dataspace Protocol:
+ *
+ * - As **provider** it offers, to each direct supplier, one dataset: its material demand on that
+ *   supplier (Catena-X WeekBasedMaterialDemand), under a usage policy (membership, the supplier's BPNL,
+ *   purpose `cx.dcm.base:1`, how many tiers the data may travel on). Only the supplier it is for sees it
+ *   in the catalog (the access policy). A contract request for it is agreed when the offer matches and
+ *   the policy allows, else terminated with the reason; a transfer request under a finalized agreement
+ *   is started when the agreement's policy allows the use now.
+ * - As **consumer** it connects to each direct customer: reads the customer's catalog, negotiates the
+ *   dataset meant for it, and requests a push transfer to its own `/exchange/push/<pid>` endpoint.
+ * - Data flows by **push**: whenever the node's plan changes what it needs from a supplier, the new
+ *   forecast goes to that supplier's push endpoint (through the outbox: at least once, in order), after
+ *   the agreement's policy is evaluated for that access. The supplier applies it as demand events (once:
+ *   by message id), re-plans, and pushes its own needs upstream. So a forecast change at the OEM
+ *   reaches tier 3 as re-planned orders, each hop in milliseconds plus the planning time.
+ *
+ * Every decision and the message it sends are committed together (the DSP -ING states of
+ * `@keten/core/dataspace`); the outbox delivers them and the delivery confirms them. Every access
+ * (catalog, negotiation, transfer, push) is in the node's hash-chained audit trail.
+ */
+import {
+  type AuditInput,
+  buildAccessPolicy,
+  buildMaterialDemands,
+  buildOffer,
+  canonicalJson,
+  confirmNegotiationSent,
+  confirmTransferSent,
+  createNegotiation,
+  createTransfer,
+  type DatasetInput,
+  type DspJsonObject,
+  type DspMessage,
+  deriveAgreement,
+  dspDataAddress,
+  type ExchangeChanges,
+  evaluatePolicy,
+  formatExchangeProblem,
+  type KetenStore,
+  matchDspRoute,
+  matchesOffer,
+  type NegotiationMessage,
+  type NegotiationRecord,
+  type Network,
+  negotiationAcknowledgement,
+  negotiationNotFound,
+  negotiationStep,
+  type OutboxInput,
+  type OutboxMessage,
+  type Policy,
+  parsePolicy,
+  planNetwork,
+  policyToJson,
+  type RecordWrite,
+  readMaterialDemand,
+  rootCatalog,
+  type TransferMessage,
+  type TransferRecord,
+  transferAcknowledgement,
+  transferNotFound,
+  transferStep,
+} from '@keten/core';
+import { readEffectiveNetwork } from '@keten/store';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseDspMessage } from '../dsp/validate.ts';
+import { didDocumentUrl } from '../identity/did.ts';
+import { validateAspectPayload } from '../payloads/validate.ts';
+import type { CallingNode, Connector } from './connector.ts';
+import { backoffDelay } from './delivery.ts';
+import { httpSender } from './http-sender.ts';
+
+/** The usage purpose of the demand and capacity exchange (Catena-X DCM). */
+export const DCM_PURPOSE = 'cx.dcm.base:1';
+/** Push transfers: the provider posts each payload to the consumer's endpoint. */
+export const PUSH_FORMAT = 'HttpData-PUSH';
+const HTTP_ENDPOINT = 'https://w3id.org/idsa/v4.1/HTTP';
+
+export interface ExchangeServiceOptions {
+  readonly connector: Connector;
+  readonly store: KetenStore;
+  /** The node's view of the network (`partnerView`): what it plans on and whom it knows. */
+  readonly network: Network;
+  /** The company the node speaks for. */
+  readonly company: string;
+  /** Where partner companies' nodes are (base URLs), by company id. */
+  readonly partners: ReadonlyMap<string, string>;
+  /** How many tiers beyond its supplier the node lets its forecasts travel (default 1). */
+  readonly forwardDepth?: number;
+  /** How long agreements last (default 365 days). */
+  readonly agreementDays?: number;
+  readonly now?: () => number;
+  readonly log?: (message: string) => void;
+}
+
+/** A partner node as a record names it. */
+interface Partner {
+  readonly company: string;
+  readonly did: string;
+  readonly bpnl: string;
+  /** Its base URL. */
+  readonly url: string;
+}
+
+interface NegotiationEntry {
+  readonly record: NegotiationRecord;
+  readonly partner: Partner;
+  readonly dataset: string;
+  readonly agreementId?: string;
+}
+
+interface TransferEntry {
+  readonly record: TransferRecord;
+  readonly partner: Partner;
+  readonly dataset: string;
+  readonly agreementId: string;
+  /** Provider: where to push (checked to be the consumer's own node). */
+  readonly pushTo?: string;
+}
+
+interface AgreementEntry {
+  readonly id: string;
+  readonly dataset: string;
+  readonly policy: unknown;
+  readonly provider: Partner | 'self';
+  readonly consumer: Partner | 'self';
+  readonly concludedAt: string;
+}
+
+/** A DSP answer: status and JSON body. */
+interface Answer {
+  readonly status: number;
+  readonly body?: unknown;
+}
+
+type Stored<T> = { readonly value: T; readonly version: number };
+
+export class ExchangeService {
+  readonly #options: ExchangeServiceOptions;
+  readonly #store: KetenStore;
+  readonly #connector: Connector;
+  readonly #now: () => number;
+  readonly #locks = new Map<string, Promise<unknown>>();
+  readonly #self: { readonly bpnl: string; readonly did: string };
+  #replanning: Promise<void> | undefined;
+  #replanAgain = false;
+  #closed = false;
+  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+
+  constructor(options: ExchangeServiceOptions) {
+    this.#options = options;
+    this.#store = options.store;
+    this.#connector = options.connector;
+    this.#now = options.now ?? Date.now;
+    this.#self = { bpnl: options.connector.identity.bpnl, did: options.connector.did };
+    options.connector.addRoutes((scope) => this.#routes(scope));
+    options.connector.addDeliveryListener((message, answer) => this.#delivered(message, answer));
+  }
+
+  /** The network name the node's plan and events use. */
+  get networkName(): string {
+    return this.#options.network.name;
+  }
+
+  /**
+   * Brings the node up: stores its network view (a new version only when it changed), confirms what a
+   * crash left half-done, connects to its customers and plans once.
+   */
+  async start(): Promise<void> {
+    const { contentHash } = await import('@keten/store');
+    const view = this.#options.network;
+    const latest = await this.#store.networks.getVersion(view.name);
+    if (latest === undefined || latest.contentHash !== contentHash(view)) {
+      await this.#store.networks.importVersion({
+        network: view.name,
+        content: view,
+        summary: { companies: view.companies.length, items: view.items.length, tiers: 0, sourcingLinks: 0 },
+        source: 'node',
+        author: 'system',
+      });
+    }
+    await this.#reconcile();
+    for (const customer of this.#customers()) this.#connect(customer, 0);
+    this.scheduleReplan();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const timer of this.#timers) clearTimeout(timer);
+    await this.#replanning;
+  }
+
+  // --- datasets -------------------------------------------------------------------------------
+
+  /** The dataset this node offers `supplier`: its material demand on it. */
+  datasetId(owner: string, supplier: string): string {
+    return `urn:keten:${owner}:material-demand:${supplier}`;
+  }
+
+  #suppliers(): string[] {
+    const { network, company } = this.#options;
+    return [
+      ...new Set(
+        (network.sourcing ?? [])
+          .filter((rule) => rule.buyer === company)
+          .flatMap((rule) => rule.suppliers.map((line) => line.supplier)),
+      ),
+    ].filter((supplier) => supplier !== company);
+  }
+
+  #customers(): string[] {
+    const { network, company } = this.#options;
+    return network.companies
+      .map((entry) => entry.id)
+      .filter((id) => id !== company && !this.#suppliers().includes(id));
+  }
+
+  #bpnlOf(company: string): string | undefined {
+    return this.#options.network.companies.find((entry) => entry.id === company)?.bpn;
+  }
+
+  /** The offer and access policy of the dataset for `supplier`, or undefined (no BPNL). */
+  #policiesFor(supplier: string): { offer: Policy; access: Policy; dataset: string } | undefined {
+    const bpnl = this.#bpnlOf(supplier);
+    if (bpnl === undefined) return undefined;
+    const dataset = this.datasetId(this.#options.company, supplier);
+    const spec = {
+      id: `${dataset}:offer`,
+      target: dataset,
+      partners: [bpnl],
+      purposes: [DCM_PURPOSE],
+      forwardDepth: this.#options.forwardDepth ?? 1,
+      // keten's membership credentials carry no framework agreement: the constraint is left out.
+      frameworkAgreement: null,
+    };
+    const offer = buildOffer(spec);
+    const access = buildAccessPolicy(spec);
+    if (!offer.ok || !access.ok) return undefined;
+    return { offer: offer.value, access: access.value, dataset };
+  }
+
+  #requester(sender: CallingNode) {
+    return { bpnl: sender.bpnl, did: sender.did, membership: { status: 'valid' as const } };
+  }
+
+  // --- routes ---------------------------------------------------------------------------------
+
+  #routes(scope: FastifyInstance): void {
+    const node = { config: { auth: { kind: 'node' as const } } };
+    const answer = (reply: FastifyReply, result: Answer) =>
+      reply
+        .code(result.status)
+        .type('application/json')
+        .send(result.body === undefined ? '' : JSON.stringify(result.body));
+    const dsp = async (role: 'provider' | 'consumer', request: FastifyRequest, reply: FastifyReply) => {
+      const base = role === 'provider' ? '/dsp' : '/dsp/callback';
+      const path = (request.params as { '*': string })['*'];
+      const sender = callerOf(request);
+      return answer(reply, await this.#dsp(role, `/${path}`, sender, request.body, base));
+    };
+    scope.post('/dsp/callback/*', node, (request, reply) => dsp('consumer', request, reply));
+    scope.post('/dsp/*', node, (request, reply) => dsp('provider', request, reply));
+    scope.get('/dsp/negotiations/:pid', node, async (request, reply) => {
+      const sender = callerOf(request);
+      const entry = await this.#get<NegotiationEntry>('negotiation', (request.params as { pid: string }).pid);
+      if (entry === undefined || entry.value.partner.did !== sender.did)
+        return answer(reply, {
+          status: 404,
+          body: negotiationNotFound({ providerPid: (request.params as { pid: string }).pid }).body,
+        });
+      return answer(reply, { status: 200, body: negotiationAcknowledgement(entry.value.record) });
+    });
+    scope.get('/dsp/transfers/:pid', node, async (request, reply) => {
+      const sender = callerOf(request);
+      const entry = await this.#get<TransferEntry>('transfer', (request.params as { pid: string }).pid);
+      if (entry === undefined || entry.value.partner.did !== sender.did)
+        return answer(reply, {
+          status: 404,
+          body: transferNotFound({ providerPid: (request.params as { pid: string }).pid }).body,
+        });
+      return answer(reply, { status: 200, body: transferAcknowledgement(entry.value.record) });
+    });
+    scope.post('/exchange/push/:pid', node, async (request, reply) => {
+      const sender = callerOf(request);
+      return answer(
+        reply,
+        await this.#received(sender, (request.params as { pid: string }).pid, request.body),
+      );
+    });
+  }
+
+  async #dsp(
+    role: 'provider' | 'consumer',
+    path: string,
+    sender: CallingNode,
+    body: unknown,
+    base: string,
+  ): Promise<Answer> {
+    const matched = matchDspRoute(role, 'POST', path);
+    if (matched === undefined) {
+      return {
+        status: 404,
+        body: { code: 'not-found', message: `no Dataspace Protocol endpoint POST ${base}${path}` },
+      };
+    }
+    const expects = matched.route.expects;
+    const parsed = parseDspMessage(body, expects);
+    if (!parsed.ok) {
+      return {
+        status: 400,
+        body: {
+          code: 'invalid-message',
+          message: `not a valid ${expects ?? 'DSP message'}: ${parsed.error.map((problem) => `${problem.pointer || '/'} ${problem.message}`).join('; ')}`,
+        },
+      };
+    }
+    const message = parsed.value;
+    if (matched.route.protocol === 'catalog') return this.#catalog(sender);
+    const pid = matched.params.providerPid ?? matched.params.consumerPid;
+    if (matched.route.protocol === 'negotiation') {
+      return this.#negotiationReceived(role, sender, message as NegotiationMessage, pid);
+    }
+    if (matched.route.protocol === 'transfer') {
+      return this.#transferReceived(role, sender, message as TransferMessage, pid);
+    }
+    return { status: 404, body: { code: 'not-found', message: `no endpoint POST ${base}${path}` } };
+  }
+
+  // --- catalog --------------------------------------------------------------------------------
+
+  async #catalog(sender: CallingNode): Promise<Answer> {
+    const at = new Date(this.#now());
+    const datasets: DatasetInput[] = [];
+    for (const supplier of this.#suppliers()) {
+      const policies = this.#policiesFor(supplier);
+      if (policies === undefined) continue;
+      const decision = evaluatePolicy(policies.access, {
+        action: 'access',
+        requester: this.#requester(sender),
+        at,
+        tierDepth: 0,
+      });
+      if (!decision.allowed) continue;
+      datasets.push({
+        id: policies.dataset,
+        offers: [{ id: policies.offer.id, policy: offerRules(policies.offer) }],
+        distributions: [{ format: PUSH_FORMAT, accessService: `${this.#connector.url}/dsp` }],
+      });
+    }
+    await this.#connector.commit({
+      audit: [
+        {
+          actor: sender.did,
+          action: 'catalog.read',
+          resource: 'catalog',
+          outcome: 'granted',
+          reason: `${datasets.length} dataset(s) offered to ${sender.bpnl}`,
+        },
+      ],
+    });
+    return {
+      status: 200,
+      body: rootCatalog({
+        id: `urn:keten:${this.#options.company}:catalog`,
+        participantId: this.#self.did,
+        datasets,
+        service: {
+          '@id': `${this.#connector.url}/dsp`,
+          '@type': 'DataService',
+          endpointURL: `${this.#connector.url}/dsp`,
+        },
+      }),
+    };
+  }
+
+  // --- negotiations ---------------------------------------------------------------------------
+
+  async #negotiationReceived(
+    role: 'provider' | 'consumer',
+    sender: CallingNode,
+    message: NegotiationMessage,
+    pid: string | undefined,
+  ): Promise<Answer> {
+    const partner = await this.#partnerOf(sender);
+    if (partner === undefined) {
+      return {
+        status: 403,
+        body: {
+          code: 'not-a-partner',
+          message: `${sender.bpnl} is not a partner of ${this.#options.company}`,
+        },
+      };
+    }
+    const counterPid =
+      role === 'provider'
+        ? (message as { consumerPid?: string }).consumerPid
+        : (message as { providerPid?: string }).providerPid;
+    let ownPid = pid;
+    let initial = false;
+    if (ownPid === undefined) {
+      // A first message: the provider's /negotiations/request (the consumer's /negotiations/offers is
+      // not used by keten's consumers). A redelivered first message finds the negotiation it made.
+      const known = await this.#get<{ pid: string }>('negotiation-by-counter', `${sender.did} ${counterPid}`);
+      ownPid = known?.value.pid ?? `urn:uuid:${crypto.randomUUID()}`;
+      initial = true;
+    }
+    return this.#locked(`negotiation:${ownPid}`, async () => {
+      const stored = await this.#get<NegotiationEntry>('negotiation', ownPid);
+      if (stored !== undefined && stored.value.partner.did !== sender.did) {
+        return { status: 404, body: negotiationNotFound({ providerPid: ownPid }).body };
+      }
+      if (stored === undefined && !initial)
+        return { status: 404, body: negotiationNotFound({ providerPid: ownPid }).body };
+      const dataset =
+        (message as { offer?: { target?: string } }).offer?.target ?? stored?.value.dataset ?? '';
+      let entry: NegotiationEntry = stored?.value ?? {
+        record: createNegotiation({ role, pid: ownPid, ownAddress: `${this.#connector.url}/dsp` }),
+        partner,
+        dataset,
+      };
+      const step = negotiationStep(entry.record, { received: message });
+      if (!step.ok) return { status: step.error.status, body: step.error.body };
+      entry = { ...entry, record: step.value.record };
+      const changes = this.#newChanges();
+      changes.audit.push({
+        actor: sender.did,
+        action: `negotiation.${(message as { '@type': string })['@type']}`,
+        resource: entry.dataset,
+        outcome: 'received',
+      });
+      if (!step.value.duplicate) entry = this.#decideNegotiation(entry, sender, changes);
+      changes.records.push(this.#write('negotiation', ownPid, entry, stored));
+      if (initial && counterPid !== undefined) {
+        changes.records.push({
+          kind: 'negotiation-by-counter',
+          id: `${sender.did} ${counterPid}`,
+          value: { pid: ownPid },
+        });
+      }
+      await this.#commit(changes);
+      const acknowledgement = negotiationAcknowledgement(entry.record);
+      return initial ? { status: 201, body: acknowledgement } : { status: 200 };
+    });
+  }
+
+  /** The decision that follows a negotiation's new state, if any; its message goes in `changes`. */
+  #decideNegotiation(entry: NegotiationEntry, sender: CallingNode, changes: Changes): NegotiationEntry {
+    const { record } = entry;
+    if (record.pending !== undefined) return entry;
+    let decision: Parameters<typeof negotiationStep>[1] | undefined;
+    let next = entry;
+    if (record.role === 'provider' && record.protocolState === 'REQUESTED') {
+      const verdict = this.#judgeRequest(entry, sender);
+      changes.audit.push({
+        actor: sender.did,
+        action: 'negotiation.decide',
+        resource: entry.dataset,
+        outcome: verdict.ok ? 'granted' : 'denied',
+        ...(verdict.ok ? {} : { reason: verdict.reason }),
+      });
+      if (verdict.ok) {
+        const agreementId = `urn:uuid:${crypto.randomUUID()}`;
+        const agreed = deriveAgreement(verdict.offer, {
+          id: agreementId,
+          assigner: this.#self.did,
+          assignee: sender.did,
+          target: entry.dataset,
+          concludedAt: new Date(this.#now()),
+        });
+        if (!agreed.ok) {
+          decision = {
+            decide: {
+              kind: 'terminate',
+              code: 'agreement-failed',
+              reason: agreed.error.map((problem) => problem.message),
+            },
+          };
+        } else {
+          const policy = policyToJson(agreed.value) as DspJsonObject;
+          decision = {
+            decide: {
+              kind: 'agree',
+              agreement: {
+                id: agreementId,
+                target: entry.dataset,
+                assigner: this.#self.did,
+                assignee: sender.did,
+                timestamp: new Date(this.#now()).toISOString(),
+                policy,
+              },
+            },
+          };
+          next = { ...entry, agreementId };
+          changes.records.push({
+            kind: 'agreement',
+            id: agreementId,
+            value: {
+              id: agreementId,
+              dataset: entry.dataset,
+              policy,
+              provider: 'self',
+              consumer: entry.partner,
+              concludedAt: new Date(this.#now()).toISOString(),
+            } satisfies AgreementEntry,
+          });
+        }
+      } else {
+        decision = { decide: { kind: 'terminate', code: 'policy-denied', reason: [verdict.reason] } };
+      }
+    } else if (record.role === 'provider' && record.protocolState === 'VERIFIED') {
+      decision = { decide: { kind: 'finalize' } };
+    } else if (record.role === 'consumer' && record.protocolState === 'AGREED') {
+      const agreement = record.agreement;
+      if (agreement !== undefined) {
+        next = { ...entry, agreementId: agreement['@id'] };
+        changes.records.push({
+          kind: 'agreement',
+          id: agreement['@id'],
+          value: {
+            id: agreement['@id'],
+            dataset: entry.dataset,
+            policy: agreement,
+            provider: entry.partner,
+            consumer: 'self',
+            concludedAt: new Date(this.#now()).toISOString(),
+          } satisfies AgreementEntry,
+        });
+      }
+      decision = { decide: { kind: 'verify' } };
+    } else if (
+      record.role === 'consumer' &&
+      record.protocolState === 'FINALIZED' &&
+      entry.agreementId !== undefined
+    ) {
+      this.#requestTransfer(entry, changes);
+    }
+    if (decision === undefined) return next;
+    const step = negotiationStep(next.record, decision);
+    if (!step.ok || step.value.send === undefined) return next;
+    changes.outbox.push(this.#outgoing('negotiation', next, step.value.send));
+    return { ...next, record: step.value.record };
+  }
+
+  /** Whether a contract request may be agreed: the dataset exists, the offer matches, the policy allows. */
+  #judgeRequest(
+    entry: NegotiationEntry,
+    sender: CallingNode,
+  ): { ok: true; offer: Policy } | { ok: false; reason: string } {
+    const supplier = this.#suppliers().find(
+      (candidate) => this.datasetId(this.#options.company, candidate) === entry.dataset,
+    );
+    const policies = supplier === undefined ? undefined : this.#policiesFor(supplier);
+    if (policies === undefined)
+      return { ok: false, reason: `no dataset ${entry.dataset} is offered to ${sender.bpnl}` };
+    const access = evaluatePolicy(policies.access, {
+      action: 'access',
+      requester: this.#requester(sender),
+      at: new Date(this.#now()),
+      tierDepth: 0,
+    });
+    if (!access.allowed) return { ok: false, reason: access.reasons.join('; ') };
+    const requested = parsePolicy(entry.record.offer);
+    if (!requested.ok)
+      return {
+        ok: false,
+        reason: `the requested offer is not a valid policy: ${requested.error.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+      };
+    const match = matchesOffer(requested.value, policies.offer);
+    if (!match.matches)
+      return { ok: false, reason: `the request does not match the offer: ${match.differences.join(' ')}` };
+    return { ok: true, offer: policies.offer };
+  }
+
+  // --- transfers ------------------------------------------------------------------------------
+
+  /** Consumer: asks the provider to start pushing under the finalized agreement. */
+  #requestTransfer(negotiation: NegotiationEntry, changes: Changes): void {
+    const pid = `urn:uuid:${crypto.randomUUID()}`;
+    const record = createTransfer({
+      role: 'consumer',
+      pid,
+      ownAddress: `${this.#connector.url}/dsp/callback`,
+      counterPartyAddress: `${negotiation.partner.url}/dsp`,
+    });
+    const entry: TransferEntry = {
+      record,
+      partner: negotiation.partner,
+      dataset: negotiation.dataset,
+      agreementId: negotiation.agreementId!,
+    };
+    const step = transferStep(record, {
+      decide: {
+        kind: 'request',
+        agreementId: entry.agreementId,
+        format: PUSH_FORMAT,
+        dataAddress: dspDataAddress({
+          endpointType: HTTP_ENDPOINT,
+          endpoint: `${this.#connector.url}/exchange/push/${encodeURIComponent(pid)}`,
+        }),
+      },
+    });
+    if (!step.ok || step.value.send === undefined) return;
+    const next = { ...entry, record: step.value.record };
+    changes.outbox.push(this.#outgoing('transfer', next, step.value.send));
+    changes.records.push({ kind: 'transfer', id: pid, value: next, expectedVersion: 0 });
+  }
+
+  async #transferReceived(
+    role: 'provider' | 'consumer',
+    sender: CallingNode,
+    message: TransferMessage,
+    pid: string | undefined,
+  ): Promise<Answer> {
+    const partner = await this.#partnerOf(sender);
+    if (partner === undefined) {
+      return {
+        status: 403,
+        body: {
+          code: 'not-a-partner',
+          message: `${sender.bpnl} is not a partner of ${this.#options.company}`,
+        },
+      };
+    }
+    const counterPid =
+      role === 'provider'
+        ? (message as { consumerPid?: string }).consumerPid
+        : (message as { providerPid?: string }).providerPid;
+    let ownPid = pid;
+    let initial = false;
+    if (ownPid === undefined) {
+      const known = await this.#get<{ pid: string }>('transfer-by-counter', `${sender.did} ${counterPid}`);
+      ownPid = known?.value.pid ?? `urn:uuid:${crypto.randomUUID()}`;
+      initial = true;
+    }
+    return this.#locked(`transfer:${ownPid}`, async () => {
+      const stored = await this.#get<TransferEntry>('transfer', ownPid);
+      if (
+        (stored !== undefined && stored.value.partner.did !== sender.did) ||
+        (stored === undefined && !initial)
+      ) {
+        return { status: 404, body: transferNotFound({ providerPid: ownPid }).body };
+      }
+      const request = message as { agreementId?: string; dataAddress?: { endpoint?: string } };
+      let entry: TransferEntry = stored?.value ?? {
+        record: createTransfer({ role, pid: ownPid, ownAddress: `${this.#connector.url}/dsp` }),
+        partner,
+        dataset: '',
+        agreementId: request.agreementId ?? '',
+        ...(request.dataAddress?.endpoint === undefined ? {} : { pushTo: request.dataAddress.endpoint }),
+      };
+      const step = transferStep(entry.record, { received: message });
+      if (!step.ok) return { status: step.error.status, body: step.error.body };
+      entry = { ...entry, record: step.value.record };
+      const changes = this.#newChanges();
+      changes.audit.push({
+        actor: sender.did,
+        action: `transfer.${(message as { '@type': string })['@type']}`,
+        resource: entry.agreementId,
+        outcome: 'received',
+      });
+      if (!step.value.duplicate && role === 'provider' && entry.record.protocolState === 'REQUESTED') {
+        entry = await this.#decideTransfer(entry, sender, changes);
+      }
+      changes.records.push(this.#write('transfer', ownPid, entry, stored));
+      if (initial && counterPid !== undefined) {
+        changes.records.push({
+          kind: 'transfer-by-counter',
+          id: `${sender.did} ${counterPid}`,
+          value: { pid: ownPid },
+        });
+      }
+      await this.#commit(changes);
+      return initial ? { status: 201, body: transferAcknowledgement(entry.record) } : { status: 200 };
+    });
+  }
+
+  /** Provider: starts a requested push transfer when its agreement allows it, else terminates it. */
+  async #decideTransfer(entry: TransferEntry, sender: CallingNode, changes: Changes): Promise<TransferEntry> {
+    const agreement = await this.#get<AgreementEntry>('agreement', entry.agreementId);
+    let reason: string | undefined;
+    if (
+      agreement === undefined ||
+      agreement.value.consumer === 'self' ||
+      agreement.value.consumer.did !== sender.did
+    ) {
+      reason = `there is no agreement ${entry.agreementId} with ${sender.bpnl}`;
+    } else if (!this.#isOwnEndpoint(entry.pushTo, agreement.value.consumer)) {
+      reason = `the push address ${entry.pushTo ?? '(none)'} is not on the consumer's own node ${agreement.value.consumer.url}`;
+    } else {
+      const verdict = this.#judgeUse(agreement.value, sender);
+      if (!verdict.allowed) reason = verdict.reason;
+    }
+    changes.audit.push({
+      actor: sender.did,
+      action: 'transfer.decide',
+      resource: entry.agreementId,
+      outcome: reason === undefined ? 'granted' : 'denied',
+      ...(reason === undefined ? {} : { reason }),
+    });
+    const dataset = agreement?.value.dataset ?? '';
+    const decision =
+      reason === undefined
+        ? ({ decide: { kind: 'start' } } as const)
+        : ({ decide: { kind: 'terminate', code: 'policy-denied', reason: [reason] } } as const);
+    const step = transferStep(entry.record, decision);
+    if (!step.ok || step.value.send === undefined) return entry;
+    const next = { ...entry, dataset, record: step.value.record };
+    changes.outbox.push(this.#outgoing('transfer', next, step.value.send));
+    return next;
+  }
+
+  #judgeUse(
+    agreement: AgreementEntry,
+    sender: { bpnl: string; did: string },
+  ): { allowed: true } | { allowed: false; reason: string } {
+    const policy = parsePolicy(agreement.policy);
+    if (!policy.ok) return { allowed: false, reason: 'the agreement policy cannot be read' };
+    const decision = evaluatePolicy(policy.value, {
+      action: 'use',
+      requester: { bpnl: sender.bpnl, did: sender.did, membership: { status: 'valid' } },
+      purpose: DCM_PURPOSE,
+      at: new Date(this.#now()),
+      tierDepth: 0,
+    });
+    return decision.allowed ? { allowed: true } : { allowed: false, reason: decision.reasons.join('; ') };
+  }
+
+  #isOwnEndpoint(endpoint: string | undefined, partner: Partner): boolean {
+    if (endpoint === undefined) return false;
+    return endpoint === partner.url || endpoint.startsWith(`${partner.url}/`);
+  }
+
+  // --- data plane -----------------------------------------------------------------------------
+
+  /** Consumer: a pushed payload arrives on one of its transfers. */
+  async #received(sender: CallingNode, pid: string, body: unknown): Promise<Answer> {
+    const stored = await this.#get<TransferEntry>('transfer', pid);
+    if (
+      stored === undefined ||
+      stored.value.partner.did !== sender.did ||
+      stored.value.record.role !== 'consumer'
+    ) {
+      return { status: 404, body: { code: 'not-found', message: 'no transfer with this id from you' } };
+    }
+    if (stored.value.record.protocolState !== 'STARTED') {
+      return {
+        status: 409,
+        body: {
+          code: 'not-started',
+          message: `the transfer is ${stored.value.record.protocolState}, not STARTED`,
+        },
+      };
+    }
+    const envelope = body as { messageId?: unknown; aspect?: unknown; payload?: unknown } | undefined;
+    if (typeof envelope?.messageId !== 'string' || envelope.aspect !== 'WeekBasedMaterialDemand') {
+      return {
+        status: 400,
+        body: {
+          code: 'invalid-message',
+          message: 'expected { messageId, aspect: "WeekBasedMaterialDemand", payload }',
+        },
+      };
+    }
+    const valid = validateAspectPayload('WeekBasedMaterialDemand', envelope.payload);
+    if (!valid.ok) {
+      return {
+        status: 422,
+        body: {
+          code: 'invalid-payload',
+          message: valid.error.map((problem) => `${problem.path || '/'} ${problem.message}`).join('; '),
+        },
+      };
+    }
+    const materialDemandId = (envelope.payload as { materialDemandId?: string }).materialDemandId ?? '';
+    return this.#locked(`demand:${materialDemandId}`, async () => {
+      const previous = await this.#get<number[]>('received-demand', materialDemandId);
+      const read = readMaterialDemand(this.#options.network, this.#options.company, envelope.payload, {
+        receivedAt: new Date(this.#now()).toISOString(),
+        ...(previous === undefined ? {} : { previous: previous.value }),
+      });
+      if (!read.ok) {
+        return {
+          status: 422,
+          body: { code: 'invalid-payload', message: read.error.map(formatExchangeProblem).join('; ') },
+        };
+      }
+      const outcome = await this.#connector.commit({
+        receipt: {
+          key: `${sender.did} ${envelope.messageId}`,
+          from: sender.did,
+          kind: 'WeekBasedMaterialDemand',
+        },
+        events: read.value.events,
+        records: [{ kind: 'received-demand', id: materialDemandId, value: read.value.quantities }],
+        audit: [
+          {
+            actor: sender.did,
+            action: 'data.receive',
+            resource: stored.value.dataset,
+            outcome: 'applied',
+            reason: `forecast ${materialDemandId} for ${read.value.item}: ${read.value.events.length} period(s) changed`,
+          },
+        ],
+      });
+      if (outcome.status === 'duplicate') return { status: 200, body: { status: 'duplicate' } };
+      if (read.value.events.length > 0) this.scheduleReplan();
+      return { status: 200, body: { status: 'applied', changedPeriods: read.value.events.length } };
+    });
+  }
+
+  /** Plans again (coalesced) and pushes what changed to the suppliers. */
+  scheduleReplan(): void {
+    if (this.#closed) return;
+    if (this.#replanning !== undefined) {
+      this.#replanAgain = true;
+      return;
+    }
+    this.#replanning = (async () => {
+      do {
+        this.#replanAgain = false;
+        try {
+          await this.#replanAndPush();
+        } catch (error) {
+          this.#options.log?.(`re-plan failed: ${(error as Error).message}`);
+        }
+      } while (this.#replanAgain && !this.#closed);
+    })().finally(() => {
+      this.#replanning = undefined;
+    });
+  }
+
+  /** Resolves when no re-plan is running (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.#replanning !== undefined) await this.#replanning;
+  }
+
+  async #replanAndPush(): Promise<void> {
+    const effective = await readEffectiveNetwork(
+      {
+        getVersion: (name, version) => this.#store.networks.getVersion(name, version),
+        readEvents: (query) => this.#store.events.read(query),
+      },
+      this.networkName,
+    );
+    if (!effective.ok) {
+      this.#options.log?.(`cannot read the network to plan: ${JSON.stringify(effective.error)}`);
+      return;
+    }
+    const network = effective.value.network;
+    const plan = planNetwork(network);
+    const outgoing = buildMaterialDemands(network, plan, this.#options.company, {
+      changedAt: new Date(this.#now()).toISOString(),
+    });
+    if (!outgoing.ok) {
+      this.#options.log?.(`cannot build forecasts: ${outgoing.error.map(formatExchangeProblem).join('; ')}`);
+      return;
+    }
+    const transfers = (await this.#store.exchange.listRecords('transfer', { limit: 10000 })).map(
+      (record) => record.value as TransferEntry,
+    );
+    for (const forecast of outgoing.value) {
+      const dataset = this.datasetId(this.#options.company, forecast.supplier);
+      const transfer = transfers.find(
+        (entry) =>
+          entry.record.role === 'provider' &&
+          entry.dataset === dataset &&
+          entry.record.protocolState === 'STARTED',
+      );
+      if (transfer === undefined) continue;
+      await this.#push(transfer, forecast.payload);
+    }
+  }
+
+  /** Provider: pushes one forecast on a started transfer, when its content changed and the policy allows. */
+  async #push(transfer: TransferEntry, payload: { materialDemandId: string }): Promise<void> {
+    const pid = transfer.record.providerPid!;
+    const key = `${pid}|${payload.materialDemandId}`;
+    const { changedAt: _changedAt, ...content } = payload as { changedAt?: string; materialDemandId: string };
+    const hash = canonicalJson(content);
+    const last = await this.#get<string>('pushed', key);
+    if (last?.value === hash) return;
+    const agreement = await this.#get<AgreementEntry>('agreement', transfer.agreementId);
+    const verdict =
+      agreement === undefined
+        ? { allowed: false as const, reason: 'the agreement is gone' }
+        : this.#judgeUse(agreement.value, transfer.partner);
+    if (!verdict.allowed) {
+      await this.#connector.commit({
+        audit: [
+          {
+            actor: transfer.partner.did,
+            action: 'data.push',
+            resource: transfer.dataset,
+            outcome: 'denied',
+            reason: verdict.reason,
+          },
+        ],
+      });
+      return;
+    }
+    const messageId = `urn:uuid:${crypto.randomUUID()}`;
+    const to = transfer.pushTo!;
+    await this.#connector.commit({
+      records: [{ kind: 'pushed', id: key, value: hash }],
+      outbox: [
+        {
+          id: messageId,
+          to: transfer.partner.url,
+          path: to.slice(transfer.partner.url.length),
+          body: { messageId, aspect: 'WeekBasedMaterialDemand', agreementId: transfer.agreementId, payload },
+          kind: 'aspect:WeekBasedMaterialDemand',
+          correlation: `push:${pid}`,
+        },
+      ],
+      audit: [
+        { actor: transfer.partner.did, action: 'data.push', resource: transfer.dataset, outcome: 'granted' },
+      ],
+    });
+  }
+
+  // --- connecting to customers (consumer side) -------------------------------------------------
+
+  /** Reads the customer's catalog and negotiates the dataset meant for this node; retried while it is down. */
+  #connect(customer: string, attempt: number): void {
+    if (this.#closed) return;
+    const run = async () => {
+      const url = this.#options.partners.get(customer);
+      const bpnl = this.#bpnlOf(customer);
+      if (url === undefined || bpnl === undefined) return;
+      const dataset = this.datasetId(customer, this.#options.company);
+      const existing = (await this.#store.exchange.listRecords('negotiation', { limit: 10000 })).some(
+        (record) => {
+          const entry = record.value as NegotiationEntry;
+          return entry.dataset === dataset && entry.record.protocolState !== 'TERMINATED';
+        },
+      );
+      if (existing) return;
+      const catalog = await this.#request(url, '/dsp/catalog/request', {
+        '@context': ['https://w3id.org/dspace/2025/1/context.jsonld'],
+        '@type': 'CatalogRequestMessage',
+      });
+      if (!catalog.ok) throw new Error(catalog.error);
+      const offered = ((catalog.answer as { dataset?: unknown[] }).dataset ?? []) as {
+        '@id': string;
+        hasPolicy?: { '@id': string }[];
+      }[];
+      const match = offered.find((entry) => entry['@id'] === dataset);
+      const offer = match?.hasPolicy?.[0];
+      if (offer === undefined) return; // Nothing is offered to this node (yet).
+      const partner = await this.#partnerFromUrl(customer, url, bpnl);
+      if (partner === undefined) return;
+      const pid = `urn:uuid:${crypto.randomUUID()}`;
+      const record = createNegotiation({
+        role: 'consumer',
+        pid,
+        ownAddress: `${this.#connector.url}/dsp/callback`,
+        counterPartyAddress: `${url}/dsp`,
+      });
+      const { '@id': offerId, ...policy } = offer as { '@id': string } & DspJsonObject;
+      const step = negotiationStep(record, {
+        decide: { kind: 'request', offer: { id: offerId, target: dataset, policy: policy as DspJsonObject } },
+      });
+      if (!step.ok || step.value.send === undefined)
+        throw new Error(step.ok ? 'nothing to send' : step.error.message);
+      const entry: NegotiationEntry = { record: step.value.record, partner, dataset };
+      const changes = this.#newChanges();
+      changes.outbox.push(this.#outgoing('negotiation', entry, step.value.send));
+      changes.records.push({ kind: 'negotiation', id: pid, value: entry, expectedVersion: 0 });
+      changes.audit.push({
+        actor: this.#self.did,
+        action: 'negotiation.request',
+        resource: dataset,
+        outcome: 'sent',
+      });
+      await this.#commit(changes);
+    };
+    run().catch((error: unknown) => {
+      const delay = backoffDelay(attempt, { initialMs: 500, maxMs: 15_000 });
+      this.#options.log?.(
+        `connecting to ${customer} failed (${(error as Error).message}); again in ${delay} ms`,
+      );
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        this.#connect(customer, attempt + 1);
+      }, delay);
+      timer.unref?.();
+      this.#timers.add(timer);
+    });
+  }
+
+  /** A signed request-response to a partner (the catalog), outside the outbox. */
+  async #request(
+    url: string,
+    path: string,
+    body: unknown,
+  ): Promise<{ ok: true; answer: unknown } | { ok: false; error: string }> {
+    const send = httpSender({
+      identity: this.#connector.identity,
+      credential: () => this.#connector.credential(),
+    });
+    const result = await send({
+      id: `urn:uuid:${crypto.randomUUID()}`,
+      to: url,
+      path,
+      body,
+      kind: 'dspace:request',
+      sequence: 0,
+      createdAt: '',
+      attempts: 0,
+      nextAttemptAt: '',
+    } satisfies OutboxMessage);
+    return result.kind === 'delivered'
+      ? { ok: true, answer: result.answer }
+      : { ok: false, error: result.error };
+  }
+
+  // --- delivery confirmations ------------------------------------------------------------------
+
+  async #delivered(message: OutboxMessage, answer: unknown): Promise<void> {
+    const [kind, pid, sequenceText] = (message.correlation ?? '').split('|');
+    if ((kind !== 'negotiation' && kind !== 'transfer') || pid === undefined) return;
+    const sequence = Number(sequenceText);
+    await this.#locked(`${kind}:${pid}`, async () => {
+      if (kind === 'negotiation') {
+        const stored = await this.#get<NegotiationEntry>('negotiation', pid);
+        if (stored === undefined) return;
+        const ack = isProcess(answer, 'ContractNegotiation') ? answer : undefined;
+        const confirmed = confirmNegotiationSent(stored.value.record, sequence, ack as never);
+        if (!confirmed.ok || confirmed.value === stored.value.record) return;
+        const changes = this.#newChanges();
+        let entry: NegotiationEntry = { ...stored.value, record: confirmed.value };
+        if (entry.record.counterPartyAddress === undefined) return;
+        entry = this.#decideNegotiation(
+          entry,
+          { did: entry.partner.did, bpnl: entry.partner.bpnl } as CallingNode,
+          changes,
+        );
+        changes.records.push(this.#write('negotiation', pid, entry, stored));
+        await this.#commit(changes);
+      } else {
+        const stored = await this.#get<TransferEntry>('transfer', pid);
+        if (stored === undefined) return;
+        const ack = isProcess(answer, 'TransferProcess') ? answer : undefined;
+        const confirmed = confirmTransferSent(stored.value.record, sequence, ack as never);
+        if (!confirmed.ok || confirmed.value === stored.value.record) return;
+        const changes = this.#newChanges();
+        changes.records.push(
+          this.#write('transfer', pid, { ...stored.value, record: confirmed.value }, stored),
+        );
+        await this.#commit(changes);
+        // A started push transfer: send the current forecast at once.
+        if (confirmed.value.role === 'provider' && confirmed.value.protocolState === 'STARTED')
+          this.scheduleReplan();
+      }
+    });
+  }
+
+  /** After a restart: messages the outbox delivered whose confirmation a crash cut off. */
+  async #reconcile(): Promise<void> {
+    const delivered = await this.#store.exchange.listMessages({ state: 'delivered', limit: 10000 });
+    for (const kind of ['negotiation', 'transfer'] as const) {
+      for (const stored of await this.#store.exchange.listRecords(kind, { limit: 10000 })) {
+        const record = (stored.value as NegotiationEntry | TransferEntry).record;
+        if (record.pending === undefined) continue;
+        const ownPid = record.role === 'consumer' ? record.consumerPid : record.providerPid;
+        const message = delivered.find(
+          (entry) => entry.correlation === `${kind}|${ownPid}|${record.pending!.sequence}`,
+        );
+        // The first message's answer (the counter-party's pid) is not kept: the counter-party's next
+        // message tells it, so only later messages are confirmed here.
+        if (
+          message !== undefined &&
+          (record.role === 'consumer' ? record.providerPid : record.consumerPid) !== undefined
+        ) {
+          await this.#delivered(message, undefined);
+        }
+      }
+    }
+  }
+
+  // --- helpers --------------------------------------------------------------------------------
+
+  #outgoing(
+    kind: 'negotiation' | 'transfer',
+    entry: { record: NegotiationRecord | TransferRecord; partner: Partner },
+    send: { sequence: number; address: string; path: string; message: unknown },
+  ): OutboxInput {
+    const ownPid = entry.record.role === 'consumer' ? entry.record.consumerPid : entry.record.providerPid;
+    const base = entry.partner.url;
+    const address = send.address.replace(/\/+$/, '');
+    const prefix = address.startsWith(base) ? address.slice(base.length) : '';
+    return {
+      id: `urn:uuid:${crypto.randomUUID()}`,
+      to: base,
+      path: `${prefix}${send.path}`,
+      body: send.message,
+      kind: `dspace:${(send.message as DspMessage & { '@type': string })['@type']}`,
+      correlation: `${kind}|${ownPid}|${send.sequence}`,
+    };
+  }
+
+  async #partnerOf(sender: CallingNode): Promise<Partner | undefined> {
+    const company = this.#options.network.companies.find(
+      (entry) => entry.bpn === sender.bpnl && entry.id !== this.#options.company,
+    );
+    if (company === undefined) return undefined;
+    const url = baseUrlOfDid(sender.did);
+    if (url === undefined) return undefined;
+    return { company: company.id, did: sender.did, bpnl: sender.bpnl, url };
+  }
+
+  async #partnerFromUrl(company: string, url: string, bpnl: string): Promise<Partner | undefined> {
+    const { didFromBaseUrl } = await import('../identity/did.ts');
+    const did = didFromBaseUrl(url);
+    return did.ok ? { company, did: did.value, bpnl, url } : undefined;
+  }
+
+  async #get<T>(kind: string, id: string): Promise<Stored<T> | undefined> {
+    const record = await this.#store.exchange.getRecord(kind, id);
+    return record === undefined ? undefined : { value: record.value as T, version: record.version };
+  }
+
+  #write<T>(kind: string, id: string, value: T, stored: Stored<T> | undefined): RecordWrite {
+    return { kind, id, value, expectedVersion: stored?.version ?? 0 };
+  }
+
+  #newChanges(): Changes {
+    return { records: [], outbox: [], audit: [] };
+  }
+
+  async #commit(changes: Changes): Promise<void> {
+    const outcome = await this.#connector.commit(changes as ExchangeChanges);
+    if (outcome.status === 'conflict') throw new Error(`the ${outcome.kind} ${outcome.id} changed meanwhile`);
+  }
+
+  /** Runs `work` alone among the works with the same key (one process's steps never interleave). */
+  async #locked<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const before = this.#locks.get(key) ?? Promise.resolve();
+    const run = before.then(work, work);
+    const tail = run.catch(() => undefined);
+    this.#locks.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.#locks.get(key) === tail) this.#locks.delete(key);
+    }
+  }
+}
+
+interface Changes {
+  records: RecordWrite[];
+  outbox: OutboxInput[];
+  audit: AuditInput[];
+}
+
+/** An offer's rules for a catalog entry: the policy without its own id, type and target. */
+function offerRules(offer: Policy): DspJsonObject {
+  const {
+    '@id': _id,
+    '@type': _type,
+    target: _target,
+    '@context': _context,
+    ...rules
+  } = policyToJson(offer) as Record<string, unknown>;
+  return rules as DspJsonObject;
+}
+
+/** The calling node, as the server's node authentication (the connector's authenticator) set it. */
+function callerOf(request: FastifyRequest): CallingNode {
+  const principal = (request as { principal?: { kind: string; node?: unknown } }).principal;
+  if (principal?.kind !== 'node') throw new Error('a node route ran without node authentication');
+  return principal.node as CallingNode;
+}
+
+function isProcess(answer: unknown, type: string): boolean {
+  return typeof answer === 'object' && answer !== null && (answer as { '@type'?: unknown })['@type'] === type;
+}
+
+/** The base URL of a node from its did:web identifier (its DID document URL without `did.json`). */
+export function baseUrlOfDid(did: string): string | undefined {
+  const url = didDocumentUrl(did);
+  if (!url.ok) return undefined;
+  const text = url.value.toString();
+  return text.endsWith('/.well-known/did.json')
+    ? text.slice(0, -'/.well-known/did.json'.length)
+    : text.slice(0, -'/did.json'.length);
+}
