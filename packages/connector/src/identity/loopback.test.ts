@@ -122,20 +122,7 @@ describe('identity over loopback HTTP', () => {
         headers: { authorization, 'content-type': 'application/json' },
         body: sentBody,
       });
-    const authorization = signRequest({
-      identity: supplier.identity,
-      credential: joined.value.credential,
-      audience: oem.identity.did,
-      method: 'POST',
-      path,
-      body,
-    });
-    const accepted = await send(authorization);
-    expect(await accepted.json()).toEqual({ from: 'BPNL000000000S01' });
-    const replayed = await send(authorization);
-    expect(replayed.status).toBe(401);
-    expect(((await replayed.json()) as { reason: string }).reason).toBe('replayed');
-    const tampered = await send(
+    const signed = () =>
       signRequest({
         identity: supplier.identity,
         credential: joined.value.credential,
@@ -143,9 +130,14 @@ describe('identity over loopback HTTP', () => {
         method: 'POST',
         path,
         body,
-      }),
-      body.replace('Grüße', 'Gruesse'),
-    );
+      });
+    const authorization = signed();
+    const accepted = await send(authorization);
+    expect(await accepted.json()).toEqual({ from: 'BPNL000000000S01' });
+    const replayed = await send(authorization);
+    expect(replayed.status).toBe(401);
+    expect(((await replayed.json()) as { reason: string }).reason).toBe('replayed');
+    const tampered = await send(signed(), body.replace('Grüße', 'Gruesse'));
     expect(((await tampered.json()) as { reason: string }).reason).toBe('tampered');
   });
 
