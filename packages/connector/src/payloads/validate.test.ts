@@ -10,6 +10,7 @@ import {
   buildNotification,
   buildOrderMessage,
   buildPlannedProductionOutput,
+  buildRequestForUpdate,
   disruptionsFromShortages,
   loadNetworkFile,
   type Network,
@@ -174,6 +175,17 @@ describe('every payload keten builds from the demo plan validates', () => {
       expect(built.ok ? [] : built.error).toEqual([]);
       if (built.ok) expectValid('DemandAndCapacityNotification', built.value);
     }
+  });
+
+  it('IdBasedRequestForUpdate for the forecasts and capacity groups of the demo', () => {
+    const demands = buildMaterialDemands(network, plan, 'kempen', { changedAt });
+    const groups = buildCapacityGroups(network, 'steinhof-optics', 'kempen', { changedAt });
+    if (!demands.ok || !groups.ok) throw new Error('not built');
+    const request = buildRequestForUpdate({
+      materialDemands: demands.value.map((o) => ({ id: o.payload.materialDemandId, changedAt })),
+      capacityGroups: groups.value.map((o) => ({ id: o.payload.capacityGroupId })),
+    });
+    expectValid('IdBasedRequestForUpdate', request);
   });
 
   it('keten.order/v1 messages validate against docs/schema/order.schema.json', () => {

@@ -317,3 +317,12 @@ export const PlannedProductionOutput = z.object({
   ),
 });
 export type PlannedProductionOutput = z.infer<typeof PlannedProductionOutput>;
+
+// --- IdBasedRequestForUpdate 3.0.0 ---
+
+const IdAndChange = { changedAt: DateTime.optional() };
+export const IdBasedRequestForUpdate = z.object({
+  weekBasedMaterialDemand: z.array(z.object({ materialDemandId: Uuid, ...IdAndChange })).optional(),
+  weekBasedCapacityGroup: z.array(z.object({ capacityGroupId: Uuid, ...IdAndChange })).optional(),
+});
+export type IdBasedRequestForUpdate = z.infer<typeof IdBasedRequestForUpdate>;

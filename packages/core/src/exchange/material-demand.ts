@@ -23,6 +23,7 @@
 import type { Network } from '../model/schema.ts';
 import type { Plan } from '../planning/plan.ts';
 import { err, ok, type Result } from '../result.ts';
+import { canonicalJson } from '../store/canonical-json.ts';
 import type { EventInput } from '../store/ports.ts';
 import { catenaXUnit, type DemandCategoryCode, WeekBasedMaterialDemand } from './aspects.ts';
 import { contentUuid, Directory, nameUuid, siteBpns } from './identifiers.ts';
@@ -411,4 +412,41 @@ export function checkUnit(
       ': convert them at the sender, or correct the unit of the item',
     unit,
   );
+}
+
+/**
+ * The forecasts of `after` that differ from those of `before` (the previous plan's) in anything but
+ * `changedAt`, and those that are new: what to send after a re-plan. A forecast that `after` no longer
+ * has (a supplier taken out of the sourcing rule) is returned in `inactive`, marked
+ * `materialDemandIsInactive` with every week at zero, so the supplier stops planning on it.
+ */
+export function changedMaterialDemands(
+  before: readonly OutgoingMaterialDemand[],
+  after: readonly OutgoingMaterialDemand[],
+  changedAt: string,
+): { changed: OutgoingMaterialDemand[]; inactive: OutgoingMaterialDemand[] } {
+  const comparable = (outgoing: OutgoingMaterialDemand) =>
+    canonicalJson({ ...outgoing.payload, changedAt: '' });
+  const previous = new Map(
+    before.map((outgoing) => [outgoing.payload.materialDemandId, comparable(outgoing)]),
+  );
+  const current = new Set(after.map((outgoing) => outgoing.payload.materialDemandId));
+  const changed = after.filter(
+    (outgoing) => previous.get(outgoing.payload.materialDemandId) !== comparable(outgoing),
+  );
+  const inactive = before
+    .filter((outgoing) => !current.has(outgoing.payload.materialDemandId))
+    .map((outgoing) => ({
+      ...outgoing,
+      payload: {
+        ...outgoing.payload,
+        changedAt,
+        materialDemandIsInactive: true,
+        demandSeries: outgoing.payload.demandSeries.map((series) => ({
+          ...series,
+          demands: series.demands.map((demand) => ({ ...demand, demand: 0 })),
+        })),
+      },
+    }));
+  return { changed, inactive };
 }

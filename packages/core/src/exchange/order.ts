@@ -20,6 +20,7 @@
  */
 import { z } from 'zod';
 import type { Network, OpenOrder } from '../model/schema.ts';
+import type { Plan } from '../planning/plan.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { EventInput } from '../store/ports.ts';
 import { Bpnl, Bpns, catenaXUnit, Uuid } from './aspects.ts';
@@ -316,4 +317,51 @@ export function orderJsonSchemaText(): string {
     ...rest,
   };
   return `${JSON.stringify(schema, null, 2)}\n`;
+}
+
+/**
+ * The plan's purchase orders of `customer` that must be released now: those whose supplier ships
+ * (`start`) before period `through` (default 1: this period). Each becomes an order to send and an
+ * `order.opened` event for the customer's own log, so its next plan holds it as an open order (a
+ * scheduled receipt) instead of planning it again. The order number is the planned order's id
+ * (stable between plans), with `.2`, `.3`, … when an order of that number is open already.
+ */
+export function releasePurchaseOrders(
+  network: Network,
+  plan: Pick<Plan, 'orders'>,
+  customer: string,
+  options: { readonly through?: number; readonly at: string; readonly source?: string },
+): { orders: OrderRecord[]; events: EventInput[] } {
+  const through = options.through ?? 1;
+  const open = new Set(
+    (network.openOrders ?? []).flatMap((order) => (order.id === undefined ? [] : [order.id])),
+  );
+  const orders: OrderRecord[] = [];
+  const events: EventInput[] = [];
+  for (const order of plan.orders) {
+    if (order.kind !== 'purchase' || order.company !== customer || order.supplier === undefined) continue;
+    if (order.start >= through) continue;
+    // The planned id, or with a suffix when an order of that id is open already (released before; the
+    // planner may plan more from the same supplier in the same period, e.g. to keep its shares).
+    let id = order.id;
+    for (let copy = 2; open.has(id); copy++) id = `${order.id}.${copy}`;
+    open.add(id);
+    const record = {
+      id,
+      company: customer,
+      supplier: order.supplier,
+      item: order.item,
+      quantity: order.quantity,
+      due: order.due,
+    };
+    orders.push(record);
+    events.push({
+      type: 'order.opened',
+      key: `release:${id}:${order.quantity}:${order.due}`,
+      at: options.at,
+      source: options.source ?? `company:${customer}`,
+      payload: { ...record, kind: 'purchase', network: network.name },
+    });
+  }
+  return { orders, events };
 }
