@@ -17,6 +17,11 @@ import {
 
 const DEMO = join(REPOSITORY, 'examples/demo-network.yaml');
 
+interface DidJson {
+  id: string;
+  verificationMethod: { publicKeyJwk: Record<string, unknown> }[];
+}
+
 function config(folder: string, name: string, body: string): string {
   const file = join(folder, `${name}.yaml`);
   writeFileSync(file, body);
@@ -63,7 +68,7 @@ authority:
   });
 
   it('serves its DID document and the DSP version document', async () => {
-    const did = await (await fetch(`${oem.url}/.well-known/did.json`)).json();
+    const did = (await (await fetch(`${oem.url}/.well-known/did.json`)).json()) as DidJson;
     expect(did.id).toMatch(/^did:web:127\.0\.0\.1%3A\d+$/);
     expect(did.verificationMethod[0].publicKeyJwk).toMatchObject({ kty: 'OKP', crv: 'Ed25519' });
     expect(did.verificationMethod[0].publicKeyJwk.d).toBeUndefined();
@@ -101,7 +106,7 @@ authority: { url: ${oem.url} }
       timeoutMs: 60_000,
     });
     running.push(node);
-    const did = await (await fetch(`${node.url}/.well-known/did.json`)).json();
+    const did = (await (await fetch(`${node.url}/.well-known/did.json`)).json()) as DidJson;
     expect(did.id).toBe(`did:web:127.0.0.1%3A${port}`);
   }, 120_000);
 
