@@ -176,6 +176,7 @@ export function validateAgainstCatenaXProfile(
     });
   }
   const counts = { profileConstraints: 0, ketenConstraints: 0 };
+  const walk: Walk = { schemas, violations, counts };
   const permissions = listOf(policyJson.permission);
   const actions = new Set(permissions.map((rule) => (isObject(rule) ? rule.action : undefined)));
   const accessPolicy = actions.has('access');
@@ -198,14 +199,8 @@ export function validateAgainstCatenaXProfile(
       });
       return;
     }
-    checkRule(
-      rule,
-      path,
-      action === 'access' ? 'access permission' : 'usage permission',
-      schemas,
-      violations,
-      counts,
-    );
+    const place = action === 'access' ? 'access permission' : 'usage permission';
+    if (isObject(rule)) checkList(rule.constraint, `${path}.constraint`, place, walk);
   });
   for (const kind of ['prohibition', 'obligation'] as const) {
     listOf(policyJson[kind]).forEach((rule, index) => {
@@ -227,40 +222,35 @@ export function validateAgainstCatenaXProfile(
         });
         return;
       }
-      checkRule(rule, path, kind, schemas, violations, counts);
+      if (isObject(rule)) checkList(rule.constraint, `${path}.constraint`, kind, walk);
     });
   }
   return violations.length > 0 ? err(violations) : ok(counts);
 }
 
-function checkRule(
-  rule: unknown,
-  path: string,
-  place: Place,
-  schemas: Profile,
-  violations: ProfileViolation[],
-  counts: { profileConstraints: number; ketenConstraints: number },
-): void {
-  if (!isObject(rule)) return; // policy-schema.json has reported it
-  const constraints = rule.constraint;
-  if (constraints === undefined) return;
-  if (!Array.isArray(constraints)) {
-    violations.push({ path: `${path}.constraint`, message: '"constraint" is a list of constraints.' });
+interface Walk {
+  readonly schemas: Profile;
+  readonly violations: ProfileViolation[];
+  readonly counts: { profileConstraints: number; ketenConstraints: number };
+}
+
+/** Checks a rule's constraints, or a logical constraint's parts. */
+function checkList(list: unknown, path: string, place: Place, walk: Walk): void {
+  if (list === undefined) return;
+  if (!Array.isArray(list)) {
+    walk.violations.push({
+      path,
+      message: `"${path.slice(path.lastIndexOf('.') + 1)}" is a list of constraints.`,
+    });
     return;
   }
-  constraints.forEach((constraint, index) => {
-    checkConstraint(constraint, `${path}.constraint[${index}]`, place, schemas, violations, counts);
+  list.forEach((constraint, index) => {
+    checkConstraint(constraint, `${path}[${index}]`, place, walk);
   });
 }
 
-function checkConstraint(
-  constraint: unknown,
-  path: string,
-  place: Place,
-  schemas: Profile,
-  violations: ProfileViolation[],
-  counts: { profileConstraints: number; ketenConstraints: number },
-): void {
+function checkConstraint(constraint: unknown, path: string, place: Place, walk: Walk): void {
+  const { schemas, violations, counts } = walk;
   if (!isObject(constraint)) {
     violations.push({ path, message: 'a constraint is a JSON object.' });
     return;
@@ -274,16 +264,7 @@ function checkConstraint(
         schema: 'policy-schema.json',
       });
     }
-    for (const key of logical) {
-      const parts = constraint[key];
-      if (!Array.isArray(parts)) {
-        violations.push({ path: `${path}.${key}`, message: `"${key}" is a list of constraints.` });
-        continue;
-      }
-      parts.forEach((part, index) => {
-        checkConstraint(part, `${path}.${key}[${index}]`, place, schemas, violations, counts);
-      });
-    }
+    for (const key of logical) checkList(constraint[key], `${path}.${key}`, place, walk);
     return;
   }
   const leftOperand = typeof constraint.leftOperand === 'string' ? constraint.leftOperand : undefined;
