@@ -98,12 +98,14 @@ export function repairAndCost(
 /**
  * Improve a feasible plan one stage at a time: for each stage, the outbound service time that lowers
  * the cost of the stage and of its downstream stages most (their inbound service times follow), until
- * no single change helps. Returns the new cost; `outbound` is changed in place.
+ * no single change helps. Returns the new cost; `outbound` is changed in place. The pairs it
+ * tries are taken from `budget.work` when a budget is given.
  */
 export function improveLocally(
   prepared: PreparedGsm,
   cost: readonly Float64Array[],
   outbound: Int32Array,
+  budget?: { work: number },
 ): number {
   const count = prepared.count;
   const inbound = new Int32Array(count);
@@ -133,6 +135,11 @@ export function improveLocally(
       for (const next of downstream) baseline += stageCost(next, inbound[next]!, outbound[next]!);
       let bestValue = baseline;
       let bestS = current;
+      if (budget !== undefined) {
+        let scanned = 0;
+        for (const next of downstream) scanned += prepared.predecessors[next]!.length;
+        budget.work -= (top + 1) * (downstream.length + 1) + scanned;
+      }
       for (let s = 0; s <= top; s++) {
         if (s === current) continue;
         let value = stageCost(stage, si, s);
@@ -193,7 +200,8 @@ export function solveBounded(
   const consider = (outbound: Int32Array, polish: boolean): void => {
     const plan = Int32Array.from(outbound);
     let value = repairAndCost(prepared, cost, plan);
-    if (polish || value < upper) value = improveLocally(prepared, cost, plan);
+    budget.work -= plan.length + links.length;
+    if (polish || value < upper) value = improveLocally(prepared, cost, plan, budget);
     if (value < upper) {
       upper = value;
       best = plan;
@@ -352,7 +360,8 @@ function branchAndBound(
     pop();
     nodes++;
     const answer = evaluate(node.low, node.high);
-    budget.work -= answer.work;
+    // The tree program's pairs, and the node's own passes over the stages and relaxed links.
+    budget.work -= answer.work + 2 * count + relaxed.length;
     if (!(answer.value < upper() * (1 - options.gapTolerance))) continue;
     consider(answer.outbound, false);
     // Split on the most broken relaxed link, else halve the widest priced range.

@@ -33,7 +33,10 @@ export interface ForestAnswer {
   readonly value: number;
   readonly outbound: Int32Array;
   readonly inbound: Int32Array;
-  /** (S, SI) pairs evaluated: the work of this solve, for budgets that do not depend on a clock. */
+  /**
+   * The work of this solve, for budgets that do not depend on a clock: the (S, SI) pairs evaluated,
+   * plus 100 per stage for its fixed cost (labels, arrays, the walk over the tree).
+   */
   readonly work: number;
 }
 
@@ -90,7 +93,7 @@ export function solveForest(problem: ForestProblem): ForestAnswer {
   }
 
   const labels: (Label | undefined)[] = new Array(count);
-  let work = 0;
+  let work = 100 * count;
   for (const stage of postOrder) {
     const high = prepared.maxInbound[stage]!;
     const low = Math.min(high, Math.max(prepared.minInbound[stage]!, problem.inboundLow?.[stage] ?? 0));

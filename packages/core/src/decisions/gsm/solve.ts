@@ -74,10 +74,10 @@ export interface GsmSolution {
 }
 
 /**
- * The default work budget of the bounded method, in (S, SI) pairs evaluated by the tree program:
- * about 1–2 s on one core of a 2020s laptop, whatever the clock says (answers do not depend on time).
+ * The default work budget of the bounded method (see `ForestAnswer.work`; the local search counts
+ * the pairs it tries): about a second or two of one core, the same answer on any machine.
  */
-export const DEFAULT_WORK = 100_000_000;
+export const DEFAULT_WORK = 60_000_000;
 
 /** Stage costs per grid unit of net replenishment time: c_j(τ) = h_j·k_j·√(τ·step). */
 export function stageCosts(prepared: PreparedGsm): Float64Array[] {
