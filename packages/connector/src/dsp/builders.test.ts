@@ -4,6 +4,8 @@
  * and error body two negotiating and transferring parties produce on random paths through the state
  * machines.
  */
+
+import { readFileSync } from 'node:fs';
 import {
   catalogError,
   catalogRequestMessage,
@@ -29,6 +31,8 @@ import {
   negotiationNotFound,
   negotiationStep,
   type OdrlPolicy,
+  offerFromDataset,
+  type RootCatalog,
   rootCatalog,
   rootDataset,
   type TransferDecision,
@@ -270,6 +274,27 @@ describe('every DSP builder makes a message its schema accepts', () => {
       { numRuns: 200 },
     );
   });
+});
+
+it('requests an offer taken from the upstream example catalog, and the request validates', () => {
+  const example = JSON.parse(
+    readFileSync(
+      '/work/shared/vectors/dataspace-protocol/artifacts/src/main/resources/catalog/example/catalog.json',
+      'utf8',
+    ),
+  ) as RootCatalog;
+  expectValid(example);
+  const dataset = example.dataset![0]!;
+  const chosen = offerFromDataset(dataset);
+  expect(chosen).toMatchObject({ id: dataset.hasPolicy[0]!['@id'], target: dataset['@id'] });
+  expect(offerFromDataset(dataset, 'urn:no-such-offer')).toBeUndefined();
+  expectValid(
+    contractRequestMessage({
+      consumerPid: ids.consumerPid,
+      offer: chosen!,
+      callbackAddress: 'https://t1.example/cb',
+    }),
+  );
 });
 
 /** Both parties of a negotiation and a transfer, driven along random allowed paths. */

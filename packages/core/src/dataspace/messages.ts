@@ -425,6 +425,21 @@ export interface OfferInput {
   readonly policy: OdrlPolicy;
 }
 
+/**
+ * The offer a consumer requests, taken from a dataset of the provider's catalog: one of its offers
+ * (the first, or the one with `offerId`) with the dataset as target. Undefined if there is no such
+ * offer.
+ */
+export function offerFromDataset(dataset: Dataset, offerId?: string): OfferInput | undefined {
+  const chosen =
+    offerId === undefined
+      ? dataset.hasPolicy[0]
+      : dataset.hasPolicy.find((offer) => offer['@id'] === offerId);
+  if (chosen === undefined) return undefined;
+  const { '@id': id, '@type': _type, ...policy } = chosen;
+  return { id, target: dataset['@id'], policy };
+}
+
 /** An agreement: the agreed policy, its parties (dataspace identifiers) and when it was made. */
 export interface AgreementInput {
   readonly id: string;
