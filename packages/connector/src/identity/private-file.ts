@@ -27,7 +27,8 @@ export interface PrivateFileProblem {
 }
 
 /**
- * Writes `content` to `file` with mode 0600, atomically (temporary file + fsync + rename). With
+ * Writes `content` to `file` with mode 0600, atomically and durably (temporary file, fsync, rename,
+ * fsync of the directory). With
  * `replace: false` an existing file is kept and the result is `false` (the temporary file is hard-linked
  * into place, which fails when the name exists, so two processes creating a key at once cannot both win).
  */
@@ -58,9 +59,11 @@ export async function writePrivateFile(
       } finally {
         await rm(temporary, { force: true });
       }
+      await syncDirectory(directory);
       return ok(true);
     }
     await rename(temporary, file);
+    await syncDirectory(directory);
     return ok(true);
   } catch (cause) {
     await rm(temporary, { force: true }).catch(() => undefined);
@@ -92,6 +95,20 @@ export async function readPrivateFile(file: string): Promise<Result<string, Priv
     if (isErrorCode(cause, 'ENOENT'))
       return err({ reason: 'missing', file, message: `${file} does not exist` });
     return err({ reason: 'unreadable', file, message: `cannot read ${file}: ${describe(cause)}` });
+  }
+}
+
+/**
+ * Flushes a directory, so that a rename or link in it survives a crash (POSIX: the new name is in the
+ * directory's data, which fsync on the file alone does not write). Windows cannot open directories.
+ */
+async function syncDirectory(directory: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const handle = await open(directory, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

@@ -86,6 +86,21 @@ describe('DID resolver', () => {
     expect(!invalid.ok && invalid.error.reason).toBe('invalid-did');
   });
 
+  it('refuses a document announced too large without reading it', async () => {
+    let read = false;
+    const fetch: FetchFunction = async () => ({
+      status: 200,
+      headers: { get: (name: string) => (name === 'content-length' ? '10000000' : null) },
+      text: async () => {
+        read = true;
+        return '{}';
+      },
+    });
+    const resolved = await createDidResolver({ fetch }).resolve(DID);
+    expect(!resolved.ok && resolved.error.message).toMatch(/larger than 65536 bytes/);
+    expect(read).toBe(false);
+  });
+
   it('fetches over https for hosts other than loopback, and over http for all when configured', async () => {
     const { fetch, requested } = await serving({ id: 'did:web:supplier.example' });
     await createDidResolver({ fetch }).resolve('did:web:supplier.example');

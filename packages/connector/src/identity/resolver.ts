@@ -25,7 +25,12 @@ export interface ResolutionFailure {
 export type FetchFunction = (
   url: string,
   init: { method?: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
-) => Promise<{ readonly status: number; text(): Promise<string> }>;
+) => Promise<{
+  readonly status: number;
+  /** When present, a `content-length` above the resolver's limit is refused before the body is read. */
+  readonly headers?: { get(name: string): string | null };
+  text(): Promise<string>;
+}>;
 
 export interface DidResolverOptions {
   /** Defaults to the global `fetch`. */
@@ -38,7 +43,7 @@ export interface DidResolverOptions {
   readonly cacheTtlMs?: number;
   /** The most documents kept at once (oldest dropped first); default 10,000. */
   readonly cacheSize?: number;
-  /** Documents larger than this are refused (checked once read); default 64 KiB. */
+  /** Documents larger than this are refused (by `content-length` before reading, else once read); default 64 KiB. */
   readonly maxDocumentBytes?: number;
   /** Milliseconds since the epoch; default `Date.now`. */
   readonly now?: () => number;
@@ -88,6 +93,7 @@ export function createDidResolver(options: DidResolverOptions = {}): DidResolver
       url.value.href,
       { headers: { accept: 'application/did+json, application/json' } },
       timeoutMs,
+      maxBytes,
     );
     if (!answer.ok) {
       return err({
@@ -104,7 +110,7 @@ export function createDidResolver(options: DidResolverOptions = {}): DidResolver
       });
     }
     const text = answer.value.text;
-    if (Buffer.byteLength(text, 'utf8') > maxBytes) {
+    if (answer.value.tooLarge === true || Buffer.byteLength(text, 'utf8') > maxBytes) {
       return err({
         reason: 'invalid-document',
         did,
@@ -157,18 +163,25 @@ export function createDidResolver(options: DidResolverOptions = {}): DidResolver
 
 /**
  * One HTTP exchange with a deadline: the status and body, or why there is none (the fetch's error, or
- * `no answer within … ms`). Never throws.
+ * `no answer within … ms`). With `maxBytes`, a body announced larger (`content-length`) is not read and
+ * the answer says `tooLarge`. Never throws.
  */
 export async function fetchWithTimeout(
   fetchFunction: FetchFunction,
   url: string,
   init: { method?: string; headers: Record<string, string>; body?: string },
   timeoutMs: number,
-): Promise<Result<{ status: number; text: string }, string>> {
+  maxBytes?: number,
+): Promise<Result<{ status: number; text: string; tooLarge?: true }, string>> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
     const response = await fetchFunction(url, { ...init, signal: controller.signal });
+    const length = Number(response.headers?.get('content-length') ?? Number.NaN);
+    if (maxBytes !== undefined && length > maxBytes) {
+      controller.abort(); // drop the body unread
+      return ok({ status: response.status, text: '', tooLarge: true });
+    }
     return ok({ status: response.status, text: await response.text() });
   } catch (cause) {
     if (controller.signal.aborted) return err(`no answer within ${timeoutMs} ms`);
