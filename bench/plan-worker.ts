@@ -26,6 +26,7 @@ const planCpuMs = (cpu.user + cpu.system) / 1000;
 const planPeakMiB = peakMemoryMiB();
 
 let replanMs: number | undefined;
+let replanCpuMs: number | undefined;
 let recomputed: number | undefined;
 if (!pegging) {
   // Halve the capacity of the first component maker from period 10 on: a tier-3-or-deeper change.
@@ -40,8 +41,12 @@ if (!pegging) {
     ]);
     if (!changed.ok) throw new Error('the capacity change was refused');
     const before = performance.now();
+    const cpuBefore = process.cpuUsage();
+    // The kept run's flattened network is patched (flat-patch.ts), not flattened again.
     const again = replanNetwork(run, changed.value.network);
     replanMs = performance.now() - before;
+    const used = process.cpuUsage(cpuBefore);
+    replanCpuMs = (used.user + used.system) / 1000;
     recomputed = again.stats.recomputed;
   }
 }
@@ -65,6 +70,7 @@ console.log(
     ),
     onTime: plan.deliveries.reduce((sum, d) => (d.period === d.forPeriod ? sum + d.quantity : sum), 0),
     replanMs,
+    replanCpuMs,
     recomputed,
     planPeakMiB,
     peakMiB: peakMemoryMiB(),

@@ -396,8 +396,9 @@ export function numberInPlanningOrder(flat: FlatNetwork, arena = new Arena()): O
 }
 
 /**
- * The network as the planner reads it: flattened and numbered in planning order, its arrays from
- * `arena`, made big enough here for them and the planner's own arrays that live as long (`kept`).
+ * The network as the planner reads it: flattened and numbered in planning order, its arrays from an
+ * arena of their own (a re-plan that patches the network shares them, see `flat-patch.ts`), and an
+ * arena `kept` made big enough for the planner's arrays that live as long as its run.
  */
 export function flattenForPlanning(
   network: Network,
@@ -405,11 +406,18 @@ export function flattenForPlanning(
 ): { flat: OrderedFlatNetwork; kept: Arena } {
   const flat = flattenNetwork(network, horizon);
   const cells = flat.nodes * horizon;
+  const lists = flat.bomNode.length + flat.arcSupplier.length + flat.nodeGroup.length;
+  // The numbered network (four per-period arrays, per-node values, the lists), apart from the planner's.
+  const numbered = Arena.sized(cells * 32 + flat.nodes * 64 + lists * 16);
+  return { flat: numberInPlanningOrder(flat, numbered), kept: plannerArena(flat) };
+}
+
+/** An arena big enough for the planner's arrays that live as long as its run (see Planner), and its order and request columns. */
+export function plannerArena(flat: FlatNetwork): Arena {
+  const horizon = flat.horizon;
+  const cells = flat.nodes * horizon;
   const arcs = flat.arcSupplier.length;
   const slots = (flat.nodes + arcs) * horizon;
   const requestSlots = (flat.bomNode.length + arcs) * horizon;
-  // The numbered network's and the planner's kept arrays (see Planner), and the order and request columns.
-  const bytes = cells * 72 + arcs * horizon * 4 + slots * 52 + requestSlots * 20 + flat.nodes * 64;
-  const kept = Arena.sized(bytes);
-  return { flat: numberInPlanningOrder(flat, kept), kept };
+  return Arena.sized(cells * 40 + arcs * horizon * 4 + slots * 52 + requestSlots * 20);
 }

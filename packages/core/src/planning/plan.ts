@@ -59,12 +59,15 @@
  * - The frozen horizon forbids new starts in the first `frozenPeriods` (only planned orders start
  *   there in pass 2); it does not keep the orders of a previous plan.
  * - Catching up may order extra that arrives too late to be used (it is in the plan, doing no harm).
- * - `replanNetwork` replays pass 1 where a change does not reach; pass 2, the flattening and the
- *   assembly of the plan run whole, so a re-plan costs about as much as a plan (see bench:plan).
+ * - `replanNetwork` replays pass 1 where a change does not reach and patches the kept run's flattened
+ *   network where the planning events changed it (`flat-patch.ts`); pass 2 and the assembly of the
+ *   plan run whole, so a re-plan still costs most of a plan (see bench:plan, and docs/planning.md for
+ *   the design of an incremental pass 2).
  */
 import type { Network } from '../model/schema.ts';
 import { Arena } from './arena.ts';
-import { flattenForPlanning, type OrderedFlatNetwork } from './flatten.ts';
+import { type FlatPatch, patchFlatNetwork } from './flat-patch.ts';
+import { flattenForPlanning, type OrderedFlatNetwork, plannerArena } from './flatten.ts';
 import { type OrderList, OrderTable } from './orders.ts';
 
 export type { PlannedOrder } from './orders.ts';
@@ -226,6 +229,7 @@ export function planNetworkRun(network: Network, options: PlanOptions = {}): Pla
   const horizon = Math.max(1, Math.min(network.horizon, options.horizon ?? network.horizon));
   const { flat, kept } = flattenForPlanning(network, horizon);
   const planner = new Planner(flat, options, true, kept);
+  planner.source = network;
   const plan = planner.run(network.name);
   return {
     plan,
@@ -247,8 +251,20 @@ export function replanNetwork(previous: PlanRun, network: Network, options?: Pla
   const before = previous.state as Planner;
   const wanted = options ?? before.options;
   const horizon = Math.max(1, Math.min(network.horizon, wanted.horizon ?? network.horizon));
-  const { flat, kept } = flattenForPlanning(network, horizon);
+  // The kept run's flattened network with the changed rows written again, when only capacities,
+  // demand and open orders changed (the planning events); else the network flattened afresh.
+  let patch: FlatPatch | undefined;
+  if (before.source !== undefined && horizon === before.H) {
+    const patched = patchFlatNetwork(before.flat, before.source, network);
+    if (patched.ok) patch = patched.value;
+  }
+  const { flat, kept } =
+    patch === undefined
+      ? flattenForPlanning(network, horizon)
+      : { flat: patch.flat, kept: plannerArena(patch.flat) };
   const planner = new Planner(flat, wanted, true, kept);
+  planner.source = network;
+  planner.patch = patch;
   const reason = planner.incompatible(before);
   const plan = planner.run(network.name, reason === undefined ? before : undefined);
   const stats: ReplanStats =
@@ -375,6 +391,10 @@ class Planner {
   /** Arc × period: 1 where the supplier ships nothing (`blocked`). */
   readonly blockedAt: Uint8Array | undefined;
   recomputed = 0;
+  /** The network this run planned (kept runs only): a re-plan patches its flattened network. */
+  source: Network | undefined;
+  /** In a re-plan whose network was patched: the nodes and groups whose rows were written again. */
+  patch: FlatPatch | undefined;
   /** `causeAt` as the requirement pass left it. */
   plannedCauseAt = new Int32Array(0);
 
@@ -501,7 +521,14 @@ class Planner {
       }
       this.recomputed++;
       this.record(n);
-      if (replay !== undefined && previous !== undefined) this.taintIfDifferent(n, previous, replay);
+      if (replay !== undefined && previous !== undefined) {
+        this.taintIfDifferent(n, previous, replay);
+        // What it added to its components' and suppliers' gross requirements may differ.
+        const f = this.flat;
+        for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) replay.grossTouched[f.bomNode[at]!] = 1;
+        for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++)
+          replay.grossTouched[f.arcSupplier[arc]!] = 1;
+      }
     }
     this.execute();
     const plan = this.assemble(name);
@@ -548,7 +575,7 @@ class Planner {
     const b = this.flat;
     if (a.nodes !== b.nodes || a.horizon !== b.horizon)
       return 'the network has other nodes or another horizon';
-    for (let n = 0; n < b.nodes; n++) {
+    for (let n = 0; (a.company !== b.company || a.item !== b.item) && n < b.nodes; n++) {
       if (a.company[n] !== b.company[n] || a.item[n] !== b.item[n]) return 'the network has other nodes';
     }
     if (
@@ -586,7 +613,9 @@ class Planner {
     const b = this.flat;
     const H = this.H;
     const changed = new Uint8Array(b.nodes);
+    const grossTouched = new Uint8Array(b.nodes);
     const groupTainted = new Uint8Array(b.groupId.length);
+    if (this.patch !== undefined) return this.patchedSince(previous, this.patch);
     for (let g = 0; g < b.groupId.length; g++) {
       if (!sameRange(a.groupCapacity, b.groupCapacity, g * H, H)) groupTainted[g] = 1;
     }
@@ -621,14 +650,52 @@ class Planner {
       }
       if (differs) changed[n] = 1;
     }
-    return { changed, tainted: Uint8Array.from(changed), groupTainted };
+    // Every gross requirement is compared (a flattened network says nothing of what differs).
+    grossTouched.fill(1);
+    return { changed, tainted: changed.slice(), groupTainted, grossTouched };
+  }
+
+  /**
+   * `changedSince` when the network was patched (`flat-patch.ts`): only the patched nodes and groups
+   * can have other data (every other value is the same array), so only they, the nodes in a patched
+   * group, and the nodes whose earliest availability or blocked lanes differ start out changed.
+   */
+  patchedSince(previous: Planner, patch: FlatPatch): Replay {
+    const f = this.flat;
+    const H = this.H;
+    const changed = patch.nodes.slice();
+    const blocked = previous.blockedAt !== undefined || this.blockedAt !== undefined;
+    for (let n = 0; n < f.nodes; n++) {
+      if (changed[n] === 1) continue;
+      let differs =
+        previous.earliest[n] !== this.earliest[n] ||
+        previous.ready[n] !== this.ready[n] ||
+        previous.earliestPurchase[n] !== this.earliestPurchase[n];
+      for (let arc = f.arcStart[n]!; blocked && !differs && arc < f.arcStart[n + 1]!; arc++) {
+        differs = !sameBlocked(previous.blockedAt, this.blockedAt, arc * H, H);
+      }
+      for (let at = f.groupStart[n]!; !differs && at < f.groupStart[n + 1]!; at++) {
+        differs = patch.groups[f.nodeGroup[at]!] === 1;
+      }
+      if (differs) changed[n] = 1;
+    }
+    // A node's gross requirement is its end demand (patched nodes are changed) plus what its
+    // consumers add: it can differ only below a consumer computed again (marked in `run`).
+    const grossTouched = new Uint8Array(f.nodes);
+    return {
+      changed,
+      tainted: changed.slice(),
+      groupTainted: patch.groups.slice(),
+      grossTouched,
+    };
   }
 
   /** True unless node `n` would decide exactly as in `previous`: same inputs, same promises seen. */
   mustRecompute(n: number, previous: Planner, replay: Replay): boolean {
     const f = this.flat;
     if (replay.changed[n] === 1) return true;
-    if (!sameRange(previous.gross, this.gross, n * this.H, this.H)) return true;
+    if (replay.grossTouched[n] === 1 && !sameRange(previous.gross, this.gross, n * this.H, this.H))
+      return true;
     for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
       if (replay.tainted[f.arcSupplier[arc]!] === 1) return true;
     }
@@ -1984,9 +2051,12 @@ interface Replay {
   readonly changed: Uint8Array;
   readonly tainted: Uint8Array;
   readonly groupTainted: Uint8Array;
+  /** Nodes whose gross requirement may differ (a consumer of theirs was computed again). */
+  readonly grossTouched: Uint8Array;
 }
 
 function sameInts(a: Int32Array, b: Int32Array): boolean {
+  if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateNetwork } from '../model/generate.ts';
 import type { Network } from '../model/schema.ts';
+import { eventsFor } from './event-arbitraries.ts';
 import { applyPlanningEvents, type PlanningEventInput } from './events.ts';
 import {
   type BlockedShipping,
@@ -88,6 +89,32 @@ describe('replanNetwork', () => {
     for (const order of full.orders) {
       if (order.supplier === supplier) expect(order.start < 2 || order.start >= 8).toBe(true);
     }
+  });
+
+  it('equals a full re-plan after any list of planning events, and after more events on top (property)', () => {
+    // Every event type, group capacities and open orders opened and closed included: the re-plans
+    // patch the kept run's flattened network (flat-patch.ts) instead of flattening it again.
+    const cases = fc
+      .tuple(fc.integer({ min: 10, max: 30 }), fc.integer(), fc.integer({ min: 6, max: 14 }))
+      .map(([companies, seed, horizon]) => generateNetwork({ companies, seed, horizon }))
+      .chain((network) => fc.tuple(fc.constant(network), eventsFor(network), eventsFor(network)));
+    fc.assert(
+      fc.property(cases, ([network, first, second]) => {
+        const once = applyPlanningEvents(network, first);
+        if (!once.ok) return;
+        const previous = planNetworkRun(network, { pegging: false });
+        const options = { pegging: false, blocked: once.value.blocked };
+        const replanned = replanNetwork(previous, once.value.network, options);
+        expect(replanned.stats.full).toBe(false);
+        expect(replanned.plan).toEqual(planNetwork(once.value.network, options));
+        const twice = applyPlanningEvents(once.value.network, second, { blocked: once.value.blocked });
+        if (!twice.ok) return;
+        const later = { pegging: false, blocked: twice.value.blocked };
+        const again = replanNetwork(replanned, twice.value.network, later);
+        expect(again.plan).toEqual(planNetwork(twice.value.network, later));
+      }),
+      { numRuns: 30 },
+    );
   });
 
   it('equals a full re-plan for any capacity, demand, open-order or supplier-down change (property)', () => {

@@ -1,0 +1,117 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { generateNetwork } from '../model/generate.ts';
+import type { Network } from '../model/schema.ts';
+import { withEvents } from './event-arbitraries.ts';
+import { applyPlanningEvents } from './events.ts';
+import { patchFlatNetwork } from './flat-patch.ts';
+import { flattenForPlanning, type OrderedFlatNetwork } from './flatten.ts';
+
+const flatten = (network: Network) => flattenForPlanning(network, network.horizon).flat;
+
+/** The rows (of `length` cells) where `a` and `b` differ (NaN equals NaN: an absent maximum). */
+function differingRows(a: Float64Array, b: Float64Array, length: number): number[] {
+  const rows = new Set<number>();
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i] && !(Number.isNaN(a[i]!) && Number.isNaN(b[i]!))) rows.add(Math.floor(i / length));
+  }
+  return [...rows];
+}
+
+/** `patched` has every field of `fresh`, value for value. */
+function expectSameFlat(patched: OrderedFlatNetwork, fresh: OrderedFlatNetwork) {
+  expect(Object.keys(patched).sort()).toEqual(Object.keys(fresh).sort());
+  for (const key of Object.keys(fresh) as (keyof OrderedFlatNetwork)[]) {
+    expect(patched[key], key).toEqual(fresh[key]);
+  }
+}
+
+describe('patchFlatNetwork', () => {
+  it('gives the flattened network of any events, and flags every node and group it wrote (property)', () => {
+    fc.assert(
+      fc.property(withEvents, ([network, first, second]) => {
+        const once = applyPlanningEvents(network, first);
+        if (!once.ok) return;
+        const before = flatten(network);
+        const patched = patchFlatNetwork(before, network, once.value.network);
+        if (!patched.ok) throw new Error(patched.error);
+        const fresh = flatten(once.value.network);
+        expectSameFlat(patched.value.flat, fresh);
+        const H = network.horizon;
+        for (const rows of [
+          differingRows(before.capacity, fresh.capacity, H),
+          differingRows(before.maximumCapacity, fresh.maximumCapacity, H),
+          differingRows(before.endDemand, fresh.endDemand, H),
+          differingRows(before.receipts, fresh.receipts, H),
+        ]) {
+          for (const n of rows) expect(patched.value.nodes[n]).toBe(1);
+        }
+        for (const rows of [
+          differingRows(before.groupCapacity, fresh.groupCapacity, H),
+          differingRows(before.groupMaximum, fresh.groupMaximum, H),
+        ]) {
+          for (const g of rows) expect(patched.value.groups[g]).toBe(1);
+        }
+        // A patched network patches again, as a server re-planning event after event does.
+        const twice = applyPlanningEvents(once.value.network, second, { blocked: once.value.blocked });
+        if (!twice.ok) return;
+        const again = patchFlatNetwork(patched.value.flat, once.value.network, twice.value.network);
+        if (!again.ok) throw new Error(again.error);
+        expectSameFlat(again.value.flat, flatten(twice.value.network));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('shares every array nothing changed, and writes nothing for the same network', () => {
+    const network = generateNetwork({ companies: 30, seed: 4, horizon: 12 });
+    const flat = flatten(network);
+    const same = patchFlatNetwork(flat, network, network);
+    expect(same.ok && same.value.nodes.every((flag) => flag === 0)).toBe(true);
+    const record = network.production![0]!;
+    const changed = applyPlanningEvents(network, [
+      {
+        type: 'capacity.changed',
+        payload: { company: record.company, item: record.item, from: 2, capacity: 0 },
+      },
+    ]);
+    if (!changed.ok) throw new Error('refused');
+    const patched = patchFlatNetwork(flat, network, changed.value.network);
+    if (!patched.ok) throw new Error(patched.error);
+    expect(patched.value.flat.endDemand).toBe(flat.endDemand);
+    expect(patched.value.flat.receipts).toBe(flat.receipts);
+    expect(patched.value.flat.bomNode).toBe(flat.bomNode);
+    expect(patched.value.flat.capacity).not.toBe(flat.capacity);
+    expect(patched.value.nodes.reduce((sum, flag) => sum + flag, 0)).toBe(1);
+  });
+
+  it('says why, and patches nothing, when more than capacities, demand and open orders changed', () => {
+    const network = generateNetwork({ companies: 30, seed: 4, horizon: 12 });
+    const flat = flatten(network);
+    const production = network.production ?? [];
+    const slower = production.map((record, i) =>
+      i === 0 ? { ...record, leadTime: record.leadTime + 1 } : record,
+    );
+    const cases: [Network, RegExp][] = [
+      [{ ...network, production: slower }, /production record 0/],
+      [{ ...network, sourcing: (network.sourcing ?? []).slice(1) }, /sourcing/],
+      [{ ...network, items: [...network.items].reverse() }, /items/],
+      [{ ...network, horizon: 11 }, /horizon/],
+      [
+        {
+          ...network,
+          openOrders: [
+            ...(network.openOrders ?? []),
+            { kind: 'production', company: 'nobody', item: 'nothing', quantity: 1, due: 2 },
+          ],
+        },
+        /nobody\/nothing is not a node/,
+      ],
+    ];
+    for (const [changed, reason] of cases) {
+      const patched = patchFlatNetwork(flat, network, changed);
+      expect(patched.ok).toBe(false);
+      if (!patched.ok) expect(patched.error).toMatch(reason);
+    }
+  });
+});
