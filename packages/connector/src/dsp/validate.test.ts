@@ -228,6 +228,10 @@ describe('problems in words', () => {
     const unknown = parseDspMessage({ '@type': 'dspace:CatalogRequestMessage' });
     expect(!unknown.ok && unknown.error[0]!.pointer).toBe('/@type');
     expect(!unknown.ok && unknown.error[0]!.message).toContain('is not a DSP 2025-1 message type');
+    const listed = parseDspMessage({ '@type': ['Catalog'] });
+    expect(!listed.ok && formatDspProblem(listed.error[0]!)).toBe(
+      '/@type: "@type" must be the message type as text (e.g. "ContractRequestMessage"), not an array',
+    );
     const untyped = parseDspMessage({ consumerPid: 'urn:c' });
     expect(!untyped.ok && formatDspProblem(untyped.error[0]!)).toMatch(/^\/@type: "@type" is missing/);
     // With the endpoint's type, a message without @type is checked as that type.

@@ -212,6 +212,15 @@ export function parseDspMessage(
         message: `a DSP message is a JSON object, not ${describeValue(json)}`,
       },
     ]);
+  const typeField = (json as Record<string, unknown>)['@type'];
+  if (typeField !== undefined && typeof typeField !== 'string')
+    return err([
+      {
+        pointer: '/@type',
+        keyword: 'type',
+        message: `"@type" must be the message type as text (e.g. "ContractRequestMessage"), not ${describeValue(typeField)}`,
+      },
+    ]);
   const claimed = claimedType(json as Record<string, unknown>);
   if (claimed !== undefined && !KNOWN_TYPES.has(claimed))
     return err([
