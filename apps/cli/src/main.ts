@@ -28,7 +28,7 @@ import { type ReplanCommandOptions, replanCommand } from './commands/replan.ts';
 import { parseCarbonPrice, type ReshoreCommandOptions, reshoreCommand } from './commands/reshore.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { type SimulateCommandOptions, simulateCommand } from './commands/simulate.ts';
-import { parseFill, type SourcingCommandOptions, sourcingCommand } from './commands/sourcing.ts';
+import { parseFill, parseStep, type SourcingCommandOptions, sourcingCommand } from './commands/sourcing.ts';
 import { parseTtr, type StressTestCommandOptions, stressTestCommand } from './commands/stress-test.ts';
 import { validateCommand } from './commands/validate.ts';
 import { type WorkerCommandOptions, workerCommand } from './commands/worker.ts';
@@ -349,6 +349,20 @@ export function buildProgram(output: Output): Command {
       '--min-fill <share>',
       'worst-case end-customer fill rate a split must keep (default 0.8)',
       parseFill,
+    )
+    .option(
+      '--optimise',
+      'search every split in steps (and 1 to --max-sources sources) for the lowest expected cost, with the frontier of cost against fill rate',
+    )
+    .option(
+      '--step <percent>',
+      'with --optimise: the share step, a percentage that divides 100 (default 10)',
+      parseStep,
+    )
+    .option(
+      '--max-sources <n>',
+      'with --optimise: the most suppliers in one split (default 3)',
+      integer('--max-sources', 1, 20),
     )
     .option('--json', 'print the whole comparison as JSON, alone on stdout')
     .option('--out <file>', 'write the JSON or the report to FILE (atomically) instead of stdout')

@@ -13,17 +13,14 @@
  * else for (const issue of loaded.error) console.log(formatIssue(issue));
  */
 import { z } from 'zod';
-import { DEFAULT_MAX_BYTES } from '../model/input-limits.ts';
-import { type DocumentPath, type Issue, sortIssues } from '../model/issues.ts';
-import { type LoadOptions, sizeIssue, unexpected } from '../model/load-result.ts';
+import type { DocumentPath, Issue } from '../model/issues.ts';
+import type { LoadOptions } from '../model/load-result.ts';
 import { type Locate, locateNowhere } from '../model/locate.ts';
-import { parseJson } from '../model/parse-json.ts';
-import { parseYaml } from '../model/parse-yaml.ts';
 import { Id, TransportMode } from '../model/schema.ts';
 import { describeValue, type IssueDraft, placeIssues, schemaIssues } from '../model/schema-issues.ts';
 import { didYouMean } from '../model/suggest.ts';
-import { err, ok, type Result } from '../result.ts';
-import { looksLikeJson } from '../simulation/load-scenario.ts';
+import { ok, type Result } from '../result.ts';
+import { loadValidatedDocument } from '../simulation/load-scenario.ts';
 
 export const RESHORE_FORMAT = 'keten.reshore/v1';
 
@@ -192,21 +189,11 @@ export function loadReshoreCase(
   fileName: string,
   options: LoadOptions = {},
 ): Result<LoadedReshoreCase, Issue[]> {
-  try {
-    const limit = sizeIssue({ name: fileName, text }, options.maxBytes ?? DEFAULT_MAX_BYTES);
-    if (limit !== undefined) return err([limit]);
-    const json = options.format === 'json' || (options.format === undefined && looksLikeJson(fileName, text));
-    const parsed = json ? parseJson(fileName, text) : parseYaml(fileName, text);
-    if (!parsed.ok) return err(sortIssues(parsed.error));
-    const { reshoreCase, issues } = validateReshoreCase(parsed.value.data, parsed.value.locate);
-    const all = sortIssues(
-      [...(parsed.value.warnings ?? []), ...issues].map((issue) => ({ ...issue, file: fileName })),
-    );
-    if (reshoreCase === undefined) return err(all);
-    return ok({ reshoreCase, warnings: all });
-  } catch (error) {
-    return err([unexpected(fileName, error)]);
-  }
+  const loaded = loadValidatedDocument(text, fileName, options, (data, locate) => {
+    const { reshoreCase, issues } = validateReshoreCase(data, locate);
+    return reshoreCase === undefined ? { issues } : { value: reshoreCase, issues };
+  });
+  return loaded.ok ? ok({ reshoreCase: loaded.value.value, warnings: loaded.value.warnings }) : loaded;
 }
 
 /**

@@ -5,6 +5,7 @@ import { loadNetworkFile } from '../model/load.ts';
 import type { Network } from '../model/schema.ts';
 import { simulate } from '../simulation/simulate.ts';
 import { compareSourcing, type SourcingComparison } from './sourcing.ts';
+import { nearAndFar } from './sourcing-fixture.ts';
 import { formatSourcingReport } from './sourcing-report.ts';
 import {
   baseScenario,
@@ -14,46 +15,6 @@ import {
 } from './sourcing-scenarios.ts';
 
 const MINIMAL_PATH = fileURLToPath(new URL('../../../../examples/network-minimal.yaml', import.meta.url));
-
-/**
- * A plant in the EU makes 10 products a week (constant demand, so one run is the whole story) from one
- * part each. It buys the part from `far` in Asia (6 weeks by sea) as its main source and from `near`
- * in the EU (1 week by road), at the same price, so that only the risks differ. Capacities are ample.
- */
-function nearAndFar(shares: { far: number; near: number } = { far: 0.7, near: 0.3 }): Network {
-  return {
-    format: 'keten.network/v1',
-    name: 'near-and-far',
-    period: 'week',
-    start: '2027-01-04',
-    horizon: 52,
-    companies: [
-      { id: 'plant', name: 'Plant', site: { country: 'NL', region: 'EU' } },
-      { id: 'near', name: 'Near Parts', site: { country: 'DE', region: 'EU' } },
-      { id: 'far', name: 'Far Parts', site: { country: 'CN', region: 'ASIA' } },
-    ],
-    items: [
-      { id: 'product', name: 'Product', unit: 'pcs' },
-      { id: 'part', name: 'Part', unit: 'pcs' },
-    ],
-    production: [
-      { company: 'plant', item: 'product', leadTime: 1, capacity: 100, bom: [{ item: 'part', quantity: 1 }] },
-      { company: 'near', item: 'part', leadTime: 1, capacity: 100 },
-      { company: 'far', item: 'part', leadTime: 1, capacity: 100 },
-    ],
-    sourcing: [
-      {
-        buyer: 'plant',
-        item: 'part',
-        suppliers: [
-          { supplier: 'far', share: shares.far, leadTime: 6, mode: 'sea', unitPrice: 100 },
-          { supplier: 'near', share: shares.near, leadTime: 1, mode: 'road', unitPrice: 100 },
-        ],
-      },
-    ],
-    demand: [{ company: 'plant', item: 'product', quantities: [10], mean: 10, stdDev: 0, price: 1000 }],
-  };
-}
 
 function split(result: SourcingComparison, label: string) {
   const found = result.splits.find((entry) => entry.label === label);

@@ -171,74 +171,186 @@ export function compareSourcing(
   network: Network,
   options: SourcingOptions,
 ): Result<SourcingComparison, SourcingFailure> {
+  const prepared = prepareSourcing(network, options);
+  if (!prepared.ok) return prepared;
+  const setup = prepared.value;
+  const splits = candidateSplits(setup.rule);
+  const total = splits.length * setup.scenarios.length;
+  let done = 0;
+  const results = splits.map((split) =>
+    simulateSplit(setup, split, setup.runs, () => {
+      done++;
+      options.onProgress?.(done, total);
+    }),
+  );
+  return ok({
+    ...comparisonHeader(setup),
+    splits: results,
+    recommendation: recommend(results, setup.scenarios, setup.minimumFill, setup.currency),
+    notes: sourcingNotes(setup),
+  });
+}
+
+/**
+ * Everything a comparison of splits needs before it simulates one: the rule, the options checked, the
+ * disruption set, the base scenario, the network with holding costs, the suppliers' prices and the
+ * buyer's volume. Made once by `prepareSourcing`; `simulateSplit` plays one split on it (the split
+ * optimiser, `sourcing-optimise.ts`, uses the same two).
+ */
+export interface SourcingSetup {
+  readonly network: Network;
+  readonly rule: Sourcing;
+  readonly runs: number;
+  readonly seed: number;
+  readonly periods: number;
+  readonly minimumFill: number;
+  readonly rates: DisruptionRates;
+  readonly currency: string;
+  readonly regionOf: ReadonlyMap<string, string>;
+  readonly scenarios: readonly SourcingScenario[];
+  /** The network with a holdingCost wherever a unitCost allows one. */
+  readonly costed: Network;
+  readonly base: Scenario;
+  /** Per supplier of the rule, in its order. */
+  readonly prices: readonly (number | null)[];
+  readonly volume: number;
+  readonly money: { readonly latePrice: number; readonly lateRate: number };
+}
+
+/** Checks the question and the options and builds the `SourcingSetup` (see `compareSourcing`). */
+export function prepareSourcing(
+  network: Network,
+  options: SourcingOptions,
+): Result<SourcingSetup, SourcingFailure> {
   const found = findRule(network, options.buyer, options.item);
   if (!found.ok) return found;
   const rule = found.value;
   const settings = checkOptions(network, options);
   if (!settings.ok) return settings;
   const { runs, seed, periods, minimumFill, rates } = settings.value;
-
   const regionOf = new Map(network.companies.map((company) => [company.id, company.site.region]));
-  const scenarios = standardScenarios(rule, regionOf, rates, periodsPerYear(network), periods);
-  const splits = candidateSplits(rule);
   const costed = withHoldingCosts(network);
   const base = baseScenario(network, periods);
-  const prices = rule.suppliers.map((line) => priceOf(network, rule, line));
-  const volume = usage(costed, base, rule);
-  const money = {
-    latePrice: lateCostPerUnit(network),
-    lateRate: SOURCING_DEFAULTS.lateCostPerWeek * (network.period === 'week' ? 1 : 1 / 7),
-  };
-
-  const total = splits.length * scenarios.length;
-  let done = 0;
-  const results: SourcingSplit[] = splits.map((split) => {
-    const variant = withShares(costed, rule, split.shares);
-    const unitPrice = mixPrice(rule, split.shares, prices);
-    const purchases = unitPrice === null ? null : unitPrice * volume;
-    const outcomes: SourcingOutcome[] = [];
-    for (const scenario of scenarios) {
-      // A supplier the split leaves out, with no other customer, changes nothing when it fails or its
-      // lane slows: the undisrupted outcome stands (the same seed would give the same numbers).
-      const idle =
-        scenario.supplier !== undefined &&
-        (scenario.kind === 'lane-slow'
-          ? !split.shares.some((entry) => entry.supplier === scenario.supplier)
-          : !hasCustomers(variant, scenario.supplier));
-      const run = idle
-        ? undefined
-        : simulate(
-            variant,
-            {
-              ...base,
-              name: scenario.id,
-              ...(scenario.event === undefined ? {} : { events: [scenario.event] }),
-            },
-            { runs, seed },
-          );
-      done++;
-      options.onProgress?.(done, total);
-      if (run === undefined) {
-        outcomes.push({ ...outcomes[0]!, scenario: scenario.id });
-        continue;
-      }
-      const buyer = run.companies.find((company) => company.id === rule.buyer)?.metrics;
-      outcomes.push(
-        outcome(scenario.id, run.network, buyer, run.periods - run.warmUp, { ...money, purchases }),
-      );
-    }
-    const worst = worstOf(outcomes.filter((_, index) => !scenarios[index]!.hitsBuyer));
-    return {
-      ...split,
-      unitPrice,
-      expected: expectation(outcomes, scenarios),
-      worst,
-      acceptable: worst.endFill !== null && worst.endFill >= minimumFill - 1e-12,
-      overloaded: overloads(variant, base, rule, split.shares),
-      outcomes,
-    };
+  return ok({
+    network,
+    rule,
+    runs,
+    seed,
+    periods,
+    minimumFill,
+    rates,
+    currency: network.currency ?? 'EUR',
+    regionOf,
+    scenarios: standardScenarios(rule, regionOf, rates, periodsPerYear(network), periods),
+    costed,
+    base,
+    prices: rule.suppliers.map((line) => priceOf(network, rule, line)),
+    volume: usage(costed, base, rule),
+    money: {
+      latePrice: lateCostPerUnit(network),
+      lateRate: SOURCING_DEFAULTS.lateCostPerWeek * (network.period === 'week' ? 1 : 1 / 7),
+    },
   });
+}
 
+/**
+ * One split simulated under every scenario of the setup with `runs` runs on the setup's seed: its
+ * outcomes, expected values, worst case, acceptability and overloads. `onScenario` is called after
+ * each scenario.
+ */
+export function simulateSplit(
+  setup: SourcingSetup,
+  split: CandidateSplit,
+  runs: number = setup.runs,
+  onScenario?: () => void,
+): SourcingSplit {
+  const { rule, scenarios, base, money } = setup;
+  const variant = withShares(setup.costed, rule, split.shares);
+  const unitPrice = mixPrice(rule, split.shares, setup.prices);
+  const purchases = unitPrice === null ? null : unitPrice * setup.volume;
+  const outcomes: SourcingOutcome[] = [];
+  for (const scenario of scenarios) {
+    // A supplier the split leaves out, with no other customer, changes nothing when it fails or its
+    // lane slows: the undisrupted outcome stands (the same seed would give the same numbers).
+    const idle =
+      scenario.supplier !== undefined &&
+      (scenario.kind === 'lane-slow'
+        ? !split.shares.some((entry) => entry.supplier === scenario.supplier)
+        : !hasCustomers(variant, scenario.supplier));
+    const run = idle
+      ? undefined
+      : simulate(
+          variant,
+          {
+            ...base,
+            name: scenario.id,
+            ...(scenario.event === undefined ? {} : { events: [scenario.event] }),
+          },
+          { runs, seed: setup.seed },
+        );
+    onScenario?.();
+    if (run === undefined) {
+      outcomes.push({ ...outcomes[0]!, scenario: scenario.id });
+      continue;
+    }
+    const buyer = run.companies.find((company) => company.id === rule.buyer)?.metrics;
+    outcomes.push(
+      outcome(scenario.id, run.network, buyer, run.periods - run.warmUp, { ...money, purchases }),
+    );
+  }
+  const worst = worstOf(outcomes.filter((_, index) => !scenarios[index]!.hitsBuyer));
+  return {
+    ...split,
+    unitPrice,
+    expected: expectation(outcomes, scenarios),
+    worst,
+    acceptable: worst.endFill !== null && worst.endFill >= setup.minimumFill - 1e-12,
+    overloaded: overloads(variant, base, rule, split.shares),
+    outcomes,
+  };
+}
+
+/** Suppliers of the rule a split asks more of than their maximum capacity (see `SourcingSplit.overloaded`). */
+export function splitOverloads(
+  setup: SourcingSetup,
+  shares: readonly { supplier: string; share: number }[],
+): { supplier: string; load: number }[] {
+  return overloads(withShares(setup.costed, setup.rule, shares), setup.base, setup.rule, shares);
+}
+
+/** What a comparison says about the question, whatever the splits: `SourcingComparison` minus splits. */
+export function comparisonHeader(
+  setup: SourcingSetup,
+): Omit<SourcingComparison, 'splits' | 'recommendation' | 'notes'> {
+  const { network, rule, prices } = setup;
+  return {
+    network: network.name,
+    buyer: rule.buyer,
+    item: rule.item,
+    currency: setup.currency,
+    period: network.period,
+    runs: setup.runs,
+    seed: setup.seed,
+    periods: setup.periods,
+    minimumFill: setup.minimumFill,
+    rates: setup.rates,
+    suppliers: rule.suppliers.map((line, index) => ({
+      id: line.supplier,
+      region: setup.regionOf.get(line.supplier) ?? '',
+      leadTime: line.leadTime,
+      mode: line.mode ?? 'road',
+      unitPrice: prices[index] ?? null,
+      share: line.share,
+    })),
+    volume: setup.volume,
+    unit: network.items.find((entry) => entry.id === rule.item)?.unit ?? '',
+    scenarios: setup.scenarios,
+  };
+}
+
+/** Notes on what the costs leave out (missing prices, no end-demand price, scaled probabilities). */
+export function sourcingNotes(setup: SourcingSetup): string[] {
+  const { rule, prices, money, scenarios } = setup;
   const notes: string[] = [];
   if (prices.some((price) => price === null))
     notes.push(
@@ -255,33 +367,7 @@ export function compareSourcing(
     notes.push(
       'The disruption rates add up to more than one event in the simulated periods; their probabilities were scaled to sum to 1.',
     );
-
-  return ok({
-    network: network.name,
-    buyer: rule.buyer,
-    item: rule.item,
-    currency: network.currency ?? 'EUR',
-    period: network.period,
-    runs,
-    seed,
-    periods,
-    minimumFill,
-    rates,
-    suppliers: rule.suppliers.map((line, index) => ({
-      id: line.supplier,
-      region: regionOf.get(line.supplier) ?? '',
-      leadTime: line.leadTime,
-      mode: line.mode ?? 'road',
-      unitPrice: prices[index] ?? null,
-      share: line.share,
-    })),
-    volume,
-    unit: network.items.find((entry) => entry.id === rule.item)?.unit ?? '',
-    scenarios,
-    splits: results,
-    recommendation: recommend(results, scenarios, minimumFill, network.currency ?? 'EUR'),
-    notes,
-  });
+  return notes;
 }
 
 function findRule(network: Network, buyer: string, item: string): Result<Sourcing, SourcingFailure> {

@@ -57,25 +57,44 @@ export function loadScenario(
   network: Network,
   options: LoadOptions = {},
 ): Result<LoadedScenario, Issue[]> {
+  const loaded = loadValidatedDocument(text, fileName, options, (data, locate) => {
+    const { scenario, issues } = validateScenario(data, network, locate);
+    return scenario === undefined ? { issues } : { value: scenario, issues };
+  });
+  return loaded.ok ? ok({ scenario: loaded.value.value, warnings: loaded.value.warnings }) : loaded;
+}
+
+/**
+ * What every small document loader does (scenarios, reshoring cases): refuse text over the size
+ * limit, parse YAML or JSON (by the file name, else by the first character), validate, put the file
+ * name on the issues and sort them; never a throw (a bug becomes an `internal-error` issue). The
+ * validator is the caller's, so it can add checks between fields; for a document that a zod schema
+ * alone checks, `model/load-document.ts` does the same.
+ */
+export function loadValidatedDocument<T>(
+  text: string,
+  fileName: string,
+  options: LoadOptions,
+  validate: (data: unknown, locate: Locate) => { value?: T; issues: Issue[] },
+): Result<{ value: T; warnings: Issue[] }, Issue[]> {
   try {
     const limit = sizeIssue({ name: fileName, text }, options.maxBytes ?? DEFAULT_MAX_BYTES);
     if (limit !== undefined) return err([limit]);
     const json = options.format === 'json' || (options.format === undefined && looksLikeJson(fileName, text));
     const parsed = json ? parseJson(fileName, text) : parseYaml(fileName, text);
     if (!parsed.ok) return err(sortIssues(parsed.error));
-    const { scenario, issues } = validateScenario(parsed.value.data, network, parsed.value.locate);
+    const { value, issues } = validate(parsed.value.data, parsed.value.locate);
     const all = sortIssues(
       [...(parsed.value.warnings ?? []), ...issues].map((issue) => ({ ...issue, file: fileName })),
     );
-    if (scenario === undefined) return err(all);
-    return ok({ scenario, warnings: all });
+    if (value === undefined) return err(all);
+    return ok({ value, warnings: all });
   } catch (error) {
     return err([unexpected(fileName, error)]);
   }
 }
 
-/** JSON by the file name's extension (.json), YAML for .yaml/.yml, else by the first character. */
-export function looksLikeJson(fileName: string, text: string): boolean {
+function looksLikeJson(fileName: string, text: string): boolean {
   const name = fileName.toLowerCase();
   if (name.endsWith('.json')) return true;
   if (name.endsWith('.yaml') || name.endsWith('.yml')) return false;
