@@ -30,6 +30,7 @@ export * from './decisions/reshore-factors.ts';
 export * from './decisions/reshore-inventory.ts';
 export * from './decisions/reshore-report.ts';
 export * from './decisions/sourcing.ts';
+export * from './decisions/sourcing-optimise.ts';
 export * from './decisions/sourcing-report.ts';
 export * from './decisions/sourcing-scenarios.ts';
 export * from './decisions/stress.ts';
