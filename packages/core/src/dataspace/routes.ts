@@ -96,7 +96,7 @@ export const DSP_ROUTES: readonly DspRoute[] = [
     answers: 'ContractNegotiation',
     error: 'ContractNegotiationError',
     success: 200,
-    section: `${NEGOTIATION}, "The negotiations Endpoint (Provider-side)" (#negotiations-get)`,
+    section: `${NEGOTIATION}, Provider Path Bindings, "Contract Negotiation Endpoint" (#negotiations-get-provider)`,
   },
   {
     protocol: 'negotiation',
@@ -107,7 +107,7 @@ export const DSP_ROUTES: readonly DspRoute[] = [
     answers: 'ContractNegotiation',
     error: 'ContractNegotiationError',
     success: 201,
-    section: `${NEGOTIATION}, "The negotiations/request Endpoint (Provider-side)" (#negotiations-request-post)`,
+    section: `${NEGOTIATION}, "Contract Request Endpoint (init)" (#negotiations-request-post)`,
   },
   {
     protocol: 'negotiation',
@@ -117,7 +117,7 @@ export const DSP_ROUTES: readonly DspRoute[] = [
     expects: 'ContractRequestMessage',
     error: 'ContractNegotiationError',
     success: 200,
-    section: `${NEGOTIATION}, "The negotiations/:providerPid/request Endpoint" (#negotiations-providerpid-request-post)`,
+    section: `${NEGOTIATION}, "Contract Request Endpoint" (#negotiations-providerpid-request-post)`,
   },
   {
     protocol: 'negotiation',
@@ -127,7 +127,7 @@ export const DSP_ROUTES: readonly DspRoute[] = [
     expects: 'ContractNegotiationEventMessage',
     error: 'ContractNegotiationError',
     success: 200,
-    section: `${NEGOTIATION}, "The negotiations/:providerPid/events Endpoint" (#negotiations-providerpid-events-post)`,
+    section: `${NEGOTIATION}, Provider Path Bindings, "Contract Negotiation Event Endpoint" (#negotiations-providerpid-events-post)`,
   },
   {
     protocol: 'negotiation',
@@ -137,9 +137,7 @@ export const DSP_ROUTES: readonly DspRoute[] = [
     expects: 'ContractAgreementVerificationMessage',
     error: 'ContractNegotiationError',
     success: 200,
-    section:
-      `${NEGOTIATION}, "The negotiations/:providerPid/agreement/verification Endpoint" ` +
-      '(#negotiations-providerpid-agreement-verification-post)',
+    section: `${NEGOTIATION}, "Contract Agreement Verification Endpoint" (#negotiations-providerpid-agreement-verification-post)`,
   },
   {
     protocol: 'negotiation',
@@ -149,7 +147,17 @@ export const DSP_ROUTES: readonly DspRoute[] = [
     expects: 'ContractNegotiationTerminationMessage',
     error: 'ContractNegotiationError',
     success: 200,
-    section: `${NEGOTIATION}, "The negotiations/:providerPid/termination Endpoint" (#negotiations-providerpid-termination-post)`,
+    section: `${NEGOTIATION}, Provider Path Bindings, "Contract Negotiation Termination Endpoint" (#negotiations-providerpid-termination-post)`,
+  },
+  {
+    protocol: 'negotiation',
+    method: 'GET',
+    path: '/negotiations/:consumerPid',
+    servedBy: 'consumer',
+    answers: 'ContractNegotiation',
+    error: 'ContractNegotiationError',
+    success: 200,
+    section: `${NEGOTIATION}, Consumer Path Bindings, "Contract Negotiation Endpoint" (#negotiations-get-consumer)`,
   },
   {
     protocol: 'negotiation',
@@ -160,7 +168,9 @@ export const DSP_ROUTES: readonly DspRoute[] = [
     answers: 'ContractNegotiation',
     error: 'ContractNegotiationError',
     success: 201,
-    section: `${NEGOTIATION}, "The negotiations/offers Endpoint (Consumer-side)" (#negotiations-offers-post)`,
+    // The binding's example posts it to the consumer's base, not under a callback: the provider knows
+    // no callback address yet.
+    section: `${NEGOTIATION}, "Contract Offer Endpoint (init)" (#negotiations-offers-post)`,
   },
   {
     protocol: 'negotiation',
@@ -170,7 +180,7 @@ export const DSP_ROUTES: readonly DspRoute[] = [
     expects: 'ContractOfferMessage',
     error: 'ContractNegotiationError',
     success: 200,
-    section: `${NEGOTIATION}, "The negotiations/:consumerPid/offers Endpoint" (#negotiations-consumerpid-offers-post)`,
+    section: `${NEGOTIATION}, "Contract Offer Endpoint" (#negotiations-consumerpid-offers-post)`,
   },
   {
     protocol: 'negotiation',
@@ -180,7 +190,7 @@ export const DSP_ROUTES: readonly DspRoute[] = [
     expects: 'ContractAgreementMessage',
     error: 'ContractNegotiationError',
     success: 200,
-    section: `${NEGOTIATION}, "The negotiations/:consumerPid/agreement Endpoint" (#negotiations-consumerpid-agreement-post)`,
+    section: `${NEGOTIATION}, "Contract Agreement Endpoint" (#negotiations-consumerpid-agreement-post)`,
   },
   {
     protocol: 'negotiation',
@@ -190,7 +200,7 @@ export const DSP_ROUTES: readonly DspRoute[] = [
     expects: 'ContractNegotiationEventMessage',
     error: 'ContractNegotiationError',
     success: 200,
-    section: `${NEGOTIATION}, "The negotiations/:consumerPid/events Endpoint" (#negotiations-consumerpid-events-post)`,
+    section: `${NEGOTIATION}, Consumer Path Bindings, "Contract Negotiation Event Endpoint" (#negotiations-consumerpid-events-post)`,
   },
   {
     protocol: 'negotiation',
@@ -200,7 +210,7 @@ export const DSP_ROUTES: readonly DspRoute[] = [
     expects: 'ContractNegotiationTerminationMessage',
     error: 'ContractNegotiationError',
     success: 200,
-    section: `${NEGOTIATION}, "The negotiations/:consumerPid/termination Endpoint" (#negotiations-consumerpid-termination-post)`,
+    section: `${NEGOTIATION}, Consumer Path Bindings, "Contract Negotiation Termination Endpoint" (#negotiations-consumerpid-termination-post)`,
   },
   {
     protocol: 'transfer',
