@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { partnerView } from '../model/partner-view.ts';
 import { valueAt } from '../model/schema.ts';
 import { applyPlanningEvents } from '../planning/events.ts';
 import { buildCapacityGroups, readCapacityGroup } from './capacity-group.ts';
@@ -109,5 +110,23 @@ describe('WeekBasedCapacityGroup', () => {
     const read = readCapacityGroup(withoutRecord, 'kempen', lens.payload, { receivedAt });
     expect(read.ok && read.value.notes.map((note) => note.code)).toEqual(['not-modelled']);
     expect(read.ok && read.value.actual[0]).toBe(2);
+  });
+});
+
+describe("at the customer's node, whose partner view has its suppliers as unconstrained sources", () => {
+  it("the supplier's capacity group replaces the unconstrained capacity", () => {
+    const kempen = partnerView(network, 'kempen')!;
+    const built = buildCapacityGroups(network, 'steinhof-optics', 'kempen', { changedAt });
+    const lens = built.ok ? built.value.find((group) => group.items.includes('lens-set-300'))! : undefined;
+    const read = readCapacityGroup(kempen, 'kempen', lens?.payload, { receivedAt });
+    if (!read.ok) throw new Error(JSON.stringify(read.error));
+    const applied = applyPlanningEvents(kempen, read.value.events);
+    if (!applied.ok) throw new Error(JSON.stringify(applied.error));
+    const source = applied.value.network.production!.find(
+      (p) => p.company === 'steinhof-optics' && p.item === 'lens-set-300',
+    )!;
+    expect(Array.from({ length: 52 }, (_, period) => valueAt(source.capacity, period))).toEqual(
+      read.value.actual,
+    );
   });
 });

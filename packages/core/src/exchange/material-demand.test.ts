@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { partnerView } from '../model/partner-view.ts';
 import { validateNetwork } from '../model/validate.ts';
 import { applyPlanningEvents } from '../planning/events.ts';
 import { buildMaterialDemands, materialDemandId, readMaterialDemand } from './material-demand.ts';
@@ -267,5 +268,25 @@ demand:
     expect([at(0), at(3), at(10), at(17)]).toEqual([6, 16, 6, 9]);
     expect(read.value.quantities.reduce((a, b) => a + b, 0)).toBe(37);
     expect(read.value.notes.map((note) => note.code)).toEqual(['before-start']);
+  });
+});
+
+describe('at a node that holds only its partner view of the network', () => {
+  const steinhof = partnerView(network, 'steinhof-optics')!;
+  const built = buildMaterialDemands(network, plan, 'kempen', { changedAt, suppliers: ['steinhof-optics'] });
+  const payload = built.ok ? built.value.find((o) => o.item === 'lens-set-300')!.payload : undefined;
+  const whole = readMaterialDemand(network, 'steinhof-optics', payload, { receivedAt });
+
+  it("finds the item by the supplier's own part number, and says it knows no lane", () => {
+    const read = readMaterialDemand(steinhof, 'steinhof-optics', payload, { receivedAt });
+    expect(read.ok && [read.value.customer, read.value.item]).toEqual(['kempen', 'lens-set-300']);
+    expect(read.ok && read.value.notes.map((note) => note.code)).toEqual(['no-lane']);
+  });
+
+  it('places the demand when it must ship, given the lane lead time', () => {
+    const read = readMaterialDemand(steinhof, 'steinhof-optics', payload, { receivedAt, laneLeadTime: 1 });
+    expect(read.ok && read.value.notes).toEqual([]);
+    expect(read.ok && whole.ok && read.value.quantities).toEqual(whole.ok && whole.value.quantities);
+    expect(applyPlanningEvents(steinhof, read.ok ? read.value.events : []).ok).toBe(true);
   });
 });

@@ -180,6 +180,11 @@ export interface ReadMaterialDemandOptions extends ReceiveOptions {
    * same material demand id); absent: nothing, the first forecast.
    */
   readonly previous?: readonly number[];
+  /**
+   * The lane's lead time in periods, for a receiver whose network does not hold the customer's
+   * sourcing rule (a node's partner view holds only its own); the rule's lead time comes first.
+   */
+  readonly laneLeadTime?: number;
 }
 
 /** A received forecast in the receiver's terms. */
@@ -226,14 +231,15 @@ export function readMaterialDemand(
 
   const notes: ExchangeNote[] = [];
   const line = directory.line(customer.id, item, receiver);
-  const leadTime = line?.leadTime ?? 0;
-  if (line === undefined)
+  const leadTime = line?.leadTime ?? Math.max(0, Math.trunc(options.laneLeadTime ?? 0));
+  if (line === undefined && options.laneLeadTime === undefined)
     notes.push({
       code: 'no-lane',
       path: ['materialNumberCustomer'],
       message:
         `your network has no sourcing rule of '${customer.id}' for '${item}' with '${receiver}' as supplier, ` +
-        'so no lane lead time: the demand is placed in the week the customer needs it',
+        'so no lane lead time: the demand is placed in the week the customer needs it (pass laneLeadTime to ' +
+        'place it when you must ship)',
     });
   const horizon = network.horizon;
   const quantities = new Array<number>(horizon).fill(0);

@@ -7,11 +7,7 @@ import { changedAt, fixture, receivedAt } from './test-fixture.ts';
 
 const demoPath = fileURLToPath(new URL('../../../../examples/demo-network.yaml', import.meta.url));
 const { network } = fixture('demo-network.yaml', readFileSync(demoPath, 'utf8'));
-/** The supplier's view: the customer's order is not open there yet. */
-const supplierView = {
-  ...network,
-  openOrders: network.openOrders!.filter((order) => order.id !== 'PO-KI-0001'),
-};
+const later = '2027-01-05T08:00:00Z';
 const order = {
   id: 'PO-KI-0001',
   company: 'kempen',
@@ -22,7 +18,7 @@ const order = {
 };
 
 describe('keten.order/v1', () => {
-  it('an order becomes order.opened at the supplier, with the same order', () => {
+  it('an order becomes demand at the supplier, in the period it must ship', () => {
     const message = buildOrderMessage(network, { type: 'order', order: { ...order, due: 9 }, changedAt });
     if (!message.ok) throw new Error('not built');
     expect(message.value).toMatchObject({
@@ -32,12 +28,23 @@ describe('keten.order/v1', () => {
       quantity: 2,
       deliveryDate: '2027-03-08',
     });
-    const read = readOrderMessage(supplierView, 'steinhof-optics', message.value, { receivedAt });
-    expect(read.ok && read.value.events.map((event) => [event.type, event.payload])).toEqual([
-      ['order.opened', { ...order, due: 9, kind: 'purchase', network: network.name }],
+    const read = readOrderMessage(network, 'steinhof-optics', message.value, { receivedAt });
+    if (!read.ok) throw new Error(JSON.stringify(read.error));
+    // The lane from Steinhof to Kempen takes one week: due in period 9, shipped in period 8.
+    expect(read.value.customerOrder).toEqual({
+      id: 'PO-KI-0001',
+      customer: 'kempen',
+      item: 'lens-set-300',
+      quantity: 2,
+      period: 8,
+    });
+    expect(read.value.events.map((event) => [event.type, event.payload])).toEqual([
+      [
+        'demand.added',
+        { company: 'steinhof-optics', item: 'lens-set-300', period: 8, quantity: 2, network: network.name },
+      ],
     ]);
-    const applied = applyPlanningEvents(supplierView, read.ok ? read.value.events : []);
-    expect(applied.ok).toBe(true);
+    expect(applyPlanningEvents(network, read.value.events).ok).toBe(true);
   });
 
   it('the same message has the same id; other figures or a later change do not', () => {
@@ -48,6 +55,37 @@ describe('keten.order/v1', () => {
     if (!a.ok || !again.ok || !later.ok || !other.ok) throw new Error('not built');
     expect(again.value.messageId).toBe(a.value.messageId);
     expect(new Set([a.value.messageId, later.value.messageId, other.value.messageId]).size).toBe(3);
+  });
+
+  it('a change moves the demand by the difference from the order held, a cancellation takes it away', () => {
+    const first = buildOrderMessage(network, { type: 'order', order: { ...order, due: 9 }, changedAt });
+    const held = readOrderMessage(network, 'steinhof-optics', first.ok ? first.value : undefined, {
+      receivedAt,
+    });
+    const previous = held.ok ? held.value.customerOrder : undefined;
+    const change = buildOrderMessage(network, {
+      type: 'order-change',
+      order: { ...order, quantity: 5, due: 11 },
+      changedAt: later,
+    });
+    const changed = readOrderMessage(network, 'steinhof-optics', change.ok ? change.value : undefined, {
+      receivedAt,
+      ...(previous === undefined ? {} : { previous }),
+    });
+    const added = (result: typeof changed) =>
+      result.ok ? result.value.events.map((e) => e.payload as { period: number; quantity: number }) : [];
+    expect(added(changed).map((p) => [p.period, p.quantity])).toEqual([
+      [8, -2],
+      [10, 5],
+    ]);
+    const cancel = buildOrderMessage(network, { type: 'order-cancellation', order, changedAt: later });
+    expect(cancel.ok && cancel.value.quantity).toBe(undefined);
+    const cancelled = readOrderMessage(network, 'steinhof-optics', cancel.ok ? cancel.value : undefined, {
+      receivedAt,
+      ...(changed.ok && changed.value.customerOrder ? { previous: changed.value.customerOrder } : {}),
+    });
+    expect(added(cancelled).map((p) => [p.period, p.quantity])).toEqual([[10, -5]]);
+    expect(cancelled.ok && cancelled.value.customerOrder).toBe(undefined);
   });
 
   it('a change back to earlier figures is a new event, not a duplicate of the first change', () => {
@@ -64,26 +102,6 @@ describe('keten.order/v1', () => {
     });
     expect(keys[0]).toHaveLength(1);
     expect(keys[2]).not.toEqual(keys[0]);
-  });
-
-  it('a change becomes order.changed with only what changed, a cancellation order.closed', () => {
-    const change = buildOrderMessage(network, {
-      type: 'order-change',
-      order: { ...order, quantity: 5 },
-      changedAt,
-    });
-    const read = readOrderMessage(network, 'steinhof-optics', change.ok ? change.value : undefined, {
-      receivedAt,
-    });
-    expect(read.ok && read.value.events.map((e) => [e.type, e.payload])).toEqual([
-      ['order.changed', { id: 'PO-KI-0001', quantity: 5, network: network.name }],
-    ]);
-    const cancel = buildOrderMessage(network, { type: 'order-cancellation', order, changedAt });
-    expect(cancel.ok && cancel.value.quantity).toBe(undefined);
-    const closed = readOrderMessage(network, 'steinhof-optics', cancel.ok ? cancel.value : undefined, {
-      receivedAt,
-    });
-    expect(closed.ok && closed.value.events.map((e) => e.type)).toEqual(['order.closed']);
   });
 
   it('a confirmation with another date moves the customer order; a rejection closes it', () => {
@@ -107,7 +125,7 @@ describe('keten.order/v1', () => {
     expect(closed.ok && closed.value.events.map((e) => e.type)).toEqual(['order.closed']);
   });
 
-  it('a confirmation read at the supplier is for the wrong receiver; a change of an unknown order is a note', () => {
+  it('a confirmation read at the supplier is for the wrong receiver; one of an order not open is a note', () => {
     const confirm = buildOrderMessage(network, {
       type: 'order-confirmation',
       status: 'accepted',
@@ -118,8 +136,8 @@ describe('keten.order/v1', () => {
       receivedAt,
     });
     expect(wrong.ok ? undefined : wrong.error[0]?.code).toBe('wrong-receiver');
-    const change = buildOrderMessage(network, { type: 'order-change', order, changedAt });
-    const unknown = readOrderMessage(supplierView, 'steinhof-optics', change.ok ? change.value : undefined, {
+    const closed = { ...network, openOrders: network.openOrders!.filter((o) => o.id !== 'PO-KI-0001') };
+    const unknown = readOrderMessage(closed, 'kempen', confirm.ok ? confirm.value : undefined, {
       receivedAt,
     });
     expect(unknown.ok && [unknown.value.events, unknown.value.notes.map((n) => n.code)]).toEqual([

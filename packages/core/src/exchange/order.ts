@@ -9,14 +9,15 @@
  *
  * | type                 | sent by  | what it says                                    | the receiver's planning events |
  * | -------------------- | -------- | ----------------------------------------------- | ------------------------------ |
- * | `order`              | customer | order `orderId`: `quantity` due at `deliveryDate` | `order.opened` (a purchase of the customer from the receiver) |
- * | `order-change`       | customer | new quantity and/or date                        | `order.changed`                |
- * | `order-cancellation` | customer | the order is withdrawn                          | `order.closed`                 |
- * | `order-confirmation` | supplier | `accepted` / `changed` (with its quantity and date) / `rejected` | `order.changed` / `order.closed` |
+ * | `order`              | customer | order `orderId`: `quantity` due at `deliveryDate` | `demand.added` (+ the order, when it must ship) |
+ * | `order-change`       | customer | the order's new quantity and date               | `demand.added` (the difference) |
+ * | `order-cancellation` | customer | the order is withdrawn                          | `demand.added` (− the order)    |
+ * | `order-confirmation` | supplier | `accepted` / `changed` (with its quantity and date) / `rejected` | `order.changed` / `order.closed` on the customer's open order |
  *
- * Both nodes hold the order under the customer's `orderId` as an open purchase of the customer from
- * the supplier, so an order change at either end names the same record. `messageId` is derived from
- * the content, so the same message sent twice has the same id and the same event keys.
+ * The customer holds the order as an open purchase under its `orderId` (`releasePurchaseOrders`); the
+ * supplier holds it as demand it must ship, keeping the last `customerOrder` per `orderId` to apply
+ * changes as differences. `messageId` is derived from the content and `changedAt`, so the same
+ * message sent twice has the same id and the same event keys.
  */
 import { z } from 'zod';
 import type { Network, OpenOrder } from '../model/schema.ts';
@@ -79,7 +80,7 @@ export const OrderMessage = z
       .min(0)
       .optional()
       .describe(
-        'Ordered quantity (order, order-change); confirmed quantity (order-confirmation accepted or changed).',
+        'Ordered quantity (order, order-change: the whole new quantity); confirmed quantity (order-confirmation accepted or changed).',
       ),
     deliveryDate: z
       .string()
@@ -162,26 +163,55 @@ export function buildOrderMessage(
   return ok({ ...content, messageId, changedAt: input.changedAt });
 }
 
+/** A customer's order as the supplier holds it: what to ship, and when. */
+export interface ReceivedCustomerOrder {
+  readonly id: string;
+  /** Company id of the customer in the supplier's network. */
+  readonly customer: string;
+  readonly item: string;
+  readonly quantity: number;
+  /** The period the supplier must ship: the due date at the customer less the lane's lead time. */
+  readonly period: number;
+}
+
 /** A received order message in the receiver's terms. */
 export interface ReceivedOrderMessage {
   readonly messageId: string;
   readonly type: OrderMessageType;
-  /** The open order as the receiver now holds it; undefined after a cancellation or rejection. */
+  /** At the supplier: the customer's order as it now stands; undefined after a cancellation. */
+  readonly customerOrder?: ReceivedCustomerOrder;
+  /** At the customer: its open order as it now stands; undefined after a rejection. */
   readonly order?: OpenOrder & { readonly id: string };
   readonly events: EventInput[];
   readonly notes: ExchangeNote[];
 }
 
+export interface ReadOrderOptions extends ReceiveOptions {
+  /** At the supplier: this order as the previous read of its `orderId` left it (`customerOrder`). */
+  readonly previous?: ReceivedCustomerOrder;
+  /** At the supplier: the lane's lead time when its network lacks the customer's sourcing rule. */
+  readonly laneLeadTime?: number;
+}
+
 /**
- * Reads a `keten.order/v1` message at `receiver`: the supplier for orders, changes and
- * cancellations, the customer for confirmations. A change or confirmation of an order the receiver
- * does not hold open is a note and no event (`openOrders` of the network, with ids).
+ * Reads a `keten.order/v1` message at `receiver`.
+ *
+ * - **At the supplier** (order, change, cancellation) a customer's order is demand it must ship: the
+ *   quantity in the period the due date less the lane's lead time (the sourcing rule's, else
+ *   `laneLeadTime`, else 0 with a note). The events are `demand.added`: + the order, the difference
+ *   from `previous` for a change, − the order for a cancellation. (The customer's forecasts hold only
+ *   what it has not ordered yet, so orders and forecasts add up without counting anything twice.)
+ * - **At the customer** (confirmation) the open order of that number (`openOrders`) takes the
+ *   confirmed quantity and date (`order.changed`), or is closed when rejected (`order.closed`).
+ *
+ * A change or cancellation the supplier holds no `previous` of, and a confirmation of an order the
+ * customer does not hold open, give a note; a change without `previous` counts as a new order.
  */
 export function readOrderMessage(
   network: Network,
   receiver: string,
   input: unknown,
-  options: ReceiveOptions,
+  options: ReadOrderOptions,
 ): Result<ReceivedOrderMessage, ExchangeProblem[]> {
   const parsed = parseShape(OrderMessage, ORDER_FORMAT, input);
   if (!parsed.ok) return parsed;
@@ -203,7 +233,9 @@ export function readOrderMessage(
   const unitProblem = checkUnit(directory, item, message.unitOfMeasure, ['unitOfMeasure']);
   if (unitProblem !== undefined) return err([unitProblem]);
   const needsFigures =
-    message.type === 'order' || (message.type === 'order-confirmation' && message.status !== 'rejected');
+    message.type === 'order' ||
+    message.type === 'order-change' ||
+    (message.type === 'order-confirmation' && message.status !== 'rejected');
   let due: number | undefined;
   if (message.deliveryDate !== undefined) {
     due = periodOfDate(network, message.deliveryDate);
@@ -226,84 +258,123 @@ export function readOrderMessage(
       ),
     ]);
   const notes: ExchangeNote[] = [];
-  if (due !== undefined && due < 0) {
-    notes.push({
-      code: 'before-start',
-      path: ['deliveryDate'],
-      message: `${message.deliveryDate} is before your period 0: due in period 0`,
-    });
-    due = 0;
-  }
-  if (due !== undefined && due >= network.horizon) {
-    notes.push({
-      code: 'beyond-horizon',
-      path: ['deliveryDate'],
-      message: `${message.deliveryDate} is after your horizon: due in its last period ${network.horizon - 1}`,
-    });
-    due = network.horizon - 1;
-  }
-  const open = (network.openOrders ?? []).find((order) => order.id === message.orderId);
   const base = {
     at: options.receivedAt,
     source: options.source ?? `bpn:${role === 'supplier' ? message.customer : message.supplier}`,
   };
-  const key = (type: string) => `exchange:order:${message.messageId}:${type}`;
-  const events: EventInput[] = [];
-  let order: (OpenOrder & { id: string }) | undefined;
-  const closes = message.type === 'order-cancellation' || message.status === 'rejected';
-  if (message.type === 'order' && open === undefined) {
-    order = {
-      id: message.orderId,
-      kind: 'purchase',
-      company: customer,
-      item,
-      supplier,
-      quantity: message.quantity!,
-      due: due!,
-    };
-    events.push({
-      ...base,
-      type: 'order.opened',
-      key: key('opened'),
-      payload: { ...order, network: network.name },
+  if (role === 'supplier') {
+    const line = directory.line(customer, item, supplier);
+    const leadTime = line?.leadTime ?? Math.max(0, Math.trunc(options.laneLeadTime ?? 0));
+    if (line === undefined && options.laneLeadTime === undefined && due !== undefined)
+      notes.push({
+        code: 'no-lane',
+        path: ['deliveryDate'],
+        message: `no lane lead time from you to '${customer}' for '${item}': the order is shipped in the week it is due`,
+      });
+    const next =
+      message.type === 'order-cancellation'
+        ? undefined
+        : {
+            id: message.orderId,
+            customer,
+            item,
+            quantity: message.quantity!,
+            period: placed(network, due! - leadTime, ['deliveryDate'], notes),
+          };
+    const previous = options.previous;
+    if (previous === undefined && message.type !== 'order')
+      notes.push({
+        code: 'unknown-order',
+        path: ['orderId'],
+        message:
+          `you hold no order '${message.orderId}' of '${customer}'` +
+          (next === undefined ? ': the cancellation changes nothing' : ': the change counts as a new order'),
+      });
+    const delta = new Map<number, number>();
+    if (previous !== undefined) delta.set(previous.period, -previous.quantity);
+    if (next !== undefined && next.period < network.horizon)
+      delta.set(next.period, (delta.get(next.period) ?? 0) + next.quantity);
+    const events: EventInput[] = [];
+    for (const [period, quantity] of [...delta].sort((x, y) => x[0] - y[0])) {
+      if (quantity === 0 || period >= network.horizon) continue;
+      events.push({
+        ...base,
+        type: 'demand.added',
+        key: `exchange:order:${message.messageId}:${period}`,
+        payload: { company: supplier, item, period, quantity, network: network.name },
+      });
+    }
+    return ok({
+      messageId: message.messageId,
+      type: message.type,
+      ...(next === undefined ? {} : { customerOrder: next }),
+      events,
+      notes,
     });
-  } else if (open === undefined) {
+  }
+
+  // At the customer: a confirmation of its own open order.
+  const open = (network.openOrders ?? []).find((order) => order.id === message.orderId);
+  const key = (type: string) => `exchange:order:${message.messageId}:${type}`;
+  if (open === undefined) {
     notes.push({
       code: 'unknown-order',
       path: ['orderId'],
       message: `order '${message.orderId}' is not open in your network: ${message.type} not applied`,
     });
-  } else if (closes) {
+    return ok({ messageId: message.messageId, type: message.type, events: [], notes });
+  }
+  if (message.status === 'rejected')
+    return ok({
+      messageId: message.messageId,
+      type: message.type,
+      events: [
+        {
+          ...base,
+          type: 'order.closed',
+          key: key('closed'),
+          payload: { id: message.orderId, network: network.name },
+        },
+      ],
+      notes,
+    });
+  const quantity = message.quantity ?? open.quantity;
+  const newDue = placed(network, due ?? open.due, ['deliveryDate'], notes);
+  const order = { ...open, id: message.orderId, quantity, due: Math.min(newDue, network.horizon - 1) };
+  const events: EventInput[] = [];
+  if (quantity !== open.quantity || order.due !== open.due)
     events.push({
       ...base,
-      type: 'order.closed',
-      key: key('closed'),
-      payload: { id: message.orderId, network: network.name },
+      type: 'order.changed',
+      key: key('changed'),
+      payload: {
+        id: message.orderId,
+        ...(quantity !== open.quantity ? { quantity } : {}),
+        ...(order.due !== open.due ? { due: order.due } : {}),
+        network: network.name,
+      },
     });
-  } else {
-    const quantity = message.quantity ?? open.quantity;
-    const newDue = due ?? open.due;
-    order = { ...open, id: message.orderId, quantity, due: newDue };
-    if (quantity !== open.quantity || newDue !== open.due)
-      events.push({
-        ...base,
-        type: 'order.changed',
-        key: key('changed'),
-        payload: {
-          id: message.orderId,
-          ...(quantity !== open.quantity ? { quantity } : {}),
-          ...(newDue !== open.due ? { due: newDue } : {}),
-          network: network.name,
-        },
-      });
+  return ok({ messageId: message.messageId, type: message.type, order, events, notes });
+}
+
+/** A period moved into the horizon's start, with a note; one after the horizon is kept and noted. */
+function placed(
+  network: Network,
+  period: number,
+  path: readonly (string | number)[],
+  notes: ExchangeNote[],
+): number {
+  if (period < 0) {
+    notes.push({ code: 'before-start', path, message: `due before your period 0: placed in period 0` });
+    return 0;
   }
-  return ok({
-    messageId: message.messageId,
-    type: message.type,
-    ...(order === undefined ? {} : { order }),
-    events,
-    notes,
-  });
+  if (period >= network.horizon)
+    notes.push({
+      code: 'beyond-horizon',
+      path,
+      message: `due after your horizon (period ${period}): not planned`,
+    });
+  return period;
 }
 
 /** The JSON Schema (draft 2020-12) of `keten.order/v1`, for `docs/schema/order.schema.json`. */
