@@ -294,7 +294,90 @@ describe('evaluatePolicy (property)', () => {
   });
 });
 
+/** The same policy with rules, constraints and the parts of and/or/xone in another order (seeded). */
+function shuffled(policy: Policy, seed: number): Policy {
+  let state = seed >>> 0 || 1;
+  const next = () => {
+    // xorshift32 (Marsaglia 2003): enough to permute test data deterministically.
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 2 ** 32;
+  };
+  const permute = <T>(list: readonly T[]): T[] => {
+    const copy = [...list];
+    for (let index = copy.length - 1; index > 0; index--) {
+      const other = Math.floor(next() * (index + 1));
+      [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
+    }
+    return copy;
+  };
+  const constraint = (value: Constraint): Constraint =>
+    value.kind === 'atomic'
+      ? {
+          ...value,
+          // Lists are sets for the list operators only (as matchesOffer documents).
+          rightOperand:
+            Array.isArray(value.rightOperand) && ['isAnyOf', 'isNoneOf', 'isAllOf'].includes(value.operator)
+              ? permute(value.rightOperand)
+              : value.rightOperand,
+        }
+      : {
+          ...value,
+          constraints:
+            value.operator === 'andSequence'
+              ? value.constraints.map(constraint)
+              : permute(value.constraints.map(constraint)),
+        };
+  const rules = (list: readonly Rule[]) =>
+    permute(list.map((rule) => ({ ...rule, constraints: permute(rule.constraints.map(constraint)) })));
+  return {
+    ...policy,
+    id: `${policy.id}-requested`,
+    permissions: rules(policy.permissions),
+    prohibitions: rules(policy.prohibitions),
+    obligations: rules(policy.obligations),
+  };
+}
+
 describe('matchesOffer (property)', () => {
+  it('matches the offer in any order of rules, constraints and alternatives, and the order changes no decision', () => {
+    fc.assert(
+      fc.property(policy, fc.integer(), request, (offered, seed, asked) => {
+        const requested = shuffled(offered, seed);
+        expect(matchesOffer(requested, offered)).toEqual({ matches: true });
+        expect(matchesOffer(offered, requested)).toEqual({ matches: true });
+        expect(evaluatePolicy(requested, asked).allowed).toBe(evaluatePolicy(offered, asked).allowed);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('does not match when the request drops or adds a constraint, and names it', () => {
+    const fresh: Constraint = { kind: 'atomic', leftOperand: 'FreshTerm', operator: 'eq', rightOperand: 'x' };
+    fc.assert(
+      fc.property(policy, fc.nat(), (offered, at) => {
+        const index = at % offered.permissions.length;
+        const rule = offered.permissions[index] as Rule;
+        const stricter: Policy = {
+          ...offered,
+          permissions: offered.permissions.map((candidate, position) =>
+            position === index ? { ...rule, constraints: [...rule.constraints, fresh] } : candidate,
+          ),
+        };
+        for (const [requested, offer] of [
+          [offered, stricter],
+          [stricter, offered],
+        ] as const) {
+          const match = matchesOffer(requested, offer);
+          expect(match.matches).toBe(false);
+          if (!match.matches) expect(match.differences.join(' ')).toContain('FreshTerm');
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('matches every policy with itself and with its own JSON read back', () => {
     fc.assert(
       fc.property(policy, (offered) => {
