@@ -227,7 +227,14 @@ describe('problems in words', () => {
     ).toBe('a DSP message is a JSON object, not an array');
     const unknown = parseDspMessage({ '@type': 'dspace:CatalogRequestMessage' });
     expect(!unknown.ok && unknown.error[0]!.pointer).toBe('/@type');
-    expect(!unknown.ok && unknown.error[0]!.message).toContain('is not a DSP 2025-1 message type');
+    expect(!unknown.ok && unknown.error[0]!.message).toBe(
+      '"dspace:CatalogRequestMessage" is not a DSP 2025-1 message type; "dspace:CatalogRequestMessage" is the DSP 2024-1 form: ' +
+        'DSP 2025-1 writes "CatalogRequestMessage", unprefixed, with the 2025-1 context',
+    );
+    const other = parseDspMessage({ '@type': 'Order' }, 'TransferRequestMessage');
+    expect(!other.ok && other.error[0]!.message).toBe(
+      '"Order" is not a DSP 2025-1 message type; this endpoint expects TransferRequestMessage',
+    );
     const listed = parseDspMessage({ '@type': ['Catalog'] });
     expect(!listed.ok && formatDspProblem(listed.error[0]!)).toBe(
       '/@type: "@type" must be the message type as text (e.g. "ContractRequestMessage"), not an array',

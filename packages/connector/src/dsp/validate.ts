@@ -229,9 +229,13 @@ export function parseDspMessage(
         keyword: 'type',
         message:
           `"${claimed}" is not a DSP 2025-1 message type; ` +
-          (expectedType === undefined
-            ? `use one of ${DSP_MESSAGE_TYPES.join(', ')}`
-            : `this endpoint expects ${expectedType}`),
+          // DSP 2024-1 (the IDSA release) wrote prefixed names with the context
+          // https://w3id.org/dspace/2024/1/context.json; 2025-1 compacts them away.
+          (claimed.startsWith('dspace:') && KNOWN_TYPES.has(claimed.slice('dspace:'.length))
+            ? `"${claimed}" is the DSP 2024-1 form: DSP 2025-1 writes "${claimed.slice('dspace:'.length)}", unprefixed, with the 2025-1 context`
+            : expectedType === undefined
+              ? `use one of ${DSP_MESSAGE_TYPES.join(', ')}`
+              : `this endpoint expects ${expectedType}`),
       },
     ]);
   if (expectedType !== undefined && claimed !== undefined && claimed !== expectedType)
