@@ -143,6 +143,9 @@ describe('request authentication', () => {
     expect(await messageOf(forged({}, { typ: 'keten-join+jwt' }))).toMatch(/^malformed: .*"typ"/);
     expect(await messageOf(forged({ exp: claims.iat + 301 }))).toMatch(/^malformed: .*at most 300 s/);
     expect(await messageOf(forged({ iat: 1.5 }))).toMatch(/^malformed: .*"iat"/);
+    expect(await messageOf(forged({ aud: `${claims.aud}\nforged log line` }))).toMatch(
+      /^malformed: .*"aud".*control/,
+    );
     expect(await messageOf(forged({ membership: undefined }))).toMatch(
       /^not-a-member: .*no membership credential/,
     );

@@ -315,6 +315,11 @@ function requestClaimsOf(payload: Record<string, unknown>): Result<RequestClaims
   const { iss, sub, aud, jti, iat, exp, htm, path, body_sha256, membership } = payload;
   for (const [name, value] of Object.entries({ iss, sub, aud, jti, htm, path, body_sha256 })) {
     if (typeof value !== 'string' || value === '') return err(`the token has no "${name}" string claim`);
+    // These values are quoted in refusal messages and logs: no line breaks or other control characters.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+    if (value.length > 2048 || /[\u0000-\u001f\u007f]/.test(value)) {
+      return err(`the token's "${name}" is longer than 2,048 characters or holds control characters`);
+    }
   }
   for (const [name, value] of Object.entries({ iat, exp })) {
     if (typeof value !== 'number' || !Number.isSafeInteger(value))
