@@ -185,13 +185,6 @@ export function allows<S extends string>(
   return machine.transitions.some((arrow) => arrow.from === from && arrow.to === to && arrow.by === by);
 }
 
-/** Whether `state` is -ING: a message decided and not yet confirmed. */
-export function isSending<S extends string, Ing extends string, M>(
-  record: ProcessRecord<S, Ing, M>,
-): boolean {
-  return record.pending !== undefined;
-}
-
 /** The process ids, with an empty string for one not yet known (only before the first answer). */
 function idsOf(record: { readonly consumerPid?: string; readonly providerPid?: string }): ProcessIds {
   return { consumerPid: record.consumerPid ?? '', providerPid: record.providerPid ?? '' };
