@@ -513,7 +513,12 @@ class Planner {
     this.earliestAvailability();
     const { order } = this.flat;
     const replay = previous === undefined ? undefined : this.changedSince(previous);
-    for (let i = 0; i < order.length; i++) {
+    let i = 0;
+    if (replay !== undefined && previous !== undefined && this.patch !== undefined && !this.pegging) {
+      i = this.unchangedPrefix(replay);
+      this.replayPrefix(i, previous);
+    }
+    for (; i < order.length; i++) {
       const n = order[i]!;
       if (replay !== undefined && previous !== undefined && !this.mustRecompute(n, previous, replay)) {
         this.replay(n, previous);
@@ -688,6 +693,120 @@ class Planner {
       groupTainted: patch.groups.slice(),
       grossTouched,
     };
+  }
+
+  /**
+   * How many nodes, from the first in planning order, replay before any node is computed again: up to
+   * the first node that changed, draws on a changed node or sits in a changed group. (Before anything
+   * is computed again, every gross requirement is the sum of the same replayed amounts.)
+   */
+  unchangedPrefix(replay: Replay): number {
+    const f = this.flat;
+    for (let n = 0; n < f.nodes; n++) {
+      if (f.order[n] !== n || replay.changed[n] === 1) return n;
+      for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
+        if (replay.tainted[f.arcSupplier[arc]!] === 1) return n;
+      }
+      for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) {
+        if (replay.tainted[f.bomNode[at]!] === 1) return n;
+      }
+      for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
+        if (replay.groupTainted[f.nodeGroup[at]!] === 1) return n;
+      }
+    }
+    return f.nodes;
+  }
+
+  /**
+   * `replay` of nodes 0 … `count` − 1 at once (without pegging): their orders, requests, causes and
+   * ranges sit at the same positions as in `previous` (nothing before them differs), so the columns
+   * and their own rows are copied in one piece each; the shared sums are added again call by call, in
+   * the same order as node-by-node replays add them.
+   */
+  replayPrefix(count: number, previous: Planner): void {
+    if (count === 0) return;
+    const f = this.flat;
+    const H = this.H;
+    const orders = previous.orderTo[count - 1]!;
+    const requests = previous.requestTo[count - 1]!;
+    const causes = previous.causeTo[count - 1]!;
+    const calls = previous.callTo[count - 1]!;
+    const wants = previous.wantTo[count - 1]!;
+    for (let c = 0; c < causes; c++) this.causes.push(previous.causes[c]!);
+    this.orderKind.copy(previous.orderKind, 0, orders);
+    this.orderNode.copy(previous.orderNode, 0, orders);
+    this.orderArc.copy(previous.orderArc, 0, orders);
+    this.orderStart.copy(previous.orderStart, 0, orders);
+    this.orderFirstRequest.copy(previous.orderFirstRequest, 0, orders);
+    this.orderQuantity.copy(previous.orderQuantity, 0, orders);
+    this.orderStartQuantity.copy(previous.orderStartQuantity, 0, orders);
+    this.orderFinalQuantity.copy(undefined, 0, orders);
+    this.orderFinalStart.copy(undefined, 0, orders);
+    for (let order = 0; order < orders; order++) this.orderPegs.push(undefined);
+    this.requestNode.copy(previous.requestNode, 0, requests);
+    this.requestPeriod.copy(previous.requestPeriod, 0, requests);
+    this.requestQuantity.copy(previous.requestQuantity, 0, requests);
+    this.requestOrder.copy(previous.requestOrder, 0, requests);
+    this.callOrder.copy(previous.callOrder, 0, calls);
+    this.callAmount.copy(previous.callAmount, 0, calls);
+    this.wantPeriod.copy(previous.wantPeriod, 0, wants);
+    this.wantAmount.copy(previous.wantAmount, 0, wants);
+    // Each order's slot: production rows of these nodes, purchase rows of their arcs.
+    const cells = count * H;
+    this.productionAt.set(previous.productionAt.subarray(0, cells));
+    this.purchaseAt.set(previous.purchaseAt.subarray(0, f.arcStart[count]! * H));
+    this.used.set(previous.used.subarray(0, cells));
+    this.wantedLoad.set(previous.wantedLoad.subarray(0, cells));
+    this.causeAt.set(previous.plannedCauseAt.subarray(0, cells));
+    this.cumulativeShare.set(previous.cumulativeShare.subarray(0, f.arcStart[count]!));
+    this.cumulativeTotal.set(previous.cumulativeTotal.subarray(0, count));
+    for (const [to, from] of [
+      [this.orderFrom, previous.orderFrom],
+      [this.orderTo, previous.orderTo],
+      [this.requestFrom, previous.requestFrom],
+      [this.requestTo, previous.requestTo],
+      [this.causeFrom, previous.causeFrom],
+      [this.causeTo, previous.causeTo],
+      [this.callFrom, previous.callFrom],
+      [this.callTo, previous.callTo],
+      [this.wantFrom, previous.wantFrom],
+      [this.wantTo, previous.wantTo],
+      [this.pegFrom, previous.pegFrom],
+      [this.pegTo, previous.pegTo],
+    ] as const) {
+      to.set(from.subarray(0, count));
+    }
+    // The shared sums, node by node in planning order, each node's calls in the order they were made.
+    const kind = this.orderKind.a;
+    const startOf = this.orderStart.a;
+    const arcOf = this.orderArc.a;
+    const callOrder = previous.callOrder.a;
+    const callAmount = previous.callAmount.a;
+    for (let n = 0; n < count; n++) {
+      for (let c = previous.callFrom[n]!; c < previous.callTo[n]!; c++) {
+        const order = callOrder[c]!;
+        const amount = callAmount[c]!;
+        const start = startOf[order]!;
+        if (kind[order] === 0) {
+          for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
+            this.groupUsed[f.nodeGroup[at]! * H + start]! += amount * f.nodeGroupLoad[at]!;
+          }
+          for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) {
+            this.gross[f.bomNode[at]! * H + start]! += amount * f.bomQuantity[at]!;
+          }
+        } else {
+          this.gross[f.arcSupplier[arcOf[order]!]! * H + start]! += amount;
+        }
+      }
+      if (f.groupStart[n + 1]! === f.groupStart[n]!) continue;
+      for (let w = previous.wantFrom[n]!; w < previous.wantTo[n]!; w++) {
+        const period = previous.wantPeriod.a[w]!;
+        const wanted = previous.wantAmount.a[w]!;
+        for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
+          this.groupWanted[f.nodeGroup[at]! * H + period]! += wanted * f.nodeGroupLoad[at]!;
+        }
+      }
+    }
   }
 
   /** True unless node `n` would decide exactly as in `previous`: same inputs, same promises seen. */

@@ -67,6 +67,12 @@ describe('replanNetwork', () => {
     const again = replanNetwork(previous, network);
     expect(again.stats).toEqual({ nodes: previous.stats.nodes, recomputed: 0, full: false });
     expect(again.plan).toEqual(previous.plan);
+    // Without pegging every node replays in one piece (the unchanged prefix is the whole network).
+    const unpegged = planNetworkRun(network, { pegging: false });
+    const same = replanNetwork(unpegged, network);
+    expect(same.stats.recomputed).toBe(0);
+    expect(same.plan).toEqual(unpegged.plan);
+    expect(replanNetwork(same, network).plan).toEqual(unpegged.plan);
   });
 
   it('plans from scratch, and says why, when the shape of the network changed', () => {
