@@ -113,28 +113,29 @@ describe('keten decouple', () => {
     expect(result.stderr).toContain('oem/machine has no holdingCost, and the network has no holdingRate');
   });
 
-  it('refuses a broken stage table with file:line messages', async () => {
-    const path = join(folder.path, 'broken.csv');
+  /** Runs keten decouple on a stage table of the given rows; it must fail with status 1. */
+  const failingTable = async (name: string, rows: string) => {
+    const path = join(folder.path, name);
     writeFileSync(
       path,
-      'stage_id,lead_time,max_s_time,cost_rate,risk_pool,ext_demand_mean,ext_demand_std,ext_demand_thres,up_stages\n' +
-        'Part,-3,,1,2,,,\nShop,1,0,1,,10,2,1.645,Part,1,Ghost,1\n',
+      `stage_id,lead_time,max_s_time,cost_rate,risk_pool,ext_demand_mean,ext_demand_std,ext_demand_thres,up_stages\n${rows}`,
     );
     const result = await keten(['decouple', path], { home });
     expectCleanFailure(result, 1);
-    expect(result.stderr).toContain(`${path}:2: lead_time of Part must be a number ≥ 0, not "-3"`);
+    return { path, stderr: result.stderr };
+  };
+
+  it('refuses a broken stage table with file:line messages', async () => {
+    const { path, stderr } = await failingTable(
+      'broken.csv',
+      'Part,-3,,1,2,,,\nShop,1,0,1,,10,2,1.645,Part,1\n',
+    );
+    expect(stderr).toContain(`${path}:2: lead_time of Part must be a number ≥ 0, not "-3"`);
   });
 
   it('names an upstream stage that is not in the table', async () => {
-    const path = join(folder.path, 'ghost.csv');
-    writeFileSync(
-      path,
-      'stage_id,lead_time,max_s_time,cost_rate,risk_pool,ext_demand_mean,ext_demand_std,ext_demand_thres,up_stages\n' +
-        'Shop,1,0,1,,10,2,1.645,Ghost,1\n',
-    );
-    const result = await keten(['decouple', path], { home });
-    expectCleanFailure(result, 1);
-    expect(result.stderr).toContain('stage Shop names the unknown upstream stage Ghost');
+    const { stderr } = await failingTable('ghost.csv', 'Shop,1,0,1,,10,2,1.645,Ghost,1\n');
+    expect(stderr).toContain('stage Shop names the unknown upstream stage Ghost');
   });
 
   it('refuses a bad --service-level as usage, and a missing file as not found', async () => {

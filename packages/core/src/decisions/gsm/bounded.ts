@@ -20,7 +20,7 @@
  *   proves the plan optimal; otherwise the optimum lies within the gap below the cost.
  */
 import { solveForest } from './forest.ts';
-import type { PreparedGsm } from './model.ts';
+import { disjointSets, type PreparedGsm } from './model.ts';
 
 export interface BoundedAnswer {
   readonly outbound: Int32Array;
@@ -48,18 +48,7 @@ export function spanningForest(
   prepared: PreparedGsm,
   links: readonly (readonly [number, number])[],
 ): Uint8Array {
-  const parent = Int32Array.from({ length: prepared.count }, (_, stage) => stage);
-  const find = (stage: number): number => {
-    let root = stage;
-    while (parent[root] !== root) root = parent[root]!;
-    let at = stage;
-    while (parent[at] !== root) {
-      const next = parent[at]!;
-      parent[at] = root;
-      at = next;
-    }
-    return root;
-  };
+  const sets = disjointSets(prepared.count);
   const ranked = links.map((_, position) => position);
   const weight = (position: number): number => {
     const [from, to] = links[position]!;
@@ -69,11 +58,7 @@ export function spanningForest(
   const inForest = new Uint8Array(links.length);
   for (const position of ranked) {
     const [from, to] = links[position]!;
-    const a = find(from);
-    const b = find(to);
-    if (a === b) continue;
-    parent[a] = b;
-    inForest[position] = 1;
+    if (sets.union(from, to)) inForest[position] = 1;
   }
   return inForest;
 }

@@ -309,3 +309,30 @@ function demandBounds(
   }
   return { mean, safetyTerm };
 }
+
+/** Union-find over `count` elements (path halving): `find` gives a set's root, `union` joins two. */
+export function disjointSets(count: number): {
+  find(element: number): number;
+  union(a: number, b: number): boolean;
+} {
+  const parent = Int32Array.from({ length: count }, (_, element) => element);
+  const find = (element: number): number => {
+    let at = element;
+    while (parent[at] !== at) {
+      parent[at] = parent[parent[at]!]!;
+      at = parent[at]!;
+    }
+    return at;
+  };
+  return {
+    find,
+    /** Joins the sets of a and b; false when they were one set already. */
+    union(a: number, b: number): boolean {
+      const rootA = find(a);
+      const rootB = find(b);
+      if (rootA === rootB) return false;
+      parent[rootA] = rootB;
+      return true;
+    },
+  };
+}

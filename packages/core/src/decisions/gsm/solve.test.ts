@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { GsmProblem, GsmStage } from './model.ts';
 import { solveGsm } from './solve.ts';
@@ -196,5 +197,78 @@ describe('solveGsm on the Willems (2008) chains', () => {
       const reference = snc.get(chain);
       if (reference !== undefined) expect(value.totalCost).toBeCloseTo(reference, 1);
     }
+  });
+});
+
+describe('solveGsm against brute force on random networks', () => {
+  /** Up to 6 stages, each linked to up to 2 earlier ones; the last stages carry demand. */
+  const network = (treeOnly: boolean) =>
+    fc
+      .array(
+        fc.record({
+          processing: fc.integer({ min: 0, max: 3 }),
+          holding: fc.integer({ min: 1, max: 9 }),
+          upstream: fc.array(fc.nat(), { maxLength: treeOnly ? 1 : 2 }),
+          demand: fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }),
+          limit: fc.integer({ min: 0, max: 2 }),
+        }),
+        { minLength: 2, maxLength: 6 },
+      )
+      .map((rows): GsmProblem => {
+        const used = new Set<number>();
+        const stages = rows.map((row, position): GsmStage => {
+          const upstream = position === 0 ? [] : [...new Set(row.upstream.map((index) => index % position))];
+          for (const index of upstream) used.add(index);
+          return {
+            id: `s${position}`,
+            processingTime: row.processing,
+            holdingCost: row.holding,
+            safetyFactor: 1.5,
+            upstream: upstream.map((index) => ({ stage: `s${index}`, quantity: 1 })),
+            ...(row.demand === undefined ? {} : { demand: { mean: 10, standardDeviation: row.demand } }),
+          };
+        });
+        // Stages nobody buys from are demand stages (with a service-time limit), so every stage serves one.
+        return {
+          stages: stages.map((stage, position) =>
+            used.has(position)
+              ? stage
+              : {
+                  ...stage,
+                  demand: stage.demand ?? { mean: 10, standardDeviation: 2 },
+                  maxServiceTime: rows[position]!.limit,
+                },
+          ),
+        };
+      });
+
+  it('trees: the dynamic program equals the brute-force optimum', () => {
+    fc.assert(
+      fc.property(network(true), (problem) => {
+        const answer = solveGsm(problem);
+        if (!answer.ok) throw new Error(JSON.stringify(answer.error));
+        expect(answer.value.method).toBe('tree-dp');
+        const optimum = bruteForce(problem);
+        expect(Math.abs(answer.value.totalCost - optimum)).toBeLessThanOrEqual(1e-9 * Math.max(1, optimum));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('other networks: lower bound ≤ brute-force optimum ≤ cost, equal when the gap is closed', () => {
+    fc.assert(
+      fc.property(network(false), (problem) => {
+        const answer = solveGsm(problem);
+        if (!answer.ok) throw new Error(JSON.stringify(answer.error));
+        const optimum = bruteForce(problem);
+        const { totalCost, lowerBound, gap } = answer.value;
+        const tolerance = 1e-9 * Math.max(1, optimum);
+        expect(lowerBound).toBeLessThanOrEqual(optimum + tolerance);
+        expect(totalCost).toBeGreaterThanOrEqual(optimum - tolerance);
+        if (gap <= 1e-6)
+          expect(Math.abs(totalCost - optimum)).toBeLessThanOrEqual(1e-6 * Math.max(1, optimum));
+      }),
+      { numRuns: 150 },
+    );
   });
 });

@@ -25,7 +25,14 @@
 import { err, ok, type Result } from '../../result.ts';
 import { repairAndCost, solveBounded } from './bounded.ts';
 import { solveForest } from './forest.ts';
-import { type GsmIssue, type GsmOptions, type GsmProblem, type PreparedGsm, prepareGsm } from './model.ts';
+import {
+  disjointSets,
+  type GsmIssue,
+  type GsmOptions,
+  type GsmProblem,
+  type PreparedGsm,
+  prepareGsm,
+} from './model.ts';
 
 /** `tree-dp`: exact; `branch-and-bound`: Lagrangian bounds and branch and bound, a plan with a proven lower bound (see `gap`). */
 export type GsmMethod = 'tree-dp' | 'branch-and-bound';
@@ -92,25 +99,11 @@ export function stageCosts(prepared: PreparedGsm): Float64Array[] {
 
 /** Whether the undirected links form a forest (no two paths between any two stages). */
 export function isForest(prepared: PreparedGsm): boolean {
-  let links = 0;
-  for (const list of prepared.predecessors) links += list.length;
-  // A forest has stages − components links; count components with union-find.
-  const parent = Int32Array.from({ length: prepared.count }, (_, stage) => stage);
-  const find = (stage: number): number => {
-    while (parent[stage] !== stage) {
-      parent[stage] = parent[parent[stage]!]!;
-      stage = parent[stage]!;
-    }
-    return stage;
-  };
+  // A link between two stages already connected closes a cycle.
+  const sets = disjointSets(prepared.count);
   for (let stage = 0; stage < prepared.count; stage++)
-    for (const upstream of prepared.predecessors[stage]!) {
-      const a = find(stage);
-      const b = find(upstream);
-      if (a === b) return false;
-      parent[a] = b;
-    }
-  return links < prepared.count;
+    for (const upstream of prepared.predecessors[stage]!) if (!sets.union(stage, upstream)) return false;
+  return true;
 }
 
 /** Place safety stock with the Guaranteed Service Model; see the module comment. */
