@@ -138,21 +138,21 @@ export function didFromBaseUrl(baseUrl: string, http: HttpRule = 'loopback'): Re
  */
 export function didDocumentUrl(did: string, http: HttpRule = 'loopback'): Result<URL, DidProblem> {
   const invalid = (what: string): Result<URL, DidProblem> =>
-    err({ reason: 'invalid-did', message: `"${truncate(did)}" is not a did:web identifier: ${what}` });
+    err({ reason: 'invalid-did', message: `${describeValue(did)} is not a did:web identifier: ${what}` });
   if (!did.startsWith(DID_WEB_PREFIX)) return invalid('it does not start with "did:web:"');
   const parts = did.slice(DID_WEB_PREFIX.length).split(':');
   for (const part of parts) {
     if (!ID_SEGMENT.test(part))
-      return invalid(`"${truncate(part)}" is not a valid segment (letters, digits, ".", "-", "_", %XX)`);
+      return invalid(`${describeValue(part)} is not a valid segment (letters, digits, ".", "-", "_", %XX)`);
   }
   const [authority = '', ...path] = parts;
   const decoded = safeDecode(authority).toLowerCase();
   const colon = decoded.indexOf(':');
   const host = colon < 0 ? decoded : decoded.slice(0, colon);
   const port = colon < 0 ? '' : decoded.slice(colon + 1);
-  if (!HOST_NAME.test(host)) return invalid(`"${truncate(host)}" is not a host name`);
+  if (!HOST_NAME.test(host)) return invalid(`${describeValue(host)} is not a host name`);
   if (port !== '' && !(/^[0-9]{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65_535)) {
-    return invalid(`"${truncate(port)}" is not a port number`);
+    return invalid(`${describeValue(port)} is not a port number`);
   }
   const scheme = httpAllowed(host, http) ? 'http' : 'https';
   const where = path.length === 0 ? '/.well-known' : `/${path.join('/')}`;
@@ -295,8 +295,4 @@ function safeDecode(segment: string): string {
   } catch {
     return segment;
   }
-}
-
-function truncate(text: string): string {
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
