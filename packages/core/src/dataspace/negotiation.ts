@@ -48,7 +48,6 @@ import {
   type StepOutcome,
   type Transition,
 } from './process.ts';
-import { outgoingPath } from './routes.ts';
 
 /** The -ING states: a message decided, not yet confirmed sent. */
 export type NegotiationSendingState =
@@ -271,10 +270,7 @@ function build(
       message = contractNegotiationTerminationMessage(known!, decision);
       break;
   }
-  const route = outgoingPath(message, record.role);
-  if (route === undefined)
-    throw new Error(`no DSP route receives a ${message['@type']} from a ${record.role}`);
-  return ok({ record: next, message, path: route.path });
+  return ok({ record: next, message });
 }
 
 /**

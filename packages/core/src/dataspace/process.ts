@@ -33,7 +33,9 @@
  */
 import { err, ok, type Result } from '../result.ts';
 import { canonicalJson } from '../store/canonical-json.ts';
-import type { DspJsonValue, DspRole, ProcessIds, ReasonInput } from './messages.ts';
+import type { DspJsonValue, DspMessage, DspRole, ProcessIds, ReasonInput } from './messages.ts';
+import { dspMessageType } from './messages.ts';
+import { outgoingPath } from './routes.ts';
 
 /** The state before the first message: the `[*]` of the DSP diagrams. */
 export type Initial = 'INITIAL';
@@ -334,11 +336,10 @@ export function receive<
   return ok({ record: land(current) });
 }
 
-/** What a decision builds: the message, where it goes, and the record before the -ING state is set. */
+/** What a decision builds: the message, and the record before the -ING state is set. */
 export interface Built<R, M> {
   readonly record: R;
   readonly message: M;
-  readonly path: string;
 }
 
 /**
@@ -348,7 +349,7 @@ export interface Built<R, M> {
 export function decide<
   S extends string,
   Ing extends string,
-  M extends ProcessMessage,
+  M extends ProcessMessage & DspMessage,
   R extends ProcessRecord<S, Ing, M>,
   Body,
 >(
@@ -383,13 +384,16 @@ export function decide<
       'missing-address',
       `the ${counterRole(record.role)}'s address is unknown; create the record with it`,
     );
+  const route = outgoingPath(built.value.message, record.role);
+  if (route === undefined)
+    throw new Error(`no DSP route receives a ${dspMessageType(built.value.message)} from a ${record.role}`);
   const sequence = record.sequence + 1;
   const send: PendingSend<S, M> = {
     sequence,
     target: to,
     message: built.value.message,
     address,
-    path: built.value.path,
+    path: route.path,
   };
   return ok({ record: { ...built.value.record, state: machine.sending[to], sequence, pending: send }, send });
 }
