@@ -32,10 +32,21 @@ export interface OutgoingDeliveryInformation {
   readonly unreferenced: number;
 }
 
+export interface DeliveryOptions extends BuildOptions {
+  /**
+   * The customer's orders as the supplier holds them (`ReceivedCustomerOrder`s: what to ship in which
+   * period), for a supplier whose network does not hold the customer's open orders (a node's partner
+   * view); default: the network's open purchases of the customer from the supplier.
+   */
+  readonly orders?: readonly { readonly id: string; readonly quantity: number; readonly period: number }[];
+  /** The lane's lead time when the network lacks the customer's sourcing rule (default 0). */
+  readonly laneLeadTime?: number;
+}
+
 export function buildDeliveryInformation(
   network: Network,
   relationship: Relationship,
-  options: BuildOptions,
+  options: DeliveryOptions,
 ): Result<OutgoingDeliveryInformation, ExchangeProblem[]> {
   // The same checks and twin id as ItemStock.
   const stock = buildItemStock(network, relationship, 'supplier', options);
@@ -45,22 +56,29 @@ export function buildDeliveryInformation(
   const supplier = directory.companies.get(relationship.supplier)!;
   // buildItemStock has checked that the item's unit is a Catena-X one.
   const unit = catenaXUnit(directory.items.get(relationship.item)!.unit)!;
-  const leadTime = directory.line(customer.id, relationship.item, supplier.id)?.leadTime ?? 0;
+  const leadTime =
+    directory.line(customer.id, relationship.item, supplier.id)?.leadTime ??
+    Math.max(0, Math.trunc(options.laneLeadTime ?? 0));
   const at = (period: number) => `${periodDate(network, period)}T00:00:00Z`;
   let unreferenced = 0;
-  const positions: DeliveryInformation['positions'] = [];
-  for (const order of network.openOrders ?? []) {
-    if (
-      order.kind !== 'purchase' ||
-      order.company !== customer.id ||
-      order.supplier !== supplier.id ||
-      order.item !== relationship.item
-    )
-      continue;
-    if (order.id === undefined) {
-      unreferenced++;
-      continue;
+  const shipments: { id: string; quantity: number; due: number }[] = [];
+  if (options.orders !== undefined)
+    for (const order of options.orders)
+      shipments.push({ id: order.id, quantity: order.quantity, due: order.period + leadTime });
+  else
+    for (const order of network.openOrders ?? []) {
+      if (
+        order.kind !== 'purchase' ||
+        order.company !== customer.id ||
+        order.supplier !== supplier.id ||
+        order.item !== relationship.item
+      )
+        continue;
+      if (order.id === undefined) unreferenced++;
+      else shipments.push({ id: order.id, quantity: order.quantity, due: order.due });
     }
+  const positions: DeliveryInformation['positions'] = [];
+  for (const order of shipments) {
     positions.push({
       orderPositionReference: { customerOrderId: order.id, customerOrderPositionId: '1' },
       deliveries: [

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { partnerView } from '../model/partner-view.ts';
 import { applyPlanningEvents } from '../planning/events.ts';
 import { planNetwork } from '../planning/plan.ts';
 import { buildDeliveryInformation, readDeliveryInformation } from './delivery.ts';
@@ -180,5 +181,36 @@ describe('a forecast reaches the supplier, and its shortage comes back as a noti
     expect(resolved.value.notificationId).not.toBe(open.value.notificationId);
     const read = readNotification(network, 'kempen', 'steinhof-optics', resolved.value);
     expect(read.ok && supplierDownEvent(network, read.value, { receivedAt })).toBe(undefined);
+  });
+});
+
+describe('between the partner views of two nodes', () => {
+  const kempen = partnerView(network, 'kempen')!;
+  const steinhof = partnerView(network, 'steinhof-optics')!;
+
+  it("the supplier's node reads the customer's stock by its own part number's twin", () => {
+    const built = buildItemStock(kempen, lens, 'customer', { changedAt });
+    if (!built.ok) throw new Error(JSON.stringify(built.error));
+    const read = readItemStock(steinhof, 'steinhof-optics', 'kempen', built.value);
+    expect(read.ok ? read.value : read.error).toEqual({
+      holder: 'kempen',
+      item: 'lens-set-300',
+      onHand: 3,
+      blocked: 0,
+    });
+  });
+
+  it("the supplier announces the customer's orders it holds; the customer's node finds its open orders", () => {
+    // As the supplier holds them: shipped one period (the lane) before they are due at the customer.
+    const orders = kempen
+      .openOrders!.filter((o) => o.supplier === 'steinhof-optics' && o.item === 'lens-set-300')
+      .map((o) => ({ id: o.id!, quantity: o.quantity, period: o.due - 1 }));
+    const built = buildDeliveryInformation(steinhof, lens, { changedAt, orders, laneLeadTime: 1 });
+    if (!built.ok) throw new Error(JSON.stringify(built.error));
+    const read = readDeliveryInformation(kempen, 'kempen', 'steinhof-optics', built.value.payload, {
+      receivedAt,
+    });
+    expect(read.ok && read.value.deliveries.map((d) => d.order)).toEqual(orders.map((o) => o.id));
+    expect(read.ok && [read.value.events, read.value.notes]).toEqual([[], []]);
   });
 });

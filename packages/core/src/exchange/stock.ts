@@ -18,7 +18,7 @@ import type { Network } from '../model/schema.ts';
 import type { Plan } from '../planning/plan.ts';
 import { err, ok, type Result } from '../result.ts';
 import { catenaXUnit, ItemStock, PlannedProductionOutput } from './aspects.ts';
-import { Directory, siteBpna, siteBpns } from './identifiers.ts';
+import { Directory, nameUuid, siteBpna, siteBpns } from './identifiers.ts';
 import { type BuildOptions, partnerProblems } from './material-demand.ts';
 import { type ExchangeProblem, parseShape, problem } from './problems.ts';
 import { periodDate, periodOfDate } from './weeks.ts';
@@ -253,6 +253,16 @@ export function relationshipOfTwin(
         return ok({ customer, supplier, item: rule.item });
     }
   }
+  // A node's partner view lacks its customers' sourcing rules: then its own material numbers name the
+  // twin. Where the network does hold the partner's rules, they decide (above).
+  const self = directory.companies.get(receiver);
+  const partnerRules = (network.sourcing ?? []).some((rule) => rule.buyer === partner);
+  if (self?.bpn !== undefined && directory.companies.has(partner) && !partnerRules)
+    for (const record of network.production ?? []) {
+      if (record.company !== receiver) continue;
+      const id = nameUuid(`material|${self.bpn}|${record.partNumber ?? record.item}`);
+      if (id === wanted) return ok({ customer: partner, supplier: receiver, item: record.item });
+    }
   return err([
     problem(
       'unknown-material',
