@@ -82,9 +82,9 @@ export interface GsmSolution {
 
 /**
  * The default work budget of the bounded method (see `ForestAnswer.work`; the local search counts
- * the pairs it tries): about a second or two of one core, the same answer on any machine.
+ * the pairs it tries): about 2–3 s of one core at most, the same answer on any machine.
  */
-export const DEFAULT_WORK = 60_000_000;
+export const DEFAULT_WORK = 120_000_000;
 
 /** Stage costs per grid unit of net replenishment time: c_j(τ) = h_j·k_j·√(τ·step). */
 export function stageCosts(prepared: PreparedGsm): Float64Array[] {
