@@ -703,16 +703,7 @@ class Planner {
   unchangedPrefix(replay: Replay): number {
     const f = this.flat;
     for (let n = 0; n < f.nodes; n++) {
-      if (f.order[n] !== n || replay.changed[n] === 1) return n;
-      for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
-        if (replay.tainted[f.arcSupplier[arc]!] === 1) return n;
-      }
-      for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) {
-        if (replay.tainted[f.bomNode[at]!] === 1) return n;
-      }
-      for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
-        if (replay.groupTainted[f.nodeGroup[at]!] === 1) return n;
-      }
+      if (f.order[n] !== n || replay.changed[n] === 1 || this.drawsOnChanged(n, replay)) return n;
     }
     return f.nodes;
   }
@@ -811,10 +802,15 @@ class Planner {
 
   /** True unless node `n` would decide exactly as in `previous`: same inputs, same promises seen. */
   mustRecompute(n: number, previous: Planner, replay: Replay): boolean {
-    const f = this.flat;
     if (replay.changed[n] === 1) return true;
     if (replay.grossTouched[n] === 1 && !sameRange(previous.gross, this.gross, n * this.H, this.H))
       return true;
+    return this.drawsOnChanged(n, replay);
+  }
+
+  /** Whether a supplier or component of node `n` is tainted, or one of its capacity groups. */
+  drawsOnChanged(n: number, replay: Replay): boolean {
+    const f = this.flat;
     for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
       if (replay.tainted[f.arcSupplier[arc]!] === 1) return true;
     }
