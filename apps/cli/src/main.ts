@@ -222,7 +222,7 @@ export function buildProgram(output: Output): Command {
     .option('--ttr <periods>', 'time to recover of a company without a ttr of its own (default 4)', parseTtr)
     .option(
       '--threads <n>',
-      'worker threads solving the LPs (default 1: in this thread)',
+      'worker threads solving the LPs (default: one a core, up to 4, from 1,000 companies; else 1, in this thread)',
       integer('--threads', 1, 256),
     )
     .addOption(

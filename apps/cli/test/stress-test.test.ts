@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { defaultStressThreads } from '../src/commands/stress-test.ts';
 import { expectCleanFailure, keten, temporaryFolder } from './support.ts';
 
 const folder = temporaryFolder();
@@ -48,7 +49,7 @@ describe('keten stress-test', () => {
     ]);
     expect(table[1]).toContain('275,000 EUR  0.196  TTS < TTR  55 p1 at plant');
     expect(result.stderr).toMatch(
-      /^stress-tested examples\/stress-test-flexible\.yaml in \d+\.\d s: 4 companies, TTR 2 periods; \d+ LPs of 15 columns and 19 rows solved, \d+ answered by the undisrupted network's\n$/,
+      /^stress-tested examples\/stress-test-flexible\.yaml in \d+\.\d s: 4 companies, TTR 2 periods; \d+ LPs of 15 columns and 19 rows solved on 1 thread, \d+ answered without a solve\n$/,
     );
   });
 
@@ -131,5 +132,12 @@ describe('keten stress-test', () => {
     expectCleanFailure(invalid, 1);
     expect(invalid.stderr).toContain('problem');
     expect(invalid.stderr).toContain('nothing stress-tested');
+  });
+
+  it('solves a large network on a thread a core (up to 4) unless --threads says otherwise', () => {
+    expect(defaultStressThreads(44)).toBe(1);
+    expect(defaultStressThreads(999)).toBe(1);
+    expect(defaultStressThreads(6000)).toBeGreaterThanOrEqual(1);
+    expect(defaultStressThreads(6000)).toBeLessThanOrEqual(4);
   });
 });

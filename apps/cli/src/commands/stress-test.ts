@@ -5,6 +5,7 @@
  * (core's `stressTest`, Simchi-Levi et al. 2015), solved with HiGHS (`@keten/solver`). A company's own
  * `ttr` overrides --ttr. A ranked table by default; `--json` prints the result alone on stdout.
  */
+import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
 import { formatIssue, formatStressSummary, stressJson, stressTest } from '@keten/core';
 import { createHighsSolver, createHighsThreadSolver } from '@keten/solver';
@@ -26,9 +27,18 @@ export function parseTtr(text: string): number {
   return value;
 }
 
+/**
+ * Worker threads when --threads is not given: up to 4 (one per core) for a network of 1,000 companies
+ * or more, else 1: starting a HiGHS thread and loading the models there costs more than a small
+ * network's LPs, while a large network's LPs split evenly over the threads (docs/stress-test.md).
+ */
+export function defaultStressThreads(companies: number): number {
+  return companies >= 1000 ? Math.max(1, Math.min(4, availableParallelism())) : 1;
+}
+
 export interface StressTestCommandOptions {
   readonly ttr?: number;
-  /** Worker threads solving LPs (default 1: in this thread). */
+  /** Worker threads solving LPs (default `defaultStressThreads`). */
   readonly threads?: number;
   readonly disruption?: 'site' | 'production';
   readonly capacity?: 'normal' | 'maximum';
@@ -48,7 +58,7 @@ export async function stressTestCommand(
   for (const warning of loaded.warnings) output.err(formatIssue(warning));
   if (options.out !== undefined) await checkWritable(options.out);
   const ttr = options.ttr ?? DEFAULT_TTR;
-  const threads = options.threads ?? 1;
+  const threads = options.threads ?? defaultStressThreads(loaded.network.companies.length);
   const solver = threads > 1 ? createHighsThreadSolver({ threads }) : createHighsSolver();
   const close = async () => ('close' in solver ? await solver.close() : solver.dispose());
   const started = performance.now();
@@ -76,8 +86,9 @@ export async function stressTestCommand(
       `stress-tested ${path} in ${seconds} s: ${value.companies.length} companies, TTR ${ttr} periods` +
         `${options.ttr === undefined ? ' (the default)' : ''}` +
         `${own === 0 ? '' : ` unless a company gives its own (${own} do)`}; ` +
-        `${value.solves} LPs of ${value.model.columns} columns and ${value.model.rows} rows solved, ` +
-        `${value.reused} answered by the undisrupted network's`,
+        `${value.solves} LPs of ${value.model.columns} columns and ${value.model.rows} rows solved` +
+        ` on ${threads} thread${threads === 1 ? '' : 's'}, ` +
+        `${value.reused} answered without a solve`,
     );
     const text = options.json
       ? `${JSON.stringify(stressJson(value), null, 2)}\n`
