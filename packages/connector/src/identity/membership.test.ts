@@ -100,6 +100,13 @@ describe('membership credentials', () => {
     }
   });
 
+  it('follows the authority’s key rotation', async () => {
+    const { network, oem, supplier, verifier, issue } = await setting();
+    expect((await verifier.verify(await issue(), supplier.did)).ok).toBe(true);
+    const rotated = await network.addNode('http://127.0.0.1:8101/nodes/oem', oem.bpnl, oem.name);
+    expect((await verifier.verify(await issue({ authority: rotated }), supplier.did)).ok).toBe(true);
+  });
+
   it('says so when the authority cannot be resolved', async () => {
     const { network, oem, supplier, verifier, issue } = await setting();
     const credential = await issue();

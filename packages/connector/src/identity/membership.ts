@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { err, ok, type Result } from '@keten/core';
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { BPNL_PATTERN, type NodeIdentity } from './node-identity.ts';
 import type { DidResolver } from './resolver.ts';
 
@@ -181,19 +181,26 @@ export function createMembershipVerifier(options: MembershipVerifierOptions): Me
           message: `the membership credential was issued by ${issuer}, which is not a membership authority this node trusts`,
         });
       }
-      const authority = await options.resolver.resolve(issuer);
+      let authority = await options.resolver.resolve(issuer);
+      const keyId = unverifiedKeyId(credential);
+      if (authority.ok && keyId !== undefined && !authority.value.assertionKeys.has(keyId)) {
+        // The authority may have rotated its key since its document was cached: look once more.
+        options.resolver.forget(issuer);
+        authority = await options.resolver.resolve(issuer);
+      }
       if (!authority.ok) {
         return err({
           reason: 'authority-unresolved',
           message: `cannot check the membership credential: ${authority.error.message}`,
         });
       }
+      const resolved = authority.value;
       let payload: Record<string, unknown>;
       try {
         const result = await jwtVerify(
           credential,
           (header) => {
-            const key = header.kid === undefined ? undefined : authority.value.assertionKeys.get(header.kid);
+            const key = header.kid === undefined ? undefined : resolved.assertionKeys.get(header.kid);
             if (key === undefined) throw new joseErrors.JWKSNoMatchingKey();
             return key;
           },
@@ -262,6 +269,16 @@ function unverifiedIssuer(token: string): string | undefined {
     const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
     const iss = (claims as { iss?: unknown } | null)?.iss;
     return typeof iss === 'string' ? iss : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `kid` of a JWT's header, read without checking anything. */
+function unverifiedKeyId(token: string): string | undefined {
+  try {
+    const kid = decodeProtectedHeader(token).kid;
+    return typeof kid === 'string' ? kid : undefined;
   } catch {
     return undefined;
   }
