@@ -85,6 +85,30 @@ describe('patchFlatNetwork', () => {
     expect(patched.value.nodes.reduce((sum, flag) => sum + flag, 0)).toBe(1);
   });
 
+  it('compares records by value where they are other objects (a network read again from a store)', () => {
+    const network = generateNetwork({ companies: 30, seed: 6, horizon: 12 });
+    const flat = flatten(network);
+    const copy = structuredClone(network);
+    const same = patchFlatNetwork(flat, network, copy);
+    expect(same.ok && same.value.nodes.every((flag) => flag === 0)).toBe(true);
+    const order = (copy.openOrders ?? [])[0];
+    const demand = (copy.demand ?? [])[0]!;
+    const changed = applyPlanningEvents(copy, [
+      {
+        type: 'demand.added',
+        payload: { company: demand.company, item: demand.item, period: 3, quantity: 7 },
+      },
+      ...(order?.id === undefined ? [] : [{ type: 'order.closed', payload: { id: order.id } }]),
+    ]);
+    if (!changed.ok) throw new Error('refused');
+    const patched = patchFlatNetwork(flat, network, structuredClone(changed.value.network));
+    if (!patched.ok) throw new Error(patched.error);
+    expectSameFlat(patched.value.flat, flatten(changed.value.network));
+    const flagged = patched.value.nodes.reduce((sum, flag) => sum + flag, 0);
+    expect(flagged).toBeGreaterThanOrEqual(1);
+    expect(flagged).toBeLessThanOrEqual(2);
+  });
+
   it('says why, and patches nothing, when more than capacities, demand and open orders changed', () => {
     const network = generateNetwork({ companies: 30, seed: 4, horizon: 12 });
     const flat = flatten(network);

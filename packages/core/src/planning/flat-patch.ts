@@ -5,7 +5,8 @@
  * not change with the network they were applied to: production records (capacity and maximum
  * capacity: `capacity.changed`, `supplier.down`), capacity groups (the same), end demand
  * (`demand.changed`, `demand.added`) and open orders (`order.opened`, `order.changed`,
- * `order.closed`). `patchFlatNetwork` finds the records that are not the same objects as before and
+ * `order.closed`). `patchFlatNetwork` finds the records that differ from before (the same object is
+ * the same record; others, as in a network read again from a store, are compared by value) and
  * writes again the rows of the nodes and groups they belong to, exactly as `flattenNetwork` writes
  * them (the same sums in the same order, so the values are the same to the bit); every other array is
  * the kept run's own, shared, not copied (the planner never writes into a flattened network).
@@ -122,7 +123,7 @@ export function patchFlatNetwork(
   for (let i = 0; i < newProduction.length; i++) {
     const was = oldProduction[i]!;
     const is = newProduction[i]!;
-    if (was === is) continue;
+    if (sameValue(was, is)) continue;
     if (!sameProductionButCapacity(was, is)) return err(`production record ${i} changed beyond its capacity`);
     const n = index.recordNode[i]!;
     if (n < 0 || index.duplicates) return err(`production record ${i} is not the only one of its node`);
@@ -162,7 +163,7 @@ export function patchFlatNetwork(
   for (let g = 0; g < newGroups.length; g++) {
     const was = oldGroups[g]!;
     const is = newGroups[g]!;
-    if (was === is) continue;
+    if (sameValue(was, is)) continue;
     if (!sameGroupButCapacity(was, is)) return err(`capacity group ${g} changed beyond its capacity`);
     if (groupCapacity === flat.groupCapacity) {
       groupCapacity = flat.groupCapacity.slice();
@@ -237,13 +238,37 @@ export function patchFlatNetwork(
   return ok({ flat: patched, nodes, groups });
 }
 
-/** The same list: the same array, or the same records (the same objects) in the same order. */
+/**
+ * The same plain data (what a network's records are): the same object, or equal numbers, strings and
+ * booleans, arrays of the same values, objects with the same keys and values. A network read again
+ * from a store shares no objects with the one read before, so records are compared by value where
+ * they are not the same object; a difference such as a key present as undefined only costs a row
+ * written again, never a wrong one.
+ */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  if (keys.length !== Object.keys(right).length) return false;
+  for (const key of keys) if (!(key in right) || !sameValue(left[key], right[key])) return false;
+  return true;
+}
+
+/** The same list: the same array, or the same records (by value) in the same order. */
 function sameRecords(a: readonly unknown[] | undefined, b: readonly unknown[] | undefined): boolean {
   if (a === b) return true;
   const left = a ?? [];
   const right = b ?? [];
   if (left.length !== right.length) return false;
-  for (let i = 0; i < left.length; i++) if (left[i] !== right[i]) return false;
+  for (let i = 0; i < left.length; i++) if (!sameValue(left[i], right[i])) return false;
   return true;
 }
 
@@ -297,10 +322,10 @@ function touchedNodes(
   let i = 0;
   let j = 0;
   while (i < before.length && j < after.length) {
-    if (before[i] === after[j]) {
+    if (sameValue(before[i], after[j])) {
       i++;
       j++;
-    } else if (before[i + 1] === after[j]) {
+    } else if (i + 1 < before.length && sameValue(before[i + 1], after[j])) {
       touch(before[i]!);
       i++;
     } else {
