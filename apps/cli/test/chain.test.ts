@@ -5,35 +5,17 @@
  * tier 3 as re-planned demand. Every access is in the owners' audit trails.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  issueMembershipCredential,
-  type NodeIdentity,
-  openNodeIdentity,
-  type ResolvedNodeConfig,
-  saveMembership,
-} from '@keten/connector';
 import { loadNetworkFile, type Network, verifyAuditChain } from '@keten/core';
 import { type KetenDatabase, openDatabase } from '@keten/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CompanyNode, startCompanyNode } from '../src/node-runtime.ts';
+import { startNetworkNodes } from '../src/network-nodes.ts';
+import type { CompanyNode } from '../src/node-runtime.ts';
 import { REPOSITORY } from './support.ts';
 
 const DEMO = join(REPOSITORY, 'examples/demo-network.yaml');
 const NETWORK = 'keten-demo';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** OEM → tier 1 → tier 2 → tier 3 along the first supplier of each. */
 function chainOf(network: Network): string[] {
@@ -66,70 +48,24 @@ describe('a chain of company nodes', () => {
   const nodes = new Map<string, CompanyNode>();
   let database: KetenDatabase;
 
+  let close: () => Promise<void> = async () => {};
+
   beforeAll(async () => {
     expect(chain).toHaveLength(4);
     database = await openDatabase();
-    const ports = new Map<string, number>();
-    for (const company of chain) ports.set(company, await freePort());
-    const url = (company: string) => `http://127.0.0.1:${ports.get(company)}`;
-    const configs = new Map<string, ResolvedNodeConfig>();
-    for (const [index, company] of chain.entries()) {
-      const partners = [chain[index - 1], chain[index + 1]]
-        .filter((partner): partner is string => partner !== undefined)
-        .map((partner) => ({ company: partner, url: url(partner) }));
-      configs.set(company, {
-        format: 'keten.node/v1',
-        company,
-        listen: { host: '127.0.0.1', port: ports.get(company)! },
-        publicUrl: url(company),
-        dataDir: join(folder, company),
-        network: DEMO,
-        authority: index === 0 ? { self: { network: NETWORK, admit: 'open' } } : { url: url(chain[0]!) },
-        partners,
-        file: join(folder, `${company}.yaml`),
-      });
-    }
-    // Membership as `keten node join` leaves it: a credential from the OEM, the network's authority.
-    const identities = new Map<string, NodeIdentity>();
-    for (const company of chain) {
-      const entry = network.companies.find((candidate) => candidate.id === company)!;
-      const identity = await openNodeIdentity({
-        baseUrl: url(company),
-        dataDir: join(folder, company),
-        bpnl: entry.bpn!,
-        name: entry.name,
-      });
-      if (!identity.ok) throw new Error(identity.error.message);
-      identities.set(company, identity.value);
-    }
-    const authority = identities.get(chain[0]!)!;
-    for (const company of chain.slice(1)) {
-      const member = identities.get(company)!;
-      const credential = await issueMembershipCredential({ authority, member, network: NETWORK });
-      const saved = await saveMembership(join(folder, company), {
-        credential,
-        authority: authority.did,
-        authorityUrl: url(chain[0]!),
-        network: NETWORK,
-        member: member.did,
-        bpnl: member.bpnl,
-        name: member.name,
-        expiresAt: new Date(Date.now() + 3600_000).toISOString(),
-      });
-      if (!saved.ok) throw new Error(saved.error.message);
-    }
-    // Suppliers first, so each customer finds its supplier up (either order works: connecting retries).
-    for (const company of [...chain].reverse()) {
-      const store = await database.store(`node_${company.replaceAll('-', '_')}`);
-      nodes.set(
-        company,
-        await startCompanyNode({ config: configs.get(company)!, network, store, closeStore: false }),
-      );
-    }
+    const started = await startNetworkNodes({
+      network,
+      companies: chain,
+      database,
+      folder,
+      networkName: NETWORK,
+    });
+    for (const [company, node] of started.nodes) nodes.set(company, node);
+    close = started.close;
   }, 120_000);
 
   afterAll(async () => {
-    for (const node of nodes.values()) await node.close();
+    await close();
     await database?.close();
     rmSync(folder, { recursive: true, force: true });
   });

@@ -71,14 +71,14 @@ export function registerNodeCommands(program: Command, output: Output): void {
     .action(async (options: { config?: string }) => {
       const config = await readConfig(configFile(options.config));
       const network = await readNetwork(config.network, config.company);
-      const { openStore } = await import('@keten/store');
+      const { openStore, schemaForNode } = await import('@keten/store');
       const { storeToCliError } = await import('../backend.ts');
       let store: KetenStore;
       try {
         store = await openStore(
           config.databaseUrl === undefined
             ? { dataDir: `${config.dataDir}/store` }
-            : { databaseUrl: config.databaseUrl, schema: `node_${config.company.replaceAll('-', '_')}` },
+            : { databaseUrl: config.databaseUrl, schema: schemaForNode(config.company) },
         );
       } catch (error) {
         throw storeToCliError(error);
@@ -167,7 +167,7 @@ async function serveDidDocument(
   const { didDocument, didDocumentPath } = await import('@keten/connector');
   const { createServer } = await import('node:http');
   const document = JSON.stringify(
-    didDocument({ did: identity.did, keys: identity.keys, dspEndpoint: `${config.publicUrl}/dsp` }),
+    didDocument({ did: identity.did, keys: identity.keys, dspEndpoint: `${config.publicUrl}/dsp/catalog` }),
   );
   const path = didDocumentPath(config.publicUrl);
   const server = createServer((request, response) => {

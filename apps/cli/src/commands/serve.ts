@@ -8,8 +8,9 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatIssue, type KetenStore, loadNetworkFile } from '@keten/core';
+import { formatIssue, type KetenStore, loadNetworkFile, type Network } from '@keten/core';
 import type { RunningServer } from '@keten/server';
+import type { KetenDatabase } from '@keten/store';
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
 import type { Output } from '../output.ts';
@@ -71,7 +72,10 @@ async function runUntilSignal(server: RunningServer): Promise<void> {
 }
 
 /** Imports the demo network unless the latest stored version has the same content. */
-async function loadDemoNetwork(store: KetenStore, output: Output): Promise<string> {
+async function loadDemoNetwork(
+  store: KetenStore,
+  output: Output,
+): Promise<{ name: string; network: Network }> {
   const text = await readFile(DEMO_NETWORK_PATH, 'utf8');
   const loaded = loadNetworkFile({ name: DEMO_NETWORK_PATH, text });
   if (!loaded.ok) {
@@ -83,7 +87,7 @@ async function loadDemoNetwork(store: KetenStore, output: Output): Promise<strin
   const latest = await store.networks.getVersion(network.name);
   if (latest !== undefined && latest.contentHash === contentHash(network)) {
     output.err(`demo network '${network.name}' v${latest.version} is loaded already`);
-    return network.name;
+    return { name: network.name, network };
   }
   const info = await store.networks.importVersion({
     network: network.name,
@@ -95,7 +99,7 @@ async function loadDemoNetwork(store: KetenStore, output: Output): Promise<strin
   output.err(
     `loaded demo network '${network.name}' v${info.version}: ${summary.companies} companies, ${summary.items} items, ${summary.sourcingLinks} sourcing links`,
   );
-  return network.name;
+  return { name: network.name, network };
 }
 
 /** The demo admin's password: made once, kept in the demo folder (mode 600) so it can be shown again. */
@@ -150,30 +154,47 @@ export function registerServeCommands(program: Command, output: Output): void {
     .action(async (options: { host?: string; port?: string; home?: string }) => {
       const where = listenOptions(options);
       const { ketenHome, storeToCliError } = await import('../backend.ts');
-      const { openStore } = await import('@keten/store');
+      const { openDatabase } = await import('@keten/store');
       const { ensureAdmin } = await import('@keten/server');
       const home = options.home ?? join(ketenHome(), 'demo');
       await mkdir(home, { recursive: true });
       output.err(`starting the keten demo (store in ${home}; the first start takes a few seconds)`);
+      // One embedded database: the demo's API in schema keten, each company node in a schema of its own.
+      let database: KetenDatabase;
       let store: KetenStore;
       try {
-        store = await openStore({ dataDir: join(home, 'store') });
+        database = await openDatabase({ dataDir: join(home, 'store') });
+        store = await database.store();
       } catch (error) {
         throw storeToCliError(error);
       }
       let networkName: string;
       let password: string;
+      let network: Network;
       try {
-        networkName = await loadDemoNetwork(store, output);
+        ({ name: networkName, network } = await loadDemoNetwork(store, output));
         const secret = await demoPassword(home);
         password = secret.password;
         const admin = await ensureAdmin(store, { username: 'admin', password, reset: true });
         if (!admin.ok) throw new CliError('internal', admin.message);
       } catch (error) {
-        await store.close();
+        await database.close();
         throw storeToCliError(error);
       }
-      const server = await listen(store, where, true);
+      // The company nodes start after the demo's API is up (they take a while on a small machine); the
+      // demo's server closes them, then the database.
+      let companyNodes: Promise<{ close(): Promise<void> } | undefined> = Promise.resolve(undefined);
+      const stopStarting = new AbortController();
+      const demoStore: KetenStore = {
+        ...store,
+        close: async () => {
+          // Nodes still starting: no more start; those up (or coming up now) are closed.
+          stopStarting.abort();
+          await (await companyNodes)?.close();
+          await database.close();
+        },
+      };
+      const server = await listen(demoStore, where, true);
       const url = server.url;
       output.out('');
       output.out(`keten demo is running at ${url}`);
@@ -187,6 +208,38 @@ export function registerServeCommands(program: Command, output: Output): void {
         `    curl -s -H "Authorization: Bearer $TOKEN" ${url}/api/v1/networks/${encodeURIComponent(networkName)}/versions`,
       );
       output.out('  stop with Ctrl-C');
+      output.err(
+        `starting one company node per company of '${networkName}' (Dataspace Protocol over loopback HTTP)`,
+      );
+      const started = Date.now();
+      const { startNetworkNodes } = await import('../network-nodes.ts');
+      companyNodes = startNetworkNodes({
+        network,
+        database,
+        folder: join(home, 'nodes'),
+        networkName,
+        ...(where.port === 0 ? {} : { portOf: (_company: string, index: number) => where.port + 1 + index }),
+        admin: { username: 'admin', password },
+        signal: stopStarting.signal,
+        log: (message) => output.err(message),
+      }).then(
+        (running) => {
+          if (stopStarting.signal.aborted) return running;
+          const nodes = [...running.nodes.values()];
+          const oem = running.nodes.get(network.companies[0]!.id);
+          output.err(
+            `${nodes.length} company nodes are up (${((Date.now() - started) / 1000).toFixed(1)} s), exchanging forecasts over the Dataspace Protocol` +
+              (oem === undefined
+                ? ''
+                : `; the OEM ${oem.config.company} (membership authority) is at ${oem.server.url}, its audit trail at ${oem.server.url}/api/v1/connector/audit (same admin login)`),
+          );
+          return running;
+        },
+        (error: unknown) => {
+          output.err(`the company nodes did not start: ${(error as Error).message}`);
+          return undefined;
+        },
+      );
       await runUntilSignal(server);
     });
 }

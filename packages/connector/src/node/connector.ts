@@ -129,7 +129,7 @@ export async function openConnector(options: ConnectorOptions): Promise<Result<C
   const own = didDocument({
     did: identity.value.did,
     keys: identity.value.keys,
-    dspEndpoint: `${config.publicUrl}/dsp`,
+    dspEndpoint: `${config.publicUrl}/dsp/catalog`,
   });
   resolver.prime(identity.value.did, own);
 

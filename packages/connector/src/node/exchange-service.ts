@@ -977,9 +977,12 @@ export class ExchangeService {
     };
     run().catch((error: unknown) => {
       const delay = backoffDelay(attempt, { initialMs: 500, maxMs: 15_000 });
-      this.#options.log?.(
-        `connecting to ${customer} failed (${(error as Error).message}); again in ${delay} ms`,
-      );
+      // Partners start at their own pace: say so only when it keeps failing.
+      if (attempt >= 4) {
+        this.#options.log?.(
+          `${this.#options.company}: connecting to ${customer} failed (${(error as Error).message}); trying again in ${Math.round(delay / 1000)} s`,
+        );
+      }
       const timer = setTimeout(() => {
         this.#timers.delete(timer);
         this.#connect(customer, attempt + 1);

@@ -1,0 +1,159 @@
+/**
+ * @module network-nodes
+ * Runs the companies of one network as real company nodes in this process: one node per company, each
+ * with its own key, DID, store schema (one shared database) and HTTP port, all talking the Dataspace
+ * Protocol over loopback. The first company runs the membership authority and issues every other
+ * node's membership credential, as it would on `keten node join`. `keten demo` runs the demo network
+ * this way; the tests run chains of it.
+ */
+import { join } from 'node:path';
+import type { ResolvedNodeConfig } from '@keten/connector';
+import type { Network } from '@keten/core';
+import type { KetenDatabase } from '@keten/store';
+import { type CompanyNode, startCompanyNode } from './node-runtime.ts';
+
+export interface NetworkNodesOptions {
+  readonly network: Network;
+  /** The companies to run (default: every company with a `bpn`); the first is the authority. */
+  readonly companies?: readonly string[];
+  readonly database: KetenDatabase;
+  /** Each node's key and membership go in `<folder>/<company>`. */
+  readonly folder: string;
+  /** The port of each company's node (default: free ports). */
+  readonly portOf?: (company: string, index: number) => number;
+  /** The name of the network the authority admits to. */
+  readonly networkName: string;
+  readonly log?: (message: string) => void;
+  /** Stops starting further nodes (those started are returned, to be closed). */
+  readonly signal?: AbortSignal;
+  /** An admin account to make on every node (the demo's, so one login works everywhere). */
+  readonly admin?: { readonly username: string; readonly password: string };
+}
+
+/** A port that was free a moment ago (for nodes whose URL must be known before they listen). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the nodes, suppliers before customers; `close` stops them all. */
+export async function startNetworkNodes(
+  options: NetworkNodesOptions,
+): Promise<{ nodes: Map<string, CompanyNode>; close(): Promise<void> }> {
+  const { network } = options;
+  const { issueMembershipCredential, openNodeIdentity, saveMembership } = await import('@keten/connector');
+  const companies =
+    options.companies ??
+    network.companies.filter((company) => company.bpn !== undefined).map((company) => company.id);
+  const running = new Set(companies);
+  const urlOf = new Map<string, string>();
+  for (const [index, company] of companies.entries()) {
+    const port = options.portOf === undefined ? await freePort() : options.portOf(company, index);
+    urlOf.set(company, `http://127.0.0.1:${port}`);
+  }
+  const authority = companies[0]!;
+  const partnersOf = (company: string): string[] => {
+    const partners = new Set<string>();
+    for (const rule of network.sourcing ?? []) {
+      for (const line of rule.suppliers) {
+        if (rule.buyer === company && line.supplier !== company) partners.add(line.supplier);
+        if (line.supplier === company && rule.buyer !== company) partners.add(rule.buyer);
+      }
+    }
+    return [...partners].filter((partner) => running.has(partner));
+  };
+  const configs = companies.map(
+    (company): ResolvedNodeConfig => ({
+      format: 'keten.node/v1',
+      company,
+      listen: { host: '127.0.0.1', port: Number(new URL(urlOf.get(company)!).port) },
+      publicUrl: urlOf.get(company)!,
+      dataDir: join(options.folder, company),
+      network: '(in memory)',
+      authority:
+        company === authority
+          ? { self: { network: options.networkName, admit: 'open' } }
+          : { url: urlOf.get(authority)! },
+      partners: partnersOf(company).map((partner) => ({ company: partner, url: urlOf.get(partner)! })),
+      file: `(node ${company})`,
+    }),
+  );
+  // Membership: the authority signs every other node's credential (a join without the round trip).
+  const identityOf = async (company: string) => {
+    const entry = network.companies.find((candidate) => candidate.id === company)!;
+    const identity = await openNodeIdentity({
+      baseUrl: urlOf.get(company)!,
+      dataDir: join(options.folder, company),
+      bpnl: entry.bpn!,
+      name: entry.name,
+    });
+    if (!identity.ok) throw new Error(`${company}: ${identity.error.message}`);
+    return identity.value;
+  };
+  const authorityIdentity = await identityOf(authority);
+  const validity = 30 * 24 * 3600;
+  for (const company of companies.slice(1)) {
+    const member = await identityOf(company);
+    const credential = await issueMembershipCredential({
+      authority: authorityIdentity,
+      member,
+      network: options.networkName,
+      validitySeconds: validity,
+    });
+    const saved = await saveMembership(join(options.folder, company), {
+      credential,
+      authority: authorityIdentity.did,
+      authorityUrl: urlOf.get(authority)!,
+      network: options.networkName,
+      member: member.did,
+      bpnl: member.bpnl,
+      name: member.name,
+      expiresAt: new Date(Date.now() + validity * 1000).toISOString(),
+    });
+    if (!saved.ok) throw new Error(`${company}: ${saved.error.message}`);
+  }
+  const nodes = new Map<string, CompanyNode>();
+  const close = async () => {
+    await Promise.all([...nodes.values()].map((node) => node.close()));
+  };
+  try {
+    // The authority first (every node checks credentials against its DID document), then the others
+    // a few at a time, suppliers before customers (connecting retries, so the order only saves time).
+    const start = async (config: ResolvedNodeConfig) => {
+      const { schemaForNode } = await import('@keten/store');
+      const store = await options.database.store(schemaForNode(config.company));
+      const node = await startCompanyNode({
+        config,
+        network,
+        store,
+        closeStore: false,
+        ...(options.log === undefined ? {} : { log: options.log }),
+      });
+      nodes.set(config.company, node);
+      if (options.admin !== undefined) {
+        const { ensureAdmin } = await import('@keten/server');
+        const admin = await ensureAdmin(store, { ...options.admin, reset: true });
+        if (!admin.ok) throw new Error(`${config.company}: ${admin.message}`);
+      }
+    };
+    await start(configs[0]!);
+    const rest = configs.slice(1).reverse();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(4, rest.length) }, async () => {
+        while (next < rest.length && options.signal?.aborted !== true) await start(rest[next++]!);
+      }),
+    );
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { nodes, close };
+}
