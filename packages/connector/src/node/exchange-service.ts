@@ -38,6 +38,7 @@ import {
   type ExchangeChanges,
   evaluatePolicy,
   formatExchangeProblem,
+  isPlanningEventType,
   type KetenStore,
   matchDspRoute,
   matchesOffer,
@@ -92,6 +93,8 @@ export interface ExchangeServiceOptions {
   readonly agreementDays?: number;
   readonly now?: () => number;
   readonly log?: (message: string) => void;
+  /** How often the event log is checked for planning events from elsewhere (default 500 ms). */
+  readonly eventPollMs?: number;
 }
 
 /** A partner node as a record names it. */
@@ -146,6 +149,7 @@ export class ExchangeService {
   #replanning: Promise<void> | undefined;
   #replanAgain = false;
   #closed = false;
+  #lastEvent = 0;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(options: ExchangeServiceOptions) {
@@ -182,7 +186,38 @@ export class ExchangeService {
     }
     await this.#reconcile();
     for (const customer of this.#customers()) this.#connect(customer, 0);
+    this.#lastEvent = (await this.#store.events.read({ after: 0, limit: 10000 })).at(-1)?.sequence ?? 0;
+    this.#watchEvents();
     this.scheduleReplan();
+  }
+
+  /**
+   * Re-plans when planning events reach the log another way than a partner's push (the API's
+   * `POST /api/v1/events`, `keten events append`): the log is read every `eventPollMs`.
+   */
+  #watchEvents(): void {
+    if (this.#closed) return;
+    const timer = setTimeout(async () => {
+      this.#timers.delete(timer);
+      try {
+        let changed = false;
+        for (;;) {
+          const events = await this.#store.events.read({ after: this.#lastEvent, limit: 1000 });
+          if (events.length === 0) break;
+          this.#lastEvent = events.at(-1)!.sequence;
+          if (events.some((event) => isPlanningEventType(event.type) && !event.source.startsWith('bpn:')))
+            changed = true;
+        }
+        if (changed) this.scheduleReplan();
+      } catch (error) {
+        this.#options.log?.(
+          `${this.#options.company}: reading the event log failed: ${(error as Error).message}`,
+        );
+      }
+      this.#watchEvents();
+    }, this.#options.eventPollMs ?? 500);
+    timer.unref?.();
+    this.#timers.add(timer);
   }
 
   async close(): Promise<void> {
@@ -281,6 +316,21 @@ export class ExchangeService {
         });
       return answer(reply, { status: 200, body: transferAcknowledgement(entry.value.record) });
     });
+    scope.get(
+      '/api/v1/connector/forecasts',
+      { config: { auth: { kind: 'user' as const, role: 'planner' as const } } },
+      async () => {
+        const received = await this.#store.exchange.listRecords('received-demand', { limit: 10000 });
+        return {
+          received: received.map((record) => ({
+            materialDemandId: record.id,
+            quantities: record.value as number[],
+            total: (record.value as number[]).reduce((sum, value) => sum + value, 0),
+            updatedAt: record.updatedAt,
+          })),
+        };
+      },
+    );
     scope.post('/exchange/push/:pid', node, async (request, reply) => {
       const sender = callerOf(request);
       return answer(
