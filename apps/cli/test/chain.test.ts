@@ -7,6 +7,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  didFromBaseUrl,
+  issueMembershipCredential,
+  type NodeIdentity,
+  openNodeIdentity,
+  signRequest,
+} from '@keten/connector';
 import { loadNetworkFile, type Network, verifyAuditChain } from '@keten/core';
 import { type KetenDatabase, openDatabase } from '@keten/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,4 +128,112 @@ describe('a chain of company nodes', () => {
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(0);
   }, 120_000);
+
+  describe('security', () => {
+    /** A signed POST from `identity` (with `credential`) to `node`. */
+    const post = async (
+      from: { identity: NodeIdentity; credential: string },
+      node: CompanyNode,
+      path: string,
+      body: unknown,
+      tamper?: (text: string) => string,
+    ) => {
+      const text = JSON.stringify(body);
+      const authorization = signRequest({
+        identity: from.identity,
+        credential: from.credential,
+        audience: node.connector.did,
+        method: 'POST',
+        path,
+        body: text,
+      });
+      const send = () =>
+        fetch(`${node.connector.url}${path}`, {
+          method: 'POST',
+          headers: { authorization, 'content-type': 'application/json' },
+          body: tamper === undefined ? text : tamper(text),
+        });
+      return { send };
+    };
+    const catalogRequest = {
+      '@context': ['https://w3id.org/dspace/2025/1/context.jsonld'],
+      '@type': 'CatalogRequestMessage',
+    };
+    const as = (company: string) => {
+      const node = nodes.get(company)!;
+      return { identity: node.connector.identity, credential: node.connector.credential() };
+    };
+
+    it("shows a supplier only the dataset meant for it, and another tier's node nothing", async () => {
+      const oem = nodes.get(chain[0]!)!;
+      const tier1 = await (await post(as(chain[1]!), oem, '/dsp/catalog/request', catalogRequest)).send();
+      expect(tier1.status).toBe(200);
+      const seen = ((await tier1.json()) as { dataset?: { '@id': string }[] }).dataset ?? [];
+      expect(seen.map((dataset) => dataset['@id'])).toEqual([
+        `urn:keten:${chain[0]}:material-demand:${chain[1]}`,
+      ]);
+      // Tier 2 is a member but no partner of the OEM: an empty catalog, no negotiation, no data.
+      const tier2 = await (await post(as(chain[2]!), oem, '/dsp/catalog/request', catalogRequest)).send();
+      expect(tier2.status).toBe(200);
+      expect(((await tier2.json()) as { dataset?: unknown[] }).dataset).toBeUndefined();
+      const negotiation = await (
+        await post(as(chain[2]!), oem, '/dsp/negotiations/request', {
+          '@context': ['https://w3id.org/dspace/2025/1/context.jsonld'],
+          '@type': 'ContractRequestMessage',
+          consumerPid: 'urn:uuid:00000000-0000-4000-8000-000000000001',
+          callbackAddress: `${nodes.get(chain[2]!)!.connector.url}/dsp/callback`,
+          offer: {
+            '@id': `urn:keten:${chain[0]}:material-demand:${chain[1]}:offer`,
+            '@type': 'Offer',
+            target: `urn:keten:${chain[0]}:material-demand:${chain[1]}`,
+            permission: [{ action: 'use' }],
+          },
+        })
+      ).send();
+      expect(negotiation.status).toBe(403);
+      expect(await negotiation.text()).toContain('is not a partner');
+      const push = await (
+        await post(as(chain[2]!), nodes.get(chain[1]!)!, '/exchange/push/urn%3Auuid%3Ax', { messageId: 'x' })
+      ).send();
+      expect(push.status).toBe(404);
+    });
+
+    it('refuses a node outside the network, a tampered body and a replayed request', async () => {
+      const oem = nodes.get(chain[0]!)!;
+      // A stranger with a credential from its own "authority".
+      const strangerUrl = 'http://127.0.0.1:9';
+      const stranger = await openNodeIdentity({
+        baseUrl: strangerUrl,
+        dataDir: join(folder, 'stranger'),
+        bpnl: 'BPNL0000STRANGER',
+        name: 'Stranger',
+      });
+      if (!stranger.ok) throw new Error(stranger.error.message);
+      expect(didFromBaseUrl(strangerUrl).ok).toBe(true);
+      const credential = await issueMembershipCredential({
+        authority: stranger.value,
+        member: stranger.value,
+        network: NETWORK,
+      });
+      const outside = await (
+        await post({ identity: stranger.value, credential }, oem, '/dsp/catalog/request', catalogRequest)
+      ).send();
+      expect(outside.status).toBe(401);
+      expect(await outside.text()).toContain('not-a-member');
+
+      const tampered = await (
+        await post(as(chain[1]!), oem, '/dsp/catalog/request', catalogRequest, (text) =>
+          text.replace('CatalogRequestMessage', 'CatalogRequestMessage '),
+        )
+      ).send();
+      expect(tampered.status).toBe(401);
+      expect(await tampered.text()).toContain('tampered');
+
+      const once = await post(as(chain[1]!), oem, '/dsp/catalog/request', catalogRequest);
+      expect((await once.send()).status).toBe(200);
+      const again = await once.send();
+      expect(again.status).toBe(401);
+      expect(await again.text()).toContain('replayed');
+    });
+  });
 });
