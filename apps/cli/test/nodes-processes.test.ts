@@ -194,31 +194,57 @@ ${partners}
     tokens.delete(tier1a);
 
     // Tier 1 ends with exactly what the OEM last sent it, and its demand events add up to it once.
-    await until('tier 1 to catch up', async () => {
-      const sent = await api<{
-        messages: {
-          kind: string;
-          body: { payload: { materialDemandId: string; demandSeries: { demands: { demand: number }[] }[] } };
-        }[];
-      }>(oem, '/api/v1/connector/outbox?state=all');
-      const received = await api<Forecasts>(tier1a, '/api/v1/connector/forecasts');
-      const pending = await api<{ messages: unknown[] }>(oem, '/api/v1/connector/outbox?state=pending');
-      if (pending.messages.length > 0) return false;
-      return received.received.every((entry) => {
-        const last = sent.messages
-          .filter(
-            (message) =>
-              message.kind === 'aspect:WeekBasedMaterialDemand' &&
-              message.body.payload.materialDemandId === entry.materialDemandId,
-          )
-          .at(-1);
-        if (last === undefined) return false;
-        const total = last.body.payload.demandSeries
-          .flatMap((series) => series.demands)
-          .reduce((sum, d) => sum + d.demand, 0);
-        return Math.abs(total - entry.total) < 1e-6;
+    let state = '';
+    try {
+      await until('tier 1 to catch up', async () => {
+        const sent = await api<{
+          messages: {
+            kind: string;
+            to: string;
+            lastError?: string;
+            body: {
+              payload: { materialDemandId: string; demandSeries: { demands: { demand: number }[] }[] };
+            };
+          }[];
+        }>(oem, '/api/v1/connector/outbox?state=all');
+        const received = await api<Forecasts>(tier1a, '/api/v1/connector/forecasts');
+        const pending = await api<{
+          messages: { kind: string; to: string; attempts: number; lastError?: string }[];
+        }>(oem, '/api/v1/connector/outbox?state=pending');
+        const abandoned = await api<{ messages: { kind: string; lastError?: string }[] }>(
+          oem,
+          '/api/v1/connector/outbox?state=abandoned',
+        );
+        const lastSent = (id: string) =>
+          sent.messages
+            .filter(
+              (message) =>
+                message.kind === 'aspect:WeekBasedMaterialDemand' &&
+                message.body.payload.materialDemandId === id,
+            )
+            .at(-1);
+        const total = (message: ReturnType<typeof lastSent>) =>
+          message?.body.payload.demandSeries
+            .flatMap((series) => series.demands)
+            .reduce((sum, d) => sum + d.demand, 0);
+        state = JSON.stringify({
+          pending: pending.messages.map((m) => [m.kind, m.to, m.attempts, m.lastError]),
+          abandoned: abandoned.messages.map((m) => [m.kind, m.lastError]),
+          received: received.received.map((entry) => [
+            entry.materialDemandId,
+            entry.total,
+            total(lastSent(entry.materialDemandId)),
+          ]),
+        });
+        if (pending.messages.length > 0) return false;
+        return received.received.every((entry) => {
+          const last = lastSent(entry.materialDemandId);
+          return last !== undefined && Math.abs((total(last) ?? Number.NaN) - entry.total) < 1e-6;
+        });
       });
-    });
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; last state: ${state}`);
+    }
     const events = await api<{ events: { type: string; payload: { company: string; quantity: number } }[] }>(
       tier1a,
       '/api/v1/events?type=demand.added&limit=10000',

@@ -24,8 +24,8 @@ describe('backoff', () => {
   });
 
   it('retries what may pass and refuses what will not', () => {
-    expect([408, 409, 425, 429, 500, 502, 503].every(isRetryableStatus)).toBe(true);
-    expect([400, 401, 403, 404, 410, 422].some(isRetryableStatus)).toBe(false);
+    expect([401, 408, 409, 425, 429, 500, 502, 503].every(isRetryableStatus)).toBe(true);
+    expect([400, 403, 404, 410, 422].some(isRetryableStatus)).toBe(false);
   });
 });
 

@@ -9,7 +9,7 @@
  *   receiver's batch waits with it (same next attempt), so they arrive in order when it comes back.
  *   A message committed later could still overtake a waiting one; receivers answer 409 to a message
  *   that does not fit their state yet, which is retried, so order is restored by the receiver.
- * - Failures that may pass (no connection, timeouts, 408, 409, 425, 429, 5xx) are retried with
+ * - Failures that may pass (no connection, timeouts, 401, 408, 409, 425, 429, 5xx) are retried with
  *   exponential backoff and jitter, without limit: a node that is down gets everything when it is
  *   back. A refusal that will not pass (other 4xx: bad message, not authorised, unknown process) is
  *   given up at once and kept, marked, with the receiver's reason, for the audit and the web app.
@@ -69,7 +69,10 @@ export function backoffDelay(attempts: number, options: BackoffOptions = {}): nu
 
 /** The statuses after which a message is tried again; every other non-2xx status is a refusal. */
 export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 409 || status === 425 || status === 429 || status >= 500;
+  // 401 too: a receiver that cannot check a signature right now (it could not fetch the sender's or
+  // the authority's DID document in time, or the clocks drift) answers 401, and the message is still
+  // the sender's own, signed afresh on every attempt; giving up on it would lose it.
+  return status === 401 || status === 408 || status === 409 || status === 425 || status === 429 || status >= 500;
 }
 
 export class OutboxDelivery {
