@@ -72,7 +72,9 @@ export function isRetryableStatus(status: number): boolean {
   // 401 too: a receiver that cannot check a signature right now (it could not fetch the sender's or
   // the authority's DID document in time, or the clocks drift) answers 401, and the message is still
   // the sender's own, signed afresh on every attempt; giving up on it would lose it.
-  return status === 401 || status === 408 || status === 409 || status === 425 || status === 429 || status >= 500;
+  return (
+    status === 401 || status === 408 || status === 409 || status === 425 || status === 429 || status >= 500
+  );
 }
 
 export class OutboxDelivery {
