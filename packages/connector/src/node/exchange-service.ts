@@ -66,7 +66,7 @@ import {
 import { readEffectiveNetwork } from '@keten/store';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseDspMessage } from '../dsp/validate.ts';
-import { didDocumentUrl } from '../identity/did.ts';
+import { didDocumentUrl, didFromBaseUrl } from '../identity/did.ts';
 import { validateAspectPayload } from '../payloads/validate.ts';
 import type { CallingNode, Connector } from './connector.ts';
 import { backoffDelay } from './delivery.ts';
@@ -424,15 +424,21 @@ export class ExchangeService {
     };
   }
 
-  // --- negotiations ---------------------------------------------------------------------------
-
-  async #negotiationReceived(
+  /**
+   * What a received DSP message of a negotiation or transfer is about: the sending partner (a 403 for a
+   * member that is none), this node's process id (from the path, or for a first message the one a
+   * redelivery of it made before, or a new one), and the counter-party's id.
+   */
+  async #openProcess(
+    kind: 'negotiation' | 'transfer',
     role: 'provider' | 'consumer',
     sender: CallingNode,
-    message: NegotiationMessage,
+    message: { consumerPid?: string; providerPid?: string },
     pid: string | undefined,
-  ): Promise<Answer> {
-    const partner = await this.#partnerOf(sender);
+  ): Promise<
+    { partner: Partner; ownPid: string; initial: boolean; counterPid: string | undefined } | Answer
+  > {
+    const partner = this.#partnerOf(sender);
     if (partner === undefined) {
       return {
         status: 403,
@@ -442,19 +448,30 @@ export class ExchangeService {
         },
       };
     }
-    const counterPid =
-      role === 'provider'
-        ? (message as { consumerPid?: string }).consumerPid
-        : (message as { providerPid?: string }).providerPid;
-    let ownPid = pid;
-    let initial = false;
-    if (ownPid === undefined) {
-      // A first message: the provider's /negotiations/request (the consumer's /negotiations/offers is
-      // not used by keten's consumers). A redelivered first message finds the negotiation it made.
-      const known = await this.#get<{ pid: string }>('negotiation-by-counter', `${sender.did} ${counterPid}`);
-      ownPid = known?.value.pid ?? `urn:uuid:${crypto.randomUUID()}`;
-      initial = true;
-    }
+    const counterPid = role === 'provider' ? message.consumerPid : message.providerPid;
+    if (pid !== undefined) return { partner, ownPid: pid, initial: false, counterPid };
+    // A first message (the provider's /negotiations/request or /transfers/request; keten's consumers
+    // send no first offers). A redelivered first message finds the process it made.
+    const known = await this.#get<{ pid: string }>(`${kind}-by-counter`, `${sender.did} ${counterPid}`);
+    return {
+      partner,
+      ownPid: known?.value.pid ?? `urn:uuid:${crypto.randomUUID()}`,
+      initial: true,
+      counterPid,
+    };
+  }
+
+  // --- negotiations ---------------------------------------------------------------------------
+
+  async #negotiationReceived(
+    role: 'provider' | 'consumer',
+    sender: CallingNode,
+    message: NegotiationMessage,
+    pid: string | undefined,
+  ): Promise<Answer> {
+    const opened = await this.#openProcess('negotiation', role, sender, message, pid);
+    if ('status' in opened) return opened;
+    const { partner, ownPid, initial, counterPid } = opened;
     return this.#locked(`negotiation:${ownPid}`, async () => {
       const stored = await this.#get<NegotiationEntry>('negotiation', ownPid);
       if (stored !== undefined && stored.value.partner.did !== sender.did) {
@@ -662,27 +679,9 @@ export class ExchangeService {
     message: TransferMessage,
     pid: string | undefined,
   ): Promise<Answer> {
-    const partner = await this.#partnerOf(sender);
-    if (partner === undefined) {
-      return {
-        status: 403,
-        body: {
-          code: 'not-a-partner',
-          message: `${sender.bpnl} is not a partner of ${this.#options.company}`,
-        },
-      };
-    }
-    const counterPid =
-      role === 'provider'
-        ? (message as { consumerPid?: string }).consumerPid
-        : (message as { providerPid?: string }).providerPid;
-    let ownPid = pid;
-    let initial = false;
-    if (ownPid === undefined) {
-      const known = await this.#get<{ pid: string }>('transfer-by-counter', `${sender.did} ${counterPid}`);
-      ownPid = known?.value.pid ?? `urn:uuid:${crypto.randomUUID()}`;
-      initial = true;
-    }
+    const opened = await this.#openProcess('transfer', role, sender, message, pid);
+    if ('status' in opened) return opened;
+    const { partner, ownPid, initial, counterPid } = opened;
     return this.#locked(`transfer:${ownPid}`, async () => {
       const stored = await this.#get<TransferEntry>('transfer', ownPid);
       if (
@@ -998,7 +997,7 @@ export class ExchangeService {
       const match = offered.find((entry) => entry['@id'] === dataset);
       const offer = match?.hasPolicy?.[0];
       if (offer === undefined) return; // Nothing is offered to this node (yet).
-      const partner = await this.#partnerFromUrl(customer, url, bpnl);
+      const partner = this.#partnerFromUrl(customer, url, bpnl);
       if (partner === undefined) return;
       const pid = `urn:uuid:${crypto.randomUUID()}`;
       const record = createNegotiation({
@@ -1153,7 +1152,7 @@ export class ExchangeService {
     };
   }
 
-  async #partnerOf(sender: CallingNode): Promise<Partner | undefined> {
+  #partnerOf(sender: CallingNode): Partner | undefined {
     const company = this.#options.network.companies.find(
       (entry) => entry.bpn === sender.bpnl && entry.id !== this.#options.company,
     );
@@ -1163,8 +1162,7 @@ export class ExchangeService {
     return { company: company.id, did: sender.did, bpnl: sender.bpnl, url };
   }
 
-  async #partnerFromUrl(company: string, url: string, bpnl: string): Promise<Partner | undefined> {
-    const { didFromBaseUrl } = await import('../identity/did.ts');
+  #partnerFromUrl(company: string, url: string, bpnl: string): Partner | undefined {
     const did = didFromBaseUrl(url);
     return did.ok ? { company, did: did.value, bpnl, url } : undefined;
   }
