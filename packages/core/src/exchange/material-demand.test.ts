@@ -277,16 +277,30 @@ describe('at a node that holds only its partner view of the network', () => {
   const payload = built.ok ? built.value.find((o) => o.item === 'lens-set-300')!.payload : undefined;
   const whole = readMaterialDemand(network, 'steinhof-optics', payload, { receivedAt });
 
-  it("finds the item by the supplier's own part number, and says it knows no lane", () => {
+  it("holds the customer's lane: the demand lands when the supplier must ship, as in the whole network", () => {
     const read = readMaterialDemand(steinhof, 'steinhof-optics', payload, { receivedAt });
+    expect(read.ok && [read.value.customer, read.value.item]).toEqual(['kempen', 'lens-set-300']);
+    expect(read.ok && read.value.notes).toEqual([]);
+    expect(whole.ok && whole.value.quantities.some((quantity) => quantity > 0)).toBe(true);
+    expect(read.ok && read.value.quantities).toEqual(whole.ok && whole.value.quantities);
+  });
+
+  // A supplier's own model that lacks the customer's sourcing rule.
+  const bare = {
+    ...steinhof,
+    sourcing: (steinhof.sourcing ?? []).filter((rule) => rule.buyer === 'steinhof-optics'),
+  };
+
+  it("without the customer's rule: finds the item by the supplier's own part number, and says it knows no lane", () => {
+    const read = readMaterialDemand(bare, 'steinhof-optics', payload, { receivedAt });
     expect(read.ok && [read.value.customer, read.value.item]).toEqual(['kempen', 'lens-set-300']);
     expect(read.ok && read.value.notes.map((note) => note.code)).toEqual(['no-lane']);
   });
 
   it('places the demand when it must ship, given the lane lead time', () => {
-    const read = readMaterialDemand(steinhof, 'steinhof-optics', payload, { receivedAt, laneLeadTime: 1 });
+    const read = readMaterialDemand(bare, 'steinhof-optics', payload, { receivedAt, laneLeadTime: 1 });
     expect(read.ok && read.value.notes).toEqual([]);
     expect(read.ok && whole.ok && read.value.quantities).toEqual(whole.ok && whole.value.quantities);
-    expect(applyPlanningEvents(steinhof, read.ok ? read.value.events : []).ok).toBe(true);
+    expect(applyPlanningEvents(bare, read.ok ? read.value.events : []).ok).toBe(true);
   });
 });

@@ -253,7 +253,7 @@ export function relationshipOfTwin(
         return ok({ customer, supplier, item: rule.item });
     }
   }
-  // A node's partner view lacks its customers' sourcing rules: then its own material numbers name the
+  // A supplier's own model may lack its customers' sourcing rules: then its own material numbers name the
   // twin. Where the network does hold the partner's rules, they decide (above).
   const self = directory.companies.get(receiver);
   const partnerRules = (network.sourcing ?? []).some((rule) => rule.buyer === partner);

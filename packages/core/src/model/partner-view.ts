@@ -6,6 +6,11 @@
  * partner's own operations is in it: a supplier's capacity, bill of materials and stock are its own
  * (it shares capacity through WeekBasedCapacityGroup when it wants to), so in the view a supplier is
  * an unconstrained source of the items it sells to the company, reached over the lane's lead time.
+ * Of each customer's sourcing rule it keeps the company's own line (the lane to that customer, with
+ * its lead time and the customer's material numbers), as a rule with that one line at share 1: the
+ * view plans no demand of the customer, so the rule only tells the payload readers when the company
+ * must ship what the customer needs (the customer's forecasts and orders name the week it needs them)
+ * and how the customer names the material.
  *
  * This is what `keten node` derives from a network file that describes more than the company's part
  * (the demo hands every node the whole demo network; each node uses only its view of it).
@@ -26,11 +31,13 @@ export function partnerView(network: Network, company: string): Network | undefi
   if (self === undefined) return undefined;
   const ownRules = (network.sourcing ?? []).filter((rule) => rule.buyer === company);
   const suppliers = new Set(ownRules.flatMap((rule) => rule.suppliers.map((line) => line.supplier)));
-  const customers = new Set(
-    (network.sourcing ?? [])
-      .filter((rule) => rule.suppliers.some((line) => line.supplier === company))
-      .map((rule) => rule.buyer),
-  );
+  // The lanes to the company's customers: their rules cut to the company's line.
+  const customerRules = (network.sourcing ?? []).flatMap((rule) => {
+    if (rule.buyer === company) return [];
+    const line = rule.suppliers.find((candidate) => candidate.supplier === company);
+    return line === undefined ? [] : [{ ...rule, suppliers: [{ ...line, share: 1 }] }];
+  });
+  const customers = new Set(customerRules.map((rule) => rule.buyer));
   const ownProduction = (network.production ?? []).filter((record) => record.company === company);
   // What each supplier sells to the company, as an unconstrained source (its part number kept: the
   // payloads name materials by it).
@@ -61,7 +68,7 @@ export function partnerView(network: Network, company: string): Network | undefi
     used.add(record.item);
     for (const line of record.bom ?? []) used.add(line.item);
   }
-  for (const rule of ownRules) used.add(rule.item);
+  for (const rule of [...ownRules, ...customerRules]) used.add(rule.item);
   for (const entry of demand) used.add(entry.item);
   const view: Network = {
     ...network,
@@ -69,7 +76,7 @@ export function partnerView(network: Network, company: string): Network | undefi
     items: network.items.filter((item) => used.has(item.id)),
     production,
     capacityGroups: (network.capacityGroups ?? []).filter((group) => group.company === company),
-    sourcing: ownRules,
+    sourcing: [...ownRules, ...customerRules],
     inventory: (network.inventory ?? []).filter((entry) => entry.company === company),
     openOrders: (network.openOrders ?? []).filter((order) => order.company === company),
     demand,
