@@ -139,6 +139,27 @@ interface Answer {
 
 type Stored<T> = { readonly value: T; readonly version: number };
 
+/** A dataset another module offers through this service's catalog and negotiations (e.g. status). */
+export interface OfferedDataset {
+  readonly id: string;
+  readonly offer: Policy;
+  /** Who may see and negotiate it (Catena-X access policy). */
+  readonly access: Policy;
+}
+
+/** A dataset this node negotiates from a partner without asking for a transfer: the agreement is the consent. */
+export interface WantedDataset {
+  /** The partner company that offers it. */
+  readonly partner: string;
+  readonly dataset: string;
+}
+
+/** Datasets another module adds to the service (`registerDatasets`): the status service's. */
+export interface DatasetSource {
+  offered(): readonly OfferedDataset[];
+  wanted(): readonly WantedDataset[];
+}
+
 export class ExchangeService {
   readonly #options: ExchangeServiceOptions;
   readonly #store: KetenStore;
@@ -151,6 +172,7 @@ export class ExchangeService {
   #closed = false;
   #lastEvent = 0;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  readonly #sources: DatasetSource[] = [];
 
   constructor(options: ExchangeServiceOptions) {
     this.#options = options;
@@ -160,6 +182,11 @@ export class ExchangeService {
     this.#self = { bpnl: options.connector.identity.bpnl, did: options.connector.did };
     options.connector.addRoutes((scope) => this.#routes(scope));
     options.connector.addDeliveryListener((message, answer) => this.#delivered(message, answer));
+  }
+
+  /** Adds datasets to the catalog and negotiations (before `start`). */
+  registerDatasets(source: DatasetSource): void {
+    this.#sources.push(source);
   }
 
   /** The network name the node's plan and events use. */
@@ -185,7 +212,10 @@ export class ExchangeService {
       });
     }
     await this.#reconcile();
-    for (const customer of this.#customers()) this.#connect(customer, 0);
+    for (const customer of this.#customers())
+      this.#connect(customer, this.datasetId(customer, this.#options.company), 0);
+    for (const wanted of this.#sources.flatMap((source) => source.wanted()))
+      this.#connect(wanted.partner, wanted.dataset, 0);
     this.#lastEvent = (await this.#store.events.read({ after: 0, limit: 10000 })).at(-1)?.sequence ?? 0;
     this.#watchEvents();
     this.scheduleReplan();
@@ -273,6 +303,19 @@ export class ExchangeService {
     const access = buildAccessPolicy(spec);
     if (!offer.ok || !access.ok) return undefined;
     return { offer: offer.value, access: access.value, dataset };
+  }
+
+  /** Every dataset the node offers: its material demand on each supplier, and the registered ones. */
+  #offerings(): { offer: Policy; access: Policy; dataset: string }[] {
+    const offered: { offer: Policy; access: Policy; dataset: string }[] = [];
+    for (const supplier of this.#suppliers()) {
+      const policies = this.#policiesFor(supplier);
+      if (policies !== undefined) offered.push(policies);
+    }
+    for (const source of this.#sources)
+      for (const dataset of source.offered())
+        offered.push({ offer: dataset.offer, access: dataset.access, dataset: dataset.id });
+    return offered;
   }
 
   #requester(sender: CallingNode) {
@@ -382,9 +425,7 @@ export class ExchangeService {
   async #catalog(sender: CallingNode): Promise<Answer> {
     const at = new Date(this.#now());
     const datasets: DatasetInput[] = [];
-    for (const supplier of this.#suppliers()) {
-      const policies = this.#policiesFor(supplier);
-      if (policies === undefined) continue;
+    for (const policies of this.#offerings()) {
       const decision = evaluatePolicy(policies.access, {
         action: 'access',
         requester: this.#requester(sender),
@@ -598,7 +639,8 @@ export class ExchangeService {
     } else if (
       record.role === 'consumer' &&
       record.protocolState === 'FINALIZED' &&
-      entry.agreementId !== undefined
+      entry.agreementId !== undefined &&
+      !this.#sources.some((source) => source.wanted().some((wanted) => wanted.dataset === entry.dataset))
     ) {
       this.#requestTransfer(entry, changes);
     }
@@ -614,10 +656,7 @@ export class ExchangeService {
     entry: NegotiationEntry,
     sender: CallingNode,
   ): { ok: true; offer: Policy } | { ok: false; reason: string } {
-    const supplier = this.#suppliers().find(
-      (candidate) => this.datasetId(this.#options.company, candidate) === entry.dataset,
-    );
-    const policies = supplier === undefined ? undefined : this.#policiesFor(supplier);
+    const policies = this.#offerings().find((candidate) => candidate.dataset === entry.dataset);
     if (policies === undefined)
       return { ok: false, reason: `no dataset ${entry.dataset} is offered to ${sender.bpnl}` };
     const access = evaluatePolicy(policies.access, {
@@ -970,14 +1009,13 @@ export class ExchangeService {
 
   // --- connecting to customers (consumer side) -------------------------------------------------
 
-  /** Reads the customer's catalog and negotiates the dataset meant for this node; retried while it is down. */
-  #connect(customer: string, attempt: number): void {
+  /** Reads the partner's catalog and negotiates `dataset` (meant for this node); retried while it is down. */
+  #connect(customer: string, dataset: string, attempt: number): void {
     if (this.#closed) return;
     const run = async () => {
       const url = this.#options.partners.get(customer);
       const bpnl = this.#bpnlOf(customer);
       if (url === undefined || bpnl === undefined) return;
-      const dataset = this.datasetId(customer, this.#options.company);
       const existing = (await this.#store.exchange.listRecords('negotiation', { limit: 10000 })).some(
         (record) => {
           const entry = record.value as NegotiationEntry;
@@ -1034,7 +1072,7 @@ export class ExchangeService {
       }
       const timer = setTimeout(() => {
         this.#timers.delete(timer);
-        this.#connect(customer, attempt + 1);
+        this.#connect(customer, dataset, attempt + 1);
       }, delay);
       timer.unref?.();
       this.#timers.add(timer);
