@@ -564,6 +564,12 @@ export const SimulateQuery = z.strictObject({
     .enum(['json', 'html'])
     .optional()
     .describe('html: answer the self-contained HTML report (`keten simulate --report`) instead of JSON.'),
+  async: z
+    .enum(['0', '1', 'true', 'false'])
+    .optional()
+    .describe(
+      '1 or true: run it as a job: 202 with the job at once, progress in runs, the result at `GET /api/v1/jobs/{id}`.',
+    ),
 });
 
 const MetricSummarySchema = z

@@ -18,17 +18,21 @@ import { installAuthentication } from './auth/authenticate.ts';
 import { LoginLimiter, type LoginLimits } from './auth/login-limiter.ts';
 import type { NodeAuthenticator } from './auth/policy.ts';
 import { ApiError, toApiError } from './errors.ts';
+import { type JobLimits, JobQueue } from './jobs/job-queue.ts';
 import { type LoggerSetting, serverLogger } from './logging.ts';
 import { registerOpenApi } from './openapi.ts';
 import { Replanner } from './replanner.ts';
 import type { RouteContext } from './routes/context.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
+import { jobRoutes } from './routes/jobs.ts';
 import { networkRoutes } from './routes/networks.ts';
 import { planRoutes } from './routes/plan.ts';
 import { reshoreRoutes } from './routes/reshore.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { simulateRoutes } from './routes/simulate.ts';
+import { sourcingRoutes } from './routes/sourcing.ts';
+import { stressRoutes } from './routes/stress.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from './validation.ts';
@@ -70,6 +74,8 @@ export interface ServerOptions {
    * Every route declares `config.auth`; one that does not needs a viewer.
    */
   readonly extensions?: readonly ServerExtension[];
+  /** Limits of the job queue (stress tests, sourcing, simulation jobs); see `jobs/job-queue.ts`. */
+  readonly jobs?: Partial<JobLimits>;
 }
 
 /** Adds routes to the server; see `ServerOptions.extensions`. */
@@ -146,7 +152,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     loginLimiter: new LoginLimiter(clock, options.loginLimits),
     sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
     replanner: new Replanner(options.store, clock, app.log),
+    jobs: new JobQueue(clock, app.log, options.jobs),
   };
+  // Closing cancels the jobs and waits for their threads to stop.
+  app.addHook('onClose', () => context.jobs.close());
   // Closing waits for the re-plan that is running (queued ones are dropped), so it never outlives the store.
   app.addHook('onClose', () => context.replanner.close());
   healthRoutes(app, context);
@@ -160,6 +169,9 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       planRoutes(api, context);
       await api.register(async (scope) => simulateRoutes(scope, context));
       await api.register(async (scope) => reshoreRoutes(scope));
+      jobRoutes(api, context);
+      stressRoutes(api, context);
+      sourcingRoutes(api, context);
       eventRoutes(api, context);
       sessionRoutes(api, context);
       tokenRoutes(api, context);

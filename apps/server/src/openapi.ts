@@ -55,6 +55,10 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
         { name: 'planning', description: 'Chain-deep plans of stored networks' },
         { name: 'simulation', description: 'Monte Carlo simulation of scenarios on stored networks' },
         { name: 'decisions', description: 'Decision calculators: reshoring' },
+        {
+          name: 'jobs',
+          description: 'Long-running work (stress tests, sourcing, simulations): state, progress, result, cancel',
+        },
         { name: 'events', description: 'The append-only, idempotent event log' },
         { name: 'session', description: 'Log in and out; who you are' },
         { name: 'tokens', description: 'API tokens' },
@@ -143,7 +147,7 @@ const STATUS_DESCRIPTIONS: Readonly<Record<string, string>> = {
   413: 'The body is too large (`payload-too-large`)',
   415: 'Unsupported content-type (`unsupported-media-type`)',
   422: 'The network (`invalid-network`), the scenario (`invalid-scenario`) or the reshoring case (`invalid-case`) is invalid; `issues` lists every problem',
-  429: 'Too many requests (failed logins, simulations waiting); see Retry-After (`rate-limited`)',
+  429: 'Too many requests (failed logins, simulations or jobs waiting); see Retry-After (`rate-limited`)',
   500: 'A bug; the answer carries a request id to look for in the log (`internal`)',
   503: 'Unavailable (`unavailable`)',
 };

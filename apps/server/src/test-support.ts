@@ -150,6 +150,17 @@ export function networkObject(): Record<string, unknown> {
   };
 }
 
+/** Imports `NETWORK_YAML` (two-tier) as the planner; throws when the server refuses it. */
+export async function importTwoTier(server: TestServer): Promise<void> {
+  const response = await server.as('planner', {
+    method: 'POST',
+    url: '/api/v1/networks',
+    headers: { 'content-type': 'application/yaml' },
+    payload: NETWORK_YAML,
+  });
+  if (response.statusCode !== 201) throw new Error(`importing two-tier failed: ${response.body}`);
+}
+
 /** The parsed JSON body of a response. */
 export function body<T = Record<string, unknown>>(response: LightMyRequestResponse): T {
   return JSON.parse(response.body) as T;
@@ -168,6 +179,11 @@ export const USER_ENDPOINTS: readonly (readonly [method: string, url: string, pa
   ['POST', '/api/v1/networks/two-tier/replan', '/api/v1/networks/{name}/replan'],
   ['POST', '/api/v1/networks/two-tier/simulate', '/api/v1/networks/{name}/simulate'],
   ['GET', '/api/v1/networks/two-tier/plan/changes', '/api/v1/networks/{name}/plan/changes'],
+  ['POST', '/api/v1/networks/two-tier/stress-test', '/api/v1/networks/{name}/stress-test'],
+  ['POST', '/api/v1/networks/two-tier/sourcing', '/api/v1/networks/{name}/sourcing'],
+  ['GET', '/api/v1/jobs', '/api/v1/jobs'],
+  ['GET', '/api/v1/jobs/0123', '/api/v1/jobs/{id}'],
+  ['DELETE', '/api/v1/jobs/0123', '/api/v1/jobs/{id}'],
   ['POST', '/api/v1/reshore', '/api/v1/reshore'],
   ['GET', '/api/v1/events', '/api/v1/events'],
   ['POST', '/api/v1/events', '/api/v1/events'],

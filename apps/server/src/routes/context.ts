@@ -9,6 +9,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawServerDefau
 import type { LoginLimiter } from '../auth/login-limiter.ts';
 import type { UserPrincipal } from '../auth/policy.ts';
 import { ApiError } from '../errors.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Replanner } from '../replanner.ts';
 import type { ZodTypeProvider } from '../validation.ts';
 
@@ -34,6 +35,8 @@ export interface RouteContext {
   readonly sessionTtlMs: number;
   /** Re-plans networks, one at a time, and keeps their last plans and changes. */
   readonly replanner: Replanner;
+  /** Long-running work (stress tests, sourcing, simulation jobs): bounded, per user. */
+  readonly jobs: JobQueue;
 }
 
 /** The authenticated user of a `user` route (the auth hook has run). */

@@ -36,7 +36,8 @@ import {
 import { requireRole } from '../auth/policy.ts';
 import { ApiError } from '../errors.ts';
 import { failureToApiError } from '../replanner.ts';
-import type { Api, RouteContext } from './context.ts';
+import { type Api, currentUser, type RouteContext } from './context.ts';
+import { accepted, JOB_STARTED_RESPONSES } from './jobs.ts';
 import { apiIssue } from './networks.ts';
 
 const YAML_TYPES = ['application/yaml', 'text/yaml'];
@@ -131,7 +132,8 @@ export function simulateRoutes(app: Api, context: RouteContext): void {
           `at a time in worker threads, ${MAX_WAITING_SIMULATIONS} more may wait, and beyond that the answer is 429 \`rate-limited\`. ` +
           'A scenario that does not fit the format or the network is a 422 `invalid-scenario` with every problem in `issues` ' +
           '(line and column for text, `path` for an object). With `?format=html` the answer is the self-contained HTML ' +
-          'report of `keten simulate --report` (`text/html`) instead.',
+          'report of `keten simulate --report` (`text/html`) instead. With `?async=1` the simulation is a job: 202 with ' +
+          'the job at once, its progress in runs and its result (this JSON) at `GET /api/v1/jobs/{id}`; cancel it with DELETE.',
         tags: ['simulation'],
         params: NetworkParams,
         querystring: SimulateQuery,
@@ -144,6 +146,7 @@ export function simulateRoutes(app: Api, context: RouteContext): void {
         },
         response: {
           200: SimulationResultSchema.describe('The simulation, summarized over runs'),
+          202: JOB_STARTED_RESPONSES[202],
           ...AUTHENTICATED_ERRORS,
           404: ErrorResponse,
           422: ErrorResponse,
@@ -171,6 +174,24 @@ export function simulateRoutes(app: Api, context: RouteContext): void {
       if (runs > MAX_SIMULATION_RUNS) {
         const message = `the scenario asks for ${runs} runs; this server simulates at most ${MAX_SIMULATION_RUNS} per request (give runs)`;
         throw new ApiError('invalid-request', message, { details: [{ path: '/runs', message }] });
+      }
+      if (request.query.async === '1' || request.query.async === 'true') {
+        if (request.query.format === 'html') {
+          const message = 'a simulation job answers JSON; leave out format=html or async';
+          throw new ApiError('invalid-request', message, { details: [{ path: '/format', message }] });
+        }
+        const job = context.jobs.submit({
+          kind: 'simulate',
+          owner: currentUser(request).username,
+          network: found.value.name,
+          version: found.value.version,
+          input: { scenario: scenario.name, runs, seed },
+          unit: 'runs',
+          total: runs,
+          work: ({ signal, progress }) =>
+            simulateInWorkers(network, scenario, { runs, seed, signal, onProgress: progress }),
+        });
+        return accepted(job, reply);
       }
       const cancel = new AbortController();
       // The client hung up before the answer: stop its simulation (after the answer this does nothing).
