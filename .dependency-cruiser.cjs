@@ -41,6 +41,24 @@ module.exports = {
       to: { path: '^apps/' },
     },
     {
+      name: 'web-is-browser-safe',
+      severity: 'error',
+      comment:
+        'apps/web runs in the browser: no Node built-ins, no adapters or other apps, no I/O libraries (it may use types and pure helpers of @keten/core).',
+      from: { path: '^apps/web/src/' },
+      to: {
+        dependencyTypes: ['core'],
+      },
+    },
+    {
+      name: 'web-imports-no-adapter-or-app',
+      severity: 'error',
+      from: { path: '^apps/web/src/' },
+      to: {
+        path: '^(packages/(?!core/)|apps/(?!web/))|node_modules/(pg|@electric-sql|fastify|@fastify|mqtt|aedes|nats|node-opcua|pino|commander|highs)/',
+      },
+    },
+    {
       name: 'no-reaching-into-internals',
       severity: 'error',
       comment: 'src/internal of a package is private to that package.',
@@ -56,7 +74,7 @@ module.exports = {
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default'],
-      extensions: ['.ts', '.js', '.json'],
+      extensions: ['.ts', '.tsx', '.js', '.json'],
     },
   },
 };

@@ -35,6 +35,7 @@ import { sourcingRoutes } from './routes/sourcing.ts';
 import { stressRoutes } from './routes/stress.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
+import { webRoutes } from './routes/web.ts';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from './validation.ts';
 
 /** The version of the server, as `/health` and the OpenAPI document report it. */
@@ -74,6 +75,11 @@ export interface ServerOptions {
    * Every route declares `config.auth`; one that does not needs a viewer.
    */
   readonly extensions?: readonly ServerExtension[];
+  /**
+   * The folder of the built web app to serve at `/` (default apps/web/dist, made by `npm run
+   * build:web`), or `false` to serve none.
+   */
+  readonly web?: string | false;
   /** Limits of the job queue (stress tests, sourcing, simulation jobs); see `jobs/job-queue.ts`. */
   readonly jobs?: Partial<JobLimits>;
 }
@@ -189,6 +195,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       await extension(scope as unknown as FastifyInstance);
     });
   }
+  if (options.web !== false) webRoutes(app as unknown as FastifyInstance, options.web);
   await app.ready();
   return app as unknown as FastifyInstance;
 }

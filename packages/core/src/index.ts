@@ -55,6 +55,7 @@ export * from './model/json-schema.ts';
 export * from './model/load.ts';
 export * from './model/load-document.ts';
 export * from './model/locate.ts';
+export * from './model/network-views.ts';
 export * from './model/partner-view.ts';
 export * from './model/schema.ts';
 export * from './model/serialize.ts';

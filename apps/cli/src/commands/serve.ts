@@ -197,6 +197,8 @@ export function registerServeCommands(program: Command, output: Output): void {
       const server = await listen(demoStore, where, true);
       const url = server.url;
       output.out('');
+      output.out(`open ${url}/ in a browser: keten's web app (log in as admin with the password below)`);
+      output.out('');
       output.out(`keten demo is running at ${url}`);
       output.out(`  API docs:   ${url}/docs   (OpenAPI: ${url}/openapi.json)`);
       output.out(`  log in:     user 'admin', password '${password}'`);

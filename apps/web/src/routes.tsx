@@ -1,0 +1,45 @@
+/**
+ * @module routes
+ * Every page of the app: its path, the least role that may see it, and its place in the navigation.
+ * To add a page: make `pages/<page>/<page>-page.tsx` and add one entry here; the layout builds the
+ * navigation from this list and refuses a page to a role below `role` (the server refuses its API
+ * calls too). Paths under `/networks/:name/` belong to one network and are listed under it.
+ */
+import type { ReactNode } from 'react';
+import type { Role } from './api/types.ts';
+import { NetworksPage } from './pages/networks/networks-page.tsx';
+import { UsersPage } from './pages/users/users-page.tsx';
+
+export interface PageProps {
+  /** The path's parameters, e.g. `{ name, company }`. */
+  readonly params: Readonly<Record<string, string>>;
+}
+
+export interface PageRoute {
+  /** A pattern such as `/networks/:name/map`. */
+  readonly path: string;
+  /** The page's title (the browser tab shows `title · keten`). */
+  readonly title: string;
+  /** The least role that may open the page. */
+  readonly role: Role;
+  readonly page: (props: PageProps) => ReactNode;
+  /** In the navigation: `node` for this node's pages, `network` for the current network's. */
+  readonly nav?: { readonly label: string; readonly section: 'node' | 'network' };
+}
+
+export const ROUTES: readonly PageRoute[] = [
+  {
+    path: '/',
+    title: 'Networks',
+    role: 'viewer',
+    page: () => <NetworksPage />,
+    nav: { label: 'Networks', section: 'node' },
+  },
+  {
+    path: '/users',
+    title: 'Users',
+    role: 'admin',
+    page: () => <UsersPage />,
+    nav: { label: 'Users', section: 'node' },
+  },
+];
