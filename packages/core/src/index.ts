@@ -46,6 +46,7 @@ export * from './exchange/notification.ts';
 export * from './exchange/order.ts';
 export * from './exchange/problems.ts';
 export * from './exchange/request-for-update.ts';
+export * from './exchange/status.ts';
 export * from './exchange/stock.ts';
 export * from './exchange/weeks.ts';
 export * from './model/diff.ts';
