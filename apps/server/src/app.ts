@@ -26,6 +26,7 @@ import type { RouteContext } from './routes/context.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { networkViewRoutes } from './routes/network-views.ts';
 import { networkRoutes } from './routes/networks.ts';
 import { planRoutes } from './routes/plan.ts';
 import { reshoreRoutes } from './routes/reshore.ts';
@@ -35,6 +36,7 @@ import { sourcingRoutes } from './routes/sourcing.ts';
 import { stressRoutes } from './routes/stress.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
+import { webRoutes } from './routes/web.ts';
 import { webRoutes } from './routes/web.ts';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from './validation.ts';
 
@@ -75,6 +77,11 @@ export interface ServerOptions {
    * Every route declares `config.auth`; one that does not needs a viewer.
    */
   readonly extensions?: readonly ServerExtension[];
+  /**
+   * The folder of the built web app to serve at `/` (default apps/web/dist, made by `npm run
+   * build:web`), or `false` to serve none.
+   */
+  readonly web?: string | false;
   /**
    * The folder of the built web app to serve at `/` (default apps/web/dist, made by `npm run
    * build:web`), or `false` to serve none.
@@ -172,6 +179,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
         route.bodyLimit ??= context.smallBodyLimit;
       });
       await api.register(async (scope) => networkRoutes(scope, context));
+      networkViewRoutes(api, context);
       planRoutes(api, context);
       await api.register(async (scope) => simulateRoutes(scope, context));
       await api.register(async (scope) => reshoreRoutes(scope));
@@ -195,6 +203,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       await extension(scope as unknown as FastifyInstance);
     });
   }
+  if (options.web !== false) webRoutes(app as unknown as FastifyInstance, options.web);
   if (options.web !== false) webRoutes(app as unknown as FastifyInstance, options.web);
   await app.ready();
   return app as unknown as FastifyInstance;

@@ -1,0 +1,238 @@
+/**
+ * @module routes/network-views
+ * What the web app's network pages read, compact enough for 60,000 companies:
+ *
+ * - `GET /api/v1/networks/:name/graph[?version=]`: every company with tier, region, country and
+ *   location, the items it makes, and every lane (supplier → buyer, item, share, transport mode, lead
+ *   time), as parallel arrays (core's `networkGraph`);
+ * - `GET /api/v1/networks/:name/companies/:company[?version=]`: one company's page (core's
+ *   `companyView`): what it makes with capacity and bill of materials, what it buys from whom in which
+ *   shares, whom it supplies, capacity groups, inventory, end demand.
+ *
+ * A version never changes, so answers carry an ETag (the content hash) and a repeated request with
+ * `If-None-Match` gets 304. The last networks read are kept in memory, so a company page after the
+ * graph does not read and parse the network again.
+ */
+import {
+  type CompanyView,
+  companyView,
+  GRAPH_MODES,
+  type Network,
+  type NetworkGraph,
+  networkGraph,
+} from '@keten/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { AUTHENTICATED_ERRORS, ErrorResponse, NetworkName, wholeNumber } from '../api-schemas.ts';
+import { requireRole } from '../auth/policy.ts';
+import { type Api, notFound, type RouteContext } from './context.ts';
+import { getVersion } from './networks.ts';
+
+/** How many network versions stay parsed in memory (each with its graph). */
+const KEPT_VERSIONS = 2;
+
+const VersionQuery = z.strictObject({
+  version: wholeNumber(1, 1e12).optional().describe('The version to show (default: the latest).'),
+});
+
+const Item = z.object({ id: z.string(), name: z.string(), unit: z.string().describe('pcs, kg, m, …') });
+const PerPeriod = z.union([z.number(), z.array(z.number())]);
+
+const GraphResponse = z.object({
+  network: z.string(),
+  version: z.number().int(),
+  period: z.enum(['day', 'week']).describe('Lead times are in these periods, capacities per period.'),
+  currency: z.string(),
+  items: z.array(Item),
+  regions: z.array(z.string()).describe('`companies.region` indexes this list.'),
+  modes: z.array(z.enum(GRAPH_MODES as [string, ...string[]])).describe('`lanes.mode` indexes this list.'),
+  companies: z
+    .object({
+      id: z.array(z.string()),
+      name: z.array(z.string()),
+      tier: z.array(z.number().int().nullable()).describe('0 sells to end customers; null: in no chain.'),
+      region: z.array(z.number().int()),
+      country: z.array(z.string()),
+      city: z.array(z.string().nullable()),
+      latitude: z.array(z.number().nullable()).describe('Decimal degrees; null: no location.'),
+      longitude: z.array(z.number().nullable()),
+      makes: z.array(z.array(z.number().int())).describe('Indices into `items`.'),
+    })
+    .describe('Parallel arrays: company i is id[i], name[i], …'),
+  lanes: z
+    .object({
+      supplier: z.array(z.number().int()).describe('Company index.'),
+      buyer: z.array(z.number().int()).describe('Company index.'),
+      item: z.array(z.number().int()).describe('Index into `items`.'),
+      share: z.array(z.number()).describe("The supplier's share of the buyer's need, 0–1."),
+      mode: z.array(z.number().int()).describe('Index into `modes`.'),
+      leadTime: z.array(z.number().int()).describe('Whole periods.'),
+    })
+    .describe('One per sourcing line, as parallel arrays.'),
+});
+
+const CompanyReference = z.object({
+  id: z.string(),
+  name: z.string(),
+  tier: z.number().int().nullable(),
+  country: z.string(),
+  region: z.string(),
+});
+const SupplyLine = z.object({
+  company: CompanyReference,
+  share: z.number(),
+  leadTime: z.number().int(),
+  mode: z.string(),
+  unitPrice: z.number().optional(),
+  distanceKm: z.number().optional(),
+});
+
+const CompanyResponse = z.object({
+  network: z.string(),
+  version: z.number().int(),
+  period: z.enum(['day', 'week']),
+  currency: z.string(),
+  company: z.record(z.string(), z.unknown()).describe("The company's record as in the network."),
+  tier: z.number().int().nullable(),
+  makes: z.array(
+    z.object({
+      item: Item,
+      leadTime: z.number().int(),
+      capacity: PerPeriod.describe('Units per period.'),
+      maximumCapacity: PerPeriod.optional(),
+      unitCost: z.number().optional(),
+      co2PerUnit: z.number().optional().describe('kg CO2e per unit.'),
+      bom: z.array(z.object({ item: Item, quantity: z.number() })),
+    }),
+  ),
+  buys: z.array(z.object({ item: Item, suppliers: z.array(SupplyLine) })),
+  sells: z.array(z.object({ item: Item, customers: z.array(SupplyLine) })),
+  capacityGroups: z.array(
+    z.object({
+      id: z.string(),
+      capacity: PerPeriod,
+      maximumCapacity: PerPeriod.optional(),
+      items: z.array(z.object({ item: Item, load: z.number() })),
+    }),
+  ),
+  inventory: z.array(z.object({ item: Item, onHand: z.number(), safetyStock: z.number().optional() })),
+  demand: z.array(
+    z.object({ item: Item, total: z.number(), periods: z.number().int(), price: z.number().optional() }),
+  ),
+});
+
+interface Kept {
+  readonly name: string;
+  readonly version: number;
+  readonly contentHash: string;
+  readonly network: Network;
+  graph?: NetworkGraph;
+}
+
+export function networkViewRoutes(app: Api, context: RouteContext): void {
+  const kept: Kept[] = [];
+  const loading = new Map<string, Promise<Kept>>();
+
+  /** The version asked for, parsed once and kept (the latest few). */
+  const load = async (name: string, version: number | undefined): Promise<Kept> => {
+    const wanted = version ?? (await latestVersion(context, name));
+    const found = kept.find((entry) => entry.name === name && entry.version === wanted);
+    if (found !== undefined) return found;
+    const key = `${wanted}\u0000${name}`;
+    let pending = loading.get(key);
+    if (pending === undefined) {
+      pending = getVersion(context, name, wanted).then((stored) => {
+        const entry: Kept = {
+          name,
+          version: stored.version,
+          contentHash: stored.contentHash,
+          network: stored.content,
+        };
+        kept.unshift(entry);
+        kept.length = Math.min(kept.length, KEPT_VERSIONS);
+        return entry;
+      });
+      loading.set(key, pending);
+      void pending.then(
+        () => loading.delete(key),
+        () => loading.delete(key),
+      );
+    }
+    return pending;
+  };
+
+  app.get(
+    '/networks/:name/graph',
+    {
+      config: { auth: requireRole('viewer') },
+      schema: {
+        summary: 'The network as a compact graph: companies with tier, region and location; lanes with mode',
+        description:
+          'For maps and graph views of large networks (60,000 companies): parallel arrays instead of records. ' +
+          'A version never changes: the answer has an ETag, and `If-None-Match` gets 304.',
+        tags: ['networks'],
+        params: z.strictObject({ name: NetworkName }),
+        querystring: VersionQuery,
+        response: { 200: GraphResponse, 304: z.null(), ...AUTHENTICATED_ERRORS, 404: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const entry = await load(request.params.name, request.query.version);
+      if (notModified(request, reply, `graph-${versionTag(entry)}`)) return reply.code(304).send(null);
+      entry.graph ??= networkGraph(entry.network);
+      // core's views are readonly; the schema's arrays are not: the same data.
+      return { ...entry.graph, network: entry.name, version: entry.version } as z.input<typeof GraphResponse>;
+    },
+  );
+
+  app.get(
+    '/networks/:name/companies/:company',
+    {
+      config: { auth: requireRole('viewer') },
+      schema: {
+        summary: "A company's page: what it makes, buys from whom in which shares, whom it supplies",
+        description:
+          'Production with capacity per period and bill of materials, purchases per item with each supplier’s share, ' +
+          'lead time and transport mode, customers per item, capacity groups, inventory and end demand.',
+        tags: ['networks'],
+        params: z.strictObject({ name: NetworkName, company: z.string().min(1).max(200) }),
+        querystring: VersionQuery,
+        response: { 200: CompanyResponse, 304: z.null(), ...AUTHENTICATED_ERRORS, 404: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const { name, company } = request.params;
+      const entry = await load(name, request.query.version);
+      const view: CompanyView | undefined = companyView(entry.network, company);
+      if (view === undefined) {
+        throw notFound(`network '${name}' v${entry.version} has no company '${company}'`);
+      }
+      if (notModified(request, reply, `company-${versionTag(entry)}-${encodeURIComponent(company)}`)) {
+        return reply.code(304).send(null);
+      }
+      return { ...view, network: entry.name, version: entry.version } as unknown as z.input<
+        typeof CompanyResponse
+      >;
+    },
+  );
+}
+
+async function latestVersion(context: RouteContext, name: string): Promise<number> {
+  const versions = await context.store.networks.listVersions(name);
+  const latest = versions.at(-1);
+  if (latest === undefined) throw notFound(`no network named '${name}'`);
+  return latest.version;
+}
+
+/** Names one version of one network: the same content stored twice still differs in its version. */
+function versionTag(entry: Kept): string {
+  return `${encodeURIComponent(entry.name)}-v${entry.version}-${entry.contentHash.slice(0, 16)}`;
+}
+
+/** Sets the ETag; true when the client holds this answer already. */
+function notModified(request: FastifyRequest, reply: FastifyReply, tag: string): boolean {
+  const etag = `"${tag}"`;
+  reply.header('etag', etag).header('cache-control', 'private, no-cache');
+  const held = request.headers['if-none-match'];
+  return held?.split(',').some((value) => value.trim() === etag) === true;
+}
