@@ -7,7 +7,7 @@
  * this way; the tests run chains of it.
  */
 import { join } from 'node:path';
-import type { ResolvedNodeConfig } from '@keten/connector';
+import type { ResolvedNodeConfig, StatusConsentSpec } from '@keten/connector';
 import type { Network } from '@keten/core';
 import type { KetenDatabase } from '@keten/store';
 import { type CompanyNode, startCompanyNode } from './node-runtime.ts';
@@ -28,6 +28,8 @@ export interface NetworkNodesOptions {
   readonly signal?: AbortSignal;
   /** An admin account to make on every node (the demo's, so one login works everywhere). */
   readonly admin?: { readonly username: string; readonly password: string };
+  /** The status consent `company` gives `customer` (default: ForwardDepth 1, no expiry). */
+  readonly statusConsent?: (company: string, customer: string) => StatusConsentSpec | undefined;
 }
 
 /** A port that was free a moment ago (for nodes whose URL must be known before they listen). */
@@ -135,6 +137,11 @@ export async function startNetworkNodes(
         store,
         closeStore: false,
         ...(options.log === undefined ? {} : { log: options.log }),
+        ...(options.statusConsent === undefined
+          ? {}
+          : {
+              statusConsent: (customer: string) => options.statusConsent!(config.company, customer),
+            }),
       });
       nodes.set(config.company, node);
       if (options.admin !== undefined) {

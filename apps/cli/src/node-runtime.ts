@@ -5,7 +5,13 @@
  * negotiation, transfer; forecasts pushed along the chain). `keten node` runs one; the demo runs one
  * per company of the demo network, sharing one embedded database (a schema each).
  */
-import type { Connector, ExchangeService, ResolvedNodeConfig } from '@keten/connector';
+import type {
+  Connector,
+  ExchangeService,
+  ResolvedNodeConfig,
+  StatusConsentSpec,
+  StatusService,
+} from '@keten/connector';
 import { type KetenStore, type Network, partnerView } from '@keten/core';
 import type { RunningServer } from '@keten/server';
 import { CliError } from './errors.ts';
@@ -15,6 +21,8 @@ export interface CompanyNode {
   readonly server: RunningServer;
   readonly connector: Connector;
   readonly service: ExchangeService;
+  /** Chain-deep status: questions from customers, and `ask` as the root. */
+  readonly status: StatusService;
   readonly store: KetenStore;
   close(): Promise<void>;
 }
@@ -29,6 +37,8 @@ export interface StartNodeOptions {
   /** Server logs (default: warnings only). */
   readonly quiet?: boolean;
   readonly log?: (message: string) => void;
+  /** The status consent each customer gets (default: ForwardDepth 1, no expiry). */
+  readonly statusConsent?: (customer: string) => StatusConsentSpec | undefined;
 }
 
 /** Starts the node; its outbox and exchanges run until `close()`. */
@@ -42,7 +52,7 @@ export async function startCompanyNode(options: StartNodeOptions): Promise<Compa
     );
   }
   const self = network.companies.find((entry) => entry.id === config.company)!;
-  const { openConnector, ExchangeService } = await import('@keten/connector');
+  const { openConnector, ExchangeService, StatusService } = await import('@keten/connector');
   const connector = await openConnector({
     config,
     store,
@@ -60,6 +70,16 @@ export async function startCompanyNode(options: StartNodeOptions): Promise<Compa
     network: view,
     company: config.company,
     partners: new Map(config.partners.map((partner) => [partner.company, partner.url])),
+    ...(options.log === undefined ? {} : { log: options.log }),
+  });
+  const status = new StatusService({
+    connector: connector.value,
+    exchange: service,
+    store,
+    network: view,
+    company: config.company,
+    partners: new Map(config.partners.map((partner) => [partner.company, partner.url])),
+    ...(options.statusConsent === undefined ? {} : { consent: options.statusConsent }),
     ...(options.log === undefined ? {} : { log: options.log }),
   });
   const { startServer } = await import('@keten/server');
@@ -100,6 +120,7 @@ export async function startCompanyNode(options: StartNodeOptions): Promise<Compa
     server,
     connector: connector.value,
     service,
+    status,
     store,
     close: () => server.close(),
   };

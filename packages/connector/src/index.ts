@@ -11,6 +11,7 @@ export * from './node/connector.ts';
 export * from './node/delivery.ts';
 export * from './node/exchange-service.ts';
 export * from './node/http-sender.ts';
+export * from './node/status-service.ts';
 export {
   type AspectPayloadProblem,
   aspectSchemaFile,
