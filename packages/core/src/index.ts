@@ -65,6 +65,7 @@ export * from './model/suggest.ts';
 export * from './model/tiers.ts';
 export * from './model/validate.ts';
 export * from './planning/effective-network.ts';
+export * from './planning/chain-status.ts';
 export * from './planning/events.ts';
 export * from './planning/orders.ts';
 export * from './planning/plan.ts';
