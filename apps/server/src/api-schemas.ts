@@ -178,7 +178,7 @@ export const PlanSummaryQuery = z.strictObject({
 
 const ShortageCode = z.enum(SHORTAGE_CODES);
 
-const ShortageCause = z
+export const ShortageCause = z
   .object({
     code: ShortageCode,
     company: z.string(),
@@ -190,14 +190,14 @@ const ShortageCause = z
   })
   .describe('Why a demand is short: the constraint, where and when it binds.');
 
-const DemandPeg = z.object({
+export const DemandPeg = z.object({
   company: z.string(),
   item: z.string(),
   period: z.number().int(),
   quantity: z.number(),
 });
 
-const PlannedOrder = z.object({
+export const PlannedOrder = z.object({
   id: z.string().describe('Stable: the same order in two plans has the same id.'),
   kind: z.enum(['production', 'purchase']),
   company: z.string().describe('The maker of production, the buyer of a purchase.'),
@@ -212,7 +212,7 @@ const PlannedOrder = z.object({
   supplier: z.string().optional(),
 });
 
-const Bottleneck = z.object({
+export const Bottleneck = z.object({
   company: z.string(),
   capacity: z.string().describe('A capacity group id, or `company/item` for a production record.'),
   period: z.number().int(),

@@ -21,6 +21,7 @@ import { ApiError, toApiError } from './errors.ts';
 import { type JobLimits, JobQueue } from './jobs/job-queue.ts';
 import { type LoggerSetting, serverLogger } from './logging.ts';
 import { registerOpenApi } from './openapi.ts';
+import { PlanCache, type PlanCacheLimits } from './plan-cache.ts';
 import { Replanner } from './replanner.ts';
 import type { RouteContext } from './routes/context.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -29,6 +30,7 @@ import { jobRoutes } from './routes/jobs.ts';
 import { networkViewRoutes } from './routes/network-views.ts';
 import { networkRoutes } from './routes/networks.ts';
 import { planRoutes } from './routes/plan.ts';
+import { planViewRoutes } from './routes/plan-views.ts';
 import { reshoreRoutes } from './routes/reshore.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { simulateRoutes } from './routes/simulate.ts';
@@ -89,6 +91,8 @@ export interface ServerOptions {
   readonly web?: string | false;
   /** Limits of the job queue (stress tests, sourcing, simulation jobs); see `jobs/job-queue.ts`. */
   readonly jobs?: Partial<JobLimits>;
+  /** How many plans the plan views keep; see `plan-cache.ts`. */
+  readonly plans?: Partial<PlanCacheLimits>;
 }
 
 /** Adds routes to the server; see `ServerOptions.extensions`. */
@@ -166,6 +170,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
     replanner: new Replanner(options.store, clock, app.log),
     jobs: new JobQueue(clock, app.log, options.jobs),
+    plans: new PlanCache(options.store, () => clock.now(), app.log, options.plans),
   };
   // Closing cancels the jobs and waits for their threads to stop.
   app.addHook('onClose', () => context.jobs.close());
@@ -181,6 +186,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       await api.register(async (scope) => networkRoutes(scope, context));
       networkViewRoutes(api, context);
       planRoutes(api, context);
+      planViewRoutes(api, context);
       await api.register(async (scope) => simulateRoutes(scope, context));
       await api.register(async (scope) => reshoreRoutes(scope));
       jobRoutes(api, context);

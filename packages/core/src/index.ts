@@ -70,6 +70,7 @@ export * from './planning/events.ts';
 export * from './planning/orders.ts';
 export * from './planning/plan.ts';
 export * from './planning/plan-diff.ts';
+export * from './planning/plan-views.ts';
 export * from './planning/report.ts';
 export * from './policy/build.ts';
 export * from './policy/evaluate.ts';

@@ -10,6 +10,7 @@ import type { LoginLimiter } from '../auth/login-limiter.ts';
 import type { UserPrincipal } from '../auth/policy.ts';
 import { ApiError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
+import type { PlanCache } from '../plan-cache.ts';
 import type { Replanner } from '../replanner.ts';
 import type { ZodTypeProvider } from '../validation.ts';
 
@@ -37,6 +38,8 @@ export interface RouteContext {
   readonly replanner: Replanner;
   /** Long-running work (stress tests, sourcing, simulation jobs): bounded, per user. */
   readonly jobs: JobQueue;
+  /** The latest plan per network version, for the plan views. */
+  readonly plans: PlanCache;
 }
 
 /** The authenticated user of a `user` route (the auth hook has run). */
