@@ -8,6 +8,7 @@
 import type { ReactNode } from 'react';
 import type { Role } from './api/types.ts';
 import { NetworksPage } from './pages/networks/networks-page.tsx';
+import { StressPage } from './pages/stress/stress-page.tsx';
 import { UsersPage } from './pages/users/users-page.tsx';
 
 export interface PageProps {
@@ -41,5 +42,12 @@ export const ROUTES: readonly PageRoute[] = [
     role: 'admin',
     page: () => <UsersPage />,
     nav: { label: 'Users', section: 'node' },
+  },
+  {
+    path: '/networks/:name/stress',
+    title: 'Weak spots',
+    role: 'viewer',
+    page: ({ params }) => <StressPage network={params.name!} />,
+    nav: { label: 'Weak spots (stress test)', section: 'network' },
   },
 ];

@@ -44,6 +44,9 @@ export function NetworksPage() {
               <p className="card-links">
                 <Link to={pathTo('/networks/:name/map', { name: entry.network })}>Map</Link>
                 <Link to={pathTo('/networks/:name/graph', { name: entry.network })}>Graph</Link>
+                <Link to={pathTo('/networks/:name/stress', { name: entry.network })}>
+                  Weak spots (stress test)
+                </Link>
               </p>
             </li>
           ))}

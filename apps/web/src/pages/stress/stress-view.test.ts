@@ -1,0 +1,76 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { infiniteLevel, rankedCompanies, type StressJson, ttsTtrChart, weakSpots } from './stress-view.ts';
+
+function result(companies: StressJson['companies']): StressJson {
+  return {
+    network: 'demo',
+    period: 'week',
+    currency: 'EUR',
+    disruption: 'site',
+    capacity: 'normal',
+    baseline: { tts: null, losses: [{ ttr: 4, loss: 0 }] },
+    companies,
+    model: { columns: 10, rows: 5, nonZeros: 20 },
+    solves: 4,
+    reused: 0,
+    warnings: [],
+  };
+}
+
+const base = { tier: 1, lostDemand: [] } as const;
+
+describe('the stress view', () => {
+  const sample = result([
+    { ...base, company: 'c', name: 'C', ttr: 4, tts: null, loss: 0, rei: 0, rank: 3, flagged: false },
+    { ...base, company: 'a', name: 'A', ttr: 4, tts: 1.5, loss: 900, rei: 1, rank: 1, flagged: true },
+    { ...base, company: 'b', name: 'B', ttr: 6, tts: 7, loss: 300, rei: 1 / 3, rank: 2, flagged: false },
+  ]);
+
+  it('ranks companies and keeps only those whose failure costs something as weak spots', () => {
+    expect(rankedCompanies(sample).map((company) => company.company)).toEqual(['a', 'b', 'c']);
+    expect(weakSpots(sample).map((company) => company.company)).toEqual(['a', 'b']);
+  });
+
+  it('draws TTS bars (red when TTS < TTR, ∞ at the top) and TTR markers per company', () => {
+    const option = ttsTtrChart(sample);
+    const [bars, markers] = option.series as [
+      { data: { value: number; itemStyle: { color: string }; label: { show: boolean } }[] },
+      { data: number[] },
+    ];
+    expect((option.xAxis as { data: string[] }).data).toEqual(['A', 'B', 'C']);
+    expect(bars.data.map((bar) => bar.value)).toEqual([1.5, 7, 8]);
+    expect(bars.data[0]!.itemStyle.color).toBe('#a4161a');
+    expect(bars.data[1]!.itemStyle.color).not.toBe('#a4161a');
+    expect(bars.data[2]!.label.show).toBe(true);
+    expect(markers.data).toEqual([4, 6, 4]);
+    expect((option.yAxis as { name: string }).name).toBe('weeks');
+  });
+
+  it('keeps the limit of companies', () => {
+    const many = result(
+      Array.from({ length: 30 }, (_, index) => ({
+        ...base,
+        company: `c${index}`,
+        name: `C${index}`,
+        ttr: 4,
+        tts: index,
+        loss: 30 - index,
+        rei: (30 - index) / 30,
+        rank: index + 1,
+        flagged: index < 4,
+      })),
+    );
+    expect((ttsTtrChart(many, 20).xAxis as { data: string[] }).data).toHaveLength(20);
+  });
+
+  it('puts the ∞ level above every finite value', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0, max: 1e6, noNaN: true })), (values) => {
+        const level = infiniteLevel(values);
+        for (const value of values) expect(level).toBeGreaterThan(value);
+        expect(level).toBeGreaterThan(1);
+      }),
+    );
+  });
+});

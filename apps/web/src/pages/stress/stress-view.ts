@@ -1,0 +1,103 @@
+/**
+ * @module pages/stress/stress-view
+ * The stress test's result (`keten stress-test --json`, the job's result) as the page shows it: the
+ * ranked weak spots and the TTS/TTR chart (time-to-survive against time-to-recover per company;
+ * Simchi-Levi et al. 2015, Interfaces 45(5)). Pure: no DOM, no React.
+ */
+import type { CompanyStress, StressResult } from '@keten/core';
+import type { ChartOption } from '../../components/chart.tsx';
+
+/** A company's figures as JSON carries them: an infinite TTS is `null`. */
+export type CompanyStressJson = Omit<CompanyStress, 'tts'> & { readonly tts: number | null };
+
+/** The job's result: `stressJson(result)`. */
+export type StressJson = Omit<StressResult, 'companies' | 'baseline'> & {
+  readonly companies: readonly CompanyStressJson[];
+  readonly baseline: {
+    readonly tts: number | null;
+    readonly losses: readonly { readonly ttr: number; readonly loss: number }[];
+  };
+};
+
+/** Companies shown in the chart: the weakest, by rank. */
+export const CHART_COMPANIES = 20;
+
+/** Companies by rank (the result's order is the rank already; sorted again so the view never depends on it). */
+export function rankedCompanies(result: StressJson): CompanyStressJson[] {
+  return [...result.companies].sort((a, b) => a.rank - b.rank);
+}
+
+/** How many companies the network cannot do without for as long as they need to recover. */
+export function flaggedCount(result: StressJson): number {
+  return result.companies.filter((company) => company.flagged).length;
+}
+
+/** The companies whose failure costs anything, by rank: the weak spots. */
+export function weakSpots(result: StressJson): CompanyStressJson[] {
+  return rankedCompanies(result).filter((company) => company.loss > 0 || company.flagged);
+}
+
+/**
+ * The TTS/TTR chart: the `limit` weakest companies (by rank) on the category axis, the bar is the
+ * time-to-survive (red where TTS < TTR), the marker the time-to-recover. An infinite TTS is drawn
+ * at the axis's top (`infiniteAt`: above every finite TTS and TTR) and labelled ∞.
+ */
+export function ttsTtrChart(result: StressJson, limit = CHART_COMPANIES): ChartOption {
+  const companies = rankedCompanies(result).slice(0, limit);
+  const finite = companies.flatMap((company) => [
+    company.ttr,
+    ...(company.tts === null ? [] : [company.tts]),
+  ]);
+  const infiniteAt = infiniteLevel(finite);
+  const unit = `${result.period}s`;
+  return {
+    animation: false,
+    grid: { left: 16, right: 16, top: 48, bottom: 8, containLabel: true },
+    legend: { top: 8, data: ['time to survive (TTS)', 'time to recover (TTR)'] },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    xAxis: {
+      type: 'category',
+      data: companies.map((company) => company.name),
+      axisLabel: { rotate: 40, interval: 0, color: '#16202c', width: 150, overflow: 'truncate' },
+    },
+    yAxis: {
+      type: 'value',
+      name: unit,
+      max: infiniteAt,
+      axisLabel: { color: '#16202c' },
+      nameTextStyle: { color: '#16202c' },
+    },
+    series: [
+      {
+        name: 'time to survive (TTS)',
+        type: 'bar',
+        barMaxWidth: 28,
+        data: companies.map((company) => ({
+          value: company.tts ?? infiniteAt,
+          itemStyle: { color: company.flagged ? '#a4161a' : '#1f56c2' },
+          label: {
+            show: company.tts === null,
+            position: 'top',
+            formatter: '∞',
+            color: '#16202c',
+          },
+        })),
+      },
+      {
+        name: 'time to recover (TTR)',
+        type: 'scatter',
+        symbol: 'rect',
+        symbolSize: [30, 4],
+        itemStyle: { color: '#16202c' },
+        data: companies.map((company) => company.ttr),
+      },
+    ],
+  };
+}
+
+/** The top of the chart's axis: a round number above every finite value, where ∞ is drawn. */
+export function infiniteLevel(values: readonly number[]): number {
+  const highest = Math.max(1, ...values);
+  const step = 10 ** Math.floor(Math.log10(highest));
+  return (Math.floor(highest / step) + 1) * step;
+}
