@@ -337,6 +337,7 @@ class Planner {
   readonly scratchQuotas: Float64Array;
   readonly scratchPromised: Float64Array;
   readonly noRequestStart: Int32Array;
+  readonly pegContext: PegContext;
   readonly causes: ShortageCause[] = [];
   // Orders, as parallel arrays.
   readonly orderKind: IntColumn;
@@ -348,6 +349,7 @@ class Planner {
   readonly orderFinalQuantity: NumberColumn;
   readonly orderFinalStart: NumberColumn;
   readonly orderFirstRequest: IntColumn;
+  /** Pegs of each order, by order index (pegging only; empty without). */
   readonly orderPegs: (Map<number, number> | undefined)[] = [];
   /** Order index + 1 by node × start (production) and arc × ship period (purchase); 0 = none. */
   readonly productionAt: Int32Array;
@@ -491,6 +493,7 @@ class Planner {
     this.scratchQuotas = new Float64Array(widest);
     this.scratchPromised = new Float64Array(widest);
     this.noRequestStart = new Int32Array(flat.horizon + 1);
+    this.pegContext = { requests: NO_REQUESTS, requestStart: this.noRequestStart };
     const ranges = () => new Int32Array(flat.nodes);
     this.orderFrom = ranges();
     this.orderTo = ranges();
@@ -733,7 +736,6 @@ class Planner {
     this.orderStartQuantity.copy(previous.orderStartQuantity, 0, orders);
     this.orderFinalQuantity.copy(undefined, 0, orders);
     this.orderFinalStart.copy(undefined, 0, orders);
-    for (let order = 0; order < orders; order++) this.orderPegs.push(undefined);
     this.requestNode.copy(previous.requestNode, 0, requests);
     this.requestPeriod.copy(previous.requestPeriod, 0, requests);
     this.requestQuantity.copy(previous.requestQuantity, 0, requests);
@@ -916,7 +918,7 @@ class Planner {
     this.orderFinalQuantity.copy(undefined, orders, orderCount);
     this.orderFinalStart.copy(undefined, orders, orderCount);
     for (let order = first; order < first + orderCount; order++) {
-      this.orderPegs.push(undefined);
+      if (this.pegging) this.orderPegs.push(undefined);
       const start = this.orderStart.a[order]!;
       if (this.orderKind.a[order] === 0) this.productionAt[base + start] = order + 1;
       else this.purchaseAt[this.orderArc.a[order]! * H + start] = order + 1;
@@ -966,9 +968,9 @@ class Planner {
       }
     }
     // This node's own rows.
-    this.used.set(previous.used.subarray(base, base + H), base);
-    this.wantedLoad.set(previous.wantedLoad.subarray(base, base + H), base);
     for (let t = 0; t < H; t++) {
+      this.used[base + t] = previous.used[base + t]!;
+      this.wantedLoad[base + t] = previous.wantedLoad[base + t]!;
       const cause = previous.plannedCauseAt[base + t]!;
       this.causeAt[base + t] = cause < 0 ? cause : cause + causeShift;
     }
@@ -1058,7 +1060,10 @@ class Planner {
 
   supply(n: number, t: number, need: number, requests: number[], requestStart: Int32Array): number {
     const f = this.flat;
-    const context = { requests, requestStart };
+    // One context object for every call (pegging reads it; without pegging it holds the empty lists).
+    const context = this.pegContext;
+    context.requests = requests;
+    context.requestStart = requestStart;
     let placed = 0;
     if (f.production[n]! >= 0) placed += this.produce(n, t, need, context);
     if (placed < need - EPSILON && f.arcStart[n + 1]! > f.arcStart[n]!) {
@@ -1272,11 +1277,14 @@ class Planner {
     for (let k = 0; k < count; k++) this.cumulativeShare[first + k]! += parts[k]!;
     this.cumulativeTotal[n] = total;
     // Suppliers by share, largest first, for overflow.
-    const byShare = this.byShare.subarray(first, end);
+    // (Index loops over `byShare`: a subarray, or a for-of over one, is an object per call, and the
+    // collector's scavenges were a tenth of a 60,000-company plan.)
+    const byShare = this.byShare;
     const promised = this.scratchPromised;
     let unplaced = 0;
     let failed = -1;
-    for (const k of byShare) {
+    for (let j = first; j < end; j++) {
+      const k = byShare[j]!;
       const ship = t - f.arcLeadTime[first + k]!;
       const room = ship >= lowest ? this.availableToPromise(first + k, ship, whole) : 0;
       promised[k] = Math.min(parts[k]!, room);
@@ -1286,7 +1294,8 @@ class Planner {
     }
     // Overflow: the part a supplier cannot deliver in time goes to the others that can, then earlier.
     for (let ahead = 0; ahead <= this.window && unplaced > EPSILON; ahead++) {
-      for (const k of byShare) {
+      for (let j = first; j < end; j++) {
+        const k = byShare[j]!;
         if (unplaced <= EPSILON) break;
         const ship = t - ahead - f.arcLeadTime[first + k]!;
         if (ship < lowest) continue;
@@ -1299,8 +1308,9 @@ class Planner {
     }
     if (unplaced > EPSILON) {
       // Name a supplier that could have delivered in time but is full, else the largest one that could not.
-      let named = failed < 0 ? (byShare[0] ?? 0) : failed;
-      for (const k of byShare) {
+      let named = failed < 0 ? (end > first ? byShare[first]! : 0) : failed;
+      for (let j = first; j < end; j++) {
+        const k = byShare[j]!;
         const ship = t - f.arcLeadTime[first + k]!;
         if (ship >= lowest && this.earliest[f.arcSupplier[first + k]!]! <= ship) {
           named = k;
@@ -1318,7 +1328,8 @@ class Planner {
       }
       if (open > EPSILON) {
         let left = unplaced;
-        for (const k of byShare) {
+        for (let j = first; j < end; j++) {
+          const k = byShare[j]!;
           const ship = t - f.arcLeadTime[first + k]!;
           if (!this.canShip(first + k, ship, lowest) || left <= EPSILON) continue;
           let part = (unplaced * f.arcShare[first + k]!) / open;
@@ -1409,13 +1420,19 @@ class Planner {
   promisable(n: number, period: number, whole: boolean): number {
     if (this.earliest[n]! > period) return 0;
     const potential = this.potential(n);
-    const H = this.H;
-    const base = n * H;
+    const gross = this.gross;
+    const base = n * this.H;
+    const end = base + this.H;
+    const from = base + Math.min(Math.max(0, period), this.H);
     let required = 0;
     let least = Number.POSITIVE_INFINITY;
-    for (let p = 0; p < H; p++) {
-      required += this.gross[base + p]!;
-      if (p >= period) least = Math.min(least, potential[base + p]! - required);
+    let p = base;
+    for (; p < from; p++) required += gross[p]!;
+    for (; p < end; p++) {
+      required += gross[p]!;
+      least = Math.min(least, potential[p]! - required);
+      // At 0 or below nothing is left to promise: later periods can only lower the least.
+      if (least <= 0) return 0;
     }
     least = Math.max(0, least);
     return whole && Number.isFinite(least) ? Math.floor(least + EPSILON) : least;
@@ -1506,7 +1523,9 @@ class Planner {
     this.orderFinalQuantity.push(0);
     this.orderFinalStart.push(0);
     this.orderFirstRequest.push(this.requestNode.length);
-    this.orderPegs.push(undefined);
+    // Pegs per order only when pegging: at 60,000 companies a list of 13 million `undefined`s, grown
+    // by copying, was old-space garbage and a long walk for every full collection.
+    if (this.pegging) this.orderPegs.push(undefined);
     void due;
     return order;
   }
@@ -1982,39 +2001,50 @@ class Planner {
   assemble(name: string): Plan {
     const f = this.flat;
     const H = this.H;
+    const made = this.orderKind.length;
+    const finalStart = this.orderFinalStart.a;
+    const finalQuantity = this.orderFinalQuantity.a;
+    const orderKind = this.orderKind.a;
+    const orderNode = this.orderNode.a;
+    const orderStart = this.orderStart.a;
+    const orderArc = this.orderArc.a;
     let count = 0;
-    for (let order = 0; order < this.orderKind.length; order++) {
+    for (let order = 0; order < made; order++) {
       // An order that starts something is in the plan, even when a low yield gives no whole unit yet.
-      if (this.orderFinalStart.a[order]! > EPSILON) count++;
+      if (finalStart[order]! > EPSILON) count++;
     }
-    const kind = new Uint8Array(count);
-    const node = new Int32Array(count);
-    const supplier = new Int32Array(count);
-    const quantity = new Float64Array(count);
-    const startQuantity = new Float64Array(count);
-    const start = new Int32Array(count);
-    const due = new Int32Array(count);
+    // The table's columns in one buffer: each new buffer counts towards V8's next full collection.
+    const table = new Arena(count * 33 + 64);
+    const quantity = table.f64(count);
+    const startQuantity = table.f64(count);
+    const node = table.i32(count);
+    const supplier = table.i32(count);
+    const start = table.i32(count);
+    const due = table.i32(count);
+    const kind = table.u8(count);
     const pegging: Pegging[] = [];
+    const pegged = this.pegging;
     let i = 0;
-    for (let order = 0; order < this.orderKind.length; order++) {
-      if (this.orderFinalStart.a[order]! <= EPSILON) continue;
-      const n = this.orderNode.a[order]!;
-      const begins = this.orderStart.a[order]!;
-      kind[i] = this.orderKind.a[order]!;
+    for (let order = 0; order < made; order++) {
+      if (finalStart[order]! <= EPSILON) continue;
+      const n = orderNode[order]!;
+      const begins = orderStart[order]!;
+      const production = orderKind[order] === 0;
+      kind[i] = production ? 0 : 1;
       node[i] = n;
-      quantity[i] = this.orderFinalQuantity.a[order]!;
+      quantity[i] = finalQuantity[order]!;
       start[i] = begins;
-      if (kind[i] === 0) {
+      if (production) {
         supplier[i] = -1;
-        startQuantity[i] = this.orderFinalStart.a[order]!;
+        startQuantity[i] = finalStart[order]!;
         due[i] = begins + f.leadTime[n]!;
       } else {
-        const arc = this.orderArc.a[order]!;
+        const arc = orderArc[order]!;
         supplier[i] = f.arcSupplier[arc]!;
         startQuantity[i] = quantity[i]!;
         due[i] = begins + f.arcLeadTime[arc]!;
       }
-      const pegs = this.finalPegs[order];
+      const pegs = pegged ? this.finalPegs[order] : undefined;
       if (pegs !== undefined) {
         const servesDemand: DemandPeg[] = [];
         for (const [key, served] of pegs) {
@@ -2110,8 +2140,16 @@ class IntColumn {
   /** Appends `count` values of `source` from `from`, each plus `shift`. */
   copy(source: IntColumn, from: number, count: number, shift = 0): void {
     if (this.length + count > this.a.length) this.grow(this.length + count);
-    this.a.set(source.a.subarray(from, from + count), this.length);
-    if (shift !== 0) for (let i = this.length; i < this.length + count; i++) this.a[i]! += shift;
+    const a = this.a;
+    const at = this.length;
+    // A node's few values one by one (a subarray is an object for the collector); long runs in one piece.
+    if (count < 64) {
+      const b = source.a;
+      for (let i = 0; i < count; i++) a[at + i] = b[from + i]! + shift;
+    } else {
+      a.set(source.a.subarray(from, from + count), at);
+      if (shift !== 0) for (let i = at; i < at + count; i++) a[i]! += shift;
+    }
     this.length += count;
   }
   private grow(needed: number): void {
@@ -2135,8 +2173,13 @@ class NumberColumn {
   /** Appends `count` values of `source` from `from`, or `count` zeros when there is no source. */
   copy(source: NumberColumn | undefined, from: number, count: number): void {
     if (this.length + count > this.a.length) this.grow(this.length + count);
-    if (source === undefined) this.a.fill(0, this.length, this.length + count);
-    else this.a.set(source.a.subarray(from, from + count), this.length);
+    const a = this.a;
+    const at = this.length;
+    if (source === undefined) a.fill(0, at, at + count);
+    else if (count < 64) {
+      const b = source.a;
+      for (let i = 0; i < count; i++) a[at + i] = b[from + i]!;
+    } else a.set(source.a.subarray(from, from + count), at);
     this.length += count;
   }
   private grow(needed: number): void {
@@ -2153,8 +2196,8 @@ interface Backlog {
 }
 
 interface PegContext {
-  readonly requests: number[];
-  readonly requestStart: Int32Array;
+  requests: number[];
+  requestStart: Int32Array;
 }
 
 function round(value: number): number {
