@@ -52,7 +52,7 @@ export async function startCompanyNode(options: StartNodeOptions): Promise<Compa
     );
   }
   const self = network.companies.find((entry) => entry.id === config.company)!;
-  const { openConnector, ExchangeService, StatusService } = await import('@keten/connector');
+  const { openConnector, ExchangeService, StatusService, statusConsentOf } = await import('@keten/connector');
   const connector = await openConnector({
     config,
     store,
@@ -79,7 +79,7 @@ export async function startCompanyNode(options: StartNodeOptions): Promise<Compa
     network: view,
     company: config.company,
     partners: new Map(config.partners.map((partner) => [partner.company, partner.url])),
-    ...(options.statusConsent === undefined ? {} : { consent: options.statusConsent }),
+    consent: options.statusConsent ?? ((customer) => statusConsentOf(config.partners, customer)),
     ...(options.log === undefined ? {} : { log: options.log }),
   });
   const { startServer } = await import('@keten/server');

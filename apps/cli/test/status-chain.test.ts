@@ -12,7 +12,7 @@
  * The OEM asks about its end demand; the tree comes back assembled with the withheld parts and their
  * reasons, every owner's audit trail holds the access and stays intact, and tampering shows.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type NodeIdentity, STATUS_PATH, signRequest, statusDatasetId } from '@keten/connector';
@@ -28,7 +28,7 @@ import { type KetenDatabase, openDatabase } from '@keten/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNetworkNodes } from '../src/network-nodes.ts';
 import type { CompanyNode } from '../src/node-runtime.ts';
-import { REPOSITORY } from './support.ts';
+import { expectCleanFailure, keten, REPOSITORY } from './support.ts';
 
 const DEMO = join(REPOSITORY, 'examples/demo-network.yaml');
 const OEM = 'kempen';
@@ -120,14 +120,19 @@ describe('chain-deep status with consent', () => {
     rmSync(folder, { recursive: true, force: true });
   });
 
+  const sessions = new Map<CompanyNode, string>();
   const login = async (node: CompanyNode) => {
+    const known = sessions.get(node);
+    if (known !== undefined) return known;
     const response = await fetch(`${node.connector.url}/api/v1/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(ADMIN),
     });
     expect(response.status).toBe(201);
-    return ((await response.json()) as { secret: string }).secret;
+    const secret = ((await response.json()) as { secret: string }).secret;
+    sessions.set(node, secret);
+    return secret;
   };
   const api = async (node: CompanyNode, method: 'GET' | 'POST', path: string, body?: unknown) => {
     const response = await fetch(`${node.connector.url}${path}`, {
@@ -347,7 +352,42 @@ describe('chain-deep status with consent', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('keten node status prints the tree for people, and says what is missing', async () => {
+    const oem = nodes.get(OEM)!;
+    const file = join(folder, 'oem.yaml');
+    writeFileSync(
+      file,
+      [
+        'format: keten.node/v1',
+        `company: ${OEM}`,
+        `listen: { host: 127.0.0.1, port: ${new URL(oem.connector.url).port} }`,
+        `publicUrl: ${oem.connector.url}`,
+        `dataDir: ${join(folder, OEM)}`,
+        `network: ${DEMO}`,
+        'authority: { self: { network: keten-demo, admit: open } }',
+        '',
+      ].join('\n'),
+    );
+    const token = await login(oem);
+    const home = join(folder, 'home');
+    const printed = await keten(['node', 'status', 'tem-300', '--config', file, '--token', token], { home });
+    expect(printed.status, printed.stderr).toBe(0);
+    expect(printed.stdout).toMatch(/^Status behind tem-300 \(question /);
+    expect(printed.stdout).toContain(`${nameOf(OEM)} (${bpnOf(OEM)}): `);
+    expect(printed.stdout).toMatch(
+      new RegExp(`${nameOf(OTHER_TIER1)} \\(${bpnOf(OTHER_TIER1)}\\): withheld — `),
+    );
+    const unknown = await keten(['node', 'status', 'nothing', '--config', file, '--token', token], { home });
+    expectCleanFailure(unknown, 3);
+    expect(unknown.stderr).toMatch(/no end demand for 'nothing'/);
+    const anonymous = await keten(['node', 'status', 'tem-300', '--config', file], { home });
+    expectCleanFailure(anonymous, 2);
+  }, 120_000);
+
+  let tier3Url = '';
+
   it('marks a supplier that is down unavailable after the deadline, and does not hang', async () => {
+    tier3Url = nodes.get(TIER3)!.connector.url;
     await nodes.get(TIER3)!.close();
     nodes.delete(TIER3);
     const started = Date.now();
@@ -360,5 +400,30 @@ describe('chain-deep status with consent', () => {
     const tier3 = partOf(answer.body.tree as StatusPart, nameOf(TIER3));
     expect(tier3).toMatchObject({ status: 'unavailable' });
     expect(tier3?.status === 'unavailable' && tier3.reason).toMatch(/no answer from/);
+  }, 60_000);
+  it('marks a supplier that takes too long unavailable at the deadline', async () => {
+    // Tier 3's address now holds a server that accepts questions and never answers.
+    const { createServer } = await import('node:http');
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(Number(new URL(tier3Url).port), '127.0.0.1', resolve));
+    try {
+      const started = Date.now();
+      const answer = await api(nodes.get(OEM)!, 'POST', '/api/v1/connector/status', {
+        order: 'tem-300',
+        timeoutMs: 2000,
+      });
+      const elapsed = Date.now() - started;
+      expect(answer.status).toBe(200);
+      expect(elapsed).toBeGreaterThanOrEqual(800);
+      expect(elapsed).toBeLessThan(6000);
+      const tier3 = partOf(answer.body.tree as StatusPart, nameOf(TIER3));
+      expect(tier3).toMatchObject({ status: 'unavailable' });
+      expect(tier3?.status === 'unavailable' && tier3.reason).toMatch(/no answer from .* within \d+ ms/);
+      // The tiers that did answer are all there.
+      expect(partOf(answer.body.tree as StatusPart, nameOf(TIER2))?.status).toBe('answered');
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   }, 60_000);
 });

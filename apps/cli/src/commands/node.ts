@@ -102,6 +102,83 @@ export function registerNodeCommands(program: Command, output: Output): void {
     });
 
   node
+    .command('status')
+    .description(
+      'ask the running node about order X (ITEM, ITEM@PERIOD or an order id of its plan): the status of everything behind it, tier by tier, as far as each owner consents',
+    )
+    .argument('<order>', 'the order: an item with end demand, ITEM@PERIOD, or an order id of the plan')
+    .option('--config <file>', 'the node configuration (keten.node/v1): where the node is')
+    .option(
+      '--token <token>',
+      "an API token or session of the node's (or KETEN_TOKEN); role planner or above",
+    )
+    .option('--timeout <ms>', 'how long the chain may take to answer, in ms (default 10000)')
+    .option('--json', 'the assembled tree as JSON')
+    .action(
+      async (
+        order: string,
+        options: { config?: string; token?: string; timeout?: string; json?: boolean },
+      ) => {
+        const config = await readConfig(
+          configFile(options.config ?? (node.opts() as { config?: string }).config),
+        );
+        const token = options.token ?? process.env.KETEN_TOKEN;
+        if (token === undefined)
+          throw new CliError(
+            'usage',
+            "give a token of the node's with --token or KETEN_TOKEN (keten login --server <the node's URL>)",
+          );
+        const timeoutMs = options.timeout === undefined ? undefined : Number(options.timeout);
+        if (
+          timeoutMs !== undefined &&
+          (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 120_000)
+        )
+          throw new CliError(
+            'usage',
+            `--timeout must be a whole number of ms from 100 to 120000, not ${options.timeout}`,
+          );
+        const url = `${config.publicUrl}/api/v1/connector/status`;
+        let response: Response;
+        try {
+          response = await fetch(url, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ order, ...(timeoutMs === undefined ? {} : { timeoutMs }) }),
+            signal: AbortSignal.timeout((timeoutMs ?? 10_000) + 30_000),
+          });
+        } catch (error) {
+          throw new CliError(
+            'unavailable',
+            `the node at ${config.publicUrl} did not answer (${(error as Error).message}); is it running?`,
+          );
+        }
+        const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+        if (!response.ok) {
+          const message = typeof body.message === 'string' ? body.message : response.statusText;
+          const code =
+            response.status === 404
+              ? 'notFound'
+              : response.status === 400
+                ? 'invalid'
+                : response.status === 401 || response.status === 403
+                  ? 'refused'
+                  : 'unavailable';
+          throw new CliError(code, `the node answered ${response.status}: ${message}`);
+        }
+        if (options.json === true) {
+          output.json(body);
+          return;
+        }
+        const { formatStatusTree } = await import('@keten/core');
+        output.out(
+          `Status behind ${order} (question ${String(body.questionId)}, asked ${String(body.askedAt)}):`,
+        );
+        for (const line of formatStatusTree(body.tree as Parameters<typeof formatStatusTree>[0]))
+          output.out(line);
+      },
+    );
+
+  node
     .command('join')
     .description('join the network of the membership authority the node configuration names (or --authority)')
     .option('--config <file>', 'the node configuration (keten.node/v1)')

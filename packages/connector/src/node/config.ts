@@ -55,7 +55,32 @@ export const NodeConfig = z.strictObject({
     ])
     .describe('Either this node runs the membership authority (`self`), or it joins one (`url`).'),
   partners: z
-    .array(z.strictObject({ company: Id, url: Url }))
+    .array(
+      z.strictObject({
+        company: Id,
+        url: Url,
+        status: z
+          .strictObject({
+            share: z.boolean().default(true).describe('false: this customer gets no status dataset.'),
+            forwardDepth: z
+              .number()
+              .int()
+              .min(0)
+              .max(10)
+              .default(1)
+              .describe('How many tiers beyond the customer the status may travel (keten ForwardDepth).'),
+            expiresAt: z.iso
+              .datetime({
+                offset: true,
+                message: 'must be a date-time with a zone, e.g. 2027-12-31T23:59:59Z',
+              })
+              .optional()
+              .describe('When the status agreement ends (DataUsageEndDate).'),
+          })
+          .optional()
+          .describe("The consent a customer gets to this company's chain-deep status (docs/exchange.md)."),
+      }),
+    )
     .default([])
     .describe("Where the partners' nodes are: the companies this node buys from or sells to."),
 });

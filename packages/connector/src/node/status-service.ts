@@ -49,6 +49,7 @@ import {
 import { readEffectiveNetwork } from '@keten/store';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { didFromBaseUrl } from '../identity/did.ts';
+import type { ResolvedNodeConfig } from './config.ts';
 import type { CallingNode, Connector } from './connector.ts';
 import type { ExchangeService } from './exchange-service.ts';
 import { httpSender } from './http-sender.ts';
@@ -602,6 +603,23 @@ export class StatusService {
   async #audit(entry: AuditInput): Promise<void> {
     await this.#options.connector.commit({ audit: [entry] });
   }
+}
+
+/**
+ * The consent the node configuration gives a customer (`partners[].status`): none when `share` is
+ * false, else its ForwardDepth (default 1) and expiry.
+ */
+export function statusConsentOf(
+  partners: ResolvedNodeConfig['partners'],
+  customer: string,
+): StatusConsentSpec | undefined {
+  const status = partners.find((partner) => partner.company === customer)?.status;
+  if (status === undefined) return { forwardDepth: 1 };
+  if (!status.share) return undefined;
+  return {
+    forwardDepth: status.forwardDepth,
+    ...(status.expiresAt === undefined ? {} : { expiresAt: new Date(status.expiresAt) }),
+  };
 }
 
 /** The status dataset `owner` offers `customer`. */

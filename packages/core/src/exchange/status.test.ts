@@ -8,6 +8,7 @@ import { planNetwork } from '../planning/plan.ts';
 import { buildOffer, deriveAgreement } from '../policy/build.ts';
 import { buildMaterialDemands, readMaterialDemand } from './material-demand.ts';
 import {
+  formatStatusTree,
   parseStatusRequest,
   requestSelection,
   rootSelection,
@@ -234,5 +235,52 @@ describe('consent to pass a status answer on', () => {
       at: new Date('2027-01-04T00:00:00Z'),
     });
     expect(other).toMatchObject({ allowed: false, refused: true });
+  });
+});
+
+describe('the tree for people', () => {
+  it('shows every part, the withheld ones with their reasons', () => {
+    const owner = (name: string) => ({ name, bpnl: `BPNL0000000000${name.slice(0, 2).toUpperCase()}` });
+    const lines = formatStatusTree({
+      status: 'answered',
+      owner: owner('OEM'),
+      at: '2027-01-04T09:00:00Z',
+      orders: [
+        {
+          id: 'oem/x/buy/t1/3',
+          kind: 'purchase',
+          item: 'x',
+          supplier: owner('T1'),
+          startDate: '2027-01-18',
+          dueDate: '2027-01-25',
+          quantity: 2,
+          orderQuantity: 3,
+          unit: 'pcs',
+        },
+      ],
+      shortages: [
+        {
+          item: 'x',
+          date: '2027-02-01',
+          quantity: 1,
+          unit: 'pcs',
+          cause: { code: 'capacity', text: 'no capacity' },
+        },
+      ],
+      stock: [],
+      bottlenecks: [],
+      notes: [],
+      suppliers: [
+        { status: 'withheld', withheld: true, owner: owner('T1'), reason: 'ForwardDepth allows 0' },
+        { status: 'unavailable', owner: owner('T2'), reason: 'no answer' },
+      ],
+    });
+    expect(lines).toEqual([
+      'OEM (BPNL0000000000OE): 1 order(s), 1 shortage(s), 0 bottleneck(s)',
+      '  purchase oem/x/buy/t1/3: 2 of 3 pcs x from T1, 2027-01-18 → due 2027-01-25',
+      '  short 1 pcs x on 2027-02-01: no capacity',
+      '├─ T1 (BPNL0000000000T1): withheld — ForwardDepth allows 0',
+      '└─ T2 (BPNL0000000000T2): unavailable — no answer',
+    ]);
   });
 });

@@ -509,3 +509,55 @@ export function statusConsent(
     reason: `the answer would travel ${request.relay} tier(s) beyond its first recipient: ${forward.reasons.join(' ')}`,
   };
 }
+
+// --- for people ---------------------------------------------------------------------------------
+
+/**
+ * The assembled tree as lines for people: each part with its counts, its first orders and every
+ * shortage, and under it its suppliers' parts; withheld and unavailable parts with their reasons.
+ */
+export function formatStatusTree(
+  tree: StatusPart,
+  options: { readonly ordersShown?: number } = {},
+): string[] {
+  const shown = options.ordersShown ?? 5;
+  const lines: string[] = [];
+  const visit = (part: StatusPart, indent: string, last: boolean, root: boolean) => {
+    const head = root ? '' : `${indent}${last ? '└─ ' : '├─ '}`;
+    const body = root ? '' : `${indent}${last ? '   ' : '│  '}`;
+    const who = `${part.owner.name} (${part.owner.bpnl || 'no BPNL'})`;
+    if (part.status !== 'answered') {
+      lines.push(`${head}${who}: ${part.status} — ${part.reason}`);
+      return;
+    }
+    const counts = [
+      `${part.orders.length} order(s)`,
+      `${part.shortages.length} shortage(s)`,
+      `${part.bottlenecks.length} bottleneck(s)`,
+    ];
+    lines.push(`${head}${who}: ${counts.join(', ')}`);
+    for (const order of part.orders.slice(0, shown)) {
+      const supplier = order.supplier === undefined ? '' : ` from ${order.supplier.name}`;
+      lines.push(
+        `${body}  ${order.kind} ${order.id}: ${order.quantity} of ${order.orderQuantity} ${order.unit} ${order.item}${supplier}, ${order.startDate} → due ${order.dueDate}`,
+      );
+    }
+    if (part.orders.length > shown) lines.push(`${body}  … ${part.orders.length - shown} more order(s)`);
+    for (const shortage of part.shortages)
+      lines.push(
+        `${body}  short ${shortage.quantity} ${shortage.unit} ${shortage.item} on ${shortage.date}: ${shortage.cause.text}`,
+      );
+    for (const bottleneck of part.bottlenecks)
+      lines.push(
+        `${body}  bottleneck ${bottleneck.capacity} on ${bottleneck.date}: load ${bottleneck.load} over ${bottleneck.limit}`,
+      );
+    for (const stock of part.stock)
+      lines.push(`${body}  stock ${stock.item}: ${stock.onHand} ${stock.unit} on hand`);
+    for (const note of part.notes) lines.push(`${body}  note: ${note}`);
+    part.suppliers.forEach((child, index) => {
+      visit(child, body, index === part.suppliers.length - 1, false);
+    });
+  };
+  visit(tree, '', true, true);
+  return lines;
+}
