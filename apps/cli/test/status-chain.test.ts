@@ -258,9 +258,14 @@ describe('chain-deep status with consent', () => {
         resource: statusDatasetId(TIER1, OEM),
       }),
     ]);
-    expect(await entries(TIER2, 'status.answer')).toEqual([
-      expect.objectContaining({ actor: did(TIER1), outcome: 'answered' }),
-    ]);
+    const atTier2 = await entries(TIER2, 'status.answer');
+    expect(atTier2).toEqual([expect.objectContaining({ actor: did(TIER1), outcome: 'answered' })]);
+    // Tier 2 sees that its answer goes on to the OEM through tier 1.
+    expect(atTier2[0]!.details).toMatchObject({
+      relay: 1,
+      path: [bpnOf(OEM), bpnOf(TIER1)],
+      order: 'tem-300',
+    });
     const withheld = await entries(TIER3, 'status.withhold');
     expect(withheld).toEqual([expect.objectContaining({ actor: did(TIER2), outcome: 'withheld' })]);
     expect(withheld[0]!.reason).toMatch(/ForwardDepth/);

@@ -363,7 +363,12 @@ export class StatusService {
         resource,
         outcome: 'refused',
         reason,
-        details: { questionId: request.questionId, order: request.order, relay: request.relay },
+        details: {
+          questionId: request.questionId,
+          order: request.order,
+          relay: request.relay,
+          path: request.path,
+        },
       });
       return { status: 403, body: { code: 'refused', message: reason } };
     };
@@ -377,7 +382,13 @@ export class StatusService {
         `the question is from ${request.customer} to ${request.supplier}, but ${sender.bpnl} sent it to ${this.#self.bpnl}`,
         dataset!,
       );
-    const details = { questionId: request.questionId, order: request.order, relay: request.relay };
+    // The path says who the answer goes to: the asker and, beyond it, every tier down to the root.
+    const details = {
+      questionId: request.questionId,
+      order: request.order,
+      relay: request.relay,
+      path: request.path,
+    };
     if (request.path.includes(this.#self.bpnl)) {
       await this.#audit({
         actor: sender.did,
