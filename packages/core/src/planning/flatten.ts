@@ -419,5 +419,6 @@ export function plannerArena(flat: FlatNetwork): Arena {
   const arcs = flat.arcSupplier.length;
   const slots = (flat.nodes + arcs) * horizon;
   const requestSlots = (flat.bomNode.length + arcs) * horizon;
-  return Arena.sized(cells * 40 + arcs * horizon * 4 + slots * 52 + requestSlots * 20);
+  // (The logs a kept run replays, `slots * 12 + cells * 12`, are counted too: address space only when unused.)
+  return Arena.sized(cells * 52 + arcs * horizon * 4 + slots * 64 + requestSlots * 20);
 }

@@ -382,11 +382,11 @@ class Planner {
   readonly pegFrom: Int32Array;
   readonly pegTo: Int32Array;
   /** Each placement of quantity on an order, in order: what it added to shared arrays. */
-  readonly callOrder = new IntColumn();
-  readonly callAmount = new NumberColumn();
+  readonly callOrder: IntColumn;
+  readonly callAmount: NumberColumn;
   /** Each capacity load a production record wanted: period and started quantity. */
-  readonly wantPeriod = new IntColumn();
-  readonly wantAmount = new NumberColumn();
+  readonly wantPeriod: IntColumn;
+  readonly wantAmount: NumberColumn;
   readonly pegOrder = new IntColumn();
   readonly pegPeriod = new IntColumn();
   readonly pegAmount = new NumberColumn();
@@ -435,6 +435,15 @@ class Planner {
     this.requestPeriod = new IntColumn(requestSlots, kept);
     this.requestOrder = new IntColumn(requestSlots, kept);
     this.requestQuantity = new NumberColumn(requestSlots, kept);
+    // The logs a re-plan replays: about one call per order slot and one wanted load per node and
+    // period, made that size at once (doubling millions of entries again and again was a tenth of a
+    // re-plan), and only for kept runs.
+    const calls = replayable ? slots : 1;
+    const wants = replayable ? cells : 1;
+    this.callOrder = new IntColumn(calls, kept);
+    this.callAmount = new NumberColumn(calls, kept);
+    this.wantPeriod = new IntColumn(wants, kept);
+    this.wantAmount = new NumberColumn(wants, kept);
     this.window = Math.max(0, Math.floor(options.buildAheadWindow ?? 4));
     this.frozen = Math.max(0, Math.floor(options.frozenPeriods ?? 0));
     this.pegging = options.pegging ?? true;
