@@ -33,17 +33,17 @@ export function Layout({ title, children }: { readonly title: string; readonly c
   const { pathname } = useLocation();
   const main = useRef<HTMLElement>(null);
   const network = currentNetwork(pathname);
-  const shownPath = useRef(pathname);
+  const first = useRef(true);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the focus moves on every navigation
   useEffect(() => {
     document.title = `${title} · keten`;
-  }, [title]);
-  useEffect(() => {
-    // Only when the path changes: a page opened fresh keeps the browser's own focus start.
-    if (shownPath.current === pathname) return;
-    shownPath.current = pathname;
+    if (first.current) {
+      first.current = false;
+      return;
+    }
     main.current?.focus({ preventScroll: true });
-  }, [pathname]);
+  }, [title, pathname]);
 
   if (user === null || user === undefined) return null;
   const visible = ROUTES.filter((route) => route.nav !== undefined && hasRole(user.role, route.role));
