@@ -1,5 +1,7 @@
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamClient, type StreamSink } from '../stream-hub.ts';
 import { body, importTwoTier, type TestServer, testServer } from '../test-support.ts';
@@ -231,6 +233,32 @@ describe('GET /api/v1/stream', () => {
     } finally {
       await server.store.access.updateUser('viewer', { disabled: false });
       stream.close();
+    }
+  });
+});
+
+describe('stream logs', () => {
+  it('never writes a ticket to the log', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logged = await testServer({ logger: pino({ level: 'info' }, sink) });
+    try {
+      const response = await logged.app.inject({
+        method: 'GET',
+        url: '/api/v1/stream?ticket=ktt_not-a-real-ticket',
+      });
+      expect(response.statusCode).toBe(401);
+      // The log works: other requests are logged with their URL.
+      await logged.app.inject({ method: 'GET', url: '/health?probe=1' });
+      expect(lines.join('')).toContain('/health?probe=1');
+      expect(lines.join('')).not.toContain('not-a-real-ticket');
+    } finally {
+      await logged.close();
     }
   });
 });
