@@ -7,6 +7,9 @@
  */
 import type { ReactNode } from 'react';
 import type { Role } from './api/types.ts';
+import { CompanyPage } from './pages/company/company-page.tsx';
+import { GraphPage } from './pages/network/graph-page.tsx';
+import { MapPage } from './pages/network/map-page.tsx';
 import { NetworksPage } from './pages/networks/networks-page.tsx';
 import { StressPage } from './pages/stress/stress-page.tsx';
 import { UsersPage } from './pages/users/users-page.tsx';
@@ -35,6 +38,26 @@ export const ROUTES: readonly PageRoute[] = [
     role: 'viewer',
     page: () => <NetworksPage />,
     nav: { label: 'Networks', section: 'node' },
+  },
+  {
+    path: '/networks/:name/map',
+    title: 'Map',
+    role: 'viewer',
+    page: ({ params }) => <MapPage network={params.name!} />,
+    nav: { label: 'Map', section: 'network' },
+  },
+  {
+    path: '/networks/:name/graph',
+    title: 'Graph',
+    role: 'viewer',
+    page: ({ params }) => <GraphPage network={params.name!} />,
+    nav: { label: 'Graph', section: 'network' },
+  },
+  {
+    path: '/networks/:name/companies/:company',
+    title: 'Company',
+    role: 'viewer',
+    page: ({ params }) => <CompanyPage network={params.name!} company={params.company!} />,
   },
   {
     path: '/users',

@@ -168,6 +168,33 @@ export function describeExchangeContract(harness: () => ExchangeHarness): void {
       await store.close();
     });
 
+    it('marks a batch of messages delivered or failed in one call, leaving the others alone', async () => {
+      const clock = clockAt(AT);
+      const store = await harness().fresh(clock);
+      await store.exchange.commit({ outbox: ['a', 'b', 'c', 'd', 'e'].map((id) => message(id)) });
+      const [a, b, c, d, e] = (await store.exchange.dueMessages(AT, 10)).map((m) => m.sequence) as [
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+      await store.exchange.markDelivered([a, b], '2027-01-04T08:00:01.000Z');
+      await store.exchange.markDelivered([a, b, c], '2027-01-04T08:00:02.000Z'); // a, b: already
+      await store.exchange.markAttemptFailed([d, e], 'waiting for message x', '2027-01-04T08:00:09.000Z');
+      await store.exchange.markDelivered([], '2027-01-04T08:00:03.000Z');
+      const all = await store.exchange.listMessages({ state: 'all' });
+      expect(all.map((m) => [m.id, m.deliveredAt ?? null, m.attempts, m.lastError ?? null])).toEqual([
+        ['a', '2027-01-04T08:00:01.000Z', 1, null],
+        ['b', '2027-01-04T08:00:01.000Z', 1, null],
+        ['c', '2027-01-04T08:00:02.000Z', 1, null],
+        ['d', null, 1, 'waiting for message x'],
+        ['e', null, 1, 'waiting for message x'],
+      ]);
+      expect(await store.exchange.nextDueAt()).toBe('2027-01-04T08:00:09.000Z');
+      await store.close();
+    });
+
     it('chains the audit trail so that any change shows', async () => {
       const clock = clockAt(AT);
       const store = await harness().fresh(clock);

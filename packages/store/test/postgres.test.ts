@@ -2,6 +2,7 @@
  * The store contract against a real PostgreSQL, when KETEN_TEST_DATABASE_URL is set (CI sets it to
  * postgres://postgres@127.0.0.1:5432/test). Each run works in schemas of its own and drops them.
  */
+import { verifyAuditChain } from '@keten/core';
 import { describe, expect, it } from 'vitest';
 import { type KetenDatabase, openDatabase } from '../src/index.ts';
 import { describeStoreContract } from './contract.ts';
@@ -53,6 +54,45 @@ if (url === undefined || url === '') {
           ),
         );
         expect(infos.map((info) => info.version).sort()).toEqual([1, 2, 3, 4]);
+      } finally {
+        await databases[0]!.dropSchema(schema);
+        await Promise.all(databases.map((database) => database.close()));
+      }
+    });
+  });
+
+  describe('PostgreSQL audit trail', () => {
+    it('stays one chain when several processes append to it, each guessing where it ends', async () => {
+      const schema = `t_audit_${Math.random().toString(36).slice(2, 8)}`;
+      const databases = await Promise.all(
+        Array.from({ length: 3 }, () => openDatabase({ databaseUrl: url })),
+      );
+      try {
+        const stores = await Promise.all(databases.map((database) => database.store(schema)));
+        // Taking turns: every process's remembered end of the chain is stale at its next turn.
+        for (let round = 0; round < 4; round++) {
+          for (const [index, store] of stores.entries()) {
+            const outcome = await store.exchange.commit({
+              audit: [
+                { actor: `process ${index}`, action: 'turn', resource: `round ${round}`, outcome: 'ok' },
+              ],
+            });
+            expect(outcome.status).toBe('committed');
+          }
+        }
+        // And all at once.
+        await Promise.all(
+          stores.flatMap((store, index) =>
+            Array.from({ length: 5 }, (_, n) =>
+              store.exchange.commit({
+                audit: [{ actor: `process ${index}`, action: 'burst', resource: `${n}`, outcome: 'ok' }],
+              }),
+            ),
+          ),
+        );
+        const trail = await stores[0]!.exchange.readAudit();
+        expect(trail.map((entry) => entry.sequence)).toEqual(Array.from({ length: 27 }, (_, i) => i + 1));
+        expect(verifyAuditChain(trail)).toBeUndefined();
       } finally {
         await databases[0]!.dropSchema(schema);
         await Promise.all(databases.map((database) => database.close()));

@@ -19,12 +19,7 @@ import type { TokenInfo } from './tokens.ts';
 
 export type AuthPolicy =
   | { readonly kind: 'public' }
-  | {
-      readonly kind: 'user';
-      readonly role: Role;
-      /** Also accept a stream ticket (`?ticket=`) instead of the Authorization header (`auth/tickets.ts`). */
-      readonly tickets?: boolean;
-    }
+  | { readonly kind: 'user'; readonly role: Role }
   | { readonly kind: 'node' };
 
 export const PUBLIC: AuthPolicy = { kind: 'public' };
@@ -63,14 +58,17 @@ export type Principal = UserPrincipal | NodePrincipal;
 
 /**
  * Authenticates a calling node, for routes with `{ kind: 'node' }`. Returns the node, or why it was
- * not accepted (answered as `unauthenticated`). Provided by the connector; without one, node routes
- * answer `unavailable`.
+ * not accepted (answered as `unauthenticated`), or, with `retryAfterSeconds`, why it could not be
+ * checked right now (answered as `unavailable` with `Retry-After`: e.g. the caller's DID document
+ * could not be fetched in time). Provided by the connector; without one, node routes answer
+ * `unavailable`.
  */
 export interface NodeAuthenticator {
   authenticate(
     request: FastifyRequest,
   ): Promise<
-    { readonly ok: true; readonly value: NodeIdentity } | { readonly ok: false; readonly error: string }
+    | { readonly ok: true; readonly value: NodeIdentity }
+    | { readonly ok: false; readonly error: string; readonly retryAfterSeconds?: number }
   >;
 }
 

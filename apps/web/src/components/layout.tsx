@@ -33,17 +33,17 @@ export function Layout({ title, children }: { readonly title: string; readonly c
   const { pathname } = useLocation();
   const main = useRef<HTMLElement>(null);
   const network = currentNetwork(pathname);
-  const first = useRef(true);
+  const shownPath = useRef(pathname);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the focus moves on every navigation
   useEffect(() => {
     document.title = `${title} · keten`;
-    if (first.current) {
-      first.current = false;
-      return;
-    }
+  }, [title]);
+  useEffect(() => {
+    // Only when the path changes: a page opened fresh keeps the browser's own focus start.
+    if (shownPath.current === pathname) return;
+    shownPath.current = pathname;
     main.current?.focus({ preventScroll: true });
-  }, [title, pathname]);
+  }, [pathname]);
 
   if (user === null || user === undefined) return null;
   const visible = ROUTES.filter((route) => route.nav !== undefined && hasRole(user.role, route.role));

@@ -35,7 +35,9 @@ export interface MembershipClaims {
  * - `missing`: there is none;
  * - `malformed`: it is not a keten membership credential (not a JWT, claims missing or of the wrong type);
  * - `untrusted-authority`: its issuer is not an authority this node trusts;
- * - `authority-unresolved`: the authority's DID document (its keys) could not be fetched;
+ * - `authority-unresolved`: the authority's DID document (its keys) is not there or not valid;
+ * - `authority-unreachable`: the authority's DID document could not be fetched right now (no answer,
+ *   a timeout, a 5xx): a failure that may pass;
  * - `bad-signature`: the authority's keys did not sign it;
  * - `expired`: it expired (or is not valid yet);
  * - `wrong-subject`: it was issued to another DID than the one presenting it;
@@ -47,6 +49,7 @@ export interface MembershipProblem {
     | 'malformed'
     | 'untrusted-authority'
     | 'authority-unresolved'
+    | 'authority-unreachable'
     | 'bad-signature'
     | 'expired'
     | 'wrong-subject'
@@ -190,7 +193,7 @@ export function createMembershipVerifier(options: MembershipVerifierOptions): Me
       }
       if (!authority.ok) {
         return err({
-          reason: 'authority-unresolved',
+          reason: authority.error.reason === 'unreachable' ? 'authority-unreachable' : 'authority-unresolved',
           message: `cannot check the membership credential: ${authority.error.message}`,
         });
       }

@@ -271,6 +271,55 @@ describe('request authentication', () => {
   it('maps every reason to an HTTP status', () => {
     expect(Object.keys(AUTH_FAILURE_STATUS).sort()).toEqual([...AUTH_FAILURE_REASONS].sort());
     expect(AUTH_FAILURE_STATUS['not-a-member']).toBe(403);
+    expect(AUTH_FAILURE_STATUS.unavailable).toBe(503);
+  });
+
+  it('tells a DID document it cannot fetch right now (unavailable: try later) from one that is not there', async () => {
+    const { network, oem, supplier, tier2, credentialOf, sign, request } = await setting();
+    const credential = await credentialOf(tier2);
+    // tier 2's and the authority's documents: down (no answer, a 503) or gone (404), as set below.
+    let tier2Answer: 'up' | 'timeout' | '503' | 'gone' = 'timeout';
+    let authorityAnswer: 'up' | 'timeout' = 'up';
+    const verifierNow = () =>
+      createRequestVerifier({
+        did: supplier.did,
+        resolver: createDidResolver({
+          now: () => START,
+          fetch: async (url, init) => {
+            if (url.includes('/nodes/s2/')) {
+              if (tier2Answer === 'timeout') throw new Error('The operation was aborted due to timeout');
+              if (tier2Answer === '503') return { status: 503, text: async () => 'busy' };
+              if (tier2Answer === 'gone') return { status: 404, text: async () => 'not found' };
+            }
+            if (url.includes('/nodes/oem/') && authorityAnswer === 'timeout') {
+              throw new Error('connect ETIMEDOUT');
+            }
+            return network.fetch(url, init);
+          },
+        }),
+        trustedAuthorities: [oem.did],
+        network: 'keten-demo',
+        replayGuard: new MemoryReplayGuard({ now: () => START }),
+        now: () => START,
+      });
+    let verifier = verifierNow();
+    const attempt = async () => {
+      const result = await verifier.verifyRequest(request(sign({ identity: tier2, credential })));
+      return result.ok ? 'ok' : `${result.error.reason}: ${result.error.message}`;
+    };
+    expect(await attempt()).toMatch(/^unavailable: cannot check the sender's signature now: .*timeout/);
+    tier2Answer = '503';
+    expect(await attempt()).toMatch(/^unavailable: .*not available right now \(HTTP 503\)/);
+    tier2Answer = 'gone';
+    expect(await attempt()).toMatch(/^unknown-sender: .*HTTP 404/);
+    tier2Answer = 'up';
+    authorityAnswer = 'timeout';
+    // A fresh verifier has no cached authority document: the membership cannot be checked now.
+    verifier = verifierNow();
+    expect(await attempt()).toMatch(/^unavailable: cannot check .*'s membership now: .*ETIMEDOUT/);
+    authorityAnswer = 'up';
+    // Nothing failed for good: once the documents are there, the sender is accepted.
+    expect(await attempt()).toBe('ok');
   });
 
   it('never throws and never verifies on random headers or mutated tokens', async () => {

@@ -27,7 +27,7 @@ import {
 } from './membership.ts';
 import type { NodeIdentity } from './node-identity.ts';
 import type { ReplayGuard } from './replay-guard.ts';
-import type { DidResolver } from './resolver.ts';
+import type { DidResolver, ResolutionFailure } from './resolver.ts';
 
 export const REQUEST_TOKEN_TYPE = 'keten-request+jwt';
 export const DEFAULT_REQUEST_LIFETIME_SECONDS = 60;
@@ -44,7 +44,10 @@ export const MAX_REQUEST_LIFETIME_SECONDS = 300;
  * - `wrong-audience`: the token is addressed to another node;
  * - `unknown-sender`: the sender's DID document could not be fetched or read;
  * - `not-a-member`: no membership credential, or one that is invalid, expired, for someone else, for
- *   another network, or from an authority this node does not trust.
+ *   another network, or from an authority this node does not trust;
+ * - `unavailable`: the sender's or the authority's DID document could not be fetched right now (no
+ *   answer, a timeout, a 5xx), so the token could not be checked: not a refusal of the sender, who
+ *   should try again later (503 with `Retry-After`).
  */
 export const AUTH_FAILURE_REASONS = [
   'missing',
@@ -56,6 +59,7 @@ export const AUTH_FAILURE_REASONS = [
   'wrong-audience',
   'unknown-sender',
   'not-a-member',
+  'unavailable',
 ] as const;
 export type AuthFailureReason = (typeof AUTH_FAILURE_REASONS)[number];
 
@@ -64,8 +68,11 @@ export interface AuthFailure {
   readonly message: string;
 }
 
-/** The HTTP status to answer each failure with: 401 for a token that proves nothing, 403 for a non-member. */
-export const AUTH_FAILURE_STATUS: Readonly<Record<AuthFailureReason, 401 | 403>> = {
+/**
+ * The HTTP status to answer each failure with: 401 for a token that proves nothing, 403 for a
+ * non-member, 503 when it could not be checked right now.
+ */
+export const AUTH_FAILURE_STATUS: Readonly<Record<AuthFailureReason, 401 | 403 | 503>> = {
   missing: 401,
   malformed: 401,
   'bad-signature': 401,
@@ -75,7 +82,11 @@ export const AUTH_FAILURE_STATUS: Readonly<Record<AuthFailureReason, 401 | 403>>
   'wrong-audience': 401,
   'unknown-sender': 401,
   'not-a-member': 403,
+  unavailable: 503,
 };
+
+/** Seconds a sender is asked to wait (`Retry-After`) when a request could not be checked right now. */
+export const AUTH_RETRY_AFTER_SECONDS = 5;
 
 /** Who sent a verified request. */
 export interface VerifiedSender {
@@ -255,15 +266,24 @@ export function createRequestVerifier(options: RequestVerifierOptions): RequestV
       }
 
       const member = await membership.verify(token.membership, token.iss);
-      if (!member.ok) return fail('not-a-member', `${token.iss} is not a member: ${member.error.message}`);
+      if (!member.ok) {
+        if (member.error.reason === 'authority-unreachable') {
+          return fail('unavailable', `cannot check ${token.iss}'s membership now: ${member.error.message}`);
+        }
+        return fail('not-a-member', `${token.iss} is not a member: ${member.error.message}`);
+      }
 
+      const unresolved = (failure: ResolutionFailure) =>
+        failure.reason === 'unreachable'
+          ? fail('unavailable', `cannot check the sender's signature now: ${failure.message}`)
+          : fail('unknown-sender', `cannot identify the sender: ${failure.message}`);
       let sender = await options.resolver.resolve(token.iss);
-      if (!sender.ok) return fail('unknown-sender', `cannot identify the sender: ${sender.error.message}`);
+      if (!sender.ok) return unresolved(sender.error);
       if (!sender.value.authenticationKeys.has(keyId)) {
         // The member may have rotated its key since its document was cached: look once more.
         options.resolver.forget(token.iss);
         sender = await options.resolver.resolve(token.iss);
-        if (!sender.ok) return fail('unknown-sender', `cannot identify the sender: ${sender.error.message}`);
+        if (!sender.ok) return unresolved(sender.error);
       }
       const key = sender.value.authenticationKeys.get(keyId);
       if (key === undefined) {

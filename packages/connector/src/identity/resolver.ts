@@ -11,8 +11,9 @@ import { didDocumentUrl, type HttpRule, parseDidDocument, type ResolvedDidDocume
 /**
  * Why a DID could not be resolved:
  * - `invalid-did`: it is not a did:web identifier keten can read;
- * - `unreachable`: the document could not be fetched (connection refused, DNS, TLS, timeout);
- * - `not-found`: the server answered with an HTTP status other than 200;
+ * - `unreachable`: the document could not be fetched right now (connection refused, DNS, TLS,
+ *   timeout, or an answer that says "later": 408, 429, 5xx) — a failure that may pass;
+ * - `not-found`: the server answered with another HTTP status than 200 (e.g. 404);
  * - `invalid-document`: the answer is not a DID document of this DID with Ed25519 keys.
  */
 export interface ResolutionFailure {
@@ -102,7 +103,15 @@ export function createDidResolver(options: DidResolverOptions = {}): DidResolver
         message: `cannot fetch the DID document of ${did} from ${url.value.href}: ${answer.error}`,
       });
     }
-    if (answer.value.status !== 200) {
+    const status = answer.value.status;
+    if (status === 408 || status === 429 || status >= 500) {
+      return err({
+        reason: 'unreachable',
+        did,
+        message: `the DID document of ${did} at ${url.value.href} is not available right now (HTTP ${status})`,
+      });
+    }
+    if (status !== 200) {
       return err({
         reason: 'not-found',
         did,

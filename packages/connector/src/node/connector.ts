@@ -32,14 +32,23 @@ import { issueMembershipCredential } from '../identity/membership.ts';
 import { type NodeIdentity, openNodeIdentity } from '../identity/node-identity.ts';
 import type { ReplayGuard } from '../identity/replay-guard.ts';
 import {
+  AUTH_RETRY_AFTER_SECONDS,
   createRequestVerifier,
   type RequestVerifier,
   type VerifiedSender,
 } from '../identity/request-auth.ts';
 import { createDidResolver, type DidResolver } from '../identity/resolver.ts';
+import {
+  applyBatch,
+  BATCH_PATH,
+  BatchCredentials,
+  type HandledMessage,
+  MAX_BATCH_BYTES,
+  readBatch,
+} from './batch.ts';
 import type { ResolvedNodeConfig } from './config.ts';
 import { type DeliveryOptions, OutboxDelivery } from './delivery.ts';
-import { httpSender, MESSAGE_ID_HEADER } from './http-sender.ts';
+import { httpBatchSender, httpSender, MESSAGE_ID_HEADER } from './http-sender.ts';
 
 /** The Dataspace Protocol versions this node speaks (DSP 2025-1, common/protocol-version-schema.json). */
 export const DSPACE_VERSIONS = { protocolVersions: [{ version: '2025-1', path: '/dsp' }] } as const;
@@ -83,9 +92,13 @@ export interface Connector {
   readonly delivery: OutboxDelivery;
   /** For the server's `node` routes. */
   readonly authenticator: {
+    /**
+     * The calling node, or why not; `retryAfterSeconds` when the token could not be checked right now
+     * (the server answers 503 `unavailable` with `Retry-After` then, not 401).
+     */
     authenticate(
       request: FastifyRequest,
-    ): Promise<{ ok: true; value: CallingNode } | { ok: false; error: string }>;
+    ): Promise<{ ok: true; value: CallingNode } | { ok: false; error: string; retryAfterSeconds?: number }>;
   };
   /** The node's routes; the server registers it as an extension. */
   extension(app: FastifyInstance): Promise<void>;
@@ -192,17 +205,16 @@ export async function openConnector(options: ConnectorOptions): Promise<Result<C
   });
   const listeners: ((message: OutboxMessage, answer: unknown) => Promise<void>)[] = [];
   const extraRoutes: ((scope: FastifyInstance) => void | Promise<void>)[] = [];
-  const delivery = new OutboxDelivery(
-    store.exchange,
-    httpSender({ identity: identity.value, credential: () => credential, fetch: fetchFunction }),
-    {
-      ...options.delivery,
-      clock: { now: () => new Date(now()) },
-      onDelivered: async (message, answer) => {
-        for (const listener of listeners) await listener(message, answer);
-      },
+  const batchCredentials = new BatchCredentials<CallingNode>();
+  const senderOptions = { identity: identity.value, credential: () => credential, fetch: fetchFunction };
+  const delivery = new OutboxDelivery(store.exchange, httpSender(senderOptions), {
+    sendBatch: httpBatchSender(senderOptions),
+    ...options.delivery,
+    clock: { now: () => new Date(now()) },
+    onDelivered: async (message, answer) => {
+      for (const listener of listeners) await listener(message, answer);
     },
-  );
+  });
 
   const basePath = new URL(config.publicUrl).pathname.replace(/\/$/, '');
   const connector: Connector = {
@@ -215,14 +227,29 @@ export async function openConnector(options: ConnectorOptions): Promise<Result<C
     delivery,
     authenticator: {
       async authenticate(request) {
+        const messageId = request.headers[MESSAGE_ID_HEADER];
+        if (BatchCredentials.isBatchHeader(request.headers.authorization)) {
+          // A message of a signed batch this node is applying (node/batch.ts): the batch was verified.
+          const caller = batchCredentials.take(
+            request.headers.authorization,
+            typeof messageId === 'string' ? messageId : undefined,
+          );
+          return caller === undefined
+            ? { ok: false, error: 'malformed: the batch credential is unknown, used or for another message' }
+            : { ok: true, value: caller };
+        }
         const sender = await verifier.verifyRequest({
           authorization: request.headers.authorization,
           method: request.method,
           path: request.url,
           body: rawBodyOf(request),
         });
-        if (!sender.ok) return { ok: false, error: `${sender.error.reason}: ${sender.error.message}` };
-        const messageId = request.headers[MESSAGE_ID_HEADER];
+        if (!sender.ok) {
+          const error = `${sender.error.reason}: ${sender.error.message}`;
+          return sender.error.reason === 'unavailable'
+            ? { ok: false, error, retryAfterSeconds: AUTH_RETRY_AFTER_SECONDS }
+            : { ok: false, error };
+        }
         return {
           ok: true,
           value: callingNode(sender.value, typeof messageId === 'string' ? messageId : undefined),
@@ -259,6 +286,48 @@ export async function openConnector(options: ConnectorOptions): Promise<Result<C
             );
           }
           for (const register of extraRoutes) await register(scope);
+          scope.post(
+            BATCH_PATH,
+            { config: { auth: { kind: 'node' } }, bodyLimit: MAX_BATCH_BYTES },
+            async (request, reply) => {
+              const batch = readBatch(request.body);
+              if (!batch.ok) return reply.code(400).send({ code: 'invalid-batch', message: batch.error });
+              const caller = callerOf(request);
+              return applyBatch(batch.value, async (message): Promise<HandledMessage> => {
+                const credential = batchCredentials.issue({ ...caller, messageId: message.id }, message.id);
+                try {
+                  const response = await app
+                    .inject({
+                      method: 'POST',
+                      url: `${basePath}${message.path}`,
+                      headers: {
+                        authorization: credential.header,
+                        'content-type': 'application/json',
+                        [MESSAGE_ID_HEADER]: message.id,
+                      },
+                      payload: JSON.stringify(message.body ?? null),
+                    })
+                    .catch(() => undefined);
+                  if (response === undefined) {
+                    // The server is closing: the sender tries this message and the rest again later.
+                    return {
+                      status: 503,
+                      body: { code: 'unavailable', message: 'the node is shutting down; try again' },
+                    };
+                  }
+                  let body: unknown;
+                  try {
+                    body = response.body === '' ? undefined : JSON.parse(response.body);
+                  } catch {
+                    body = response.body;
+                  }
+                  return { status: response.statusCode, body };
+                } finally {
+                  credential.revoke();
+                }
+              });
+            },
+          );
           scope.get(
             '/api/v1/connector/audit',
             { config: { auth: { kind: 'user', role: 'admin' } } },
@@ -330,6 +399,13 @@ export function storeReplayGuard(store: KetenStore): ReplayGuard {
     firstUse: (sender, id, _issuedAt, expiresAt) =>
       store.exchange.rememberNonce(`${sender} ${id}`, new Date(expiresAt * 1000).toISOString()),
   };
+}
+
+/** The node that sent a request to a `node` route (the server put it there). */
+function callerOf(request: FastifyRequest): CallingNode {
+  const principal = (request as { principal?: { kind: string; node?: unknown } }).principal;
+  if (principal?.kind !== 'node') throw new Error('a node route ran without node authentication');
+  return principal.node as CallingNode;
 }
 
 function callingNode(sender: VerifiedSender, messageId: string | undefined): CallingNode {

@@ -1,6 +1,12 @@
 import { createMemoryStore, type OutboxMessage } from '@keten/core';
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, type DeliveryResult, isRetryableStatus, OutboxDelivery } from './delivery.ts';
+import {
+  backoffDelay,
+  type DeliveryResult,
+  isRetryableStatus,
+  OutboxDelivery,
+  retryAfterMs,
+} from './delivery.ts';
 
 function message(id: string, to = 'http://b') {
   return { id, to, path: '/in', body: { id }, kind: 'test' };
@@ -23,9 +29,24 @@ describe('backoff', () => {
     expect(backoffDelay(5000, low)).toBe(500);
   });
 
-  it('retries what may pass and refuses what will not', () => {
-    expect([401, 408, 409, 425, 429, 500, 502, 503].every(isRetryableStatus)).toBe(true);
-    expect([400, 403, 404, 410, 422].some(isRetryableStatus)).toBe(false);
+  it('retries what may pass and refuses what will not (a 401 is a refusal: transient failures are 503)', () => {
+    expect([408, 409, 425, 429, 500, 502, 503].every(isRetryableStatus)).toBe(true);
+    expect([400, 401, 403, 404, 410, 422].some(isRetryableStatus)).toBe(false);
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    const now = Date.parse('2027-01-04T08:00:00.000Z');
+    expect(retryAfterMs('5', now)).toBe(5000);
+    expect(retryAfterMs('Mon, 04 Jan 2027 08:00:30 GMT', now)).toBe(30_000);
+    expect(retryAfterMs('Mon, 04 Jan 2027 07:00:00 GMT', now)).toBe(0);
+    expect(retryAfterMs('999999999', now)).toBe(86_400_000);
+    expect([undefined, null, '', 'soon', '-3'].map((header) => retryAfterMs(header, now))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });
 
@@ -112,6 +133,108 @@ describe('outbox delivery', () => {
     expect(sent).toEqual([]);
     delivery.start();
     await until(() => sent.length === 1);
+    await delivery.stop();
+  });
+
+  it('sends runs of data-plane messages to one receiver together, in order, and DSP messages alone', async () => {
+    const store = createMemoryStore();
+    const requests: string[][] = [];
+    const delivered: string[] = [];
+    const delivery = new OutboxDelivery(
+      store.exchange,
+      async (m) => {
+        requests.push([m.id]);
+        return { kind: 'delivered', answer: { alone: m.id } };
+      },
+      {
+        batchSize: 3,
+        sendBatch: async (run) => {
+          requests.push(run.map((m) => m.id));
+          return run.map((m) => ({ kind: 'delivered', answer: { together: m.id } }));
+        },
+        onDelivered: async (m, answer) => {
+          delivered.push(`${m.id} ${JSON.stringify(answer)}`);
+        },
+      },
+    );
+    await store.exchange.commit({
+      outbox: [
+        message('1'),
+        message('2'),
+        { ...message('dsp'), kind: 'dspace:ContractRequestMessage' },
+        message('3'),
+        message('4'),
+        message('5'),
+        message('6'),
+        message('7'),
+        message('c1', 'http://c'),
+      ],
+    });
+    delivery.start();
+    await until(async () => (await store.exchange.listMessages()).length === 0);
+    await delivery.stop();
+    const toB = requests.filter((run) => run[0] !== 'c1');
+    expect(toB).toEqual([['1', '2'], ['dsp'], ['3', '4', '5'], ['6', '7']]);
+    expect(requests).toContainEqual(['c1']);
+    expect(delivered.filter((line) => !line.startsWith('c1'))).toEqual([
+      '1 {"together":"1"}',
+      '2 {"together":"2"}',
+      'dsp {"alone":"dsp"}',
+      '3 {"together":"3"}',
+      '4 {"together":"4"}',
+      '5 {"together":"5"}',
+      '6 {"together":"6"}',
+      '7 {"together":"7"}',
+    ]);
+    expect((await store.exchange.listMessages({ state: 'delivered' })).every((m) => m.attempts === 1)).toBe(
+      true,
+    );
+  });
+
+  it('keeps order when the receiver stops inside a batch: the refused are given up, the rest retried from the failing one', async () => {
+    const store = createMemoryStore();
+    const applied: string[] = [];
+    let failNext = true;
+    const delivery = new OutboxDelivery(store.exchange, async () => ({ kind: 'delivered' }), {
+      backoff: { initialMs: 10, maxMs: 20 },
+      sendBatch: async (run) => {
+        const results: DeliveryResult[] = [];
+        for (const m of run) {
+          if (m.id === 'bad') {
+            results.push({ kind: 'refused', error: '422 invalid payload' });
+            continue;
+          }
+          if (m.id === 'c' && failNext) {
+            failNext = false;
+            // A receiver busy for a moment: it says when to come back, and applies nothing after it.
+            results.push({ kind: 'retry', error: '503 unavailable', retryAfterMs: 80 });
+            return results;
+          }
+          applied.push(m.id);
+          results.push({ kind: 'delivered' });
+        }
+        return results;
+      },
+    });
+    await store.exchange.commit({
+      outbox: ['a', 'bad', 'b', 'c', 'd', 'e'].map((id) => message(id)),
+    });
+    const started = Date.now();
+    delivery.start();
+    await until(async () => (await store.exchange.listMessages())[0]?.attempts === 1);
+    const waiting = await store.exchange.listMessages();
+    expect(waiting.map((m) => [m.id, m.attempts])).toEqual([
+      ['c', 1],
+      ['d', 1],
+      ['e', 1],
+    ]);
+    expect(waiting[1]!.lastError).toBe('waiting for message c to http://b: 503 unavailable');
+    await until(async () => (await store.exchange.listMessages()).length === 0);
+    // The receiver's Retry-After (80 ms) counted, not the 10 ms backoff.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(70);
+    expect(applied).toEqual(['a', 'b', 'c', 'd', 'e']);
+    const [abandoned] = await store.exchange.listMessages({ state: 'abandoned' });
+    expect([abandoned?.id, abandoned?.lastError]).toEqual(['bad', '422 invalid payload']);
     await delivery.stop();
   });
 });

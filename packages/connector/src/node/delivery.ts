@@ -5,14 +5,21 @@
  *
  * - A message leaves the outbox only when the receiver confirmed it (a 2xx answer): a crash before
  *   that sends it again after the restart, and the receiver's inbox makes the repeat harmless.
- * - Per receiver, messages go one at a time in outbox order; when one fails, the rest of that
- *   receiver's batch waits with it (same next attempt), so they arrive in order when it comes back.
- *   A message committed later could still overtake a waiting one; receivers answer 409 to a message
- *   that does not fit their state yet, which is retried, so order is restored by the receiver.
- * - Failures that may pass (no connection, timeouts, 401, 408, 409, 425, 429, 5xx) are retried with
- *   exponential backoff and jitter, without limit: a node that is down gets everything when it is
- *   back. A refusal that will not pass (other 4xx: bad message, not authorised, unknown process) is
- *   given up at once and kept, marked, with the receiver's reason, for the audit and the web app.
+ * - Per receiver, messages go in outbox order; when one fails, the rest of that receiver's batch
+ *   waits with it (same next attempt), so they arrive in order when it comes back. A message
+ *   committed later could still overtake a waiting one; receivers answer 409 to a message that does
+ *   not fit their state yet, which is retried, so order is restored by the receiver.
+ * - Consecutive messages to one receiver that may travel together (keten's data-plane messages; DSP
+ *   protocol messages always go one per request, as the protocol has them) go in one request, in
+ *   order, when a `sendBatch` is given: one signature, one nonce and one round trip for up to
+ *   `batchSize` messages, and one write to mark them delivered. The receiver applies them one after
+ *   the other and stops at the first that must be retried (see `node/batch.ts`).
+ * - Failures that may pass (no connection, timeouts, 408, 409, 425, 429, 5xx: among them a receiver
+ *   that cannot check a signature right now, which answers 503) are retried with exponential
+ *   backoff and jitter, without limit: a node that is down gets everything when it is back. A
+ *   refusal that will not pass (other 4xx: bad message, not authenticated, not authorised, unknown
+ *   process) is given up at once and kept, marked, with the receiver's reason, for the audit and
+ *   the web app (the outbox view's `abandoned` messages).
  */
 import type { Clock, ExchangeStore, OutboxMessage } from '@keten/core';
 
@@ -20,11 +27,19 @@ import type { Clock, ExchangeStore, OutboxMessage } from '@keten/core';
 export type DeliveryResult =
   /** `answer`: the receiver's JSON answer, if any (e.g. the DSP process object of a 201). */
   | { readonly kind: 'delivered'; readonly answer?: unknown }
-  | { readonly kind: 'retry'; readonly error: string }
+  /** `retryAfterMs`: the receiver's `Retry-After`, when it gave one (the next attempt waits at least that). */
+  | { readonly kind: 'retry'; readonly error: string; readonly retryAfterMs?: number }
   | { readonly kind: 'refused'; readonly error: string };
 
 /** Sends one message to its receiver (HTTP with a signed token, in the node). */
 export type MessageSender = (message: OutboxMessage) => Promise<DeliveryResult>;
+
+/**
+ * Sends several messages to one receiver in one request, in order. The results come in the same
+ * order; after a `retry` the rest were not applied (the receiver stops there), and results missing at
+ * the end count as not tried.
+ */
+export type BatchSender = (messages: readonly OutboxMessage[]) => Promise<readonly DeliveryResult[]>;
 
 export interface BackoffOptions {
   /** Delay after the first failure, ms (default 250). */
@@ -42,6 +57,14 @@ export interface DeliveryOptions {
   readonly batch?: number;
   /** Receivers served at once (default 8). */
   readonly concurrency?: number;
+  /** Sends a run of messages in one request; without it every message goes alone. */
+  readonly sendBatch?: BatchSender;
+  /** Most messages in one request (default 100). */
+  readonly batchSize?: number;
+  /** Most bytes of message bodies (JSON) in one request (default 512 KiB). */
+  readonly batchBytes?: number;
+  /** Which messages may travel in a batch (default: all but DSP protocol messages, `dspace:…`). */
+  readonly batchable?: (message: OutboxMessage) => boolean;
   /**
    * Told about each delivered message once it is marked delivered, with the receiver's answer (the
    * node confirms the DSP message it carried). A crash before this runs is made good at the next start
@@ -67,14 +90,24 @@ export function backoffDelay(attempts: number, options: BackoffOptions = {}): nu
   return Math.round(base * (0.5 + 0.5 * (options.random ?? Math.random)()));
 }
 
-/** The statuses after which a message is tried again; every other non-2xx status is a refusal. */
+/**
+ * The statuses after which a message is tried again; every other non-2xx status is a refusal. A 401
+ * is a refusal: a receiver that cannot check a signature right now (it could not fetch the sender's
+ * or the authority's DID document in time) answers 503 with `Retry-After` instead (see the
+ * connector's authenticator), so a 401 means the receiver checked and said no.
+ */
 export function isRetryableStatus(status: number): boolean {
-  // 401 too: a receiver that cannot check a signature right now (it could not fetch the sender's or
-  // the authority's DID document in time, or the clocks drift) answers 401, and the message is still
-  // the sender's own, signed afresh on every attempt; giving up on it would lose it.
-  return (
-    status === 401 || status === 408 || status === 409 || status === 425 || status === 429 || status >= 500
-  );
+  return status === 408 || status === 409 || status === 425 || status === 429 || status >= 500;
+}
+
+/** A `Retry-After` header (seconds or an HTTP date) in milliseconds from `now`, if it is one (RFC 9110 §10.2.3). */
+export function retryAfterMs(header: string | null | undefined, now: number): number | undefined {
+  if (header === null || header === undefined || header.trim() === '') return undefined;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Math.min(Number(text), 86_400) * 1000;
+  // An HTTP date starts with the day's name ("Sun, 06 Nov 1994 08:49:37 GMT"); anything else is not one.
+  const at = /^[A-Za-z]{3}, /.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.min(at - now, 86_400_000));
 }
 
 export class OutboxDelivery {
@@ -185,42 +218,90 @@ export class OutboxDelivery {
   }
 
   async #deliverQueue(queue: readonly OutboxMessage[]): Promise<void> {
-    for (let index = 0; index < queue.length; index++) {
-      const message = queue[index]!;
-      let result: DeliveryResult;
-      try {
-        result = await this.#send(message);
-      } catch (error) {
-        result = { kind: 'retry', error: error instanceof Error ? error.message : String(error) };
-      }
+    let index = 0;
+    while (index < queue.length) {
+      const run = this.#runAt(queue, index);
+      const results = await this.#attempt(run);
       const at = this.#clock.now();
-      if (result.kind === 'delivered') {
-        await this.#store.markDelivered(message.sequence, at.toISOString());
-        try {
-          await this.#options.onDelivered?.(message, result.answer);
-        } catch {
-          // The callback's own failure does not undo the delivery; it logs and reconciles itself.
+      let delivered: { message: OutboxMessage; answer: unknown }[] = [];
+      const confirm = async (): Promise<void> => {
+        if (delivered.length === 0) return;
+        const batch = delivered;
+        delivered = [];
+        await this.#store.markDelivered(
+          batch.map((entry) => entry.message.sequence),
+          at.toISOString(),
+        );
+        for (const entry of batch) {
+          try {
+            await this.#options.onDelivered?.(entry.message, entry.answer);
+          } catch {
+            // The callback's own failure does not undo the delivery; it logs and reconciles itself.
+          }
         }
-        continue;
-      }
-      this.#options.onFailure?.(message, result);
-      if (result.kind === 'refused') {
-        await this.#store.markAbandoned(message.sequence, result.error, at.toISOString());
-        continue;
-      }
-      const retryAt = new Date(
-        at.getTime() + backoffDelay(message.attempts, this.#options.backoff),
-      ).toISOString();
-      await this.#store.markAttemptFailed(message.sequence, result.error, retryAt);
-      // The rest of this receiver's batch waits with it, so they still arrive in order.
-      for (const waiting of queue.slice(index + 1)) {
+      };
+      for (let position = 0; position < run.length; position++) {
+        const message = run[position]!;
+        const result: DeliveryResult = results[position] ?? {
+          kind: 'retry',
+          error: `${message.to} answered for ${results.length} of ${run.length} messages sent together`,
+        };
+        if (result.kind === 'delivered') {
+          delivered.push({ message, answer: result.answer });
+          continue;
+        }
+        await confirm();
+        this.#options.onFailure?.(message, result);
+        if (result.kind === 'refused') {
+          await this.#store.markAbandoned(message.sequence, result.error, at.toISOString());
+          continue;
+        }
+        const wait = Math.max(
+          backoffDelay(message.attempts, this.#options.backoff),
+          result.retryAfterMs ?? 0,
+        );
+        const retryAt = new Date(at.getTime() + wait).toISOString();
+        await this.#store.markAttemptFailed(message.sequence, result.error, retryAt);
+        // The rest of this receiver's messages wait with it, so they still arrive in order.
+        const waiting = queue.slice(index + position + 1).map((entry) => entry.sequence);
         await this.#store.markAttemptFailed(
-          waiting.sequence,
+          waiting,
           `waiting for message ${message.id} to ${message.to}: ${result.error}`,
           retryAt,
         );
+        return;
       }
-      return;
+      await confirm();
+      index += run.length;
+    }
+  }
+
+  /** The messages from `index` on that go in one request: a run of batchable ones, or one alone. */
+  #runAt(queue: readonly OutboxMessage[], index: number): readonly OutboxMessage[] {
+    const first = queue[index]!;
+    const batchable = this.#options.batchable ?? ((message) => !message.kind.startsWith('dspace:'));
+    if (this.#options.sendBatch === undefined || !batchable(first)) return [first];
+    const most = Math.max(1, this.#options.batchSize ?? 100);
+    const budget = this.#options.batchBytes ?? 512 * 1024;
+    let bytes = 0;
+    let end = index;
+    while (end < queue.length && end - index < most) {
+      const message = queue[end]!;
+      if (!batchable(message)) break;
+      bytes += JSON.stringify(message.body ?? null).length + message.path.length + message.id.length + 32;
+      if (bytes > budget && end > index) break;
+      end += 1;
+    }
+    return queue.slice(index, end);
+  }
+
+  /** Sends a run (alone or together); a sender that throws counts as a failed attempt of the first. */
+  async #attempt(run: readonly OutboxMessage[]): Promise<readonly DeliveryResult[]> {
+    try {
+      if (run.length === 1) return [await this.#send(run[0]!)];
+      return await this.#options.sendBatch!(run);
+    } catch (error) {
+      return [{ kind: 'retry', error: error instanceof Error ? error.message : String(error) }];
     }
   }
 }

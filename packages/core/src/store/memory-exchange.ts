@@ -157,21 +157,29 @@ export class MemoryExchangeStore implements ExchangeStore {
       .map(copyMessage);
   }
 
-  async markDelivered(sequence: number, at: string): Promise<void> {
+  async markDelivered(sequence: number | readonly number[], at: string): Promise<void> {
     this.guard();
-    const message = this.#outbox[sequence - 1];
-    if (message === undefined || message.deliveredAt !== undefined) return;
-    message.deliveredAt = new Date(at).toISOString();
-    message.attempts += 1;
+    for (const each of typeof sequence === 'number' ? [sequence] : sequence) {
+      const message = this.#outbox[each - 1];
+      if (message === undefined || message.deliveredAt !== undefined) continue;
+      message.deliveredAt = new Date(at).toISOString();
+      message.attempts += 1;
+    }
   }
 
-  async markAttemptFailed(sequence: number, error: string, nextAttemptAt: string): Promise<void> {
+  async markAttemptFailed(
+    sequence: number | readonly number[],
+    error: string,
+    nextAttemptAt: string,
+  ): Promise<void> {
     this.guard();
-    const message = this.#outbox[sequence - 1];
-    if (message === undefined || !isPending(message)) return;
-    message.attempts += 1;
-    message.lastError = error;
-    message.nextAttemptAt = new Date(nextAttemptAt).toISOString();
+    for (const each of typeof sequence === 'number' ? [sequence] : sequence) {
+      const message = this.#outbox[each - 1];
+      if (message === undefined || !isPending(message)) continue;
+      message.attempts += 1;
+      message.lastError = error;
+      message.nextAttemptAt = new Date(nextAttemptAt).toISOString();
+    }
   }
 
   async markAbandoned(sequence: number, error: string, at: string): Promise<void> {

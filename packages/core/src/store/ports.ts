@@ -312,10 +312,17 @@ export interface ExchangeStore {
   /** The earliest next attempt of a pending message, if any: when a delivery loop should wake up. */
   nextDueAt(): Promise<string | undefined>;
   listMessages(query?: OutboxQuery): Promise<OutboxMessage[]>;
-  /** The receiver confirmed the message. Idempotent. */
-  markDelivered(sequence: number, at: string): Promise<void>;
-  /** An attempt failed: one attempt more, the error, and when to try again. */
-  markAttemptFailed(sequence: number, error: string, nextAttemptAt: string): Promise<void>;
+  /**
+   * The receiver confirmed the message (or each of several, in one write: a sender marks a batch
+   * delivered at once). Idempotent.
+   */
+  markDelivered(sequence: number | readonly number[], at: string): Promise<void>;
+  /** An attempt failed (of one message or several): one attempt more, the error, and when to try again. */
+  markAttemptFailed(
+    sequence: number | readonly number[],
+    error: string,
+    nextAttemptAt: string,
+  ): Promise<void>;
   /** Give up on a message the receiver refused for good (it stays, marked, for the audit). */
   markAbandoned(sequence: number, error: string, at: string): Promise<void>;
   readAudit(query?: AuditQuery): Promise<AuditEntry[]>;

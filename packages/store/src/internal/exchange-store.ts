@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import {
   type AuditEntry,
+  type AuditInput,
   type AuditQuery,
   type CommitOutcome,
   type ExchangeChanges,
@@ -77,6 +78,39 @@ const NONCE_PRUNE_INTERVAL = 10_000;
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
+/**
+ * The last audit entry this process wrote, per database and schema: the next append's guess of where
+ * the chain ends (checked by the insert itself), which saves reading it first on every commit.
+ */
+const auditTails = new WeakMap<object, Map<string, { readonly sequence: number; readonly hash: string }>>();
+
+function lastAuditEntries(driver: object): Map<string, { readonly sequence: number; readonly hash: string }> {
+  let tails = auditTails.get(driver);
+  if (tails === undefined) {
+    tails = new Map();
+    auditTails.set(driver, tails);
+  }
+  return tails;
+}
+
+/** `inputs` as audit entries after `tail` (sequence and hash of the entry before them). */
+function chainOn(
+  inputs: readonly AuditInput[],
+  tail: { readonly sequence: number; readonly hash: string },
+  at: string,
+): AuditEntry[] {
+  let sequence = tail.sequence;
+  let previousHash = tail.hash;
+  const entries: AuditEntry[] = [];
+  for (const input of inputs) {
+    sequence += 1;
+    const entry = nextAuditEntry(input, sequence, at, previousHash, sha256);
+    entries.push(entry);
+    previousHash = entry.hash;
+  }
+  return entries;
+}
+
 export class SqlExchangeStore implements ExchangeStore {
   #noncesPrunedAt = 0;
 
@@ -106,12 +140,17 @@ export class SqlExchangeStore implements ExchangeStore {
     prepared: readonly PreparedEvent[],
     now: string,
   ): Promise<CommitOutcome> {
-    const { schema, schemaName } = this.context;
+    const { schema, schemaName, driver } = this.context;
     const receipt = changes.receipt;
+    const checked = (changes.records ?? []).some((write) => write.expectedVersion !== undefined);
+    // PGlite runs one transaction at a time (its own lock), so the advisory locks that order
+    // concurrent PostgreSQL sessions would cost a statement each and protect nothing there.
+    const lock = driver.kind === 'postgres';
     // Nothing is written until every check has passed, so a refused commit leaves no trace and the
     // transaction needs no rollback: first the receipt (a duplicate wins over a conflict), then the
     // versions (rows locked until commit), then the receipt is claimed (a concurrent twin loses here).
-    if (receipt !== undefined) {
+    // Without version checks the claim alone decides, so the first look is skipped.
+    if (receipt !== undefined && checked) {
       const seen = await tx.query(`SELECT 1 FROM ${schema}.exchange_receipts WHERE key = $1`, [receipt.key]);
       if (seen.length > 0) return { status: 'duplicate', key: receipt.key };
     }
@@ -119,9 +158,11 @@ export class SqlExchangeStore implements ExchangeStore {
       if (write.expectedVersion === undefined) continue;
       // The lock serializes writers of one record even while it does not exist yet (FOR UPDATE locks
       // only rows that are there), so two "must be new" writes cannot both pass.
-      await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-        `keten.record.${schemaName}.${write.kind}.${write.id}`,
-      ]);
+      if (lock) {
+        await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+          `keten.record.${schemaName}.${write.kind}.${write.id}`,
+        ]);
+      }
       const current = await tx.query<{ version: number | string }>(
         `SELECT version FROM ${schema}.exchange_records WHERE kind = $1 AND id = $2 FOR UPDATE`,
         [write.kind, write.id],
@@ -206,29 +247,56 @@ export class SqlExchangeStore implements ExchangeStore {
   async #appendAudit(tx: SqlExecutor, changes: ExchangeChanges, at: string): Promise<AuditEntry[]> {
     const inputs = changes.audit ?? [];
     if (inputs.length === 0) return [];
-    const { schema, schemaName } = this.context;
-    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`keten.audit.${schemaName}`]);
+    const { schema, schemaName, driver } = this.context;
+    // One order for the hash chain whatever the concurrency (PGlite: one transaction at a time anyway).
+    if (driver.kind === 'postgres') {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`keten.audit.${schemaName}`]);
+    }
+    // The entry the chain ends with, as this process last wrote it: the insert checks it is still the
+    // last one (another process, a rolled-back transaction), so a stale guess costs a second try, never
+    // a broken chain.
+    const tails = lastAuditEntries(driver);
+    const guess = tails.get(schemaName);
+    if (guess !== undefined) {
+      const entries = chainOn(inputs, guess, at);
+      if (await this.#insertAudit(tx, entries, guess.hash)) {
+        tails.set(schemaName, entries.at(-1)!);
+        return entries;
+      }
+    }
     const last = await tx.query<{ sequence: number | string; hash: string }>(
       `SELECT sequence, hash FROM ${schema}.exchange_audit ORDER BY sequence DESC LIMIT 1`,
     );
-    let sequence = last[0] === undefined ? 0 : Number(last[0].sequence);
-    let previousHash = last[0]?.hash ?? GENESIS_HASH;
-    const entries: AuditEntry[] = [];
-    for (const input of inputs) {
-      sequence += 1;
-      const entry = nextAuditEntry(input, sequence, at, previousHash, sha256);
-      entries.push(entry);
-      previousHash = entry.hash;
+    const tail = {
+      sequence: last[0] === undefined ? 0 : Number(last[0].sequence),
+      hash: last[0]?.hash ?? GENESIS_HASH,
+    };
+    const entries = chainOn(inputs, tail, at);
+    if (!(await this.#insertAudit(tx, entries, tail.hash))) {
+      throw new StoreError('conflict', 'the audit trail grew while this commit appended to it; try again');
     }
-    await tx.query(
+    tails.set(schemaName, entries.at(-1)!);
+    return entries;
+  }
+
+  /** Appends `entries` when the trail still ends with `previousHash`; false (nothing written) otherwise. */
+  async #insertAudit(
+    tx: SqlExecutor,
+    entries: readonly AuditEntry[],
+    previousHash: string,
+  ): Promise<boolean> {
+    const { schema } = this.context;
+    const rows = await tx.query(
       `INSERT INTO ${schema}.exchange_audit (sequence, at, actor, action, resource, outcome, reason, details, previous_hash, hash)
        SELECT (a->>'sequence')::bigint, (a->>'at')::timestamptz, a->>'actor', a->>'action', a->>'resource',
               a->>'outcome', a->>'reason', a->'details', a->>'previousHash', a->>'hash'
-       FROM jsonb_array_elements($1::jsonb) AS batch (a)`,
+       FROM jsonb_array_elements($1::jsonb) AS batch (a)
+       WHERE COALESCE((SELECT hash FROM ${schema}.exchange_audit ORDER BY sequence DESC LIMIT 1), $2) = $3
+       RETURNING sequence`,
       // An entry without details has no `details` key, so a->'details' is SQL NULL there.
-      [JSON.stringify(entries)],
+      [JSON.stringify(entries), GENESIS_HASH, previousHash],
     );
-    return entries;
+    return rows.length === entries.length;
   }
 
   hasReceipt(key: string): Promise<boolean> {
@@ -309,26 +377,43 @@ export class SqlExchangeStore implements ExchangeStore {
     });
   }
 
-  markDelivered(sequence: number, at: string): Promise<void> {
+  markDelivered(sequence: number | readonly number[], at: string): Promise<void> {
     const { schema, driver } = this.context;
-    return operation(this.context, `marking outbox message ${sequence} delivered`, async () => {
-      await driver.query(
-        `UPDATE ${schema}.exchange_outbox SET delivered_at = $2, attempts = attempts + 1
-         WHERE sequence = $1 AND delivered_at IS NULL`,
-        [sequence, at],
-      );
-    });
+    const sequences = sequenceList(sequence);
+    return operation(
+      this.context,
+      `marking outbox message ${describeSequences(sequences)} delivered`,
+      async () => {
+        if (sequences.length === 0) return;
+        // One statement for a whole batch: a sender confirms many messages at once.
+        await driver.query(
+          `UPDATE ${schema}.exchange_outbox SET delivered_at = $2, attempts = attempts + 1
+         WHERE sequence = ANY($1::bigint[]) AND delivered_at IS NULL`,
+          [sequences, at],
+        );
+      },
+    );
   }
 
-  markAttemptFailed(sequence: number, error: string, nextAttemptAt: string): Promise<void> {
+  markAttemptFailed(
+    sequence: number | readonly number[],
+    error: string,
+    nextAttemptAt: string,
+  ): Promise<void> {
     const { schema, driver } = this.context;
-    return operation(this.context, `recording a failed delivery of outbox message ${sequence}`, async () => {
-      await driver.query(
-        `UPDATE ${schema}.exchange_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3
-         WHERE sequence = $1 AND delivered_at IS NULL AND abandoned_at IS NULL`,
-        [sequence, error, nextAttemptAt],
-      );
-    });
+    const sequences = sequenceList(sequence);
+    return operation(
+      this.context,
+      `recording a failed delivery of outbox message ${describeSequences(sequences)}`,
+      async () => {
+        if (sequences.length === 0) return;
+        await driver.query(
+          `UPDATE ${schema}.exchange_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3
+           WHERE sequence = ANY($1::bigint[]) AND delivered_at IS NULL AND abandoned_at IS NULL`,
+          [sequences, error, nextAttemptAt],
+        );
+      },
+    );
   }
 
   markAbandoned(sequence: number, error: string, at: string): Promise<void> {
@@ -391,6 +476,22 @@ export class SqlExchangeStore implements ExchangeStore {
       return rows.length > 0;
     });
   }
+}
+
+/** Outbox sequences as a list of whole numbers (an array parameter both drivers send as bigint[]). */
+function sequenceList(sequence: number | readonly number[]): number[] {
+  const list = typeof sequence === 'number' ? [sequence] : [...sequence];
+  for (const each of list) {
+    if (!Number.isSafeInteger(each)) {
+      throw new StoreError('invalid-input', `an outbox sequence must be a whole number, not ${each}`);
+    }
+  }
+  return list;
+}
+
+function describeSequences(sequences: readonly number[]): string {
+  if (sequences.length <= 3) return sequences.join(', ');
+  return `${sequences[0]} … ${sequences.at(-1)} (${sequences.length} messages)`;
 }
 
 function toRecord(row: RecordRow): StoredRecord {
