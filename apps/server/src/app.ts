@@ -17,6 +17,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { installAuthentication } from './auth/authenticate.ts';
 import { LoginLimiter, type LoginLimits } from './auth/login-limiter.ts';
 import type { NodeAuthenticator } from './auth/policy.ts';
+import { TicketBook, type TicketOptions } from './auth/tickets.ts';
 import { ApiError, toApiError } from './errors.ts';
 import { type JobLimits, JobQueue } from './jobs/job-queue.ts';
 import { type LoggerSetting, serverLogger } from './logging.ts';
@@ -35,11 +36,12 @@ import { reshoreRoutes } from './routes/reshore.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { simulateRoutes } from './routes/simulate.ts';
 import { sourcingRoutes } from './routes/sourcing.ts';
+import { streamRoutes } from './routes/stream.ts';
 import { stressRoutes } from './routes/stress.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
 import { webRoutes } from './routes/web.ts';
-import { webRoutes } from './routes/web.ts';
+import { StreamHub, type StreamLimits } from './stream-hub.ts';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from './validation.ts';
 
 /** The version of the server, as `/health` and the OpenAPI document report it. */
@@ -84,15 +86,12 @@ export interface ServerOptions {
    * build:web`), or `false` to serve none.
    */
   readonly web?: string | false;
-  /**
-   * The folder of the built web app to serve at `/` (default apps/web/dist, made by `npm run
-   * build:web`), or `false` to serve none.
-   */
-  readonly web?: string | false;
   /** Limits of the job queue (stress tests, sourcing, simulation jobs); see `jobs/job-queue.ts`. */
   readonly jobs?: Partial<JobLimits>;
   /** How many plans the plan views keep; see `plan-cache.ts`. */
   readonly plans?: Partial<PlanCacheLimits>;
+  /** Limits of the live stream (`GET /api/v1/stream`) and its tickets; see `stream-hub.ts`. */
+  readonly stream?: Partial<StreamLimits> & { readonly tickets?: TicketOptions };
 }
 
 /** Adds routes to the server; see `ServerOptions.extensions`. */
@@ -152,13 +151,17 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     if (reply.getHeader('cache-control') === undefined) reply.header('cache-control', 'no-store');
   });
 
+  const tickets = new TicketBook(options.store.access, clock, options.stream?.tickets);
   installAuthentication(app, {
     access: options.store.access,
     clock,
+    tickets,
     nodeAuthenticator: options.nodeAuthenticator,
   });
   await registerOpenApi(app, { version: SERVER_VERSION, publicUrl: options.publicUrl });
 
+  const replanner = new Replanner(options.store, clock, app.log);
+  const jobs = new JobQueue(clock, app.log, options.jobs);
   const context: RouteContext = {
     store: options.store,
     clock,
@@ -168,10 +171,24 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     smallBodyLimit: Math.min(SMALL_BODY_LIMIT, bodyLimit),
     loginLimiter: new LoginLimiter(clock, options.loginLimits),
     sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
-    replanner: new Replanner(options.store, clock, app.log),
-    jobs: new JobQueue(clock, app.log, options.jobs),
+    replanner,
+    jobs,
+    tickets,
+    stream: new StreamHub(
+      options.store.events,
+      options.store.access,
+      () => clock.now(),
+      app.log,
+      {
+        subscribeJobs: (listener) => jobs.subscribe(listener),
+        subscribeReplans: (listener) => replanner.subscribe(listener),
+      },
+      options.stream,
+    ),
     plans: new PlanCache(options.store, () => clock.now(), app.log, options.plans),
   };
+  // Open streams never end by themselves: end them before the server waits for its connections.
+  app.addHook('preClose', () => context.stream.close());
   // Closing cancels the jobs and waits for their threads to stop.
   app.addHook('onClose', () => context.jobs.close());
   // Closing waits for the re-plan that is running (queued ones are dropped), so it never outlives the store.
@@ -192,6 +209,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       jobRoutes(api, context);
       stressRoutes(api, context);
       sourcingRoutes(api, context);
+      streamRoutes(api, context);
       eventRoutes(api, context);
       sessionRoutes(api, context);
       tokenRoutes(api, context);
@@ -209,7 +227,6 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       await extension(scope as unknown as FastifyInstance);
     });
   }
-  if (options.web !== false) webRoutes(app as unknown as FastifyInstance, options.web);
   if (options.web !== false) webRoutes(app as unknown as FastifyInstance, options.web);
   await app.ready();
   return app as unknown as FastifyInstance;

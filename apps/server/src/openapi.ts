@@ -57,9 +57,11 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
         { name: 'decisions', description: 'Decision calculators: reshoring' },
         {
           name: 'jobs',
-          description: 'Long-running work (stress tests, sourcing, simulations): state, progress, result, cancel',
+          description:
+            'Long-running work (stress tests, sourcing, simulations): state, progress, result, cancel',
         },
         { name: 'events', description: 'The append-only, idempotent event log' },
+        { name: 'live', description: 'The live stream: events, re-plans and jobs as server-sent events' },
         { name: 'session', description: 'Log in and out; who you are' },
         { name: 'tokens', description: 'API tokens' },
         { name: 'users', description: 'Accounts and roles (admins)' },

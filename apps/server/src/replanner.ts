@@ -54,7 +54,13 @@ export interface ReplanCall {
   readonly source: string;
 }
 
+/** What a listener of the re-planner hears: a re-plan made (its changes) or failed, per network. */
+export type ReplanNews =
+  | { readonly network: string; readonly changes: PlanChanges }
+  | { readonly network: string; readonly failure: ReplanFailure };
+
 export class Replanner {
+  readonly #listeners = new Set<(news: ReplanNews) => void>();
   readonly #kept = new Map<string, KeptPlan>();
   readonly #changes = new Map<string, PlanChanges>();
   readonly #failures = new Map<string, ReplanFailure>();
@@ -117,6 +123,12 @@ export class Replanner {
     };
   }
 
+  /** Tells `listener` of every re-plan made or failed (the live stream); returns how to stop. */
+  subscribe(listener: (news: ReplanNews) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
   /** Resolves when every re-plan queued so far has run. */
   idle(): Promise<void> {
     return this.#queue;
@@ -176,16 +188,29 @@ export class Replanner {
     const changes: PlanChanges = { ...changed, at: this.#now() };
     this.#changes.set(outcome.network, changes);
     this.#failures.delete(outcome.network);
+    this.#tell({ network: outcome.network, changes });
     return changes;
   }
 
+  #tell(news: ReplanNews): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(news);
+      } catch (error) {
+        this.log.error({ err: error }, 'a re-plan listener failed');
+      }
+    }
+  }
+
   #fail(network: string, error: ApiError): void {
-    this.#failures.set(network, {
+    const failure: ReplanFailure = {
       at: this.#now(),
       code: error.code,
       message: error.message,
       ...(error.details === undefined ? {} : { details: error.details }),
-    });
+    };
+    this.#failures.set(network, failure);
+    this.#tell({ network, failure });
   }
 
   #keptOf(network: string): { kept?: KeptPlan } {

@@ -185,6 +185,8 @@ export const USER_ENDPOINTS: readonly (readonly [method: string, url: string, pa
   ['POST', '/api/v1/networks/two-tier/stress-test', '/api/v1/networks/{name}/stress-test'],
   ['POST', '/api/v1/networks/two-tier/sourcing', '/api/v1/networks/{name}/sourcing'],
   ['GET', '/api/v1/jobs', '/api/v1/jobs'],
+  ['POST', '/api/v1/stream/ticket', '/api/v1/stream/ticket'],
+  ['GET', '/api/v1/stream', '/api/v1/stream'],
   ['GET', '/api/v1/jobs/0123', '/api/v1/jobs/{id}'],
   ['DELETE', '/api/v1/jobs/0123', '/api/v1/jobs/{id}'],
   ['POST', '/api/v1/reshore', '/api/v1/reshore'],

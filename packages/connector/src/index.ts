@@ -12,6 +12,7 @@ export * from './node/delivery.ts';
 export * from './node/exchange-service.ts';
 export * from './node/http-sender.ts';
 export * from './node/status-service.ts';
+export * from './node/status-signature.ts';
 export {
   type AspectPayloadProblem,
   aspectSchemaFile,

@@ -13,6 +13,7 @@ import {
   type NodeAuthenticator,
   type UserPrincipal,
 } from './policy.ts';
+import type { TicketBook } from './tickets.ts';
 import { hashToken, tokenId, tokenInfo, tokenMatches } from './tokens.ts';
 
 /** `lastUsedAt` is written at most this often per token: a write per request would cost more than it tells. */
@@ -22,6 +23,8 @@ export interface AuthenticationOptions {
   readonly access: AccessStore;
   readonly clock: Clock;
   readonly nodeAuthenticator?: NodeAuthenticator | undefined;
+  /** Redeems `?ticket=` on routes whose policy accepts tickets (the live stream). */
+  readonly tickets?: TicketBook | undefined;
 }
 
 export function policyOf(request: FastifyRequest): AuthPolicy {
@@ -36,7 +39,14 @@ export function installAuthentication(app: FastifyInstance, options: Authenticat
     if (request.is404) return;
     const policy = policyOf(request);
     if (policy.kind !== 'user') return;
-    const principal = await users.authenticate(request.headers.authorization, request.log);
+    const ticket = (request.query as { ticket?: unknown } | undefined)?.ticket;
+    const principal =
+      policy.tickets === true &&
+      options.tickets !== undefined &&
+      request.headers.authorization === undefined &&
+      typeof ticket === 'string'
+        ? await options.tickets.redeem(ticket)
+        : await users.authenticate(request.headers.authorization, request.log);
     if (typeof principal === 'string') {
       reply.header('www-authenticate', 'Bearer realm="keten"');
       throw new ApiError('unauthenticated', principal);

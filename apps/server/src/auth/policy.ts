@@ -19,7 +19,12 @@ import type { TokenInfo } from './tokens.ts';
 
 export type AuthPolicy =
   | { readonly kind: 'public' }
-  | { readonly kind: 'user'; readonly role: Role }
+  | {
+      readonly kind: 'user';
+      readonly role: Role;
+      /** Also accept a stream ticket (`?ticket=`) instead of the Authorization header (`auth/tickets.ts`). */
+      readonly tickets?: boolean;
+    }
   | { readonly kind: 'node' };
 
 export const PUBLIC: AuthPolicy = { kind: 'public' };

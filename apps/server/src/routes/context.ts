@@ -8,10 +8,12 @@ import type { Clock, KetenStore } from '@keten/core';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawServerDefault } from 'fastify';
 import type { LoginLimiter } from '../auth/login-limiter.ts';
 import type { UserPrincipal } from '../auth/policy.ts';
+import type { TicketBook } from '../auth/tickets.ts';
 import { ApiError } from '../errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { PlanCache } from '../plan-cache.ts';
 import type { Replanner } from '../replanner.ts';
+import type { StreamHub } from '../stream-hub.ts';
 import type { ZodTypeProvider } from '../validation.ts';
 
 export type Api = FastifyInstance<
@@ -40,6 +42,9 @@ export interface RouteContext {
   readonly jobs: JobQueue;
   /** The latest plan per network version, for the plan views. */
   readonly plans: PlanCache;
+  /** Stream tickets (`POST /api/v1/stream/ticket`) and the live stream. */
+  readonly tickets: TicketBook;
+  readonly stream: StreamHub;
 }
 
 /** The authenticated user of a `user` route (the auth hook has run). */

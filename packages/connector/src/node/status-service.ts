@@ -53,6 +53,12 @@ import type { ResolvedNodeConfig } from './config.ts';
 import type { CallingNode, Connector } from './connector.ts';
 import type { ExchangeService } from './exchange-service.ts';
 import { httpSender } from './http-sender.ts';
+import {
+  createStatusVerifier,
+  type StatusVerification,
+  type StatusVerifier,
+  signStatusPart,
+} from './status-signature.ts';
 
 /** The usage purpose of status datasets: demand and capacity management (Catena-X DCM). */
 export const STATUS_PURPOSE = 'cx.dcm.base:1';
@@ -98,6 +104,8 @@ export interface StatusTree {
   readonly order: string;
   readonly askedAt: string;
   readonly tree: StatusPart;
+  /** The suppliers' signatures checked at the root; a part that failed is replaced by an unavailable one. */
+  readonly verification: StatusVerification;
 }
 
 interface AgreementRecord {
@@ -128,6 +136,7 @@ export class StatusService {
   readonly #self: StatusOwner & { readonly did: string };
   /** Questions being (or recently) worked out: `questionId|relay` → the work. */
   readonly #work = new Map<string, { readonly work: Promise<Work>; readonly until: number }>();
+  #verifier: StatusVerifier | undefined;
 
   constructor(options: StatusServiceOptions) {
     this.#options = options;
@@ -310,6 +319,19 @@ export class StatusService {
       plan,
       selection.value,
     );
+    this.#verifier ??= createStatusVerifier({
+      resolver: this.#options.connector.resolver,
+      credential: this.#options.connector.credential(),
+      network: this.#options.connector.network,
+      now: this.#now,
+    });
+    const verifier = this.#verifier;
+    const checked = await Promise.all(work.suppliers.map((part) => verifier.verifyTree(part, questionId)));
+    const suppliers = checked.map((entry) => entry.tree);
+    const verification: StatusVerification = {
+      verified: checked.reduce((sum, entry) => sum + entry.verification.verified, 0),
+      failed: checked.flatMap((entry) => entry.verification.failed),
+    };
     await this.#options.connector.commit({
       audit: [
         {
@@ -317,7 +339,12 @@ export class StatusService {
           action: 'status.ask',
           resource: order,
           outcome: 'answered',
-          details: { questionId, ...countParts(work.suppliers) },
+          details: {
+            questionId,
+            ...countParts(suppliers),
+            verified: verification.verified,
+            ...(verification.failed.length === 0 ? {} : { failedSignatures: verification.failed }),
+          },
         },
       ],
     });
@@ -325,13 +352,8 @@ export class StatusService {
       questionId,
       order,
       askedAt,
-      tree: {
-        status: 'answered',
-        owner: this.#owner(),
-        at: work.at,
-        ...work.status,
-        suppliers: work.suppliers,
-      },
+      tree: { status: 'answered', owner: this.#owner(), at: work.at, ...work.status, suppliers },
+      verification,
     });
   }
 
@@ -400,11 +422,14 @@ export class StatusService {
       });
       return {
         status: 200,
-        body: {
-          status: 'repeated',
-          owner: this.#owner(),
-          reason: `the question came back to ${this.#self.name} through ${request.path.join(' → ')}: answered where it first arrived`,
-        } satisfies StatusPart,
+        body: this.#sign(
+          {
+            status: 'repeated',
+            owner: this.#owner(),
+            reason: `the question came back to ${this.#self.name} through ${request.path.join(' → ')}: answered where it first arrived`,
+          },
+          request.questionId,
+        ),
       };
     }
     const agreement = await this.#agreement(dataset!, sender.did);
@@ -426,7 +451,7 @@ export class StatusService {
         reason: consent.reason,
         details: { ...details, ...('id' in agreement ? { agreement: agreement.id } : {}) },
       });
-      return { status: 200, body: this.#withheld(consent.reason) };
+      return { status: 200, body: this.#sign(this.#withheld(consent.reason), request.questionId) };
     }
     const planned = await this.#plan();
     if (!planned.ok) {
@@ -471,7 +496,7 @@ export class StatusService {
       ...work.status,
       suppliers: work.suppliers,
     };
-    return { status: 200, body: part };
+    return { status: 200, body: this.#sign(part, request.questionId) };
   }
 
   /** This node's own status on a question and its suppliers' parts: once per question and relay. */
@@ -601,6 +626,15 @@ export class StatusService {
       });
     const network = effective.value.network;
     return ok({ network, plan: planNetwork(network) });
+  }
+
+  #sign(part: StatusPart, questionId: string): StatusPart {
+    return signStatusPart(part, {
+      identity: this.#options.connector.identity,
+      credential: this.#options.connector.credential(),
+      questionId,
+      now: this.#now(),
+    });
   }
 
   #owner(): StatusOwner {

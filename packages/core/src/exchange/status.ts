@@ -186,7 +186,7 @@ export interface TierStatus {
  * - `unavailable`: no answer in time, or an answer that could not be read;
  * - `repeated`: the question came back to a tier already answering it (a loop).
  */
-export type StatusPart =
+export type StatusPart = (
   | ({
       readonly status: 'answered';
       readonly owner: StatusOwner;
@@ -200,7 +200,14 @@ export type StatusPart =
       readonly reason: string;
     }
   | { readonly status: 'unavailable'; readonly owner: StatusOwner; readonly reason: string }
-  | { readonly status: 'repeated'; readonly owner: StatusOwner; readonly reason: string };
+  | { readonly status: 'repeated'; readonly owner: StatusOwner; readonly reason: string }
+) & {
+  /**
+   * The owner's signature over the part (a compact JWS, see the connector's node/status-signature);
+   * absent on a part its customer wrote about it (unavailable, or withheld by the customer's check).
+   */
+  readonly signature?: string;
+};
 
 // --- which demand the question is about ----------------------------------------------------------
 
