@@ -24,6 +24,7 @@ import { type LoggerSetting, serverLogger } from './logging.ts';
 import { registerOpenApi } from './openapi.ts';
 import { PlanCache, type PlanCacheLimits } from './plan-cache.ts';
 import { Replanner } from './replanner.ts';
+import { chainStatusRoutes } from './routes/chain-status.ts';
 import type { RouteContext } from './routes/context.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -204,6 +205,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       networkViewRoutes(api, context);
       planRoutes(api, context);
       planViewRoutes(api, context);
+      chainStatusRoutes(api, context);
       await api.register(async (scope) => simulateRoutes(scope, context));
       await api.register(async (scope) => reshoreRoutes(scope));
       jobRoutes(api, context);

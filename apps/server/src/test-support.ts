@@ -182,6 +182,12 @@ export const USER_ENDPOINTS: readonly (readonly [method: string, url: string, pa
   ['GET', '/api/v1/networks/two-tier/plan/companies/oem', '/api/v1/networks/{name}/plan/companies/{company}'],
   ['GET', '/api/v1/networks/two-tier/plan/heat-map', '/api/v1/networks/{name}/plan/heat-map'],
   ['GET', '/api/v1/networks/two-tier/plan/pegging', '/api/v1/networks/{name}/plan/pegging'],
+  ['GET', '/api/v1/networks/two-tier/status', '/api/v1/networks/{name}/status'],
+  [
+    'GET',
+    '/api/v1/networks/two-tier/status/companies/oem',
+    '/api/v1/networks/{name}/status/companies/{company}',
+  ],
   ['POST', '/api/v1/networks/two-tier/stress-test', '/api/v1/networks/{name}/stress-test'],
   ['POST', '/api/v1/networks/two-tier/sourcing', '/api/v1/networks/{name}/sourcing'],
   ['GET', '/api/v1/jobs', '/api/v1/jobs'],

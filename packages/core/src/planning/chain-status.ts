@@ -65,7 +65,7 @@ export interface CompanyStatusRow {
   /** The earliest ETA of its open orders; null: none. */
   readonly nextEta: number | null;
   /** Its end demand not met on time, per item (summed over periods), largest first. */
-  readonly shortages: readonly ItemShortage[];
+  readonly shortages: ItemShortage[];
   /** The first period its end demand is short; null: never. */
   readonly firstShortPeriod: number | null;
   /** Shortages anywhere whose root cause lies at this company. */
