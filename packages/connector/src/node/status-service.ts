@@ -137,6 +137,7 @@ export class StatusService {
   /** Questions being (or recently) worked out: `questionId|relay` → the work. */
   readonly #work = new Map<string, { readonly work: Promise<Work>; readonly until: number }>();
   #verifier: StatusVerifier | undefined;
+  #kept: { key: string; network: Network; plan: ReturnType<typeof planNetwork> } | undefined;
 
   constructor(options: StatusServiceOptions) {
     this.#options = options;
@@ -624,8 +625,13 @@ export class StatusService {
         code: 'unavailable',
         message: `the node cannot read its network to plan: ${JSON.stringify(effective.error)}`,
       });
-    const network = effective.value.network;
-    return ok({ network, plan: planNetwork(network) });
+    // A plan is kept for the log position it stands for: questions in a row plan once.
+    const key = `${effective.value.version}|${effective.value.throughSequence}`;
+    if (this.#kept?.key !== key) {
+      const network = effective.value.network;
+      this.#kept = { key, network, plan: planNetwork(network, { blocked: effective.value.blocked }) };
+    }
+    return ok({ network: this.#kept.network, plan: this.#kept.plan });
   }
 
   #sign(part: StatusPart, questionId: string): StatusPart {
