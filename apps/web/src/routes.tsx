@@ -11,6 +11,7 @@ import { CompanyPage } from './pages/company/company-page.tsx';
 import { GraphPage } from './pages/network/graph-page.tsx';
 import { MapPage } from './pages/network/map-page.tsx';
 import { NetworksPage } from './pages/networks/networks-page.tsx';
+import { ScenariosPage } from './pages/scenarios/scenarios-page.tsx';
 import { StressPage } from './pages/stress/stress-page.tsx';
 import { UsersPage } from './pages/users/users-page.tsx';
 
@@ -72,5 +73,12 @@ export const ROUTES: readonly PageRoute[] = [
     role: 'viewer',
     page: ({ params }) => <StressPage network={params.name!} />,
     nav: { label: 'Weak spots (stress test)', section: 'network' },
+  },
+  {
+    path: '/networks/:name/scenarios',
+    title: 'Scenario studio',
+    role: 'viewer',
+    page: ({ params }) => <ScenariosPage network={params.name!} />,
+    nav: { label: 'Scenario studio', section: 'network' },
   },
 ];
