@@ -11,7 +11,7 @@ import { SqlAccessStore } from './internal/access-store.ts';
 import type { StoreContext } from './internal/context.ts';
 import type { SqlDriver } from './internal/driver.ts';
 import { SqlEventStore } from './internal/event-store.ts';
-import { SqlExchangeStore } from './internal/exchange-store.ts';
+import { forgetExchangeCaches, SqlExchangeStore } from './internal/exchange-store.ts';
 import { migrate } from './internal/migrations.ts';
 import { SqlNetworkStore } from './internal/network-store.ts';
 import { openPgliteDriver } from './internal/pglite-driver.ts';
@@ -131,6 +131,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Keten
       if (closed) throw closedError(driver.location);
       const schema = quoteSchema(schemaName);
       await driver.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      forgetExchangeCaches(driver, schemaName);
       migrated.delete(schemaName);
       logger.info({ schema: schemaName }, 'dropped the store schema');
     },

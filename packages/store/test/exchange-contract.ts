@@ -168,6 +168,30 @@ export function describeExchangeContract(harness: () => ExchangeHarness): void {
       await store.close();
     });
 
+    it('reads the latest version of a record however reads and writes of it interleave', async () => {
+      const store = await harness().fresh();
+      const writes = 30;
+      const seen: number[] = [];
+      await Promise.all(
+        Array.from({ length: writes }, async (_, index) => {
+          const [written] = await Promise.all([
+            store.exchange.commit({ records: [{ kind: 'pushed', id: 'p', value: { index } }] }),
+            store.exchange.getRecord('pushed', 'p').then((record) => seen.push(record?.version ?? 0)),
+          ]);
+          expect(written.status).toBe('committed');
+        }),
+      );
+      const last = await store.exchange.getRecord('pushed', 'p');
+      expect(last?.version).toBe(writes);
+      // What a read returns is a copy: changing it changes nothing stored.
+      (last!.value as { index: number }).index = -1;
+      const again = await store.exchange.getRecord('pushed', 'p');
+      expect((again!.value as { index: number }).index).not.toBe(-1);
+      expect(again).toEqual((await store.exchange.listRecords('pushed'))[0]);
+      expect(Math.max(...seen)).toBeLessThanOrEqual(writes);
+      await store.close();
+    });
+
     it('marks a batch of messages delivered or failed in one call, leaving the others alone', async () => {
       const clock = clockAt(AT);
       const store = await harness().fresh(clock);

@@ -93,6 +93,76 @@ function lastAuditEntries(driver: object): Map<string, { readonly sequence: numb
   return tails;
 }
 
+/** Per database (driver) and schema: a cache of this process's. */
+function cacheOf<T>(
+  caches: WeakMap<object, Map<string, T>>,
+  driver: object,
+  schema: string,
+  make: () => T,
+): T {
+  let bySchema = caches.get(driver);
+  if (bySchema === undefined) {
+    bySchema = new Map();
+    caches.set(driver, bySchema);
+  }
+  let cache = bySchema.get(schema);
+  if (cache === undefined) {
+    cache = make();
+    bySchema.set(schema, cache);
+  }
+  return cache;
+}
+
+const recordCaches = new WeakMap<object, Map<string, RecordCache>>();
+
+/**
+ * Records as last read or written, for PGlite only: an embedded database belongs to one process (its
+ * directory is locked) and every record is written through `commit`, which puts what it wrote here
+ * once its transaction committed. A read that raced a commit cannot put back an older state, because
+ * an entry is only ever replaced by a higher version (a record's version grows by one per write).
+ * It saves the node's handlers a statement per look-up (the transfer a push comes on, the forecast it
+ * replaces). Bounded: the least recently used go first.
+ */
+class RecordCache {
+  static readonly SIZE = 5000;
+  readonly #entries = new Map<
+    string,
+    { readonly version: number; readonly json: string; readonly updatedAt: string }
+  >();
+
+  get(kind: string, id: string): StoredRecord | undefined {
+    const key = `${kind}\u0000${id}`;
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    this.#entries.delete(key);
+    this.#entries.set(key, entry);
+    // A fresh copy each time: callers may change what they get.
+    return { kind, id, version: entry.version, value: JSON.parse(entry.json), updatedAt: entry.updatedAt };
+  }
+
+  offer(kind: string, id: string, version: number, record: StoredRecord): void {
+    const key = `${kind}\u0000${id}`;
+    const known = this.#entries.get(key);
+    if (known !== undefined && known.version >= version) return;
+    this.#entries.delete(key);
+    this.#entries.set(key, {
+      version,
+      json: JSON.stringify(record.value ?? null),
+      updatedAt: record.updatedAt,
+    });
+    if (this.#entries.size > RecordCache.SIZE) {
+      const oldest = this.#entries.keys().next();
+      if (!oldest.done) this.#entries.delete(oldest.value);
+    }
+  }
+}
+
+/** Forgets what this process remembers of a schema's exchange state (the schema was dropped). */
+export function forgetExchangeCaches(driver: object, schema: string): void {
+  auditTails.get(driver)?.delete(schema);
+  recordCaches.get(driver)?.delete(schema);
+}
+
 /** `inputs` as audit entries after `tail` (sequence and hash of the entry before them). */
 function chainOn(
   inputs: readonly AuditInput[],
@@ -130,8 +200,20 @@ export class SqlExchangeStore implements ExchangeStore {
         prepared = batch.value.events;
       }
       const now = clock.now().toISOString();
-      return driver.transaction((tx) => this.#commitIn(tx, changes, prepared, now));
+      const outcome = await driver.transaction((tx) => this.#commitIn(tx, changes, prepared, now));
+      if (outcome.status === 'committed') {
+        const cache = this.#records();
+        for (const record of outcome.records) cache?.offer(record.kind, record.id, record.version, record);
+      }
+      return outcome;
     });
+  }
+
+  /** The record cache of this database and schema, on PGlite (see `RecordCache`); none on PostgreSQL. */
+  #records(): RecordCache | undefined {
+    const { driver, schemaName } = this.context;
+    if (driver.kind !== 'pglite') return undefined;
+    return cacheOf(recordCaches, driver, schemaName, () => new RecordCache());
   }
 
   async #commitIn(
@@ -310,11 +392,17 @@ export class SqlExchangeStore implements ExchangeStore {
   getRecord(kind: string, id: string): Promise<StoredRecord | undefined> {
     const { schema, driver } = this.context;
     return operation(this.context, `reading the ${kind} record ${id}`, async () => {
+      const cache = this.#records();
+      const cached = cache?.get(kind, id);
+      if (cached !== undefined) return cached;
       const rows = await driver.query<RecordRow>(
         `SELECT ${RECORD_COLUMNS} FROM ${schema}.exchange_records WHERE kind = $1 AND id = $2`,
         [kind, id],
       );
-      return rows[0] === undefined ? undefined : toRecord(rows[0]);
+      if (rows[0] === undefined) return undefined;
+      const record = toRecord(rows[0]);
+      cache?.offer(kind, id, record.version, record);
+      return record;
     });
   }
 
