@@ -471,7 +471,8 @@ export class StatusService {
         questionId: request.questionId,
         order: request.order,
         path: [...request.path, this.#self.bpnl],
-        deadline: Date.parse(request.deadline),
+        // The asker's deadline, but never further off than the longest a root may wait.
+        deadline: Math.min(Date.parse(request.deadline), this.#now() + MAX_TIMEOUT_MS),
       },
       network,
       plan,
