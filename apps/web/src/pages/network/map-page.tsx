@@ -92,6 +92,28 @@ function MapView({ loaded }: { readonly loaded: LoadedGraph }) {
 
   const projected = useMemo(() => (size.width === 0 ? undefined : project(loaded, size)), [loaded, size]);
 
+  // The lanes to draw, per mode; above ARC_LIMIT, one per pair of pixels (lanes between the same
+  // places drawn once: level of detail that leaves the picture as it is).
+  const drawn = useMemo(() => {
+    const perMode: number[][] = graph.modes.map(() => []);
+    if (projected === undefined) return perMode;
+    const seen = graph.lanes.buyer.length > ARC_LIMIT ? new Set<string>() : undefined;
+    for (let lane = 0; lane < graph.lanes.buyer.length; lane++) {
+      if (kept.lanes[lane] === 0) continue;
+      const start = projected.offsets[lane]!;
+      const end = projected.offsets[lane + 1]! - 2;
+      const mode = graph.lanes.mode[lane]!;
+      if (seen !== undefined) {
+        if (Number.isNaN(projected.points[start]!) || Number.isNaN(projected.points[end]!)) continue;
+        const key = `${mode} ${Math.round(projected.points[start]!)} ${Math.round(projected.points[start + 1]!)} ${Math.round(projected.points[end]!)} ${Math.round(projected.points[end + 1]!)}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      perMode[mode]!.push(lane);
+    }
+    return perMode;
+  }, [projected, kept, graph]);
+
   const draw = useCallback(() => {
     const element = canvas.current;
     if (element === null || projected === undefined) return;
@@ -116,15 +138,14 @@ function MapView({ loaded }: { readonly loaded: LoadedGraph }) {
     context.strokeStyle = '#b9c2cd';
     context.stroke();
 
-    const { lanes, companies } = graph;
-    const laneCount = lanes.buyer.length;
+    const { companies } = graph;
+    const laneCount = graph.lanes.buyer.length;
     if (!(moving.current && laneCount > LANES_WHILE_MOVING)) {
       context.lineWidth = (laneCount > ARC_LIMIT ? 0.6 : 1.2) / k;
       context.globalAlpha = laneCount > ARC_LIMIT ? 0.25 : laneCount > 2000 ? 0.45 : 0.8;
       for (let mode = 0; mode < graph.modes.length; mode++) {
         context.beginPath();
-        for (let lane = 0; lane < laneCount; lane++) {
-          if (lanes.mode[lane] !== mode || kept.lanes[lane] === 0) continue;
+        for (const lane of drawn[mode]!) {
           const end = projected.offsets[lane + 1]!;
           let pen = false;
           for (let point = projected.offsets[lane]!; point < end; point += 2) {
@@ -184,7 +205,7 @@ function MapView({ loaded }: { readonly loaded: LoadedGraph }) {
       context.fillText(companies.name[selected]!, sx + 11 / k, sy + 4 / k);
     }
     if (!moving.current) setDrawMs(performance.now() - started);
-  }, [projected, graph, kept, selected]);
+  }, [projected, graph, kept, selected, drawn]);
 
   const schedule = useCallback(() => {
     cancelAnimationFrame(frame.current);

@@ -9,6 +9,9 @@ import { count, tierName } from '../../components/format.ts';
 import { Link, navigate, pathTo, useLocation } from '../../router.tsx';
 import { type GraphFilter, type LoadedGraph, searchCompanies } from './use-network-graph.ts';
 
+/** Up to this many items the filter is a list; above, a field that suggests items as you type. */
+const ITEMS_IN_A_LIST = 300;
+
 export interface ToolbarProps {
   readonly loaded: LoadedGraph;
   readonly filter: GraphFilter;
@@ -24,7 +27,10 @@ export function NetworkToolbar({ loaded, filter, onShow, shown }: ToolbarProps) 
   const { graph } = loaded;
   const results = useMemo(() => searchCompanies(loaded, query), [loaded, query]);
   const itemOptions = useMemo(
-    () => [...graph.items].sort((a, b) => a.name.localeCompare(b.name)).slice(0, 5000),
+    () =>
+      graph.items.length <= ITEMS_IN_A_LIST
+        ? [...graph.items].sort((a, b) => a.name.localeCompare(b.name))
+        : [],
     [graph.items],
   );
 
@@ -97,22 +103,77 @@ export function NetworkToolbar({ loaded, filter, onShow, shown }: ToolbarProps) 
             ))}
           </select>
         </label>
-        <label>
-          Item
-          <select value={filter.item ?? ''} onChange={(event) => setFilter('item', event.target.value)}>
-            <option value="">all</option>
-            {itemOptions.map((item) => (
-              <option key={item.id} value={item.id}>
-                {item.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        {graph.items.length <= ITEMS_IN_A_LIST ? (
+          <label>
+            Item
+            <select value={filter.item ?? ''} onChange={(event) => setFilter('item', event.target.value)}>
+              <option value="">all</option>
+              {itemOptions.map((item) => (
+                <option key={item.id} value={item.id}>
+                  {item.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : (
+          <ItemSearch loaded={loaded} item={filter.item} onItem={(item) => setFilter('item', item)} />
+        )}
         <p className="toolbar-figures" aria-live="polite">
           {count(shown.companies, 'company', 'companies')} of{' '}
           {count(graph.companies.id.length, 'company', 'companies')}, {count(shown.lanes, 'lane')}
         </p>
       </div>
     </div>
+  );
+}
+
+/** The item filter of a large network: type a name or id, pick from up to 20 suggestions. */
+function ItemSearch({
+  loaded,
+  item,
+  onItem,
+}: {
+  readonly loaded: LoadedGraph;
+  readonly item: string | undefined;
+  readonly onItem: (item: string) => void;
+}) {
+  const { items } = loaded.graph;
+  const id = useId();
+  const current = items.find((candidate) => candidate.id === item);
+  const [text, setText] = useState(current === undefined ? '' : `${current.name} (${current.id})`);
+  const suggestions = useMemo(() => {
+    const words = text.toLowerCase().split(/\s+/).filter(Boolean);
+    if (words.length === 0) return [];
+    const found: (typeof items)[number][] = [];
+    for (const candidate of items) {
+      const haystack = `${candidate.name} (${candidate.id})`.toLowerCase();
+      if (words.every((word) => haystack.includes(word))) found.push(candidate);
+      if (found.length === 20) break;
+    }
+    return found;
+  }, [items, text]);
+  const choose = (value: string) => {
+    setText(value);
+    if (value.trim() === '') onItem('');
+    const chosen = items.find(
+      (candidate) => `${candidate.name} (${candidate.id})` === value || candidate.id === value,
+    );
+    if (chosen !== undefined) onItem(chosen.id);
+  };
+  return (
+    <label>
+      Item ({count(items.length, 'item')}: type to find)
+      <input
+        list={`${id}-items`}
+        value={text}
+        placeholder="all"
+        onChange={(event) => choose(event.target.value)}
+      />
+      <datalist id={`${id}-items`}>
+        {suggestions.map((candidate) => (
+          <option key={candidate.id} value={`${candidate.name} (${candidate.id})`} />
+        ))}
+      </datalist>
+    </label>
   );
 }
