@@ -11,7 +11,9 @@ import { CompanyPage } from './pages/company/company-page.tsx';
 import { GraphPage } from './pages/network/graph-page.tsx';
 import { MapPage } from './pages/network/map-page.tsx';
 import { NetworksPage } from './pages/networks/networks-page.tsx';
+import { PlanPage } from './pages/plan/plan-page.tsx';
 import { ScenariosPage } from './pages/scenarios/scenarios-page.tsx';
+import { StatusPage } from './pages/status/status-page.tsx';
 import { StressPage } from './pages/stress/stress-page.tsx';
 import { UsersPage } from './pages/users/users-page.tsx';
 
@@ -59,6 +61,20 @@ export const ROUTES: readonly PageRoute[] = [
     title: 'Company',
     role: 'viewer',
     page: ({ params }) => <CompanyPage network={params.name!} company={params.company!} />,
+  },
+  {
+    path: '/networks/:name/plan',
+    title: 'Plan',
+    role: 'viewer',
+    page: ({ params }) => <PlanPage network={params.name!} />,
+    nav: { label: 'Plan', section: 'network' },
+  },
+  {
+    path: '/networks/:name/status',
+    title: 'Chain status',
+    role: 'viewer',
+    page: ({ params }) => <StatusPage network={params.name!} />,
+    nav: { label: 'Chain status (live)', section: 'network' },
   },
   {
     path: '/users',

@@ -35,6 +35,7 @@ describe('chain status routes', () => {
     const expected = new ChainStatus(network, planNetwork(network, { pegging: false })).rows({ limit: 50 });
     expect(answer.rows).toEqual(JSON.parse(JSON.stringify(expected.rows)));
     expect(answer).toMatchObject({ period: 'week', start: '2027-01-04', total: 3, plan: { version: 1 } });
+    expect(answer.replanned).toBeNull();
   });
 
   it('filters and pages on the server, and refuses a state it does not know', async () => {
@@ -99,5 +100,11 @@ describe('chain status routes', () => {
     expect(after.plan.through).toBeGreaterThan(before.plan.through);
     const frameA = after.rows.find((row) => row.company === 'frame-a')!;
     expect(frameA.bottlenecks).toBeGreaterThan(0);
+    // The background re-plan after the events is named, so the page knows there are changes to show.
+    await expect
+      .poll(
+        async () => body<{ replanned: { through: number } | null }>(await get('status')).replanned?.through,
+      )
+      .toBe(after.plan.through);
   });
 });

@@ -92,6 +92,12 @@ export const ChainStatusSchema = component(
       total: z.number().int().describe('Companies matching the query, before paging.'),
       counts: z.record(State, z.number().int()).describe('Companies per state in the whole network.'),
       rows: z.array(Row),
+      replanned: z
+        .object({ at: z.string(), through: z.number().int(), failed: z.boolean() })
+        .nullable()
+        .describe(
+          'The latest re-plan since the server started (its diff: `GET …/plan/changes`); null: none yet.',
+        ),
       plan: PlanSource,
     })
     .describe('Chain status: companies worst first.'),
@@ -248,7 +254,14 @@ export function chainStatusRoutes(app: Api, context: RouteContext): void {
         limit: limit ?? 50,
       });
       const { period, start } = plan.index.network;
-      return { ...page, period, start, plan: source(plan) };
+      const { changes, failure } = context.replanner.changes(request.params.name);
+      const replanned =
+        changes === undefined
+          ? failure === undefined
+            ? null
+            : { at: failure.at, through: 0, failed: true }
+          : { at: changes.at, through: changes.through, failed: failure !== undefined };
+      return { ...page, period, start, replanned, plan: source(plan) };
     },
   );
 
