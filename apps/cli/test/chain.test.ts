@@ -1,8 +1,11 @@
 /**
  * Four company nodes of the demo network in one process (the OEM and a chain of suppliers three tiers
  * deep), each with its own store schema, talking the Dataspace Protocol over loopback HTTP: they
- * negotiate the forecast datasets, start push transfers, and a forecast change at the OEM reaches
- * tier 3 as re-planned demand. Every access is in the owners' audit trails.
+ * negotiate a dataset per partner and aspect, start push transfers, and a forecast change at the OEM
+ * reaches tier 3 as re-planned demand; an order goes from the OEM to tier 1 and comes back confirmed,
+ * a capacity cut at tier 2 reaches tier 1's plan with a notification, stock, deliveries and planned
+ * output land at the customer, and an expired agreement stops the pushes. Every access is in the
+ * owners' audit trails.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,8 +17,17 @@ import {
   openNodeIdentity,
   signRequest,
 } from '@keten/connector';
-import { loadNetworkFile, type Network, verifyAuditChain } from '@keten/core';
-import { type KetenDatabase, openDatabase } from '@keten/store';
+import {
+  buildOffer,
+  deriveAgreement,
+  loadNetworkFile,
+  type Network,
+  planNetwork,
+  policyToJson,
+  valueAt,
+  verifyAuditChain,
+} from '@keten/core';
+import { type KetenDatabase, openDatabase, readEffectiveNetwork } from '@keten/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNetworkNodes } from '../src/network-nodes.ts';
 import type { CompanyNode } from '../src/node-runtime.ts';
@@ -23,6 +35,10 @@ import { REPOSITORY } from './support.ts';
 
 const DEMO = join(REPOSITORY, 'examples/demo-network.yaml');
 const NETWORK = 'keten-demo';
+/** What a customer offers its supplier, and (prefixed `supplier:`) what a supplier offers its customer. */
+const OEM_OFFERS = ['demand-and-capacity', 'short-term-supply'];
+const SUPPLIER_OFFERS = ['supplier:demand-and-capacity', 'supplier:short-term-supply'];
+const dataset = (owner: string, aspect: string, partner: string) => `urn:keten:${owner}:${aspect}:${partner}`;
 
 /** OEM → tier 1 → tier 2 → tier 3 along the first supplier of each. */
 function chainOf(network: Network): string[] {
@@ -82,20 +98,60 @@ describe('a chain of company nodes', () => {
       (record) => record.value as number[],
     );
   const total = (series: number[][]) => series.flat().reduce((sum, value) => sum + value, 0);
+  /** Records a planning event at a company's node (as its API would) and lets it re-plan. */
+  const recordEvent = async (company: string, type: string, key: string, payload: object) => {
+    const node = nodes.get(company)!;
+    await node.store.events.append([
+      {
+        type,
+        key,
+        at: new Date().toISOString(),
+        source: 'test',
+        payload: { ...payload, network: network.name },
+      },
+    ]);
+    node.service.scheduleReplan();
+  };
 
   it('negotiates the forecast datasets and pushes forecasts down to tier 3', async () => {
     for (const company of chain.slice(1)) {
       await until(`a forecast at ${company}`, async () => total(await received(company)) > 0);
     }
+    // One agreement per dataset each way: the OEM's two for tier 1 (forecasts and notifications; orders
+    // and stock), tier 1's two for the OEM (capacity and notifications; confirmations, stock, deliveries
+    // and planned output).
+    const [oemId, tier1Id] = [chain[0]!, chain[1]!];
+    const oem = nodes.get(oemId)!;
+    const tier1 = nodes.get(tier1Id)!;
+    await until('every dataset agreed between the OEM and tier 1', async () => {
+      const datasets = new Set(
+        (await oem.store.exchange.listRecords('agreement')).map(
+          (record) => (record.value as { dataset: string }).dataset,
+        ),
+      );
+      return [...OEM_OFFERS, ...SUPPLIER_OFFERS].every((name) =>
+        datasets.has(
+          name.startsWith('supplier:')
+            ? dataset(tier1Id, name.slice(9), oemId)
+            : dataset(oemId, name, tier1Id),
+        ),
+      );
+    });
     // The agreements are the same on both sides, and each side's trail is intact.
-    const oem = nodes.get(chain[0]!)!;
-    const tier1 = nodes.get(chain[1]!)!;
     const agreementsAtOem = await oem.store.exchange.listRecords('agreement');
     const agreementsAtTier1 = await tier1.store.exchange.listRecords('agreement');
     const shared = agreementsAtOem.filter((record) =>
       agreementsAtTier1.some((other) => other.id === record.id),
     );
-    expect(shared.length).toBe(1);
+    for (const name of [...OEM_OFFERS, ...SUPPLIER_OFFERS]) {
+      const id = name.startsWith('supplier:')
+        ? dataset(tier1Id, name.slice(9), oemId)
+        : dataset(oemId, name, tier1Id);
+      expect(
+        shared.filter((record) => (record.value as { dataset: string }).dataset === id),
+        id,
+      ).toHaveLength(1);
+    }
     for (const node of nodes.values()) {
       const trail = await node.store.exchange.readAudit();
       expect(verifyAuditChain(trail)).toBeUndefined();
@@ -107,26 +163,198 @@ describe('a chain of company nodes', () => {
     ).toBe(true);
   }, 120_000);
 
+  /** The records of one kind at a node. */
+  const records = async <T>(company: string, kind: string) =>
+    (await nodes.get(company)!.store.exchange.listRecords(kind, { limit: 10000 })).map((record) => ({
+      id: record.id,
+      value: record.value as T,
+    }));
+  /** A node's network with its recorded events applied: what it plans on. */
+  const effective = async (company: string) => {
+    const node = nodes.get(company)!;
+    const read = await readEffectiveNetwork(
+      {
+        getVersion: (name, version) => node.store.networks.getVersion(name, version),
+        readEvents: (query) => node.store.events.read(query),
+      },
+      node.service.networkName,
+    );
+    if (!read.ok) throw new Error(JSON.stringify(read.error));
+    return read.value;
+  };
+  const ruleOf = (buyer: string, supplier: string) =>
+    (network.sourcing ?? []).find(
+      (rule) => rule.buyer === buyer && rule.suppliers.some((line) => line.supplier === supplier),
+    )!;
+  interface Held {
+    customerOrder: { id: string; item: string; quantity: number; period: number };
+    status: string;
+  }
+  const orderId = 'test/order-1';
+
+  it('sends an order from the OEM to tier 1 and gets it confirmed; an order change is confirmed again', async () => {
+    const [oemId, tier1Id] = [chain[0]!, chain[1]!];
+    const oem = nodes.get(oemId)!;
+    const tier1 = nodes.get(tier1Id)!;
+    const rule = ruleOf(oemId, tier1Id);
+    const lane = rule.suppliers.find((line) => line.supplier === tier1Id)!.leadTime;
+    // A period tier 1 can ship in: its plan is not short of the item then.
+    const view = await effective(tier1Id);
+    const short = new Set(
+      planNetwork(view.network, { blocked: view.blocked })
+        .shortages.filter((shortage) => shortage.company === tier1Id && shortage.item === rule.item)
+        .map((shortage) => shortage.period),
+    );
+    // The latest such period: the line has time to make it.
+    const ship = Array.from({ length: network.horizon - lane - 2 }, (_, index) => index + 2).findLast(
+      (period) => !short.has(period),
+    )!;
+    const due = ship + lane;
+    const sent = async () =>
+      (await oem.store.exchange.getRecord('sent-order', orderId))?.value as
+        | { status: string; quantity: number }
+        | undefined;
+    const held = async () =>
+      (await tier1.store.exchange.getRecord('held-order', `${oemId} ${orderId}`))?.value as Held | undefined;
+    // The OEM's planner places an order (as the API's POST /api/v1/events would).
+    await recordEvent(oemId, 'order.opened', 'test:order-1', {
+      id: orderId,
+      kind: 'purchase',
+      company: oemId,
+      supplier: tier1Id,
+      item: rule.item,
+      quantity: 2,
+      due,
+    });
+    await until('the order answered', async () => !['sent', undefined].includes((await sent())?.status));
+    expect(await sent()).toMatchObject({ status: 'accepted' });
+    // Tier 1 holds it as demand it must ship over the lane's lead time before the OEM needs it.
+    expect(await held()).toMatchObject({
+      status: 'accepted',
+      customerOrder: { id: orderId, item: rule.item, quantity: 2, period: ship },
+    });
+    const oemTrail = await oem.store.exchange.readAudit();
+    expect(
+      oemTrail.some(
+        (entry) =>
+          entry.action === 'data.receive' &&
+          entry.outcome === 'applied' &&
+          entry.resource === dataset(tier1Id, 'short-term-supply', oemId) &&
+          (entry.reason ?? '').includes(`order ${orderId} accepted`),
+      ),
+    ).toBe(true);
+
+    // The OEM orders less: an order change, applied as its difference, confirmed again.
+    await recordEvent(oemId, 'order.changed', 'test:order-1:change', { id: orderId, quantity: 1 });
+    await until(
+      'the change confirmed',
+      async () =>
+        (await sent())?.status === 'accepted' &&
+        (await sent())?.quantity === 1 &&
+        (await held())?.customerOrder.quantity === 1,
+    );
+    expect(await held()).toMatchObject({ status: 'accepted', customerOrder: { quantity: 1 } });
+    // Every order tier 1 holds is in its demand exactly once.
+    const heldOrders = (await records<Held>(tier1Id, 'held-order')).filter(
+      (record) => record.value.status === 'accepted' || record.value.status === 'open',
+    );
+    const orderDemand = (await tier1.store.events.read({ after: 0, limit: 100000 }))
+      .filter((event) => event.type === 'demand.added' && event.key.startsWith('exchange:order'))
+      .reduce((sum, event) => sum + (event.payload as { quantity: number }).quantity, 0);
+    expect(orderDemand).toBeCloseTo(
+      heldOrders.reduce((sum, record) => sum + record.value.customerOrder.quantity, 0),
+      6,
+    );
+  }, 120_000);
+
+  it("lands the supplier's stock, deliveries and planned output at the customer, and the customer's stock at the supplier", async () => {
+    const [oemId, tier1Id] = [chain[0]!, chain[1]!];
+    const oem = nodes.get(oemId)!;
+    const item = ruleOf(oemId, tier1Id).item;
+    await until('stock, deliveries and planned output at the OEM', async () => {
+      const ids = async (kind: string) => (await records(oemId, kind)).map((record) => record.id);
+      return (
+        (await ids('received-stock')).includes(`${tier1Id} ${item}`) &&
+        (await ids('received-planned-output')).includes(`${tier1Id} ${item}`) &&
+        (await ids('received-deliveries')).includes(`${tier1Id} ${item}`)
+      );
+    });
+    // The delivery announced for the order is the order as confirmed.
+    await until('the order among the deliveries', async () => {
+      const deliveries = (
+        await records<{ deliveries: { order: string; quantity: number; due?: number }[] }>(
+          oemId,
+          'received-deliveries',
+        )
+      ).find((record) => record.id === `${tier1Id} ${item}`)!.value.deliveries;
+      const sent = (await oem.store.exchange.getRecord('sent-order', orderId))?.value as { due: number };
+      return deliveries.some(
+        (entry) => entry.order === orderId && entry.quantity === 1 && entry.due === sent.due,
+      );
+    });
+    await until("the OEM's stock at tier 1", async () =>
+      (await records(tier1Id, 'received-stock')).some((record) => record.id === `${oemId} ${item}`),
+    );
+  }, 120_000);
+
   it('carries a forecast change at the OEM to tier 3', async () => {
-    const oem = nodes.get(chain[0]!)!;
     const tier3 = chain[3]!;
     const before = total(await received(tier3));
     const demand = (network.demand ?? []).find((entry) => entry.company === chain[0]);
     expect(demand).toBeDefined();
     const started = Date.now();
-    await oem.store.events.append([
-      {
-        type: 'demand.added',
-        key: 'test:forecast-change',
-        at: new Date().toISOString(),
-        source: 'test',
-        payload: { company: chain[0], item: demand!.item, period: 6, quantity: 500, network: network.name },
-      },
-    ]);
-    oem.service.scheduleReplan();
+    await recordEvent(chain[0]!, 'demand.added', 'test:forecast-change', {
+      company: chain[0],
+      item: demand!.item,
+      period: 6,
+      quantity: 500,
+    });
     await until('the change at tier 3', async () => total(await received(tier3)) > before + 1e-6);
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(0);
+  }, 120_000);
+
+  it("carries a capacity cut at tier 2 into tier 1's plan, with a notification", async () => {
+    const [tier1Id, tier2Id] = [chain[1]!, chain[2]!];
+    const item = ruleOf(tier1Id, tier2Id).item;
+    const horizon = network.horizon;
+    await recordEvent(tier2Id, 'capacity.changed', 'test:capacity-cut', {
+      company: tier2Id,
+      item,
+      from: 0,
+      to: horizon,
+      capacity: 0,
+    });
+    await until("tier 2's capacity in tier 1's network", async () => {
+      const source = (await effective(tier1Id)).network.production!.find(
+        (record) => record.company === tier2Id && record.item === item,
+      )!;
+      return Array.from({ length: horizon }, (_, period) => valueAt(source.capacity, period)).every(
+        (value) => value === 0,
+      );
+    });
+    // Tier 1 plans on it: it buys nothing more of it from tier 2.
+    const view = await effective(tier1Id);
+    const plan = planNetwork(view.network, { blocked: view.blocked });
+    let bought = 0;
+    for (const order of plan.orders)
+      if (order.kind === 'purchase' && order.supplier === tier2Id && order.item === item)
+        bought += order.quantity;
+    expect(bought).toBe(0);
+    await until('the notification at tier 1', async () =>
+      (
+        await records<{ disruption: { effect: string; status: string; items: string[] } }>(
+          tier1Id,
+          'received-notification',
+        )
+      ).some(
+        (record) =>
+          record.id.startsWith(`${tier2Id} `) &&
+          record.value.disruption.effect === 'capacity-reduction' &&
+          record.value.disruption.status === 'open' &&
+          record.value.disruption.items.includes(item),
+      ),
+    );
   }, 120_000);
 
   describe('security', () => {
@@ -169,9 +397,9 @@ describe('a chain of company nodes', () => {
       const tier1 = await (await post(as(chain[1]!), oem, '/dsp/catalog/request', catalogRequest)).send();
       expect(tier1.status).toBe(200);
       const seen = ((await tier1.json()) as { dataset?: { '@id': string }[] }).dataset ?? [];
-      expect(seen.map((dataset) => dataset['@id'])).toEqual([
-        `urn:keten:${chain[0]}:material-demand:${chain[1]}`,
-      ]);
+      expect(seen.map((entry) => entry['@id'])).toEqual(
+        OEM_OFFERS.map((aspect) => dataset(chain[0]!, aspect, chain[1]!)),
+      );
       // Tier 2 is a member but no partner of the OEM: an empty catalog, no negotiation, no data.
       const tier2 = await (await post(as(chain[2]!), oem, '/dsp/catalog/request', catalogRequest)).send();
       expect(tier2.status).toBe(200);
@@ -235,5 +463,66 @@ describe('a chain of company nodes', () => {
       expect(again.status).toBe(401);
       expect(await again.text()).toContain('replayed');
     });
+    it('refuses a push under an agreement whose end date has passed, and says why in the audit trail', async () => {
+      const [oemId, tier1Id] = [chain[0]!, chain[1]!];
+      const oem = nodes.get(oemId)!;
+      const tier1 = nodes.get(tier1Id)!;
+      const target = dataset(oemId, 'demand-and-capacity', tier1Id);
+      const stored = (await oem.store.exchange.listRecords('agreement')).find(
+        (record) => (record.value as { dataset: string }).dataset === target,
+      )!;
+      // The agreement as if it had been concluded with an end of use yesterday.
+      const day = 24 * 3600 * 1000;
+      const offer = buildOffer({
+        id: `${target}:offer`,
+        target,
+        partners: [tier1.connector.identity.bpnl],
+        purposes: ['cx.dcm.base:1'],
+        forwardDepth: 1,
+        expiresAt: new Date(Date.now() - day),
+        frameworkAgreement: null,
+      });
+      if (!offer.ok) throw new Error(JSON.stringify(offer.error));
+      const agreed = deriveAgreement(offer.value, {
+        id: stored.id,
+        assigner: oem.connector.did,
+        assignee: tier1.connector.did,
+        target,
+        concludedAt: new Date(Date.now() - 2 * day),
+      });
+      if (!agreed.ok) throw new Error(JSON.stringify(agreed.error));
+      const written = await oem.store.exchange.commit({
+        records: [
+          {
+            kind: 'agreement',
+            id: stored.id,
+            value: { ...(stored.value as object), policy: policyToJson(agreed.value) },
+            expectedVersion: stored.version,
+          },
+        ],
+      });
+      expect(written.status).toBe('committed');
+      const before = await received(tier1Id);
+      // The OEM's own line down: it tells its suppliers (a demand reduction), a change to push.
+      await recordEvent(oemId, 'supplier.down', 'test:after-expiry', { company: oemId, from: 0 });
+      await until('the refused push in the OEM trail', async () =>
+        (await oem.store.exchange.readAudit()).some(
+          (entry) =>
+            entry.action === 'data.push' &&
+            entry.outcome === 'denied' &&
+            entry.resource === target &&
+            // The DataUsageEndDate constraint, and why it fails now.
+            /the data may be used until .*: the period has ended/.test(entry.reason ?? ''),
+        ),
+      ).catch(async (error: Error) => {
+        const trail = (await oem.store.exchange.readAudit()).slice(-8);
+        throw new Error(
+          `${error.message}: ${JSON.stringify(trail.map((entry) => [entry.action, entry.outcome, entry.resource, entry.reason]))}`,
+        );
+      });
+      await oem.service.settled();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await received(tier1Id)).toEqual(before);
+    }, 120_000);
   });
 });

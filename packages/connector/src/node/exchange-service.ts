@@ -2,19 +2,22 @@
  * @module node/exchange-service
  * What a company node does with its partners, over the Dataspace Protocol:
  *
- * - As **provider** it offers, to each direct supplier, one dataset: its material demand on that
- *   supplier (Catena-X WeekBasedMaterialDemand), under a usage policy (membership, the supplier's BPNL,
- *   purpose `cx.dcm.base:1`, how many tiers the data may travel on). Only the supplier it is for sees it
- *   in the catalog (the access policy). A contract request for it is agreed when the offer matches and
- *   the policy allows, else terminated with the reason; a transfer request under a finalized agreement
- *   is started when the agreement's policy allows the use now.
- * - As **consumer** it connects to each direct customer: reads the customer's catalog, negotiates the
- *   dataset meant for it, and requests a push transfer to its own `/exchange/push/<pid>` endpoint.
- * - Data flows by **push**: whenever the node's plan changes what it needs from a supplier, the new
- *   forecast goes to that supplier's push endpoint (through the outbox: at least once, in order), after
- *   the agreement's policy is evaluated for that access. The supplier applies it as demand events (once:
- *   by message id), re-plans, and pushes its own needs upstream. So a forecast change at the OEM
- *   reaches tier 3 as re-planned orders, each hop in milliseconds plus the planning time.
+ * - As **provider** it offers each direct partner one dataset per aspect it owns in that relationship
+ *   (`datasets.ts`: forecasts, orders, stock and notifications to its suppliers; capacity, planned
+ *   output, order confirmations, deliveries, stock and notifications to its customers), each under its
+ *   own usage policy (membership, the partner's BPNL, the aspect's Catena-X purpose, an end date, how
+ *   many tiers the data may travel on). Only the partner it is for sees it in the catalog (the access
+ *   policy). A contract request is agreed when the offer matches and the policy allows, else terminated
+ *   with the reason; a transfer request under a finalized agreement is started when the agreement's
+ *   policy allows the use now.
+ * - As **consumer** it connects to each direct partner: reads the partner's catalog, negotiates each
+ *   dataset meant for it, and requests a push transfer of each to its own `/exchange/push/<pid>`.
+ * - Data flows by **push**: after every plan the node builds what it owes each partner
+ *   (`outgoing.ts`) and pushes what changed (through the outbox: at least once, in order), after the
+ *   agreement's policy is evaluated for that access. The receiver checks the payload against its
+ *   schema, reads it (`incoming.ts`), applies it once (by message id) and re-plans where it moved its
+ *   plan. So a forecast change at the OEM reaches tier 3 as re-planned orders, an order comes back
+ *   confirmed, and a supplier's lowered capacity reaches its customer's plan.
  *
  * Every decision and the message it sends are committed together (the DSP -ING states of
  * `@keten/core/dataspace`); the outbox delivers them and the delivery confirms them. Every access
@@ -23,7 +26,6 @@
 import {
   type AuditInput,
   buildAccessPolicy,
-  buildMaterialDemands,
   buildOffer,
   canonicalJson,
   confirmNegotiationSent,
@@ -37,7 +39,6 @@ import {
   dspDataAddress,
   type ExchangeChanges,
   evaluatePolicy,
-  formatExchangeProblem,
   isPlanningEventType,
   type KetenStore,
   matchDspRoute,
@@ -48,6 +49,7 @@ import {
   negotiationAcknowledgement,
   negotiationNotFound,
   negotiationStep,
+  ORDER_FORMAT,
   type OutboxInput,
   type OutboxMessage,
   type Policy,
@@ -55,7 +57,7 @@ import {
   planNetwork,
   policyToJson,
   type RecordWrite,
-  readMaterialDemand,
+  releasePurchaseOrders,
   rootCatalog,
   type TransferMessage,
   type TransferRecord,
@@ -69,11 +71,41 @@ import { parseDspMessage } from '../dsp/validate.ts';
 import { didDocumentUrl, didFromBaseUrl } from '../identity/did.ts';
 import { validateAspectPayload } from '../payloads/validate.ts';
 import type { CallingNode, Connector } from './connector.ts';
+import {
+  ASPECT_SPECS,
+  aspectOfMessage,
+  DATASET_PURPOSES,
+  type DatasetKind,
+  DCM_PURPOSE,
+  datasetId,
+  datasetsOffered,
+  type ExchangeAspect,
+  parseDatasetId,
+  relationsOf,
+} from './datasets.ts';
 import { backoffDelay } from './delivery.ts';
 import { httpSender } from './http-sender.ts';
+import { incomingKey, readIncoming } from './incoming.ts';
+import {
+  type HeldOrder,
+  type OutgoingPayload,
+  outgoingPayloads,
+  payloadContent,
+  type SentOrder,
+  type ToldDisruption,
+} from './outgoing.ts';
 
-/** The usage purpose of the demand and capacity exchange (Catena-X DCM). */
-export const DCM_PURPOSE = 'cx.dcm.base:1';
+export {
+  ASPECT_SPECS,
+  DATASET_KINDS,
+  type DatasetKind,
+  DCM_PURPOSE,
+  datasetId,
+  EXCHANGE_ASPECTS,
+  type ExchangeAspect,
+  PURIS_PURPOSE,
+  parseDatasetId,
+} from './datasets.ts';
 /** Push transfers: the provider posts each payload to the consumer's endpoint. */
 export const PUSH_FORMAT = 'HttpData-PUSH';
 const HTTP_ENDPOINT = 'https://w3id.org/idsa/v4.1/HTTP';
@@ -87,10 +119,20 @@ export interface ExchangeServiceOptions {
   readonly company: string;
   /** Where partner companies' nodes are (base URLs), by company id. */
   readonly partners: ReadonlyMap<string, string>;
-  /** How many tiers beyond its supplier the node lets its forecasts travel (default 1). */
+  /** How many tiers beyond its partner the node lets its data travel (default 1). */
   readonly forwardDepth?: number;
-  /** How long agreements last (default 365 days). */
+  /**
+   * How long agreements let partners use the data (default 365 days): the offers' `DataUsageEndDate`
+   * is the start of the day the node started plus this many days.
+   */
   readonly agreementDays?: number;
+  /** The aspects the node offers and asks for (default all, `EXCHANGE_ASPECTS`). */
+  readonly aspects?: readonly ExchangeAspect[];
+  /**
+   * Release the plan's purchase orders due to ship now as orders to the suppliers (default true):
+   * each becomes an open order of the node (`order.opened`) and goes out on the orders dataset.
+   */
+  readonly releaseOrders?: boolean;
   readonly now?: () => number;
   readonly log?: (message: string) => void;
   /** How often the event log is checked for planning events from elsewhere (default 500 ms). */
@@ -173,6 +215,7 @@ export class ExchangeService {
   #lastEvent = 0;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #sources: DatasetSource[] = [];
+  readonly #usageEnd: Date;
 
   constructor(options: ExchangeServiceOptions) {
     this.#options = options;
@@ -180,6 +223,10 @@ export class ExchangeService {
     this.#connector = options.connector;
     this.#now = options.now ?? Date.now;
     this.#self = { bpnl: options.connector.identity.bpnl, did: options.connector.did };
+    // The end of use in this node's offers: the start of the day it started plus `agreementDays` (one
+    // date for the process, so the offer a partner read in the catalog is the one it is agreed on).
+    const day = 24 * 3600 * 1000;
+    this.#usageEnd = new Date(Math.floor(this.#now() / day) * day + (options.agreementDays ?? 365) * day);
     options.connector.addRoutes((scope) => this.#routes(scope));
     options.connector.addDeliveryListener((message, answer) => this.#delivered(message, answer));
   }
@@ -212,8 +259,12 @@ export class ExchangeService {
       });
     }
     await this.#reconcile();
-    for (const customer of this.#customers())
-      this.#connect(customer, this.datasetId(customer, this.#options.company), 0);
+    for (const [partner, roles] of relationsOf(this.#options.network, this.#options.company)) {
+      // What the partner owns in the relationship: its roles are the opposite of this node's.
+      const theirs = new Set([...roles].map((role) => (role === 'customer' ? 'supplier' : 'customer')));
+      for (const kind of datasetsOffered(theirs, this.#options.aspects))
+        this.#connect(partner, datasetId(partner, kind, this.#options.company), 0);
+    }
     for (const wanted of this.#sources.flatMap((source) => source.wanted()))
       this.#connect(wanted.partner, wanted.dataset, 0);
     this.#lastEvent = (await this.#store.events.read({ after: 0, limit: 10000 })).at(-1)?.sequence ?? 0;
@@ -235,7 +286,14 @@ export class ExchangeService {
           const events = await this.#store.events.read({ after: this.#lastEvent, limit: 1000 });
           if (events.length === 0) break;
           this.#lastEvent = events.at(-1)!.sequence;
-          if (events.some((event) => isPlanningEventType(event.type) && !event.source.startsWith('bpn:')))
+          if (
+            events.some(
+              (event) =>
+                isPlanningEventType(event.type) &&
+                !event.source.startsWith('bpn:') &&
+                !event.source.startsWith('node:'),
+            )
+          )
             changed = true;
         }
         if (changed) this.scheduleReplan();
@@ -258,44 +316,30 @@ export class ExchangeService {
 
   // --- datasets -------------------------------------------------------------------------------
 
-  /** The dataset this node offers `supplier`: its material demand on it. */
+  /** The dataset `owner` offers `supplier` its forecasts (and notifications) on. */
   datasetId(owner: string, supplier: string): string {
-    return `urn:keten:${owner}:material-demand:${supplier}`;
-  }
-
-  #suppliers(): string[] {
-    const { network, company } = this.#options;
-    return [
-      ...new Set(
-        (network.sourcing ?? [])
-          .filter((rule) => rule.buyer === company)
-          .flatMap((rule) => rule.suppliers.map((line) => line.supplier)),
-      ),
-    ].filter((supplier) => supplier !== company);
-  }
-
-  #customers(): string[] {
-    const { network, company } = this.#options;
-    return network.companies
-      .map((entry) => entry.id)
-      .filter((id) => id !== company && !this.#suppliers().includes(id));
+    return datasetId(owner, 'demand-and-capacity', supplier);
   }
 
   #bpnlOf(company: string): string | undefined {
     return this.#options.network.companies.find((entry) => entry.id === company)?.bpn;
   }
 
-  /** The offer and access policy of the dataset for `supplier`, or undefined (no BPNL). */
-  #policiesFor(supplier: string): { offer: Policy; access: Policy; dataset: string } | undefined {
-    const bpnl = this.#bpnlOf(supplier);
+  /** The offer and access policy of the dataset `kind` for `partner`, or undefined (no BPNL). */
+  #policiesFor(
+    partner: string,
+    kind: DatasetKind,
+  ): { offer: Policy; access: Policy; dataset: string } | undefined {
+    const bpnl = this.#bpnlOf(partner);
     if (bpnl === undefined) return undefined;
-    const dataset = this.datasetId(this.#options.company, supplier);
+    const dataset = datasetId(this.#options.company, kind, partner);
     const spec = {
       id: `${dataset}:offer`,
       target: dataset,
       partners: [bpnl],
-      purposes: [DCM_PURPOSE],
+      purposes: [DATASET_PURPOSES[kind]],
       forwardDepth: this.#options.forwardDepth ?? 1,
+      expiresAt: this.#usageEnd,
       // keten's membership credentials carry no framework agreement: the constraint is left out.
       frameworkAgreement: null,
     };
@@ -305,13 +349,14 @@ export class ExchangeService {
     return { offer: offer.value, access: access.value, dataset };
   }
 
-  /** Every dataset the node offers: its material demand on each supplier, and the registered ones. */
+  /** Every dataset the node offers: one per partner and aspect it owns there, and the registered ones. */
   #offerings(): { offer: Policy; access: Policy; dataset: string }[] {
     const offered: { offer: Policy; access: Policy; dataset: string }[] = [];
-    for (const supplier of this.#suppliers()) {
-      const policies = this.#policiesFor(supplier);
-      if (policies !== undefined) offered.push(policies);
-    }
+    for (const [partner, roles] of relationsOf(this.#options.network, this.#options.company))
+      for (const kind of datasetsOffered(roles, this.#options.aspects)) {
+        const policies = this.#policiesFor(partner, kind);
+        if (policies !== undefined) offered.push(policies);
+      }
     for (const source of this.#sources)
       for (const dataset of source.offered())
         offered.push({ offer: dataset.offer, access: dataset.access, dataset: dataset.id });
@@ -372,6 +417,20 @@ export class ExchangeService {
             updatedAt: record.updatedAt,
           })),
         };
+      },
+    );
+    scope.get(
+      '/api/v1/connector/received',
+      { config: { auth: { kind: 'user' as const, role: 'planner' as const } } },
+      async (request, reply) => {
+        const kind = (request.query as { kind?: unknown }).kind;
+        if (typeof kind !== 'string' || !RECEIVED_KINDS.includes(kind))
+          return reply.code(400).send({
+            code: 'invalid-query',
+            message: `kind must be one of ${RECEIVED_KINDS.join(', ')}`,
+          });
+        const records = await this.#store.exchange.listRecords(kind, { limit: 10000 });
+        return { kind, records: records.map(({ id, value, updatedAt }) => ({ id, value, updatedAt })) };
       },
     );
     scope.post('/exchange/push/:pid', node, async (request, reply) => {
@@ -807,7 +866,7 @@ export class ExchangeService {
     const decision = evaluatePolicy(policy.value, {
       action: 'use',
       requester: { bpnl: sender.bpnl, did: sender.did, membership: { status: 'valid' } },
-      purpose: DCM_PURPOSE,
+      purpose: purposeOf(agreement.dataset),
       at: new Date(this.#now()),
       tierDepth: 0,
     });
@@ -840,64 +899,89 @@ export class ExchangeService {
         },
       };
     }
+    const transfer = stored.value;
+    const kind = parseDatasetId(transfer.dataset)?.kind;
+    if (kind === undefined)
+      return {
+        status: 409,
+        body: { code: 'not-a-push-dataset', message: `nothing is pushed on ${transfer.dataset}` },
+      };
     const envelope = body as { messageId?: unknown; aspect?: unknown; payload?: unknown } | undefined;
-    if (typeof envelope?.messageId !== 'string' || envelope.aspect !== 'WeekBasedMaterialDemand') {
+    const aspect = aspectOfMessage(envelope?.aspect, envelope?.payload);
+    // The aspect must be one the dataset carries, from the side of the relationship that sends it.
+    const roles = relationsOf(this.#options.network, this.#options.company).get(transfer.partner.company);
+    const owner = aspect === undefined ? undefined : ASPECT_SPECS[aspect].owner;
+    const fits =
+      aspect !== undefined &&
+      ASPECT_SPECS[aspect].dataset === kind &&
+      (owner === 'either' || roles?.has(owner === 'customer' ? 'supplier' : 'customer') === true);
+    if (typeof envelope?.messageId !== 'string' || !fits) {
+      const carried = Object.values(ASPECT_SPECS)
+        .filter((spec) => spec.dataset === kind)
+        .map((spec) => spec.model);
       return {
         status: 400,
         body: {
           code: 'invalid-message',
-          message: 'expected { messageId, aspect: "WeekBasedMaterialDemand", payload }',
+          message: `expected { messageId, aspect, payload } with an aspect ${transfer.dataset} carries from ${transfer.partner.company} (${[...new Set(carried)].join(', ')}), not ${JSON.stringify(envelope?.aspect)}`,
         },
       };
     }
-    const valid = validateAspectPayload('WeekBasedMaterialDemand', envelope.payload);
-    if (!valid.ok) {
-      return {
-        status: 422,
-        body: {
-          code: 'invalid-payload',
-          message: valid.error.map((problem) => `${problem.path || '/'} ${problem.message}`).join('; '),
-        },
-      };
-    }
-    const materialDemandId = (envelope.payload as { materialDemandId?: string }).materialDemandId ?? '';
-    return this.#locked(`demand:${materialDemandId}`, async () => {
-      const previous = await this.#get<number[]>('received-demand', materialDemandId);
-      const read = readMaterialDemand(this.#options.network, this.#options.company, envelope.payload, {
+    const model = ASPECT_SPECS[aspect].model;
+    const payload = envelope.payload;
+    const messageId = envelope.messageId;
+    const partner = transfer.partner.company;
+    return this.#locked(`receive:${aspect}:${partner}:${incomingKey(aspect, payload)}`, async () => {
+      const read = await readIncoming(aspect, payload, {
+        view: this.#options.network,
+        effective: () => this.#effectiveNetwork(),
+        company: this.#options.company,
+        partner,
         receivedAt: new Date(this.#now()).toISOString(),
-        ...(previous === undefined ? {} : { previous: previous.value }),
+        get: async <T>(kind: string, id: string) => (await this.#get<T>(kind, id))?.value,
       });
       if (!read.ok) {
-        return {
-          status: 422,
-          body: { code: 'invalid-payload', message: read.error.map(formatExchangeProblem).join('; ') },
-        };
+        await this.#connector.commit({
+          audit: [
+            {
+              actor: sender.did,
+              action: 'data.receive',
+              resource: transfer.dataset,
+              outcome: 'refused',
+              reason: `${read.error.code}: ${read.error.message}`,
+            },
+          ],
+        });
+        return { status: 422, body: read.error };
       }
       const outcome = await this.#connector.commit({
-        receipt: {
-          key: `${sender.did} ${envelope.messageId}`,
-          from: sender.did,
-          kind: 'WeekBasedMaterialDemand',
-        },
+        receipt: { key: `${sender.did} ${messageId}`, from: sender.did, kind: String(model) },
         events: read.value.events,
-        records: [{ kind: 'received-demand', id: materialDemandId, value: read.value.quantities }],
+        records: read.value.records,
         audit: [
           {
             actor: sender.did,
             action: 'data.receive',
-            resource: stored.value.dataset,
+            resource: transfer.dataset,
             outcome: 'applied',
-            reason: `forecast ${materialDemandId} for ${read.value.item}: ${read.value.events.length} period(s) changed`,
+            reason: read.value.summary,
           },
         ],
       });
       if (outcome.status === 'duplicate') return { status: 200, body: { status: 'duplicate' } };
-      if (read.value.events.length > 0) this.scheduleReplan();
-      return { status: 200, body: { status: 'applied', changedPeriods: read.value.events.length } };
+      if (read.value.replan) this.scheduleReplan();
+      return {
+        status: 200,
+        body: {
+          status: 'applied',
+          ...(aspect === 'material-demand' ? { changedPeriods: read.value.events.length } : {}),
+          events: read.value.events.length,
+        },
+      };
     });
   }
 
-  /** Plans again (coalesced) and pushes what changed to the suppliers. */
+  /** Plans again (coalesced) and pushes what changed to the partners. */
   scheduleReplan(): void {
     if (this.#closed) return;
     if (this.#replanning !== undefined) {
@@ -923,51 +1007,117 @@ export class ExchangeService {
     while (this.#replanning !== undefined) await this.#replanning;
   }
 
-  async #replanAndPush(): Promise<void> {
-    const effective = await readEffectiveNetwork(
+  async #readEffective() {
+    return readEffectiveNetwork(
       {
         getVersion: (name, version) => this.#store.networks.getVersion(name, version),
         readEvents: (query) => this.#store.events.read(query),
       },
       this.networkName,
     );
+  }
+
+  /** The node's network with its recorded events applied (its view when that cannot be read). */
+  async #effectiveNetwork(): Promise<Network> {
+    const effective = await this.#readEffective();
+    return effective.ok ? effective.value.network : this.#options.network;
+  }
+
+  async #replanAndPush(): Promise<void> {
+    let effective = await this.#readEffective();
     if (!effective.ok) {
       this.#options.log?.(`cannot read the network to plan: ${JSON.stringify(effective.error)}`);
       return;
     }
-    const network = effective.value.network;
-    const plan = planNetwork(network);
-    const outgoing = buildMaterialDemands(network, plan, this.#options.company, {
-      changedAt: new Date(this.#now()).toISOString(),
-    });
-    if (!outgoing.ok) {
-      this.#options.log?.(`cannot build forecasts: ${outgoing.error.map(formatExchangeProblem).join('; ')}`);
-      return;
-    }
-    const transfers = (await this.#store.exchange.listRecords('transfer', { limit: 10000 })).map(
-      (record) => record.value as TransferEntry,
+    let plan = planNetwork(effective.value.network, { blocked: effective.value.blocked });
+    const sentOrders = new Map(
+      (await this.#store.exchange.listRecords('sent-order', { limit: 100000 })).map((record) => [
+        record.id,
+        record.value as SentOrder,
+      ]),
     );
-    for (const forecast of outgoing.value) {
-      const dataset = this.datasetId(this.#options.company, forecast.supplier);
-      const transfer = transfers.find(
-        (entry) =>
-          entry.record.role === 'provider' &&
-          entry.dataset === dataset &&
-          entry.record.protocolState === 'STARTED',
+    if (this.#options.releaseOrders !== false && this.#wants('orders')) {
+      // Purchases that must ship now become orders (open orders of this node), then the node plans again.
+      const released = releasePurchaseOrders(effective.value.network, plan, this.#options.company, {
+        at: new Date(this.#now()).toISOString(),
+        source: `node:${this.#options.company}`,
+      });
+      const events = released.events.filter((_event, index) => {
+        const order = released.orders[index]!;
+        // Not to a supplier without a node, nor again after the supplier rejected it.
+        return this.#options.partners.has(order.supplier) && sentOrders.get(order.id)?.status !== 'rejected';
+      });
+      if (events.length > 0) {
+        await this.#connector.commit({
+          events,
+          audit: [
+            {
+              actor: this.#self.did,
+              action: 'order.release',
+              resource: this.networkName,
+              outcome: 'applied',
+              reason: `${events.length} planned purchase(s) released as orders`,
+            },
+          ],
+        });
+        effective = await this.#readEffective();
+        if (!effective.ok) return;
+        plan = planNetwork(effective.value.network, { blocked: effective.value.blocked });
+      }
+    }
+    const transfers = new Map<string, TransferEntry>();
+    for (const record of await this.#store.exchange.listRecords('transfer', { limit: 10000 })) {
+      const entry = record.value as TransferEntry;
+      if (entry.record.role === 'provider' && entry.record.protocolState === 'STARTED')
+        transfers.set(entry.dataset, entry);
+    }
+    const company = this.#options.company;
+    const values = async <T>(kind: string) =>
+      (await this.#store.exchange.listRecords(kind, { limit: 100000 })).map((record) => record.value as T);
+    const { payloads, problems } = outgoingPayloads({
+      network: effective.value.network,
+      base: this.#options.network,
+      plan,
+      blocked: effective.value.blocked,
+      company,
+      changedAt: new Date(this.#now()).toISOString(),
+      heldOrders: await values<HeldOrder>('held-order'),
+      sentOrders,
+      told: (await values<ToldDisruption>('told-disruption')).filter(
+        (told) => told.disruption.status === 'open',
+      ),
+      sends: (partner, aspect) =>
+        this.#wants(aspect) && transfers.has(datasetId(company, ASPECT_SPECS[aspect].dataset, partner)),
+    });
+    for (const problem of problems) this.#options.log?.(`${company}: cannot build ${problem}`);
+    let replan = false;
+    for (const outgoing of payloads) {
+      const transfer = transfers.get(
+        datasetId(company, ASPECT_SPECS[outgoing.aspect].dataset, outgoing.partner),
       );
       if (transfer === undefined) continue;
-      await this.#push(transfer, forecast.payload);
+      if (await this.#push(transfer, outgoing)) replan ||= (outgoing.events?.length ?? 0) > 0;
     }
+    // An answer that took an order's demand back changed the plan.
+    if (replan) this.#replanAgain = true;
   }
 
-  /** Provider: pushes one forecast on a started transfer, when its content changed and the policy allows. */
-  async #push(transfer: TransferEntry, payload: { materialDemandId: string }): Promise<void> {
+  /** Whether the node deals in `aspect` at all (its `aspects` option). */
+  #wants(aspect: ExchangeAspect): boolean {
+    return this.#options.aspects === undefined || this.#options.aspects.includes(aspect);
+  }
+
+  /**
+   * Provider: pushes one payload on a started transfer when its content changed since the last push of
+   * the same key and the agreement's policy allows the use now. True when it was sent.
+   */
+  async #push(transfer: TransferEntry, outgoing: OutgoingPayload): Promise<boolean> {
     const pid = transfer.record.providerPid!;
-    const key = `${pid}|${payload.materialDemandId}`;
-    const { changedAt: _changedAt, ...content } = payload as { changedAt?: string; materialDemandId: string };
-    const hash = canonicalJson(content);
+    const model = ASPECT_SPECS[outgoing.aspect].model;
+    const key = `${pid}|${outgoing.key}`;
+    const hash = canonicalJson(payloadContent(outgoing.payload));
     const last = await this.#get<string>('pushed', key);
-    if (last?.value === hash) return;
+    if (last?.value === hash) return false;
     const agreement = await this.#get<AgreementEntry>('agreement', transfer.agreementId);
     const verdict =
       agreement === undefined
@@ -985,26 +1135,44 @@ export class ExchangeService {
           },
         ],
       });
-      return;
+      return false;
+    }
+    if (model !== ORDER_FORMAT) {
+      // Checked before it leaves: the schemas are the contract with the rest of the data space.
+      const valid = validateAspectPayload(model, outgoing.payload);
+      if (!valid.ok) {
+        this.#options.log?.(
+          `${this.#options.company}: not sending ${outgoing.summary}: ${valid.error.map((problem) => `${problem.path || '/'} ${problem.message}`).join('; ')}`,
+        );
+        return false;
+      }
     }
     const messageId = `urn:uuid:${crypto.randomUUID()}`;
     const to = transfer.pushTo!;
     await this.#connector.commit({
-      records: [{ kind: 'pushed', id: key, value: hash }],
+      records: [{ kind: 'pushed', id: key, value: hash }, ...(outgoing.records ?? [])],
+      ...(outgoing.events === undefined ? {} : { events: outgoing.events }),
       outbox: [
         {
           id: messageId,
           to: transfer.partner.url,
           path: to.slice(transfer.partner.url.length),
-          body: { messageId, aspect: 'WeekBasedMaterialDemand', agreementId: transfer.agreementId, payload },
-          kind: 'aspect:WeekBasedMaterialDemand',
+          body: { messageId, aspect: model, agreementId: transfer.agreementId, payload: outgoing.payload },
+          kind: `aspect:${model}`,
           correlation: `push:${pid}`,
         },
       ],
       audit: [
-        { actor: transfer.partner.did, action: 'data.push', resource: transfer.dataset, outcome: 'granted' },
+        {
+          actor: transfer.partner.did,
+          action: 'data.push',
+          resource: transfer.dataset,
+          outcome: 'granted',
+          ...(outgoing.aspect === 'material-demand' ? {} : { reason: outgoing.summary }),
+        },
       ],
     });
+    return true;
   }
 
   // --- connecting to customers (consumer side) -------------------------------------------------
@@ -1274,4 +1442,22 @@ export function baseUrlOfDid(did: string): string | undefined {
   return text.endsWith('/.well-known/did.json')
     ? text.slice(0, -'/.well-known/did.json'.length)
     : text.slice(0, -'/did.json'.length);
+}
+
+/** What `GET /api/v1/connector/received` lists: what partners sent, and the orders' answers. */
+const RECEIVED_KINDS = [
+  'received-demand',
+  'received-capacity',
+  'received-notification',
+  'received-stock',
+  'received-deliveries',
+  'received-planned-output',
+  'held-order',
+  'sent-order',
+];
+
+/** The usage purpose a dataset's data is pushed for: its aspect's, else demand and capacity management. */
+function purposeOf(dataset: string): string {
+  const kind = parseDatasetId(dataset)?.kind;
+  return kind === undefined ? DCM_PURPOSE : DATASET_PURPOSES[kind];
 }

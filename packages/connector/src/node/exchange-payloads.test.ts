@@ -1,0 +1,258 @@
+/**
+ * What a node sends after a plan (outgoing.ts) and what it does with what it receives (incoming.ts),
+ * on the demo network's partner views, without nodes: every payload it builds passes its schema and is
+ * read by the partner's view; a payload about another partner is refused; any JSON at all gives a value
+ * or a refusal, never a throw (fast-check).
+ */
+import { readFileSync } from 'node:fs';
+import {
+  applyPlanningEvents,
+  type Disruption,
+  loadNetworkFile,
+  type Network,
+  OrderMessage,
+  partnerView,
+  planNetwork,
+} from '@keten/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { validateAspectPayload } from '../payloads/validate.ts';
+import { ASPECT_SPECS, EXCHANGE_ASPECTS } from './datasets.ts';
+import { type IncomingContext, readIncoming } from './incoming.ts';
+import {
+  type HeldOrder,
+  judgeOrder,
+  type OutgoingContext,
+  outgoingPayloads,
+  payloadContent,
+} from './outgoing.ts';
+
+const path = new URL('../../../../examples/demo-network.yaml', import.meta.url).pathname;
+const loaded = loadNetworkFile({ name: path, text: readFileSync(path, 'utf8') });
+if (!loaded.ok) throw new Error('the demo network does not load');
+const demo = loaded.value.network;
+const OEM = 'kempen';
+const TIER1 = 'steinhof-optics';
+const changedAt = '2027-01-04T08:00:00Z';
+const receivedAt = '2027-01-04T09:00:00Z';
+const oemView = partnerView(demo, OEM)!;
+const tier1View = partnerView(demo, TIER1)!;
+
+function context(network: Network, company: string, extra: Partial<OutgoingContext> = {}): OutgoingContext {
+  return {
+    network,
+    base: network,
+    plan: planNetwork(network),
+    blocked: [],
+    company,
+    changedAt,
+    heldOrders: [],
+    sentOrders: new Map(),
+    told: [],
+    sends: () => true,
+    ...extra,
+  };
+}
+
+function receiving(view: Network, company: string, partner: string, records = new Map<string, unknown>()) {
+  return {
+    view,
+    effective: async () => view,
+    company,
+    partner,
+    receivedAt,
+    get: async <T>(kind: string, id: string) => records.get(`${kind} ${id}`) as T | undefined,
+  } satisfies IncomingContext;
+}
+
+/** The OEM's view with one open purchase order from tier 1. */
+const item = (demo.sourcing ?? []).find(
+  (rule) => rule.buyer === OEM && rule.suppliers.some((line) => line.supplier === TIER1),
+)!.item;
+const withOrder = applyPlanningEvents(oemView, [
+  {
+    type: 'order.opened',
+    payload: { id: 'PO-1', kind: 'purchase', company: OEM, supplier: TIER1, item, quantity: 2, due: 10 },
+  },
+]);
+if (!withOrder.ok) throw new Error(JSON.stringify(withOrder.error));
+const oemWithOrder = withOrder.value.network;
+
+describe('what a node sends', () => {
+  it('builds every aspect for its partners, each valid against its schema', () => {
+    const customerSide = outgoingPayloads(context(oemWithOrder, OEM));
+    const supplierSide = outgoingPayloads(
+      context(tier1View, TIER1, {
+        heldOrders: [
+          {
+            customerOrder: { id: 'PO-1', customer: OEM, item, quantity: 2, period: 9 },
+            status: 'open',
+          },
+        ],
+        blocked: [{ supplier: TIER1, from: 3, to: 5 }],
+      }),
+    );
+    expect(customerSide.problems).toEqual([]);
+    expect(supplierSide.problems).toEqual([]);
+    const aspects = new Set(
+      [...customerSide.payloads, ...supplierSide.payloads].map((entry) => entry.aspect),
+    );
+    expect([...aspects].sort()).toEqual([...EXCHANGE_ASPECTS].sort());
+    for (const outgoing of [...customerSide.payloads, ...supplierSide.payloads]) {
+      const model = ASPECT_SPECS[outgoing.aspect].model;
+      if (model === 'keten.order/v1') expect(OrderMessage.safeParse(outgoing.payload).success).toBe(true);
+      else expect(validateAspectPayload(model, outgoing.payload).ok, outgoing.summary).toBe(true);
+    }
+    // The order goes out once as an order; sent before with the same figures, not again.
+    const orders = customerSide.payloads.filter((entry) => entry.aspect === 'orders');
+    expect(orders.map((entry) => (entry.payload as { type: string; orderId: string }).orderId)).toContain(
+      'PO-1',
+    );
+    const again = outgoingPayloads(
+      context(oemWithOrder, OEM, {
+        sentOrders: new Map([
+          ['PO-1', { supplier: TIER1, item, quantity: 2, due: 10, status: 'accepted' }],
+          ...oemWithOrder
+            .openOrders!.filter((order) => order.id !== 'PO-1' && order.id !== undefined)
+            .map(
+              (order) =>
+                [
+                  order.id!,
+                  {
+                    supplier: order.supplier!,
+                    item: order.item,
+                    quantity: order.quantity,
+                    due: order.due,
+                    status: 'accepted' as const,
+                  },
+                ] as const,
+            ),
+        ]),
+      }),
+    );
+    expect(again.payloads.filter((entry) => entry.aspect === 'orders')).toEqual([]);
+    // Tier 1 down in periods 3-4: a capacity reduction to its customer, a demand reduction to its supplier.
+    const notices = supplierSide.payloads
+      .filter((entry) => entry.aspect === 'notifications')
+      .map((entry) => entry.payload as { effect: string; status: string });
+    expect(notices.some((notice) => notice.effect === 'capacity-reduction')).toBe(true);
+    expect(notices.some((notice) => notice.effect === 'demand-reduction')).toBe(true);
+  });
+
+  it('sends a disruption told before and gone now as resolved', () => {
+    const told: Disruption = {
+      id: 'down:steinhof-optics:*:3',
+      sender: TIER1,
+      recipient: OEM,
+      items: [item],
+      effect: 'capacity-reduction',
+      cause: 'production-incident',
+      status: 'open',
+      from: 3,
+      to: 5,
+    };
+    const { payloads } = outgoingPayloads(
+      context(tier1View, TIER1, { told: [{ partner: OEM, disruption: told }] }),
+    );
+    const resolved = payloads.find((entry) => entry.key === `notification:${told.id}`);
+    expect(resolved?.payload).toMatchObject({ status: 'resolved', effect: 'capacity-reduction' });
+  });
+
+  it('compares payloads without their time stamps', () => {
+    expect(payloadContent({ a: 1, changedAt: 'x', nested: [{ lastUpdatedOnDateTime: 'y', b: 2 }] })).toEqual({
+      a: 1,
+      nested: [{ b: 2 }],
+    });
+  });
+
+  it("accepts an order the plan can ship, and rejects one in a period the plan is short, with the plan's reason", () => {
+    const plan = planNetwork(tier1View);
+    const shortage = plan.shortages.find((entry) => entry.company === TIER1);
+    const order = { id: 'X', customer: OEM, item: shortage?.item ?? item, quantity: 1, period: 0 };
+    if (shortage !== undefined) {
+      const answer = judgeOrder(
+        { plan, company: TIER1, network: tier1View },
+        { ...order, period: shortage.period },
+      );
+      expect(answer.status).toBe('rejected');
+      expect(answer.reason).toContain(shortage.cause.text);
+    }
+    const free = Array.from({ length: tier1View.horizon }, (_, period) => period).find(
+      (period) =>
+        !plan.shortages.some(
+          (entry) => entry.company === TIER1 && entry.item === order.item && entry.period === period,
+        ),
+    )!;
+    expect(judgeOrder({ plan, company: TIER1, network: tier1View }, { ...order, period: free }).status).toBe(
+      'accepted',
+    );
+  });
+});
+
+describe('what a node does with what it receives', () => {
+  it('reads each aspect its partner sends into its own terms, and refuses one about another partner', async () => {
+    const fromOem = outgoingPayloads(context(oemWithOrder, OEM)).payloads;
+    for (const outgoing of fromOem.filter((entry) => entry.partner === TIER1)) {
+      const read = await readIncoming(outgoing.aspect, outgoing.payload, receiving(tier1View, TIER1, OEM));
+      expect(read.ok ? read.value.summary : read.error, outgoing.summary).toEqual(expect.any(String));
+      expect(read.ok, JSON.stringify(read.ok ? '' : read.error)).toBe(true);
+    }
+    const forecast = fromOem.find((entry) => entry.aspect === 'material-demand' && entry.partner === TIER1)!;
+    const wrong = await readIncoming(
+      'material-demand',
+      forecast.payload,
+      receiving(tier1View, TIER1, 'kortrijk-coils'),
+    );
+    expect(wrong.ok ? 'applied' : wrong.error.code).toBe('wrong-partner');
+    // The order lands as a held order to answer, and as demand when it must ship.
+    const order = fromOem.find(
+      (entry) => entry.aspect === 'orders' && (entry.payload as { orderId: string }).orderId === 'PO-1',
+    )!;
+    const read = await readIncoming('orders', order.payload, receiving(tier1View, TIER1, OEM));
+    if (!read.ok) throw new Error(read.error.message);
+    expect(read.value.replan).toBe(true);
+    const held = read.value.records.find((record) => record.kind === 'held-order')!.value as HeldOrder;
+    expect(held.status).toBe('open');
+    expect(
+      read.value.events.reduce((sum, event) => sum + (event.payload as { quantity: number }).quantity, 0),
+    ).toBe(2);
+    // A confirmation of an order never sent to that supplier is refused.
+    const confirmation = await readIncoming(
+      'order-confirmations',
+      { ...(order.payload as object), type: 'order-confirmation', status: 'accepted' },
+      receiving(oemWithOrder, OEM, TIER1),
+    );
+    expect(confirmation.ok ? 'applied' : confirmation.error.code).toBe('wrong-partner');
+  });
+
+  it('gives a value or a refusal for any JSON at all, on every aspect (fuzz)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...EXCHANGE_ASPECTS), fc.jsonValue(), async (aspect, payload) => {
+        const read = await readIncoming(aspect, payload, receiving(tier1View, TIER1, OEM));
+        if (!read.ok) expect(read.error.message.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses a valid payload with one field replaced, or applies it, never throws (fuzz)', async () => {
+    const fromOem = outgoingPayloads(context(oemWithOrder, OEM)).payloads.filter(
+      (entry) => entry.partner === TIER1,
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...fromOem),
+        fc.nat(),
+        fc.jsonValue(),
+        async (outgoing, index, value) => {
+          const payload = { ...(outgoing.payload as Record<string, unknown>) };
+          const keys = Object.keys(payload);
+          payload[keys[index % keys.length]!] = value;
+          const read = await readIncoming(outgoing.aspect, payload, receiving(tier1View, TIER1, OEM));
+          expect(typeof read.ok).toBe('boolean');
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,497 @@
+/**
+ * @module node/outgoing
+ * What a company node sends its partners after it planned: every payload of every aspect it owns, from
+ * its network as the events left it, its plan, and what it holds of its partners (the customer orders
+ * it received, the disruptions it told before). Only payloads for a partner with a started transfer of
+ * that aspect are built (`sends`); the exchange service pushes those whose content changed.
+ *
+ * - as **customer**: its forecasts (WeekBasedMaterialDemand), its open purchase orders (an `order` the
+ *   first time, an `order-change` when its quantity or due date moved since it was sent; stable ids:
+ *   the planned order's id on release), its stock of what it buys (ItemStock INBOUND);
+ * - as **supplier**: its capacity for what the customer buys (WeekBasedCapacityGroup), its planned
+ *   production of it (PlannedProductionOutput), its stock (ItemStock OUTBOUND), the customer's orders
+ *   on their way (DeliveryInformation), and a confirmation of each customer order not yet answered:
+ *   `accepted`, or `rejected` with the reason when its plan is short of the item in the period it must
+ *   ship it (the order's demand is then taken back);
+ * - both ways, **notifications** (DemandAndCapacityNotification) of its disruptions: a `supplier.down`
+ *   of itself (capacity reduction to its customers, demand reduction to its suppliers), a capacity
+ *   lowered by `capacity.changed` below its model's, and its plan's shortages; a disruption told before
+ *   and gone now is sent once more as `resolved`.
+ *
+ * Pure: no I/O; the records to write with each push (orders sent, answers given, disruptions told) come
+ * with it.
+ */
+import {
+  type BlockedWindow,
+  buildCapacityGroups,
+  buildDeliveryInformation,
+  buildItemStock,
+  buildMaterialDemands,
+  buildNotification,
+  buildOrderMessage,
+  buildPlannedProductionOutput,
+  type Disruption,
+  disruptionsFromShortages,
+  type EventInput,
+  type ExchangeProblem,
+  formatExchangeProblem,
+  type Network,
+  type Plan,
+  type ReceivedCustomerOrder,
+  type RecordWrite,
+  valueAt,
+} from '@keten/core';
+import type { ExchangeAspect } from './datasets.ts';
+
+/** A customer order as the supplier's node holds it, and whether it has answered it. */
+export interface HeldOrder {
+  readonly customerOrder: ReceivedCustomerOrder;
+  /** `open`: not answered yet (new or changed); `cancelled` by the customer. */
+  readonly status: 'open' | 'accepted' | 'rejected' | 'cancelled';
+}
+
+/** An order as the customer's node sent it, and what the supplier answered. */
+export interface SentOrder {
+  readonly supplier: string;
+  readonly item: string;
+  readonly quantity: number;
+  readonly due: number;
+  readonly status: 'sent' | 'accepted' | 'changed' | 'rejected';
+  readonly reason?: string;
+}
+
+/** A disruption told to a partner, as last told. */
+export interface ToldDisruption {
+  readonly partner: string;
+  readonly disruption: Disruption;
+}
+
+export interface OutgoingContext {
+  /** The node's network with every recorded event applied. */
+  readonly network: Network;
+  /** The node's network as configured (before events): what a lowered capacity is measured against. */
+  readonly base: Network;
+  readonly plan: Plan;
+  /** Windows in which a company ships nothing (`supplier.down`). */
+  readonly blocked: readonly BlockedWindow[];
+  readonly company: string;
+  readonly changedAt: string;
+  /** Customer orders held, by customer (supplier side). */
+  readonly heldOrders: readonly HeldOrder[];
+  /** Orders sent, by order id (customer side). */
+  readonly sentOrders: ReadonlyMap<string, SentOrder>;
+  /** Open disruptions told before. */
+  readonly told: readonly ToldDisruption[];
+  /** Whether `partner` takes `aspect` (a started push transfer). */
+  readonly sends: (partner: string, aspect: ExchangeAspect) => boolean;
+}
+
+/** One payload for one partner. */
+export interface OutgoingPayload {
+  readonly partner: string;
+  readonly aspect: ExchangeAspect;
+  /** What it is about, stable across updates: only its last content matters (a forecast's id, ...). */
+  readonly key: string;
+  readonly payload: unknown;
+  /** Records written with the push. */
+  readonly records?: readonly RecordWrite[];
+  /** Events for the node's own log written with the push (an order's demand taken back). */
+  readonly events?: readonly EventInput[];
+  /** For the audit trail. */
+  readonly summary: string;
+}
+
+/** Fields that say when, not what: left out when comparing a payload with the one sent before. */
+const TIME_FIELDS = new Set([
+  'changedAt',
+  'contentChangedAt',
+  'lastUpdatedOnDateTime',
+  'messageId',
+  'notificationId',
+]);
+
+/** The payload without its time stamps and the ids derived from them. */
+export function payloadContent(payload: unknown): unknown {
+  if (Array.isArray(payload)) return payload.map(payloadContent);
+  if (typeof payload !== 'object' || payload === null) return payload;
+  const content: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(payload))
+    if (!TIME_FIELDS.has(key)) content[key] = payloadContent(value);
+  return content;
+}
+
+/** Every payload the node would send now, and the problems that kept some from being built. */
+export function outgoingPayloads(context: OutgoingContext): {
+  payloads: OutgoingPayload[];
+  problems: string[];
+} {
+  const payloads: OutgoingPayload[] = [];
+  const problems: string[] = [];
+  const failed = (what: string, found: readonly ExchangeProblem[]) =>
+    problems.push(`${what}: ${found.map(formatExchangeProblem).join('; ')}`);
+  const { network, plan, company, changedAt, sends } = context;
+  const options = { changedAt };
+  const rules = network.sourcing ?? [];
+  // The items of each relationship: what the company buys from a supplier, sells to a customer.
+  const buys = new Map<string, string[]>();
+  const sells = new Map<string, string[]>();
+  const add = (map: Map<string, string[]>, partner: string, item: string) => {
+    const items = map.get(partner) ?? [];
+    if (!items.includes(item)) items.push(item);
+    map.set(partner, items);
+  };
+  for (const rule of rules)
+    for (const line of rule.suppliers) {
+      if (rule.buyer === company && line.supplier !== company) add(buys, line.supplier, rule.item);
+      if (line.supplier === company && rule.buyer !== company) add(sells, rule.buyer, rule.item);
+    }
+
+  // --- as customer ---
+  const suppliers = [...buys.keys()].filter((supplier) => sends(supplier, 'material-demand'));
+  if (suppliers.length > 0) {
+    const forecasts = buildMaterialDemands(network, plan, company, { changedAt, suppliers });
+    if (!forecasts.ok) failed('forecasts', forecasts.error);
+    else
+      for (const forecast of forecasts.value)
+        payloads.push({
+          partner: forecast.supplier,
+          aspect: 'material-demand',
+          key: forecast.payload.materialDemandId,
+          payload: forecast.payload,
+          summary: `forecast of ${forecast.item}`,
+        });
+  }
+  for (const order of network.openOrders ?? []) {
+    if (order.kind !== 'purchase' || order.company !== company || order.id === undefined) continue;
+    if (order.supplier === undefined || !sends(order.supplier, 'orders')) continue;
+    const sent = context.sentOrders.get(order.id);
+    if (sent?.status === 'rejected') continue;
+    if (sent !== undefined && sent.quantity === order.quantity && sent.due === order.due) continue;
+    const type = sent === undefined ? 'order' : 'order-change';
+    const record = {
+      id: order.id,
+      company,
+      supplier: order.supplier,
+      item: order.item,
+      quantity: order.quantity,
+      due: order.due,
+    };
+    const message = buildOrderMessage(network, { type, order: record, changedAt });
+    if (!message.ok) {
+      failed(`order ${order.id}`, message.error);
+      continue;
+    }
+    payloads.push({
+      partner: order.supplier,
+      aspect: 'orders',
+      key: `order:${order.id}`,
+      payload: message.value,
+      records: [
+        {
+          kind: 'sent-order',
+          id: order.id,
+          value: {
+            supplier: order.supplier,
+            item: order.item,
+            quantity: order.quantity,
+            due: order.due,
+            status: 'sent',
+          } satisfies SentOrder,
+        },
+      ],
+      summary: `${type} ${order.id}: ${order.quantity} ${order.item} due in period ${order.due}`,
+    });
+  }
+
+  // --- stock, either way ---
+  for (const [map, holder] of [
+    [buys, 'customer'],
+    [sells, 'supplier'],
+  ] as const) {
+    for (const [partner, items] of map) {
+      if (!sends(partner, 'stock')) continue;
+      for (const item of items) {
+        const relationship =
+          holder === 'customer'
+            ? { customer: company, supplier: partner, item }
+            : { customer: partner, supplier: company, item };
+        const stock = buildItemStock(network, relationship, holder, options);
+        if (!stock.ok) failed(`stock of ${item}`, stock.error);
+        else
+          payloads.push({
+            partner,
+            aspect: 'stock',
+            key: `stock:${holder}:${item}`,
+            payload: stock.value,
+            summary: `stock of ${item}`,
+          });
+      }
+    }
+  }
+
+  // --- as supplier ---
+  for (const [customer, items] of sells) {
+    if (sends(customer, 'capacity')) {
+      const groups = buildCapacityGroups(network, company, customer, options);
+      if (!groups.ok) failed(`capacity for ${customer}`, groups.error);
+      else
+        for (const group of groups.value)
+          payloads.push({
+            partner: customer,
+            aspect: 'capacity',
+            key: group.payload.capacityGroupId,
+            payload: group.payload,
+            summary: `capacity ${group.capacity}`,
+          });
+    }
+    for (const item of items) {
+      const relationship = { customer, supplier: company, item };
+      if (sends(customer, 'planned-output')) {
+        const output = buildPlannedProductionOutput(network, plan, relationship, options);
+        if (!output.ok) failed(`planned output of ${item}`, output.error);
+        else
+          payloads.push({
+            partner: customer,
+            aspect: 'planned-output',
+            key: `planned-output:${item}`,
+            payload: output.value,
+            summary: `planned output of ${item}`,
+          });
+      }
+      if (sends(customer, 'deliveries')) {
+        const orders = context.heldOrders
+          .filter(
+            (held) =>
+              held.customerOrder.customer === customer &&
+              held.customerOrder.item === item &&
+              (held.status === 'open' || held.status === 'accepted'),
+          )
+          .map((held) => held.customerOrder);
+        const deliveries = buildDeliveryInformation(network, relationship, { ...options, orders });
+        if (!deliveries.ok) failed(`deliveries of ${item}`, deliveries.error);
+        else
+          payloads.push({
+            partner: customer,
+            aspect: 'deliveries',
+            key: `deliveries:${item}`,
+            payload: deliveries.value.payload,
+            summary: `deliveries of ${item}: ${orders.length} order(s)`,
+          });
+      }
+    }
+  }
+  for (const held of context.heldOrders) {
+    if (held.status !== 'open') continue;
+    const order = held.customerOrder;
+    if (!sends(order.customer, 'order-confirmations')) continue;
+    const answer = judgeOrder(context, order);
+    const leadTime =
+      rules
+        .find((rule) => rule.buyer === order.customer && rule.item === order.item)
+        ?.suppliers.find((line) => line.supplier === company)?.leadTime ?? 0;
+    const message = buildOrderMessage(network, {
+      type: 'order-confirmation',
+      order: {
+        id: order.id,
+        company: order.customer,
+        supplier: company,
+        item: order.item,
+        quantity: order.quantity,
+        due: order.period + leadTime,
+      },
+      status: answer.status,
+      ...(answer.reason === undefined ? {} : { text: answer.reason }),
+      changedAt,
+    });
+    if (!message.ok) {
+      failed(`confirmation of ${order.id}`, message.error);
+      continue;
+    }
+    const rejected = answer.status === 'rejected';
+    payloads.push({
+      partner: order.customer,
+      aspect: 'order-confirmations',
+      key: `confirmation:${order.id}`,
+      payload: message.value,
+      records: [
+        {
+          kind: 'held-order',
+          id: heldOrderId(order.customer, order.id),
+          value: { customerOrder: order, status: answer.status } satisfies HeldOrder,
+        },
+      ],
+      // A rejected order is not shipped: its demand goes.
+      ...(rejected && order.period < network.horizon
+        ? {
+            events: [
+              {
+                type: 'demand.added',
+                key: `exchange:order-rejected:${order.customer}:${order.id}:${message.value.messageId}`,
+                at: changedAt,
+                source: `node:${company}`,
+                payload: {
+                  company,
+                  item: order.item,
+                  period: order.period,
+                  quantity: -order.quantity,
+                  network: network.name,
+                },
+              },
+            ],
+          }
+        : {}),
+      summary: `order ${order.id} ${answer.status}${answer.reason === undefined ? '' : `: ${answer.reason}`}`,
+    });
+  }
+
+  // --- notifications, either way ---
+  const disruptions = currentDisruptions(context, buys, sells);
+  const open = new Set<string>();
+  for (const disruption of disruptions) {
+    if (!sends(disruption.recipient, 'notifications')) continue;
+    open.add(`${disruption.recipient} ${disruption.id}`);
+    notify(disruption);
+  }
+  for (const told of context.told) {
+    if (open.has(`${told.partner} ${told.disruption.id}`) || !sends(told.partner, 'notifications')) continue;
+    notify({ ...told.disruption, status: 'resolved' });
+  }
+  function notify(disruption: Disruption) {
+    const notification = buildNotification(network, disruption, options);
+    if (!notification.ok) {
+      failed(`notification ${disruption.id}`, notification.error);
+      return;
+    }
+    payloads.push({
+      partner: disruption.recipient,
+      aspect: 'notifications',
+      key: `notification:${disruption.id}`,
+      payload: notification.value,
+      records: [
+        {
+          kind: 'told-disruption',
+          id: `${disruption.recipient} ${disruption.id}`,
+          value: { partner: disruption.recipient, disruption } satisfies ToldDisruption,
+        },
+      ],
+      summary: `${disruption.status} ${disruption.effect} ${disruption.id}`,
+    });
+  }
+  return { payloads, problems };
+}
+
+/** The held-order record id of a customer's order. */
+export function heldOrderId(customer: string, orderId: string): string {
+  return `${customer} ${orderId}`;
+}
+
+/**
+ * A supplier's answer to a customer order: rejected when its plan is short of the item in the period it
+ * must ship the order in (it cannot deliver in full on time), with the plan's reason; else accepted.
+ */
+export function judgeOrder(
+  context: Pick<OutgoingContext, 'plan' | 'company' | 'network'>,
+  order: ReceivedCustomerOrder,
+): { status: 'accepted' | 'rejected'; reason?: string } {
+  if (order.period >= context.network.horizon)
+    return { status: 'accepted', reason: 'due after our planning horizon: planned later' };
+  const short = context.plan.shortages.filter(
+    (shortage) =>
+      shortage.company === context.company &&
+      shortage.item === order.item &&
+      shortage.period === order.period &&
+      shortage.quantity > 0,
+  );
+  if (short.length === 0) return { status: 'accepted' };
+  const quantity = short.reduce((sum, shortage) => sum + shortage.quantity, 0);
+  return {
+    status: 'rejected',
+    reason: `cannot deliver in full in period ${order.period}: ${Number(quantity.toFixed(6))} short of '${order.item}' (${short[0]!.cause.text})`,
+  };
+}
+
+/** The node's disruptions now, one per partner told. */
+function currentDisruptions(
+  context: OutgoingContext,
+  buys: ReadonlyMap<string, string[]>,
+  sells: ReadonlyMap<string, string[]>,
+): Disruption[] {
+  const { company, network, base } = context;
+  const disruptions: Disruption[] = [];
+  // Its own line down: its customers get less, its suppliers are asked for less.
+  for (const window of context.blocked) {
+    if (window.supplier !== company) continue;
+    const id = `down:${company}:${window.item ?? '*'}:${window.from}`;
+    const to = window.to >= network.horizon ? {} : { to: window.to };
+    const text = `${company} makes and ships nothing${window.item === undefined ? '' : ` of '${window.item}'`} in periods ${window.from}-${window.to - 1}`;
+    for (const [customer, items] of sells) {
+      const affected = window.item === undefined ? items : items.filter((item) => item === window.item);
+      if (affected.length > 0)
+        disruptions.push({
+          id,
+          sender: company,
+          recipient: customer,
+          items: affected,
+          effect: 'capacity-reduction',
+          cause: 'production-incident',
+          status: 'open',
+          from: window.from,
+          ...to,
+          text,
+        });
+    }
+    if (window.item === undefined)
+      for (const [supplier, items] of buys)
+        disruptions.push({
+          id,
+          sender: company,
+          recipient: supplier,
+          items,
+          effect: 'demand-reduction',
+          cause: 'production-incident',
+          status: 'open',
+          from: window.from,
+          ...to,
+          text,
+        });
+  }
+  // Capacity lowered below the model's by a recorded capacity.changed.
+  for (const record of network.production ?? []) {
+    if (record.company !== company) continue;
+    const modelled = (base.production ?? []).find(
+      (candidate) => candidate.company === company && candidate.item === record.item,
+    );
+    if (modelled === undefined) continue;
+    let from: number | undefined;
+    const windows: { from: number; to: number }[] = [];
+    for (let period = 0; period <= network.horizon; period++) {
+      const lower =
+        period < network.horizon && valueAt(record.capacity, period) < valueAt(modelled.capacity, period);
+      if (lower && from === undefined) from = period;
+      if (!lower && from !== undefined) {
+        windows.push({ from, to: period });
+        from = undefined;
+      }
+    }
+    for (const window of windows)
+      for (const [customer, items] of sells) {
+        if (!items.includes(record.item)) continue;
+        disruptions.push({
+          id: `capacity:${company}:${record.item}:${window.from}`,
+          sender: company,
+          recipient: customer,
+          items: [record.item],
+          effect: 'capacity-reduction',
+          cause: 'production-incident',
+          status: 'open',
+          from: window.from,
+          ...(window.to >= network.horizon ? {} : { to: window.to }),
+          text: `capacity of '${record.item}' lowered below ${company}'s model in periods ${window.from}-${window.to - 1}`,
+        });
+      }
+  }
+  // The plan's shortages (each customer of an item the company cannot deliver in full).
+  for (const disruption of disruptionsFromShortages(network, context.plan, company))
+    if (sells.has(disruption.recipient)) disruptions.push(disruption);
+  return disruptions;
+}
