@@ -190,6 +190,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   };
   // Open streams never end by themselves: end them before the server waits for its connections.
   app.addHook('preClose', () => context.stream.close());
+  // Closing ends the threads that hold plans with pegging.
+  app.addHook('onClose', () => context.plans.close());
   // Closing cancels the jobs and waits for their threads to stop.
   app.addHook('onClose', () => context.jobs.close());
   // Closing waits for the re-plan that is running (queued ones are dropped), so it never outlives the store.

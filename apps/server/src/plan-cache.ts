@@ -13,7 +13,8 @@
  * - **One plan at a time per key.** Requests that arrive while a plan is being made wait for it.
  * - **Pegging on demand.** Plans are made without pegging (at 60,000 companies pegging takes 30 s and
  *   3.6 GB instead of 4 s and 0.5 GB; docs/planning.md); the first pegging question of a version plans
- *   it once more with pegging, for networks up to `maxPeggingCompanies`.
+ *   it once more with pegging in a worker thread that then holds it and answers pegging questions
+ *   (`jobs/pegging-thread.ts`), for networks up to `maxPeggingCompanies`.
  * - **Bounded.** At most `maxPlans` versions are kept (least recently used go first); a restart
  *   forgets them all. Planning runs on the server's one thread, as `POST …/plan` does.
  */
@@ -30,16 +31,17 @@ import {
 import { readEffectiveNetwork, storePlanningSource } from '@keten/store';
 import type { FastifyBaseLogger } from 'fastify';
 import { ApiError } from './errors.ts';
+import { PeggingThread } from './jobs/pegging-thread.ts';
 import { failureToApiError } from './replanner.ts';
 
 export interface PlanCacheLimits {
   /** Versions whose plans are kept (default 2). */
   readonly maxPlans: number;
-  /** Largest network (companies) whose plan with pegging is made and kept (default 20,000). */
+  /** Largest network (companies) whose plan with pegging is made and kept (default 6,000: pegging is 8.4 million pegs there, some 100 million at 60,000). */
   readonly maxPeggingCompanies: number;
 }
 
-export const DEFAULT_PLAN_CACHE_LIMITS: PlanCacheLimits = { maxPlans: 2, maxPeggingCompanies: 20_000 };
+export const DEFAULT_PLAN_CACHE_LIMITS: PlanCacheLimits = { maxPlans: 2, maxPeggingCompanies: 6_000 };
 
 /** A plan the views read, and where it stands. */
 export interface CachedPlan {
@@ -60,7 +62,7 @@ interface Entry {
   options?: PlanOptions;
   /** The log has been read up to here and nothing in it changes the plan. */
   checkedThrough: number;
-  pegged?: Promise<PlanIndex>;
+  pegged?: PeggingThread;
 }
 
 export class PlanCache {
@@ -97,7 +99,7 @@ export class PlanCache {
         this.#touch(key, entry);
         return { ...current, cached: true };
       }
-      if (this.#entries.get(key) === entry) this.#entries.delete(key);
+      if (this.#entries.get(key) === entry) this.#forget(key, entry);
       // Someone else may have started planning it meanwhile.
       const replaced = this.#entries.get(key);
       if (replaced !== undefined) return { ...(await replaced.plan), cached: true };
@@ -114,8 +116,11 @@ export class PlanCache {
     }
   }
 
-  /** The plan of `plan`'s version with pegging, made on first use and kept with it. */
-  async pegged(plan: CachedPlan): Promise<PlanIndex> {
+  /**
+   * The plan of `plan`'s version with pegging, in a thread of its own (made on first use, kept with
+   * the plan, ended when the plan is dropped).
+   */
+  async pegged(plan: CachedPlan): Promise<PeggingThread> {
     const entry = this.#entries.get(`${plan.name}\u0000${plan.version}`);
     if (entry?.network === undefined || entry.options === undefined) {
       throw new ApiError('unavailable', 'the plan was replaced meanwhile; ask again', {
@@ -130,16 +135,33 @@ export class PlanCache {
           `${network.companies.length}: use \`keten plan --csv\` (pegging.csv) or POST …/plan with pegging`,
       );
     }
-    entry.pegged ??= Promise.resolve().then(() => {
+    if (entry.pegged === undefined) {
       const started = performance.now();
-      const index = new PlanIndex(network, planNetwork(network, { ...options, pegging: true }));
-      this.log.info(
-        { network: plan.name, version: plan.version, milliseconds: Math.round(performance.now() - started) },
-        'network planned with pegging for the plan views',
+      const thread = new PeggingThread({ network, options });
+      entry.pegged = thread;
+      thread.ready.then(
+        () =>
+          this.log.info(
+            {
+              network: plan.name,
+              version: plan.version,
+              milliseconds: Math.round(performance.now() - started),
+            },
+            'network planned with pegging for the plan views',
+          ),
+        (error: unknown) =>
+          this.log.error({ err: error, network: plan.name }, 'planning with pegging failed'),
       );
-      return index;
-    });
+    }
+    await entry.pegged.ready;
     return entry.pegged;
+  }
+
+  /** Drops every plan and ends the pegging threads. */
+  async close(): Promise<void> {
+    const entries = [...this.#entries.values()];
+    this.#entries.clear();
+    await Promise.all(entries.map((entry) => entry.pegged?.close()));
   }
 
   async #make(name: string, version: number, entry: Entry): Promise<CachedPlan> {
@@ -189,9 +211,14 @@ export class PlanCache {
   }
 
   #evict(): void {
-    for (const key of this.#entries.keys()) {
+    for (const [key, entry] of this.#entries) {
       if (this.#entries.size <= this.limits.maxPlans) return;
-      this.#entries.delete(key);
+      this.#forget(key, entry);
     }
+  }
+
+  #forget(key: string, entry: Entry): void {
+    this.#entries.delete(key);
+    void entry.pegged?.close();
   }
 }

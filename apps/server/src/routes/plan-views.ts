@@ -14,7 +14,7 @@
  * Every answer says which plan it read (`plan`: version, log position, when planned, whether it came
  * from the cache). The latest re-plan's diff is `GET …/plan/changes` (routes/plan.ts).
  */
-import { capacityHeatMap, companyPlan, type PlanIndex, peggingOfDemand, peggingOfOrder } from '@keten/core';
+import { capacityHeatMap, companyPlan } from '@keten/core';
 import { z } from 'zod';
 import {
   AUTHENTICATED_ERRORS,
@@ -286,21 +286,17 @@ export function planViewRoutes(app: Api, context: RouteContext): void {
         });
       }
       const plan = await cache.plan(request.params.name, version);
-      const index: PlanIndex = await cache.pegged(plan);
+      const pegging = await cache.pegged(plan);
       if (order !== undefined) {
-        const found = peggingOfOrder(index, order);
+        const found = await pegging.order(order);
         if (found === undefined)
           throw notFound(`the plan of '${request.params.name}' has no order '${order}'`);
         return { ...found, plan: source(plan) };
       }
-      const found = peggingOfDemand(
-        index,
-        { company: company!, item: item!, period: period! },
-        limit ?? 1000,
-      );
+      const found = await pegging.demand({ company: company!, item: item!, period: period! }, limit ?? 1000);
       if (found === undefined) {
         throw notFound(
-          `'${request.params.name}' has no end demand for ${item} at ${company} in period ${period} (periods 0 to ${index.plan.horizon - 1})`,
+          `'${request.params.name}' has no end demand for ${item} at ${company} in period ${period} (periods 0 to ${plan.index.plan.horizon - 1})`,
         );
       }
       return { ...found, plan: source(plan) };
