@@ -401,6 +401,20 @@ describe('chain-deep status with consent', () => {
     expectCleanFailure(anonymous, 2);
   }, 120_000);
 
+  it('asks about an open purchase order of the OEM: that order, and its supplier behind it', async () => {
+    const answer = await api(nodes.get(OEM)!, 'POST', '/api/v1/connector/status', {
+      order: 'KI-PO-88123',
+      timeoutMs: 30_000,
+    });
+    expect(answer.status).toBe(200);
+    const tree = answer.body.tree as StatusPart;
+    if (tree.status !== 'answered') throw new Error('the OEM did not answer');
+    expect(tree.orders).toEqual([expect.objectContaining({ id: 'KI-PO-88123', open: true })]);
+    expect(tree.suppliers.map((part) => [part.owner.bpnl, part.status])).toEqual([
+      [bpnOf(TIER1), 'answered'],
+    ]);
+  }, 60_000);
+
   let tier3Url = '';
 
   it('marks a supplier that is down unavailable after the deadline, and does not hang', async () => {

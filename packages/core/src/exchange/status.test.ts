@@ -18,6 +18,7 @@ import {
   tierStatus,
 } from './status.ts';
 import { changedAt, fixture, receivedAt } from './test-fixture.ts';
+import { periodDate } from './weeks.ts';
 
 const demoPath = fileURLToPath(new URL('../../../../examples/demo-network.yaml', import.meta.url));
 const { network, plan } = fixture('demo-network.yaml', readFileSync(demoPath, 'utf8'));
@@ -281,6 +282,28 @@ describe('the tree for people', () => {
       '  short 1 pcs x on 2027-02-01: no capacity',
       '├─ T1 (BPNL0000000000T1): withheld — ForwardDepth allows 0',
       '└─ T2 (BPNL0000000000T2): unavailable — no answer',
+    ]);
+  });
+});
+
+describe('an open order of the model at the root', () => {
+  it('is reported as open, and a purchase is asked of its supplier', () => {
+    const open = (network.openOrders ?? []).find(
+      (entry) => entry.company === 'kempen' && entry.kind === 'purchase' && entry.id !== undefined,
+    )!;
+    const selection = rootSelection(network, plan, 'kempen', open.id!);
+    expect(selection.ok).toBe(true);
+    if (!selection.ok) return;
+    const { status, questions } = tierStatus(network, plan, 'kempen', selection.value);
+    expect(status.orders).toEqual([
+      expect.objectContaining({ id: open.id, kind: 'purchase', open: true, quantity: open.quantity }),
+    ]);
+    expect(status.orders[0]!.dueDate).toBe(periodDate(network, open.due));
+    expect(questions).toEqual([
+      {
+        supplier: open.supplier,
+        demands: [expect.objectContaining({ orderId: open.id, quantity: open.quantity })],
+      },
     ]);
   });
 });

@@ -145,6 +145,8 @@ export interface StatusOrder {
   /** The whole order. */
   readonly orderQuantity: number;
   readonly unit: string;
+  /** An open (released) order of the model rather than a planned one. */
+  readonly open?: true;
 }
 
 export interface StatusShortage {
@@ -232,9 +234,10 @@ function demandOf(network: Network, company: string, item: string, period: numbe
 }
 
 /**
- * The root's order X: `ITEM` (all its end demand for the item), `ITEM@PERIOD`, or an order id of
- * its plan (a purchase: that order; a production order: the end demand it serves). Problems name
- * what to write instead.
+ * The root's order X: `ITEM` (all its end demand for the item), `ITEM@PERIOD`, an order id of its
+ * plan (a purchase: that order; a production order: the end demand it serves), or the id of an open
+ * order of its model (that order; a purchase is asked of its supplier). Problems name what to write
+ * instead.
  */
 export function rootSelection(
   network: Network,
@@ -257,6 +260,12 @@ export function rootSelection(
       weights.set(key, Math.min(1, (weights.get(key) ?? 0) + share));
     }
     return ok({ weights, orders: new Set([order]), notes: [] });
+  }
+  const open = (network.openOrders ?? []).find((entry) => entry.id === order);
+  if (open !== undefined) {
+    if (open.company !== company)
+      return err([problem('unknown-item', ['order'], `${order} is not an order of ${company}`, order)]);
+    return ok({ weights: new Map(), orders: new Set([order]), notes: [] });
   }
   const match = /^(.+?)(?:@(\d+))?$/.exec(order);
   const item = match?.[1] ?? order;
@@ -394,11 +403,7 @@ export function tierStatus(
   const questions = new Map<string, StatusDemand[]>();
   const items = new Set<string>();
   const loads = new Map<string, Set<number>>();
-  for (const order of plan.orders) {
-    if (order.company !== company) continue;
-    const named = selection.orders.has(order.id);
-    const part = named ? order.quantity : order.quantity * (share.get(order.id) ?? 0);
-    if (part <= 1e-9) continue;
+  const report = (order: PlannedOrder, part: number, open: boolean) => {
     const quantity = round(part);
     items.add(order.item);
     orders.push({
@@ -411,6 +416,7 @@ export function tierStatus(
       quantity,
       orderQuantity: round(order.quantity),
       unit: unitOf(order.item),
+      ...(open ? { open: true as const } : {}),
     });
     if (order.kind === 'purchase' && order.supplier !== undefined && order.supplier !== company) {
       const list = questions.get(order.supplier) ?? [];
@@ -430,6 +436,34 @@ export function tierStatus(
         loads.set(capacity, periods);
       }
     }
+  };
+  for (const order of plan.orders) {
+    if (order.company !== company) continue;
+    const named = selection.orders.has(order.id);
+    const part = named ? order.quantity : order.quantity * (share.get(order.id) ?? 0);
+    if (part > 1e-9) report(order, part, false);
+  }
+  // Open orders of the model named outright (released orders: scheduled receipts, not pegged).
+  for (const open of network.openOrders ?? []) {
+    if (open.id === undefined || open.company !== company || !selection.orders.has(open.id)) continue;
+    const lead =
+      open.kind === 'purchase'
+        ? (directory.line(company, open.item, open.supplier ?? '')?.leadTime ?? 0)
+        : (directory.production(company, open.item)?.leadTime ?? 0);
+    report(
+      {
+        id: open.id,
+        kind: open.kind,
+        company,
+        item: open.item,
+        quantity: open.quantity,
+        start: Math.max(0, open.due - lead),
+        due: open.due,
+        ...(open.supplier === undefined ? {} : { supplier: open.supplier }),
+      },
+      open.quantity,
+      true,
+    );
   }
   const shortages: StatusShortage[] = [];
   for (const shortage of plan.shortages) {
