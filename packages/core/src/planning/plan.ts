@@ -525,12 +525,17 @@ class Planner {
     this.earliestAvailability();
     const { order } = this.flat;
     const replay = previous === undefined ? undefined : this.changedSince(previous);
-    let i = 0;
-    if (replay !== undefined && previous !== undefined && this.patch !== undefined && !this.pegging) {
-      i = this.unchangedPrefix(replay);
-      this.replayPrefix(i, previous);
-    }
-    for (; i < order.length; i++) {
+    // Without pegging, runs of nodes that replay are copied in one piece each (`replayRun`).
+    const runs = replay !== undefined && previous !== undefined && !this.pegging;
+    for (let i = 0; i < order.length; i++) {
+      if (runs && replay !== undefined && previous !== undefined) {
+        const end = this.replayableRun(i, replay);
+        if (end > i) {
+          this.replayRun(i, end, previous);
+          i = end - 1;
+          continue;
+        }
+      }
       const n = order[i]!;
       if (replay !== undefined && previous !== undefined && !this.mustRecompute(n, previous, replay)) {
         this.replay(n, previous);
@@ -708,83 +713,98 @@ class Planner {
   }
 
   /**
-   * How many nodes, from the first in planning order, replay before any node is computed again: up to
-   * the first node that changed, draws on a changed node or sits in a changed group. (Before anything
-   * is computed again, every gross requirement is the sum of the same replayed amounts.)
+   * The end of the run of nodes from `from` (in planning order, which is node order) that replay
+   * without a look at their gross requirement: not changed, no supplier, component or capacity
+   * group tainted, and no consumer computed again above them (only such a node's gross requirement
+   * can differ). Nothing in a run taints anything, so the run is known before it is replayed.
    */
-  unchangedPrefix(replay: Replay): number {
+  replayableRun(from: number, replay: Replay): number {
     const f = this.flat;
-    for (let n = 0; n < f.nodes; n++) {
-      if (f.order[n] !== n || replay.changed[n] === 1 || this.drawsOnChanged(n, replay)) return n;
-    }
-    return f.nodes;
+    let n = from;
+    while (
+      n < f.nodes &&
+      f.order[n] === n &&
+      replay.changed[n] !== 1 &&
+      replay.grossTouched[n] !== 1 &&
+      !this.drawsOnChanged(n, replay)
+    )
+      n++;
+    return n;
   }
 
   /**
-   * `replay` of nodes 0 … `count` − 1 at once (without pegging): their orders, requests, causes and
-   * ranges sit at the same positions as in `previous` (nothing before them differs), so the columns
-   * and their own rows are copied in one piece each; the shared sums are added again call by call, in
-   * the same order as node-by-node replays add them.
+   * `replay` of nodes `from` … `to` − 1 at once (without pegging): their orders, requests, causes,
+   * calls and wanted loads are contiguous ranges of `previous`'s columns, copied in one piece each
+   * with the indices shifted by what the nodes computed again before them added or took away; their
+   * own rows are copied whole; the shared sums are added again call by call, in the same order as
+   * node-by-node replays add them, so every value is the same to the bit.
    */
-  replayPrefix(count: number, previous: Planner): void {
-    if (count === 0) return;
+  replayRun(from: number, to: number, previous: Planner): void {
+    if (to <= from) return;
     const f = this.flat;
     const H = this.H;
-    const orders = previous.orderTo[count - 1]!;
-    const requests = previous.requestTo[count - 1]!;
-    const causes = previous.causeTo[count - 1]!;
-    const calls = previous.callTo[count - 1]!;
-    const wants = previous.wantTo[count - 1]!;
-    for (let c = 0; c < causes; c++) this.causes.push(previous.causes[c]!);
-    this.orderKind.copy(previous.orderKind, 0, orders);
-    this.orderNode.copy(previous.orderNode, 0, orders);
-    this.orderArc.copy(previous.orderArc, 0, orders);
-    this.orderStart.copy(previous.orderStart, 0, orders);
-    this.orderFirstRequest.copy(previous.orderFirstRequest, 0, orders);
-    this.orderQuantity.copy(previous.orderQuantity, 0, orders);
-    this.orderStartQuantity.copy(previous.orderStartQuantity, 0, orders);
-    this.orderFinalQuantity.copy(undefined, 0, orders);
-    this.orderFinalStart.copy(undefined, 0, orders);
-    this.requestNode.copy(previous.requestNode, 0, requests);
-    this.requestPeriod.copy(previous.requestPeriod, 0, requests);
-    this.requestQuantity.copy(previous.requestQuantity, 0, requests);
-    this.requestOrder.copy(previous.requestOrder, 0, requests);
-    this.callOrder.copy(previous.callOrder, 0, calls);
-    this.callAmount.copy(previous.callAmount, 0, calls);
-    this.wantPeriod.copy(previous.wantPeriod, 0, wants);
-    this.wantAmount.copy(previous.wantAmount, 0, wants);
-    // Each order's slot: production rows of these nodes, purchase rows of their arcs.
-    const cells = count * H;
-    this.productionAt.set(previous.productionAt.subarray(0, cells));
-    this.purchaseAt.set(previous.purchaseAt.subarray(0, f.arcStart[count]! * H));
-    this.used.set(previous.used.subarray(0, cells));
-    this.wantedLoad.set(previous.wantedLoad.subarray(0, cells));
-    this.causeAt.set(previous.plannedCauseAt.subarray(0, cells));
-    this.cumulativeShare.set(previous.cumulativeShare.subarray(0, f.arcStart[count]!));
-    this.cumulativeTotal.set(previous.cumulativeTotal.subarray(0, count));
-    for (const [to, from] of [
-      [this.orderFrom, previous.orderFrom],
-      [this.orderTo, previous.orderTo],
-      [this.requestFrom, previous.requestFrom],
-      [this.requestTo, previous.requestTo],
-      [this.causeFrom, previous.causeFrom],
-      [this.causeTo, previous.causeTo],
-      [this.callFrom, previous.callFrom],
-      [this.callTo, previous.callTo],
-      [this.wantFrom, previous.wantFrom],
-      [this.wantTo, previous.wantTo],
-      [this.pegFrom, previous.pegFrom],
-      [this.pegTo, previous.pegTo],
-    ] as const) {
-      to.set(from.subarray(0, count));
+    const orderFirst = previous.orderFrom[from]!;
+    const orders = previous.orderTo[to - 1]! - orderFirst;
+    const requestFirst = previous.requestFrom[from]!;
+    const requests = previous.requestTo[to - 1]! - requestFirst;
+    const causeFirst = previous.causeFrom[from]!;
+    const causeLast = previous.causeTo[to - 1]!;
+    const callFirst = previous.callFrom[from]!;
+    const calls = previous.callTo[to - 1]! - callFirst;
+    const wantFirst = previous.wantFrom[from]!;
+    const wants = previous.wantTo[to - 1]! - wantFirst;
+    const orderShift = this.orderKind.length - orderFirst;
+    const requestShift = this.requestNode.length - requestFirst;
+    const causeShift = this.causes.length - causeFirst;
+    const callShift = this.callOrder.length - callFirst;
+    const wantShift = this.wantPeriod.length - wantFirst;
+    const pegAt = this.pegOrder.length;
+    for (let n = from; n < to; n++) {
+      this.orderFrom[n] = previous.orderFrom[n]! + orderShift;
+      this.orderTo[n] = previous.orderTo[n]! + orderShift;
+      this.requestFrom[n] = previous.requestFrom[n]! + requestShift;
+      this.requestTo[n] = previous.requestTo[n]! + requestShift;
+      this.causeFrom[n] = previous.causeFrom[n]! + causeShift;
+      this.causeTo[n] = previous.causeTo[n]! + causeShift;
+      this.callFrom[n] = previous.callFrom[n]! + callShift;
+      this.callTo[n] = previous.callTo[n]! + callShift;
+      this.wantFrom[n] = previous.wantFrom[n]! + wantShift;
+      this.wantTo[n] = previous.wantTo[n]! + wantShift;
+      this.pegFrom[n] = pegAt;
+      this.pegTo[n] = pegAt;
     }
+    for (let c = causeFirst; c < causeLast; c++) this.causes.push(previous.causes[c]!);
+    this.copyOrders(previous, orderFirst, orders, requestShift);
+    this.requestNode.copy(previous.requestNode, requestFirst, requests);
+    this.requestPeriod.copy(previous.requestPeriod, requestFirst, requests);
+    this.requestQuantity.copy(previous.requestQuantity, requestFirst, requests);
+    this.requestOrder.copy(previous.requestOrder, requestFirst, requests, orderShift);
+    this.callOrder.copy(previous.callOrder, callFirst, calls, orderShift);
+    this.callAmount.copy(previous.callAmount, callFirst, calls);
+    this.wantPeriod.copy(previous.wantPeriod, wantFirst, wants);
+    this.wantAmount.copy(previous.wantAmount, wantFirst, wants);
+    // Each order's slot (production rows of these nodes, purchase rows of their arcs), its index shifted.
+    shiftedCopy(this.productionAt, previous.productionAt, from * H, to * H, orderShift);
+    shiftedCopy(this.purchaseAt, previous.purchaseAt, f.arcStart[from]! * H, f.arcStart[to]! * H, orderShift);
+    this.used.set(previous.used.subarray(from * H, to * H), from * H);
+    this.wantedLoad.set(previous.wantedLoad.subarray(from * H, to * H), from * H);
+    // The requirement pass's causes (−1 is none), shifted.
+    const causeAt = this.causeAt;
+    const planned = previous.plannedCauseAt;
+    for (let cell = from * H; cell < to * H; cell++) {
+      const cause = planned[cell]!;
+      causeAt[cell] = cause < 0 ? cause : cause + causeShift;
+    }
+    for (let arc = f.arcStart[from]!; arc < f.arcStart[to]!; arc++)
+      this.cumulativeShare[arc] = previous.cumulativeShare[arc]!;
+    for (let n = from; n < to; n++) this.cumulativeTotal[n] = previous.cumulativeTotal[n]!;
     // The shared sums, node by node in planning order, each node's calls in the order they were made.
-    const kind = this.orderKind.a;
-    const startOf = this.orderStart.a;
-    const arcOf = this.orderArc.a;
+    const kind = previous.orderKind.a;
+    const startOf = previous.orderStart.a;
+    const arcOf = previous.orderArc.a;
     const callOrder = previous.callOrder.a;
     const callAmount = previous.callAmount.a;
-    for (let n = 0; n < count; n++) {
+    for (let n = from; n < to; n++) {
       for (let c = previous.callFrom[n]!; c < previous.callTo[n]!; c++) {
         const order = callOrder[c]!;
         const amount = callAmount[c]!;
@@ -899,6 +919,19 @@ class Planner {
       replay.groupTainted[f.nodeGroup[at]!] = 1;
   }
 
+  /** Appends `count` of `previous`'s orders from `from` (not yet executed), their first requests shifted. */
+  copyOrders(previous: Planner, from: number, count: number, requestShift: number): void {
+    this.orderKind.copy(previous.orderKind, from, count);
+    this.orderNode.copy(previous.orderNode, from, count);
+    this.orderArc.copy(previous.orderArc, from, count);
+    this.orderStart.copy(previous.orderStart, from, count);
+    this.orderFirstRequest.copy(previous.orderFirstRequest, from, count, requestShift);
+    this.orderQuantity.copy(previous.orderQuantity, from, count);
+    this.orderStartQuantity.copy(previous.orderStartQuantity, from, count);
+    this.orderFinalQuantity.copy(undefined, 0, count);
+    this.orderFinalStart.copy(undefined, 0, count);
+  }
+
   /**
    * Node `n` decides as in `previous`: its orders, requests and causes are copied, and what it added
    * to arrays it shares with others (gross requirements below it, capacity-group loads) is added again
@@ -917,15 +950,7 @@ class Planner {
     const orders = previous.orderFrom[n]!;
     const orderCount = previous.orderTo[n]! - orders;
     const first = this.orderKind.length;
-    this.orderKind.copy(previous.orderKind, orders, orderCount);
-    this.orderNode.copy(previous.orderNode, orders, orderCount);
-    this.orderArc.copy(previous.orderArc, orders, orderCount);
-    this.orderStart.copy(previous.orderStart, orders, orderCount);
-    this.orderFirstRequest.copy(previous.orderFirstRequest, orders, orderCount, requestShift);
-    this.orderQuantity.copy(previous.orderQuantity, orders, orderCount);
-    this.orderStartQuantity.copy(previous.orderStartQuantity, orders, orderCount);
-    this.orderFinalQuantity.copy(undefined, orders, orderCount);
-    this.orderFinalStart.copy(undefined, orders, orderCount);
+    this.copyOrders(previous, orders, orderCount, requestShift);
     for (let order = first; order < first + orderCount; order++) {
       if (this.pegging) this.orderPegs.push(undefined);
       const start = this.orderStart.a[order]!;
@@ -2220,6 +2245,18 @@ interface Replay {
   readonly groupTainted: Uint8Array;
   /** Nodes whose gross requirement may differ (a consumer of theirs was computed again). */
   readonly grossTouched: Uint8Array;
+}
+
+/** `target[i] = source[i] + shift` for i in `from` … `to` − 1 where the source is not 0 (an order slot, index + 1). */
+function shiftedCopy(target: Int32Array, source: Int32Array, from: number, to: number, shift: number): void {
+  if (shift === 0) {
+    target.set(source.subarray(from, to), from);
+    return;
+  }
+  for (let i = from; i < to; i++) {
+    const value = source[i]!;
+    target[i] = value === 0 ? 0 : value + shift;
+  }
 }
 
 function sameInts(a: Int32Array, b: Int32Array): boolean {
