@@ -13,6 +13,7 @@ import { MapPage } from './pages/network/map-page.tsx';
 import { NetworksPage } from './pages/networks/networks-page.tsx';
 import { PlanPage } from './pages/plan/plan-page.tsx';
 import { ScenariosPage } from './pages/scenarios/scenarios-page.tsx';
+import { SourcingPage } from './pages/sourcing/sourcing-page.tsx';
 import { StatusPage } from './pages/status/status-page.tsx';
 import { StressPage } from './pages/stress/stress-page.tsx';
 import { UsersPage } from './pages/users/users-page.tsx';
@@ -96,5 +97,12 @@ export const ROUTES: readonly PageRoute[] = [
     role: 'viewer',
     page: ({ params }) => <ScenariosPage network={params.name!} />,
     nav: { label: 'Scenario studio', section: 'network' },
+  },
+  {
+    path: '/networks/:name/sourcing',
+    title: 'Sourcing',
+    role: 'viewer',
+    page: ({ params }) => <SourcingPage network={params.name!} />,
+    nav: { label: 'Sourcing comparison', section: 'network' },
   },
 ];

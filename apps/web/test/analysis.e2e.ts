@@ -127,4 +127,28 @@ describe.skipIf(!CHROMIUM_AVAILABLE && !process.env.CI)('the analysis pages in C
     await expectClean(opened);
     await page.close();
   });
+
+  it('compares the sourcing splits of an item with several suppliers and shows the recommendation', async () => {
+    const opened = await logIn(web);
+    const { page } = opened;
+    await page.goto(`${web.server.url}/networks/demo/sourcing`);
+    const question = page.getByLabel('Buyer and item');
+    await question.waitFor();
+    // Only pairs with two or more approved suppliers are offered.
+    const offered = await question.locator('option').allTextContents();
+    expect(offered.length).toBeGreaterThan(0);
+    for (const text of offered) expect(text.split(',').length).toBeGreaterThan(1);
+    await page.getByLabel('Runs per split and scenario').fill('4');
+    await page.getByRole('button', { name: 'Compare the splits' }).click();
+    const splits = page.getByTestId('sourcing-splits');
+    await splits.waitFor({ timeout: 110_000 });
+    expect(await splits.locator('tbody tr').count()).toBeGreaterThanOrEqual(3);
+    expect(await splits.locator('tbody tr.recommended').count()).toBe(1);
+    expect(await page.getByTestId('sourcing-recommendation').textContent()).toMatch(/^Recommendation: /);
+    expect(await splits.locator('tbody tr').first().locator('td').first().textContent()).toMatch(/€/);
+    await expect.poll(() => page.getByTestId('sourcing-chart').locator('path').count()).toBeGreaterThan(3);
+    await screenshot(page, 'sourcing');
+    await expectClean(opened);
+    await page.close();
+  });
 });

@@ -7,6 +7,7 @@ import type { MetricName, Scenario, SimulationResult } from '@keten/core';
 import { useMemo } from 'react';
 import { Chart } from '../../components/chart.tsx';
 import { count, money, periods, quantity, share } from '../../components/format.ts';
+import { ScrollRegion } from '../../components/scroll-region.tsx';
 import {
   cashChart,
   compareResults,
@@ -133,7 +134,7 @@ const TIER_METRICS: readonly { metric: MetricName; label: string; unit: MetricUn
 function TierTable({ result, facts }: { readonly result: SimulationResult; readonly facts: NetworkFacts }) {
   const tiers = [...result.tiers].sort((a, b) => a.tier - b.tier);
   return (
-    <div className="table-scroll">
+    <ScrollRegion label="Metrics per tier">
       <table>
         <caption>Per tier: mean over runs</caption>
         <thead>
@@ -163,7 +164,7 @@ function TierTable({ result, facts }: { readonly result: SimulationResult; reado
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 
@@ -181,7 +182,7 @@ export function Comparison({
   return (
     <section aria-labelledby="comparison-title" data-testid="comparison">
       <h2 id="comparison-title">Side by side</h2>
-      <div className="table-scroll">
+      <ScrollRegion label="The two runs compared">
         <table>
           <caption className="visually-hidden">The network's metrics of the two runs (mean, 5–95 %)</caption>
           <thead>
@@ -209,7 +210,7 @@ export function Comparison({
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       <div className="two-columns">
         <div>
           <h3>A: {runLabel(a)}</h3>

@@ -11,6 +11,7 @@ import { type JobView, useJob } from '../../api/use-job.ts';
 import { Chart } from '../../components/chart.tsx';
 import { count, money, periods, quantity, share } from '../../components/format.ts';
 import { JobProgress } from '../../components/job-progress.tsx';
+import { ScrollRegion } from '../../components/scroll-region.tsx';
 import { Link, pathTo } from '../../router.tsx';
 import {
   type CompanyStressJson,
@@ -123,7 +124,7 @@ function StressResultView({
         label={`Bar chart: time to survive per company in ${result.period}s against its time to recover; red bars are companies with TTS below TTR. The table below has the figures.`}
       />
       <h3>Ranking</h3>
-      <div className="table-scroll">
+      <ScrollRegion label="Ranking of the companies">
         <table data-testid="stress-ranking">
           <caption className="visually-hidden">Companies ranked by the loss their failure causes</caption>
           <thead>
@@ -157,7 +158,7 @@ function StressResultView({
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       {ranked.length > 20 ? (
         <button type="button" className="button-quiet" onClick={() => setShowAll(!showAll)}>
           {showAll ? 'Show the 20 weakest' : `Show all ${ranked.length} companies`}
