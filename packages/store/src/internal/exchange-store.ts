@@ -420,10 +420,16 @@ export class SqlExchangeStore implements ExchangeStore {
   dueMessages(now: string, limit: number): Promise<OutboxMessage[]> {
     const { schema, driver } = this.context;
     return operation(this.context, 'reading due outbox messages', async () => {
+      // The rows are chosen first and only then read whole: sorting them with their bodies turned to
+      // text would convert every due message's body, not just the `limit` sent (milliseconds each
+      // hundred on PGlite).
       const rows = await driver.query<OutboxRow>(
         `SELECT ${OUTBOX_COLUMNS} FROM ${schema}.exchange_outbox
-         WHERE delivered_at IS NULL AND abandoned_at IS NULL AND next_attempt_at <= $1
-         ORDER BY sequence LIMIT $2`,
+         WHERE sequence IN (
+           SELECT sequence FROM ${schema}.exchange_outbox
+           WHERE delivered_at IS NULL AND abandoned_at IS NULL AND next_attempt_at <= $1
+           ORDER BY sequence LIMIT $2)
+         ORDER BY sequence`,
         [now, Math.max(0, Math.floor(limit))],
       );
       return rows.map(toMessage);
@@ -455,10 +461,14 @@ export class SqlExchangeStore implements ExchangeStore {
         conditions.push(`correlation = $${params.length}`);
       }
       params.push(exchangeReadLimit(query.limit));
+      // As in `dueMessages`: choose the rows, then read them whole.
       const rows = await driver.query<OutboxRow>(
         `SELECT ${OUTBOX_COLUMNS} FROM ${schema}.exchange_outbox
-         ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
-         ORDER BY sequence LIMIT $${params.length}`,
+         WHERE sequence IN (
+           SELECT sequence FROM ${schema}.exchange_outbox
+           ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
+           ORDER BY sequence LIMIT $${params.length})
+         ORDER BY sequence`,
         params,
       );
       return rows.map(toMessage);
