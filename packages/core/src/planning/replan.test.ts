@@ -178,4 +178,63 @@ describe('replanNetwork', () => {
       { numRuns: 40 },
     );
   });
+
+  it('equals a full re-plan on larger generated networks, where runs of replayed nodes shift (property)', () => {
+    // Capacity up and down (to 0 too), a supplier down, demand changed and an open order changed or
+    // closed, one or two at a time, on networks large enough that nodes computed again add or take
+    // away orders, requests and causes and the runs replayed after them shift their indices.
+    const cases = fc
+      .tuple(fc.integer({ min: 60, max: 150 }), fc.integer(), fc.integer({ min: 12, max: 26 }))
+      .map(([companies, seed, horizon]) => generateNetwork({ companies, seed, horizon }))
+      .chain((network) => {
+        const demand = network.demand ?? [];
+        const orders = (network.openOrders ?? []).flatMap((order) => order.id ?? []);
+        const rules = network.sourcing ?? [];
+        const period = fc.integer({ min: 0, max: network.horizon - 1 });
+        const change: fc.Arbitrary<PlanningEventInput> = fc.oneof(
+          fc
+            .tuple(fc.nat(), fc.constantFrom(0, 0.25, 0.5, 1.5, 3), period)
+            .map(([pick, factor, from]) => capacityChange(network, pick, factor, from)),
+          fc.tuple(fc.nat(), period, fc.integer({ min: 1, max: 6 })).map(([pick, from, length]) => {
+            const rule = rules[pick % rules.length]!;
+            const supplier = rule.suppliers[pick % rule.suppliers.length]!.supplier;
+            return {
+              type: 'supplier.down',
+              payload: { company: supplier, from, to: Math.min(network.horizon, from + length) },
+            };
+          }),
+          fc.tuple(fc.nat(), period, fc.integer({ min: 0, max: 400 })).map(([pick, at, quantity]) => {
+            const record = demand[pick % demand.length]!;
+            return {
+              type: 'demand.changed',
+              payload: { company: record.company, item: record.item, period: at, quantity },
+            };
+          }),
+          fc
+            .tuple(fc.nat(), fc.option(fc.integer({ min: 1, max: 500 })))
+            .map(([pick, quantity]) =>
+              orders.length === 0
+                ? capacityChange(network, pick, 0.5, 0)
+                : quantity === null
+                  ? { type: 'order.closed', payload: { id: orders[pick % orders.length]! } }
+                  : { type: 'order.changed', payload: { id: orders[pick % orders.length]!, quantity } },
+            ),
+        );
+        return fc.tuple(fc.constant(network), fc.array(change, { minLength: 1, maxLength: 2 }));
+      });
+    fc.assert(
+      fc.property(cases, ([network, events]) => {
+        const changed = after(network, events);
+        const options = { pegging: false, blocked: changed.blocked };
+        const previous = planNetworkRun(network, { pegging: false });
+        const replanned = replanNetwork(previous, changed.network, options);
+        expect(replanned.stats.full).toBe(false);
+        expect(replanned.plan).toEqual(planNetwork(changed.network, options));
+        // And back: the first plan again, from the re-plan.
+        const back = replanNetwork(replanned, network, { pegging: false });
+        expect(back.plan).toEqual(previous.plan);
+      }),
+      { numRuns: 25 },
+    );
+  });
 });
