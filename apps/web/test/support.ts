@@ -11,10 +11,18 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createMemoryStore, type KetenStore, type Network, type Role, summarize } from '@keten/core';
+import {
+  createMemoryStore,
+  type KetenStore,
+  loadNetworkFile,
+  type Network,
+  type Role,
+  summarize,
+} from '@keten/core';
 import { ensureAdmin, hashPassword, type RunningServer, startServer } from '@keten/server';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { expect } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
 export const SCREENSHOTS = join(ROOT, 'artifacts', 'screenshots');
@@ -153,4 +161,21 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 /** Saves a screenshot of the page as artifacts/screenshots/NAME.png. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** The demo network (examples/demo-network.yaml), loaded and checked. */
+export function demoNetwork(): Network {
+  const loaded = loadNetworkFile({
+    name: 'demo-network.yaml',
+    text: readFileSync(join(ROOT, 'examples/demo-network.yaml'), 'utf8'),
+  });
+  if (!loaded.ok) throw new Error('the demo network does not load');
+  return loaded.value.network;
+}
+
+/** The page passes the quality bars: no serious accessibility problem, no console error, no other origin. */
+export async function expectClean(opened: OpenedPage): Promise<void> {
+  expect(await seriousViolations(opened.page)).toEqual([]);
+  expect(opened.errors).toEqual([]);
+  expect(opened.elsewhere).toEqual([]);
 }

@@ -305,7 +305,8 @@ function StatusLine({
         {row.worstLoad === null ? null : (
           <div className="muted">
             {quantity(row.worstLoad.load, `${row.worstLoad.unit}/${period}`)} of{' '}
-            {quantity(row.worstLoad.limit, row.worstLoad.unit)}, {period} {row.worstLoad.period}
+            {quantity(row.worstLoad.limit, `${row.worstLoad.unit}/${period}`)}, {period}{' '}
+            {row.worstLoad.period}
           </div>
         )}
       </td>
@@ -485,16 +486,15 @@ function PostEvent({
         <label>
           Company <input required value={company} onChange={(event) => setCompany(event.target.value)} />
         </label>
-        <label>
-          Of{' '}
-          <select
-            value={targetKind}
-            onChange={(event) => setTargetKind(event.target.value as 'item' | 'group')}
-          >
-            <option value="item">the production of item</option>
-            <option value="group">the capacity group</option>
-          </select>
-        </label>
+        <label htmlFor="event-target-kind">Of</label>
+        <select
+          id="event-target-kind"
+          value={targetKind}
+          onChange={(event) => setTargetKind(event.target.value as 'item' | 'group')}
+        >
+          <option value="item">the production of item</option>
+          <option value="group">the capacity group</option>
+        </select>
         <label>
           {targetKind === 'item' ? 'Item' : 'Group'}{' '}
           <input required value={target} onChange={(event) => setTarget(event.target.value)} />
