@@ -4,10 +4,12 @@
  * (default 6,000 companies, 52 weekly periods) served from an in-memory store through `app.inject`:
  * the first request (plans the network and builds the index), the same question again (from the
  * kept plan), other companies, the heat map, and pegging (planned once more with pegging, up to the
- * server's limit). Wall and CPU time per request, the process's peak memory and the load average.
+ * server's limit). Wall and CPU time per request (CPU of the whole process, worker threads included),
+ * the longest stall of the event loop while it ran, the process's peak memory and the load average.
  * Figures are printed, never asserted.
  */
 import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createMemoryStore, generateNetwork, summarize } from '@keten/core';
 import { createServer } from '../apps/server/src/app.ts';
 import { hashPassword } from '../apps/server/src/auth/passwords.ts';
@@ -56,11 +58,18 @@ for (const companies of sizes) {
   ];
   const rows: (string | number)[][] = [];
   for (const [what, url] of requests) {
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    // The first sample only sets the monitor's baseline: take it before the request.
+    await new Promise((resolve) => setTimeout(resolve, 30));
     const cpu = process.cpuUsage();
     const started = performance.now();
     const response = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${secret}` } });
     const wall = performance.now() - started;
     const used = process.cpuUsage(cpu);
+    // The monitor's timer records a stall when it fires late: let it fire once more.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    loop.disable();
     const answer = JSON.parse(response.body) as { plan?: { cached: boolean }; error?: { message: string } };
     rows.push([
       what,
@@ -69,6 +78,7 @@ for (const companies of sizes) {
       (wall / 1000).toFixed(3),
       ((used.user + used.system) / 1e6).toFixed(3),
       (response.body.length / 1024).toFixed(0),
+      (loop.max / 1e6).toFixed(0),
     ]);
   }
   console.log(
@@ -76,7 +86,7 @@ for (const companies of sizes) {
       .map((value) => value.toFixed(1))
       .join(' ')})`,
   );
-  console.log(table(['request', 'status', 'cached', 'wall s', 'CPU s', 'KiB'], rows));
+  console.log(table(['request', 'status', 'cached', 'wall s', 'CPU s', 'KiB', 'loop stall ms'], rows));
   console.log(`peak memory ${peakMemoryMiB().toFixed(0)} MiB\n`);
   await app.close();
   await store.close();

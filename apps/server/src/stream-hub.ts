@@ -178,6 +178,8 @@ export class StreamHub {
     network?: string | undefined;
     after?: number | undefined;
   }): Promise<StreamClient> {
+    // Nobody listened, so nobody read the log: where it ends must be found again.
+    if (this.#polling === undefined) this.#head = undefined;
     const head = await this.#logHead();
     const client = new StreamClient(
       { principal: options.principal },

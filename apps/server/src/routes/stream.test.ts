@@ -173,6 +173,18 @@ describe('GET /api/v1/stream', () => {
     second.close();
   });
 
+  it('starts a new stream at the end of the log, also after a time nobody listened', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const quiet = await append({ note: 'while nobody listened' }, 'machine.status');
+    const stream = await open('/api/v1/stream?topics=log', bearer('viewer'));
+    const ready = await stream.next((message) => message.event === 'ready');
+    expect(ready.data).toMatchObject({ head: quiet.sequence, from: quiet.sequence });
+    const next = await append({ note: 'live' }, 'machine.status');
+    await stream.next(isLog(next.key));
+    expect(stream.received.filter((message) => message.event === 'log')).toEqual([]);
+    stream.close();
+  });
+
   it('opens with a one-time ticket for EventSource; refuses no token, a used and an expired ticket', async () => {
     const issued = await server.as('viewer', { method: 'POST', url: '/api/v1/stream/ticket' });
     expect(issued.statusCode, issued.body).toBe(200);
