@@ -217,6 +217,8 @@ describe('chain-deep status with consent', () => {
     if (tier1?.status !== 'answered') throw new Error('unreachable');
     expect(tier1.orders.length).toBeGreaterThan(0);
     expect(tier1.orders.every((order) => order.id.startsWith(`${TIER1}/`))).toBe(true);
+    // Nothing of the other tier 1 in tier 1's part, nor of tier 1 in the other's.
+    expect(JSON.stringify(tier1)).not.toContain(bpnOf(OTHER_TIER1));
 
     // Tier 2's answer reaches the OEM through tier 1 (ForwardDepth 1).
     const tier2 = tier1.suppliers.find((part) => part.owner.bpnl === bpnOf(TIER2));
@@ -237,6 +239,7 @@ describe('chain-deep status with consent', () => {
     expect(other?.status === 'withheld' && other.reason).toMatch(
       /2020-01-01T00:00:00Z.*the period has ended/,
     );
+    expect(JSON.stringify(other)).not.toContain(bpnOf(TIER1));
 
     // Suppliers without a running node are unavailable, never missing.
     const cascade = tree.suppliers.find((part) => part.owner.name === nameOf('cascade-emitters'));

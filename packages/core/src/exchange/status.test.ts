@@ -100,8 +100,14 @@ describe('a tier’s status', () => {
       status.orders.filter((order) => order.kind === 'purchase').map((order) => order.supplier!.bpnl),
     );
     expect(new Set(questions.map((question) => bpn(question.supplier)))).toEqual(suppliers);
+    // A supplier is asked about the OEM's orders on it, nothing of another supplier's.
     for (const question of questions)
-      expect(question.demands.every((demand) => demand.orderId.startsWith(`kempen/`))).toBe(true);
+      expect(
+        question.demands.every(
+          (demand) =>
+            demand.orderId.startsWith(`kempen/`) && demand.orderId.includes(`/buy/${question.supplier}/`),
+        ),
+      ).toBe(true);
     // A single period is a part of the whole.
     const period = status.orders[0]!;
     const one = rootSelection(network, plan, 'kempen', 'tem-300@10');
