@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { UserPrincipal } from '../auth/policy.ts';
@@ -145,5 +146,71 @@ describe('JobQueue', () => {
     for (let done = 1; done <= 100; done++) job.context().progress(done, 100);
     expect(told.map((view) => view.state)).toEqual(['queued', 'running']);
     expect(queue.list(ANN)[0]?.progress.done).toBe(100);
+  });
+
+  it('keeps its limits and privacy under any sequence of submits, cancels and endings (property)', async () => {
+    const users = [ANN, BOB, user('eve', 'viewer')];
+    const operation = fc.oneof(
+      fc.record({ kind: fc.constant('submit' as const), user: fc.integer({ min: 0, max: 2 }) }),
+      fc.record({
+        kind: fc.constant('cancel' as const),
+        job: fc.nat(),
+        user: fc.integer({ min: 0, max: 3 }),
+      }),
+      fc.record({ kind: fc.constant('end' as const), job: fc.nat(), fail: fc.boolean() }),
+      fc.record({ kind: fc.constant('time' as const), milliseconds: fc.integer({ min: 0, max: 2000 }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(operation, { maxLength: 40 }), async (operations) => {
+        const clock = new TestClock();
+        const limits = { concurrency: 2, maxQueued: 3, maxPerUser: 2, finishedTtlMs: 1000, maxFinished: 3 };
+        const queue = new JobQueue(clock, pino({ enabled: false }), limits);
+        const works: {
+          id: string;
+          owner: string;
+          resolve: (value: unknown) => void;
+          reject: (e: unknown) => void;
+        }[] = [];
+        for (const step of operations) {
+          if (step.kind === 'submit') {
+            const owner = users[step.user]!.username;
+            const work = manual();
+            try {
+              const view = queue.submit(submission(owner, work.work));
+              works.push({ id: view.id, owner, resolve: work.resolve, reject: work.reject });
+            } catch (error) {
+              expect(error).toMatchObject({ code: 'rate-limited' });
+            }
+          } else if (step.kind === 'cancel' && works.length > 0) {
+            const target = works[step.job % works.length]!;
+            const who = step.user === 3 ? ADMIN : users[step.user]!;
+            const answer = queue.cancel(target.id, who);
+            if (who !== ADMIN && who.username !== target.owner) expect(answer).toBeUndefined();
+          } else if (step.kind === 'end' && works.length > 0) {
+            const target = works[step.job % works.length]!;
+            if (step.fail) target.reject(new ApiError('conflict', 'no'));
+            else target.resolve('done');
+          } else if (step.kind === 'time') clock.advance(step.milliseconds);
+          await settle();
+          const all = queue.list(ADMIN);
+          expect(all.filter((job) => job.state === 'running').length).toBeLessThanOrEqual(limits.concurrency);
+          expect(all.filter((job) => job.state === 'queued').length).toBeLessThanOrEqual(limits.maxQueued);
+          const finished = all.filter((job) => !['queued', 'running'].includes(job.state));
+          expect(finished.length).toBeLessThanOrEqual(limits.maxFinished);
+          for (const person of users) {
+            const own = queue.list(person);
+            expect(own.every((job) => job.owner === person.username)).toBe(true);
+            const active = own.filter((job) => job.state === 'queued' || job.state === 'running');
+            expect(active.length).toBeLessThanOrEqual(limits.maxPerUser);
+          }
+          // A queued job waits only while every slot is taken.
+          if (all.some((job) => job.state === 'queued')) {
+            expect(all.filter((job) => job.state === 'running').length).toBe(limits.concurrency);
+          }
+        }
+        await queue.close();
+      }),
+      { numRuns: 100 },
+    );
   });
 });
