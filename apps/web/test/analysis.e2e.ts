@@ -7,41 +7,25 @@
  * another origin; a screenshot per page goes to artifacts/screenshots/. Set-up in support.ts.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { loadNetworkFile, type Network } from '@keten/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CHROMIUM_AVAILABLE,
+  demoNetwork,
+  expectClean,
   logIn,
-  type OpenedPage,
-  ROOT,
   screenshot,
-  seriousViolations,
   startWeb,
   type WebFixture,
 } from './support.ts';
 
-const loadedDemo = loadNetworkFile({
-  name: 'demo-network.yaml',
-  text: readFileSync(join(ROOT, 'examples/demo-network.yaml'), 'utf8'),
-});
-if (!loadedDemo.ok) throw new Error('the demo network does not load');
-const DEMO: Network = loadedDemo.value.network;
-
 let web: WebFixture;
 beforeAll(async () => {
   if (!CHROMIUM_AVAILABLE) return;
-  web = await startWeb({ networks: { demo: DEMO } });
+  web = await startWeb({ networks: { demo: demoNetwork() } });
 }, 300_000);
 afterAll(async () => {
   await web?.close();
 });
-
-async function expectClean(opened: OpenedPage): Promise<void> {
-  expect(await seriousViolations(opened.page)).toEqual([]);
-  expect(opened.errors).toEqual([]);
-  expect(opened.elsewhere).toEqual([]);
-}
 
 describe.skipIf(!CHROMIUM_AVAILABLE && !process.env.CI)('the analysis pages in Chromium', () => {
   it('runs the stress test from the networks page in one click: the ranking and the TTS/TTR chart', async () => {
@@ -71,6 +55,12 @@ describe.skipIf(!CHROMIUM_AVAILABLE && !process.env.CI)('the analysis pages in C
     await page.getByRole('button', { name: 'Load the demo scenario' }).click();
     const name = page.getByLabel('Name', { exact: true });
     expect(await name.inputValue()).toBe('demo-brakes-failure-lockdown');
+    // The YAML tab shows the same scenario, and back.
+    await page.getByRole('button', { name: 'YAML', exact: true }).click();
+    const yaml = await page.getByLabel(/The scenario as YAML/).inputValue();
+    expect(yaml).toContain('format: keten.scenario/v1');
+    expect(yaml).toContain('helmond-vacuum');
+    await page.getByRole('button', { name: 'Form', exact: true }).click();
     await page.getByLabel('Runs (Monte Carlo, at most 1,000)').fill('20');
     // A company the network does not have: the server's 422 issue shows at the field.
     const company = page.locator('input[data-path="events.1.company"]');
@@ -97,6 +87,15 @@ describe.skipIf(!CHROMIUM_AVAILABLE && !process.env.CI)('the analysis pages in C
     expect(await page.getByTestId('inventory-chart').locator('path').count()).toBeGreaterThan(3);
     await page.getByRole('heading', { name: /Orders per tier/ }).scrollIntoViewIfNeeded();
     await screenshot(page, 'scenario-studio');
+    // The HTML report of the run, made by the node, downloads with its plots.
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 110_000 }),
+      page.getByRole('button', { name: 'Download the HTML report' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('demo-brakes-failure-lockdown-report.html');
+    const report = readFileSync((await download.path()) as string, 'utf8');
+    expect(report).toContain('<svg');
+    expect(report).toContain('simulation-result');
     await expectClean(opened);
 
     // The share link reopens the scenario in a new tab.

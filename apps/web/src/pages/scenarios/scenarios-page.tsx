@@ -233,26 +233,25 @@ function Studio({ name, network }: { readonly name: string; readonly network: Ne
         </button>
       </div>
       <form onSubmit={run} noValidate aria-label="Scenario">
-        <div className="tabs" role="tablist" aria-label="Edit the scenario as">
+        <fieldset className="tabs row-group">
+          <legend className="visually-hidden">Edit the scenario as</legend>
           <button
             type="button"
-            role="tab"
             className="button-quiet"
-            aria-selected={tab === 'form'}
+            aria-pressed={tab === 'form'}
             onClick={() => switchTab('form')}
           >
             Form
           </button>
           <button
             type="button"
-            role="tab"
             className="button-quiet"
-            aria-selected={tab === 'yaml'}
+            aria-pressed={tab === 'yaml'}
             onClick={() => switchTab('yaml')}
           >
             YAML
           </button>
-        </div>
+        </fieldset>
         {issues.length > 0 ? (
           <div className="error" role="alert" data-testid="scenario-issues">
             <p className="error-title">

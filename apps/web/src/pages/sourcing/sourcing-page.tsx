@@ -165,32 +165,11 @@ function ComparisonView({
           </caption>
           <thead>
             <tr>
-              <th scope="col">Split</th>
-              <th scope="col" className="number">
-                Expected cost
-              </th>
-              <th scope="col" className="number">
-                vs current
-              </th>
-              <th scope="col" className="number">
-                Purchases
-              </th>
-              <th scope="col" className="number">
-                Holding
-              </th>
-              <th scope="col" className="number">
-                Late
-              </th>
-              <th scope="col" className="number">
-                Lost revenue
-              </th>
-              <th scope="col" className="number">
-                Fill (expected)
-              </th>
-              <th scope="col" className="number">
-                Worst fill
-              </th>
-              <th scope="col">Worst case</th>
+              {SPLIT_COLUMNS.map(([label, numeric]) => (
+                <th key={label} scope="col" className={numeric ? 'number' : undefined}>
+                  {label}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
@@ -240,3 +219,17 @@ function ComparisonView({
     </section>
   );
 }
+
+/** The table's columns: heading, and whether it holds numbers (right-aligned). */
+const SPLIT_COLUMNS: readonly (readonly [string, boolean])[] = [
+  ['Split', false],
+  ['Expected cost', true],
+  ['vs current', true],
+  ['Purchases', true],
+  ['Holding', true],
+  ['Late', true],
+  ['Lost revenue', true],
+  ['Fill (expected)', true],
+  ['Worst fill', true],
+  ['Worst case', false],
+];

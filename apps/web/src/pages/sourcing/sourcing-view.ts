@@ -121,7 +121,7 @@ export function splitChart(comparison: SourcingComparison): ChartOption {
           silent: true,
           symbol: 'none',
           lineStyle: { color: '#8a6d00', type: 'dashed' },
-          label: { formatter: 'required', color: ink },
+          label: { formatter: 'required', color: ink, position: 'insideStartTop' },
           data: [{ yAxis: Math.round(comparison.minimumFill * 1000) / 10 }],
         },
       },

@@ -129,27 +129,11 @@ function StressResultView({
           <caption className="visually-hidden">Companies ranked by the loss their failure causes</caption>
           <thead>
             <tr>
-              <th scope="col" className="number">
-                Rank
-              </th>
-              <th scope="col">Company</th>
-              <th scope="col" className="number">
-                Tier
-              </th>
-              <th scope="col" className="number">
-                TTS
-              </th>
-              <th scope="col" className="number">
-                TTR
-              </th>
-              <th scope="col">TTS &lt; TTR</th>
-              <th scope="col" className="number">
-                Loss
-              </th>
-              <th scope="col" className="number">
-                REI
-              </th>
-              <th scope="col">End demand lost</th>
+              {RANKING_COLUMNS.map(([label, numeric]) => (
+                <th key={label} scope="col" className={numeric ? 'number' : undefined}>
+                  {label}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
@@ -224,3 +208,16 @@ function Row({
 function round(value: number): number {
   return Math.round(value * 100) / 100;
 }
+
+/** The table's columns: heading, and whether it holds numbers (right-aligned). */
+const RANKING_COLUMNS: readonly (readonly [string, boolean])[] = [
+  ['Rank', true],
+  ['Company', false],
+  ['Tier', true],
+  ['TTS', true],
+  ['TTR', true],
+  ['TTS < TTR', false],
+  ['Loss', true],
+  ['REI', true],
+  ['End demand lost', false],
+];
