@@ -2,11 +2,16 @@
  * `npm run bench:exchange`: the exchange between company nodes on loopback, in one process (one
  * shared embedded database, a schema per node), the demo network's OEM and a chain of suppliers:
  *
- * 1. contract negotiation latency: the consumer's ContractRequestMessage sent → the FINALIZED event
- *    received (from the two nodes' audit trails, millisecond times), per supplier relationship;
+ * 1. contract negotiation latency, request sent → FINALIZED received (the consumer's audit trail,
+ *    millisecond times): every negotiation the nodes make while they start up (all datasets of all
+ *    pairs, concurrent with each other and with the nodes' first plans), and then `NEGOTIATIONS`
+ *    more, one after the other, on a settled network (tier 1 asks the OEM again for its forecast
+ *    dataset: four DSP messages through the two outboxes);
  * 2. signed messages per second from one node to another: N forecast messages put in the OEM's outbox
- *    at once, each signed, sent over HTTP, verified (token, nonce, membership), checked against the
- *    Catena-X schema, read and committed with its receipt at the supplier;
+ *    at once, sent over HTTP with signed request tokens (the outbox sends runs of them in one signed
+ *    batch request, see packages/connector/src/node/batch.ts), verified (token, nonce, membership),
+ *    checked against the Catena-X schema, read and committed with its receipt at the supplier, and
+ *    marked delivered at the OEM; CPU time of the process (both nodes) beside the wall time;
  * 3. a forecast change at the OEM until tier 3 has it (three re-plans and three pushes on the way).
  *
  * Prints figures; asserts nothing. `npm run bench:exchange -- 2000` sets N (default 1,000).
@@ -14,11 +19,18 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadNetworkFile, type Network } from '@keten/core';
+import {
+  createNegotiation,
+  type DspJsonObject,
+  loadNetworkFile,
+  type Network,
+  negotiationStep,
+} from '@keten/core';
 import { openDatabase } from '@keten/store';
 import { startNetworkNodes } from '../apps/cli/src/network-nodes.ts';
 
 const messages = Number(process.argv[2] ?? 1000);
+const NEGOTIATIONS = 20;
 const DEMO = new URL('../examples/demo-network.yaml', import.meta.url).pathname;
 const loaded = loadNetworkFile({ name: DEMO, text: readFileSync(DEMO, 'utf8') });
 if (!loaded.ok) throw new Error('the demo network does not load');
@@ -37,13 +49,25 @@ function chainOf(model: Network): string[] {
   return chain;
 }
 
-async function until(condition: () => Promise<boolean>, timeoutMs = 300_000): Promise<void> {
+async function until(condition: () => Promise<boolean>, timeoutMs = 300_000, pollMs = 5): Promise<void> {
   const start = Date.now();
   while (!(await condition())) {
     if (Date.now() - start > timeoutMs) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
+
+function percentile(sorted: readonly number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]!;
+}
+
+function distribution(samples: readonly number[]): string {
+  const sorted = [...samples].sort((a, b) => a - b);
+  if (sorted.length === 0) return 'no samples';
+  return `p50 ${percentile(sorted, 0.5)} ms, p95 ${percentile(sorted, 0.95)} ms, max ${sorted.at(-1)} ms (${sorted.length} negotiations)`;
+}
+
+const cpuSeconds = (usage: NodeJS.CpuUsage) => ((usage.user + usage.system) / 1e6).toFixed(2);
 
 const chain = chainOf(network);
 const folder = mkdtempSync(join(tmpdir(), 'keten-bench-exchange-'));
@@ -72,22 +96,124 @@ try {
     `forecasts reached tier ${chain.length - 1} ${((Date.now() - startedAt) / 1000).toFixed(1)} s after the start`,
   );
 
-  // 1. Negotiation latency, from the audit trails.
-  for (let index = 1; index < chain.length; index++) {
-    const consumer = nodes.get(chain[index]!)!;
-    const trail = await consumer.store.exchange.readAudit();
-    const sent = trail.find((entry) => entry.action === 'negotiation.request');
-    const finalized = trail.find((entry) => entry.action === 'negotiation.ContractNegotiationEventMessage');
-    if (sent !== undefined && finalized !== undefined) {
-      console.log(
-        `negotiation ${chain[index - 1]} ← ${chain[index]}: request sent → FINALIZED received ${Date.parse(finalized.at) - Date.parse(sent.at)} ms`,
-      );
+  // 1a. Negotiation latency while the nodes start, from the consumers' audit trails.
+  const startup: number[] = [];
+  for (const company of chain) {
+    const trail = await nodes.get(company)!.store.exchange.readAudit({ limit: 10000 });
+    const requested = new Map<string, number>();
+    for (const entry of trail) {
+      if (entry.action === 'negotiation.request' && !requested.has(entry.resource))
+        requested.set(entry.resource, Date.parse(entry.at));
     }
+    for (const entry of trail) {
+      if (entry.action !== 'negotiation.ContractNegotiationEventMessage') continue;
+      const sent = requested.get(entry.resource);
+      if (sent === undefined) continue;
+      startup.push(Date.parse(entry.at) - sent);
+      requested.delete(entry.resource);
+    }
+  }
+  console.log(`negotiations while the nodes start (concurrent): ${distribution(startup)}`);
+  await Promise.all(chain.map((company) => nodes.get(company)!.service.settled()));
+
+  // 1b. Negotiations one at a time on the settled network: tier 1 asks the OEM again for its forecast.
+  const oem = nodes.get(chain[0]!)!;
+  const tier1 = nodes.get(chain[1]!)!;
+  type Entry = {
+    record: { state: string; offer?: DspJsonObject & { '@id': string; target: string } };
+    partner: { url: string };
+    dataset: string;
+  };
+  const finalized = (await tier1.store.exchange.listRecords('negotiation', { limit: 10000 }))
+    .map((stored) => stored.value as Entry)
+    .find(
+      (entry) =>
+        entry.partner.url === oem.connector.url &&
+        entry.record.state === 'FINALIZED' &&
+        entry.record.offer !== undefined &&
+        entry.dataset.includes(':demand-and-capacity:'),
+    );
+  if (finalized !== undefined) {
+    const quiet: number[] = [];
+    const cpu0 = process.cpuUsage();
+    const { '@id': offerId, target, ...policy } = finalized.record.offer!;
+    for (let round = 0; round < NEGOTIATIONS; round++) {
+      const pid = `urn:uuid:${crypto.randomUUID()}`;
+      const record = createNegotiation({
+        role: 'consumer',
+        pid,
+        ownAddress: `${tier1.connector.url}/dsp/callback`,
+        counterPartyAddress: `${oem.connector.url}/dsp`,
+      });
+      const step = negotiationStep(record, {
+        decide: { kind: 'request', offer: { id: offerId, target, policy: policy as DspJsonObject } },
+      });
+      if (!step.ok || step.value.send === undefined) throw new Error('cannot build a contract request');
+      const send = step.value.send;
+      const t0 = performance.now();
+      // What the exchange service commits when it connects to a partner (#connect).
+      await tier1.connector.commit({
+        records: [
+          {
+            kind: 'negotiation',
+            id: pid,
+            value: { ...finalized, record: step.value.record },
+            expectedVersion: 0,
+          },
+        ],
+        outbox: [
+          {
+            id: `urn:uuid:${crypto.randomUUID()}`,
+            to: oem.connector.url,
+            path: `${send.address.replace(/\/+$/, '').slice(oem.connector.url.length)}${send.path}`,
+            body: send.message,
+            kind: `dspace:${(send.message as { '@type': string })['@type']}`,
+            correlation: `negotiation|${pid}|${send.sequence}`,
+          },
+        ],
+        audit: [
+          {
+            actor: tier1.connector.did,
+            action: 'negotiation.request',
+            resource: finalized.dataset,
+            outcome: 'sent',
+          },
+        ],
+      });
+      try {
+        await until(
+          async () =>
+            ((await tier1.store.exchange.getRecord('negotiation', pid))?.value as Entry | undefined)?.record
+              .state === 'FINALIZED',
+          60_000,
+          1,
+        );
+      } catch (error) {
+        const state = ((await tier1.store.exchange.getRecord('negotiation', pid))?.value as Entry | undefined)
+          ?.record.state;
+        const stuck = [
+          ...(await tier1.store.exchange.listMessages({
+            state: 'all',
+            correlation: `negotiation|${pid}|${send.sequence}`,
+          })),
+          ...(await oem.store.exchange.listMessages({ state: 'abandoned', limit: 10 })),
+        ].map(
+          (message) =>
+            `${message.kind} ${message.deliveredAt ?? message.abandonedAt ?? 'pending'} ${message.lastError ?? ''}`,
+        );
+        throw new Error(`negotiation ${round + 1} still ${state} after 60 s: ${stuck.join('; ')}`, {
+          cause: error,
+        });
+      }
+      quiet.push(Math.round(performance.now() - t0));
+      await Promise.all(chain.map((company) => nodes.get(company)!.service.settled()));
+    }
+    console.log(
+      `negotiations one at a time, settled network: ${distribution(quiet)}; ${cpuSeconds(process.cpuUsage(cpu0))} s CPU for all (both nodes, the transfers they start, and this loop's polling every 1 ms)`,
+    );
   }
 
   // 2. Signed messages per second, OEM → tier 1, through the outbox and the push endpoint.
-  const oem = nodes.get(chain[0]!)!;
-  const tier1 = nodes.get(chain[1]!)!;
   const [template] = (await oem.store.exchange.listMessages({ state: 'delivered', limit: 10000 })).filter(
     (message) => message.kind === 'aspect:WeekBasedMaterialDemand' && message.to === tier1.connector.url,
   );
@@ -103,13 +229,16 @@ try {
     });
     await until(
       async () => (await oem.store.exchange.listMessages({ state: 'pending', limit: 1 })).length === 0,
+      300_000,
+      // Each look costs the OEM's store a query (a few ms of CPU on PGlite): not too often.
+      100,
     );
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const applied = (await tier1.store.exchange.readAudit({ after: receiptsBefore, limit: 10000 })).length;
     console.log(
       `signed messages OEM → tier 1: ${messages} in ${seconds.toFixed(2)} s = ${Math.round(messages / seconds)} per s ` +
-        `(both nodes in this process: ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU; ${applied} receipts audited at tier 1)`,
+        `(both nodes in this process: ${cpuSeconds(cpu)} s CPU, ${((cpu.user + cpu.system) / 1000 / messages).toFixed(2)} ms a message; ${applied} audit entries at tier 1)`,
     );
   }
 
