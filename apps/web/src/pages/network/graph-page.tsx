@@ -301,7 +301,8 @@ function buildGraph(
           ? companies.region[index]! * 1e6
           : customers.reduce((sum, customer) => sum + y[customer]!, 0) / customers.length;
     }
-    members.sort((a, b) => key[a]! - key[b]! || companies.name[a]!.localeCompare(companies.name[b]!));
+    // Plain comparison, not localeCompare: 60,000 names sort in milliseconds, not seconds.
+    members.sort((a, b) => key[a]! - key[b]! || (companies.name[a]! < companies.name[b]! ? -1 : 1));
     // Up to 60 companies stand in one column; more fill a block of columns within the tier's band.
     const rows = members.length <= 60 ? members.length : Math.ceil(Math.sqrt(members.length * 3));
     const columns = Math.ceil(members.length / rows);

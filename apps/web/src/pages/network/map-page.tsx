@@ -142,7 +142,7 @@ function MapView({ loaded }: { readonly loaded: LoadedGraph }) {
     const laneCount = graph.lanes.buyer.length;
     if (!(moving.current && laneCount > LANES_WHILE_MOVING)) {
       context.lineWidth = (laneCount > ARC_LIMIT ? 0.6 : 1.2) / k;
-      context.globalAlpha = laneCount > ARC_LIMIT ? 0.25 : laneCount > 2000 ? 0.45 : 0.8;
+      context.globalAlpha = laneCount > ARC_LIMIT ? 0.1 : laneCount > 2000 ? 0.4 : 0.8;
       for (let mode = 0; mode < graph.modes.length; mode++) {
         context.beginPath();
         for (const lane of drawn[mode]!) {

@@ -60,7 +60,14 @@ export function NetworkToolbar({ loaded, filter, onShow, shown }: ToolbarProps) 
             <ul aria-label="Companies found">
               {results.map((index) => (
                 <li key={graph.companies.id[index]}>
-                  <button type="button" className="button-quiet" onClick={() => onShow(index)}>
+                  <button
+                    type="button"
+                    className="button-quiet"
+                    onClick={() => {
+                      setQuery('');
+                      onShow(index);
+                    }}
+                  >
                     Show {graph.companies.name[index]}
                   </button>{' '}
                   <Link
