@@ -245,15 +245,28 @@ ${partners}
     } catch (error) {
       throw new Error(`${(error as Error).message}; last state: ${state}`);
     }
-    const events = await api<{ events: { type: string; payload: { company: string; quantity: number } }[] }>(
-      tier1a,
-      '/api/v1/events?type=demand.added&limit=10000',
-    );
-    const applied = events.events
-      .filter((event) => event.payload.company === tier1a)
-      .reduce((sum, event) => sum + event.payload.quantity, 0);
+    const events = await api<{
+      events: { type: string; key: string; payload: { company: string; quantity: number } }[];
+    }>(tier1a, '/api/v1/events?type=demand.added&limit=10000');
+    const applied = (prefix: string) =>
+      events.events
+        .filter((event) => event.payload.company === tier1a && event.key.startsWith(prefix))
+        .reduce((sum, event) => sum + event.payload.quantity, 0);
     const received = await totalReceived(tier1a);
-    expect(applied).toBeCloseTo(received, 6);
+    expect(applied('exchange:wbmd:')).toBeCloseTo(received, 6);
+    // The OEM's orders (released when they must ship) are held once too, less those tier 1 rejected.
+    const held = await api<{
+      records: { value: { status: string; customerOrder: { quantity: number; period: number } } }[];
+    }>(tier1a, '/api/v1/connector/received?kind=held-order');
+    const horizon = network.horizon;
+    const open = held.records
+      .filter(
+        (record) =>
+          (record.value.status === 'accepted' || record.value.status === 'open') &&
+          record.value.customerOrder.period < horizon,
+      )
+      .reduce((sum, record) => sum + record.value.customerOrder.quantity, 0);
+    expect(applied('exchange:order')).toBeCloseTo(open, 6);
     // And the change travelled on to tier 3.
     await until(
       'the change at tier 3',

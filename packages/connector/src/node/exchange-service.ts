@@ -1124,7 +1124,10 @@ export class ExchangeService {
         ? { allowed: false as const, reason: 'the agreement is gone' }
         : this.#judgeUse(agreement.value, transfer.partner);
     if (!verdict.allowed) {
+      // Audited once per content: the next plan tries again, without a new entry for the same refusal.
+      if ((await this.#get<string>('push-denied', key))?.value === hash) return false;
       await this.#connector.commit({
+        records: [{ kind: 'push-denied', id: key, value: hash }],
         audit: [
           {
             actor: transfer.partner.did,
