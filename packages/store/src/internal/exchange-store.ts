@@ -85,12 +85,17 @@ const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8
 const auditTails = new WeakMap<object, Map<string, { readonly sequence: number; readonly hash: string }>>();
 
 function lastAuditEntries(driver: object): Map<string, { readonly sequence: number; readonly hash: string }> {
-  let tails = auditTails.get(driver);
-  if (tails === undefined) {
-    tails = new Map();
-    auditTails.set(driver, tails);
+  return bySchemaOf(auditTails, driver);
+}
+
+/** What this process keeps of one database (driver), by schema. */
+function bySchemaOf<T>(caches: WeakMap<object, Map<string, T>>, driver: object): Map<string, T> {
+  let bySchema = caches.get(driver);
+  if (bySchema === undefined) {
+    bySchema = new Map();
+    caches.set(driver, bySchema);
   }
-  return tails;
+  return bySchema;
 }
 
 /** Per database (driver) and schema: a cache of this process's. */
@@ -100,11 +105,7 @@ function cacheOf<T>(
   schema: string,
   make: () => T,
 ): T {
-  let bySchema = caches.get(driver);
-  if (bySchema === undefined) {
-    bySchema = new Map();
-    caches.set(driver, bySchema);
-  }
+  const bySchema = bySchemaOf(caches, driver);
   let cache = bySchema.get(schema);
   if (cache === undefined) {
     cache = make();
