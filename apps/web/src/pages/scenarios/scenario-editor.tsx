@@ -30,7 +30,6 @@ export interface NetworkChoices {
   readonly items: readonly { readonly id: string; readonly name: string }[];
   readonly regions: readonly string[];
   readonly period: 'day' | 'week';
-  readonly horizon: number;
 }
 
 const EVENT_LABELS: Readonly<Record<EventType, string>> = {
@@ -99,7 +98,7 @@ export function ScenarioEditor({
           {field('name', 'Name', form.name, (name) => onChange({ ...form, name }), { wide: true })}
           {field(
             'periods',
-            `Periods (${unit}; default ${choices.horizon})`,
+            `Periods (${unit}; default the network's horizon)`,
             form.periods,
             (periods) => onChange({ ...form, periods }),
             { number: true },

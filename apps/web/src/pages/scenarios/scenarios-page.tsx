@@ -8,7 +8,7 @@
  * `keten simulate --report` (`POST …/simulate?format=html`, the same runs and seed, so the same
  * figures). The server validates: its 422 issues appear at their fields.
  */
-import type { Network, Scenario, SimulationResult } from '@keten/core';
+import type { NetworkGraph, Scenario, SimulationResult } from '@keten/core';
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import demoScenarioText from '../../../../../examples/demo-scenario.yaml?raw';
@@ -44,18 +44,15 @@ const DEMO_SCENARIO = parseYaml(demoScenarioText) as Scenario;
 
 export function ScenariosPage({ network: name }: { readonly network: string }) {
   const loaded = useApi(
-    (signal) =>
-      api.get<{ content: Network; version: number }>(`/api/v1/networks/${encodeURIComponent(name)}`, {
-        signal,
-      }),
+    (signal) => api.get<NetworkGraph>(`/api/v1/networks/${encodeURIComponent(name)}/graph`, { signal }),
     [name],
   );
   if (loaded.state === 'loading') return <Loading what={`network ${name}`} />;
   if (loaded.state === 'failed') return <ErrorDisplay error={loaded.error} />;
-  return <Studio name={name} network={loaded.value.content} />;
+  return <Studio name={name} network={loaded.value} />;
 }
 
-function Studio({ name, network }: { readonly name: string; readonly network: Network }) {
+function Studio({ name, network }: { readonly name: string; readonly network: NetworkGraph }) {
   const { search } = useLocation();
   const shared = search.get('scenario');
   const opened = useMemo(() => (shared === null ? undefined : decodeScenarioParam(shared)), [shared]);
@@ -83,9 +80,9 @@ function Studio({ name, network }: { readonly name: string; readonly network: Ne
   const choices = useMemo<NetworkChoices>(() => networkChoices(network), [network]);
   const facts = useMemo<NetworkFacts>(
     () => ({
-      currency: network.currency ?? 'EUR',
+      currency: network.currency,
       period: network.period,
-      names: new Map(network.companies.map((company) => [company.id, company.name])),
+      names: new Map(network.companies.id.map((id, index) => [id, network.companies.name[index] ?? id])),
     }),
     [network],
   );
@@ -398,13 +395,12 @@ function newScenario(): Scenario {
 }
 
 /** The network's ids the form suggests. */
-export function networkChoices(network: Network): NetworkChoices {
+export function networkChoices(network: NetworkGraph): NetworkChoices {
   return {
-    companies: network.companies.map((company) => ({ id: company.id, name: company.name })),
+    companies: network.companies.id.map((id, index) => ({ id, name: network.companies.name[index] ?? id })),
     items: network.items.map((item) => ({ id: item.id, name: item.name })),
-    regions: [...new Set(network.companies.map((company) => company.site.region))].sort(),
+    regions: [...network.regions].sort(),
     period: network.period,
-    horizon: network.horizon,
   };
 }
 

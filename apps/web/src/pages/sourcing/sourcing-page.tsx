@@ -5,7 +5,7 @@
  * and its reverse, 60/20/20, the current one) with its expected cost, fill rate and worst case under
  * the standard disruption set, and the recommendation with its reason (docs/sourcing.md).
  */
-import type { Network, SourcingComparison } from '@keten/core';
+import type { NetworkGraph, SourcingComparison } from '@keten/core';
 import { type FormEvent, useMemo, useState } from 'react';
 import { api } from '../../api/client.ts';
 import { useApi } from '../../api/use-api.ts';
@@ -20,15 +20,15 @@ import '../../analysis.css';
 
 export function SourcingPage({ network: name }: { readonly network: string }) {
   const loaded = useApi(
-    (signal) => api.get<{ content: Network }>(`/api/v1/networks/${encodeURIComponent(name)}`, { signal }),
+    (signal) => api.get<NetworkGraph>(`/api/v1/networks/${encodeURIComponent(name)}/graph`, { signal }),
     [name],
   );
   if (loaded.state === 'loading') return <Loading what={`network ${name}`} />;
   if (loaded.state === 'failed') return <ErrorDisplay error={loaded.error} />;
-  return <Sourcing name={name} network={loaded.value.content} />;
+  return <Sourcing name={name} network={loaded.value} />;
 }
 
-function Sourcing({ name, network }: { readonly name: string; readonly network: Network }) {
+function Sourcing({ name, network }: { readonly name: string; readonly network: NetworkGraph }) {
   const questions = useMemo(() => sourcingQuestions(network), [network]);
   const [chosen, setChosen] = useState(questions[0] === undefined ? '' : questionKey(questions[0]));
   const [runs, setRuns] = useState('50');
@@ -131,11 +131,11 @@ function ComparisonView({
   network,
 }: {
   readonly comparison: SourcingComparison;
-  readonly network: Network;
+  readonly network: NetworkGraph;
 }) {
   const rows = useMemo(() => splitRows(comparison), [comparison]);
   const chart = useMemo(() => splitChart(comparison), [comparison]);
-  const names = new Map(network.companies.map((company) => [company.id, company.name]));
+  const names = new Map(network.companies.id.map((id, index) => [id, network.companies.name[index] ?? id]));
   const fill = (value: number | null) => (value === null ? '–' : share(value));
   const currency = comparison.currency;
   return (

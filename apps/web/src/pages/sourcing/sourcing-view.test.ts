@@ -1,29 +1,26 @@
-import type { Network, SourcingComparison } from '@keten/core';
+import type { NetworkGraph, SourcingComparison } from '@keten/core';
 import { describe, expect, it } from 'vitest';
 import { questionKey, scenarioLabel, sourcingQuestions, splitChart, splitRows } from './sourcing-view.ts';
 
+// The graph of: oem buys bolt from a alone, frame from a (70 %) and b (30 %).
 const network = {
-  companies: [
-    { id: 'oem', name: 'OEM' },
-    { id: 'a', name: 'Alpha' },
-    { id: 'b', name: 'Beta' },
-  ],
+  period: 'week',
+  currency: 'EUR',
   items: [
-    { id: 'frame', name: 'Frame' },
-    { id: 'bolt', name: 'Bolt' },
+    { id: 'frame', name: 'Frame', unit: 'pcs' },
+    { id: 'bolt', name: 'Bolt', unit: 'pcs' },
   ],
-  sourcing: [
-    { buyer: 'oem', item: 'bolt', suppliers: [{ supplier: 'a', share: 1, leadTime: 1 }] },
-    {
-      buyer: 'oem',
-      item: 'frame',
-      suppliers: [
-        { supplier: 'a', share: 0.7, leadTime: 1 },
-        { supplier: 'b', share: 0.3, leadTime: 2 },
-      ],
-    },
-  ],
-} as unknown as Network;
+  regions: ['EU'],
+  companies: { id: ['oem', 'a', 'b'], name: ['OEM', 'Alpha', 'Beta'] },
+  lanes: {
+    supplier: [1, 1, 2],
+    buyer: [0, 0, 0],
+    item: [1, 0, 0],
+    share: [1, 0.7, 0.3],
+    mode: [0, 0, 0],
+    leadTime: [1, 1, 2],
+  },
+} as unknown as NetworkGraph;
 
 const outcome = (endFill: number, total: number) => ({
   scenario: 'a-12',
@@ -71,7 +68,10 @@ describe('the sourcing view', () => {
     const questions = sourcingQuestions(network);
     expect(questions).toHaveLength(1);
     expect(questions[0]).toMatchObject({ buyerName: 'OEM', itemName: 'Frame' });
-    expect(questions[0]!.suppliers.map((supplier) => supplier.name)).toEqual(['Alpha', 'Beta']);
+    expect(questions[0]!.suppliers).toEqual([
+      { id: 'a', name: 'Alpha', share: 0.7 },
+      { id: 'b', name: 'Beta', share: 0.3 },
+    ]);
     expect(questionKey(questions[0]!)).toBe('oem frame');
   });
 

@@ -4,7 +4,7 @@
  * or more approved suppliers: docs/sourcing.md), and the comparison (`keten sourcing --json`, the
  * job's result) as rows and a chart of expected cost against worst-case fill per split.
  */
-import type { Network, SourcingComparison, SourcingSplit } from '@keten/core';
+import type { NetworkGraph, SourcingComparison, SourcingSplit } from '@keten/core';
 import type { ChartOption } from '../../components/chart.tsx';
 
 /** A buyer and item with several approved suppliers. */
@@ -16,20 +16,38 @@ export interface SourcingQuestion {
   readonly suppliers: readonly { readonly id: string; readonly name: string; readonly share: number }[];
 }
 
-/** The pairs a comparison can be made for, by buyer name then item name. */
-export function sourcingQuestions(network: Network): SourcingQuestion[] {
-  const companies = new Map(network.companies.map((company) => [company.id, company.name]));
-  const items = new Map(network.items.map((item) => [item.id, item.name]));
-  return (network.sourcing ?? [])
+/**
+ * The pairs a comparison can be made for, by buyer name then item name, from the network's graph
+ * (`GET …/graph`: its lanes are the sourcing lines, in the rules' supplier order).
+ */
+export function sourcingQuestions(graph: NetworkGraph): SourcingQuestion[] {
+  const { companies, lanes, items } = graph;
+  const name = (index: number) => companies.name[index] ?? companies.id[index] ?? String(index);
+  const rules = new Map<
+    string,
+    { buyer: number; item: number; suppliers: { supplier: number; share: number }[] }
+  >();
+  for (let lane = 0; lane < lanes.buyer.length; lane++) {
+    const buyer = lanes.buyer[lane]!;
+    const item = lanes.item[lane]!;
+    const key = `${buyer} ${item}`;
+    let rule = rules.get(key);
+    if (rule === undefined) {
+      rule = { buyer, item, suppliers: [] };
+      rules.set(key, rule);
+    }
+    rule.suppliers.push({ supplier: lanes.supplier[lane]!, share: lanes.share[lane]! });
+  }
+  return [...rules.values()]
     .filter((rule) => rule.suppliers.length >= 2)
     .map((rule) => ({
-      buyer: rule.buyer,
-      buyerName: companies.get(rule.buyer) ?? rule.buyer,
-      item: rule.item,
-      itemName: items.get(rule.item) ?? rule.item,
+      buyer: companies.id[rule.buyer]!,
+      buyerName: name(rule.buyer),
+      item: items[rule.item]?.id ?? String(rule.item),
+      itemName: items[rule.item]?.name ?? String(rule.item),
       suppliers: rule.suppliers.map((line) => ({
-        id: line.supplier,
-        name: companies.get(line.supplier) ?? line.supplier,
+        id: companies.id[line.supplier]!,
+        name: name(line.supplier),
         share: line.share,
       })),
     }))
