@@ -7,14 +7,16 @@
  * (a company, a page of capacities, one demand's pegging), so a 60,000-company network works as the
  * demo does. The live stream refreshes what an event changes.
  */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { api } from '../../api/client.ts';
 import { useLive } from '../../api/live.ts';
 import { useApi } from '../../api/use-api.ts';
+import { Chart } from '../../components/chart.tsx';
 import { ErrorDisplay, Loading } from '../../components/error-display.tsx';
 import { count, quantity, tierName } from '../../components/format.ts';
 import { ChangesView } from './changes-view.tsx';
 import { HeatMap } from './heat-map.tsx';
+import { type ItemPlanFigures, itemPlanChart } from './item-chart.ts';
 import { PeggingView, type PegQuestion } from './pegging-view.tsx';
 import { type CompanyPlanAnswer, periodDate, STATE_LABELS, type StatusAnswer } from './plan-api.ts';
 import { ScrollRegion } from './scroll-region.tsx';
@@ -283,42 +285,70 @@ function CompanyPlanView({
         </>
       ) : null}
       {answer.items.map((line) => (
-        <ScrollRegion key={line.item} label={`Plan of ${line.item}`}>
-          <table className="plan-table">
-            <caption>
-              {line.item} <span className="muted">(in {line.unit})</span>
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">{periodUnit}</th>
-                {line.stock.map((_, period) => (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: periods are their index
-                  <th key={period} scope="col" className="number">
-                    {period}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {MEASURES.filter(([field]) => line[field].some((value) => value !== 0)).map(
-                ([field, label]) => (
-                  <tr key={field} className={field === 'shortages' ? 'row-short' : undefined}>
-                    <th scope="row">
-                      {label} <span className="muted">{line.unit}</span>
+        <div key={line.item}>
+          <ItemPlot line={line} periodUnit={periodUnit} company={answer.company.name} />
+          <ScrollRegion label={`Plan of ${line.item}`}>
+            <table className="plan-table">
+              <caption>
+                {line.item} <span className="muted">(in {line.unit})</span>
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">{periodUnit}</th>
+                  {line.stock.map((_, period) => (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: periods are their index
+                    <th key={period} scope="col" className="number">
+                      {period}
                     </th>
-                    {line[field].map((value, period) => (
-                      // biome-ignore lint/suspicious/noArrayIndexKey: periods are their index
-                      <td key={period} className="number">
-                        {value === 0 ? '' : Math.round(value * 100) / 100}
-                      </td>
-                    ))}
-                  </tr>
-                ),
-              )}
-            </tbody>
-          </table>
-        </ScrollRegion>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {MEASURES.filter(([field]) => line[field].some((value) => value !== 0)).map(
+                  ([field, label]) => (
+                    <tr key={field} className={field === 'shortages' ? 'row-short' : undefined}>
+                      <th scope="row">
+                        {label} <span className="muted">{line.unit}</span>
+                      </th>
+                      {line[field].map((value, period) => (
+                        // biome-ignore lint/suspicious/noArrayIndexKey: periods are their index
+                        <td key={period} className="number">
+                          {value === 0 ? '' : Math.round(value * 100) / 100}
+                        </td>
+                      ))}
+                    </tr>
+                  ),
+                )}
+              </tbody>
+            </table>
+          </ScrollRegion>
+        </div>
       ))}
     </div>
+  );
+}
+
+function ItemPlot({
+  line,
+  periodUnit,
+  company,
+}: {
+  readonly line: ItemPlanFigures;
+  readonly periodUnit: 'day' | 'week';
+  readonly company: string;
+}) {
+  const option = useMemo(() => itemPlanChart(line, periodUnit), [line, periodUnit]);
+  return (
+    <figure className="item-plot">
+      <figcaption>
+        {line.item} at {company}, per {periodUnit} in {line.unit}
+      </figcaption>
+      <Chart
+        option={option}
+        height={220}
+        testId={`item-chart-${line.item}`}
+        label={`${line.item} at ${company} per ${periodUnit}, in ${line.unit}: asked, received, stock and short; the figures are in the table below`}
+      />
+    </figure>
   );
 }
