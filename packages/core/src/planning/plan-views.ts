@@ -401,39 +401,46 @@ export function capacityHeatMap(index: PlanIndex, query: HeatMapQuery = {}): Cap
     byPeriod.set(bottleneck.period, bottleneck.load);
   }
   const perPeriod = (value: PerPeriod) => Array.from({ length: horizon }, (_, t) => valueAt(value, t));
-  const rows: CapacityRow[] = [];
-  const build = (
-    base: Pick<CapacityRow, 'capacity' | 'kind' | 'company' | 'unit'> & { item?: string },
-    load: number[],
+  /** Load at period t of a candidate (started load, or a group's weighted sum). */
+  interface Candidate {
+    readonly base: Pick<CapacityRow, 'capacity' | 'kind' | 'company' | 'unit'> & { item?: string };
+    readonly load: ArrayLike<number> | undefined;
+    readonly capacity: PerPeriod;
+    readonly maximum: PerPeriod | undefined;
+    readonly peak: number | null;
+  }
+  // Peaks first, arrays only for the page asked for: 60,000 companies have some 100,000 capacities.
+  const candidates: Candidate[] = [];
+  const consider = (
+    base: Candidate['base'],
+    load: ArrayLike<number> | undefined,
     capacity: PerPeriod,
     maximum: PerPeriod | undefined,
   ) => {
-    const limit = perPeriod(capacity);
     const needed = required.get(base.capacity);
-    const wanted = load.map((value, t) => Math.max(value, needed?.get(t) ?? 0));
     let peak: number | null = 0;
     for (let t = 0; t < horizon; t++) {
-      if (wanted[t]! <= 0) continue;
-      if (limit[t]! <= 0) {
+      const wanted = Math.max(load?.[t] ?? 0, needed?.get(t) ?? 0);
+      if (wanted <= 0) continue;
+      const limit = valueAt(capacity, t);
+      if (limit <= 0) {
         peak = null;
         break;
       }
-      peak = Math.max(peak, wanted[t]! / limit[t]!);
+      peak = Math.max(peak, wanted / limit);
     }
     if (query.minimumPeak !== undefined && peak !== null && peak < query.minimumPeak) return;
-    rows.push({
-      ...base,
-      load: load.map(roundQuantity),
-      required: wanted.map(roundQuantity),
-      limit,
-      maximum: maximum === undefined ? null : perPeriod(maximum),
+    candidates.push({
+      base,
+      load,
+      capacity,
+      maximum,
       peak: peak === null ? null : Math.round(peak * 1e6) / 1e6,
     });
   };
   for (const record of network.production ?? []) {
     if (query.company !== undefined && record.company !== query.company) continue;
-    const started = index.startedLoad(record.company, record.item);
-    build(
+    consider(
       {
         capacity: `${record.company}/${record.item}`,
         kind: 'production',
@@ -441,20 +448,20 @@ export function capacityHeatMap(index: PlanIndex, query: HeatMapQuery = {}): Cap
         item: record.item,
         unit: units.get(record.item) ?? 'pcs',
       },
-      Array.from({ length: horizon }, (_, t) => started?.[t] ?? 0),
+      index.startedLoad(record.company, record.item),
       record.capacity,
       record.maximumCapacity,
     );
   }
   for (const group of network.capacityGroups ?? []) {
     if (query.company !== undefined && group.company !== query.company) continue;
-    const load = new Array<number>(horizon).fill(0);
+    const load = new Float64Array(horizon);
     for (const line of group.items) {
       const started = index.startedLoad(group.company, line.item);
       if (started === undefined) continue;
       for (let t = 0; t < horizon; t++) load[t]! += started[t]! * line.load;
     }
-    build(
+    consider(
       { capacity: group.id, kind: 'group', company: group.company, unit: 'load' },
       load,
       group.capacity,
@@ -462,14 +469,31 @@ export function capacityHeatMap(index: PlanIndex, query: HeatMapQuery = {}): Cap
     );
   }
   // A zero limit with load (null peak) is the most pressing of all.
-  const rank = (row: CapacityRow) => (row.peak === null ? Number.POSITIVE_INFINITY : row.peak);
-  rows.sort((a, b) => rank(b) - rank(a) || (a.capacity < b.capacity ? -1 : a.capacity > b.capacity ? 1 : 0));
+  const rank = (candidate: Candidate) =>
+    candidate.peak === null ? Number.POSITIVE_INFINITY : candidate.peak;
+  candidates.sort(
+    (a, b) =>
+      rank(b) - rank(a) ||
+      (a.base.capacity < b.base.capacity ? -1 : a.base.capacity > b.base.capacity ? 1 : 0),
+  );
   const offset = query.offset ?? 0;
+  const page = candidates.slice(offset, offset + (query.limit ?? candidates.length));
   return {
     network: plan.network,
     horizon,
-    total: rows.length,
-    rows: rows.slice(offset, offset + (query.limit ?? rows.length)),
+    total: candidates.length,
+    rows: page.map(({ base, load, capacity, maximum, peak }) => {
+      const needed = required.get(base.capacity);
+      const planned = Array.from({ length: horizon }, (_, t) => load?.[t] ?? 0);
+      return {
+        ...base,
+        load: planned.map(roundQuantity),
+        required: planned.map((value, t) => roundQuantity(Math.max(value, needed?.get(t) ?? 0))),
+        limit: perPeriod(capacity),
+        maximum: maximum === undefined ? null : perPeriod(maximum),
+        peak,
+      };
+    }),
   };
 }
 
