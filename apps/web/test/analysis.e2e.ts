@@ -48,6 +48,25 @@ describe.skipIf(!CHROMIUM_AVAILABLE && !process.env.CI)('the analysis pages in C
     await page.close();
   });
 
+  it('runs the stress test by keyboard alone on a tablet', async () => {
+    const opened = await logIn(web, 'admin', { width: 1024, height: 768 });
+    const { page } = opened;
+    await page.goto(`${web.server.url}/networks/demo/stress`);
+    const ttr = page.getByLabel('Time to recover (periods)');
+    await ttr.focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('13');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Run the stress test');
+    await page.keyboard.press('Enter');
+    const ranking = page.getByTestId('stress-ranking');
+    await ranking.waitFor({ timeout: 110_000 });
+    expect(await ranking.locator('tbody tr').first().locator('td').nth(4).textContent()).toBe('13 weeks');
+    await screenshot(page, 'weak-spots-tablet');
+    await expectClean(opened);
+    await page.close();
+  });
+
   it('runs the demo scenario in the studio: server issues at their fields, plots drawn, a share link, two runs side by side', async () => {
     const opened = await logIn(web);
     const { page } = opened;
