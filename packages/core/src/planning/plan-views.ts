@@ -219,23 +219,13 @@ export class PlanIndex {
     return id;
   }
 
+  /** One pass over the orders (each read builds an order object: 13 million at 60,000 companies). */
   #indexCompanies(): Map<string, Int32Array> {
-    const counts = new Map<string, number>();
-    const count = (company: string) => counts.set(company, (counts.get(company) ?? 0) + 1);
-    for (const order of this.plan.orders) {
-      count(order.company);
-      if (order.supplier !== undefined && order.supplier !== order.company) count(order.supplier);
-    }
-    const lists = new Map<string, Int32Array>();
-    const filled = new Map<string, number>();
-    for (const [company, size] of counts) {
-      lists.set(company, new Int32Array(size));
-      filled.set(company, 0);
-    }
+    const lists = new Map<string, number[]>();
     const add = (company: string, index: number) => {
-      const at = filled.get(company)!;
-      lists.get(company)![at] = index;
-      filled.set(company, at + 1);
+      const list = lists.get(company);
+      if (list === undefined) lists.set(company, [index]);
+      else list.push(index);
     };
     let index = 0;
     for (const order of this.plan.orders) {
@@ -243,7 +233,7 @@ export class PlanIndex {
       if (order.supplier !== undefined && order.supplier !== order.company) add(order.supplier, index);
       index++;
     }
-    return lists;
+    return new Map([...lists].map(([company, list]) => [company, Int32Array.from(list)]));
   }
 
   #indexLoad(): Map<string, Float64Array> {
