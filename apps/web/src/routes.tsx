@@ -9,12 +9,9 @@ import type { ReactNode } from 'react';
 import type { Role } from './api/types.ts';
 import { ScenariosPage, SourcingPage, StressPage } from './pages/analysis-pages.tsx';
 import { CompanyPage } from './pages/company/company-page.tsx';
-import { GraphPage } from './pages/network/graph-page.tsx';
-import { MapPage } from './pages/network/map-page.tsx';
 import { NetworksPage } from './pages/networks/networks-page.tsx';
-import { PlanPage } from './pages/plan/plan-page.tsx';
-import { StatusPage } from './pages/status/status-page.tsx';
 import { UsersPage } from './pages/users/users-page.tsx';
+import { GraphPage, MapPage, PlanPage, StatusPage } from './pages/view-pages.tsx';
 
 export interface PageProps {
   /** The path's parameters, e.g. `{ name, company }`. */
