@@ -9,6 +9,9 @@ import type { ReactNode } from 'react';
 import type { Role } from './api/types.ts';
 import { ScenariosPage, SourcingPage, StressPage } from './pages/analysis-pages.tsx';
 import { CompanyPage } from './pages/company/company-page.tsx';
+import { AgreementsPage } from './pages/connector/agreements-page.tsx';
+import { AuditPage } from './pages/connector/audit-page.tsx';
+import { ChainStatusPage } from './pages/connector/chain-status-page.tsx';
 import { NetworksPage } from './pages/networks/networks-page.tsx';
 import { UsersPage } from './pages/users/users-page.tsx';
 import { GraphPage, MapPage, PlanPage, StatusPage } from './pages/view-pages.tsx';
@@ -28,6 +31,8 @@ export interface PageRoute {
   readonly page: (props: PageProps) => ReactNode;
   /** In the navigation: `node` for this node's pages, `network` for the current network's. */
   readonly nav?: { readonly label: string; readonly section: 'node' | 'network' };
+  /** Listed only on a node that has it: `connector` for a company node's pages. */
+  readonly requires?: 'connector';
 }
 
 export const ROUTES: readonly PageRoute[] = [
@@ -78,6 +83,30 @@ export const ROUTES: readonly PageRoute[] = [
     role: 'admin',
     page: () => <UsersPage />,
     nav: { label: 'Users', section: 'node' },
+  },
+  {
+    path: '/connector/agreements',
+    title: 'Agreements',
+    role: 'admin',
+    page: () => <AgreementsPage />,
+    nav: { label: 'Agreements', section: 'node' },
+    requires: 'connector',
+  },
+  {
+    path: '/connector/audit',
+    title: 'Audit trail',
+    role: 'admin',
+    page: () => <AuditPage />,
+    nav: { label: 'Audit trail', section: 'node' },
+    requires: 'connector',
+  },
+  {
+    path: '/connector/status',
+    title: 'Chain-deep status',
+    role: 'planner',
+    page: () => <ChainStatusPage />,
+    nav: { label: 'Chain-deep status', section: 'node' },
+    requires: 'connector',
   },
   {
     path: '/networks/:name/stress',

@@ -109,7 +109,12 @@ export async function request<T>(method: string, path: string, options: RequestO
   if (!response.ok) {
     const body = isErrorBody(parsed)
       ? parsed.error
-      : { code: 'bad-answer', message: `the node answered ${response.status} without an error description` };
+      : isBareError(parsed)
+        ? parsed
+        : {
+            code: 'bad-answer',
+            message: `the node answered ${response.status} without an error description`,
+          };
     if (response.status === 401 && token !== undefined) {
       sessionToken.clear();
       for (const listener of unauthenticatedListeners) listener();
@@ -121,6 +126,12 @@ export async function request<T>(method: string, path: string, options: RequestO
 
 function isErrorBody(value: unknown): value is ApiErrorBody {
   const error = (value as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  return typeof error?.code === 'string' && typeof error.message === 'string';
+}
+
+/** `{ code, message }` without the `error` wrapper: what some connector routes answer. */
+function isBareError(value: unknown): value is ApiErrorBody['error'] {
+  const error = value as { code?: unknown; message?: unknown } | undefined;
   return typeof error?.code === 'string' && typeof error.message === 'string';
 }
 

@@ -8,6 +8,7 @@
 import { type ReactNode, useEffect, useRef } from 'react';
 import { useSession } from '../api/session.tsx';
 import { hasRole } from '../api/types.ts';
+import { useHasConnector } from '../pages/connector/use-connector.ts';
 import { Link, pathTo, useLocation } from '../router.tsx';
 import { ROUTES } from '../routes.tsx';
 
@@ -34,6 +35,7 @@ export function Layout({ title, children }: { readonly title: string; readonly c
   const main = useRef<HTMLElement>(null);
   const network = currentNetwork(pathname);
   const shownPath = useRef(pathname);
+  const hasConnector = useHasConnector();
 
   useEffect(() => {
     document.title = `${title} · keten`;
@@ -46,7 +48,12 @@ export function Layout({ title, children }: { readonly title: string; readonly c
   }, [pathname]);
 
   if (user === null || user === undefined) return null;
-  const visible = ROUTES.filter((route) => route.nav !== undefined && hasRole(user.role, route.role));
+  const visible = ROUTES.filter(
+    (route) =>
+      route.nav !== undefined &&
+      hasRole(user.role, route.role) &&
+      (route.requires !== 'connector' || hasConnector === true),
+  );
   const nodePages = visible.filter((route) => route.nav!.section === 'node');
   const networkPages = visible.filter((route) => route.nav!.section === 'network');
 

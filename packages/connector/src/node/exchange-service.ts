@@ -70,6 +70,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseDspMessage } from '../dsp/validate.ts';
 import { didDocumentUrl, didFromBaseUrl } from '../identity/did.ts';
 import { validateAspectPayload } from '../payloads/validate.ts';
+import { registerAdminViews } from './admin-views.ts';
 import type { CallingNode, Connector } from './connector.ts';
 import {
   ASPECT_SPECS,
@@ -229,6 +230,7 @@ export class ExchangeService {
     this.#usageEnd = new Date(Math.floor(this.#now() / day) * day + (options.agreementDays ?? 365) * day);
     options.connector.addRoutes((scope) => this.#routes(scope));
     options.connector.addDeliveryListener((message, answer) => this.#delivered(message, answer));
+    registerAdminViews(options.connector, options.store, () => this.#offerings());
   }
 
   /** Adds datasets to the catalog and negotiations (before `start`). */

@@ -1,0 +1,321 @@
+/**
+ * @module node/admin-views
+ * Read-only views of a company node's exchanges for its owners (the web app's Agreements and Audit
+ * pages): what the node offers whom under which policy, its negotiations, agreements and transfers
+ * with their states and reasons, and the audit trail searched by partner, action and outcome with the
+ * hash chain checked over the whole trail. Nothing here changes the store.
+ *
+ * - `GET /api/v1/connector/agreements` (admin): `{ offers, negotiations, agreements, transfers }`.
+ * - `GET /api/v1/connector/outbox/summary` (planner): counts per state, the pending and abandoned
+ *   messages and the latest delivered ones, without their bodies (what to look at when a partner is down).
+ * - `GET /api/v1/connector/audit/search?partner=&action=&outcome=&before=&limit=` (admin): the newest
+ *   matching entries first, `before` (a sequence) pages back, `chain` is `intact` or the first break.
+ */
+import {
+  type AuditEntry,
+  EXCHANGE_READ_LIMIT,
+  type KetenStore,
+  type OutboxMessage,
+  type Policy,
+  policyToJson,
+  verifyAuditChain,
+} from '@keten/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Connector } from './connector.ts';
+import { parseDatasetId } from './datasets.ts';
+
+/** The most entries one page of the audit search returns. */
+export const AUDIT_PAGE_MAX = 500;
+const ADMIN = { config: { auth: { kind: 'user' as const, role: 'admin' as const } } };
+
+interface PartnerRef {
+  readonly company: string;
+  readonly did: string;
+  readonly bpnl: string;
+}
+
+interface ProcessEntry {
+  readonly record: {
+    readonly role: string;
+    readonly state: string;
+    readonly protocolState: string;
+    readonly termination?: {
+      readonly by: string;
+      readonly code?: string;
+      readonly reason?: readonly unknown[];
+    };
+    readonly format?: string;
+  };
+  readonly partner: PartnerRef;
+  readonly dataset: string;
+  readonly agreementId?: string;
+}
+
+interface AgreementEntry {
+  readonly id: string;
+  readonly dataset: string;
+  readonly policy: unknown;
+  readonly provider: PartnerRef | 'self';
+  readonly consumer: PartnerRef | 'self';
+  readonly concludedAt: string;
+}
+
+/** One process (negotiation or transfer) as the views list it. */
+export interface ProcessView {
+  readonly id: string;
+  readonly dataset: string;
+  /** This node's role in it. */
+  readonly role: string;
+  readonly partner: PartnerRef;
+  /** The state with the -ING states (e.g. `REQUESTING` while the request is not yet delivered). */
+  readonly state: string;
+  readonly protocolState: string;
+  readonly agreementId?: string;
+  readonly format?: string;
+  /** Why it ended, for a TERMINATED process: who ended it, the code and the reasons in words. */
+  readonly termination?: { readonly by: string; readonly code?: string; readonly reason: string };
+  readonly updatedAt: string;
+}
+
+export interface AgreementsView {
+  readonly offers: readonly {
+    readonly dataset: string;
+    readonly kind?: string;
+    readonly partner?: string;
+    readonly policy: unknown;
+  }[];
+  readonly negotiations: readonly ProcessView[];
+  readonly agreements: readonly (Omit<AgreementEntry, 'provider' | 'consumer'> & {
+    readonly provider: PartnerRef | 'self';
+    readonly consumer: PartnerRef | 'self';
+  })[];
+  readonly transfers: readonly ProcessView[];
+}
+
+function reasonText(reason: readonly unknown[] | undefined): string {
+  if (reason === undefined) return '';
+  return reason.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join('; ');
+}
+
+function processView(id: string, entry: ProcessEntry, updatedAt: string): ProcessView {
+  const { record } = entry;
+  return {
+    id,
+    dataset: entry.dataset,
+    role: record.role,
+    partner: { company: entry.partner.company, did: entry.partner.did, bpnl: entry.partner.bpnl },
+    state: record.state,
+    protocolState: record.protocolState,
+    ...(entry.agreementId === undefined ? {} : { agreementId: entry.agreementId }),
+    ...(record.format === undefined ? {} : { format: record.format }),
+    ...(record.termination === undefined
+      ? {}
+      : {
+          termination: {
+            by: record.termination.by,
+            ...(record.termination.code === undefined ? {} : { code: record.termination.code }),
+            reason: reasonText(record.termination.reason),
+          },
+        }),
+    updatedAt,
+  };
+}
+
+/** Everything the node's store holds about its agreements, and what it offers now. */
+export async function agreementsView(
+  store: KetenStore,
+  offers: () => readonly { readonly dataset: string; readonly offer: Policy }[],
+): Promise<AgreementsView> {
+  const limit = EXCHANGE_READ_LIMIT.max;
+  const [negotiations, agreements, transfers] = await Promise.all([
+    store.exchange.listRecords('negotiation', { limit }),
+    store.exchange.listRecords('agreement', { limit }),
+    store.exchange.listRecords('transfer', { limit }),
+  ]);
+  return {
+    offers: offers().map(({ dataset, offer }) => {
+      // keten's datasets, and other modules' `urn:keten:<owner>:<kind>:<partner>` (the status dataset).
+      const parsed =
+        parseDatasetId(dataset) ?? /^urn:keten:[^:]+:(?<kind>[^:]+):(?<partner>[^:]+)$/.exec(dataset)?.groups;
+      return {
+        dataset,
+        ...(parsed === undefined ? {} : { kind: parsed.kind, partner: parsed.partner }),
+        policy: policyToJson(offer),
+      };
+    }),
+    negotiations: negotiations.map((stored) =>
+      processView(stored.id, stored.value as ProcessEntry, stored.updatedAt),
+    ),
+    agreements: agreements.map((stored) => {
+      const entry = stored.value as AgreementEntry;
+      const party = (value: PartnerRef | 'self') =>
+        value === 'self' ? 'self' : { company: value.company, did: value.did, bpnl: value.bpnl };
+      return {
+        id: entry.id,
+        dataset: entry.dataset,
+        policy: entry.policy,
+        provider: party(entry.provider),
+        consumer: party(entry.consumer),
+        concludedAt: entry.concludedAt,
+      };
+    }),
+    transfers: transfers.map((stored) =>
+      processView(stored.id, stored.value as ProcessEntry, stored.updatedAt),
+    ),
+  };
+}
+
+export interface AuditSearch {
+  /** Text the actor or resource contains (a DID, a BPNL, a company id). */
+  readonly partner?: string;
+  /** The action, or its start (`negotiation` matches `negotiation.request`). */
+  readonly action?: string;
+  readonly outcome?: string;
+  /** Only entries with a sequence below this (paging back). */
+  readonly before?: number;
+  readonly limit: number;
+}
+
+export interface AuditSearchResult {
+  readonly entries: readonly AuditEntry[];
+  /** Entries of the whole trail that match. */
+  readonly matched: number;
+  /** Entries in the whole trail. */
+  readonly total: number;
+  /** Give as `before` for the next (older) page; absent on the last page. */
+  readonly nextBefore?: number;
+  readonly chain: 'intact' | { readonly sequence: number; readonly reason: string; readonly message: string };
+}
+
+/** Reads the whole trail (in pages the store allows), checks its chain, and picks the matching page. */
+export async function searchAudit(store: KetenStore, search: AuditSearch): Promise<AuditSearchResult> {
+  const all: AuditEntry[] = [];
+  for (;;) {
+    const page = await store.exchange.readAudit({
+      after: all.at(-1)?.sequence ?? 0,
+      limit: EXCHANGE_READ_LIMIT.max,
+    });
+    all.push(...page);
+    if (page.length < EXCHANGE_READ_LIMIT.max) break;
+  }
+  const broken = verifyAuditChain(all);
+  const partner = search.partner?.toLowerCase();
+  const matching = all.filter(
+    (entry) =>
+      (partner === undefined ||
+        entry.actor.toLowerCase().includes(partner) ||
+        entry.resource.toLowerCase().includes(partner)) &&
+      (search.action === undefined || entry.action.startsWith(search.action)) &&
+      (search.outcome === undefined || entry.outcome === search.outcome),
+  );
+  const older =
+    search.before === undefined ? matching : matching.filter((entry) => entry.sequence < search.before!);
+  const entries = older.slice(-search.limit).reverse();
+  const last = entries.at(-1);
+  return {
+    entries,
+    matched: matching.length,
+    total: all.length,
+    ...(older.length > search.limit && last !== undefined ? { nextBefore: last.sequence } : {}),
+    chain:
+      broken === undefined
+        ? 'intact'
+        : { sequence: broken.sequence, reason: broken.reason, message: broken.message },
+  };
+}
+
+/** An outbox message without its body. */
+export type OutboxLine = Omit<OutboxMessage, 'body'>;
+
+export interface OutboxSummary {
+  readonly pending: readonly OutboxLine[];
+  readonly abandoned: readonly OutboxLine[];
+  /** The latest delivered, newest first. */
+  readonly delivered: readonly OutboxLine[];
+  /** Counts per state; `capped` when a state has more than the store's read limit. */
+  readonly counts: { readonly pending: number; readonly abandoned: number; readonly delivered: number };
+  readonly capped: boolean;
+}
+
+/** The outbox in one look: what waits, what was given up and why, what went out last. */
+export async function outboxSummary(store: KetenStore, latest = 20): Promise<OutboxSummary> {
+  const limit = EXCHANGE_READ_LIMIT.max;
+  const [pending, abandoned, delivered] = await Promise.all(
+    (['pending', 'abandoned', 'delivered'] as const).map((state) =>
+      store.exchange.listMessages({ state, limit }),
+    ),
+  );
+  const line = ({ body: _body, ...rest }: OutboxMessage): OutboxLine => rest;
+  return {
+    pending: pending!.slice(0, 200).map(line),
+    abandoned: abandoned!.slice(-200).reverse().map(line),
+    delivered: delivered!.slice(-latest).reverse().map(line),
+    counts: { pending: pending!.length, abandoned: abandoned!.length, delivered: delivered!.length },
+    capped: [pending!, abandoned!, delivered!].some((list) => list.length >= limit),
+  };
+}
+
+type Query = Record<string, string | undefined>;
+
+/** The search from a query string, or which field is wrong. */
+export function readAuditSearch(
+  query: Query,
+): { ok: true; value: AuditSearch } | { ok: false; error: string } {
+  const text = (field: string): string | undefined => {
+    const value = query[field];
+    return value === undefined || value === '' ? undefined : value;
+  };
+  for (const field of ['partner', 'action', 'outcome'])
+    if ((text(field)?.length ?? 0) > 200) return { ok: false, error: `${field}: at most 200 characters` };
+  const number = (field: string, min: number, max: number, fallback?: number) => {
+    const value = text(field);
+    if (value === undefined) return { ok: true as const, value: fallback };
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max)
+      return { ok: false as const, error: `${field}: a whole number from ${min} to ${max}, not ${value}` };
+    return { ok: true as const, value: parsed };
+  };
+  const before = number('before', 1, Number.MAX_SAFE_INTEGER);
+  if (!before.ok) return before;
+  const limit = number('limit', 1, AUDIT_PAGE_MAX, 100);
+  if (!limit.ok) return limit;
+  const partner = text('partner');
+  const action = text('action');
+  const outcome = text('outcome');
+  return {
+    ok: true,
+    value: {
+      limit: limit.value!,
+      ...(before.value === undefined ? {} : { before: before.value }),
+      ...(partner === undefined ? {} : { partner }),
+      ...(action === undefined ? {} : { action }),
+      ...(outcome === undefined ? {} : { outcome }),
+    },
+  };
+}
+
+/** Mounts the views on the node's routes. */
+export function registerAdminViews(
+  connector: Pick<Connector, 'addRoutes'>,
+  store: KetenStore,
+  offers: () => readonly { readonly dataset: string; readonly offer: Policy }[],
+): void {
+  connector.addRoutes((scope: FastifyInstance) => {
+    scope.get('/api/v1/connector/agreements', ADMIN, async () => agreementsView(store, offers));
+    scope.get(
+      '/api/v1/connector/outbox/summary',
+      { config: { auth: { kind: 'user' as const, role: 'planner' as const } } },
+      async () => outboxSummary(store),
+    );
+    scope.get(
+      '/api/v1/connector/audit/search',
+      ADMIN,
+      async (request: FastifyRequest<{ Querystring: Query }>, reply: FastifyReply) => {
+        const search = readAuditSearch(request.query);
+        if (!search.ok)
+          return reply.code(400).send({ error: { code: 'invalid-input', message: search.error } });
+        return searchAudit(store, search.value);
+      },
+    );
+  });
+}
