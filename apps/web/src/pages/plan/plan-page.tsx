@@ -284,9 +284,19 @@ function CompanyPlanView({
           </ul>
         </>
       ) : null}
-      {answer.items.map((line) => (
+      {answer.items.map((line, index) => (
         <div key={line.item}>
-          <ItemPlot line={line} periodUnit={periodUnit} company={answer.company.name} />
+          <ItemPlot
+            line={line}
+            periodUnit={periodUnit}
+            company={answer.company.name}
+            // Plots cost the browser most: drawn at once for what the company sells, the rest on request.
+            shown={
+              index === 0 ||
+              line.endDemand.some((value) => value > 0) ||
+              line.shortages.some((value) => value > 0)
+            }
+          />
           <ScrollRegion label={`Plan of ${line.item}`}>
             <table className="plan-table">
               <caption>
@@ -332,12 +342,24 @@ function ItemPlot({
   line,
   periodUnit,
   company,
+  shown,
 }: {
   readonly line: ItemPlanFigures;
   readonly periodUnit: 'day' | 'week';
   readonly company: string;
+  readonly shown: boolean;
 }) {
+  const [open, setOpen] = useState(shown);
   const option = useMemo(() => itemPlanChart(line, periodUnit), [line, periodUnit]);
+  if (!open) {
+    return (
+      <p className="item-plot">
+        <button type="button" className="button-quiet" aria-expanded={false} onClick={() => setOpen(true)}>
+          Plot {line.item}
+        </button>
+      </p>
+    );
+  }
   return (
     <figure className="item-plot">
       <figcaption>
