@@ -57,6 +57,7 @@ export * from './model/load.ts';
 export * from './model/load-document.ts';
 export * from './model/locate.ts';
 export * from './model/network-views.ts';
+export * from './model/graph-encoding.ts';
 export * from './model/partner-view.ts';
 export * from './model/schema.ts';
 export * from './model/serialize.ts';

@@ -5,46 +5,39 @@
  * which the first view (the networks list, the login) does not need; so the app's first bundle stays
  * small. The graph and the map share one chunk of the network code (use-network-graph).
  */
-import { lazy, Suspense } from 'react';
+import { type ComponentType, lazy, Suspense } from 'react';
 import { Loading } from '../components/error-display.tsx';
-
-const WorldMap = lazy(async () => ({ default: (await import('./network/map-page.tsx')).MapPage }));
-const Graph = lazy(async () => ({ default: (await import('./network/graph-page.tsx')).GraphPage }));
-const Plan = lazy(async () => ({ default: (await import('./plan/plan-page.tsx')).PlanPage }));
-const Status = lazy(async () => ({ default: (await import('./status/status-page.tsx')).StatusPage }));
 
 interface NetworkPageProps {
   readonly network: string;
 }
 
-export function MapPage(props: NetworkPageProps) {
-  return (
-    <Suspense fallback={<Loading what="the map" />}>
-      <WorldMap {...props} />
+/** A page of one network, its module loaded when first shown ("Loading `what`…" meanwhile). */
+export function lazyNetworkPage(
+  load: () => Promise<ComponentType<NetworkPageProps>>,
+  what: string,
+): ComponentType<NetworkPageProps> {
+  const Page = lazy(async () => ({ default: await load() }));
+  return (props: NetworkPageProps) => (
+    <Suspense fallback={<Loading what={what} />}>
+      <Page {...props} />
     </Suspense>
   );
 }
 
-export function GraphPage(props: NetworkPageProps) {
-  return (
-    <Suspense fallback={<Loading what="the graph" />}>
-      <Graph {...props} />
-    </Suspense>
-  );
-}
-
-export function PlanPage(props: NetworkPageProps) {
-  return (
-    <Suspense fallback={<Loading what="the plan" />}>
-      <Plan {...props} />
-    </Suspense>
-  );
-}
-
-export function StatusPage(props: NetworkPageProps) {
-  return (
-    <Suspense fallback={<Loading what="the chain status" />}>
-      <Status {...props} />
-    </Suspense>
-  );
-}
+export const MapPage = lazyNetworkPage(
+  async () => (await import('./network/map-page.tsx')).MapPage,
+  'the map',
+);
+export const GraphPage = lazyNetworkPage(
+  async () => (await import('./network/graph-page.tsx')).GraphPage,
+  'the graph',
+);
+export const PlanPage = lazyNetworkPage(
+  async () => (await import('./plan/plan-page.tsx')).PlanPage,
+  'the plan',
+);
+export const StatusPage = lazyNetworkPage(
+  async () => (await import('./status/status-page.tsx')).StatusPage,
+  'the chain status',
+);

@@ -49,15 +49,16 @@ export interface NetworkGraph {
     /** Items the company produces (indices into `items`). */
     readonly makes: readonly (readonly number[])[];
   };
+  /** Arrays, or typed arrays when decoded from the binary form (`decodeNetworkGraph`). */
   readonly lanes: {
-    readonly supplier: readonly number[];
-    readonly buyer: readonly number[];
-    readonly item: readonly number[];
+    readonly supplier: ArrayLike<number>;
+    readonly buyer: ArrayLike<number>;
+    readonly item: ArrayLike<number>;
     /** The supplier's share of the buyer's need of the item, 0–1. */
-    readonly share: readonly number[];
-    readonly mode: readonly number[];
+    readonly share: ArrayLike<number>;
+    readonly mode: ArrayLike<number>;
     /** Whole periods. */
-    readonly leadTime: readonly number[];
+    readonly leadTime: ArrayLike<number>;
   };
 }
 

@@ -1,13 +1,15 @@
-import { generateNetwork, networkGraph } from '@keten/core';
+import { decodeNetworkGraph, encodeNetworkGraph, generateNetwork, networkGraph } from '@keten/core';
 import { describe, expect, it } from 'vitest';
 import type { NetworkGraphResponse } from '../../api/types.ts';
 import { applyFilter, filterFromQuery, type LoadedGraph, searchCompanies } from './use-network-graph.ts';
 
 function loaded(companies = 200, seed = 3): LoadedGraph {
-  const graph: NetworkGraphResponse = {
-    ...networkGraph(generateNetwork({ companies, seed, horizon: 4 })),
-    version: 1,
-  };
+  // As the pages get it: through the binary form, lanes as typed arrays.
+  const decoded = decodeNetworkGraph(
+    encodeNetworkGraph(networkGraph(generateNetwork({ companies, seed, horizon: 4 })), 1),
+  );
+  if (!decoded.ok) throw new Error(decoded.error.message);
+  const graph: NetworkGraphResponse = decoded.value;
   const byId = new Map(graph.companies.id.map((id, index) => [id, index]));
   const searchText = graph.companies.id.map((id, index) =>
     `${graph.companies.name[index]} ${id}`.toLowerCase(),
@@ -17,7 +19,12 @@ function loaded(companies = 200, seed = 3): LoadedGraph {
 
 describe('the network views’ filters', () => {
   const subject = loaded();
-  const { companies, lanes, items, regions } = subject.graph;
+  const { companies, items, regions } = subject.graph;
+  const lanes = {
+    buyer: Array.from(subject.graph.lanes.buyer),
+    supplier: Array.from(subject.graph.lanes.supplier),
+    item: Array.from(subject.graph.lanes.item),
+  };
 
   it('reads the filter from the query string', () => {
     expect(filterFromQuery(new URLSearchParams('tier=1&region=EU&item=&other=x'))).toEqual({
