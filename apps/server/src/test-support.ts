@@ -185,6 +185,7 @@ export const USER_ENDPOINTS: readonly (readonly [method: string, url: string, pa
   ['GET', '/api/v1/networks/two-tier/plan/heat-map', '/api/v1/networks/{name}/plan/heat-map'],
   ['GET', '/api/v1/networks/two-tier/plan/pegging', '/api/v1/networks/{name}/plan/pegging'],
   ['GET', '/api/v1/networks/two-tier/status', '/api/v1/networks/{name}/status'],
+  ['GET', '/api/v1/networks/two-tier/items?ids=frame', '/api/v1/networks/{name}/items'],
   [
     'GET',
     '/api/v1/networks/two-tier/status/companies/oem',

@@ -107,4 +107,20 @@ describe('chain status routes', () => {
       )
       .toBe(after.plan.through);
   });
+
+  it('names the units of the items asked for, and the ids it does not know', async () => {
+    const response = await get('items?ids=frame,machine,frame,nothing');
+    expect(response.statusCode, response.body).toBe(200);
+    expect(body(response)).toEqual({
+      items: [
+        { id: 'machine', name: 'Machine', unit: 'pcs' },
+        { id: 'frame', name: 'Welded frame', unit: 'pcs' },
+      ],
+      unknown: ['nothing'],
+    });
+    expect(
+      (await get(`items?ids=${Array.from({ length: 501 }, (_, index) => `i${index}`).join(',')}`)).statusCode,
+    ).toBe(400);
+    expect((await get('items')).statusCode).toBe(400);
+  });
 });

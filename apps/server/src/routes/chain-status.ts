@@ -33,6 +33,8 @@ import { type Api, notFound, type RouteContext } from './context.ts';
 
 /** Companies one status page lists at most. */
 export const MAX_STATUS_ROWS = 500;
+/** Items one `…/items` question names at most. */
+export const MAX_ITEMS = 500;
 /** Orders one company's status lists at most. */
 export const MAX_STATUS_ORDERS = 2000;
 
@@ -220,6 +222,16 @@ function statusOf(store: KetenStore, plan: CachedPlan): Promise<ChainStatus> {
   return status;
 }
 
+const ItemsQuery = z.strictObject({
+  ids: z
+    .string()
+    .min(1)
+    .max(20_000)
+    .transform((text) => [...new Set(text.split(','))])
+    .pipe(z.array(z.string().min(1).max(200)).max(MAX_ITEMS, `at most ${MAX_ITEMS} items at a time`))
+    .describe(`Item ids, comma-separated (at most ${MAX_ITEMS}).`),
+});
+
 export function chainStatusRoutes(app: Api, context: RouteContext): void {
   const viewer = { auth: requireRole('viewer') } as const;
   const errors = { ...AUTHENTICATED_ERRORS, 404: ErrorResponse, 409: ErrorResponse };
@@ -292,6 +304,38 @@ export function chainStatusRoutes(app: Api, context: RouteContext): void {
       if (found === undefined)
         throw notFound(`'${request.params.name}' has no company '${request.params.company}'`);
       return { ...found, plan: source(plan) };
+    },
+  );
+
+  app.get(
+    '/networks/:name/items',
+    {
+      config: viewer,
+      schema: {
+        summary: 'Some items of a network: names and units',
+        description:
+          'The name and unit of each item asked for (`ids`), so a page can show a quantity with its unit without ' +
+          'reading the whole network. Unknown ids are listed in `unknown`. From the latest version with its events.',
+        tags: ['planning'],
+        params: z.strictObject({ name: NetworkName }),
+        querystring: ItemsQuery,
+        response: {
+          200: z.object({
+            items: z.array(z.object({ id: z.string(), name: z.string(), unit: z.string() })),
+            unknown: z.array(z.string()),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const plan = await context.plans.plan(request.params.name);
+      const wanted = new Set(request.query.ids);
+      const items = (plan.index.network.items ?? [])
+        .filter((item) => wanted.has(item.id))
+        .map((item) => ({ id: item.id, name: item.name, unit: item.unit }));
+      const found = new Set(items.map((item) => item.id));
+      return { items, unknown: request.query.ids.filter((id) => !found.has(id)) };
     },
   );
 }

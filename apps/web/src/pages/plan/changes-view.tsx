@@ -49,7 +49,6 @@ function LatestChanges({
       api.get<PlanChangesAnswer>(`/api/v1/networks/${encodeURIComponent(network)}/plan/changes`, { signal }),
     [network, reload],
   );
-  const unitOf = (item: string) => units.get(item) ?? 'pcs';
   if (loaded.state === 'loading') return <Loading what="the latest re-plan" />;
   if (loaded.state === 'failed') {
     if (loaded.error.code === 'no-plan-changes') {
@@ -62,8 +61,48 @@ function LatestChanges({
     }
     return <ErrorDisplay error={loaded.error} />;
   }
-  const changes = loaded.value;
+  return <ChangesBody network={network} changes={loaded.value} periodUnit={periodUnit} units={units} />;
+}
+
+/** The diff, each quantity in its item's unit (asked of the node for the items shown: `…/items`). */
+function ChangesBody({
+  network,
+  changes,
+  periodUnit,
+  units,
+}: {
+  readonly network: string;
+  readonly changes: PlanChangesAnswer;
+  readonly periodUnit: 'day' | 'week';
+  readonly units: ReadonlyMap<string, string>;
+}) {
   const grouped = groupChanges(changes.diff);
+  const shown = grouped.slice(0, COMPANIES_SHOWN);
+  const missing = [
+    ...new Set(
+      shown.flatMap((company) => [
+        ...company.orders.slice(0, ORDERS_SHOWN).map((order) => order.order.item),
+        ...company.shortages.map((shortage) => shortage.item),
+      ]),
+    ),
+  ]
+    .filter((item) => !units.has(item))
+    .sort()
+    .slice(0, 500);
+  const asked = useApi(
+    (signal) =>
+      missing.length === 0
+        ? Promise.resolve({ items: [] as { id: string; unit: string }[] })
+        : api.get<{ items: { id: string; unit: string }[] }>(
+            `/api/v1/networks/${encodeURIComponent(network)}/items`,
+            { signal, query: { ids: missing.join(',') } },
+          ),
+    [network, missing.join(',')],
+  );
+  const known = new Map(units);
+  if (asked.state === 'done') for (const item of asked.value.items) known.set(item.id, item.unit);
+  // Until the units are known, a quantity is shown as a count of its item, never with a guessed unit.
+  const unitOf = (item: string) => known.get(item) ?? 'units';
   return (
     <div data-testid="plan-changes">
       <p>
@@ -81,7 +120,7 @@ function LatestChanges({
       )}
       {grouped.length === 0 ? null : (
         <ul className="change-list">
-          {grouped.slice(0, COMPANIES_SHOWN).map((company) => (
+          {shown.map((company) => (
             <li key={company.company}>
               <details>
                 <summary>
