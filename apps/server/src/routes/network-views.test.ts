@@ -1,3 +1,4 @@
+import { decodeNetworkGraph, GRAPH_MEDIA_TYPE } from '@keten/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETWORK_YAML, type TestServer, testServer } from '../test-support.ts';
 
@@ -33,6 +34,28 @@ describe('GET /api/v1/networks/:name/graph', () => {
     expect(graph.companies.latitude).toEqual([51.44, null, null]);
     expect(graph.lanes.share).toEqual([0.7, 0.3]);
     expect(graph.lanes.mode.map((mode: number) => graph.modes[mode])).toEqual(['road', 'sea']);
+  });
+
+  it('answers the same graph in the binary form when asked for it, with its own ETag', async () => {
+    const json = (await get('/api/v1/networks/two-tier/graph')).json();
+    const response = await get('/api/v1/networks/two-tier/graph', { accept: GRAPH_MEDIA_TYPE });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe(GRAPH_MEDIA_TYPE);
+    expect(response.headers.vary).toContain('accept');
+    const decoded = decodeNetworkGraph(new Uint8Array(response.rawPayload));
+    if (!decoded.ok) throw new Error(decoded.error.message);
+    const lanes = Object.fromEntries(
+      Object.entries(decoded.value.lanes).map(([key, value]) => [key, [...value]]),
+    );
+    expect({ ...decoded.value, lanes }).toEqual(json);
+    const etag = String(response.headers.etag);
+    expect(etag).toContain('graph-bin-');
+    expect(
+      (await get('/api/v1/networks/two-tier/graph', { accept: GRAPH_MEDIA_TYPE, 'if-none-match': etag }))
+        .statusCode,
+    ).toBe(304);
+    // The JSON's ETag is another: a JSON client holding the binary answer gets the JSON.
+    expect((await get('/api/v1/networks/two-tier/graph', { 'if-none-match': etag })).statusCode).toBe(200);
   });
 
   it('answers an older version when asked, and 304 to a client that holds it', async () => {

@@ -9,6 +9,10 @@
  *   `companyView`): what it makes with capacity and bill of materials, what it buys from whom in which
  *   shares, whom it supplies, capacity groups, inventory, end demand.
  *
+ * The graph comes as JSON, or with `Accept: application/vnd.keten.graph` in core's binary columnar form
+ * (`encodeNetworkGraph`, layout in core's model/graph-encoding.ts), which the web app reads without
+ * parsing: lanes become typed arrays over the answer's bytes. Both are made once per kept version.
+ *
  * A version never changes, so answers carry an ETag (the content hash) and a repeated request with
  * `If-None-Match` gets 304. The last networks read are kept in memory, so a company page after the
  * graph does not read and parse the network again.
@@ -16,6 +20,8 @@
 import {
   type CompanyView,
   companyView,
+  encodeNetworkGraph,
+  GRAPH_MEDIA_TYPE,
   GRAPH_MODES,
   type Network,
   type NetworkGraph,
@@ -127,6 +133,9 @@ interface Kept {
   readonly contentHash: string;
   readonly network: Network;
   graph?: NetworkGraph;
+  /** The graph's answers, made on first request: JSON text and the binary form. */
+  graphJson?: string;
+  graphBinary?: Uint8Array;
 }
 
 export function networkViewRoutes(app: Api, context: RouteContext): void {
@@ -169,7 +178,12 @@ export function networkViewRoutes(app: Api, context: RouteContext): void {
         summary: 'The network as a compact graph: companies with tier, region and location; lanes with mode',
         description:
           'For maps and graph views of large networks (60,000 companies): parallel arrays instead of records. ' +
-          'A version never changes: the answer has an ETag, and `If-None-Match` gets 304.',
+          'A version never changes: the answer has an ETag, and `If-None-Match` gets 304. ' +
+          `With \`Accept: ${GRAPH_MEDIA_TYPE}\` the same graph comes in a binary columnar form (keten.graph/v1: ` +
+          'magic KGR1, a JSON header with network, version, items, regions, modes and counts, then little-endian ' +
+          'Float64 latitudes, longitudes and lane shares, Int32 tiers, Uint32 regions, makes, lane ends, items, ' +
+          'lead times and string lengths, Uint8 modes, and the strings as UTF-8; see packages/core/src/model/graph-encoding.ts), ' +
+          'about half the parse time of the JSON in a browser at 60,000 companies.',
         tags: ['networks'],
         params: z.strictObject({ name: NetworkName }),
         querystring: VersionQuery,
@@ -178,10 +192,27 @@ export function networkViewRoutes(app: Api, context: RouteContext): void {
     },
     async (request, reply) => {
       const entry = await load(request.params.name, request.query.version);
-      if (notModified(request, reply, `graph-${versionTag(entry)}`)) return reply.code(304).send(null);
+      const binary = request.headers.accept?.includes(GRAPH_MEDIA_TYPE) === true;
+      reply.header('vary', 'accept');
+      if (notModified(request, reply, `graph${binary ? '-bin' : ''}-${versionTag(entry)}`)) {
+        return reply.code(304).send(null);
+      }
       entry.graph ??= networkGraph(entry.network);
-      // core's views are readonly; the schema's arrays are not: the same data.
-      return { ...entry.graph, network: entry.name, version: entry.version } as z.input<typeof GraphResponse>;
+      if (binary) {
+        entry.graphBinary ??= encodeNetworkGraph({ ...entry.graph, network: entry.name }, entry.version);
+        return reply
+          .type(GRAPH_MEDIA_TYPE)
+          .send(
+            Buffer.from(
+              entry.graphBinary.buffer,
+              entry.graphBinary.byteOffset,
+              entry.graphBinary.byteLength,
+            ) as never,
+          );
+      }
+      // Made once: JSON.stringify of 16 MB at 60,000 companies is not repeated per request.
+      entry.graphJson ??= JSON.stringify({ ...entry.graph, network: entry.name, version: entry.version });
+      return reply.type('application/json; charset=utf-8').send(entry.graphJson as never);
     },
   );
 

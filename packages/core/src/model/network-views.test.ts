@@ -83,7 +83,7 @@ describe('networkGraph', () => {
           });
           // Shares of each buyer's item add up to 1 over its lanes, as the network's rules do.
           const sums = new Map<string, number>();
-          graph.lanes.buyer.forEach((buyer, lane) => {
+          Array.from(graph.lanes.buyer).forEach((buyer, lane) => {
             const key = `${buyer}/${graph.lanes.item[lane]}`;
             sums.set(key, (sums.get(key) ?? 0) + graph.lanes.share[lane]!);
           });
@@ -154,8 +154,8 @@ describe('companyView', () => {
       const view = companyView(network, id)!;
       const bought = view.buys.reduce((sum, rule) => sum + rule.suppliers.length, 0);
       const sold = view.sells.reduce((sum, rule) => sum + rule.customers.length, 0);
-      expect(bought).toBe(graph.lanes.buyer.filter((buyer) => buyer === index).length);
-      expect(sold).toBe(graph.lanes.supplier.filter((supplier) => supplier === index).length);
+      expect(bought).toBe(Array.from(graph.lanes.buyer).filter((buyer) => buyer === index).length);
+      expect(sold).toBe(Array.from(graph.lanes.supplier).filter((supplier) => supplier === index).length);
     }
   });
 });
