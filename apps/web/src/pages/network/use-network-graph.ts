@@ -3,9 +3,11 @@
  * The network graph (`GET /api/v1/networks/:name/graph`) as the map and graph pages use it: loaded
  * once per network and version and kept while the user moves between the two pages, with an index by
  * company id and lower-case names for search. The load time is kept to show (and for the browser
- * test's figures).
+ * test's figures). The graph comes in core's binary form (`application/vnd.keten.graph`): its lanes
+ * are typed arrays over the answer's bytes, with no JSON to parse (16 MB at 60,000 companies).
  */
-import { api } from '../../api/client.ts';
+import { decodeNetworkGraph, GRAPH_MEDIA_TYPE } from '@keten/core';
+import { api, sessionToken } from '../../api/client.ts';
 import type { NetworkGraphResponse } from '../../api/types.ts';
 import { type Loaded, useApi } from '../../api/use-api.ts';
 
@@ -27,12 +29,7 @@ export function useNetworkGraph(name: string): Loaded<LoadedGraph> {
   return useApi(
     async (signal) => {
       const started = performance.now();
-      const graph = await api.get<NetworkGraphResponse>(
-        `/api/v1/networks/${encodeURIComponent(name)}/graph`,
-        {
-          signal,
-        },
-      );
+      const graph = await fetchGraph(name, signal);
       if (kept !== undefined && kept.name === name && kept.value.graph.version === graph.version)
         return kept.value;
       const { companies } = graph;
@@ -53,6 +50,31 @@ export function useNetworkGraph(name: string): Loaded<LoadedGraph> {
     },
     [name],
   );
+}
+
+/**
+ * The graph in the binary form; any other answer (an error, a node that answers JSON only) is asked
+ * again as JSON through the API client, which turns errors into `ApiFailure`s as everywhere.
+ */
+async function fetchGraph(name: string, signal: AbortSignal): Promise<NetworkGraphResponse> {
+  const path = `/api/v1/networks/${encodeURIComponent(name)}/graph`;
+  const token = sessionToken.get();
+  try {
+    const response = await fetch(path, {
+      headers: {
+        accept: GRAPH_MEDIA_TYPE,
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      },
+      signal,
+    });
+    if (response.ok && response.headers.get('content-type')?.startsWith(GRAPH_MEDIA_TYPE) === true) {
+      const decoded = decodeNetworkGraph(new Uint8Array(await response.arrayBuffer()));
+      if (decoded.ok) return decoded.value;
+    }
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+  }
+  return api.get<NetworkGraphResponse>(path, { signal });
 }
 
 /** What the user narrowed the view to (kept in the page's query string). */
