@@ -30,6 +30,8 @@ export interface NetworkNodesOptions {
   readonly admin?: { readonly username: string; readonly password: string };
   /** The status consent `company` gives `customer` (default: ForwardDepth 1, no expiry). */
   readonly statusConsent?: (company: string, customer: string) => StatusConsentSpec | undefined;
+  /** The built web app every node serves (default the server's: apps/web/dist). */
+  readonly web?: string;
 }
 
 /** A port that was free a moment ago (for nodes whose URL must be known before they listen). */
@@ -137,6 +139,7 @@ export async function startNetworkNodes(
         store,
         closeStore: false,
         ...(options.log === undefined ? {} : { log: options.log }),
+        ...(options.web === undefined ? {} : { web: options.web }),
         ...(options.statusConsent === undefined
           ? {}
           : {

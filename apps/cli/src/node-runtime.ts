@@ -39,6 +39,8 @@ export interface StartNodeOptions {
   readonly log?: (message: string) => void;
   /** The status consent each customer gets (default: ForwardDepth 1, no expiry). */
   readonly statusConsent?: (customer: string) => StatusConsentSpec | undefined;
+  /** The built web app to serve (default the server's: apps/web/dist). */
+  readonly web?: string;
 }
 
 /** Starts the node; its outbox and exchanges run until `close()`. */
@@ -89,6 +91,7 @@ export async function startCompanyNode(options: StartNodeOptions): Promise<Compa
       store,
       host: config.listen.host,
       port: config.listen.port,
+      ...(options.web === undefined ? {} : { web: options.web }),
       publicUrl: config.publicUrl,
       nodeAuthenticator: connector.value.authenticator,
       extensions: [

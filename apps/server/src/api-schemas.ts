@@ -84,6 +84,8 @@ export const Health = z.object({
   status: z.enum(['ok', 'unavailable']),
   version: z.string(),
   store: z.enum(['reachable', 'unreachable']),
+  /** A company node of a network (it has a connector: agreements, audit trail); the web app lists its pages. */
+  connector: z.boolean(),
 });
 
 // ---- networks ----

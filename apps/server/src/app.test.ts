@@ -21,7 +21,12 @@ describe('health', () => {
     const server = await testServer();
     const response = await server.app.inject({ method: 'GET', url: '/health' });
     expect(response.statusCode).toBe(200);
-    expect(body(response)).toEqual({ status: 'ok', version: expect.any(String), store: 'reachable' });
+    expect(body(response)).toEqual({
+      status: 'ok',
+      version: expect.any(String),
+      store: 'reachable',
+      connector: false,
+    });
     await server.close();
   });
 

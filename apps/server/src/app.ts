@@ -167,6 +167,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     store: options.store,
     clock,
     version: SERVER_VERSION,
+    connector: options.nodeAuthenticator !== undefined,
     bodyLimit,
     yamlBodyLimit: Math.min(options.yamlBodyLimit ?? DEFAULT_YAML_BODY_LIMIT, bodyLimit),
     smallBodyLimit: Math.min(SMALL_BODY_LIMIT, bodyLimit),

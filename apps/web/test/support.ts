@@ -77,7 +77,23 @@ export async function startWeb(
   }
   const server = await startServer({ store, port: 0, logger: false, web: dist, closeStore: true });
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const browser = await chromium.launch({
+  const browser = await launchChromium();
+  return {
+    server,
+    store,
+    browser,
+    dist,
+    async close() {
+      await browser.close();
+      await server.close();
+      rmSync(dist, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Debian's Chromium with the flags. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
     executablePath: CHROMIUM,
     args: [
       '--headless',
@@ -90,17 +106,6 @@ export async function startWeb(
       '--enable-unsafe-swiftshader',
     ],
   });
-  return {
-    server,
-    store,
-    browser,
-    dist,
-    async close() {
-      await browser.close();
-      await server.close();
-      rmSync(dist, { recursive: true, force: true });
-    },
-  };
 }
 
 export interface OpenedPage {

@@ -28,6 +28,8 @@ export interface RouteContext {
   readonly store: KetenStore;
   readonly clock: Clock;
   readonly version: string;
+  /** The node has a connector (a company node of a network): `GET /health` says so. */
+  readonly connector?: boolean;
   /** Largest network import in bytes. */
   readonly bodyLimit: number;
   /** Largest YAML network import in bytes (YAML is for files people write; large networks are JSON). */

@@ -1,7 +1,8 @@
 /**
  * @module routes/health
  * `GET /health`: for load balancers, orchestrators and people. No authentication; tells only whether
- * the server and its store answer, and the version.
+ * the server and its store answer, the version, and whether the node has a connector (the web app
+ * lists the Agreements and Audit pages then).
  */
 
 import { Health } from '../api-schemas.ts';
@@ -29,6 +30,7 @@ export function healthRoutes(app: Api, context: RouteContext): void {
         status: reachable ? 'ok' : 'unavailable',
         version: context.version,
         store: reachable ? 'reachable' : 'unreachable',
+        connector: context.connector === true,
       } as const;
     },
   );

@@ -83,6 +83,7 @@ export interface AgreementsView {
     readonly kind?: string;
     readonly partner?: string;
     readonly policy: unknown;
+    readonly access?: unknown;
   }[];
   readonly negotiations: readonly ProcessView[];
   readonly agreements: readonly (Omit<AgreementEntry, 'provider' | 'consumer'> & {
@@ -124,7 +125,7 @@ function processView(id: string, entry: ProcessEntry, updatedAt: string): Proces
 /** Everything the node's store holds about its agreements, and what it offers now. */
 export async function agreementsView(
   store: KetenStore,
-  offers: () => readonly { readonly dataset: string; readonly offer: Policy }[],
+  offers: () => readonly { readonly dataset: string; readonly offer: Policy; readonly access?: Policy }[],
 ): Promise<AgreementsView> {
   const limit = EXCHANGE_READ_LIMIT.max;
   const [negotiations, agreements, transfers] = await Promise.all([
@@ -133,7 +134,7 @@ export async function agreementsView(
     store.exchange.listRecords('transfer', { limit }),
   ]);
   return {
-    offers: offers().map(({ dataset, offer }) => {
+    offers: offers().map(({ dataset, offer, access }) => {
       // keten's datasets, and other modules' `urn:keten:<owner>:<kind>:<partner>` (the status dataset).
       const parsed =
         parseDatasetId(dataset) ?? /^urn:keten:[^:]+:(?<kind>[^:]+):(?<partner>[^:]+)$/.exec(dataset)?.groups;
@@ -141,6 +142,8 @@ export async function agreementsView(
         dataset,
         ...(parsed === undefined ? {} : { kind: parsed.kind, partner: parsed.partner }),
         policy: policyToJson(offer),
+        // Who may see it in the catalog and negotiate it: the partner's BPNL is there, not in the offer.
+        ...(access === undefined ? {} : { access: policyToJson(access) }),
       };
     }),
     negotiations: negotiations.map((stored) =>
@@ -298,7 +301,7 @@ export function readAuditSearch(
 export function registerAdminViews(
   connector: Pick<Connector, 'addRoutes'>,
   store: KetenStore,
-  offers: () => readonly { readonly dataset: string; readonly offer: Policy }[],
+  offers: () => readonly { readonly dataset: string; readonly offer: Policy; readonly access?: Policy }[],
 ): void {
   connector.addRoutes((scope: FastifyInstance) => {
     scope.get('/api/v1/connector/agreements', ADMIN, async () => agreementsView(store, offers));

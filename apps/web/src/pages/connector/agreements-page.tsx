@@ -41,6 +41,8 @@ export interface AgreementsView {
     readonly kind?: string;
     readonly partner?: string;
     readonly policy: unknown;
+    /** The access policy: who sees and may negotiate it (the partner's BPNL). */
+    readonly access?: unknown;
   }[];
   readonly negotiations: readonly ProcessView[];
   readonly agreements: readonly {
@@ -109,6 +111,7 @@ function AgreementsContent() {
             <tbody>
               {view.offers.map((offer) => {
                 const words = policyWords(offer.policy);
+                const partners = [...new Set([...words.partners, ...policyWords(offer.access).partners])];
                 return (
                   <tr key={offer.dataset}>
                     <td>{offer.partner ?? '—'}</td>
@@ -119,7 +122,10 @@ function AgreementsContent() {
                         <Id id={offer.dataset} />
                       </small>
                     </td>
-                    <td>{words.partners.length === 0 ? 'any active member' : words.partners.join(', ')}</td>
+                    <td>
+                      {partners.length === 0 ? 'any active member' : partners.join(', ')}
+                      {offer.partner === undefined ? '' : ` (${offer.partner})`}
+                    </td>
                     <td>{words.purposes.join('; ') || 'any'}</td>
                     <td>{expiryWords(words.expiresAt, now)}</td>
                     <td>

@@ -12,9 +12,11 @@ import { ErrorDisplay, Loading } from '../../components/error-display.tsx';
 import { count } from '../../components/format.ts';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
 import { navigate, useLocation } from '../../router.tsx';
+import type { AgreementsView } from './agreements-page.tsx';
 import {
   type AuditPage as AuditAnswer,
   type AuditFilter,
+  actorWords,
   apiQuery,
   chainWords,
   denialWords,
@@ -24,6 +26,7 @@ import {
   OUTCOMES,
   olderPage,
   PAGE_SIZES,
+  partyNames,
   searchFromFilter,
 } from './audit-view.ts';
 import { ConnectorOnly, Id, StateBadge, utc } from './connector-parts.tsx';
@@ -60,13 +63,27 @@ function AuditContent() {
     (signal) => api.get<AuditAnswer>('/api/v1/connector/audit/search', { signal, query: apiQuery(filter) }),
     [key],
   );
+  // The partners' names for the actors' DIDs (one read; the page works without it).
+  const parties = useApi(
+    (signal) =>
+      api
+        .get<AgreementsView>('/api/v1/connector/agreements', { signal })
+        .then((view) =>
+          partyNames([...view.negotiations, ...view.transfers].map((process) => process.partner)),
+        )
+        .catch(() => new Map<string, string>()),
+    [],
+  );
+  const names = parties.state === 'done' ? parties.value : new Map<string, string>();
   const go = (next: AuditFilter) => navigate(`/connector/audit${searchFromFilter(next)}`);
   return (
     <>
       <FilterForm filter={filter} onApply={go} />
       {loaded.state === 'loading' ? <Loading what="the audit trail" /> : null}
       {loaded.state === 'failed' ? <ErrorDisplay error={loaded.error} /> : null}
-      {loaded.state === 'done' ? <AuditResults page={loaded.value} filter={filter} go={go} /> : null}
+      {loaded.state === 'done' ? (
+        <AuditResults page={loaded.value} filter={filter} go={go} names={names} />
+      ) : null}
     </>
   );
 }
@@ -149,7 +166,9 @@ function AuditResults({
   page,
   filter,
   go,
+  names,
 }: {
+  readonly names: ReadonlyMap<string, string>;
   readonly page: AuditAnswer;
   readonly filter: AuditFilter;
   readonly go: (filter: AuditFilter) => void;
@@ -190,9 +209,7 @@ function AuditResults({
                   <tr key={entry.sequence}>
                     <td>{entry.sequence}</td>
                     <td>{utc(entry.at)}</td>
-                    <td>
-                      <Id id={entry.actor} />
-                    </td>
+                    <td title={entry.actor}>{actorWords(names, entry.actor)}</td>
                     <td>{entry.action}</td>
                     <td>
                       <Id id={entry.resource} />

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  actorWords,
   apiQuery,
   chainWords,
   denialWords,
@@ -8,6 +9,7 @@ import {
   filterFromSearch,
   newestPage,
   olderPage,
+  partyNames,
   searchFromFilter,
   shortId,
 } from './audit-view.ts';
@@ -86,5 +88,15 @@ describe('audit entries in words', () => {
   it('shortens ids', () => {
     expect(shortId('did:web:127.0.0.1%3A8081')).toBe('127.0.0.1:8081');
     expect(shortId('urn:keten:kempen:status:x')).toBe('kempen:status:x');
+  });
+});
+
+describe('actors by name', () => {
+  it('names a known partner by company, anything else by its short id', () => {
+    const names = partyNames([{ company: 'kempen', did: 'did:web:127.0.0.1%3A8081', bpnl: 'BPNL0001' }]);
+    expect(actorWords(names, 'did:web:127.0.0.1%3A8081')).toBe('kempen');
+    expect(actorWords(names, 'BPNL0001')).toBe('kempen');
+    expect(actorWords(names, 'did:web:127.0.0.1%3A9999')).toBe('127.0.0.1:9999');
+    expect(actorWords(names, 'user:admin')).toBe('user:admin');
   });
 });

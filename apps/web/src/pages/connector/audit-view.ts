@@ -136,3 +136,25 @@ export function newestPage(filter: AuditFilter): AuditFilter {
   const { before: _before, ...rest } = filter;
   return rest;
 }
+
+/** A partner as the agreements view names it. */
+export interface KnownParty {
+  readonly company: string;
+  readonly did: string;
+  readonly bpnl: string;
+}
+
+/** Company names by DID and BPNL, from the partners of the node's negotiations and transfers. */
+export function partyNames(parties: Iterable<KnownParty>): ReadonlyMap<string, string> {
+  const names = new Map<string, string>();
+  for (const party of parties) {
+    names.set(party.did, party.company);
+    names.set(party.bpnl, party.company);
+  }
+  return names;
+}
+
+/** Who acted, in words: the partner's company when known (`kempen`), else the id shortened. */
+export function actorWords(names: ReadonlyMap<string, string>, actor: string): string {
+  return names.get(actor) ?? shortId(actor);
+}

@@ -1,21 +1,18 @@
 /**
  * @module pages/connector/use-connector
- * Whether this node is a company node (it has a connector): its public
- * `/.well-known/dspace-version` answers (DSP 2025-1 §4.3, at the host's root on every node). Asked
- * once per page load; `undefined` while asking.
+ * Whether this node is a company node (it has a connector): `GET /health` says so in `connector`
+ * (public, answered by every node, so no failed request shows in the console of a node without one).
+ * Asked once per page load; `undefined` while asking.
  */
 import { useEffect, useState } from 'react';
 
 let asked: Promise<boolean> | undefined;
 
 function askOnce(): Promise<boolean> {
-  asked ??= fetch('/.well-known/dspace-version', { headers: { accept: 'application/json' } }).then(
+  asked ??= fetch('/health', { headers: { accept: 'application/json' } }).then(
     async (response) => {
-      if (!response.ok) return false;
-      const body = (await response.json().catch(() => undefined)) as
-        | { protocolVersions?: unknown }
-        | undefined;
-      return Array.isArray(body?.protocolVersions);
+      const body = (await response.json().catch(() => undefined)) as { connector?: unknown } | undefined;
+      return body?.connector === true;
     },
     () => false,
   );
