@@ -66,6 +66,12 @@ beforeAll(async () => {
     networkName: 'keten-demo',
     admin: { username: 'admin', password: PASSWORD },
     web: dist,
+    // kortrijk's status consent to steinhof has ended: the chain-deep status shows it withheld, and
+    // kortrijk's audit trail holds the refusal with its reason.
+    statusConsent: (company, customer) =>
+      company === TIER2 && customer === TIER1
+        ? { forwardDepth: 1, expiresAt: new Date('2020-01-01T00:00:00Z') }
+        : { forwardDepth: 1 },
   });
   for (const [company, node] of running.nodes) nodes.set(company, node);
   closeNodes = running.close;
@@ -165,8 +171,31 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('agreements and audit on a company node', (
     );
     const tree = await page.locator('.status-tree').innerText();
     expect(tree).toContain('Steinhof');
+    expect(tree).toMatch(/Kortrijk[^\n]*Withheld: the owner's consent does not reach you: [^\n]*2020-01-01/);
     await expectClean(opened);
     await screenshot(page, 'connector-chain-status');
+    await page.close();
+  });
+});
+
+describe.skipIf(!CHROMIUM_AVAILABLE)('a refusal in the audit trail of its owner', () => {
+  it("shows kortrijk's refusal of steinhof's status question with its reason", async () => {
+    const opened = await logIn(fixtureOf(TIER2));
+    const { page } = opened;
+    await page.goto(`${nodes.get(TIER2)!.server.url}/connector/audit?outcome=refused`);
+    await page.getByTestId('chain').waitFor();
+    expect(await page.getByTestId('chain').innerText()).toMatch(/^Hash chain intact/);
+    const row = page
+      .getByRole('table', { name: /Audit entries/ })
+      .locator('tbody tr')
+      .first();
+    const cells = await row.locator('td').allInnerTexts();
+    console.log(`kortrijk's refusal: ${cells.join(' | ')}`);
+    expect(cells[2]).toBe(TIER1);
+    expect(cells[5]).toBe('refused');
+    expect(cells[6]).toMatch(/^Failed: DataUsageEndDate\. .*2020-01-01/);
+    await expectClean(opened);
+    await screenshot(page, 'connector-audit-refused');
     await page.close();
   });
 });

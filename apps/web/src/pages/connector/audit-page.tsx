@@ -27,6 +27,7 @@ import {
   olderPage,
   PAGE_SIZES,
   partyNames,
+  REFUSALS,
   searchFromFilter,
 } from './audit-view.ts';
 import { ConnectorOnly, Id, StateBadge, utc } from './connector-parts.tsx';
@@ -204,7 +205,7 @@ function AuditResults({
             </thead>
             <tbody>
               {page.entries.map((entry) => {
-                const denial = entry.outcome === 'denied' ? denialWords(entry.reason) : undefined;
+                const denial = REFUSALS.has(entry.outcome) ? denialWords(entry.reason) : undefined;
                 return (
                   <tr key={entry.sequence}>
                     <td>{entry.sequence}</td>

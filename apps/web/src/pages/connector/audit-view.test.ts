@@ -83,6 +83,12 @@ describe('audit entries in words', () => {
       why: 'the agreement policy cannot be read',
     });
     expect(denialWords(undefined)).toEqual({ why: 'no reason recorded' });
+    // What the evaluator wrote for an ended status consent (seen in the browser test).
+    expect(
+      denialWords(
+        'the data may be used until 2020-01-01T00:00:00Z, and it is 2026-11-26T11:53:47.010Z: the period has ended.',
+      ).constraint,
+    ).toBe('DataUsageEndDate');
   });
 
   it('shortens ids', () => {

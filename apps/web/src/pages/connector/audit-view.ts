@@ -9,7 +9,18 @@ import type { AuditEntry } from '@keten/core';
 
 export type { AuditEntry };
 
-export const OUTCOMES = ['granted', 'denied', 'received', 'sent', 'applied'] as const;
+export const OUTCOMES = [
+  'granted',
+  'denied',
+  'refused',
+  'withheld',
+  'answered',
+  'received',
+  'sent',
+  'applied',
+] as const;
+/** Outcomes that turned an access down: their reason names what failed. */
+export const REFUSALS: ReadonlySet<string> = new Set(['denied', 'refused', 'withheld']);
 export const PAGE_SIZES = [50, 100, 200] as const;
 
 export interface AuditFilter {
@@ -101,6 +112,14 @@ const OPERANDS = [
   'UsageRestriction',
 ] as const;
 
+const PHRASES: readonly (readonly [RegExp, string])[] = [
+  [/may be used until|usage end|period has ended/i, 'DataUsageEndDate'],
+  [/\btiers?\b.*\b(further|beyond|travel)|forward depth/i, 'ForwardDepth'],
+  [/\bpurpose/i, 'UsagePurpose'],
+  [/business partner number|\bBPNL?\b/i, 'BusinessPartnerNumber'],
+  [/\bmembership\b|not an active member/i, 'Membership'],
+];
+
 /**
  * A denial's reason with the constraint that failed picked out: the first of keten's constraints the
  * evaluator's reason names (`DataUsageEndDate`, `ForwardDepth`, …), else none; the reason itself is
@@ -114,7 +133,10 @@ export function denialWords(reason: string | undefined): { constraint?: string; 
     const at = why.indexOf(operand);
     if (at >= 0 && (first === undefined || at < first.at)) first = { operand, at };
   }
-  return first === undefined ? { why } : { constraint: first.operand, why };
+  if (first !== undefined) return { constraint: first.operand, why };
+  // The evaluator's reasons in words (packages/core/src/policy/operands.ts) name the term by meaning.
+  const hinted = PHRASES.find(([pattern]) => pattern.test(why));
+  return hinted === undefined ? { why } : { constraint: hinted[1], why };
 }
 
 /** A DID or URN shortened for a table cell (the full text goes in a title). */

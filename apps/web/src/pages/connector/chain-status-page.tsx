@@ -143,30 +143,48 @@ function PartItem({ part }: { readonly part: StatusPart }) {
           {part.signature === undefined ? ' (unsigned: this node)' : ' (signed)'}
         </summary>
         <ul>
-          {part.orders.slice(0, 20).map((order) => (
-            <li key={order.id}>
-              {order.kind === 'purchase' ? `Buys from ${order.supplier?.name ?? '?'}` : 'Makes'} {order.item}:{' '}
-              {quantity(order.quantity, order.unit)} of {quantity(order.orderQuantity, order.unit)}, due{' '}
-              {order.dueDate}
-              {order.open ? ' (open order)' : ''}
-            </li>
-          ))}
-          {part.orders.length > 20 ? <li>… {count(part.orders.length - 20, 'order')} more</li> : null}
           {part.shortages.map((shortage) => (
             <li key={`${shortage.item}-${shortage.date}`}>
               <span className="flag">Short</span> {shortage.item} on {shortage.date}:{' '}
               {quantity(shortage.quantity, shortage.unit)} — {shortage.cause.text}
             </li>
           ))}
-          {part.bottlenecks.map((bottleneck) => (
-            <li key={`${bottleneck.capacity}-${bottleneck.date}`}>
-              Bottleneck {bottleneck.capacity} on {bottleneck.date}: load{' '}
-              {share(bottleneck.limit > 0 ? bottleneck.load / bottleneck.limit : 1)} of its limit
-            </li>
-          ))}
           {part.notes.map((note) => (
             <li key={note}>Note: {note}</li>
           ))}
+          {part.orders.length === 0 ? null : (
+            <li>
+              <details>
+                <summary>{count(part.orders.length, 'order')} behind the question</summary>
+                <ul>
+                  {part.orders.slice(0, 50).map((order) => (
+                    <li key={order.id}>
+                      {order.kind === 'purchase' ? `Buys from ${order.supplier?.name ?? '?'}` : 'Makes'}{' '}
+                      {order.item}: {quantity(order.quantity, order.unit)} of{' '}
+                      {quantity(order.orderQuantity, order.unit)}, due {order.dueDate}
+                      {order.open ? ' (open order)' : ''}
+                    </li>
+                  ))}
+                  {part.orders.length > 50 ? <li>… {count(part.orders.length - 50, 'order')} more</li> : null}
+                </ul>
+              </details>
+            </li>
+          )}
+          {part.bottlenecks.length === 0 ? null : (
+            <li>
+              <details>
+                <summary>{count(part.bottlenecks.length, 'bottleneck')}</summary>
+                <ul>
+                  {part.bottlenecks.map((bottleneck) => (
+                    <li key={`${bottleneck.capacity}-${bottleneck.date}`}>
+                      {bottleneck.capacity} on {bottleneck.date}: load{' '}
+                      {share(bottleneck.limit > 0 ? bottleneck.load / bottleneck.limit : 1)} of its limit
+                    </li>
+                  ))}
+                </ul>
+              </details>
+            </li>
+          )}
           {part.suppliers.map((supplier) => (
             <PartItem key={`${supplier.owner.bpnl}:${supplier.status}`} part={supplier} />
           ))}

@@ -26,7 +26,7 @@ export function ConnectorOnly({ children }: { readonly children: ReactNode }) {
   return <>{children}</>;
 }
 
-const BAD = new Set(['TERMINATED', 'denied', 'abandoned', 'SUSPENDED']);
+const BAD = new Set(['TERMINATED', 'denied', 'refused', 'withheld', 'abandoned', 'SUSPENDED']);
 const GOOD = new Set(['FINALIZED', 'COMPLETED', 'STARTED', 'granted', 'delivered', 'answered']);
 
 export function StateBadge({ state }: { readonly state: string }) {
