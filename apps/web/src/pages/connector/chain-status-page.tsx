@@ -11,7 +11,14 @@ import { asFailure } from '../../api/use-api.ts';
 import { ErrorDisplay, Loading } from '../../components/error-display.tsx';
 import { count, duration, quantity, share } from '../../components/format.ts';
 import { ConnectorOnly, utc } from './connector-parts.tsx';
-import { missingWords, type StatusAnswer, type StatusPart, statusRows, statusTotals } from './status-tree.ts';
+import {
+  missingWords,
+  type StatusAnswer,
+  type StatusPart,
+  statusRows,
+  statusTotals,
+  suppliersInOrder,
+} from './status-tree.ts';
 
 type Asked =
   | { readonly state: 'idle' }
@@ -185,7 +192,7 @@ function PartItem({ part }: { readonly part: StatusPart }) {
               </details>
             </li>
           )}
-          {part.suppliers.map((supplier) => (
+          {suppliersInOrder(part.suppliers).map((supplier) => (
             <PartItem key={`${supplier.owner.bpnl}:${supplier.status}`} part={supplier} />
           ))}
         </ul>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { missingWords, type StatusPart, statusRows, statusTotals } from './status-tree.ts';
+import { missingWords, type StatusPart, statusRows, statusTotals, suppliersInOrder } from './status-tree.ts';
 
 const owner = (name: string) => ({ name, bpnl: `BPNL-${name}` });
 const answered = (name: string, suppliers: StatusPart[], shortages = 0): StatusPart => ({
@@ -57,5 +57,11 @@ describe('the status tree as rows', () => {
       depth: 2,
     });
     expect(missingWords('withheld')).toContain('consent');
+  });
+
+  it('puts the suppliers that answered first', () => {
+    if (tree.status !== 'answered') throw new Error('unreachable');
+    const reversed = [...tree.suppliers].reverse();
+    expect(suppliersInOrder(reversed).map((part) => part.status)).toEqual(['answered', 'unavailable']);
   });
 });

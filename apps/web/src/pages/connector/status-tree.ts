@@ -83,9 +83,21 @@ export function statusTotals(rows: readonly StatusRow[]): StatusTotals {
   return { answered, withheld, unavailable, repeated, shortages, bottlenecks, depth };
 }
 
+const ORDER: Readonly<Record<StatusPart['status'], number>> = {
+  answered: 0,
+  withheld: 1,
+  repeated: 2,
+  unavailable: 3,
+};
+
+/** Suppliers in reading order: those that answered first, then withheld, repeated, unavailable. */
+export function suppliersInOrder(parts: readonly StatusPart[]): StatusPart[] {
+  return [...parts].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
+}
+
 /** What a missing part means, for the reader: withheld is a consent decision, not a failure. */
 export function missingWords(status: 'withheld' | 'unavailable' | 'repeated'): string {
   if (status === 'withheld') return "Withheld: the owner's consent does not reach you";
-  if (status === 'unavailable') return 'Unavailable: no readable, verified answer in time';
+  if (status === 'unavailable') return 'Unavailable: no verified answer';
   return 'Repeated: the question came back to a tier already answering it';
 }
