@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { decodeNetworkGraph, GRAPH_MEDIA_TYPE } from '@keten/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETWORK_YAML, type TestServer, testServer } from '../test-support.ts';
@@ -56,6 +57,21 @@ describe('GET /api/v1/networks/:name/graph', () => {
     ).toBe(304);
     // The JSON's ETag is another: a JSON client holding the binary answer gets the JSON.
     expect((await get('/api/v1/networks/two-tier/graph', { 'if-none-match': etag })).statusCode).toBe(200);
+  });
+
+  it('gzips either form for a client that accepts gzip, the same content', async () => {
+    const json = (await get('/api/v1/networks/two-tier/graph')).json();
+    const zipped = await get('/api/v1/networks/two-tier/graph', { 'accept-encoding': 'br, gzip' });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(gunzipSync(zipped.rawPayload).toString('utf8'))).toEqual(json);
+    const binary = await get('/api/v1/networks/two-tier/graph', {
+      accept: GRAPH_MEDIA_TYPE,
+      'accept-encoding': 'gzip',
+    });
+    expect(binary.headers['content-encoding']).toBe('gzip');
+    expect(binary.headers['content-type']).toBe(GRAPH_MEDIA_TYPE);
+    const decoded = decodeNetworkGraph(new Uint8Array(gunzipSync(binary.rawPayload)));
+    expect(decoded.ok && decoded.value.companies.id).toEqual(json.companies.id);
   });
 
   it('answers an older version when asked, and 304 to a client that holds it', async () => {

@@ -17,6 +17,9 @@
  * `If-None-Match` gets 304. The last networks read are kept in memory, so a company page after the
  * graph does not read and parse the network again.
  */
+
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import {
   type CompanyView,
   companyView,
@@ -136,7 +139,14 @@ interface Kept {
   /** The graph's answers, made on first request: JSON text and the binary form. */
   graphJson?: string;
   graphBinary?: Uint8Array;
+  /** The answers gzipped (level 1: 16.7 MB -> 3.9 MB in 0.13 s CPU at 60,000 companies), on the thread pool. */
+  graphJsonGzip?: Promise<Buffer>;
+  graphBinaryGzip?: Promise<Buffer>;
 }
+
+const gzipAsync = promisify(gzip);
+/** Gzip level 1: most of the gain for a quarter of level 6's CPU time (the answer is made per version). */
+const GZIP_LEVEL = 1;
 
 export function networkViewRoutes(app: Api, context: RouteContext): void {
   const kept: Kept[] = [];
@@ -193,13 +203,22 @@ export function networkViewRoutes(app: Api, context: RouteContext): void {
     async (request, reply) => {
       const entry = await load(request.params.name, request.query.version);
       const binary = request.headers.accept?.includes(GRAPH_MEDIA_TYPE) === true;
-      reply.header('vary', 'accept');
+      reply.header('vary', 'accept, accept-encoding');
+      const gzipped = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
       if (notModified(request, reply, `graph${binary ? '-bin' : ''}-${versionTag(entry)}`)) {
         return reply.code(304).send(null);
       }
       entry.graph ??= networkGraph(entry.network);
       if (binary) {
         entry.graphBinary ??= encodeNetworkGraph({ ...entry.graph, network: entry.name }, entry.version);
+        if (gzipped) {
+          entry.graphBinaryGzip ??= gzipAsync(entry.graphBinary, { level: GZIP_LEVEL });
+          const body = await entry.graphBinaryGzip;
+          return reply
+            .type(GRAPH_MEDIA_TYPE)
+            .header('content-encoding', 'gzip')
+            .send(body as never);
+        }
         return reply
           .type(GRAPH_MEDIA_TYPE)
           .send(
@@ -212,6 +231,14 @@ export function networkViewRoutes(app: Api, context: RouteContext): void {
       }
       // Made once: JSON.stringify of 16 MB at 60,000 companies is not repeated per request.
       entry.graphJson ??= JSON.stringify({ ...entry.graph, network: entry.name, version: entry.version });
+      if (gzipped) {
+        entry.graphJsonGzip ??= gzipAsync(entry.graphJson, { level: GZIP_LEVEL });
+        const body = await entry.graphJsonGzip;
+        return reply
+          .type('application/json; charset=utf-8')
+          .header('content-encoding', 'gzip')
+          .send(body as never);
+      }
       return reply.type('application/json; charset=utf-8').send(entry.graphJson as never);
     },
   );
