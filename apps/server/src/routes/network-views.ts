@@ -193,7 +193,7 @@ export function networkViewRoutes(app: Api, context: RouteContext): void {
           'magic KGR1, a JSON header with network, version, items, regions, modes and counts, then little-endian ' +
           'Float64 latitudes, longitudes and lane shares, Int32 tiers, Uint32 regions, makes, lane ends, items, ' +
           'lead times and string lengths, Uint8 modes, and the strings as UTF-8; see packages/core/src/model/graph-encoding.ts), ' +
-          'about half the parse time of the JSON in a browser at 60,000 companies.',
+          'read without JSON.parse: lanes become typed arrays over the bytes. Either form is gzipped for a client that accepts gzip.',
         tags: ['networks'],
         params: z.strictObject({ name: NetworkName }),
         querystring: VersionQuery,
