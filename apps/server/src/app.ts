@@ -253,7 +253,14 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
     const internal = new ApiError('internal', 'an unexpected error occurred; the server log has the details');
     return reply.code(500).type('application/json').send(internal.toBody(request.id));
   }
-  if (apiError.statusCode >= 500) request.log.error({ err: error }, apiError.message);
+  if (error instanceof ApiError && apiError.headers['retry-after'] !== undefined) {
+    // Transient by design (e.g. a partner's DID document that could not be fetched in time): the
+    // caller is told when to try again, so this is no fault of the server and carries no stack.
+    request.log.info(
+      { code: apiError.code, status: apiError.statusCode, retryAfter: apiError.headers['retry-after'] },
+      apiError.message,
+    );
+  } else if (apiError.statusCode >= 500) request.log.error({ err: error }, apiError.message);
   else if (!(error instanceof ApiError)) {
     request.log.info({ code: (error as FastifyError).code, status: apiError.statusCode }, apiError.message);
   }

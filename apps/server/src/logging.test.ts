@@ -95,3 +95,34 @@ describe('logs', () => {
     expect(logger?.level).toBe('warn');
   });
 });
+
+describe('a transient refusal', () => {
+  it('is logged at info without a stack, and answered 503 with Retry-After', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
+    const server = await testServer({
+      logger,
+      nodeAuthenticator: {
+        authenticate: async () => ({
+          ok: false,
+          error: 'cannot fetch the DID document now',
+          retryAfterSeconds: 5,
+        }),
+      },
+      extensions: [
+        async (scope) => {
+          scope.post('/exchange/probe', { config: { auth: { kind: 'node' } } }, async () => ({ ok: true }));
+        },
+      ],
+    });
+    const answer = await server.app.inject({ method: 'POST', url: '/exchange/probe', payload: {} });
+    expect(answer.statusCode).toBe(503);
+    expect(answer.headers['retry-after']).toBe('5');
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const logged = entries.filter((entry) => String(entry.msg).includes('cannot fetch the DID document now'));
+    expect(logged.length).toBe(1);
+    expect(logged[0]).toMatchObject({ level: 30, code: 'unavailable', status: 503, retryAfter: '5' });
+    expect(JSON.stringify(logged[0])).not.toContain('stack');
+    await server.app.close();
+  });
+});
