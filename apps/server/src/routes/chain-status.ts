@@ -30,6 +30,7 @@ import { requireRole } from '../auth/policy.ts';
 import type { CachedPlan } from '../plan-cache.ts';
 import { component } from '../validation.ts';
 import { type Api, notFound, type RouteContext } from './context.ts';
+import { PlanSource, planSource } from './plan-views.ts';
 
 /** Companies one status page lists at most. */
 export const MAX_STATUS_ROWS = 500;
@@ -39,19 +40,6 @@ export const MAX_ITEMS = 500;
 export const MAX_STATUS_ORDERS = 2000;
 
 const State = z.enum(COMPANY_STATES as [CompanyState, ...CompanyState[]]);
-
-const PlanSource = z
-  .object({
-    version: z.number().int(),
-    through: z
-      .number()
-      .int()
-      .describe('Every planning event of the network up to this log sequence is in it.'),
-    plannedAt: z.string(),
-    seconds: z.number(),
-    cached: z.boolean(),
-  })
-  .describe('The plan the answer was read from.');
 
 const WorstLoad = z
   .object({
@@ -177,16 +165,6 @@ const StatusQuery = z.strictObject({
     .describe(`Companies (default 50, at most ${MAX_STATUS_ROWS}).`),
 });
 
-function source(plan: CachedPlan & { cached: boolean }) {
-  return {
-    version: plan.version,
-    through: plan.through,
-    plannedAt: plan.plannedAt,
-    seconds: plan.seconds,
-    cached: plan.cached,
-  };
-}
-
 /** The chain status of each kept plan, made on first use (the plan's index is the key). */
 const built = new WeakMap<object, Promise<ChainStatus>>();
 
@@ -273,7 +251,7 @@ export function chainStatusRoutes(app: Api, context: RouteContext): void {
             ? null
             : { at: failure.at, through: 0, failed: true }
           : { at: changes.at, through: changes.through, failed: failure !== undefined };
-      return { ...page, period, start, replanned, plan: source(plan) };
+      return { ...page, period, start, replanned, plan: planSource(plan) };
     },
   );
 
@@ -303,7 +281,7 @@ export function chainStatusRoutes(app: Api, context: RouteContext): void {
       });
       if (found === undefined)
         throw notFound(`'${request.params.name}' has no company '${request.params.company}'`);
-      return { ...found, plan: source(plan) };
+      return { ...found, plan: planSource(plan) };
     },
   );
 

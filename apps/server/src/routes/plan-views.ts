@@ -37,7 +37,7 @@ export const MAX_HEAT_MAP_ROWS = 2000;
 /** Orders one pegging answer lists at most. */
 export const MAX_PEGGED_ORDERS = 10_000;
 
-const PlanSource = z
+export const PlanSource = z
   .object({
     version: z.number().int(),
     through: z
@@ -182,7 +182,8 @@ const PeggingQuery = z.strictObject({
     .describe(`Orders listed at most (default 1000, at most ${MAX_PEGGED_ORDERS}).`),
 });
 
-function source(plan: CachedPlan & { cached: boolean }) {
+/** The `plan` field of a plan view's answer: which kept plan it was read from. */
+export function planSource(plan: CachedPlan & { cached: boolean }) {
   return {
     version: plan.version,
     through: plan.through,
@@ -220,7 +221,7 @@ export function planViewRoutes(app: Api, context: RouteContext): void {
       const view = companyPlan(plan.index, request.params.company);
       if (view === undefined)
         throw notFound(`'${request.params.name}' has no company '${request.params.company}'`);
-      return { ...view, plan: source(plan) };
+      return { ...view, plan: planSource(plan) };
     },
   );
 
@@ -252,7 +253,7 @@ export function planViewRoutes(app: Api, context: RouteContext): void {
         ...(offset === undefined ? {} : { offset }),
         limit: limit ?? 100,
       });
-      return { ...map, plan: source(plan) };
+      return { ...map, plan: planSource(plan) };
     },
   );
 
@@ -291,7 +292,7 @@ export function planViewRoutes(app: Api, context: RouteContext): void {
         const found = await pegging.order(order);
         if (found === undefined)
           throw notFound(`the plan of '${request.params.name}' has no order '${order}'`);
-        return { ...found, plan: source(plan) };
+        return { ...found, plan: planSource(plan) };
       }
       const found = await pegging.demand({ company: company!, item: item!, period: period! }, limit ?? 1000);
       if (found === undefined) {
@@ -299,7 +300,7 @@ export function planViewRoutes(app: Api, context: RouteContext): void {
           `'${request.params.name}' has no end demand for ${item} at ${company} in period ${period} (periods 0 to ${plan.index.plan.horizon - 1})`,
         );
       }
-      return { ...found, plan: source(plan) };
+      return { ...found, plan: planSource(plan) };
     },
   );
 }

@@ -3,6 +3,7 @@
  * The answers the Plan and Chain status pages read (mirroring apps/server's plan-views and
  * chain-status routes), and the period labels they share.
  */
+import type { ChainOrder, CompanyState, CompanyStatusRow } from '@keten/core';
 import type { PegOrder } from './pegging-tree.ts';
 
 /** Which plan an answer was read from. */
@@ -103,33 +104,10 @@ export interface PeggingAnswer {
   readonly plan: PlanSource;
 }
 
-export type CompanyState = 'short' | 'causes' | 'bottleneck' | 'late' | 'ok';
-
-export interface StatusRow {
-  readonly company: string;
-  readonly name: string;
-  readonly tier: number | null;
-  readonly country: string;
-  readonly state: CompanyState;
-  readonly plannedOrders: number;
-  readonly nextPlannedDue: number | null;
-  readonly customerOrders: number;
-  readonly openOrders: number;
-  readonly lateOrders: number;
-  readonly nextEta: number | null;
-  readonly shortages: readonly { readonly item: string; readonly unit: string; readonly quantity: number }[];
-  readonly firstShortPeriod: number | null;
-  readonly causes: number;
-  readonly bottlenecks: number;
-  readonly worstLoad: {
-    readonly capacity: string;
-    readonly period: number;
-    readonly load: number;
-    readonly limit: number;
-    readonly unit: string;
-    readonly share: number | null;
-  } | null;
-}
+/** The status page's rows and orders are core's chain status as the server answers it. */
+export type { CompanyState };
+export type StatusRow = CompanyStatusRow;
+export type StatusOrderLine = ChainOrder;
 
 /** GET …/status. */
 export interface StatusAnswer {
@@ -143,21 +121,6 @@ export interface StatusAnswer {
   /** The latest re-plan since the node started; null: none yet (then …/plan/changes has nothing). */
   readonly replanned: { readonly at: string; readonly through: number; readonly failed: boolean } | null;
   readonly plan: PlanSource;
-}
-
-export interface StatusOrderLine {
-  readonly id: string;
-  readonly source: 'plan' | 'open';
-  readonly kind: 'production' | 'purchase';
-  readonly role: 'make' | 'buy' | 'supply';
-  readonly counterpart?: string;
-  readonly item: string;
-  readonly unit: string;
-  readonly quantity: number;
-  readonly plannedDue: number | null;
-  readonly eta: number;
-  readonly delay: number;
-  readonly start?: number;
 }
 
 /** GET …/status/companies/:company. */
