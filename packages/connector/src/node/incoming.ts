@@ -165,8 +165,12 @@ export async function readIncoming(
       if ((payload as { type?: unknown })?.type === 'order-confirmation')
         return refuse('invalid-payload', 'an order-confirmation belongs on the order-confirmations dataset');
       const held = await context.get<HeldOrder>('held-order', heldOrderId(partner, orderId));
-      // A rejected order's demand was taken back already.
-      const previous = held === undefined || held.status === 'rejected' ? undefined : held.customerOrder;
+      // A rejected or cancelled order's demand was taken back already: a cancellation again changes
+      // nothing, an order under its number again is a new order.
+      const previous =
+        held === undefined || held.status === 'rejected' || held.status === 'cancelled'
+          ? undefined
+          : held.customerOrder;
       const read = readOrderMessage(view, company, payload, {
         ...options,
         ...(previous === undefined ? {} : { previous }),
@@ -206,8 +210,11 @@ export async function readIncoming(
       if (!read.ok) return problems(read.error);
       const said = (payload as { status: 'accepted' | 'changed' | 'rejected' }).status;
       const text = (payload as { text?: string }).text;
-      // An answer that crossed a rejection (the order is closed here) does not open it again.
-      const status = sent.status === 'rejected' && read.value.order === undefined ? 'rejected' : said;
+      // An answer that crossed a rejection or a cancellation (the order is closed here) does not open it again.
+      const status =
+        (sent.status === 'rejected' || sent.status === 'cancelled') && read.value.order === undefined
+          ? sent.status
+          : said;
       const { reason: _reason, ...rest } = sent;
       const answered: SentOrder = {
         ...rest,

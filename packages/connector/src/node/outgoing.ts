@@ -7,7 +7,9 @@
  *
  * - as **customer**: its forecasts (WeekBasedMaterialDemand), its open purchase orders (an `order` the
  *   first time, an `order-change` when its quantity or due date moved since it was sent; stable ids:
- *   the planned order's id on release), its stock of what it buys (ItemStock INBOUND);
+ *   the planned order's id on release), an `order-cancellation` of each order it sent that is no
+ *   longer open (closed by `order.closed`, or gone from its network) and that the supplier did not
+ *   reject, and its stock of what it buys (ItemStock INBOUND);
  * - as **supplier**: its capacity for what the customer buys (WeekBasedCapacityGroup), its planned
  *   production of it (PlannedProductionOutput), its stock (ItemStock OUTBOUND), the customer's orders
  *   on their way (DeliveryInformation), and a confirmation of each customer order not yet answered:
@@ -36,6 +38,7 @@ import {
   type ExchangeProblem,
   formatExchangeProblem,
   type Network,
+  type OrderRecord,
   type Plan,
   type ReceivedCustomerOrder,
   type RecordWrite,
@@ -56,7 +59,8 @@ export interface SentOrder {
   readonly item: string;
   readonly quantity: number;
   readonly due: number;
-  readonly status: 'sent' | 'accepted' | 'changed' | 'rejected';
+  /** `cancelled`: the order closed here and the supplier was told so (an `order-cancellation`). */
+  readonly status: 'sent' | 'accepted' | 'changed' | 'rejected' | 'cancelled';
   readonly reason?: string;
 }
 
@@ -161,45 +165,63 @@ export function outgoingPayloads(context: OutgoingContext): {
           summary: `forecast of ${forecast.item}`,
         });
   }
+  const openIds = new Set<string>();
   for (const order of network.openOrders ?? []) {
     if (order.kind !== 'purchase' || order.company !== company || order.id === undefined) continue;
-    if (order.supplier === undefined || !sends(order.supplier, 'orders')) continue;
+    if (order.supplier === undefined) continue;
+    openIds.add(order.id);
+    if (!sends(order.supplier, 'orders')) continue;
     const sent = context.sentOrders.get(order.id);
     if (sent?.status === 'rejected') continue;
-    if (sent !== undefined && sent.quantity === order.quantity && sent.due === order.due) continue;
-    const type = sent === undefined ? 'order' : 'order-change';
-    const record = {
+    // An order cancelled before and open again (released anew under its number) is a new order.
+    const known = sent !== undefined && sent.status !== 'cancelled';
+    if (known && sent.quantity === order.quantity && sent.due === order.due) continue;
+    orderMessage(known ? 'order-change' : 'order', {
       id: order.id,
       company,
       supplier: order.supplier,
       item: order.item,
       quantity: order.quantity,
       due: order.due,
-    };
+    });
+  }
+  // An order sent and no longer open here (closed, or gone from the network) is cancelled at the
+  // supplier, which holds it as demand to ship until told. A rejected order is closed by the
+  // supplier's own answer: nothing to tell.
+  for (const [id, sent] of context.sentOrders) {
+    if (openIds.has(id) || sent.status === 'rejected' || sent.status === 'cancelled') continue;
+    if (!sends(sent.supplier, 'orders')) continue;
+    const { supplier, item, quantity, due } = sent;
+    orderMessage('order-cancellation', { id, company, supplier, item, quantity, due });
+  }
+  function orderMessage(type: 'order' | 'order-change' | 'order-cancellation', record: OrderRecord) {
     const message = buildOrderMessage(network, { type, order: record, changedAt });
     if (!message.ok) {
-      failed(`order ${order.id}`, message.error);
-      continue;
+      failed(`order ${record.id}`, message.error);
+      return;
     }
+    const cancelled = type === 'order-cancellation';
     payloads.push({
-      partner: order.supplier,
+      partner: record.supplier,
       aspect: 'orders',
-      key: `order:${order.id}`,
+      key: `order:${record.id}`,
       payload: message.value,
       records: [
         {
           kind: 'sent-order',
-          id: order.id,
+          id: record.id,
           value: {
-            supplier: order.supplier,
-            item: order.item,
-            quantity: order.quantity,
-            due: order.due,
-            status: 'sent',
+            supplier: record.supplier,
+            item: record.item,
+            quantity: record.quantity,
+            due: record.due,
+            status: cancelled ? 'cancelled' : 'sent',
           } satisfies SentOrder,
         },
       ],
-      summary: `${type} ${order.id}: ${order.quantity} ${order.item} due in period ${order.due}`,
+      summary: cancelled
+        ? `order-cancellation ${record.id}: ${record.quantity} ${record.item} due in period ${record.due} no longer ordered`
+        : `${type} ${record.id}: ${record.quantity} ${record.item} due in period ${record.due}`,
     });
   }
 
