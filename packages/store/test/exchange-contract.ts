@@ -79,6 +79,75 @@ export function describeExchangeContract(harness: () => ExchangeHarness): void {
       await store.close();
     });
 
+    it('accepts a batch of receipts in one commit, all or nothing, with repeated record writes landing as the last', async () => {
+      const store = await harness().fresh(clockAt(AT));
+      const receipt = (key: string) => ({ key, from: 'did:web:a', kind: 'forecast' });
+      const first = await store.exchange.commit({
+        receipts: [receipt('b-1'), receipt('b-2'), receipt('b-3')],
+        records: [
+          { kind: 'received-demand', id: 'd', value: [1] },
+          { kind: 'received-stock', id: 's', value: { onHand: 4 } },
+          { kind: 'received-demand', id: 'd', value: [2] },
+          { kind: 'received-demand', id: 'd', value: [3] },
+        ],
+        events: [
+          { type: 'demand.added', key: 'b-ev-1', at: AT, source: 'did:web:a', payload: { q: 1 } },
+          { type: 'demand.added', key: 'b-ev-2', at: AT, source: 'did:web:a', payload: { q: 2 } },
+        ],
+        audit: ['b-1', 'b-2', 'b-3'].map((key) => ({
+          actor: 'did:web:a',
+          action: 'data.receive',
+          resource: key,
+          outcome: 'applied',
+        })),
+      });
+      expect(first.status).toBe('committed');
+      if (first.status !== 'committed') return;
+      expect(first.records.map((record) => [record.id, record.version, record.value])).toEqual([
+        ['d', 3, [3]],
+        ['s', 1, { onHand: 4 }],
+      ]);
+      expect(first.audit.map((entry) => entry.resource)).toEqual(['b-1', 'b-2', 'b-3']);
+      expect([...(await store.exchange.acceptedReceipts(['b-3', 'x', 'b-1']))].sort()).toEqual([
+        'b-1',
+        'b-3',
+      ]);
+      expect(await store.exchange.acceptedReceipts([])).toEqual(new Set());
+      const version = async () => (await store.exchange.getRecord('received-demand', 'd'))?.version;
+      expect(await version()).toBe(3);
+
+      // One known receipt among new ones: nothing of the commit is written, not even the new receipts.
+      for (const keys of [
+        ['b-4', 'b-2', 'b-5'],
+        ['b-6', 'b-6'],
+      ]) {
+        const repeated = await store.exchange.commit({
+          receipts: keys.map(receipt),
+          records: [{ kind: 'received-demand', id: 'd', value: [9] }],
+          outbox: [message(`never-${keys[0]}`)],
+          events: [{ type: 'demand.added', key: `never-${keys[0]}`, at: AT, source: 'x', payload: {} }],
+          audit: [{ actor: 'x', action: 'a', resource: 'r', outcome: 'o' }],
+        });
+        expect(repeated).toEqual({ status: 'duplicate', key: keys[1] });
+        expect(await store.exchange.acceptedReceipts(keys)).toEqual(
+          new Set(keys[0] === 'b-4' ? ['b-2'] : []),
+        );
+      }
+      expect(await version()).toBe(3);
+      expect(await store.exchange.listMessages({ state: 'all' })).toEqual([]);
+      expect((await store.events.read()).map((event) => event.key)).toEqual(['b-ev-1', 'b-ev-2']);
+      expect(await store.exchange.readAudit()).toHaveLength(3);
+      // And the same store goes on: the chain and the records continue from where the batch left them.
+      const next = await store.exchange.commit({
+        receipt: receipt('b-7'),
+        records: [{ kind: 'received-demand', id: 'd', value: [4] }],
+        audit: [{ actor: 'x', action: 'a', resource: 'r', outcome: 'o' }],
+      });
+      expect(next.status === 'committed' && next.records[0]!.version).toBe(4);
+      expect(verifyAuditChain(await store.exchange.readAudit())).toBeUndefined();
+      await store.close();
+    });
+
     it('refuses a whole commit when a record changed since it was read (optimistic concurrency)', async () => {
       const store = await harness().fresh(clockAt(AT));
       await store.exchange.commit({ records: [{ kind: 'transfer', id: 't', value: 1, expectedVersion: 0 }] });

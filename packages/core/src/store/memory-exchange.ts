@@ -12,6 +12,7 @@ import {
   type CommitOutcome,
   type EventStore,
   type ExchangeChanges,
+  type ExchangeReceipt,
   type ExchangeStore,
   type OutboxMessage,
   type OutboxQuery,
@@ -21,6 +22,12 @@ import {
 } from './ports.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Every receipt a commit claims: `receipt` and `receipts`. */
+export function receiptsOf(changes: ExchangeChanges): readonly ExchangeReceipt[] {
+  const { receipt, receipts = [] } = changes;
+  return receipt === undefined ? receipts : [receipt, ...receipts];
+}
 
 export class MemoryExchangeStore implements ExchangeStore {
   readonly #receipts = new Set<string>();
@@ -38,9 +45,12 @@ export class MemoryExchangeStore implements ExchangeStore {
 
   async commit(changes: ExchangeChanges): Promise<CommitOutcome> {
     this.guard();
-    const receipt = changes.receipt;
-    if (receipt !== undefined && this.#receipts.has(receipt.key))
-      return { status: 'duplicate', key: receipt.key };
+    const receipts = receiptsOf(changes);
+    const claimed = new Set<string>();
+    for (const { key } of receipts) {
+      if (this.#receipts.has(key) || claimed.has(key)) return { status: 'duplicate', key };
+      claimed.add(key);
+    }
     for (const write of changes.records ?? []) {
       if (write.expectedVersion === undefined) continue;
       const actual = this.#records.get(recordKey(write.kind, write.id))?.record.version ?? 0;
@@ -56,8 +66,8 @@ export class MemoryExchangeStore implements ExchangeStore {
     // store's append runs synchronously up to its first await, which it has none of in memory.
     const appended = events.length > 0 ? this.events.append(events) : Promise.resolve({ appended: [] });
     const now = this.clock.now().toISOString();
-    if (receipt !== undefined) this.#receipts.add(receipt.key);
-    const records: StoredRecord[] = [];
+    for (const key of claimed) this.#receipts.add(key);
+    const byRecord = new Map<string, StoredRecord>();
     for (const write of changes.records ?? []) {
       const key = recordKey(write.kind, write.id);
       const version = (this.#records.get(key)?.record.version ?? 0) + 1;
@@ -70,8 +80,10 @@ export class MemoryExchangeStore implements ExchangeStore {
         updatedAt: now,
       };
       this.#records.set(key, { record, json });
-      records.push({ ...record, value: JSON.parse(json) });
+      // Once per record, where it was first written (a Map keeps that place), as it stands at the end.
+      byRecord.set(key, { ...record, value: JSON.parse(json) });
     }
+    const records = [...byRecord.values()];
     const outbox: OutboxMessage[] = [];
     for (const input of changes.outbox ?? []) {
       const message: Mutable<OutboxMessage> = {
@@ -104,6 +116,11 @@ export class MemoryExchangeStore implements ExchangeStore {
   async hasReceipt(key: string): Promise<boolean> {
     this.guard();
     return this.#receipts.has(key);
+  }
+
+  async acceptedReceipts(keys: readonly string[]): Promise<ReadonlySet<string>> {
+    this.guard();
+    return new Set(keys.filter((key) => this.#receipts.has(key)));
   }
 
   async getRecord(kind: string, id: string): Promise<StoredRecord | undefined> {

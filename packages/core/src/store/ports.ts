@@ -251,13 +251,31 @@ export interface AuditEntry extends AuditInput {
   readonly hash: string;
 }
 
+/** A message accepted: its idempotency key, who sent it and what it was. */
+export interface ExchangeReceipt {
+  readonly key: string;
+  readonly from: string;
+  readonly kind: string;
+}
+
 /** Everything written by one `commit`, all or nothing. */
 export interface ExchangeChanges {
   /**
    * The message being accepted, by its idempotency key (a message id, a request's nonce): when the
    * key was accepted before, nothing of this commit is written and the outcome is `duplicate`.
    */
-  readonly receipt?: { readonly key: string; readonly from: string; readonly kind: string };
+  readonly receipt?: ExchangeReceipt;
+  /**
+   * Several messages accepted together (a batch applied in one transaction), beside `receipt` if
+   * given: when any of their keys was accepted before (or comes twice), nothing of this commit is
+   * written and the outcome is `duplicate` with that key. A receiver checks `acceptedReceipts` first
+   * and leaves the repeats out, so this only happens when a twin was accepted in between.
+   */
+  readonly receipts?: readonly ExchangeReceipt[];
+  /**
+   * Records to write, in order. Several writes of one record in one commit land as the last one
+   * (its version grows by one per write, as if they had been committed one after the other).
+   */
   readonly records?: readonly RecordWrite[];
   readonly outbox?: readonly OutboxInput[];
   /** Events for the node's event log (idempotent by key, as `EventStore.append`). */
@@ -268,6 +286,7 @@ export interface ExchangeChanges {
 export type CommitOutcome =
   | {
       readonly status: 'committed';
+      /** Each record written, as it now stands (once per record, in the order first written). */
       readonly records: readonly StoredRecord[];
       readonly outbox: readonly OutboxMessage[];
       readonly events: readonly StoredEvent[];
@@ -304,6 +323,8 @@ export interface ExchangeStore {
   commit(changes: ExchangeChanges): Promise<CommitOutcome>;
   /** True when a message with this key was accepted. */
   hasReceipt(key: string): Promise<boolean>;
+  /** The keys among `keys` of messages accepted before (one look for a whole batch). */
+  acceptedReceipts(keys: readonly string[]): Promise<ReadonlySet<string>>;
   getRecord(kind: string, id: string): Promise<StoredRecord | undefined>;
   /** Records of a kind, by id. */
   listRecords(kind: string, options?: { readonly limit?: number }): Promise<StoredRecord[]>;

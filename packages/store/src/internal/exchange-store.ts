@@ -12,6 +12,7 @@ import {
   type AuditQuery,
   type CommitOutcome,
   type ExchangeChanges,
+  type ExchangeReceipt,
   type ExchangeStore,
   exchangeReadLimit,
   GENESIS_HASH,
@@ -20,6 +21,8 @@ import {
   type OutboxQuery,
   type PreparedEvent,
   prepareEvents,
+  type RecordWrite,
+  receiptsOf,
   type StoredEvent,
   type StoredRecord,
   versionConflict,
@@ -201,7 +204,13 @@ export class SqlExchangeStore implements ExchangeStore {
         prepared = batch.value.events;
       }
       const now = clock.now().toISOString();
-      const outcome = await driver.transaction((tx) => this.#commitIn(tx, changes, prepared, now));
+      const outcome = await driver
+        .transaction((tx) => this.#commitIn(tx, changes, prepared, now))
+        .catch((error: unknown) => {
+          // Some receipts of the commit were claimed before one turned out to be known: rolled back.
+          if (error instanceof RepeatedReceipt) return { status: 'duplicate' as const, key: error.key };
+          throw error;
+        });
       if (outcome.status === 'committed') {
         const cache = this.#records();
         for (const record of outcome.records) cache?.offer(record.kind, record.id, record.version, record);
@@ -224,18 +233,22 @@ export class SqlExchangeStore implements ExchangeStore {
     now: string,
   ): Promise<CommitOutcome> {
     const { schema, schemaName, driver } = this.context;
-    const receipt = changes.receipt;
+    const receipts = receiptsOf(changes);
     const checked = (changes.records ?? []).some((write) => write.expectedVersion !== undefined);
     // PGlite runs one transaction at a time (its own lock), so the advisory locks that order
     // concurrent PostgreSQL sessions would cost a statement each and protect nothing there.
     const lock = driver.kind === 'postgres';
     // Nothing is written until every check has passed, so a refused commit leaves no trace and the
     // transaction needs no rollback: first the receipt (a duplicate wins over a conflict), then the
-    // versions (rows locked until commit), then the receipt is claimed (a concurrent twin loses here).
+    // versions (rows locked until commit), then the receipt is claimed (a concurrent twin loses here;
+    // of a batch's receipts, claimed in one statement, a known one rolls the transaction back).
     // Without version checks the claim alone decides, so the first look is skipped.
-    if (receipt !== undefined && checked) {
-      const seen = await tx.query(`SELECT 1 FROM ${schema}.exchange_receipts WHERE key = $1`, [receipt.key]);
-      if (seen.length > 0) return { status: 'duplicate', key: receipt.key };
+    if (receipts.length > 0 && checked) {
+      const seen = await tx.query<{ key: string }>(
+        `SELECT key FROM ${schema}.exchange_receipts WHERE key = ANY($1::text[]) LIMIT 1`,
+        [receipts.map((receipt) => receipt.key)],
+      );
+      if (seen[0] !== undefined) return { status: 'duplicate', key: seen[0].key };
     }
     for (const write of changes.records ?? []) {
       if (write.expectedVersion === undefined) continue;
@@ -254,33 +267,38 @@ export class SqlExchangeStore implements ExchangeStore {
       if (actual !== write.expectedVersion)
         return versionConflict({ ...write, expectedVersion: write.expectedVersion }, actual);
     }
-    if (receipt !== undefined) {
+    if (receipts.length === 1) {
+      const [receipt] = receipts as [ExchangeReceipt];
       const rows = await tx.query(
         `INSERT INTO ${schema}.exchange_receipts (key, sender, kind, received_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (key) DO NOTHING RETURNING key`,
         [receipt.key, receipt.from, receipt.kind, now],
       );
       if (rows.length === 0) return { status: 'duplicate', key: receipt.key };
-    }
-    const records: StoredRecord[] = [];
-    for (const write of changes.records ?? []) {
-      const json = JSON.stringify(write.value ?? null);
-      const rows = await tx.query<{ version: number | string }>(
-        `INSERT INTO ${schema}.exchange_records (kind, id, version, value, updated_at)
-         VALUES ($1, $2, 1, $3::jsonb, $4)
-         ON CONFLICT (kind, id) DO UPDATE
-           SET version = ${schema}.exchange_records.version + 1, value = EXCLUDED.value, updated_at = EXCLUDED.updated_at
-         RETURNING version`,
-        [write.kind, write.id, json, now],
+    } else if (receipts.length > 1) {
+      // A batch: one statement claims them all; one that was known (or comes twice) refuses the lot.
+      const rows = await tx.query<{ key: string }>(
+        `INSERT INTO ${schema}.exchange_receipts (key, sender, kind, received_at)
+         SELECT r->>'key', r->>'from', r->>'kind', $2 FROM jsonb_array_elements($1::jsonb) AS batch (r)
+         ON CONFLICT (key) DO NOTHING RETURNING key`,
+        [JSON.stringify(receipts.map(({ key, from, kind }) => ({ key, from, kind }))), now],
       );
-      records.push({
-        kind: write.kind,
-        id: write.id,
-        version: Number(rows[0]!.version),
-        value: JSON.parse(json),
-        updatedAt: now,
-      });
+      if (rows.length < receipts.length) {
+        const claimed = new Set(rows.map((row) => row.key));
+        const counted = new Set<string>();
+        let repeated = receipts[0]!.key;
+        for (const { key } of receipts) {
+          if (!claimed.has(key) || counted.has(key)) {
+            repeated = key;
+            break;
+          }
+          counted.add(key);
+        }
+        if (rows.length === 0) return { status: 'duplicate', key: repeated };
+        throw new RepeatedReceipt(repeated);
+      }
     }
+    const records = await this.#writeRecords(tx, changes.records ?? [], now);
     const outbox: OutboxMessage[] = [];
     const messages = changes.outbox ?? [];
     if (messages.length > 0) {
@@ -325,6 +343,44 @@ export class SqlExchangeStore implements ExchangeStore {
     }
     const audit = await this.#appendAudit(tx, changes, now);
     return { status: 'committed', records, outbox, events, audit };
+  }
+
+  /**
+   * Upserts `writes` with one statement: several writes of one record become its last value, its
+   * version grown by the number of writes.
+   */
+  async #writeRecords(tx: SqlExecutor, writes: readonly RecordWrite[], now: string): Promise<StoredRecord[]> {
+    if (writes.length === 0) return [];
+    const { schema } = this.context;
+    const last = new Map<string, { kind: string; id: string; json: string; writes: number }>();
+    for (const write of writes) {
+      const key = `${write.kind}\u0000${write.id}`;
+      const json = JSON.stringify(write.value ?? null);
+      const known = last.get(key);
+      if (known === undefined) last.set(key, { kind: write.kind, id: write.id, json, writes: 1 });
+      else last.set(key, { ...known, json, writes: known.writes + 1 });
+    }
+    const rows = await tx.query<{ kind: string; id: string; version: number | string }>(
+      `INSERT INTO ${schema}.exchange_records (kind, id, version, value, updated_at)
+       SELECT r->>'kind', r->>'id', (r->>'writes')::bigint, r->'value', $2
+       FROM jsonb_array_elements($1::jsonb) AS batch (r)
+       ON CONFLICT (kind, id) DO UPDATE
+         SET version = ${schema}.exchange_records.version + EXCLUDED.version, value = EXCLUDED.value,
+             updated_at = EXCLUDED.updated_at
+       RETURNING kind, id, version`,
+      [
+        `[${[...last.values()].map((entry) => `{"kind":${JSON.stringify(entry.kind)},"id":${JSON.stringify(entry.id)},"writes":${entry.writes},"value":${entry.json}}`).join(',')}]`,
+        now,
+      ],
+    );
+    const versions = new Map(rows.map((row) => [`${row.kind}\u0000${row.id}`, Number(row.version)]));
+    return [...last].map(([key, entry]) => ({
+      kind: entry.kind,
+      id: entry.id,
+      version: versions.get(key)!,
+      value: JSON.parse(entry.json),
+      updatedAt: now,
+    }));
   }
 
   async #appendAudit(tx: SqlExecutor, changes: ExchangeChanges, at: string): Promise<AuditEntry[]> {
@@ -387,6 +443,18 @@ export class SqlExchangeStore implements ExchangeStore {
     return operation(this.context, `reading receipt ${key}`, async () => {
       const rows = await driver.query(`SELECT 1 FROM ${schema}.exchange_receipts WHERE key = $1`, [key]);
       return rows.length > 0;
+    });
+  }
+
+  acceptedReceipts(keys: readonly string[]): Promise<ReadonlySet<string>> {
+    const { schema, driver } = this.context;
+    return operation(this.context, `reading ${keys.length} receipts`, async () => {
+      if (keys.length === 0) return new Set<string>();
+      const rows = await driver.query<{ key: string }>(
+        `SELECT key FROM ${schema}.exchange_receipts WHERE key = ANY($1::text[])`,
+        [[...keys]],
+      );
+      return new Set(rows.map((row) => row.key));
     });
   }
 
@@ -574,6 +642,14 @@ export class SqlExchangeStore implements ExchangeStore {
       );
       return rows.length > 0;
     });
+  }
+}
+
+/** Thrown inside a commit's transaction to roll back receipts claimed before a known one came up. */
+class RepeatedReceipt extends StoreError {
+  constructor(readonly key: string) {
+    // A StoreError, so the drivers pass it through unchanged.
+    super('conflict', `the message ${key} was accepted before`);
   }
 }
 
