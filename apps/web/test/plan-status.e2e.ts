@@ -193,6 +193,42 @@ describe.skipIf(!CHROMIUM_AVAILABLE && !process.env.CI)('the Plan and Chain stat
     await page.close();
   });
 
+  it('stays live when the node drops the stream: an event appended while it was down arrives', async () => {
+    const opened = await logIn(web);
+    const { page } = opened;
+    await page.goto(`${web.server.url}/networks/demo/status`);
+    await page.locator('.status-table tbody tr').first().waitFor();
+    await page.waitForFunction(() => document.querySelector('.live-live') !== null);
+    const token = await adminToken();
+    // New tickets wait until the event is appended, so it lands while no stream is open: only a
+    // reconnect that resumes from where the first stream started (its ready.from) sees it.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/api/v1/stream/ticket', async (route) => {
+      await held;
+      await route.continue();
+    });
+    // The node drops every connection, the stream's with them.
+    web.server.app.server.closeAllConnections();
+    await page.locator('.live-line .live-reconnecting').waitFor();
+    expect(await page.locator('.live-line').innerText()).toContain(
+      'Reconnecting (the connection to the node dropped)',
+    );
+    await screenshot(page, 'status-reconnecting');
+    const sequence = await postCapacity(token, `e2e-dropped-${Date.now()}`, 4);
+    release();
+    await page.locator('.live-line').getByText(`#${sequence} capacity.changed`).waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('.live-live') !== null);
+    // The browser reports the cut stream itself (the one error a dropped connection makes); no other.
+    const cut = 'Failed to load resource: net::ERR_INCOMPLETE_CHUNKED_ENCODING';
+    expect(opened.errors.filter((error) => error !== cut)).toEqual([]);
+    opened.errors.length = 0;
+    await expectClean(opened);
+    await page.close();
+  });
+
   it('works on a tablet and refuses the event form to a viewer', async () => {
     const opened = await logIn(web, 'viewer', { width: 820, height: 1180 });
     const { page } = opened;
