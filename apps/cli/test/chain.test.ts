@@ -463,6 +463,33 @@ describe('a chain of company nodes', () => {
       expect(again.status).toBe(401);
       expect(await again.text()).toContain('replayed');
     });
+    it('answers a member whose DID document cannot be fetched now with 503, saying unavailable once', async () => {
+      const oem = nodes.get(chain[0]!)!;
+      // A member (credential from the OEM, the authority) whose node does not answer: port 9.
+      const absent = await openNodeIdentity({
+        baseUrl: 'http://127.0.0.1:9/absent',
+        dataDir: join(folder, 'absent'),
+        bpnl: 'BPNL00000ABSENT1',
+        name: 'Absent',
+      });
+      if (!absent.ok) throw new Error(absent.error.message);
+      const credential = await issueMembershipCredential({
+        authority: oem.connector.identity,
+        member: absent.value,
+        network: NETWORK,
+      });
+      const answer = await (
+        await post({ identity: absent.value, credential }, oem, '/dsp/catalog/request', catalogRequest)
+      ).send();
+      expect(answer.status).toBe(503);
+      expect(answer.headers.get('retry-after')).not.toBeNull();
+      const text = await answer.text();
+      const { error } = JSON.parse(text) as { error: { code: string; message: string } };
+      expect(error.code).toBe('unavailable');
+      // The code is said once, by the code field: not 'unavailable: unavailable: …' where it is shown.
+      expect(error.message).toMatch(/^cannot check the sender's signature now: /);
+      expect(`${error.code}: ${error.message}`).not.toMatch(/\b([a-z-]+): \1: /);
+    });
     it('refuses a push under an agreement whose end date has passed, and says why in the audit trail', async () => {
       const [oemId, tier1Id] = [chain[0]!, chain[1]!];
       const oem = nodes.get(oemId)!;
