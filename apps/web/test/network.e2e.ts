@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadNetworkFile, type Network } from '@keten/core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CHROMIUM,
@@ -124,9 +125,24 @@ describe.skipIf(!CHROMIUM_AVAILABLE && !process.env.CI)('the web app in Chromium
       /44 companies of 44 companies, \d+ lanes/,
     );
     await screenshot(page, 'network-map');
-    await page.getByRole('button', { name: 'Zoom in' }).click();
-    await map.focus();
+    // The keyboard: Tab reaches the map (the zoom buttons come after it), which shows its focus;
+    // arrow keys pan, + and − zoom about the middle, 0 shows the whole world again.
+    const view = async () =>
+      (await map.getAttribute('data-view'))!.split(' ').map(Number) as [number, number, number];
+    expect(await view()).toEqual([1, 0, 0]);
+    await page.getByLabel('Find a company').focus();
+    await tabTo(page, '.view-canvas');
+    expect(await outline(page)).toBe('3px solid');
     await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(view).toEqual([1, 60, 60]);
+    await page.keyboard.press('+');
+    await expect.poll(async () => (await view())[0]).toBe(1.5);
+    await screenshot(page, 'network-map-keyboard');
+    await page.keyboard.press('-');
+    await page.keyboard.press('0');
+    await expect.poll(view).toEqual([1, 0, 0]);
+    await page.getByRole('button', { name: 'Zoom in' }).click();
     await page.getByLabel('Find a company').fill('brno');
     await page
       .getByRole('button', { name: /^Show Brno/ })
@@ -152,6 +168,26 @@ describe.skipIf(!CHROMIUM_AVAILABLE && !process.env.CI)('the web app in Chromium
     expect(await page.getByRole('alert').count()).toBe(0);
     expect(await page.locator('.sigma-container canvas').count()).toBeGreaterThan(0);
     await screenshot(page, 'network-graph');
+    // The keyboard: Tab reaches the graph, which shows its focus; arrow keys pan, + and − zoom, 0 shows
+    // the whole network.
+    const graph = page.locator('.graph-canvas');
+    const camera = async () =>
+      (await graph.getAttribute('data-camera'))!.split(' ').map(Number) as [number, number, number];
+    const [x0, y0, ratio0] = await camera();
+    await page.getByLabel('Find a company').focus();
+    await tabTo(page, '.graph-canvas');
+    expect(await outline(page)).toBe('3px solid');
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(async () => (await camera())[0]).toBeLessThan(x0);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('+');
+    await expect.poll(async () => (await camera())[2]).toBeCloseTo(ratio0 / 1.5, 3);
+    expect((await camera())[1]).not.toBeCloseTo(y0, 3);
+    await screenshot(page, 'network-graph-keyboard');
+    await page.keyboard.press('-');
+    await expect.poll(async () => (await camera())[2]).toBeCloseTo(ratio0, 3);
+    await page.keyboard.press('0');
+    await expect.poll(camera).toEqual([0.5, 0.5, 1]);
     await page.getByLabel('Find a company').fill('kempen');
     await page.getByRole('button', { name: /^Show Kempen Instruments/ }).click();
     const side = page.getByRole('complementary', { name: 'Legend and selection' });
@@ -247,5 +283,22 @@ async function distinctColours(page: OpenedPage['page']): Promise<number> {
       colours.add((data[offset]! << 16) | (data[offset + 1]! << 8) | data[offset + 2]!);
     }
     return colours.size;
+  });
+}
+
+/** Presses Tab until the element matching `selector` has the focus (at most 30 times). */
+async function tabTo(page: Page, selector: string): Promise<void> {
+  for (let presses = 0; presses < 30; presses++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((wanted) => document.activeElement?.matches(wanted) === true, selector)) return;
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+/** The focused element's outline as width and style, e.g. `3px solid`: the visible focus. */
+function outline(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const style = getComputedStyle(document.activeElement!);
+    return `${style.outlineWidth} ${style.outlineStyle}`;
   });
 }

@@ -5,9 +5,11 @@
  * transport mode. Level of detail keeps 60,000 companies fluid: labels only where zoomed in far enough,
  * lanes hidden while the view moves, and above 20,000 lanes only the chosen company's lanes drawn.
  * Within a tier, companies sit near the average height of their customers, so chains run straight.
+ * The keyboard moves it too: Tab to the graph, arrow keys pan, + and − zoom, 0 shows it whole, Escape
+ * clears the choice (`viewKeyMove`).
  */
 import Graph from 'graphology';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
 import Sigma from 'sigma';
 import { NodePointProgram } from 'sigma/rendering';
 import { count, duration, tierName } from '../../components/format.ts';
@@ -16,12 +18,12 @@ import { SelectedCompany } from './map-page.tsx';
 import { NetworkToolbar } from './network-toolbar.tsx';
 import { NetworkViewPage, useFilteredGraph } from './network-view-page.tsx';
 import type { LoadedGraph } from './use-network-graph.ts';
+import { viewKeyMove } from './view-keys.ts';
 
 /** Above this many lanes, only the chosen company's are drawn. */
 const ALL_LANES_LIMIT = 20_000;
 const COLUMN_WIDTH = 100;
 const HIGHLIGHT = '#f0a500';
-
 export function GraphPage({ network }: { readonly network: string }) {
   return (
     <NetworkViewPage
@@ -48,6 +50,7 @@ interface EdgeAttributes {
 function GraphView({ loaded }: { readonly loaded: LoadedGraph }) {
   const { filter, kept, shown } = useFilteredGraph(loaded);
   const container = useRef<HTMLDivElement>(null);
+  const frame = useRef<HTMLDivElement>(null);
   const sigma = useRef<Sigma<NodeAttributes, EdgeAttributes> | undefined>(undefined);
   const [selected, setSelected] = useState<number | undefined>(undefined);
   const [failure, setFailure] = useState<string | undefined>(undefined);
@@ -111,6 +114,15 @@ function GraphView({ loaded }: { readonly loaded: LoadedGraph }) {
     }
     renderer.on('clickNode', ({ node }) => setSelected(Number(node)));
     renderer.on('clickStage', () => setSelected(undefined));
+    // Where the view stands, for tests and tools (written straight to the DOM: no render per frame).
+    const camera = renderer.getCamera();
+    const showCamera = () =>
+      frame.current?.setAttribute(
+        'data-camera',
+        `${camera.x.toFixed(4)} ${camera.y.toFixed(4)} ${camera.ratio.toFixed(4)}`,
+      );
+    camera.on('updated', showCamera);
+    showCamera();
     sigma.current = renderer;
     setBuildMs(performance.now() - started + model.buildMs);
     return () => {
@@ -168,6 +180,28 @@ function GraphView({ loaded }: { readonly loaded: LoadedGraph }) {
     void camera.animate({ ratio: camera.ratio / factor }, { duration: 200 });
   };
 
+  const whole = () =>
+    void sigma.current?.getCamera().animate({ x: 0.5, y: 0.5, ratio: 1 }, { duration: 300 });
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    // Keys typed into the zoom buttons are theirs.
+    if (event.target !== event.currentTarget) return;
+    const move = viewKeyMove(event.key);
+    const renderer = sigma.current;
+    if (move === undefined || renderer === undefined) return;
+    event.preventDefault();
+    const camera = renderer.getCamera();
+    if (move.kind === 'pan') {
+      // A step of the view in pixels, whatever the zoom: the point that far from the middle comes to it.
+      const { width, height } = renderer.getDimensions();
+      const target = renderer.viewportToFramedGraph({ x: width / 2 + move.dx, y: height / 2 + move.dy });
+      camera.setState({ x: target.x, y: target.y });
+    } else if (move.kind === 'zoom') {
+      camera.setState({ ratio: camera.getBoundedRatio(camera.ratio / move.factor) });
+    } else if (move.kind === 'whole') camera.setState({ x: 0.5, y: 0.5, ratio: 1 });
+    else setSelected(undefined);
+  };
+
   return (
     <>
       <NetworkToolbar loaded={loaded} filter={filter} onShow={show} shown={shown} />
@@ -177,12 +211,19 @@ function GraphView({ loaded }: { readonly loaded: LoadedGraph }) {
         </p>
       )}
       <div className="view">
-        <div className="view-canvas graph-canvas">
+        <div
+          ref={frame}
+          className="view-canvas graph-canvas"
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: the graph pans and zooms with the keyboard
+          tabIndex={0}
+          role="application"
+          aria-roledescription="graph"
+          aria-label={`Tiered graph of ${graph.network}: ${count(graph.companies.id.length, 'company', 'companies')} in columns by tier, the end-customer tier on the right; ${count(graph.lanes.buyer.length, 'lane')}. Arrow keys pan, plus and minus zoom, 0 shows the whole network, Escape clears the choice.`}
+          onKeyDown={onKeyDown}
+        >
           <div
             ref={container}
             className="sigma-container"
-            role="img"
-            aria-label={`Tiered graph of ${graph.network}: ${count(graph.companies.id.length, 'company', 'companies')} in columns by tier, the end-customer tier on the right; ${count(graph.lanes.buyer.length, 'lane')}.`}
             data-ready={buildMs === undefined ? undefined : 'true'}
           />
           <div className="view-controls">
@@ -201,9 +242,7 @@ function GraphView({ loaded }: { readonly loaded: LoadedGraph }) {
               type="button"
               className="button-quiet"
               aria-label="Show the whole network"
-              onClick={() =>
-                void sigma.current?.getCamera().animate({ x: 0.5, y: 0.5, ratio: 1 }, { duration: 300 })
-              }
+              onClick={whole}
             >
               ⌂
             </button>
@@ -211,7 +250,10 @@ function GraphView({ loaded }: { readonly loaded: LoadedGraph }) {
         </div>
         <aside className="side panel" aria-label="Legend and selection">
           {selected === undefined ? (
-            <p className="muted">Click a company, or find one above, to see it and its lanes.</p>
+            <p className="muted">
+              Click a company, or find one above, to see it and its lanes. Keyboard: Tab to the graph, arrow
+              keys pan, + and − zoom, 0 shows it whole.
+            </p>
           ) : (
             <SelectedCompany loaded={loaded} index={selected} />
           )}

@@ -4,8 +4,8 @@
  * server), companies as dots coloured by tier, lanes from supplier to buyer coloured by transport mode
  * (great-circle arcs, or straight lines when there are more than 20,000). Drawn on a canvas, so 60,000
  * companies stay smooth: while the map moves, large networks draw without lanes (level of detail) and
- * the full picture returns when it stops. Wheel or +/− to zoom, drag or arrow keys to pan, click a
- * dot to see the company.
+ * the full picture returns when it stops. Wheel or +/− to zoom, drag or arrow keys to pan, 0 for the
+ * whole world (`view-keys.ts`), click a dot to see the company.
  */
 import {
   type GeoPermissibleObjects,
@@ -32,6 +32,7 @@ import { Link, pathTo } from '../../router.tsx';
 import { NetworkToolbar } from './network-toolbar.tsx';
 import { NetworkViewPage, useFilteredGraph } from './network-view-page.tsx';
 import type { LoadedGraph } from './use-network-graph.ts';
+import { viewKeyMove } from './view-keys.ts';
 
 const topology = countriesTopology as unknown as Topology<{ countries: GeometryCollection }>;
 const COUNTRIES = feature(topology, topology.objects.countries);
@@ -122,6 +123,8 @@ function MapView({ loaded }: { readonly loaded: LoadedGraph }) {
     if (context === null) return;
     const ratio = window.devicePixelRatio || 1;
     const { k, x, y } = view.current;
+    // Where the view stands, for tests and tools.
+    container.current?.setAttribute('data-view', `${k.toFixed(3)} ${x.toFixed(1)} ${y.toFixed(1)}`);
     context.setTransform(1, 0, 0, 1, 0, 0);
     context.clearRect(0, 0, element.width, element.height);
     context.setTransform(ratio * k, 0, 0, ratio * k, ratio * x, ratio * y);
@@ -308,23 +311,23 @@ function MapView({ loaded }: { readonly loaded: LoadedGraph }) {
     moved();
   };
 
+  const whole = () => {
+    view.current = { k: 1, x: 0, y: 0 };
+    moved();
+  };
+
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const step = 60;
-    const moves: Record<string, [number, number]> = {
-      ArrowLeft: [step, 0],
-      ArrowRight: [-step, 0],
-      ArrowUp: [0, step],
-      ArrowDown: [0, -step],
-    };
-    const pan = moves[event.key];
-    if (pan !== undefined) {
-      view.current = { ...view.current, x: view.current.x + pan[0], y: view.current.y + pan[1] };
-      moved();
-    } else if (event.key === '+' || event.key === '=') zoomAt(1.5, size.width / 2, size.height / 2);
-    else if (event.key === '-') zoomAt(1 / 1.5, size.width / 2, size.height / 2);
-    else if (event.key === 'Escape') setSelected(undefined);
-    else return;
+    // Keys typed into the zoom buttons are theirs.
+    if (event.target !== event.currentTarget) return;
+    const move = viewKeyMove(event.key);
+    if (move === undefined) return;
     event.preventDefault();
+    if (move.kind === 'pan') {
+      view.current = { ...view.current, x: view.current.x - move.dx, y: view.current.y - move.dy };
+      moved();
+    } else if (move.kind === 'zoom') zoomAt(move.factor, size.width / 2, size.height / 2);
+    else if (move.kind === 'whole') whole();
+    else setSelected(undefined);
   };
 
   const located = useMemo(() => graph.companies.latitude.filter((value) => value !== null).length, [graph]);
@@ -340,7 +343,7 @@ function MapView({ loaded }: { readonly loaded: LoadedGraph }) {
           tabIndex={0}
           role="application"
           aria-roledescription="map"
-          aria-label={`World map of ${graph.network}: ${count(located, 'site')} located, ${count(graph.lanes.buyer.length, 'lane')}. Arrow keys pan, plus and minus zoom, Escape clears the selection.`}
+          aria-label={`World map of ${graph.network}: ${count(located, 'site')} located, ${count(graph.lanes.buyer.length, 'lane')}. Arrow keys pan, plus and minus zoom, 0 shows the whole world, Escape clears the selection.`}
           onKeyDown={onKeyDown}
           data-ready={projected === undefined ? undefined : 'true'}
           data-draw-ms={drawMs === undefined ? undefined : drawMs.toFixed(1)}
@@ -371,22 +374,17 @@ function MapView({ loaded }: { readonly loaded: LoadedGraph }) {
             >
               −
             </button>
-            <button
-              type="button"
-              className="button-quiet"
-              aria-label="Show the whole world"
-              onClick={() => {
-                view.current = { k: 1, x: 0, y: 0 };
-                moved();
-              }}
-            >
+            <button type="button" className="button-quiet" aria-label="Show the whole world" onClick={whole}>
               ⌂
             </button>
           </div>
         </div>
         <aside className="side panel" aria-label="Legend and selection">
           {selected === undefined ? (
-            <p className="muted">Click a dot, or find a company above, to see it here.</p>
+            <p className="muted">
+              Click a dot, or find a company above, to see it here. Keyboard: Tab to the map, arrow keys pan,
+              + and − zoom, 0 shows the whole world.
+            </p>
           ) : (
             <SelectedCompany loaded={loaded} index={selected} />
           )}
