@@ -5,8 +5,8 @@
  * a network's map) does not need; so the app's first bundle stays small. The graph's request starts
  * with its chunk (`prefetchGraph`), not after it.
  */
-import { type ComponentType, lazy, Suspense, useState } from 'react';
-import { Loading } from '../components/error-display.tsx';
+import { type ComponentType, useState } from 'react';
+import { lazyPage } from './lazy-page.tsx';
 import { prefetchGraph } from './network/graph-fetch.ts';
 
 interface NetworkPageProps {
@@ -19,15 +19,11 @@ export function lazyNetworkPage(
   what: string,
   options: { readonly graph?: boolean } = {},
 ): ComponentType<NetworkPageProps> {
-  const Page = lazy(async () => ({ default: await load() }));
+  const Page = lazyPage(load, what);
   return (props: NetworkPageProps) => {
     // The network graph's request starts with the page's chunk, not after it (once per opening).
     useState(() => (options.graph === true ? prefetchGraph(props.network) : undefined));
-    return (
-      <Suspense fallback={<Loading what={what} />}>
-        <Page {...props} />
-      </Suspense>
-    );
+    return <Page {...props} />;
   };
 }
 
