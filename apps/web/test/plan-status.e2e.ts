@@ -229,6 +229,45 @@ describe.skipIf(!CHROMIUM_AVAILABLE && !process.env.CI)('the Plan and Chain stat
     await page.close();
   });
 
+  it('waits for a plan the node is still computing: progress shown, asked again, then the answer', async () => {
+    const opened = await logIn(web);
+    const { page } = opened;
+    // The node's "not ready yet" (202 with Retry-After and the progress) twice, then the answer.
+    let refusals = 0;
+    await page.route(
+      (url) => url.pathname === '/api/v1/networks/demo/status',
+      async (route) => {
+        if (refusals >= 2) return route.continue();
+        refusals++;
+        await route.fulfill({
+          status: 202,
+          headers: { 'retry-after': '1', 'content-type': 'application/json' },
+          body: JSON.stringify({
+            message: "planning version 1 of 'demo'",
+            progress: { done: 9 * refusals, total: 20, unit: 'companies' },
+          }),
+        });
+      },
+    );
+    await page.goto(`${web.server.url}/networks/demo/status`);
+    const waiting = page.locator('.waiting');
+    await waiting
+      .getByText('The node is still computing the chain status: 45 % (9 of 20 companies)')
+      .waitFor();
+    expect(await waiting.innerText()).toContain('asks again by itself every 1 s');
+    expect(await waiting.innerText()).toContain("The node said: planning version 1 of 'demo'");
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await screenshot(page, 'status-not-ready');
+    await expectClean(opened);
+    // Asked again by itself: the next progress, then the answer.
+    await waiting.getByText('90 % (18 of 20 companies)').waitFor();
+    await page.locator('.status-table tbody tr').first().waitFor();
+    expect(refusals).toBe(2);
+    expect(await page.locator('.waiting').count()).toBe(0);
+    await expectClean(opened);
+    await page.close();
+  });
+
   it('works on a tablet and refuses the event form to a viewer', async () => {
     const opened = await logIn(web, 'viewer', { width: 820, height: 1180 });
     const { page } = opened;

@@ -3,8 +3,11 @@
  * The one way the web app talks to its keten node: `api.get/post/...` with the session's bearer token,
  * answers parsed as JSON, and every failure as an `ApiFailure` carrying the API's stable error code
  * (`{ error: { code, message } }`) or a client-side code (`network-unreachable`, `bad-answer`). A 401
- * ends the session, so the app returns to the login page.
+ * ends the session, so the app returns to the login page. A GET answered 202 (the node is still
+ * computing it) fails as `not-ready`; such a failure, and a 503 with `Retry-After`, says when to ask
+ * again and how far the work is (`notReady`), which `useApi` uses to wait and ask again by itself.
  */
+import { messageOf, progressOf, retryAfterMs, type WorkProgress } from './not-ready.ts';
 
 /** The error body every keten endpoint answers with. */
 export interface ApiErrorBody {
@@ -23,14 +26,26 @@ export class ApiFailure extends Error {
   readonly status: number;
   readonly requestId: string | undefined;
   readonly issues: readonly { readonly path?: string; readonly message: string }[];
+  /**
+   * Set when the node is still working on what was asked (202, or 503 with `Retry-After`): when to ask
+   * again (ms, undefined when it did not say) and how far it is.
+   */
+  readonly notReady:
+    | { readonly retryAfter: number | undefined; readonly progress: WorkProgress | undefined }
+    | undefined;
 
-  constructor(status: number, body: ApiErrorBody['error']) {
+  constructor(
+    status: number,
+    body: ApiErrorBody['error'],
+    notReady?: { readonly retryAfter: number | undefined; readonly progress: WorkProgress | undefined },
+  ) {
     super(body.message);
     this.name = 'ApiFailure';
     this.code = body.code;
     this.status = status;
     this.requestId = body.requestId;
     this.issues = body.issues ?? [];
+    this.notReady = notReady;
   }
 }
 
@@ -106,6 +121,21 @@ export async function request<T>(method: string, path: string, options: RequestO
       message: `the node answered ${response.status} with something that is not JSON`,
     });
   }
+  const retryAfter = retryAfterMs(response.headers.get('retry-after'), Date.now());
+  if (response.status === 202 && method === 'GET') {
+    // Still being computed: not the answer, a reason to ask again.
+    throw new ApiFailure(
+      202,
+      {
+        code: 'not-ready',
+        message: messageOf(parsed) ?? 'the node is still working this out',
+        ...(isErrorBody(parsed) && parsed.error.requestId !== undefined
+          ? { requestId: parsed.error.requestId }
+          : {}),
+      },
+      { retryAfter, progress: progressOf(parsed) },
+    );
+  }
   if (!response.ok) {
     const body = isErrorBody(parsed)
       ? parsed.error
@@ -119,7 +149,11 @@ export async function request<T>(method: string, path: string, options: RequestO
       sessionToken.clear();
       for (const listener of unauthenticatedListeners) listener();
     }
-    throw new ApiFailure(response.status, body);
+    const notReady =
+      response.status === 503 && retryAfter !== undefined
+        ? { retryAfter, progress: progressOf(parsed) }
+        : undefined;
+    throw new ApiFailure(response.status, body, notReady);
   }
   return parsed as T;
 }

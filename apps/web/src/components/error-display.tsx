@@ -1,9 +1,12 @@
 /**
  * @module components/error-display
  * Shows a failed call as the API said it: the message, the stable error code, the problems it listed
- * (a network import's issues), and the request id to find it in the node's log.
+ * (a network import's issues), and the request id to find it in the node's log; and Loading.
  */
 import type { ApiFailure } from '../api/client.ts';
+import { progressText } from '../api/not-ready.ts';
+import type { Waiting } from '../api/use-api.ts';
+import { duration } from './format.ts';
 
 export function ErrorDisplay({ error, title }: { readonly error: ApiFailure; readonly title?: string }) {
   return (
@@ -28,11 +31,39 @@ export function ErrorDisplay({ error, title }: { readonly error: ApiFailure; rea
   );
 }
 
-/** A quiet line while something loads (announced to screen readers). */
-export function Loading({ what }: { readonly what: string }) {
+/**
+ * A quiet line while something loads (announced to screen readers); while the node is still computing
+ * it (`waiting`, from `useApi`), what it said, a progress bar with its unit, and that the page asks
+ * again by itself.
+ */
+export function Loading({
+  what,
+  waiting,
+}: {
+  readonly what: string;
+  readonly waiting?: Waiting | undefined;
+}) {
+  if (waiting === undefined) {
+    return (
+      <p className="loading" role="status" aria-live="polite">
+        Loading {what}…
+      </p>
+    );
+  }
+  const { progress } = waiting;
   return (
-    <p className="loading" role="status" aria-live="polite">
-      Loading {what}…
-    </p>
+    <div className="loading waiting" role="status" aria-live="polite">
+      <p>
+        The node is still computing {what}
+        {progress === undefined ? '' : `: ${progressText(progress)}`}. This page asks again by itself every{' '}
+        {duration(waiting.retryInMs)}; nothing to do but wait.
+      </p>
+      <progress
+        max={progress?.total ?? 1}
+        value={progress?.total === undefined ? undefined : Math.min(progress.done, progress.total)}
+        aria-label={`Progress of ${what}`}
+      />
+      <p className="muted">The node said: {waiting.message}</p>
+    </div>
   );
 }

@@ -49,7 +49,7 @@ function LatestChanges({
       api.get<PlanChangesAnswer>(`/api/v1/networks/${encodeURIComponent(network)}/plan/changes`, { signal }),
     [network, reload],
   );
-  if (loaded.state === 'loading') return <Loading what="the latest re-plan" />;
+  if (loaded.state === 'loading') return <Loading what="the latest re-plan" waiting={loaded.waiting} />;
   if (loaded.state === 'failed') {
     if (loaded.error.code === 'no-plan-changes') {
       return (

@@ -122,7 +122,7 @@ export function HeatMap({
         </label>
       </form>
       <HeatLegend />
-      {loaded.state === 'loading' ? <Loading what="the heat map" /> : null}
+      {loaded.state === 'loading' ? <Loading what="the heat map" waiting={loaded.waiting} /> : null}
       {loaded.state === 'failed' ? <ErrorDisplay error={loaded.error} /> : null}
       {loaded.state === 'done' ? (
         loaded.value.rows.length === 0 ? (

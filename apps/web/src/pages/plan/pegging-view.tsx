@@ -43,7 +43,7 @@ export function PeggingView({
     [network, JSON.stringify(question)],
   );
   const unitOf = (item: string) => units.get(item) ?? 'pcs';
-  if (loaded.state === 'loading') return <Loading what="pegging" />;
+  if (loaded.state === 'loading') return <Loading what="pegging" waiting={loaded.waiting} />;
   if (loaded.state === 'failed') return <ErrorDisplay error={loaded.error} title="No pegging" />;
   const answer = loaded.value;
   if (answer.demand !== undefined && answer.orders !== undefined) {

@@ -108,7 +108,7 @@ export function PlanPage({ network }: { readonly network: string }) {
             />
           </label>
         </form>
-        {status.state === 'loading' ? <Loading what="companies" /> : null}
+        {status.state === 'loading' ? <Loading what="the plan" waiting={status.waiting} /> : null}
         {status.state === 'done' ? (
           <ul className="chips" aria-label="Companies, those in trouble first">
             {status.value.rows.map((row) => (
@@ -131,7 +131,7 @@ export function PlanPage({ network }: { readonly network: string }) {
             ) : null}
           </ul>
         ) : null}
-        {plan.state === 'loading' ? <Loading what="the company's plan" /> : null}
+        {plan.state === 'loading' ? <Loading what="the company's plan" waiting={plan.waiting} /> : null}
         {plan.state === 'failed' ? <ErrorDisplay error={plan.error} /> : null}
         {plan.state === 'done' && plan.value !== undefined ? (
           <CompanyPlanView

@@ -126,7 +126,9 @@ export function StatusPage({ network }: { readonly network: string }) {
           : ` · plan of version ${answer.plan.version} with the events up to #${answer.plan.through}`}
       </p>
       {loaded.state === 'failed' ? <ErrorDisplay error={loaded.error} /> : null}
-      {answer === undefined && loaded.state === 'loading' ? <Loading what="the chain status" /> : null}
+      {answer === undefined && loaded.state === 'loading' ? (
+        <Loading what="the chain status" waiting={loaded.waiting} />
+      ) : null}
       {answer === undefined ? null : (
         <>
           <ul className="chips" aria-label="Filter by state">
@@ -334,7 +336,7 @@ function CompanyStatusView({
       ),
     [network, company, reload],
   );
-  if (loaded.state === 'loading') return <Loading what={`${company}'s orders`} />;
+  if (loaded.state === 'loading') return <Loading what={`${company}'s orders`} waiting={loaded.waiting} />;
   if (loaded.state === 'failed') return <ErrorDisplay error={loaded.error} />;
   const answer = loaded.value;
   return (
