@@ -15,7 +15,15 @@ import { saveMembership } from '../identity/join.ts';
 import { issueMembershipCredential } from '../identity/membership.ts';
 import { openNodeIdentity } from '../identity/node-identity.ts';
 import { signRequest } from '../identity/request-auth.ts';
-import { BATCH_PATH, BatchCredentials, MAX_BATCH_MESSAGES, readBatch } from './batch.ts';
+import {
+  applyBatch,
+  BATCH_PATH,
+  BatchCredentials,
+  type BatchMessage,
+  type BatchRun,
+  MAX_BATCH_MESSAGES,
+  readBatch,
+} from './batch.ts';
 import type { ResolvedNodeConfig } from './config.ts';
 import { type CallingNode, type Connector, openConnector } from './connector.ts';
 
@@ -388,5 +396,57 @@ describe('batch request body', () => {
     expect(credentials.take('Bearer x', 'm1')).toBeUndefined();
     expect(BatchCredentials.isBatchHeader(header)).toBe(true);
     expect(BatchCredentials.isBatchHeader('Bearer abc')).toBe(false);
+  });
+
+  it('hands runs of the messages a route takes to it at once, in order, and stops at an answer to retry', async () => {
+    const message = (id: string, path: string) => ({ id, path, body: { id } });
+    const calls: string[] = [];
+    const single = async (entry: BatchMessage) => {
+      calls.push(`one ${entry.id}`);
+      return { status: entry.id === 'x' ? 503 : 200 };
+    };
+    const pushes: BatchRun = {
+      takes: (entry) => entry.path.startsWith('/push/'),
+      handle: async (run) => {
+        calls.push(`run ${run.map((entry) => entry.id).join(',')}`);
+        // A refusal for good does not stop the run; a 409 does, and what follows is not answered.
+        const answers = run.map((entry) => ({
+          status: entry.id === 'bad' ? 422 : entry.id === 'late' ? 409 : 200,
+        }));
+        const stop = answers.findIndex((answer) => answer.status === 409);
+        return stop < 0 ? answers : answers.slice(0, stop + 1);
+      },
+    };
+    const messages = [
+      message('a', '/push/1'),
+      message('bad', '/push/2'),
+      message('c', '/push/1'),
+      message('d', '/other'),
+      message('e', '/push/3'),
+      message('late', '/push/3'),
+      message('never', '/push/3'),
+      message('f', '/other'),
+    ];
+    const answer = await applyBatch(messages, single, [pushes]);
+    expect(calls).toEqual(['run a,bad,c', 'one d', 'run e,late,never']);
+    expect(answer.results.map((result) => `${result.id} ${result.status}`)).toEqual([
+      'a 200',
+      'bad 422',
+      'c 200',
+      'd 200',
+      'e 200',
+      'late 409',
+    ]);
+    // A run answered short (the route stopped) ends the batch there too.
+    const short: BatchRun = {
+      takes: () => true,
+      handle: async (run) => run.slice(0, 1).map(() => ({ status: 200 })),
+    };
+    expect((await applyBatch(messages, single, [short])).results.map((result) => result.id)).toEqual(['a']);
+    // Without runs every message goes alone, and a 503 stops the batch.
+    calls.length = 0;
+    const alone = await applyBatch([message('a', '/push/1'), message('x', '/o'), message('b', '/o')], single);
+    expect(calls).toEqual(['one a', 'one x']);
+    expect(alone.results.map((result) => result.status)).toEqual([200, 503]);
   });
 });

@@ -12,6 +12,10 @@
  * at the first whose answer means "try again later" (408, 409, 425, 429, 5xx): the sender retries
  * from there, so order per receiver holds. A message refused for good (another 4xx) does not stop
  * the rest, as it would not when sent alone.
+ *
+ * A route may take a run of consecutive messages at once (`BatchRun`: the node's pushes, which it
+ * applies in one transaction). Its answers are per message, as if each had come alone: a batch is
+ * never all or nothing, a payload refused is refused with its reason and the others are applied.
  */
 import { randomBytes } from 'node:crypto';
 import { err, ok, type Result } from '@keten/core';
@@ -124,23 +128,47 @@ export interface HandledMessage {
   readonly body?: unknown;
 }
 
+/** A route that takes a run of consecutive messages of a batch at once. */
+export interface BatchRun {
+  /** True for a message this route takes. */
+  readonly takes: (message: BatchMessage) => boolean;
+  /**
+   * Handles a run of messages it takes, in order: an answer per message, as each would have had
+   * alone, up to the first to be retried (fewer answers: the rest were not handled).
+   */
+  readonly handle: (messages: readonly BatchMessage[]) => Promise<readonly HandledMessage[]>;
+}
+
 /**
- * Applies a batch's messages in order with `handle` (the node routes each to its route) and stops
- * after the first whose answer is to be retried.
+ * Applies a batch's messages in order, runs of those a `BatchRun` takes together and every other
+ * with `handle` (the node routes each to its route), and stops after the first whose answer is to
+ * be retried.
  */
 export async function applyBatch(
   messages: readonly BatchMessage[],
   handle: (message: BatchMessage) => Promise<HandledMessage>,
+  runs: readonly BatchRun[] = [],
 ): Promise<BatchAnswer> {
   const results: { id: string; status: number; body?: unknown }[] = [];
-  for (const message of messages) {
-    const handled = await handle(message);
-    results.push({
-      id: message.id,
-      status: handled.status,
-      ...(handled.body === undefined ? {} : { body: handled.body }),
-    });
-    if ((handled.status < 200 || handled.status > 299) && isRetryableStatus(handled.status)) break;
+  let index = 0;
+  while (index < messages.length) {
+    const first = messages[index]!;
+    const run = runs.find((candidate) => candidate.takes(first));
+    let end = index + 1;
+    while (run !== undefined && end < messages.length && run.takes(messages[end]!)) end += 1;
+    const group = messages.slice(index, end);
+    const handled = run === undefined ? [await handle(first)] : await run.handle(group);
+    for (const [position, answer] of handled.slice(0, group.length).entries()) {
+      results.push({
+        id: group[position]!.id,
+        status: answer.status,
+        ...(answer.body === undefined ? {} : { body: answer.body }),
+      });
+      if ((answer.status < 200 || answer.status > 299) && isRetryableStatus(answer.status))
+        return { results };
+    }
+    if (handled.length < group.length) return { results };
+    index = end;
   }
   return { results };
 }

@@ -42,6 +42,8 @@ import {
   applyBatch,
   BATCH_PATH,
   BatchCredentials,
+  type BatchMessage,
+  type BatchRun,
   type HandledMessage,
   MAX_BATCH_BYTES,
   readBatch,
@@ -106,6 +108,11 @@ export interface Connector {
   credential(): string;
   /** Adds routes to the node's scope (under its base path, JSON bodies kept raw for the signatures). */
   addRoutes(register: (scope: FastifyInstance) => void | Promise<void>): void;
+  /**
+   * Lets a route take runs of a signed batch's messages at once (`node/batch.ts`): those whose path
+   * it `takes`, handed to it with the batch's verified sender instead of one at a time.
+   */
+  addBatchRoute(route: NodeBatchRoute): void;
   /** Called with every delivered outbox message and the receiver's answer. */
   addDeliveryListener(listener: (message: OutboxMessage, answer: unknown) => Promise<void>): void;
   /** Commits to the exchange store and sends what it put in the outbox at once. */
@@ -113,6 +120,13 @@ export interface Connector {
   /** Starts delivering the outbox (what a restart left first). */
   start(): void;
   close(): Promise<void>;
+}
+
+/** A route that takes runs of a batch's messages at once (see `Connector.addBatchRoute`). */
+export interface NodeBatchRoute {
+  takes(path: string): boolean;
+  /** Answers per message, in order, up to the first to be retried (see `BatchRun`). */
+  handle(caller: CallingNode, messages: readonly BatchMessage[]): Promise<readonly HandledMessage[]>;
 }
 
 /**
@@ -206,6 +220,7 @@ export async function openConnector(options: ConnectorOptions): Promise<Result<C
   const listeners: ((message: OutboxMessage, answer: unknown) => Promise<void>)[] = [];
   const extraRoutes: ((scope: FastifyInstance) => void | Promise<void>)[] = [];
   const batchCredentials = new BatchCredentials<CallingNode>();
+  const batchRoutes: NodeBatchRoute[] = [];
   const senderOptions = { identity: identity.value, credential: () => credential, fetch: fetchFunction };
   const delivery = new OutboxDelivery(store.exchange, httpSender(senderOptions), {
     sendBatch: httpBatchSender(senderOptions),
@@ -294,39 +309,49 @@ export async function openConnector(options: ConnectorOptions): Promise<Result<C
               const batch = readBatch(request.body);
               if (!batch.ok) return reply.code(400).send({ code: 'invalid-batch', message: batch.error });
               const caller = callerOf(request);
-              return applyBatch(batch.value, async (message): Promise<HandledMessage> => {
-                const credential = batchCredentials.issue({ ...caller, messageId: message.id }, message.id);
-                try {
-                  const response = await app
-                    .inject({
-                      method: 'POST',
-                      url: `${basePath}${message.path}`,
-                      headers: {
-                        authorization: credential.header,
-                        'content-type': 'application/json',
-                        [MESSAGE_ID_HEADER]: message.id,
-                      },
-                      payload: JSON.stringify(message.body ?? null),
-                    })
-                    .catch(() => undefined);
-                  if (response === undefined) {
-                    // The server is closing: the sender tries this message and the rest again later.
-                    return {
-                      status: 503,
-                      body: { code: 'unavailable', message: 'the node is shutting down; try again' },
-                    };
-                  }
-                  let body: unknown;
+              const runs = batchRoutes.map(
+                (route): BatchRun => ({
+                  takes: (message) => route.takes(message.path),
+                  handle: (messages) => route.handle(caller, messages),
+                }),
+              );
+              return applyBatch(
+                batch.value,
+                async (message): Promise<HandledMessage> => {
+                  const credential = batchCredentials.issue({ ...caller, messageId: message.id }, message.id);
                   try {
-                    body = response.body === '' ? undefined : JSON.parse(response.body);
-                  } catch {
-                    body = response.body;
+                    const response = await app
+                      .inject({
+                        method: 'POST',
+                        url: `${basePath}${message.path}`,
+                        headers: {
+                          authorization: credential.header,
+                          'content-type': 'application/json',
+                          [MESSAGE_ID_HEADER]: message.id,
+                        },
+                        payload: JSON.stringify(message.body ?? null),
+                      })
+                      .catch(() => undefined);
+                    if (response === undefined) {
+                      // The server is closing: the sender tries this message and the rest again later.
+                      return {
+                        status: 503,
+                        body: { code: 'unavailable', message: 'the node is shutting down; try again' },
+                      };
+                    }
+                    let body: unknown;
+                    try {
+                      body = response.body === '' ? undefined : JSON.parse(response.body);
+                    } catch {
+                      body = response.body;
+                    }
+                    return { status: response.statusCode, body };
+                  } finally {
+                    credential.revoke();
                   }
-                  return { status: response.statusCode, body };
-                } finally {
-                  credential.revoke();
-                }
-              });
+                },
+                runs,
+              );
             },
           );
           scope.get(
@@ -375,6 +400,9 @@ export async function openConnector(options: ConnectorOptions): Promise<Result<C
     credential: () => credential,
     addRoutes(register) {
       extraRoutes.push(register);
+    },
+    addBatchRoute(route) {
+      batchRoutes.push(route);
     },
     addDeliveryListener(listener) {
       listeners.push(listener);

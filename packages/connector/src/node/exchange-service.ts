@@ -71,6 +71,7 @@ import { parseDspMessage } from '../dsp/validate.ts';
 import { didDocumentUrl, didFromBaseUrl } from '../identity/did.ts';
 import { validateAspectPayload } from '../payloads/validate.ts';
 import { registerAdminViews } from './admin-views.ts';
+import type { BatchMessage } from './batch.ts';
 import type { CallingNode, Connector } from './connector.ts';
 import {
   ASPECT_SPECS,
@@ -84,9 +85,9 @@ import {
   parseDatasetId,
   relationsOf,
 } from './datasets.ts';
-import { backoffDelay } from './delivery.ts';
+import { backoffDelay, isRetryableStatus } from './delivery.ts';
 import { httpSender } from './http-sender.ts';
-import { incomingKey, readIncoming } from './incoming.ts';
+import { applyPushes, type Push } from './inbox.ts';
 import {
   type HeldOrder,
   type OutgoingPayload,
@@ -229,6 +230,10 @@ export class ExchangeService {
     const day = 24 * 3600 * 1000;
     this.#usageEnd = new Date(Math.floor(this.#now() / day) * day + (options.agreementDays ?? 365) * day);
     options.connector.addRoutes((scope) => this.#routes(scope));
+    options.connector.addBatchRoute({
+      takes: (path) => pushPid(path) !== undefined,
+      handle: (caller, messages) => this.#receivedRun(caller, messages),
+    });
     options.connector.addDeliveryListener((message, answer) => this.#delivered(message, answer));
     registerAdminViews(options.connector, options.store, () => this.#offerings());
   }
@@ -884,6 +889,43 @@ export class ExchangeService {
 
   /** Consumer: a pushed payload arrives on one of its transfers. */
   async #received(sender: CallingNode, pid: string, body: unknown): Promise<Answer> {
+    const push = await this.#pushOf(sender, pid, body);
+    return 'status' in push ? push : (await this.#applyPushes(sender, [push]))[0]!;
+  }
+
+  /**
+   * Consumer: a run of pushes from one signed batch (node/batch.ts), applied in one transaction
+   * (node/inbox.ts); an answer per message, up to the first to be retried.
+   */
+  async #receivedRun(sender: CallingNode, messages: readonly BatchMessage[]): Promise<Answer[]> {
+    const checked: (Push | Answer)[] = [];
+    for (const message of messages) {
+      const push = await this.#pushOf(sender, pushPid(message.path)!, message.body);
+      checked.push(push);
+      if ('status' in push && isRetryableStatus(push.status)) break;
+    }
+    const pushes = checked.filter((entry): entry is Push => !('status' in entry));
+    const applied = pushes.length === 0 ? [] : await this.#applyPushes(sender, pushes);
+    let next = 0;
+    return checked.map((entry) => ('status' in entry ? entry : applied[next++]!));
+  }
+
+  async #applyPushes(sender: CallingNode, pushes: readonly Push[]): Promise<Answer[]> {
+    const { answers, replan } = await applyPushes(sender, pushes, {
+      company: this.#options.company,
+      view: this.#options.network,
+      effective: () => this.#effectiveNetwork(),
+      now: this.#now,
+      store: this.#store.exchange,
+      commit: (changes) => this.#connector.commit(changes),
+      locked: (keys, work) => this.#lockedAll(keys, work),
+    });
+    if (replan) this.scheduleReplan();
+    return answers;
+  }
+
+  /** The push a message is, or the answer that refuses it (no started transfer from the sender, …). */
+  async #pushOf(sender: CallingNode, pid: string, body: unknown): Promise<Push | Answer> {
     const stored = await this.#get<TransferEntry>('transfer', pid);
     if (
       stored === undefined ||
@@ -929,58 +971,14 @@ export class ExchangeService {
         },
       };
     }
-    const model = ASPECT_SPECS[aspect].model;
-    const payload = envelope.payload;
-    const messageId = envelope.messageId;
-    const partner = transfer.partner.company;
-    return this.#locked(`receive:${aspect}:${partner}:${incomingKey(aspect, payload)}`, async () => {
-      const read = await readIncoming(aspect, payload, {
-        view: this.#options.network,
-        effective: () => this.#effectiveNetwork(),
-        company: this.#options.company,
-        partner,
-        receivedAt: new Date(this.#now()).toISOString(),
-        get: async <T>(kind: string, id: string) => (await this.#get<T>(kind, id))?.value,
-      });
-      if (!read.ok) {
-        await this.#connector.commit({
-          audit: [
-            {
-              actor: sender.did,
-              action: 'data.receive',
-              resource: transfer.dataset,
-              outcome: 'refused',
-              reason: `${read.error.code}: ${read.error.message}`,
-            },
-          ],
-        });
-        return { status: 422, body: read.error };
-      }
-      const outcome = await this.#connector.commit({
-        receipt: { key: `${sender.did} ${messageId}`, from: sender.did, kind: String(model) },
-        events: read.value.events,
-        records: read.value.records,
-        audit: [
-          {
-            actor: sender.did,
-            action: 'data.receive',
-            resource: transfer.dataset,
-            outcome: 'applied',
-            reason: read.value.summary,
-          },
-        ],
-      });
-      if (outcome.status === 'duplicate') return { status: 200, body: { status: 'duplicate' } };
-      if (read.value.replan) this.scheduleReplan();
-      return {
-        status: 200,
-        body: {
-          status: 'applied',
-          ...(aspect === 'material-demand' ? { changedPeriods: read.value.events.length } : {}),
-          events: read.value.events.length,
-        },
-      };
-    });
+    return {
+      aspect,
+      payload: envelope.payload,
+      messageId: envelope.messageId,
+      partner: transfer.partner.company,
+      dataset: transfer.dataset,
+      model: String(ASPECT_SPECS[aspect].model),
+    };
   }
 
   /** Plans again (coalesced) and pushes what changed to the partners. */
@@ -1396,6 +1394,12 @@ export class ExchangeService {
     if (outcome.status === 'conflict') throw new Error(`the ${outcome.kind} ${outcome.id} changed meanwhile`);
   }
 
+  /** Runs `work` holding the locks of all `keys` (taken in the order given: sort them). */
+  async #lockedAll<T>(keys: readonly string[], work: () => Promise<T>): Promise<T> {
+    const [first, ...rest] = keys;
+    return first === undefined ? work() : this.#locked(first, () => this.#lockedAll(rest, work));
+  }
+
   /** Runs `work` alone among the works with the same key (one process's steps never interleave). */
   async #locked<T>(key: string, work: () => Promise<T>): Promise<T> {
     const before = this.#locks.get(key) ?? Promise.resolve();
@@ -1426,6 +1430,17 @@ function offerRules(offer: Policy): DspJsonObject {
     ...rules
   } = policyToJson(offer) as Record<string, unknown>;
   return rules as DspJsonObject;
+}
+
+/** The transfer id of a push path (`/exchange/push/<pid>`, the id URI-encoded), else undefined. */
+function pushPid(path: string): string | undefined {
+  const match = /^\/exchange\/push\/([^/?#]+)$/.exec(path);
+  if (match === null) return undefined;
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The calling node, as the server's node authentication (the connector's authenticator) set it. */
