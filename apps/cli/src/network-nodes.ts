@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { ResolvedNodeConfig, StatusConsentSpec } from '@keten/connector';
 import type { Network } from '@keten/core';
 import type { KetenDatabase } from '@keten/store';
-import { type CompanyNode, startCompanyNode } from './node-runtime.ts';
+import { type CompanyNode, type StartNodeOptions, startCompanyNode } from './node-runtime.ts';
 
 export interface NetworkNodesOptions {
   readonly network: Network;
@@ -32,6 +32,8 @@ export interface NetworkNodesOptions {
   readonly statusConsent?: (company: string, customer: string) => StatusConsentSpec | undefined;
   /** The built web app every node serves (default the server's: apps/web/dist). */
   readonly web?: string;
+  /** Agreement timing for every node (tests: short terms; see `StartNodeOptions.agreements`). */
+  readonly agreements?: StartNodeOptions['agreements'];
 }
 
 /** A port that was free a moment ago (for nodes whose URL must be known before they listen). */
@@ -140,6 +142,7 @@ export async function startNetworkNodes(
         closeStore: false,
         ...(options.log === undefined ? {} : { log: options.log }),
         ...(options.web === undefined ? {} : { web: options.web }),
+        ...(options.agreements === undefined ? {} : { agreements: options.agreements }),
         ...(options.statusConsent === undefined
           ? {}
           : {

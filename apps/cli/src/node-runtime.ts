@@ -8,6 +8,7 @@
 import type {
   Connector,
   ExchangeService,
+  ExchangeServiceOptions,
   ResolvedNodeConfig,
   StatusConsentSpec,
   StatusService,
@@ -41,6 +42,8 @@ export interface StartNodeOptions {
   readonly statusConsent?: (customer: string) => StatusConsentSpec | undefined;
   /** The built web app to serve (default the server's: apps/web/dist). */
   readonly web?: string;
+  /** Agreement timing in milliseconds, over the configuration's `agreements` (tests: short terms). */
+  readonly agreements?: Pick<ExchangeServiceOptions, 'agreementTermMs' | 'renewBeforeMs' | 'renewCheckMs'>;
 }
 
 /** Starts the node; its outbox and exchanges run until `close()`. */
@@ -72,6 +75,15 @@ export async function startCompanyNode(options: StartNodeOptions): Promise<Compa
     network: view,
     company: config.company,
     partners: new Map(config.partners.map((partner) => [partner.company, partner.url])),
+    ...(config.agreements === undefined
+      ? {}
+      : {
+          agreementDays: config.agreements.days,
+          ...(config.agreements.renewBeforeDays === undefined
+            ? {}
+            : { renewBeforeMs: config.agreements.renewBeforeDays * 24 * 3600 * 1000 }),
+        }),
+    ...options.agreements,
     ...(options.log === undefined ? {} : { log: options.log }),
   });
   const status = new StatusService({

@@ -4,7 +4,7 @@
  * negotiate a dataset per partner and aspect, start push transfers, and a forecast change at the OEM
  * reaches tier 3 as re-planned demand; an order goes from the OEM to tier 1 and comes back confirmed,
  * a capacity cut at tier 2 reaches tier 1's plan with a notification, stock, deliveries and planned
- * output land at the customer, and an expired agreement stops the pushes. Every access is in the
+ * output land at the customer, and an expired agreement stops the pushes until the partner renews it. Every access is in the
  * owners' audit trails.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -490,7 +490,7 @@ describe('a chain of company nodes', () => {
       expect(error.message).toMatch(/^cannot check the sender's signature now: /);
       expect(`${error.code}: ${error.message}`).not.toMatch(/\b([a-z-]+): \1: /);
     });
-    it('refuses a push under an agreement whose end date has passed, and says why in the audit trail', async () => {
+    it('refuses a push under an agreement whose end date has passed, says why, and the partner renews it', async () => {
       const [oemId, tier1Id] = [chain[0]!, chain[1]!];
       const oem = nodes.get(oemId)!;
       const tier1 = nodes.get(tier1Id)!;
@@ -547,9 +547,36 @@ describe('a chain of company nodes', () => {
           `${error.message}: ${JSON.stringify(trail.map((entry) => [entry.action, entry.outcome, entry.resource, entry.reason]))}`,
         );
       });
-      await oem.service.settled();
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(await received(tier1Id)).toEqual(before);
+      // The OEM ends the transfer with the reason; tier 1 negotiates the dataset again under the OEM's
+      // current offer, and the change reaches it under the new agreement.
+      await until('the renewal at tier 1', async () =>
+        (await tier1.store.exchange.readAudit({ limit: 10000 })).some(
+          (entry) =>
+            entry.action === 'agreement.renew' &&
+            entry.resource === target &&
+            entry.outcome === 'sent' &&
+            entry.reason?.startsWith(`the provider ended the transfer under agreement ${stored.id}`) === true,
+        ),
+      );
+      const trail = await oem.store.exchange.readAudit({ limit: 10000 });
+      expect(
+        trail.some(
+          (entry) =>
+            entry.action === 'transfer.terminate' &&
+            entry.resource === target &&
+            /^policy-denied: .*the period has ended/.test(entry.reason ?? ''),
+        ),
+      ).toBe(true);
+      await until('a new agreement on the dataset', async () =>
+        (await tier1.store.exchange.listRecords('agreement')).some(
+          (record) => (record.value as { dataset: string }).dataset === target && record.id !== stored.id,
+        ),
+      );
+      await until(
+        'the change at tier 1 under the new agreement',
+        async () => JSON.stringify(await received(tier1Id)) !== JSON.stringify(before),
+      );
+      expect(verifyAuditChain(await oem.store.exchange.readAudit({ limit: 10000 }))).toBeUndefined();
     }, 120_000);
   });
 });

@@ -224,3 +224,16 @@ export async function api<Body = Record<string, unknown>>(
   const text = await response.text();
   return { status: response.status, body: (text === '' ? undefined : JSON.parse(text)) as Body };
 }
+
+/** Waits until `condition` holds (checked every 50 ms), or fails naming `what` after `timeoutMs`. */
+export async function waitUntil(
+  what: string,
+  condition: () => Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const start = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

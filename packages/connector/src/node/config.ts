@@ -83,6 +83,28 @@ export const NodeConfig = z.strictObject({
     )
     .default([])
     .describe("Where the partners' nodes are: the companies this node buys from or sells to."),
+  agreements: z
+    .strictObject({
+      days: z
+        .number()
+        .int()
+        .min(1)
+        .max(3650)
+        .default(365)
+        .describe(
+          "How long the agreements on this node's offers let a partner use the data (DataUsageEndDate).",
+        ),
+      renewBeforeDays: z
+        .number()
+        .positive()
+        .max(1825)
+        .optional()
+        .describe(
+          'How many days before an agreement with a partner ends this node negotiates it again (default a tenth of the term, at most 30).',
+        ),
+    })
+    .optional()
+    .describe('How long agreements last, and when the node renews its own (docs/node.md).'),
 });
 export type NodeConfig = z.infer<typeof NodeConfig>;
 

@@ -96,6 +96,15 @@ import {
   type SentOrder,
   type ToldDisruption,
 } from './outgoing.ts';
+import {
+  type AgreementTiming,
+  agreementTiming,
+  offerEnd,
+  offerStep,
+  type RenewalVerdict,
+  renewalDue,
+  usageEndOf,
+} from './renewal.ts';
 
 export {
   ASPECT_SPECS,
@@ -128,6 +137,15 @@ export interface ExchangeServiceOptions {
    * is the start of the day the node started plus this many days.
    */
   readonly agreementDays?: number;
+  /** The same in milliseconds (instead of `agreementDays`; at least 4 s): short agreements in tests. */
+  readonly agreementTermMs?: number;
+  /**
+   * How long before its agreement ends the node, as consumer, negotiates a dataset again under the
+   * provider's current offer (default a tenth of the term, at most 30 days). See `renewal.ts`.
+   */
+  readonly renewBeforeMs?: number;
+  /** How often the node looks at its agreements for renewal (default a quarter of `renewBeforeMs`, 0.25–60 s). */
+  readonly renewCheckMs?: number;
   /** The aspects the node offers and asks for (default all, `EXCHANGE_ASPECTS`). */
   readonly aspects?: readonly ExchangeAspect[];
   /**
@@ -217,7 +235,13 @@ export class ExchangeService {
   #lastEvent = 0;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #sources: DatasetSource[] = [];
-  readonly #usageEnd: Date;
+  readonly #timing: AgreementTiming;
+  /** Agreements whose renewal found no offer ending later (a fixed end date): not tried again. */
+  readonly #noLaterOffer = new Set<string>();
+  #renewalTimer: ReturnType<typeof setTimeout> | undefined;
+  #renewing: Promise<void> | undefined;
+  /** Datasets a `#connect` is working on (with its retries): the renewal check leaves them alone. */
+  readonly #connecting = new Set<string>();
 
   constructor(options: ExchangeServiceOptions) {
     this.#options = options;
@@ -225,10 +249,10 @@ export class ExchangeService {
     this.#connector = options.connector;
     this.#now = options.now ?? Date.now;
     this.#self = { bpnl: options.connector.identity.bpnl, did: options.connector.did };
-    // The end of use in this node's offers: the start of the day it started plus `agreementDays` (one
-    // date for the process, so the offer a partner read in the catalog is the one it is agreed on).
-    const day = 24 * 3600 * 1000;
-    this.#usageEnd = new Date(Math.floor(this.#now() / day) * day + (options.agreementDays ?? 365) * day);
+    // The end of use in this node's offers: the start of the current day (of a quarter of a short term)
+    // plus the term, so the offer a partner read in the catalog is the one it is agreed on all day, and a
+    // renewal tomorrow ends a day later (renewal.ts).
+    this.#timing = agreementTiming(options);
     options.connector.addRoutes((scope) => this.#routes(scope));
     options.connector.addBatchRoute({
       takes: (path) => pushPid(path) !== undefined,
@@ -266,16 +290,10 @@ export class ExchangeService {
       });
     }
     await this.#reconcile();
-    for (const [partner, roles] of relationsOf(this.#options.network, this.#options.company)) {
-      // What the partner owns in the relationship: its roles are the opposite of this node's.
-      const theirs = new Set([...roles].map((role) => (role === 'customer' ? 'supplier' : 'customer')));
-      for (const kind of datasetsOffered(theirs, this.#options.aspects))
-        this.#connect(partner, datasetId(partner, kind, this.#options.company), 0);
-    }
-    for (const wanted of this.#sources.flatMap((source) => source.wanted()))
-      this.#connect(wanted.partner, wanted.dataset, 0);
+    for (const wanted of this.#consumed()) this.#connect(wanted.partner, wanted.dataset, 0);
     this.#lastEvent = (await this.#store.events.read({ after: 0, limit: 10000 })).at(-1)?.sequence ?? 0;
     this.#watchEvents();
+    this.#scheduleRenewalCheck(this.#timing.checkEvery);
     this.scheduleReplan();
   }
 
@@ -318,10 +336,26 @@ export class ExchangeService {
   async close(): Promise<void> {
     this.#closed = true;
     for (const timer of this.#timers) clearTimeout(timer);
+    if (this.#renewalTimer !== undefined) clearTimeout(this.#renewalTimer);
     await this.#replanning;
+    await this.#renewing;
   }
 
   // --- datasets -------------------------------------------------------------------------------
+
+  /** The datasets this node takes from partners: pushed to it, or (registered sources) consented to. */
+  #consumed(): { partner: string; dataset: string; pushed: boolean }[] {
+    const consumed: { partner: string; dataset: string; pushed: boolean }[] = [];
+    for (const [partner, roles] of relationsOf(this.#options.network, this.#options.company)) {
+      // What the partner owns in the relationship: its roles are the opposite of this node's.
+      const theirs = new Set([...roles].map((role) => (role === 'customer' ? 'supplier' : 'customer')));
+      for (const kind of datasetsOffered(theirs, this.#options.aspects))
+        consumed.push({ partner, dataset: datasetId(partner, kind, this.#options.company), pushed: true });
+    }
+    for (const wanted of this.#sources.flatMap((source) => source.wanted()))
+      consumed.push({ partner: wanted.partner, dataset: wanted.dataset, pushed: false });
+    return consumed;
+  }
 
   /** The dataset `owner` offers `supplier` its forecasts (and notifications) on. */
   datasetId(owner: string, supplier: string): string {
@@ -336,6 +370,7 @@ export class ExchangeService {
   #policiesFor(
     partner: string,
     kind: DatasetKind,
+    at: number = this.#now(),
   ): { offer: Policy; access: Policy; dataset: string } | undefined {
     const bpnl = this.#bpnlOf(partner);
     if (bpnl === undefined) return undefined;
@@ -346,7 +381,7 @@ export class ExchangeService {
       partners: [bpnl],
       purposes: [DATASET_PURPOSES[kind]],
       forwardDepth: this.#options.forwardDepth ?? 1,
-      expiresAt: this.#usageEnd,
+      expiresAt: offerEnd(at, this.#timing.term),
       // keten's membership credentials carry no framework agreement: the constraint is left out.
       frameworkAgreement: null,
     };
@@ -739,9 +774,16 @@ export class ExchangeService {
         reason: `the requested offer is not a valid policy: ${requested.error.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
       };
     const match = matchesOffer(requested.value, policies.offer);
-    if (!match.matches)
-      return { ok: false, reason: `the request does not match the offer: ${match.differences.join(' ')}` };
-    return { ok: true, offer: policies.offer };
+    if (match.matches) return { ok: true, offer: policies.offer };
+    // Read from the catalog just before the offers' end moved on a step: that offer is agreed too.
+    const own = parseDatasetId(entry.dataset);
+    const earlier =
+      own === undefined
+        ? undefined
+        : this.#policiesFor(own.partner, own.kind, this.#now() - offerStep(this.#timing.term));
+    if (earlier !== undefined && matchesOffer(requested.value, earlier.offer).matches)
+      return { ok: true, offer: earlier.offer };
+    return { ok: false, reason: `the request does not match the offer: ${match.differences.join(' ')}` };
   }
 
   // --- transfers ------------------------------------------------------------------------------
@@ -825,6 +867,10 @@ export class ExchangeService {
         });
       }
       await this.#commit(changes);
+      // The provider ended a transfer to this node (it refused to push under the agreement, or a newer
+      // one took over): see at once whether the dataset must be negotiated again.
+      if (role === 'consumer' && entry.record.protocolState === 'TERMINATED' && !step.value.duplicate)
+        this.#scheduleRenewalCheck(0);
       return initial ? { status: 201, body: transferAcknowledgement(entry.record) } : { status: 200 };
     });
   }
@@ -861,7 +907,44 @@ export class ExchangeService {
     if (!step.ok || step.value.send === undefined) return entry;
     const next = { ...entry, dataset, record: step.value.record };
     changes.outbox.push(this.#outgoing('transfer', next, step.value.send));
+    if (reason === undefined) {
+      // A renewed agreement's transfer takes over: the partner's earlier transfers of the dataset end.
+      for (const stored of await this.#store.exchange.listRecords('transfer', { limit: 10000 })) {
+        const other = stored.value as TransferEntry;
+        if (
+          stored.id === entry.record.providerPid ||
+          other.record.role !== 'provider' ||
+          other.dataset !== dataset ||
+          other.partner.did !== sender.did ||
+          other.record.protocolState !== 'STARTED'
+        )
+          continue;
+        this.#terminateTransfer(
+          { value: other, version: stored.version },
+          'superseded',
+          `superseded by the transfer under agreement ${entry.agreementId}`,
+          changes,
+        );
+      }
+    }
     return next;
+  }
+
+  /** Provider: ends a started transfer (its message and new state in `changes`, audited). */
+  #terminateTransfer(stored: Stored<TransferEntry>, code: string, reason: string, changes: Changes): boolean {
+    const step = transferStep(stored.value.record, { decide: { kind: 'terminate', code, reason: [reason] } });
+    if (!step.ok || step.value.send === undefined) return false;
+    const next = { ...stored.value, record: step.value.record };
+    changes.outbox.push(this.#outgoing('transfer', next, step.value.send));
+    changes.records.push(this.#write('transfer', stored.value.record.providerPid!, next, stored));
+    changes.audit.push({
+      actor: stored.value.partner.did,
+      action: 'transfer.terminate',
+      resource: stored.value.dataset,
+      outcome: 'sent',
+      reason: `${code}: ${reason}`,
+    });
+    return true;
   }
 
   #judgeUse(
@@ -1126,17 +1209,22 @@ export class ExchangeService {
     if (!verdict.allowed) {
       // Audited once per content: the next plan tries again, without a new entry for the same refusal.
       if ((await this.#get<string>('push-denied', key))?.value === hash) return false;
-      await this.#connector.commit({
-        records: [{ kind: 'push-denied', id: key, value: hash }],
-        audit: [
-          {
-            actor: transfer.partner.did,
-            action: 'data.push',
-            resource: transfer.dataset,
-            outcome: 'denied',
-            reason: verdict.reason,
-          },
-        ],
+      await this.#locked(`transfer:${pid}`, async () => {
+        const changes = this.#newChanges();
+        changes.records.push({ kind: 'push-denied', id: key, value: hash });
+        changes.audit.push({
+          actor: transfer.partner.did,
+          action: 'data.push',
+          resource: transfer.dataset,
+          outcome: 'denied',
+          reason: verdict.reason,
+        });
+        // Nothing more goes out under this agreement: the transfer ends with the reason, and the
+        // consumer negotiates again under the current offer (renewal.ts).
+        const stored = await this.#get<TransferEntry>('transfer', pid);
+        if (stored !== undefined && stored.value.record.protocolState === 'STARTED')
+          this.#terminateTransfer(stored, 'policy-denied', verdict.reason, changes);
+        await this.#commit(changes);
       });
       return false;
     }
@@ -1180,9 +1268,14 @@ export class ExchangeService {
 
   // --- connecting to customers (consumer side) -------------------------------------------------
 
-  /** Reads the partner's catalog and negotiates `dataset` (meant for this node); retried while it is down. */
-  #connect(customer: string, dataset: string, attempt: number): void {
+  /**
+   * Reads the partner's catalog and negotiates `dataset` (meant for this node); retried while it is
+   * down. A `renewal` negotiates again beside a finalized agreement (renewal.ts): under the provider's
+   * current offer, and for an agreement that is ending only when that offer ends later.
+   */
+  #connect(customer: string, dataset: string, attempt: number, renewal?: Renewal): void {
     if (this.#closed) return;
+    this.#connecting.add(dataset);
     const run = async () => {
       const url = this.#options.partners.get(customer);
       const bpnl = this.#bpnlOf(customer);
@@ -1190,7 +1283,12 @@ export class ExchangeService {
       const existing = (await this.#store.exchange.listRecords('negotiation', { limit: 10000 })).some(
         (record) => {
           const entry = record.value as NegotiationEntry;
-          return entry.dataset === dataset && entry.record.protocolState !== 'TERMINATED';
+          const state = entry.record.protocolState;
+          return (
+            entry.dataset === dataset &&
+            state !== 'TERMINATED' &&
+            (renewal === undefined || state !== 'FINALIZED')
+          );
         },
       );
       if (existing) return;
@@ -1208,6 +1306,38 @@ export class ExchangeService {
       if (offer === undefined) return; // Nothing is offered to this node (yet).
       const partner = this.#partnerFromUrl(customer, url, bpnl);
       if (partner === undefined) return;
+      const audit: AuditInput[] = [];
+      if (renewal !== undefined) {
+        const end = usageEndOf(offer);
+        if (
+          renewal.why !== 'refused' &&
+          renewal.end !== undefined &&
+          end !== undefined &&
+          end <= renewal.end
+        ) {
+          // The provider offers no later end (a fixed date): renewing would change nothing. Said once.
+          this.#noLaterOffer.add(renewal.agreementId);
+          await this.#connector.commit({
+            audit: [
+              {
+                actor: this.#self.did,
+                action: 'agreement.renew',
+                resource: dataset,
+                outcome: 'skipped',
+                reason: `${renewal.reason}; ${customer}'s current offer ends at ${new Date(end).toISOString()}, no later`,
+              },
+            ],
+          });
+          return;
+        }
+        audit.push({
+          actor: this.#self.did,
+          action: 'agreement.renew',
+          resource: dataset,
+          outcome: 'sent',
+          reason: `${renewal.reason}: negotiating again under ${customer}'s current offer${end === undefined ? '' : `, which ends at ${new Date(end).toISOString()}`}`,
+        });
+      }
       const pid = `urn:uuid:${crypto.randomUUID()}`;
       const record = createNegotiation({
         role: 'consumer',
@@ -1225,7 +1355,7 @@ export class ExchangeService {
       const changes = this.#newChanges();
       changes.outbox.push(this.#outgoing('negotiation', entry, step.value.send));
       changes.records.push({ kind: 'negotiation', id: pid, value: entry, expectedVersion: 0 });
-      changes.audit.push({
+      changes.audit.push(...audit, {
         actor: this.#self.did,
         action: 'negotiation.request',
         resource: dataset,
@@ -1233,21 +1363,99 @@ export class ExchangeService {
       });
       await this.#commit(changes);
     };
-    run().catch((error: unknown) => {
-      const delay = backoffDelay(attempt, { initialMs: 500, maxMs: 15_000 });
-      // Partners start at their own pace: say so only when it keeps failing.
-      if (attempt >= 4) {
-        this.#options.log?.(
-          `${this.#options.company}: connecting to ${customer} failed (${(error as Error).message}); trying again in ${Math.round(delay / 1000)} s`,
-        );
+    run().then(
+      () => this.#connecting.delete(dataset),
+      (error: unknown) => {
+        const delay = backoffDelay(attempt, { initialMs: 500, maxMs: 15_000 });
+        // Partners start at their own pace: say so only when it keeps failing.
+        if (attempt >= 4) {
+          this.#options.log?.(
+            `${this.#options.company}: connecting to ${customer} failed (${(error as Error).message}); trying again in ${Math.round(delay / 1000)} s`,
+          );
+        }
+        const timer = setTimeout(() => {
+          this.#timers.delete(timer);
+          this.#connect(customer, dataset, attempt + 1, renewal);
+        }, delay);
+        timer.unref?.();
+        this.#timers.add(timer);
+      },
+    );
+  }
+
+  // --- renewal (consumer side) -----------------------------------------------------------------
+
+  /** Looks at the agreements after `delay` ms, and every `checkEvery` from then on. */
+  #scheduleRenewalCheck(delay: number): void {
+    if (this.#closed) return;
+    if (this.#renewalTimer !== undefined) clearTimeout(this.#renewalTimer);
+    this.#renewalTimer = setTimeout(() => {
+      this.#renewalTimer = undefined;
+      if (this.#renewing !== undefined) {
+        this.#scheduleRenewalCheck(100);
+        return;
       }
-      const timer = setTimeout(() => {
-        this.#timers.delete(timer);
-        this.#connect(customer, dataset, attempt + 1);
-      }, delay);
-      timer.unref?.();
-      this.#timers.add(timer);
-    });
+      this.#renewing = this.#checkRenewals()
+        .catch((error: unknown) =>
+          this.#options.log?.(
+            `${this.#options.company}: checking the agreements for renewal failed: ${(error as Error).message}`,
+          ),
+        )
+        .finally(() => {
+          this.#renewing = undefined;
+          if (this.#renewalTimer === undefined) this.#scheduleRenewalCheck(this.#timing.checkEvery);
+        });
+    }, delay);
+    this.#renewalTimer.unref?.();
+  }
+
+  /** Negotiates again each dataset whose agreement ends soon, ended, or that the provider stopped pushing. */
+  async #checkRenewals(): Promise<void> {
+    const consumed = this.#consumed().filter((entry) => !this.#connecting.has(entry.dataset));
+    if (consumed.length === 0) return;
+    const [negotiations, transfers] = await Promise.all([
+      this.#store.exchange.listRecords('negotiation', { limit: 10000 }),
+      this.#store.exchange.listRecords('transfer', { limit: 10000 }),
+    ]);
+    const now = this.#now();
+    for (const { partner, dataset, pushed } of consumed) {
+      const mine = negotiations
+        .filter((stored) => {
+          const entry = stored.value as NegotiationEntry;
+          return entry.dataset === dataset && entry.record.role === 'consumer';
+        })
+        .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+      const current = mine
+        .map((stored) => stored.value as NegotiationEntry)
+        .find((entry) => entry.record.protocolState === 'FINALIZED' && entry.agreementId !== undefined);
+      if (current === undefined) continue;
+      const agreementId = current.agreementId!;
+      const agreement = await this.#get<AgreementEntry>('agreement', agreementId);
+      const end = agreement === undefined ? undefined : usageEndOf(agreement.value.policy);
+      const verdict = renewalDue(
+        {
+          negotiating: mine.some((stored) => {
+            const state = (stored.value as NegotiationEntry).record.protocolState;
+            return state !== 'FINALIZED' && state !== 'TERMINATED';
+          }),
+          agreement: { id: agreementId, ...(end === undefined ? {} : { end }) },
+          pushed,
+          transferRunning: transfers.some((stored) => {
+            const entry = stored.value as TransferEntry;
+            return (
+              entry.agreementId === agreementId &&
+              entry.record.role === 'consumer' &&
+              entry.record.protocolState !== 'TERMINATED' &&
+              entry.record.protocolState !== 'COMPLETED'
+            );
+          }),
+        },
+        now,
+        this.#timing,
+      );
+      if (!verdict.renew || (verdict.why !== 'refused' && this.#noLaterOffer.has(agreementId))) continue;
+      this.#connect(partner, dataset, 0, { ...verdict, agreementId, ...(end === undefined ? {} : { end }) });
+    }
   }
 
   /** A signed request-response to a partner (the catalog), outside the outbox. */
@@ -1413,6 +1621,12 @@ export class ExchangeService {
     }
   }
 }
+
+/** A renewal `#connect` makes: why, and the agreement it replaces. */
+type Renewal = Extract<RenewalVerdict, { renew: true }> & {
+  readonly agreementId: string;
+  readonly end?: number;
+};
 
 interface Changes {
   records: RecordWrite[];

@@ -224,7 +224,9 @@ export class StatusService {
     did: string,
   ): Promise<{ policy: Policy; id: string } | { missing: string }> {
     const negotiations = await this.#options.store.exchange.listRecords('negotiation', { limit: 10000 });
+    // The latest finalized one: a renewed agreement replaces the one before it (renewal.ts).
     const finalized = negotiations
+      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
       .map((record) => record.value as NegotiationRecordEntry)
       .find(
         (entry) =>
