@@ -44,6 +44,7 @@ import { userRoutes } from './routes/users.ts';
 import { webRoutes } from './routes/web.ts';
 import { StreamHub, type StreamLimits } from './stream-hub.ts';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from './validation.ts';
+import { VersionCache } from './version-cache.ts';
 
 /** The version of the server, as `/health` and the OpenAPI document report it. */
 export const SERVER_VERSION: string = packageJson.version;
@@ -162,6 +163,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   await registerOpenApi(app, { version: SERVER_VERSION, publicUrl: options.publicUrl });
 
   const replanner = new Replanner(options.store, clock, app.log);
+  const versions = new VersionCache(options.store, app.log);
   const jobs = new JobQueue(clock, app.log, options.jobs);
   const context: RouteContext = {
     store: options.store,
@@ -187,7 +189,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       },
       options.stream,
     ),
-    plans: new PlanCache(options.store, () => clock.now(), app.log, options.plans),
+    versions,
+    plans: new PlanCache(options.store, versions, () => clock.now(), app.log, options.plans),
   };
   // Open streams never end by themselves: end them before the server waits for its connections.
   app.addHook('preClose', () => context.stream.close());

@@ -1,7 +1,9 @@
 /**
  * @module routes/chain-status
  * The Chain status page's questions (issue 6, item 2), answered from the plan the plan views keep per
- * network version (`plan-cache.ts`) and core's `ChainStatus`, built once per plan:
+ * network version (`plan-cache.ts`) and core's `ChainStatus`, built once per plan with it (in the
+ * plan's thread for a large network: `plan-answers.ts`); a plan still being made answers 503 with
+ * `Retry-After` after a wait, as the plan views do:
  *
  * - `GET /api/v1/networks/{name}/status`: companies worst first (short, causing shortages elsewhere,
  *   over capacity, late, fine), each with planned orders, open orders and their ETAs, shortages per
@@ -15,22 +17,13 @@
  * event; `order.changed` events move the ETA. Every answer says which plan it read (`plan.through`: the
  * log position), so the page can tell whether an event it saw is in it.
  */
-import {
-  addressedNetwork,
-  ChainStatus,
-  COMPANY_STATES,
-  type CompanyState,
-  EVENT_READ_LIMIT,
-  firstDues,
-  type KetenStore,
-} from '@keten/core';
+import { COMPANY_STATES, type CompanyState } from '@keten/core';
 import { z } from 'zod';
 import { AUTHENTICATED_ERRORS, ErrorResponse, NetworkName, wholeNumber } from '../api-schemas.ts';
 import { requireRole } from '../auth/policy.ts';
-import type { CachedPlan } from '../plan-cache.ts';
 import { component } from '../validation.ts';
 import { type Api, notFound, type RouteContext } from './context.ts';
-import { PlanSource, planSource } from './plan-views.ts';
+import { PLAN_PENDING, PlanSource, planSource, preferredWait } from './plan-views.ts';
 
 /** Companies one status page lists at most. */
 export const MAX_STATUS_ROWS = 500;
@@ -165,41 +158,6 @@ const StatusQuery = z.strictObject({
     .describe(`Companies (default 50, at most ${MAX_STATUS_ROWS}).`),
 });
 
-/** The chain status of each kept plan, made on first use (the plan's index is the key). */
-const built = new WeakMap<object, Promise<ChainStatus>>();
-
-function statusOf(store: KetenStore, plan: CachedPlan): Promise<ChainStatus> {
-  let status = built.get(plan.index);
-  if (status === undefined) {
-    status = (async () => {
-      const version = await store.networks.getVersion(plan.name, plan.version);
-      const opened: unknown[] = [];
-      let after = 0;
-      for (;;) {
-        const page = await store.events.read({
-          type: 'order.opened',
-          after,
-          limit: EVENT_READ_LIMIT.maximum,
-        });
-        for (const event of page) {
-          if (event.sequence > plan.through) break;
-          const addressed = addressedNetwork(event.payload);
-          if (addressed === undefined || addressed === plan.name) opened.push(event.payload);
-        }
-        const last = page.at(-1);
-        if (last === undefined || page.length < EVENT_READ_LIMIT.maximum || last.sequence > plan.through)
-          break;
-        after = last.sequence;
-      }
-      const dues = firstDues(version?.content.openOrders ?? [], opened as { id?: unknown; due?: unknown }[]);
-      return new ChainStatus(plan.index.network, plan.index.plan, dues);
-    })();
-    built.set(plan.index, status);
-    status.catch(() => built.delete(plan.index));
-  }
-  return status;
-}
-
 const ItemsQuery = z.strictObject({
   ids: z
     .string()
@@ -212,7 +170,7 @@ const ItemsQuery = z.strictObject({
 
 export function chainStatusRoutes(app: Api, context: RouteContext): void {
   const viewer = { auth: requireRole('viewer') } as const;
-  const errors = { ...AUTHENTICATED_ERRORS, 404: ErrorResponse, 409: ErrorResponse };
+  const errors = { ...AUTHENTICATED_ERRORS, 404: ErrorResponse, 409: ErrorResponse, 503: ErrorResponse };
 
   app.get(
     '/networks/:name/status',
@@ -225,7 +183,8 @@ export function chainStatusRoutes(app: Api, context: RouteContext): void {
           'capacity over its limit; late: an open order arrives later than first planned; ok), planned orders, open orders ' +
           '(in progress or in transit) with the earliest ETA, shortages per item with units, the worst load against limit. ' +
           'From the plan kept for the latest version with every planning event in the log (`plan.through`). Filtered by ' +
-          `\`search\`, \`tier\` and \`state\`, paged with \`offset\` and \`limit\` (default 50, at most ${MAX_STATUS_ROWS}).`,
+          `\`search\`, \`tier\` and \`state\`, paged with \`offset\` and \`limit\` (default 50, at most ${MAX_STATUS_ROWS}). ` +
+          PLAN_PENDING,
         tags: ['planning'],
         params: z.strictObject({ name: NetworkName }),
         querystring: StatusQuery,
@@ -234,16 +193,15 @@ export function chainStatusRoutes(app: Api, context: RouteContext): void {
     },
     async (request) => {
       const { search, tier, state, offset, limit } = request.query;
-      const plan = await context.plans.plan(request.params.name);
-      const status = await statusOf(context.store, plan);
-      const page = status.rows({
+      const plan = await context.plans.plan(request.params.name, undefined, preferredWait(request));
+      const page = await plan.answers.status({
         ...(search === undefined ? {} : { search }),
         ...(tier === undefined ? {} : { tier }),
         ...(state === undefined ? {} : { states: state }),
         ...(offset === undefined ? {} : { offset }),
         limit: limit ?? 50,
       });
-      const { period, start } = plan.index.network;
+      const { period, start } = plan;
       const { changes, failure } = context.replanner.changes(request.params.name);
       const replanned =
         changes === undefined
@@ -265,7 +223,8 @@ export function chainStatusRoutes(app: Api, context: RouteContext): void {
           'Its open orders first (latest against plan first: ETA, the period first planned, the delay), then its planned ' +
           'orders by due (what it makes, buys, and what customers buy from it), each in its unit; its short end demands ' +
           'with causes, the shortages it causes elsewhere (first 100), its bottlenecks. ' +
-          `At most \`limit\` orders (default 200, at most ${MAX_STATUS_ORDERS}); \`totalOrders\` counts all.`,
+          `At most \`limit\` orders (default 200, at most ${MAX_STATUS_ORDERS}); \`totalOrders\` counts all. ` +
+          PLAN_PENDING,
         tags: ['planning'],
         params: z.strictObject({ name: NetworkName, company: z.string().min(1).max(200) }),
         querystring: z.strictObject({ limit: wholeNumber(1, MAX_STATUS_ORDERS).optional() }),
@@ -273,12 +232,8 @@ export function chainStatusRoutes(app: Api, context: RouteContext): void {
       },
     },
     async (request) => {
-      const plan = await context.plans.plan(request.params.name);
-      const status = await statusOf(context.store, plan);
-      const found = status.company(request.params.company, {
-        limit: request.query.limit ?? 200,
-        ordersOf: (company) => plan.index.ordersOf(company),
-      });
+      const plan = await context.plans.plan(request.params.name, undefined, preferredWait(request));
+      const found = await plan.answers.statusOfCompany(request.params.company, request.query.limit ?? 200);
       if (found === undefined)
         throw notFound(`'${request.params.name}' has no company '${request.params.company}'`);
       return { ...found, plan: planSource(plan) };
@@ -307,13 +262,8 @@ export function chainStatusRoutes(app: Api, context: RouteContext): void {
       },
     },
     async (request) => {
-      const plan = await context.plans.plan(request.params.name);
-      const wanted = new Set(request.query.ids);
-      const items = (plan.index.network.items ?? [])
-        .filter((item) => wanted.has(item.id))
-        .map((item) => ({ id: item.id, name: item.name, unit: item.unit }));
-      const found = new Set(items.map((item) => item.id));
-      return { items, unknown: request.query.ids.filter((id) => !found.has(id)) };
+      const plan = await context.plans.plan(request.params.name, undefined, preferredWait(request));
+      return await plan.answers.items(request.query.ids);
     },
   );
 }

@@ -15,6 +15,7 @@ import type { PlanCache } from '../plan-cache.ts';
 import type { Replanner } from '../replanner.ts';
 import type { StreamHub } from '../stream-hub.ts';
 import type { ZodTypeProvider } from '../validation.ts';
+import type { VersionCache } from '../version-cache.ts';
 
 export type Api = FastifyInstance<
   RawServerDefault,
@@ -42,6 +43,8 @@ export interface RouteContext {
   readonly replanner: Replanner;
   /** Long-running work (stress tests, sourcing, simulation jobs): bounded, per user. */
   readonly jobs: JobQueue;
+  /** The last versions read or imported, parsed once, with their graphs (network and plan views). */
+  readonly versions: VersionCache;
   /** The latest plan per network version, for the plan views. */
   readonly plans: PlanCache;
   /** Stream tickets (`POST /api/v1/stream/ticket`) and the live stream. */

@@ -11,34 +11,28 @@
  *
  * The graph comes as JSON, or with `Accept: application/vnd.keten.graph` in core's binary columnar form
  * (`encodeNetworkGraph`, layout in core's model/graph-encoding.ts), which the web app reads without
- * parsing: lanes become typed arrays over the answer's bytes. Both are made once per kept version.
+ * parsing: lanes become typed arrays over the answer's bytes. Both are made once per kept version
+ * (`version-cache.ts`, shared with the plan views); a version imported through the API has its binary
+ * graph made and gzipped right after the import, so its first view does not wait for it.
  *
  * A version never changes, so answers carry an ETag (the content hash) and a repeated request with
  * `If-None-Match` gets 304. The last networks read are kept in memory, so a company page after the
  * graph does not read and parse the network again.
  */
 
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
-import {
-  type CompanyView,
-  companyView,
-  encodeNetworkGraph,
-  GRAPH_MEDIA_TYPE,
-  GRAPH_MODES,
-  type Network,
-  type NetworkGraph,
-  networkGraph,
-} from '@keten/core';
+import { type CompanyView, companyView, GRAPH_MEDIA_TYPE, GRAPH_MODES } from '@keten/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AUTHENTICATED_ERRORS, ErrorResponse, NetworkName, wholeNumber } from '../api-schemas.ts';
 import { requireRole } from '../auth/policy.ts';
+import {
+  graphBinaryGzipOf,
+  graphBinaryOf,
+  graphJsonGzipOf,
+  graphJsonOf,
+  type KeptVersion,
+} from '../version-cache.ts';
 import { type Api, notFound, type RouteContext } from './context.ts';
-import { getVersion } from './networks.ts';
-
-/** How many network versions stay parsed in memory (each with its graph). */
-const KEPT_VERSIONS = 2;
 
 const VersionQuery = z.strictObject({
   version: wholeNumber(1, 1e12).optional().describe('The version to show (default: the latest).'),
@@ -130,55 +124,8 @@ const CompanyResponse = z.object({
   ),
 });
 
-interface Kept {
-  readonly name: string;
-  readonly version: number;
-  readonly contentHash: string;
-  readonly network: Network;
-  graph?: NetworkGraph;
-  /** The graph's answers, made on first request: JSON text and the binary form. */
-  graphJson?: string;
-  graphBinary?: Uint8Array;
-  /** The answers gzipped (level 1: 16.7 MB -> 3.9 MB in 0.13 s CPU at 60,000 companies), on the thread pool. */
-  graphJsonGzip?: Promise<Buffer>;
-  graphBinaryGzip?: Promise<Buffer>;
-}
-
-const gzipAsync = promisify(gzip);
-/** Gzip level 1: most of the gain for a quarter of level 6's CPU time (the answer is made per version). */
-const GZIP_LEVEL = 1;
-
 export function networkViewRoutes(app: Api, context: RouteContext): void {
-  const kept: Kept[] = [];
-  const loading = new Map<string, Promise<Kept>>();
-
-  /** The version asked for, parsed once and kept (the latest few). */
-  const load = async (name: string, version: number | undefined): Promise<Kept> => {
-    const wanted = version ?? (await latestVersion(context, name));
-    const found = kept.find((entry) => entry.name === name && entry.version === wanted);
-    if (found !== undefined) return found;
-    const key = `${wanted}\u0000${name}`;
-    let pending = loading.get(key);
-    if (pending === undefined) {
-      pending = getVersion(context, name, wanted).then((stored) => {
-        const entry: Kept = {
-          name,
-          version: stored.version,
-          contentHash: stored.contentHash,
-          network: stored.content,
-        };
-        kept.unshift(entry);
-        kept.length = Math.min(kept.length, KEPT_VERSIONS);
-        return entry;
-      });
-      loading.set(key, pending);
-      void pending.then(
-        () => loading.delete(key),
-        () => loading.delete(key),
-      );
-    }
-    return pending;
-  };
+  const load = (name: string, version: number | undefined) => context.versions.get(name, version);
 
   app.get(
     '/networks/:name/graph',
@@ -208,38 +155,27 @@ export function networkViewRoutes(app: Api, context: RouteContext): void {
       if (notModified(request, reply, `graph${binary ? '-bin' : ''}-${versionTag(entry)}`)) {
         return reply.code(304).send(null);
       }
-      entry.graph ??= networkGraph(entry.network);
       if (binary) {
-        entry.graphBinary ??= encodeNetworkGraph({ ...entry.graph, network: entry.name }, entry.version);
         if (gzipped) {
-          entry.graphBinaryGzip ??= gzipAsync(entry.graphBinary, { level: GZIP_LEVEL });
-          const body = await entry.graphBinaryGzip;
+          const body = await graphBinaryGzipOf(entry);
           return reply
             .type(GRAPH_MEDIA_TYPE)
             .header('content-encoding', 'gzip')
             .send(body as never);
         }
+        const bytes = graphBinaryOf(entry);
         return reply
           .type(GRAPH_MEDIA_TYPE)
-          .send(
-            Buffer.from(
-              entry.graphBinary.buffer,
-              entry.graphBinary.byteOffset,
-              entry.graphBinary.byteLength,
-            ) as never,
-          );
+          .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as never);
       }
-      // Made once: JSON.stringify of 16 MB at 60,000 companies is not repeated per request.
-      entry.graphJson ??= JSON.stringify({ ...entry.graph, network: entry.name, version: entry.version });
       if (gzipped) {
-        entry.graphJsonGzip ??= gzipAsync(entry.graphJson, { level: GZIP_LEVEL });
-        const body = await entry.graphJsonGzip;
+        const body = await graphJsonGzipOf(entry);
         return reply
           .type('application/json; charset=utf-8')
           .header('content-encoding', 'gzip')
           .send(body as never);
       }
-      return reply.type('application/json; charset=utf-8').send(entry.graphJson as never);
+      return reply.type('application/json; charset=utf-8').send(graphJsonOf(entry) as never);
     },
   );
 
@@ -261,30 +197,23 @@ export function networkViewRoutes(app: Api, context: RouteContext): void {
     async (request, reply) => {
       const { name, company } = request.params;
       const entry = await load(name, request.query.version);
-      const view: CompanyView | undefined = companyView(entry.network, company);
+      const view: CompanyView | undefined = companyView(entry.stored.content, company);
       if (view === undefined) {
-        throw notFound(`network '${name}' v${entry.version} has no company '${company}'`);
+        throw notFound(`network '${name}' v${entry.stored.version} has no company '${company}'`);
       }
       if (notModified(request, reply, `company-${versionTag(entry)}-${encodeURIComponent(company)}`)) {
         return reply.code(304).send(null);
       }
-      return { ...view, network: entry.name, version: entry.version } as unknown as z.input<
+      return { ...view, network: entry.stored.network, version: entry.stored.version } as unknown as z.input<
         typeof CompanyResponse
       >;
     },
   );
 }
 
-async function latestVersion(context: RouteContext, name: string): Promise<number> {
-  const versions = await context.store.networks.listVersions(name);
-  const latest = versions.at(-1);
-  if (latest === undefined) throw notFound(`no network named '${name}'`);
-  return latest.version;
-}
-
 /** Names one version of one network: the same content stored twice still differs in its version. */
-function versionTag(entry: Kept): string {
-  return `${encodeURIComponent(entry.name)}-v${entry.version}-${entry.contentHash.slice(0, 16)}`;
+function versionTag({ stored }: KeptVersion): string {
+  return `${encodeURIComponent(stored.network)}-v${stored.version}-${stored.contentHash.slice(0, 16)}`;
 }
 
 /** Sets the ETag; true when the client holds this answer already. */

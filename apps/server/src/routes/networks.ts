@@ -124,6 +124,8 @@ export async function networkRoutes(app: Api, context: RouteContext): Promise<vo
         { network: version.network, version: version.version, companies: summary.companies },
         'network imported',
       );
+      // Kept for the views as imported, its graph made once this answer has gone out.
+      context.versions.imported({ ...version, content: network });
       reply.code(201);
       return { version, warnings: warnings.map(apiIssue) };
     },

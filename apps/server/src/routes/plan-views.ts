@@ -13,8 +13,12 @@
  *
  * Every answer says which plan it read (`plan`: version, log position, when planned, whether it came
  * from the cache). The latest re-plan's diff is `GET …/plan/changes` (routes/plan.ts).
+ *
+ * A plan still being made (a large network's first question: tens of seconds, in a thread of its own)
+ * is waited for at most 10 s (`Prefer: wait=N` asks for 0 to 60), then answered 503 `unavailable`
+ * with `Retry-After` and `details.planning` (`PLAN_PENDING`): ask again.
  */
-import { capacityHeatMap, companyPlan } from '@keten/core';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   AUTHENTICATED_ERRORS,
@@ -28,7 +32,7 @@ import {
 } from '../api-schemas.ts';
 import { requireRole } from '../auth/policy.ts';
 import { ApiError } from '../errors.ts';
-import type { CachedPlan } from '../plan-cache.ts';
+import { type CachedPlan, MAX_WAIT_SECONDS } from '../plan-cache.ts';
 import { component } from '../validation.ts';
 import { type Api, notFound, type RouteContext } from './context.ts';
 
@@ -182,6 +186,20 @@ const PeggingQuery = z.strictObject({
     .describe(`Orders listed at most (default 1000, at most ${MAX_PEGGED_ORDERS}).`),
 });
 
+/** What every plan view and chain status question says about a plan still being made. */
+export const PLAN_PENDING =
+  'The plan of a large network is made in a thread of its own (tens of seconds at 60,000 companies). A question waits ' +
+  'for it at most 10 s (`Prefer: wait=N` asks for 0 to 60 s), then is answered 503 `unavailable` with `Retry-After` ' +
+  'and `details.planning`: `{ network, version, phase (reading, starting, planning, status), companies, ' +
+  'elapsedSeconds, expectedSeconds (a hint from the last plan made; null before any) }` and `details.progress`: ' +
+  '`{ done, total?, unit: "seconds" }` (time so far of the time expected). Making it goes on; ask again.';
+
+/** The wait asked for with `Prefer: wait=N` (RFC 7240), in seconds, at most `MAX_WAIT_SECONDS`; undefined: the server's. */
+export function preferredWait(request: FastifyRequest): number | undefined {
+  const match = /(?:^|[,;\s])wait\s*=\s*"?(\d{1,6})"?/i.exec(String(request.headers.prefer ?? ''));
+  return match === null ? undefined : Math.min(MAX_WAIT_SECONDS, Number(match[1]));
+}
+
 /** The `plan` field of a plan view's answer: which kept plan it was read from. */
 export function planSource(plan: CachedPlan & { cached: boolean }) {
   return {
@@ -195,7 +213,7 @@ export function planSource(plan: CachedPlan & { cached: boolean }) {
 
 export function planViewRoutes(app: Api, context: RouteContext): void {
   const viewer = { auth: requireRole('viewer') } as const;
-  const errors = { ...AUTHENTICATED_ERRORS, 404: ErrorResponse, 409: ErrorResponse };
+  const errors = { ...AUTHENTICATED_ERRORS, 404: ErrorResponse, 409: ErrorResponse, 503: ErrorResponse };
   const cache = context.plans;
 
   app.get(
@@ -209,7 +227,8 @@ export function planViewRoutes(app: Api, context: RouteContext): void {
           'makes the next request plan again): per item the company makes, buys, sells or holds, per period: orders in ' +
           "(customers' purchase orders by ship period), end demand, orders out (by arrival), production starts, receipts, " +
           'end-of-period stock and shortages; its short end demands with causes, the shortages it causes elsewhere, its ' +
-          "bottlenecks. Every quantity is in the item's `unit`.",
+          "bottlenecks. Every quantity is in the item's `unit`. " +
+          PLAN_PENDING,
         tags: ['planning'],
         params: CompanyParams,
         querystring: z.strictObject({ version: Version }),
@@ -217,8 +236,8 @@ export function planViewRoutes(app: Api, context: RouteContext): void {
       },
     },
     async (request) => {
-      const plan = await cache.plan(request.params.name, request.query.version);
-      const view = companyPlan(plan.index, request.params.company);
+      const plan = await cache.plan(request.params.name, request.query.version, preferredWait(request));
+      const view = await plan.answers.company(request.params.company);
       if (view === undefined)
         throw notFound(`'${request.params.name}' has no company '${request.params.company}'`);
       return { ...view, plan: planSource(plan) };
@@ -234,7 +253,8 @@ export function planViewRoutes(app: Api, context: RouteContext): void {
         description:
           'Every production record and capacity group of the network (or of `company`), per period: the load the plan puts ' +
           'on it, the load on-time delivery would need, the limit and the maximum, in its unit; busiest first (peak ' +
-          `required / limit). Paged with \`offset\` and \`limit\` (default 100, at most ${MAX_HEAT_MAP_ROWS}); \`total\` counts all.`,
+          `required / limit). Paged with \`offset\` and \`limit\` (default 100, at most ${MAX_HEAT_MAP_ROWS}); \`total\` counts all. ` +
+          PLAN_PENDING,
         tags: ['planning'],
         params: PlanViewParams,
         querystring: HeatMapQuery,
@@ -243,16 +263,14 @@ export function planViewRoutes(app: Api, context: RouteContext): void {
     },
     async (request) => {
       const { version, company, minimumPeak, offset, limit } = request.query;
-      const plan = await cache.plan(request.params.name, version);
-      if (company !== undefined && !plan.index.network.companies.some((entry) => entry.id === company)) {
-        throw notFound(`'${request.params.name}' has no company '${company}'`);
-      }
-      const map = capacityHeatMap(plan.index, {
+      const plan = await cache.plan(request.params.name, version, preferredWait(request));
+      const map = await plan.answers.heatMap({
         ...(company === undefined ? {} : { company }),
         ...(minimumPeak === undefined ? {} : { minimumPeak }),
         ...(offset === undefined ? {} : { offset }),
         limit: limit ?? 100,
       });
+      if (map === undefined) throw notFound(`'${request.params.name}' has no company '${company}'`);
       return { ...map, plan: planSource(plan) };
     },
   );
@@ -267,7 +285,8 @@ export function planViewRoutes(app: Api, context: RouteContext): void {
           'With `company`, `item` and `period`: the end demand and the orders at every tier that serve it (how much of each), ' +
           'tier 0 first. With `order`: the order and the end demands it serves. Read from the plan kept for the version, ' +
           'made with pegging on the first such question (networks up to a size; larger ones answer 400 and point to ' +
-          '`keten plan --csv`).',
+          '`keten plan --csv`, with `details.pegging: { maxCompanies, companies }`). ' +
+          PLAN_PENDING,
         tags: ['planning'],
         params: PlanViewParams,
         querystring: PeggingQuery,
@@ -286,7 +305,7 @@ export function planViewRoutes(app: Api, context: RouteContext): void {
           details: [{ path: order === undefined ? '/company' : '/order', message }],
         });
       }
-      const plan = await cache.plan(request.params.name, version);
+      const plan = await cache.plan(request.params.name, version, preferredWait(request));
       const pegging = await cache.pegged(plan);
       if (order !== undefined) {
         const found = await pegging.order(order);
@@ -297,7 +316,7 @@ export function planViewRoutes(app: Api, context: RouteContext): void {
       const found = await pegging.demand({ company: company!, item: item!, period: period! }, limit ?? 1000);
       if (found === undefined) {
         throw notFound(
-          `'${request.params.name}' has no end demand for ${item} at ${company} in period ${period} (periods 0 to ${plan.index.plan.horizon - 1})`,
+          `'${request.params.name}' has no end demand for ${item} at ${company} in period ${period} (periods 0 to ${plan.horizon - 1})`,
         );
       }
       return { ...found, plan: planSource(plan) };

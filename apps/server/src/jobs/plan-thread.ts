@@ -1,0 +1,117 @@
+/**
+ * @module jobs/plan-thread
+ * A network version's plan for the plan views and the chain status, made and held in a worker thread
+ * of its own (`plan-worker.ts`): the network goes to the thread once (a structured clone), the plan
+ * never comes back; questions go there and plain answers come back (`PlanAsker`). `close()` ends the
+ * thread, and with it the plan's memory (some 3.5 GB at 60,000 companies) at once.
+ */
+import { Worker } from 'node:worker_threads';
+import {
+  askerOf,
+  type PlanAsker,
+  type PlanMade,
+  type PlanQuestions,
+  type PlanSetup,
+  type PlanStep,
+} from '../plan-answers.ts';
+
+/** Main → worker: a question and its arguments. */
+export interface PlanThreadQuestion {
+  readonly id: number;
+  readonly question: keyof PlanQuestions;
+  readonly args: readonly unknown[];
+}
+
+/** Worker → main: a step started, the plan made, an answer, or a bug (id 0: making the plan). */
+export type PlanThreadReply =
+  | { readonly type: 'step'; readonly step: PlanStep }
+  | { readonly type: 'made'; readonly made: PlanMade }
+  | { readonly type: 'answer'; readonly id: number; readonly value: unknown }
+  | { readonly type: 'bug'; readonly id: number; readonly message: string };
+
+export class PlanThread {
+  /** Resolves once the plan and its chain status are made; rejects when the thread fails or ends. */
+  readonly made: Promise<PlanMade>;
+  readonly answers: PlanAsker;
+  /** Resolves when the thread has ended. */
+  readonly ended: Promise<void>;
+  readonly #worker: Worker;
+  readonly #waiting = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (error: Error) => void }
+  >();
+  #next = 1;
+  #failure: Error | undefined;
+
+  /** Starts the thread; `onStep` hears each step of making the plan as it starts. */
+  constructor(setup: PlanSetup, onStep: (step: PlanStep) => void = () => {}) {
+    this.#worker = new Worker(new URL('./plan-worker-entry.js', import.meta.url), { workerData: setup });
+    let made!: { resolve: (value: PlanMade) => void; reject: (error: Error) => void };
+    this.made = new Promise((resolve, reject) => {
+      made = { resolve, reject };
+    });
+    this.made.catch(() => undefined);
+    const fail = (error: Error) => {
+      this.#failure ??= error;
+      made.reject(this.#failure);
+      for (const waiting of this.#waiting.values()) waiting.reject(this.#failure);
+      this.#waiting.clear();
+    };
+    this.#worker.on('message', (reply: PlanThreadReply) => {
+      switch (reply.type) {
+        case 'step':
+          return onStep(reply.step);
+        case 'made':
+          return made.resolve(reply.made);
+        case 'answer':
+        case 'bug': {
+          if (reply.type === 'bug' && reply.id === 0) {
+            return fail(new Error(`making the plan failed: ${reply.message}`));
+          }
+          const waiting = this.#waiting.get(reply.id);
+          this.#waiting.delete(reply.id);
+          if (reply.type === 'bug') waiting?.reject(new Error(`a plan question failed: ${reply.message}`));
+          else waiting?.resolve(reply.value ?? undefined);
+          return;
+        }
+      }
+    });
+    this.#worker.on('error', fail);
+    this.ended = new Promise((resolve) => {
+      this.#worker.on('exit', (code) => {
+        fail(new Error(`the plan thread stopped (exit code ${code})`));
+        resolve();
+      });
+    });
+    this.answers = askerOf(async (question, args) => {
+      await this.made;
+      if (this.#failure !== undefined) throw this.#failure;
+      const id = this.#next++;
+      const answer = new Promise<unknown>((resolve, reject) => this.#waiting.set(id, { resolve, reject }));
+      this.#worker.postMessage({ id, question, args } satisfies PlanThreadQuestion);
+      return answer;
+    });
+  }
+
+  /** The thread failed or ended: its plan is gone. */
+  get failed(): boolean {
+    return this.#failure !== undefined;
+  }
+
+  /**
+   * Ends the thread once no question is waiting for it, and not before `graceMs`: a request that
+   * was handed this plan just before it was replaced still gets its answer.
+   */
+  retire(graceMs = 1_000): void {
+    const end = () => {
+      if (this.#waiting.size === 0) void this.close();
+      else setTimeout(end, 100).unref();
+    };
+    setTimeout(end, graceMs).unref();
+  }
+
+  /** Ends the thread (a plan being made is abandoned; questions waiting fail). */
+  async close(): Promise<void> {
+    await this.#worker.terminate();
+  }
+}

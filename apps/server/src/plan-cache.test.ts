@@ -1,0 +1,135 @@
+import { generateNetwork, type Network, summarize } from '@keten/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PlanAnswers } from './plan-answers.ts';
+import { body, type TestServer, testServer } from './test-support.ts';
+
+/** Big enough that planning takes a while (some 0.5 s of CPU), small enough for a test. */
+const COMPANIES = 2_000;
+
+let server: TestServer;
+let network: Network;
+
+beforeAll(async () => {
+  // Networks of 1,000 companies or more are planned in a thread of their own (the default).
+  server = await testServer({ plans: { threadFromCompanies: 1_000, waitSeconds: 30 } });
+  network = generateNetwork({ companies: COMPANIES, seed: 7, horizon: 26 });
+  await server.store.networks.importVersion({
+    network: 'large',
+    content: network,
+    summary: summarize(network),
+    source: 'test',
+    author: 'test',
+  });
+}, 60_000);
+afterAll(() => server.close());
+
+const status = (headers: Record<string, string> = {}) =>
+  server.as('viewer', { method: 'GET', url: '/api/v1/networks/large/status?limit=20', headers });
+
+type StatusAnswer = {
+  rows: unknown[];
+  total: number;
+  counts: Record<string, number>;
+  plan: { version: number; plannedAt: string; cached: boolean };
+};
+
+describe('plans of large networks, made in a thread', () => {
+  it('answer /health while a plan is made, say "not yet" with Retry-After, and share one plan among askers', async () => {
+    const settled: string[] = [];
+    const first = status({ prefer: 'wait=60' }).then((response) => {
+      settled.push('first plan answer');
+      return response;
+    });
+    const second = status({ prefer: 'wait=60' });
+    // Not waiting at all: the plan is being made, so 503 with when to ask again.
+    const now = await status({ prefer: 'wait=0' });
+    expect(now.statusCode, now.body).toBe(503);
+    expect(Number(now.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    const pending = body<{
+      error: { code: string; message: string; details: { planning: unknown; progress: unknown } };
+    }>(now);
+    expect(pending.error.code).toBe('unavailable');
+    expect(pending.error.message).toMatch(/the plan of 'large' v1 is being made .*; ask again in \d+ s/);
+    expect(pending.error.details.progress).toMatchObject({ done: expect.any(Number), unit: 'seconds' });
+    expect(pending.error.details.planning).toMatchObject({
+      network: 'large',
+      version: 1,
+      phase: expect.stringMatching(/^(reading|starting|planning|status)$/),
+      elapsedSeconds: expect.any(Number),
+    });
+    // The server's thread is free: health answers before the plan is made.
+    const health = await server.app.inject({ method: 'GET', url: '/health' });
+    settled.push('health');
+    expect(health.statusCode).toBe(200);
+
+    const [a, b] = await Promise.all([first, second]);
+    expect(settled).toEqual(['health', 'first plan answer']);
+    expect(a.statusCode, a.body).toBe(200);
+    expect(b.statusCode, b.body).toBe(200);
+    const answerA = body<StatusAnswer>(a);
+    const answerB = body<StatusAnswer>(b);
+    // One plan for both (made once: the same `seconds` it took), made for them, not found made.
+    expect(answerB.plan).toEqual(answerA.plan);
+    expect(answerA.plan.cached).toBe(false);
+    expect(answerA.total).toBe(COMPANIES);
+
+    // The thread's answers are those of the same plan made here.
+    const here = new PlanAnswers({ network, options: { blocked: [], pegging: false }, firstDues: new Map() });
+    const {
+      plan: _plan,
+      replanned: _replanned,
+      period: _period,
+      start: _start,
+      ...fromThread
+    } = answerA as StatusAnswer & Record<string, unknown>;
+    expect(fromThread).toEqual(JSON.parse(JSON.stringify(here.status({ limit: 20 }))));
+    const company = network.companies[Math.floor(COMPANIES / 2)]!.id;
+    const plan = await server.as('viewer', {
+      method: 'GET',
+      url: `/api/v1/networks/large/plan/companies/${company}`,
+    });
+    expect(plan.statusCode, plan.body).toBe(200);
+    const { plan: source, ...view } = body<{ plan: { cached: boolean } }>(plan);
+    expect(source.cached).toBe(true);
+    expect(view).toEqual(JSON.parse(JSON.stringify(here.company(company))));
+    const heat = await server.as('viewer', {
+      method: 'GET',
+      url: '/api/v1/networks/large/plan/heat-map?company=nobody',
+    });
+    expect(heat.statusCode).toBe(404);
+
+    // Once made, even a question that will not wait is answered.
+    expect((await status({ prefer: 'wait=0' })).statusCode).toBe(200);
+  }, 120_000);
+
+  it('refuses pegging above the limit clearly, with the limit in the details', async () => {
+    const demand = network.demand![0]!;
+    const response = await server.as('viewer', {
+      method: 'GET',
+      url: `/api/v1/networks/large/plan/pegging?company=${demand.company}&item=${demand.item}&period=3`,
+    });
+    // The server's default limit is 6,000 companies: this network is planned with pegging.
+    expect(response.statusCode, response.body).toBe(200);
+    const small = await testServer({ plans: { maxPeggingCompanies: 100, threadFromCompanies: 1_000 } });
+    try {
+      await small.store.networks.importVersion({
+        network: 'large',
+        content: network,
+        summary: summarize(network),
+        source: 'test',
+        author: 'test',
+      });
+      const refused = await small.as('viewer', {
+        method: 'GET',
+        url: `/api/v1/networks/large/plan/pegging?company=${demand.company}&item=${demand.item}&period=3`,
+        headers: { prefer: 'wait=60' },
+      });
+      expect(refused.statusCode, refused.body).toBe(400);
+      const error = body<{ error: { message: string; details: unknown } }>(refused).error;
+      expect(error.message).toContain('pegging is kept for networks up to 100 companies');
+      expect(error.details).toEqual({ pegging: { maxCompanies: 100, companies: COMPANIES } });
+    } finally {
+      await small.close();
+    }
+  }, 120_000);
+});

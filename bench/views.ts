@@ -1,0 +1,166 @@
+/**
+ * @module bench/views
+ * `npm run bench:views [-- SIZE]`: what a web app user waits for on a freshly imported network
+ * (default 60,000 companies, 52 weekly periods, seed 7), served from the embedded store (PGlite in a
+ * temporary folder) through `app.inject`, in this one process:
+ *
+ * 1. the import (`POST /networks`, the JSON text), then the graph's first view (binary, gzipped, as
+ *    the web app asks for it) right after;
+ * 2. the first chain status question (`GET …/status`), asked again while the server answers 503 "being
+ *    made" (`Prefer: wait=60`), until it is answered; meanwhile `GET /health` every 200 ms, each
+ *    answer's latency recorded (what any other user of the node waits for);
+ * 3. the same for a company's plan and the heat map after that.
+ *
+ * Wall time, CPU time of the process (every thread), the longest stall of the server's event loop
+ * and the load average are printed; peak memory at the end. Figures are printed, never asserted.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { generateNetwork } from '@keten/core';
+import { openStore } from '@keten/store';
+import { createServer } from '../apps/server/src/app.ts';
+import { hashPassword } from '../apps/server/src/auth/passwords.ts';
+import { issueToken } from '../apps/server/src/auth/tokens.ts';
+import { describeMachine, peakMemoryMiB, SEED, table } from './machine.ts';
+
+const companies = Number(process.argv[2] ?? 60_000);
+if (!Number.isInteger(companies) || companies < 10) throw new Error('usage: bench/views.ts [COMPANIES]');
+console.log(`keten bench:views — ${companies} companies, seed ${SEED}, 52 weekly periods, embedded store`);
+console.log(`machine: ${describeMachine()}\n`);
+
+const folder = mkdtempSync(join(tmpdir(), 'keten-bench-views-'));
+const store = await openStore({ dataDir: folder });
+const app = await createServer({ store, logger: false });
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ');
+try {
+  await store.access.createUser({
+    username: 'bench',
+    role: 'planner',
+    passwordHash: await hashPassword('bench password 1'),
+  });
+  const { secret } = await issueToken(
+    store.access,
+    { now: () => new Date() },
+    { username: 'bench', name: 'bench' },
+  );
+  const authorization = `Bearer ${secret}`;
+  // Only the JSON text is kept: the server holds the network it imports, the bench nothing more.
+  const { text, name, oem } = (() => {
+    const network = generateNetwork({ companies, seed: SEED, horizon: 52 });
+    const first = network.demand?.[0]?.company ?? network.companies[0]!.id;
+    return { text: JSON.stringify(network), name: network.name, oem: first };
+  })();
+  const base = `/api/v1/networks/${encodeURIComponent(name)}`;
+
+  const rows: (string | number)[][] = [];
+  /** Runs `work`, adding a row: wall and CPU seconds, the longest event-loop stall, health latencies. */
+  const measure = async (what: string, work: () => Promise<string>, probeHealth = false) => {
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const latencies: number[] = [];
+    let probing = probeHealth;
+    const probe = (async () => {
+      while (probing) {
+        const asked = performance.now();
+        const health = await app.inject({ method: 'GET', url: '/health' });
+        if (health.statusCode !== 200) throw new Error(`health answered ${health.statusCode}`);
+        latencies.push(performance.now() - asked);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    })();
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    const status = await work();
+    const wall = performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    probing = false;
+    await probe;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    loop.disable();
+    latencies.sort((a, b) => a - b);
+    const at = (share: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor(share * latencies.length))];
+    rows.push([
+      what,
+      status,
+      (wall / 1000).toFixed(2),
+      ((used.user + used.system) / 1e6).toFixed(2),
+      (loop.max / 1e6).toFixed(0),
+      latencies.length === 0 ? '' : `${latencies.length}`,
+      latencies.length === 0 ? '' : at(0.5)!.toFixed(0),
+      latencies.length === 0 ? '' : latencies.at(-1)!.toFixed(0),
+      load(),
+    ]);
+  };
+  const get = (url: string, headers: Record<string, string> = {}) =>
+    app.inject({ method: 'GET', url, headers: { authorization, ...headers } });
+  /** Asks until answered (not 503), as the web app would; the statuses seen, e.g. `503×4 200`. */
+  const ask = async (url: string): Promise<string> => {
+    let waits = 0;
+    for (;;) {
+      const response = await get(url, { prefer: 'wait=60' });
+      if (response.statusCode !== 503) {
+        if (response.statusCode !== 200) throw new Error(`${url}: ${response.statusCode} ${response.body}`);
+        return waits === 0 ? '200' : `503×${waits} 200`;
+      }
+      waits++;
+      const after = Number(response.headers['retry-after'] ?? 1);
+      await new Promise((resolve) => setTimeout(resolve, after * 1000));
+    }
+  };
+
+  await measure('import (POST /networks, JSON)', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/networks',
+      headers: { authorization, 'content-type': 'application/json' },
+      payload: text,
+    });
+    if (response.statusCode !== 201) throw new Error(`import: ${response.statusCode} ${response.body}`);
+    return '201';
+  });
+  await measure('graph, first view (binary, gzip)', async () => {
+    const response = await get(`${base}/graph`, {
+      accept: 'application/vnd.keten.graph',
+      'accept-encoding': 'gzip',
+    });
+    if (response.statusCode !== 200) throw new Error(`graph: ${response.statusCode}`);
+    return `200 ${(response.rawPayload.byteLength / 1e6).toFixed(1)} MB`;
+  });
+  await measure('chain status, first question', () => ask(`${base}/status?limit=50`), true);
+  await measure('chain status again', () => ask(`${base}/status?limit=50&state=short`));
+  await measure("a company's plan", () => ask(`${base}/plan/companies/${encodeURIComponent(oem)}`));
+  await measure('heat map, 100 rows', () => ask(`${base}/plan/heat-map`));
+  await measure('health alone', async () => {
+    const response = await app.inject({ method: 'GET', url: '/health' });
+    return String(response.statusCode);
+  });
+
+  console.log(
+    table(
+      [
+        'request',
+        'answers',
+        'wall s',
+        'CPU s',
+        'loop stall ms',
+        'health asked',
+        'health p50 ms',
+        'health max ms',
+        'load',
+      ],
+      rows,
+    ),
+  );
+  console.log(`\npeak memory ${peakMemoryMiB()} MiB (all threads)`);
+} finally {
+  await app.close();
+  await store.close();
+  rmSync(folder, { recursive: true, force: true });
+}
