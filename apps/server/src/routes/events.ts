@@ -62,7 +62,7 @@ export function eventRoutes(app: Api, context: RouteContext): void {
         description:
           'Writes the events whose `key` is not in the log yet. Keys already there are returned in `duplicates` and left as they were. ' +
           'A planning event whose payload does not fit its type (see docs/planning.md) is refused with 400, naming the field; nothing is appended then. ' +
-          'When planning events (`capacity.changed`, `supplier.down`, `demand.changed`, `demand.added`, `order.opened`, ' +
+          'When planning events (`capacity.changed`, `supplier.down`, `supplier.restored`, `demand.changed`, `demand.added`, `order.opened`, ' +
           '`order.changed`, `order.closed`) were written, the networks they address (by `payload.network`; every network ' +
           'when absent) are re-planned in the background once this answer is sent: see `GET /api/v1/networks/{name}/plan/changes`.',
         tags: ['events'],

@@ -190,6 +190,57 @@ describe('what a node sends', () => {
 });
 
 describe('what a node does with what it receives', () => {
+  it("plans on a supplier's disruption notice as supplier.down, and lifts it when the notice is resolved", async () => {
+    const notices = (blocked: { supplier: string; from: number; to: number }[], told = []) =>
+      outgoingPayloads(context(tier1View, TIER1, { blocked, told }))
+        .payloads.filter(
+          (entry) =>
+            entry.partner === OEM &&
+            entry.aspect === 'notifications' &&
+            (entry.payload as { effect: string }).effect === 'capacity-reduction',
+        )
+        .map((entry) => entry.payload as { sourceDisruptionId: string; status: string });
+    const [open] = notices([{ supplier: TIER1, from: 3, to: 5 }]);
+    expect(open).toBeDefined();
+    const records = new Map<string, unknown>();
+    const receive = async (payload: unknown) => {
+      const read = await readIncoming('notifications', payload, receiving(oemView, OEM, TIER1, records));
+      if (!read.ok) throw new Error(read.error.message);
+      for (const record of read.value.records) records.set(`${record.kind} ${record.id}`, record.value);
+      return read.value;
+    };
+    const down = await receive(open);
+    expect(down.replan).toBe(true);
+    expect(down.events).toMatchObject([
+      {
+        type: 'supplier.down',
+        payload: { company: TIER1, from: 3, to: 5, items: expect.arrayContaining([item]) },
+      },
+    ]);
+    const planned = applyPlanningEvents(oemView, down.events);
+    expect(planned.ok && planned.value.blocked).toContainEqual({ supplier: TIER1, item, from: 3, to: 5 });
+    // The same notice again (sent twice) adds nothing.
+    expect((await receive(open)).events).toEqual([]);
+    // Resolved: the down is lifted, and the OEM plans on its supplier again.
+    const resolved = { ...(open as object), status: 'resolved', contentChangedAt: '2027-01-05T08:00:00Z' };
+    const lifted = await receive(resolved);
+    expect(lifted.events).toMatchObject([
+      { type: 'supplier.restored', payload: { company: TIER1, key: down.events[0]!.key } },
+    ]);
+    expect(lifted.summary).toContain('lifted');
+    const after = applyPlanningEvents(oemView, [...down.events, ...lifted.events]);
+    expect(after.ok && after.value.blocked).toEqual([]);
+    // A notice whose amounts come in other payloads (root cause other: a plan's shortage) stays a record.
+    const shortage = {
+      ...(open as object),
+      leadingRootCause: 'other',
+      sourceDisruptionId: crypto.randomUUID(),
+    };
+    const kept = await receive(shortage);
+    expect(kept.events).toEqual([]);
+    expect(kept.replan).toBe(false);
+  });
+
   it('reads each aspect its partner sends into its own terms, and refuses one about another partner', async () => {
     const fromOem = outgoingPayloads(context(oemWithOrder, OEM)).payloads;
     for (const outgoing of fromOem.filter((entry) => entry.partner === TIER1)) {

@@ -9,7 +9,7 @@
  * | --- | --- | --- | --- |
  * | material-demand | `readMaterialDemand` | `received-demand` (quantities per period), `demand.added` | when demand moved |
  * | capacity | `readCapacityGroup` on the network as the events left it | `received-capacity`, `capacity.changed` on the supplier's source | when capacity moved |
- * | notifications | `readNotification` | `received-notification` (the disruption in the node's terms) | no |
+ * | notifications | `readNotification` | `received-notification` (the disruption in the node's terms); an open capacity reduction from a supplier (root cause other than `other`) as `supplier.down` of its items in the window, lifted (`supplier.restored`) when resolved or replaced | when it puts or lifts one |
  * | orders | `readOrderMessage` (order, change, cancellation) | `held-order` (to be answered), `demand.added` | always: the answer follows the plan |
  * | order-confirmations | `readOrderMessage` on the network as the events left it | `sent-order` (the answer), `order.changed` / `order.closed` | when the order moved |
  * | stock | `readItemStock` | `received-stock` | no |
@@ -27,6 +27,7 @@ import {
   formatExchangeProblem,
   type Network,
   ORDER_FORMAT,
+  type ReceivedNotification,
   type RecordWrite,
   readCapacityGroup,
   readDeliveryInformation,
@@ -35,6 +36,7 @@ import {
   readNotification,
   readOrderMessage,
   readPlannedProductionOutput,
+  supplierDownEvent,
 } from '@keten/core';
 import { validateAspectPayload } from '../payloads/validate.ts';
 import { ASPECT_SPECS, type ExchangeAspect } from './datasets.ts';
@@ -147,17 +149,42 @@ export async function readIncoming(
       const read = readNotification(view, company, partner, payload);
       if (!read.ok) return problems(read.error);
       const { disruption } = read.value;
+      const id = `${partner} ${read.value.sourceDisruptionId}`;
+      // The supplier.down an earlier notice of this disruption put in the log, if any: lifted when
+      // this one is resolved or says something else (a new window, other items).
+      const before = (await context.get<ReceivedNotice>('received-notification', id))?.downKey;
+      const down = plannedDown(view, company, read.value, receivedAt);
+      const events: EventInput[] = [];
+      if (before !== undefined && before !== down?.key)
+        events.push({
+          type: 'supplier.restored',
+          key: `${before}:restored`,
+          at: receivedAt,
+          source: `company:${partner}`,
+          payload: { company: partner, key: before, network: view.name },
+        });
+      if (down !== undefined && down.key !== before) events.push(down);
+      const planned =
+        down === undefined
+          ? before === undefined
+            ? ''
+            : '; its supplier.down lifted'
+          : `; supplier.down of ${partner} (${((down.payload as { items?: string[] }).items ?? []).join(', ')}) from period ${(down.payload as { from: number }).from}`;
       return done({
-        events: [],
+        events,
         records: [
           {
             kind: 'received-notification',
-            id: `${partner} ${read.value.sourceDisruptionId}`,
-            value: { ...read.value, notes: undefined },
+            id,
+            value: {
+              ...read.value,
+              notes: undefined,
+              ...(down === undefined ? {} : { downKey: down.key }),
+            } satisfies ReceivedNotice,
           },
         ],
-        summary: `${disruption.status} ${disruption.effect} from ${partner} (${disruption.cause}) of ${disruption.items.join(', ')} from period ${disruption.from}`,
-        replan: false,
+        summary: `${disruption.status} ${disruption.effect} from ${partner} (${disruption.cause}) of ${disruption.items.join(', ')} from period ${disruption.from}${planned}`,
+        replan: events.length > 0,
       });
     }
     case 'orders': {
@@ -287,6 +314,38 @@ export async function readIncoming(
       });
     }
   }
+}
+
+/** A received notice as the node keeps it: with the key of the supplier.down it made, if any. */
+type ReceivedNotice = Omit<ReceivedNotification, 'notes'> & {
+  readonly notes?: undefined;
+  readonly downKey?: string;
+};
+
+/**
+ * The `supplier.down` an open capacity reduction from a supplier plans on: the items the partner
+ * supplies to `company` cannot come in the notice's window. None for a notice whose amounts travel
+ * in other payloads (root cause `other`: keten's plan shortages and lowered capacities, whose figures
+ * come as capacity and deliveries), for other effects, resolved notices and items it does not supply.
+ */
+function plannedDown(
+  view: Network,
+  company: string,
+  notice: ReceivedNotification,
+  receivedAt: string,
+): EventInput | undefined {
+  const { disruption } = notice;
+  if (disruption.cause === 'other') return undefined;
+  const items = disruption.items.filter((item) =>
+    (view.sourcing ?? []).some(
+      (rule) =>
+        rule.buyer === company &&
+        rule.item === item &&
+        rule.suppliers.some((line) => line.supplier === disruption.sender),
+    ),
+  );
+  if (items.length === 0) return undefined;
+  return supplierDownEvent(view, { ...notice, disruption: { ...disruption, items } }, { receivedAt });
 }
 
 function done(value: Incoming): Outcome {

@@ -504,7 +504,9 @@ function currentDisruptions(
           recipient: customer,
           items: [record.item],
           effect: 'capacity-reduction',
-          cause: 'production-incident',
+          // A capacity.changed does not say why; the figures go out as capacity (and the customer
+          // plans on those, not on a full stop: see incoming.ts, notifications).
+          cause: 'other',
           status: 'open',
           from: window.from,
           ...(window.to >= network.horizon ? {} : { to: window.to }),

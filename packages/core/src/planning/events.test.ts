@@ -358,6 +358,26 @@ describe('supplier.down', () => {
     ]);
   });
 
+  it('is lifted by a later supplier.restored naming its key, and only by a later one', () => {
+    const down = event('supplier.down', { company: 'frame-a', from: 2, to: 5 }, { key: 'notice-1' });
+    const restored = event('supplier.restored', { company: 'frame-a', key: 'notice-1' }, { key: 'lift-1' });
+    const base = network();
+    const lifted = applied([down, restored], base);
+    expect(lifted.blocked).toEqual([]);
+    expect(lifted.network.production).toBe(base.production);
+    expect(lifted.applied).toBe(2);
+    // A restore recorded before the down does not lift it; another key lifts nothing.
+    expect(applied([restored, down]).blocked).toEqual([{ supplier: 'frame-a', from: 2, to: 5 }]);
+    const other = event('supplier.restored', { company: 'frame-a', key: 'notice-2' });
+    expect(applied([down, other]).blocked).toEqual([{ supplier: 'frame-a', from: 2, to: 5 }]);
+    // Down again after the lift (a new notice): down again.
+    const again = event('supplier.down', { company: 'frame-a', from: 3 }, { key: 'notice-3' });
+    expect(applied([down, restored, again]).blocked).toEqual([{ supplier: 'frame-a', from: 3, to: 12 }]);
+    expect(isPlanningEventType('supplier.restored')).toBe(true);
+    const [problem] = refused([event('supplier.restored', { company: 'nobody', key: 'notice-1' })]);
+    expect(problem?.path).toEqual(['payload', 'company']);
+  });
+
   it('refuses items the company neither makes nor supplies', () => {
     const [problem] = refused([event('supplier.down', { company: 'steel', from: 0, items: ['frame'] })]);
     expect(problem).toMatchObject({ code: 'not-supplied', path: ['payload', 'items', 0] });

@@ -8,6 +8,7 @@
  * | ------------------ | ---------------------------------------------------- | ----------------------------------------------------------- |
  * | `capacity.changed` | `company`, `item` or `group`, `from`, `to?`, `capacity` | sets the capacity of a production record or capacity group in `[from, to)` |
  * | `supplier.down`    | `company`, `from`, `to?`, `items?`                   | the company makes and ships nothing (of those items) in `[from, to)` |
+ * | `supplier.restored` | `company`, `key`                                    | the `supplier.down` recorded before it with that key no longer counts |
  * | `demand.changed`   | `company`, `item`, `period`, `quantity`              | sets the end demand of one period                           |
  * | `demand.added`     | `company`, `item`, `period`, `quantity`              | adds to it (a negative quantity takes demand away)          |
  * | `order.opened`     | `id`, `kind?`, `company`, `item`, `supplier?`, `quantity`, `due` | adds an open order (scheduled receipt)            |
@@ -34,7 +35,9 @@
  *   records (of the listed items, or all) and, when no items are listed, for all its capacity groups.
  *   That it also ships nothing, not even from stock, cannot be said in `keten.network/v1` without a
  *   new field, so it is returned beside the network as `blocked` windows, which the planner honours.
- *   Its open orders stand as they are: change or close them with their own events.
+ *   Its open orders stand as they are: change or close them with their own events. A later
+ *   `supplier.restored` naming the `supplier.down` by its key lifts it (a disruption notice resolved
+ *   or replaced by a partner): the down is then not applied at all, as if it had never been recorded.
  * - **Demand** for a company and item without a demand record creates one, with 0 in the other
  *   periods; the company must make or buy the item, as the validator demands.
  * - **Open orders** are addressed by `id`; an open order in the network without one cannot be changed
@@ -105,6 +108,13 @@ export const SupplierDownPayload = z.strictObject({
 });
 export type SupplierDownPayload = z.infer<typeof SupplierDownPayload>;
 
+export const SupplierRestoredPayload = z.strictObject({
+  company: Id.describe('The company of the supplier.down lifted.'),
+  key: z.string().min(1).max(512).describe('The key of the supplier.down event it lifts.'),
+  network: PayloadNetwork,
+});
+export type SupplierRestoredPayload = z.infer<typeof SupplierRestoredPayload>;
+
 export const DemandChangedPayload = z.strictObject({
   company: Id,
   item: Id,
@@ -147,6 +157,7 @@ export type OrderClosedPayload = z.infer<typeof OrderClosedPayload>;
 export const PLANNING_EVENT_PAYLOADS = {
   'capacity.changed': CapacityChangedPayload,
   'supplier.down': SupplierDownPayload,
+  'supplier.restored': SupplierRestoredPayload,
   'demand.changed': DemandChangedPayload,
   'demand.added': DemandAddedPayload,
   'order.opened': OrderOpenedPayload,
@@ -354,16 +365,30 @@ export function applyPlanningEvents(
   const ignoredBecause = { type: 0, network: 0 };
   const ignoredTypes = new Set<string>();
   const ignoredNetworks = new Set<string>();
+  const forThis = (event: PlanningEventInput) => {
+    const addressed = addressedNetwork(event.payload);
+    return addressed === undefined || addressed === name;
+  };
+  // supplier.down events lifted by a later supplier.restored (by key): where each was lifted last.
+  const lifted = new Map<string, number>();
+  events.forEach((event, index) => {
+    if (event.type !== 'supplier.restored' || !forThis(event)) return;
+    const key = (event.payload as { key?: unknown } | null)?.key;
+    if (typeof key === 'string') lifted.set(key, index);
+  });
   events.forEach((event, index) => {
     if (!isPlanningEventType(event.type)) {
       ignoredBecause.type++;
       ignoredTypes.add(event.type);
       return;
     }
-    const addressed = addressedNetwork(event.payload);
-    if (addressed !== undefined && addressed !== name) {
+    if (!forThis(event)) {
       ignoredBecause.network++;
-      ignoredNetworks.add(addressed);
+      ignoredNetworks.add(addressedNetwork(event.payload)!);
+      return;
+    }
+    if (event.type === 'supplier.down' && event.key !== undefined && (lifted.get(event.key) ?? -1) > index) {
+      applied++;
       return;
     }
     if (applier.apply(event.type, event, index)) applied++;
@@ -510,6 +535,12 @@ class EventApplier {
       case 'supplier.down': {
         const payload = this.parse(SupplierDownPayload, event.payload);
         if (payload !== undefined) this.supplierDown(payload);
+        break;
+      }
+      case 'supplier.restored': {
+        // Lifting is done before (applyPlanningEvents skips the down): only the payload is checked.
+        const payload = this.parse(SupplierRestoredPayload, event.payload);
+        if (payload !== undefined) this.checkCompany(payload.company, ['payload', 'company']);
         break;
       }
       case 'demand.changed': {
