@@ -1,8 +1,8 @@
 /**
  * @module jobs/plan-thread
  * A network version's plan for the plan views and the chain status, made and held in a worker thread
- * of its own (`plan-worker.ts`): the network goes to the thread once (a structured clone), the plan
- * never comes back; questions go there and plain answers come back (`PlanAsker`). `close()` ends the
+ * of its own (`plan-worker.ts`): the network goes to the thread once (structured clones of slices,
+ * between which the server answers others: `PlanPart`), the plan never comes back; questions go there and plain answers come back (`PlanAsker`). `close()` ends the
  * thread, and with it the plan's memory (some 3.5 GB at 60,000 companies) at once.
  */
 import { Worker } from 'node:worker_threads';
@@ -14,6 +14,24 @@ import {
   type PlanSetup,
   type PlanStep,
 } from '../plan-answers.ts';
+
+/**
+ * Main → worker, before any question: the network a section at a time (a long list in slices of
+ * `SLICE` records), then the rest of the setup. Each message is cloned on the server's thread as it is
+ * posted; in slices, with a turn of the event loop between them, no clone holds it for long (the
+ * whole 60,000-company network at once held it some 1–2 s of CPU).
+ */
+export type PlanPart =
+  | { readonly part: 'value'; readonly key: string; readonly value: unknown }
+  | { readonly part: 'items'; readonly key: string; readonly items: readonly unknown[] }
+  | {
+      readonly part: 'setup';
+      readonly options: PlanSetup['options'];
+      readonly firstDues: PlanSetup['firstDues'];
+    };
+
+/** Records per slice of a long list sent to a plan thread. */
+export const SLICE = 5_000;
 
 /** Main → worker: a question and its arguments. */
 export interface PlanThreadQuestion {
@@ -45,7 +63,7 @@ export class PlanThread {
 
   /** Starts the thread; `onStep` hears each step of making the plan as it starts. */
   constructor(setup: PlanSetup, onStep: (step: PlanStep) => void = () => {}) {
-    this.#worker = new Worker(new URL('./plan-worker-entry.js', import.meta.url), { workerData: setup });
+    this.#worker = new Worker(new URL('./plan-worker-entry.js', import.meta.url));
     let made!: { resolve: (value: PlanMade) => void; reject: (error: Error) => void };
     this.made = new Promise((resolve, reject) => {
       made = { resolve, reject };
@@ -83,6 +101,7 @@ export class PlanThread {
         resolve();
       });
     });
+    this.#send(setup).catch(fail);
     this.answers = askerOf(async (question, args) => {
       await this.made;
       if (this.#failure !== undefined) throw this.#failure;
@@ -91,6 +110,24 @@ export class PlanThread {
       this.#worker.postMessage({ id, question, args } satisfies PlanThreadQuestion);
       return answer;
     });
+  }
+
+  /** Sends the setup in parts (`PlanPart`), a turn of the event loop between them. */
+  async #send(setup: PlanSetup): Promise<void> {
+    const post = async (part: PlanPart) => {
+      if (this.#failure !== undefined) throw this.#failure;
+      this.#worker.postMessage(part);
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    for (const [key, value] of Object.entries(setup.network)) {
+      if (!Array.isArray(value) || value.length <= SLICE) await post({ part: 'value', key, value });
+      else {
+        for (let at = 0; at < value.length; at += SLICE) {
+          await post({ part: 'items', key, items: value.slice(at, at + SLICE) });
+        }
+      }
+    }
+    await post({ part: 'setup', options: setup.options, firstDues: setup.firstDues });
   }
 
   /** The thread failed or ended: its plan is gone. */

@@ -1,30 +1,63 @@
 /**
  * @module jobs/plan-worker
- * The body of a plan thread (`plan-thread.ts`): plans one network version for the plan views and the
- * chain status (tens of seconds of CPU and gigabytes at 60,000 companies), keeps the plan, and
+ * The body of a plan thread (`plan-thread.ts`): receives one network version in slices (`PlanPart`),
+ * plans it for the plan views and the chain status (tens of seconds of CPU and gigabytes at 60,000
+ * companies), keeps the plan, builds the indexes the first questions need between questions, and
  * answers questions about it (`PlanAnswers`), so the server's event loop never holds that work.
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { PLAN_QUESTIONS, PlanAnswers, type PlanSetup } from '../plan-answers.ts';
-import type { PlanThreadQuestion, PlanThreadReply } from './plan-thread.ts';
+import { parentPort } from 'node:worker_threads';
+import { PLAN_QUESTIONS, PlanAnswers } from '../plan-answers.ts';
+import type { PlanPart, PlanThreadQuestion, PlanThreadReply } from './plan-thread.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('plan-worker.ts runs in a worker thread');
 const post = (reply: PlanThreadReply) => port.postMessage(reply);
 const known = new Set<string>(PLAN_QUESTIONS);
+const network: Record<string, unknown> = {};
+let answers: PlanAnswers | undefined;
 
-try {
-  const answers = new PlanAnswers(workerData as PlanSetup, (step) => post({ type: 'step', step }));
-  post({ type: 'made', made: answers.made });
-  port.on('message', ({ id, question, args }: PlanThreadQuestion) => {
-    try {
-      if (!known.has(question)) throw new Error(`no such question: ${question}`);
-      const ask = answers[question] as (...values: unknown[]) => unknown;
-      post({ type: 'answer', id, value: ask.apply(answers, [...args]) ?? null });
-    } catch (error) {
-      post({ type: 'bug', id, message: String((error as Error).stack ?? error) });
+port.on('message', (message: PlanPart | PlanThreadQuestion) => {
+  if (answers !== undefined && 'question' in message) return answer(answers, message);
+  if (!('part' in message)) return;
+  try {
+    switch (message.part) {
+      case 'value':
+        network[message.key] = message.value;
+        return;
+      case 'items': {
+        network[message.key] ??= [];
+        const list = network[message.key] as unknown[];
+        for (const item of message.items) list.push(item);
+        return;
+      }
+      case 'setup': {
+        const made = new PlanAnswers(
+          { network: network as never, options: message.options, firstDues: message.firstDues },
+          (step) => post({ type: 'step', step }),
+        );
+        answers = made;
+        post({ type: 'made', made: made.made });
+        // Questions asked meanwhile are answered between the steps.
+        const steps = made.warmUp();
+        const next = () => {
+          steps.shift()?.();
+          if (steps.length > 0) setImmediate(next);
+        };
+        setImmediate(next);
+        return;
+      }
     }
-  });
-} catch (error) {
-  post({ type: 'bug', id: 0, message: String((error as Error).stack ?? error) });
+  } catch (error) {
+    post({ type: 'bug', id: 0, message: String((error as Error).stack ?? error) });
+  }
+});
+
+function answer(answers: PlanAnswers, { id, question, args }: PlanThreadQuestion): void {
+  try {
+    if (!known.has(question)) throw new Error(`no such question: ${question}`);
+    const ask = answers[question] as (...values: unknown[]) => unknown;
+    post({ type: 'answer', id, value: ask.apply(answers, [...args]) ?? null });
+  } catch (error) {
+    post({ type: 'bug', id, message: String((error as Error).stack ?? error) });
+  }
 }
