@@ -104,6 +104,56 @@ describe('outbox delivery', () => {
     await delivery.stop();
   });
 
+  it('looks no further than the pass when everything went through, and for the next due time after a failure', async () => {
+    const store = createMemoryStore();
+    const looks = { due: 0, next: 0 };
+    const counted = {
+      ...store.exchange,
+      dueMessages: (now: string, limit: number) => {
+        looks.due += 1;
+        return store.exchange.dueMessages(now, limit);
+      },
+      nextDueAt: () => {
+        looks.next += 1;
+        return store.exchange.nextDueAt();
+      },
+      markDelivered: store.exchange.markDelivered.bind(store.exchange),
+      markAttemptFailed: store.exchange.markAttemptFailed.bind(store.exchange),
+    };
+    let fail = 0;
+    const delivery = new OutboxDelivery(
+      counted,
+      async () => (fail-- > 0 ? { kind: 'retry', error: '503 busy' } : { kind: 'delivered' }),
+      { backoff: { initialMs: 10, maxMs: 10 } },
+    );
+    delivery.start();
+    await delivery.idle();
+    // The start: one pass and one look for messages due later (a restart may have left some).
+    expect(looks).toEqual({ due: 1, next: 1 });
+    for (const id of ['a', 'b', 'c']) {
+      await store.exchange.commit({ outbox: [message(id)] });
+      delivery.wake();
+      await delivery.idle();
+    }
+    expect(await store.exchange.listMessages()).toEqual([]);
+    // Each wake read the due messages once, and nothing waits: no further look.
+    expect(looks).toEqual({ due: 4, next: 1 });
+    fail = 1;
+    await store.exchange.commit({ outbox: [message('d')] });
+    delivery.wake();
+    await until(async () => (await store.exchange.listMessages()).length === 0);
+    await delivery.idle();
+    // The failed attempt made it look for the next due time, and the timer sent it again.
+    expect(looks.next).toBeGreaterThanOrEqual(2);
+    expect((await store.exchange.listMessages({ state: 'delivered' })).map((m) => m.id)).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+    ]);
+    await delivery.stop();
+  });
+
   it('sends what was left in the outbox before a restart', async () => {
     const store = createMemoryStore();
     await store.exchange.commit({ outbox: [message('left-over')] });

@@ -119,6 +119,12 @@ export class OutboxDelivery {
   #running: Promise<void> | undefined;
   #again = false;
   #stopped = true;
+  /**
+   * Whether a message may wait in the outbox for a later attempt (a failure, a restart, a store
+   * error): then the loop asks the store when the next one is due. Cleared when the store says none
+   * is pending, so a wake for committed messages that all go through costs no look for later ones.
+   */
+  #waiting = true;
 
   constructor(store: ExchangeStore, send: MessageSender, options: DeliveryOptions = {}) {
     this.#store = store;
@@ -130,6 +136,7 @@ export class OutboxDelivery {
   /** Starts delivering: sends what is due now (e.g. left from before a restart), then on every wake. */
   start(): void {
     this.#stopped = false;
+    this.#waiting = true;
     this.wake();
   }
 
@@ -161,21 +168,37 @@ export class OutboxDelivery {
   }
 
   async #loop(): Promise<void> {
+    const limit = this.#passLimit();
     do {
       this.#again = false;
       try {
-        while (!this.#stopped && (await this.deliverDue()) > 0) {
-          // Keep going while passes find work.
+        // A pass that read fewer messages than it may took all that were due; what is committed
+        // meanwhile wakes the loop (#again) and what failed is due later (the timer below), so only a
+        // full pass looks again at once.
+        while (!this.#stopped && (await this.deliverDue()) >= limit) {
+          // Keep going while passes are full.
         }
       } catch {
         // The store failed (e.g. the database is briefly unreachable): try again after a pause.
+        this.#waiting = true;
         this.#schedule(this.#clock.now().getTime() + backoffDelay(3, this.#options.backoff));
         return;
       }
     } while (this.#again && !this.#stopped);
-    if (this.#stopped) return;
-    const next = await this.#store.nextDueAt().catch(() => undefined);
-    if (next !== undefined) this.#schedule(Date.parse(next));
+    if (this.#stopped || !this.#waiting) return;
+    const next = await this.#store.nextDueAt().catch(() => null);
+    if (next === undefined) this.#waiting = false;
+    else
+      this.#schedule(
+        next === null
+          ? this.#clock.now().getTime() + backoffDelay(3, this.#options.backoff)
+          : Date.parse(next),
+      );
+  }
+
+  /** Messages read per pass. */
+  #passLimit(): number {
+    return Math.max(1, Math.floor(this.#options.batch ?? 200));
   }
 
   #schedule(at: number): void {
@@ -195,7 +218,7 @@ export class OutboxDelivery {
    */
   async deliverDue(): Promise<number> {
     const now = this.#clock.now().toISOString();
-    const due = await this.#store.dueMessages(now, this.#options.batch ?? 200);
+    const due = await this.#store.dueMessages(now, this.#passLimit());
     if (due.length === 0) return 0;
     const byReceiver = new Map<string, OutboxMessage[]>();
     for (const message of due) {
@@ -261,6 +284,7 @@ export class OutboxDelivery {
           result.retryAfterMs ?? 0,
         );
         const retryAt = new Date(at.getTime() + wait).toISOString();
+        this.#waiting = true;
         await this.#store.markAttemptFailed(message.sequence, result.error, retryAt);
         // The rest of this receiver's messages wait with it, so they still arrive in order.
         const waiting = queue.slice(index + position + 1).map((entry) => entry.sequence);
