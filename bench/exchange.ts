@@ -10,15 +10,20 @@
  * 2. signed messages per second from one node to another: N forecast messages put in the OEM's outbox
  *    at once, sent over HTTP with signed request tokens (the outbox sends runs of them in one signed
  *    batch request, see packages/connector/src/node/batch.ts), verified (token, nonce, membership),
- *    checked against the Catena-X schema, read and committed with its receipt at the supplier, and
- *    marked delivered at the OEM; CPU time of the process (both nodes) beside the wall time;
+ *    checked against the Catena-X schema, read and committed with their receipts at the supplier (a
+ *    run in one transaction, node/inbox.ts), and marked delivered at the OEM; CPU time of the process
+ *    (both nodes) beside the wall time. Then the receiving node alone: N more in signed batch
+ *    requests of 100 made beforehand (as the OEM's outbox would send them), posted one after the
+ *    other, so the process's CPU time is tier 1's (and the client's `fetch`);
  * 3. a forecast change at the OEM until tier 3 has it (three re-plans and three pushes on the way).
  *
- * Prints figures; asserts nothing. `npm run bench:exchange -- 2000` sets N (default 1,000).
+ * Prints figures; asserts nothing. `npm run bench:exchange -- 2000` sets N (default 1,000);
+ * `npm run bench:exchange -- 1000 messages` leaves out the negotiations one at a time.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { signRequest } from '@keten/connector';
 import {
   createNegotiation,
   type DspJsonObject,
@@ -30,6 +35,8 @@ import { openDatabase } from '@keten/store';
 import { startNetworkNodes } from '../apps/cli/src/network-nodes.ts';
 
 const messages = Number(process.argv[2] ?? 1000);
+/** `messages`: leave out the negotiations one at a time (1b), e.g. to measure part 2 alone. */
+const only = process.argv[3];
 const NEGOTIATIONS = 20;
 const DEMO = new URL('../examples/demo-network.yaml', import.meta.url).pathname;
 const loaded = loadNetworkFile({ name: DEMO, text: readFileSync(DEMO, 'utf8') });
@@ -133,7 +140,7 @@ try {
         entry.record.offer !== undefined &&
         entry.dataset.includes(':demand-and-capacity:'),
     );
-  if (finalized !== undefined) {
+  if (finalized !== undefined && only !== 'messages') {
     const quiet: number[] = [];
     const cpu0 = process.cpuUsage();
     const { '@id': offerId, target, ...policy } = finalized.record.offer!;
@@ -236,9 +243,54 @@ try {
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const applied = (await tier1.store.exchange.readAudit({ after: receiptsBefore, limit: 10000 })).length;
+    const bothMs = (cpu.user + cpu.system) / 1000 / messages;
     console.log(
       `signed messages OEM → tier 1: ${messages} in ${seconds.toFixed(2)} s = ${Math.round(messages / seconds)} per s ` +
-        `(both nodes in this process: ${cpuSeconds(cpu)} s CPU, ${((cpu.user + cpu.system) / 1000 / messages).toFixed(2)} ms a message; ${applied} audit entries at tier 1)`,
+        `(both nodes in this process: ${cpuSeconds(cpu)} s CPU, ${bothMs.toFixed(2)} ms a message; ${applied} audit entries at tier 1)`,
+    );
+
+    // 2b. The receiving node alone: batches signed beforehand, posted one after the other.
+    const path = `${new URL(tier1.connector.url).pathname.replace(/\/$/, '')}/exchange/batch`;
+    const requests = Array.from({ length: Math.ceil(messages / 100) }, (_, index) => {
+      const body = JSON.stringify({
+        messages: Array.from({ length: Math.min(100, messages - index * 100) }, () => {
+          const id = `urn:uuid:${crypto.randomUUID()}`;
+          return { id, path: template.path, body: { ...(template.body as object), messageId: id } };
+        }),
+      });
+      const authorization = signRequest({
+        identity: oem.connector.identity,
+        credential: oem.connector.credential(),
+        audience: tier1.connector.did,
+        method: 'POST',
+        path,
+        body,
+      });
+      return { body, authorization };
+    });
+    const load = loadavg()[0]!;
+    const t2 = performance.now();
+    const cpu2 = process.cpuUsage();
+    let accepted = 0;
+    for (const request of requests) {
+      const response = await fetch(`${new URL(tier1.connector.url).origin}${path}`, {
+        method: 'POST',
+        headers: { authorization: request.authorization, 'content-type': 'application/json' },
+        body: request.body,
+      });
+      const answer = (await response.json()) as {
+        results?: { status: number; body?: { status?: string } }[];
+      };
+      accepted += (answer.results ?? []).filter((result) => result.body?.status === 'applied').length;
+    }
+    const received = (performance.now() - t2) / 1000;
+    const tier1Cpu = process.cpuUsage(cpu2);
+    const tier1Ms = (tier1Cpu.user + tier1Cpu.system) / 1000 / messages;
+    if (accepted !== messages) throw new Error(`tier 1 applied ${accepted} of ${messages} messages`);
+    console.log(
+      `signed messages received by tier 1 alone (batches of 100 signed beforehand): ${messages} in ${received.toFixed(2)} s = ${Math.round(messages / received)} per s ` +
+        `(${cpuSeconds(tier1Cpu)} s CPU, ${tier1Ms.toFixed(2)} ms a message = ${Math.round(1000 / tier1Ms)} per CPU second; ` +
+        `so the OEM's sending about ${Math.max(0, bothMs - tier1Ms).toFixed(2)} ms; load average ${load.toFixed(1)})`,
     );
   }
 
