@@ -12,7 +12,7 @@ import { CompanyPage } from './pages/company/company-page.tsx';
 import { AgreementsPage, AuditPage, ChainStatusPage } from './pages/connector-pages.tsx';
 import { NetworksPage } from './pages/networks/networks-page.tsx';
 import { UsersPage } from './pages/users/users-page.tsx';
-import { GraphPage, MapPage, PlanPage, StatusPage } from './pages/view-pages.tsx';
+import { GraphPage, MapPage, OverviewPage, PlanPage, StatusPage } from './pages/view-pages.tsx';
 
 export interface PageProps {
   /** The path's parameters, e.g. `{ name, company }`. */
@@ -40,6 +40,13 @@ export const ROUTES: readonly PageRoute[] = [
     role: 'viewer',
     page: () => <NetworksPage />,
     nav: { label: 'Networks', section: 'node' },
+  },
+  {
+    path: '/networks/:name',
+    title: 'Overview',
+    role: 'viewer',
+    page: ({ params }) => <OverviewPage network={params.name!} />,
+    nav: { label: 'Start here: weak spots at a glance', section: 'network' },
   },
   {
     path: '/networks/:name/map',

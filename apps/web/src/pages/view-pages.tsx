@@ -46,3 +46,8 @@ export const StatusPage = lazyNetworkPage(
   async () => (await import('./status/status-page.tsx')).StatusPage,
   'the chain status',
 );
+/** A network's start page: what to look at first (it brings the plan's styles). */
+export const OverviewPage = lazyNetworkPage(
+  async () => (await import('./overview/overview-page.tsx')).OverviewPage,
+  'the overview',
+);

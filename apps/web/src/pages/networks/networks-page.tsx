@@ -17,6 +17,11 @@ export function NetworksPage() {
   return (
     <>
       <h1>Networks</h1>
+      <p className="explain start-here">
+        A network is the companies that supply each other, down to raw materials. To see where one is weak —
+        companies short of parts, capacities over their limit, parts with a single supplier — and to run a
+        stress test, open its overview: <strong>Start here</strong> below.
+      </p>
       {loaded.state === 'loading' ? <Loading what="networks" /> : null}
       {loaded.state === 'failed' ? <ErrorDisplay error={loaded.error} /> : null}
       {loaded.state === 'done' && loaded.value.networks.length === 0 ? (
@@ -30,7 +35,7 @@ export function NetworksPage() {
           {loaded.value.networks.map((entry) => (
             <li key={entry.network} className="card">
               <h2>
-                <Link to={pathTo('/networks/:name/map', { name: entry.network })}>{entry.network}</Link>
+                <Link to={pathTo('/networks/:name', { name: entry.network })}>{entry.network}</Link>
               </h2>
               <p>
                 {count(entry.summary.companies, 'company', 'companies')} in{' '}
@@ -40,6 +45,14 @@ export function NetworksPage() {
               <p className="muted">
                 version {entry.latestVersion} of {entry.versions}, updated{' '}
                 {new Date(entry.updatedAt).toLocaleString('en-GB', { timeZone: 'UTC' })} UTC
+              </p>
+              <p>
+                <Link
+                  to={pathTo('/networks/:name', { name: entry.network })}
+                  className="button-primary button-link"
+                >
+                  Start here: weak spots at a glance
+                </Link>
               </p>
               <p className="card-links">
                 <Link to={pathTo('/networks/:name/map', { name: entry.network })}>Map</Link>

@@ -3,9 +3,10 @@
  * Weak spots: runs the stress test of the network (`POST …/stress-test`, a job followed to its end)
  * and shows the companies ranked by what their failure costs: time-to-survive (TTS), time-to-recover
  * (TTR), the loss with its currency, the risk exposure index (REI), a flag where TTS < TTR, the end
- * demand lost, and the TTS/TTR chart. docs/stress-test.md explains the figures.
+ * demand lost, and the TTS/TTR chart. docs/stress-test.md explains the figures. Opened with `?run=1`
+ * (the overview's "Run the stress test") it starts at once with the default time to recover.
  */
-import { type FormEvent, useId, useMemo, useState } from 'react';
+import { type FormEvent, useEffect, useId, useMemo, useState } from 'react';
 import { api } from '../../api/client.ts';
 import { type JobView, useJob } from '../../api/use-job.ts';
 import { Chart } from '../../components/chart.tsx';
@@ -37,17 +38,29 @@ export function StressPage({ network: name }: { readonly network: string }) {
       : undefined;
   const running = job.run.state === 'starting' || job.run.state === 'following';
 
-  const run = (event: FormEvent) => {
-    event.preventDefault();
-    if (ttrProblem !== undefined) return;
+  const start = (recover: number) =>
     job.start((signal) =>
       api.post<JobView<StressJson>>(
         `/api/v1/networks/${encodeURIComponent(name)}/stress-test`,
-        { ttr: ttrValue },
+        { ttr: recover },
         { signal },
       ),
     );
+  const run = (event: FormEvent) => {
+    event.preventDefault();
+    if (ttrProblem === undefined) start(ttrValue);
   };
+  // `?run=1`: started once, and the address loses it (a reload does not run it again). Started a tick
+  // later so that React's development double mount starts one job, not one aborted and another.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, when the page opens
+  useEffect(() => {
+    if (new URLSearchParams(window.location.search).get('run') !== '1') return;
+    const timer = setTimeout(() => {
+      window.history.replaceState(window.history.state, '', window.location.pathname);
+      start(DEFAULT_TTR);
+    }, 0);
+    return () => clearTimeout(timer);
+  }, []);
 
   const result = job.run.state === 'succeeded' ? job.run.result : undefined;
 
