@@ -3,17 +3,24 @@
  * Read-only views of a company node's exchanges for its owners (the web app's Agreements and Audit
  * pages): what the node offers whom under which policy, its negotiations, agreements and transfers
  * with their states and reasons, and the audit trail searched by partner, action and outcome with the
- * hash chain checked over the whole trail. Nothing here changes the store.
+ * hash chain checked. Nothing here changes the store.
  *
  * - `GET /api/v1/connector/agreements` (admin): `{ offers, negotiations, agreements, transfers }`.
  * - `GET /api/v1/connector/outbox/summary` (planner): counts per state, the pending and abandoned
  *   messages and the latest delivered ones, without their bodies (what to look at when a partner is down).
- * - `GET /api/v1/connector/audit/search?partner=&action=&outcome=&before=&limit=` (admin): the newest
- *   matching entries first, `before` (a sequence) pages back, `chain` is `intact` or the first break.
+ * - `GET /api/v1/connector/audit/search?partner=&action=&outcome=&before=&limit=&verify=full` (admin):
+ *   the newest matching entries first, `before` (a sequence) pages back, `chain` is `intact` or the
+ *   first break. The store answers the page and the count from its indexes; the chain is checked from
+ *   where this process last checked it (all of it the first time, or with `verify=full`), and each
+ *   entry shown against its hash.
  */
+import { createHash } from 'node:crypto';
 import {
+  type AuditBreak,
   type AuditEntry,
+  auditHash,
   EXCHANGE_READ_LIMIT,
+  GENESIS_HASH,
   type KetenStore,
   type OutboxMessage,
   type Policy,
@@ -177,6 +184,8 @@ export interface AuditSearch {
   /** Only entries with a sequence below this (paging back). */
   readonly before?: number;
   readonly limit: number;
+  /** Check the whole chain again from its first entry (default: from where the last check ended). */
+  readonly verify?: 'full';
 }
 
 export interface AuditSearchResult {
@@ -190,36 +199,68 @@ export interface AuditSearchResult {
   readonly chain: 'intact' | { readonly sequence: number; readonly reason: string; readonly message: string };
 }
 
-/** Reads the whole trail (in pages the store allows), checks its chain, and picks the matching page. */
-export async function searchAudit(store: KetenStore, search: AuditSearch): Promise<AuditSearchResult> {
-  const all: AuditEntry[] = [];
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** How far each store's chain was checked in this process: entries up to `sequence`, ending in `hash`. */
+const checkedThrough = new WeakMap<object, { readonly sequence: number; readonly hash: string }>();
+
+/**
+ * Checks the chain from where this process last checked it through its last entry (the whole trail the
+ * first time, or with `full`), and the entries about to be shown against their own hashes. The mark
+ * moves only over an intact run, so a break is found again on every search until it is dealt with.
+ */
+async function checkChain(
+  store: KetenStore,
+  shown: readonly AuditEntry[],
+  full: boolean,
+): Promise<AuditBreak | undefined> {
+  const exchange = store.exchange;
+  let mark = (full ? undefined : checkedThrough.get(exchange)) ?? { sequence: 0, hash: GENESIS_HASH };
+  if (mark.sequence > 0) {
+    // The entry the last check ended on must be as it was, or the check starts over.
+    const [entry] = await exchange.readAudit({ after: mark.sequence - 1, limit: 1 });
+    if (entry?.sequence !== mark.sequence || entry.hash !== mark.hash)
+      mark = { sequence: 0, hash: GENESIS_HASH };
+  }
   for (;;) {
-    const page = await store.exchange.readAudit({
-      after: all.at(-1)?.sequence ?? 0,
-      limit: EXCHANGE_READ_LIMIT.max,
-    });
-    all.push(...page);
+    const page = await exchange.readAudit({ after: mark.sequence, limit: EXCHANGE_READ_LIMIT.max });
+    if (page.length === 0) break;
+    const broken = verifyAuditChain(page, mark.hash, sha256);
+    if (broken !== undefined) return broken;
+    const last = page.at(-1)!;
+    mark = { sequence: last.sequence, hash: last.hash };
+    checkedThrough.set(exchange, mark);
     if (page.length < EXCHANGE_READ_LIMIT.max) break;
   }
-  const broken = verifyAuditChain(all);
-  const partner = search.partner?.toLowerCase();
-  const matching = all.filter(
-    (entry) =>
-      (partner === undefined ||
-        entry.actor.toLowerCase().includes(partner) ||
-        entry.resource.toLowerCase().includes(partner)) &&
-      (search.action === undefined || entry.action.startsWith(search.action)) &&
-      (search.outcome === undefined || entry.outcome === search.outcome),
-  );
-  const older =
-    search.before === undefined ? matching : matching.filter((entry) => entry.sequence < search.before!);
-  const entries = older.slice(-search.limit).reverse();
-  const last = entries.at(-1);
+  for (const entry of [...shown].reverse())
+    if (auditHash(entry.previousHash, entry, sha256) !== entry.hash)
+      return {
+        sequence: entry.sequence,
+        reason: 'changed',
+        message: `audit entry ${entry.sequence} does not match its hash: it was changed after it was written`,
+      };
+  return undefined;
+}
+
+/**
+ * One page of the trail's matching entries, newest first, from the store's search (its indexes, one
+ * page and a count: not the whole trail), and the chain checked as far as it grew since the last search.
+ */
+export async function searchAudit(store: KetenStore, search: AuditSearch): Promise<AuditSearchResult> {
+  const page = await store.exchange.searchAudit({
+    limit: search.limit,
+    ...(search.partner === undefined ? {} : { text: search.partner }),
+    ...(search.action === undefined ? {} : { actionPrefix: search.action }),
+    ...(search.outcome === undefined ? {} : { outcome: search.outcome }),
+    ...(search.before === undefined ? {} : { before: search.before }),
+  });
+  const broken = await checkChain(store, page.entries, search.verify === 'full');
+  const last = page.entries.at(-1);
   return {
-    entries,
-    matched: matching.length,
-    total: all.length,
-    ...(older.length > search.limit && last !== undefined ? { nextBefore: last.sequence } : {}),
+    entries: page.entries,
+    matched: page.matched,
+    total: page.total,
+    ...(page.more && last !== undefined ? { nextBefore: last.sequence } : {}),
     chain:
       broken === undefined
         ? 'intact'
@@ -280,6 +321,9 @@ export function readAuditSearch(
   };
   const before = number('before', 1, Number.MAX_SAFE_INTEGER);
   if (!before.ok) return before;
+  const verify = text('verify');
+  if (verify !== undefined && verify !== 'full')
+    return { ok: false, error: `verify: only full, not ${verify}` };
   const limit = number('limit', 1, AUDIT_PAGE_MAX, 100);
   if (!limit.ok) return limit;
   const partner = text('partner');
@@ -293,6 +337,7 @@ export function readAuditSearch(
       ...(partner === undefined ? {} : { partner }),
       ...(action === undefined ? {} : { action }),
       ...(outcome === undefined ? {} : { outcome }),
+      ...(verify === undefined ? {} : { verify }),
     },
   };
 }

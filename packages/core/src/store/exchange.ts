@@ -18,7 +18,7 @@
  * `@keten/store` (PGlite, PostgreSQL); `packages/store/test/exchange-contract.ts` runs against all.
  */
 import { canonicalJson } from './canonical-json.ts';
-import type { AuditEntry, AuditInput, CommitOutcome, RecordWrite } from './ports.ts';
+import type { AuditEntry, AuditInput, AuditSearchQuery, CommitOutcome, RecordWrite } from './ports.ts';
 import { sha256Hex } from './sha256.ts';
 
 /** The previous hash of the first audit entry. */
@@ -58,10 +58,12 @@ export interface AuditBreak {
  * Checks a run of consecutive audit entries (as read, oldest first): each entry's hash must be its
  * `auditHash`, and each entry's `previousHash` the hash of the entry before it (`startHash` for the
  * first: `GENESIS_HASH` when the run starts at the beginning). Returns the first break, if any.
+ * `hash` is SHA-256 as hex (adapters pass `node:crypto`'s, several times faster than core's).
  */
 export function verifyAuditChain(
   entries: readonly AuditEntry[],
   startHash: string = GENESIS_HASH,
+  hash: (text: string) => string = sha256Hex,
 ): AuditBreak | undefined {
   let previous = startHash;
   for (const entry of entries) {
@@ -72,7 +74,7 @@ export function verifyAuditChain(
         message: `audit entry ${entry.sequence} follows a hash that is not the previous entry's: an entry before it was removed, inserted or reordered`,
       };
     }
-    if (auditHash(entry.previousHash, entry) !== entry.hash) {
+    if (auditHash(entry.previousHash, entry, hash) !== entry.hash) {
       return {
         sequence: entry.sequence,
         reason: 'changed',
@@ -86,6 +88,21 @@ export function verifyAuditChain(
 
 /** The default and largest page of `readAudit` and `listMessages`. */
 export const EXCHANGE_READ_LIMIT = { default: 1000, max: 10000 } as const;
+
+/** Whether `entry` matches an audit search's filters (`before` aside): the memory store's, and the SQL store's meaning. */
+export function auditEntryMatches(
+  entry: AuditEntry,
+  query: Pick<AuditSearchQuery, 'text' | 'actionPrefix' | 'outcome'>,
+): boolean {
+  const text = query.text?.toLowerCase();
+  return (
+    (text === undefined ||
+      entry.actor.toLowerCase().includes(text) ||
+      entry.resource.toLowerCase().includes(text)) &&
+    (query.actionPrefix === undefined || entry.action.startsWith(query.actionPrefix)) &&
+    (query.outcome === undefined || entry.outcome === query.outcome)
+  );
+}
 
 export function exchangeReadLimit(limit: number | undefined): number {
   if (limit === undefined) return EXCHANGE_READ_LIMIT.default;

@@ -2,12 +2,20 @@
  * @module store/memory-exchange
  * The exchange store in memory, for tests, demos and simulation; same contract as the SQL one.
  */
-import { exchangeReadLimit, GENESIS_HASH, nextAuditEntry, versionConflict } from './exchange.ts';
+import {
+  auditEntryMatches,
+  exchangeReadLimit,
+  GENESIS_HASH,
+  nextAuditEntry,
+  versionConflict,
+} from './exchange.ts';
 import { prepareEvents } from './input.ts';
 import {
   type AuditEntry,
   type AuditInput,
   type AuditQuery,
+  type AuditSearchPage,
+  type AuditSearchQuery,
   type Clock,
   type CommitOutcome,
   type EventStore,
@@ -223,6 +231,23 @@ export class MemoryExchangeStore implements ExchangeStore {
       result.push(JSON.parse(JSON.stringify(entry)));
     }
     return result;
+  }
+
+  async searchAudit(query: AuditSearchQuery): Promise<AuditSearchPage> {
+    this.guard();
+    const limit = exchangeReadLimit(query.limit);
+    const entries: AuditEntry[] = [];
+    let matched = 0;
+    let more = false;
+    for (let index = this.#audit.length - 1; index >= 0; index--) {
+      const entry = this.#audit[index]!;
+      if (!auditEntryMatches(entry, query)) continue;
+      matched++;
+      if (query.before !== undefined && entry.sequence >= query.before) continue;
+      if (entries.length < limit) entries.push(JSON.parse(JSON.stringify(entry)));
+      else more = true;
+    }
+    return { entries, more, matched, total: this.#audit.length };
   }
 
   async rememberNonce(nonce: string, expiresAt: string): Promise<boolean> {

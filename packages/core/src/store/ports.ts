@@ -310,6 +310,35 @@ export interface AuditQuery {
   readonly limit?: number;
 }
 
+/**
+ * A search of the audit trail, newest first (`ExchangeStore.searchAudit`): the filters all hold. The
+ * store answers one page and a count itself (SQL: the primary key walked backwards, one count), never
+ * by handing the whole trail to the caller.
+ */
+export interface AuditSearchQuery {
+  /** Text the actor or the resource contains, ignoring case (a DID, a BPNL, a company id). */
+  readonly text?: string;
+  /** The action, or its start (`negotiation` matches `negotiation.request`). */
+  readonly actionPrefix?: string;
+  readonly outcome?: string;
+  /** Only entries with a sequence below this (paging back). */
+  readonly before?: number;
+  /** At most this many entries (at most 10000). */
+  readonly limit: number;
+}
+
+/** One page of an audit search. */
+export interface AuditSearchPage {
+  /** The matching entries, newest first. */
+  readonly entries: readonly AuditEntry[];
+  /** Whether older matching entries follow (below the last entry's sequence). */
+  readonly more: boolean;
+  /** Entries of the whole trail that match the filters (`before` aside). */
+  readonly matched: number;
+  /** Entries in the whole trail. */
+  readonly total: number;
+}
+
 export interface OutboxQuery {
   /** `pending` (not delivered, not abandoned; the default), `delivered`, `abandoned` or `all`. */
   readonly state?: 'pending' | 'delivered' | 'abandoned' | 'all';
@@ -347,6 +376,8 @@ export interface ExchangeStore {
   /** Give up on a message the receiver refused for good (it stays, marked, for the audit). */
   markAbandoned(sequence: number, error: string, at: string): Promise<void>;
   readAudit(query?: AuditQuery): Promise<AuditEntry[]>;
+  /** One page of the audit trail's entries that match, newest first, with how many match in all. */
+  searchAudit(query: AuditSearchQuery): Promise<AuditSearchPage>;
   /**
    * Remembers a request nonce until `expiresAt`; false when it was seen before (a replay). Expired
    * nonces may be forgotten (a request that old is refused for its age anyway).

@@ -10,6 +10,8 @@ import {
   type AuditEntry,
   type AuditInput,
   type AuditQuery,
+  type AuditSearchPage,
+  type AuditSearchQuery,
   type CommitOutcome,
   type ExchangeChanges,
   type ExchangeReceipt,
@@ -622,6 +624,73 @@ export class SqlExchangeStore implements ExchangeStore {
     });
   }
 
+  searchAudit(query: AuditSearchQuery): Promise<AuditSearchPage> {
+    const { schema, driver } = this.context;
+    return operation(this.context, 'searching the audit trail', async () => {
+      // Filters as SQL; the page walks the primary key backwards and stops after `limit` + 1 matches.
+      const params: unknown[] = [];
+      const filters: string[] = [];
+      const bind = (value: unknown) => {
+        params.push(value);
+        return `$${params.length}`;
+      };
+      if (query.text !== undefined) {
+        // The text is looked for among the distinct actors and resources (a loose scan of their
+        // indexes: a node has few partners and datasets), then the entries are found by those indexes.
+        const pattern = `%${likeEscaped(query.text.toLowerCase())}%`;
+        const distinct = async (column: 'actor' | 'resource') =>
+          (
+            await driver.query<{ value: string }>(
+              `WITH RECURSIVE found(value) AS (
+                 (SELECT ${column} FROM ${schema}.exchange_audit ORDER BY ${column} LIMIT 1)
+                 UNION ALL
+                 SELECT (SELECT ${column} FROM ${schema}.exchange_audit WHERE ${column} > found.value
+                         ORDER BY ${column} LIMIT 1)
+                 FROM found WHERE found.value IS NOT NULL
+               )
+               SELECT value FROM found WHERE value IS NOT NULL AND lower(value) LIKE $1`,
+              [pattern],
+            )
+          ).map((row) => row.value);
+        const [actors, resources] = [await distinct('actor'), await distinct('resource')];
+        filters.push(`(actor = ANY(${bind(actors)}::text[]) OR resource = ANY(${bind(resources)}::text[]))`);
+      }
+      if (query.actionPrefix !== undefined)
+        filters.push(`action LIKE ${bind(`${likeEscaped(query.actionPrefix)}%`)}`);
+      if (query.outcome !== undefined) filters.push(`outcome = ${bind(query.outcome)}`);
+      const where = (conditions: string[]) =>
+        conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
+      const filterParams = [...params];
+      const limit = exchangeReadLimit(query.limit);
+      const page = [...filters];
+      if (query.before !== undefined) page.push(`sequence < ${bind(query.before)}`);
+      const rows = await driver.query<AuditRow>(
+        `SELECT ${AUDIT_COLUMNS} FROM ${schema}.exchange_audit ${where(page)}
+         ORDER BY sequence DESC LIMIT ${bind(limit + 1)}`,
+        params,
+      );
+      // Sequences run 1, 2, 3, … (the chain): the last one is the count, read from the primary key.
+      const [last] = await driver.query<{ total: string | number | null }>(
+        `SELECT max(sequence) AS total FROM ${schema}.exchange_audit`,
+      );
+      const total = Number(last?.total ?? 0);
+      let matched = total;
+      if (filters.length > 0) {
+        const [counted] = await driver.query<{ matched: string | number }>(
+          `SELECT count(*) AS matched FROM ${schema}.exchange_audit ${where(filters)}`,
+          filterParams,
+        );
+        matched = Number(counted?.matched ?? 0);
+      }
+      return {
+        entries: rows.slice(0, limit).map(toAuditEntry),
+        more: rows.length > limit,
+        matched,
+        total,
+      };
+    });
+  }
+
   rememberNonce(nonce: string, expiresAt: string): Promise<boolean> {
     const { schema, driver, clock } = this.context;
     return operation(this.context, 'remembering a request nonce', async () => {
@@ -695,6 +764,11 @@ function toMessage(row: OutboxRow): OutboxMessage {
     ...(row.last_error === null ? {} : { lastError: row.last_error }),
     ...(row.abandoned_at === null ? {} : { abandonedAt: row.abandoned_at }),
   };
+}
+
+/** `text` for a LIKE pattern: its own `%`, `_` and `\` match themselves. */
+function likeEscaped(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
 function toAuditEntry(row: AuditRow): AuditEntry {
