@@ -183,8 +183,11 @@ function SingleSources({ network }: { readonly network: string }) {
         <strong>
           {count(found.single.length, 'part')} of {count(found.pairs, 'part')} bought
         </strong>{' '}
-        come from one supplier only; for {count(sole, 'part')} no other company in the network makes it at
-        all. If that supplier stops, its customer has nowhere else to go.
+        come from one supplier only
+        {sole === 0
+          ? ', though another company makes each of them.'
+          : `; ${sole === found.single.length ? (sole === 1 ? 'it has' : 'all of them have') : `${sole} of them have`} no other maker in the network at all.`}{' '}
+        If such a supplier stops, its customer has nowhere else to go.
       </p>
       {found.single.length === 0 ? null : (
         <ul className="worst">
@@ -206,7 +209,7 @@ function SingleSources({ network }: { readonly network: string }) {
       )}
       {found.single.length > 6 ? (
         <p className="muted">
-          And {count(found.single.length - 6, 'more')}: each company's page lists its suppliers and shares.
+          And {found.single.length - 6} more: each company's page lists its suppliers and shares.
         </p>
       ) : null}
     </>
