@@ -103,6 +103,31 @@ describe('validateAspectPayload', () => {
   });
 });
 
+describe('uniqueItems', () => {
+  it('refuses two equal weeks, whatever the key order, and takes weeks that differ', () => {
+    const { namespace, version } = ASPECT_MODELS.WeekBasedMaterialDemand;
+    const sample = JSON.parse(
+      readFileSync(new URL(`${namespace}/${version}/gen/WeekBasedMaterialDemand.json`, VECTORS), 'utf8'),
+    );
+    sample.demandSeries[0].demands = [
+      { pointInTime: '2023-02-06', demand: 1 },
+      { pointInTime: '2023-02-13', demand: 1 },
+      { demand: 1, pointInTime: '2023-02-06' },
+    ];
+    const refused = validateAspectPayload('WeekBasedMaterialDemand', sample);
+    expect(refused.ok ? [] : refused.error).toEqual([
+      {
+        model: 'WeekBasedMaterialDemand',
+        path: '/demandSeries/0/demands',
+        keyword: 'uniqueItems',
+        message: 'must NOT have duplicate items (items ## 0 and 2 are identical)',
+      },
+    ]);
+    sample.demandSeries[0].demands[2].demand = 2;
+    expect(validateAspectPayload('WeekBasedMaterialDemand', sample).ok).toBe(true);
+  });
+});
+
 describe('every payload keten builds from the demo plan validates', () => {
   const customers = [...new Set(relationships.map((relationship) => relationship.customer))];
 

@@ -61,6 +61,10 @@ function validatorOf(model: AspectModel): ValidateFunction {
     addFormats(ajv, ['date', 'date-time']);
     ajv.addKeyword('x-samm-aspect-model-urn');
     ajv.addKeyword('components');
+    // The same rule in linear time: ajv compares every pair of items with a deep equality (52 weeks
+    // of a forecast are 1,326 comparisons, a twentieth of a received message's CPU).
+    ajv.removeKeyword('uniqueItems');
+    ajv.addKeyword({ keyword: 'uniqueItems', type: 'array', schemaType: 'boolean', validate: uniqueItems });
   }
   const schema = JSON.parse(readFileSync(aspectSchemaFile(model), 'utf8')) as Record<string, unknown>;
   const validate = ajv.compile(schema);
@@ -69,6 +73,40 @@ function validatorOf(model: AspectModel): ValidateFunction {
 }
 
 /** Caps the problems of one payload: a list of 10,000 bad entries says enough in its first 100. */
+/** JSON Schema `uniqueItems`: no two items equal as JSON values (objects whatever their key order). */
+function uniqueItems(this: unknown, schema: boolean, data: unknown[]): boolean {
+  const validate = uniqueItems as { errors?: Partial<ErrorObject>[] };
+  validate.errors = [];
+  if (!schema) return true;
+  const seen = new Map<string, number>();
+  for (const [index, item] of data.entries()) {
+    const key = JSON.stringify(item, sortedKeys);
+    const first = seen.get(key);
+    if (first !== undefined) {
+      validate.errors = [
+        {
+          keyword: 'uniqueItems',
+          message: `must NOT have duplicate items (items ## ${first} and ${index} are identical)`,
+          params: { i: index, j: first },
+        },
+      ];
+      return false;
+    }
+    seen.set(key, index);
+  }
+  return true;
+}
+
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const record = value as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort()
+      .map((key) => [key, record[key]]),
+  );
+}
+
 const MAX_PROBLEMS = 100;
 
 /**
