@@ -278,7 +278,9 @@ export class PlanCache {
     const progress = this.#progress(entry);
     const remaining =
       progress.expectedSeconds === null ? 3 : progress.expectedSeconds - progress.elapsedSeconds;
-    const retry = Math.min(10, Math.max(1, Math.ceil(remaining)));
+    // Soon, so that an asker is back (or waiting here) when the plan is made, before the thread goes
+    // on to build its indexes (plan-worker.ts).
+    const retry = Math.min(5, Math.max(1, Math.ceil(remaining)));
     throw new ApiError(
       'unavailable',
       `the plan of '${entry.name}' v${entry.version} is being made (${progress.phase}, ` +

@@ -2,7 +2,8 @@
  * @module jobs/plan-worker
  * The body of a plan thread (`plan-thread.ts`): receives one network version in slices (`PlanPart`),
  * plans it for the plan views and the chain status (tens of seconds of CPU and gigabytes at 60,000
- * companies), keeps the plan, builds the indexes the first questions need between questions, and
+ * companies), keeps the plan, builds the indexes the first questions need when no question is
+ * waiting (the questions that waited for the plan go first), and
  * answers questions about it (`PlanAnswers`), so the server's event loop never holds that work.
  */
 import { parentPort } from 'node:worker_threads';
@@ -15,6 +16,20 @@ const post = (reply: PlanThreadReply) => port.postMessage(reply);
 const known = new Set<string>(PLAN_QUESTIONS);
 const network: Record<string, unknown> = {};
 let answers: PlanAnswers | undefined;
+/** Steps that build the indexes the first questions need, taken when no question came for `IDLE_MS`. */
+let warmUp: (() => void)[] = [];
+const IDLE_MS = 2_000;
+let idle: NodeJS.Timeout | undefined;
+
+/** Takes the next warm-up step once no question has come for a while (questions waiting go first). */
+function whenIdle(): void {
+  clearTimeout(idle);
+  if (warmUp.length === 0) return;
+  idle = setTimeout(() => {
+    warmUp.shift()?.();
+    whenIdle();
+  }, IDLE_MS);
+}
 
 port.on('message', (message: PlanPart | PlanThreadQuestion) => {
   if (answers !== undefined && 'question' in message) return answer(answers, message);
@@ -36,14 +51,9 @@ port.on('message', (message: PlanPart | PlanThreadQuestion) => {
           (step) => post({ type: 'step', step }),
         );
         answers = made;
+        warmUp = made.warmUp();
         post({ type: 'made', made: made.made });
-        // Questions asked meanwhile are answered between the steps.
-        const steps = made.warmUp();
-        const next = () => {
-          steps.shift()?.();
-          if (steps.length > 0) setImmediate(next);
-        };
-        setImmediate(next);
+        whenIdle();
         return;
       }
     }
@@ -60,4 +70,5 @@ function answer(answers: PlanAnswers, { id, question, args }: PlanThreadQuestion
   } catch (error) {
     post({ type: 'bug', id, message: String((error as Error).stack ?? error) });
   }
+  whenIdle();
 }
