@@ -7,7 +7,13 @@ import {
 } from '@keten/core';
 import { type KetenDatabase, openDatabase } from '@keten/store';
 import { afterAll, describe, expect, it } from 'vitest';
-import { agreementsView, outboxSummary, readAuditSearch, searchAudit } from './admin-views.ts';
+import {
+  agreementsView,
+  outboxSummary,
+  readAuditSearch,
+  registerAdminViews,
+  searchAudit,
+} from './admin-views.ts';
 
 let database: KetenDatabase | undefined;
 let schemas = 0;
@@ -143,6 +149,19 @@ describe.each(STORES)('the audit search (%s store)', (_name, open) => {
       sequence: 3,
       reason: 'changed',
     });
+  });
+
+  it('has the chain checked in the background once the views are mounted, so a first search need not', async () => {
+    const { store, reads } = watched(await storeWithAudit(await open()));
+    registerAdminViews({ addRoutes: () => {} }, store, () => []);
+    for (let wait = 0; reads.reduce((sum, read) => sum + read.count, 0) < 30 && wait < 200; wait++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    reads.length = 0;
+    expect((await searchAudit(store, { limit: 5 })).chain).toBe('intact');
+    expect(reads).toEqual([
+      { after: 29, count: 1 },
+      { after: 30, count: 0 },
+    ]);
   });
 
   it('reads the query string and says which field is wrong', () => {
