@@ -6,6 +6,7 @@
  * per company of the demo network, sharing one embedded database (a schema each).
  */
 import type {
+  ConnectGate,
   Connector,
   ExchangeService,
   ExchangeServiceOptions,
@@ -44,6 +45,8 @@ export interface StartNodeOptions {
   readonly web?: string;
   /** Agreement timing in milliseconds, over the configuration's `agreements` (tests: short terms). */
   readonly agreements?: Pick<ExchangeServiceOptions, 'agreementTermMs' | 'renewBeforeMs' | 'renewCheckMs'>;
+  /** Paces the node's connects with other nodes' in this process (the demo's nodes share one gate). */
+  readonly connectGate?: ConnectGate;
 }
 
 /** Starts the node; its outbox and exchanges run until `close()`. */
@@ -84,6 +87,7 @@ export async function startCompanyNode(options: StartNodeOptions): Promise<Compa
             : { renewBeforeMs: config.agreements.renewBeforeDays * 24 * 3600 * 1000 }),
         }),
     ...options.agreements,
+    ...(options.connectGate === undefined ? {} : { connectGate: options.connectGate }),
     ...(options.log === undefined ? {} : { log: options.log }),
   });
   const status = new StatusService({

@@ -7,6 +7,7 @@
 export * from './dsp/validate.ts';
 export * from './identity/index.ts';
 export * from './node/config.ts';
+export * from './node/connect-gate.ts';
 export * from './node/connector.ts';
 export * from './node/delivery.ts';
 export * from './node/exchange-service.ts';

@@ -230,11 +230,17 @@ export function registerServeCommands(program: Command, output: Output): void {
           const nodes = [...running.nodes.values()];
           const oem = running.nodes.get(network.companies[0]!.id);
           output.err(
-            `${nodes.length} company nodes are up (${((Date.now() - started) / 1000).toFixed(1)} s), exchanging forecasts over the Dataspace Protocol` +
+            `${nodes.length} company nodes are up (${((Date.now() - started) / 1000).toFixed(1)} s), negotiating their contracts over the Dataspace Protocol` +
               (oem === undefined
                 ? ''
                 : `; the OEM ${oem.config.company} (membership authority) is at ${oem.server.url}, its audit trail at ${oem.server.url}/api/v1/connector/audit (same admin login)`),
           );
+          void running.ready.then((ready) => {
+            if (stopStarting.signal.aborted) return;
+            output.err(
+              `the network is ready (${((Date.now() - started) / 1000).toFixed(1)} s): ${ready.agreements} contracts agreed, forecasts and orders pushed down the chain`,
+            );
+          });
           return running;
         },
         (error: unknown) => {

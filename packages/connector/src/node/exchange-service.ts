@@ -72,6 +72,7 @@ import { didDocumentUrl, didFromBaseUrl } from '../identity/did.ts';
 import { validateAspectPayload } from '../payloads/validate.ts';
 import { registerAdminViews } from './admin-views.ts';
 import type { BatchMessage } from './batch.ts';
+import type { ConnectGate } from './connect-gate.ts';
 import type { CallingNode, Connector } from './connector.ts';
 import {
   ASPECT_SPECS,
@@ -157,6 +158,11 @@ export interface ExchangeServiceOptions {
   readonly log?: (message: string) => void;
   /** How often the event log is checked for planning events from elsewhere (default 500 ms). */
   readonly eventPollMs?: number;
+  /**
+   * Paces this node's connects (catalog read and contract request) with other nodes' in the same
+   * process (`connect-gate.ts`; the demo's nodes share one); without it each connect starts at once.
+   */
+  readonly connectGate?: ConnectGate;
 }
 
 /** A partner node as a record names it. */
@@ -1277,6 +1283,7 @@ export class ExchangeService {
     if (this.#closed) return;
     this.#connecting.add(dataset);
     const run = async () => {
+      if (this.#closed) return; // closed while it waited at the gate
       const url = this.#options.partners.get(customer);
       const bpnl = this.#bpnlOf(customer);
       if (url === undefined || bpnl === undefined) return;
@@ -1363,7 +1370,8 @@ export class ExchangeService {
       });
       await this.#commit(changes);
     };
-    run().then(
+    const gate = this.#options.connectGate;
+    (gate === undefined ? run() : gate.run(`${this.#options.company} ${dataset}`, run)).then(
       () => this.#connecting.delete(dataset),
       (error: unknown) => {
         const delay = backoffDelay(attempt, { initialMs: 500, maxMs: 15_000 });
