@@ -4,20 +4,12 @@
  * read by the partner's view; a payload about another partner is refused; any JSON at all gives a value
  * or a refusal, never a throw (fast-check).
  */
-import { readFileSync } from 'node:fs';
-import {
-  applyPlanningEvents,
-  type Disruption,
-  loadNetworkFile,
-  type Network,
-  OrderMessage,
-  partnerView,
-  planNetwork,
-} from '@keten/core';
+import { applyPlanningEvents, type Disruption, type Network, OrderMessage, planNetwork } from '@keten/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateAspectPayload } from '../payloads/validate.ts';
 import { ASPECT_SPECS, EXCHANGE_ASPECTS } from './datasets.ts';
+import { item, OEM, oemView, TIER1, tier1View } from './demo-partners.fixture.ts';
 import { type IncomingContext, readIncoming } from './incoming.ts';
 import {
   type HeldOrder,
@@ -27,16 +19,8 @@ import {
   payloadContent,
 } from './outgoing.ts';
 
-const path = new URL('../../../../examples/demo-network.yaml', import.meta.url).pathname;
-const loaded = loadNetworkFile({ name: path, text: readFileSync(path, 'utf8') });
-if (!loaded.ok) throw new Error('the demo network does not load');
-const demo = loaded.value.network;
-const OEM = 'kempen';
-const TIER1 = 'steinhof-optics';
 const changedAt = '2027-01-04T08:00:00Z';
 const receivedAt = '2027-01-04T09:00:00Z';
-const oemView = partnerView(demo, OEM)!;
-const tier1View = partnerView(demo, TIER1)!;
 
 function context(network: Network, company: string, extra: Partial<OutgoingContext> = {}): OutgoingContext {
   return {
@@ -66,9 +50,6 @@ function receiving(view: Network, company: string, partner: string, records = ne
 }
 
 /** The OEM's view with one open purchase order from tier 1. */
-const item = (demo.sourcing ?? []).find(
-  (rule) => rule.buyer === OEM && rule.suppliers.some((line) => line.supplier === TIER1),
-)!.item;
 const withOrder = applyPlanningEvents(oemView, [
   {
     type: 'order.opened',

@@ -5,27 +5,20 @@
  * the look-up and the commit) never applied twice; a reader that needs the network as the events
  * left it sees the events of the pushes before it.
  */
-import { readFileSync } from 'node:fs';
 import {
   createMemoryStore,
   type ExchangeChanges,
   type KetenStore,
-  loadNetworkFile,
   type Network,
   partnerView,
   planNetwork,
 } from '@keten/core';
 import { describe, expect, it } from 'vitest';
 import { ASPECT_SPECS } from './datasets.ts';
+import { demo, OEM, TIER1 } from './demo-partners.fixture.ts';
 import { applyPushes, type InboxContext, type Push } from './inbox.ts';
 import { type OutgoingContext, outgoingPayloads } from './outgoing.ts';
 
-const path = new URL('../../../../examples/demo-network.yaml', import.meta.url).pathname;
-const loaded = loadNetworkFile({ name: path, text: readFileSync(path, 'utf8') });
-if (!loaded.ok) throw new Error('the demo network does not load');
-const demo = loaded.value.network;
-const OEM = 'kempen';
-const TIER1 = 'steinhof-optics';
 const SENDER = { did: 'did:web:127.0.0.1%3A9:oem' };
 
 function sent(network: Network, company: string, extra: Partial<OutgoingContext> = {}) {
