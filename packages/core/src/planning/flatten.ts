@@ -59,6 +59,21 @@ export interface FlatNetwork {
 
 /** Flattens `network` for `horizon` periods (at most the network's horizon). */
 export function flattenNetwork(network: Network, horizon: number): FlatNetwork {
+  return flattenRows(network, horizon, undefined).flat;
+}
+
+/**
+ * `flattenNetwork`, with the per-period arrays' rows in planning order when `ordered` is given (row
+ * `k` is the k-th node of `order`, the arrays from the arena `ordered` makes for the network's
+ * size): the rows are then written once where `numberInPlanningOrder` wants them, instead of written
+ * and copied (at 60,000 companies four arrays of 116 MB each, fresh memory the system must hand out
+ * page by page). Such a result is only for `numberInPlanningOrder(flat, arena, true)`.
+ */
+function flattenRows(
+  network: Network,
+  horizon: number,
+  ordered: ((nodes: number, lists: number) => Arena) | undefined,
+): { flat: FlatNetwork; arena: Arena | undefined } {
   // Company, then item: no key strings to build for the millions of lookups of a large network.
   const index = new Map<string, Map<string, number>>();
   const company: string[] = [];
@@ -115,29 +130,11 @@ export function flattenNetwork(network: Network, horizon: number): FlatNetwork {
     onHand[n] = (onHand[n] ?? 0) + record.onHand;
     safetyStock[n] = Math.max(safetyStock[n] ?? 0, record.safetyStock ?? 0);
   });
-  // The four per-period arrays in one buffer: one allocation, one collection at most (see arena.ts).
-  const perPeriod = new Float64Array(4 * cells);
-  const receipts = perPeriod.subarray(0, cells);
-  openOrders.forEach((record, position) => {
-    if (record.due >= horizon) return;
-    const cell = openOrderAt[position]! * horizon + record.due;
-    receipts[cell] = (receipts[cell] ?? 0) + record.quantity;
-  });
-  const endDemand = perPeriod.subarray(cells, 2 * cells);
-  demand.forEach((record, position) => {
-    const base = demandAt[position]! * horizon;
-    const last = Math.min(horizon, record.quantities.length);
-    for (let t = 0; t < last; t++)
-      endDemand[base + t] = (endDemand[base + t] ?? 0) + (record.quantities[t] ?? 0);
-  });
-
   const production = new Int32Array(nodes).fill(-1);
   const leadTime = new Int32Array(nodes);
   const yieldRate = new Float64Array(nodes).fill(1);
   const lotMinimum = new Float64Array(nodes);
   const lotMultiple = new Float64Array(nodes);
-  const capacity = perPeriod.subarray(2 * cells, 3 * cells);
-  const maximumCapacity = perPeriod.subarray(3 * cells, 4 * cells).fill(Number.NaN);
   const bomCount = new Int32Array(nodes + 1);
   productions.forEach((record, position) => {
     const n = madeAt[position]!;
@@ -146,12 +143,6 @@ export function flattenNetwork(network: Network, horizon: number): FlatNetwork {
     yieldRate[n] = record.yield ?? 1;
     lotMinimum[n] = record.lotSize?.minimum ?? 0;
     lotMultiple[n] = record.lotSize?.multiple ?? 0;
-    for (let t = 0; t < horizon; t++) {
-      capacity[n * horizon + t] = valueAt(record.capacity, t);
-      if (record.maximumCapacity !== undefined) {
-        maximumCapacity[n * horizon + t] = valueAt(record.maximumCapacity, t);
-      }
-    }
     bomCount[n + 1] = record.bom?.length ?? 0;
   });
   const bomStart = prefix(bomCount);
@@ -213,7 +204,38 @@ export function flattenNetwork(network: Network, horizon: number): FlatNetwork {
   });
 
   const { order, cyclic } = consumersFirst(nodes, bomStart, bomNode, arcStart, arcSupplier);
-  return {
+
+  // The four per-period arrays in one buffer: one allocation, one collection at most (see arena.ts).
+  // Node n's row starts at `row[n]`: n * horizon, or its place in planning order times horizon.
+  const row = new Int32Array(nodes);
+  if (ordered === undefined) for (let n = 0; n < nodes; n++) row[n] = n * horizon;
+  else for (let k = 0; k < nodes; k++) row[order[k]!] = k * horizon;
+  const arena = ordered?.(nodes, bomNode.length + arcSupplier.length + nodeGroup.length);
+  const perPeriod = arena === undefined ? new Float64Array(4 * cells) : arena.f64(4 * cells);
+  const receipts = perPeriod.subarray(0, cells);
+  openOrders.forEach((record, position) => {
+    if (record.due >= horizon) return;
+    const cell = row[openOrderAt[position]!]! + record.due;
+    receipts[cell] = (receipts[cell] ?? 0) + record.quantity;
+  });
+  const endDemand = perPeriod.subarray(cells, 2 * cells);
+  demand.forEach((record, position) => {
+    const base = row[demandAt[position]!]!;
+    const last = Math.min(horizon, record.quantities.length);
+    for (let t = 0; t < last; t++)
+      endDemand[base + t] = (endDemand[base + t] ?? 0) + (record.quantities[t] ?? 0);
+  });
+  const capacity = perPeriod.subarray(2 * cells, 3 * cells);
+  const maximumCapacity = perPeriod.subarray(3 * cells, 4 * cells).fill(Number.NaN);
+  productions.forEach((record, position) => {
+    const base = row[madeAt[position]!]!;
+    for (let t = 0; t < horizon; t++) {
+      capacity[base + t] = valueAt(record.capacity, t);
+      if (record.maximumCapacity !== undefined)
+        maximumCapacity[base + t] = valueAt(record.maximumCapacity, t);
+    }
+  });
+  const flat: FlatNetwork = {
     horizon,
     nodes,
     company,
@@ -247,6 +269,7 @@ export function flattenNetwork(network: Network, horizon: number): FlatNetwork {
     order,
     cyclic,
   };
+  return { flat, arena };
 }
 
 function prefix(counts: Int32Array): Int32Array {
@@ -302,7 +325,12 @@ export interface OrderedFlatNetwork extends FlatNetwork {
  * megabytes; visited in the first numbering every read was a cache miss. Arcs follow their buyers;
  * each node keeps its own arcs, components and groups in the order it had.
  */
-export function numberInPlanningOrder(flat: FlatNetwork, arena = new Arena()): OrderedFlatNetwork {
+export function numberInPlanningOrder(
+  flat: FlatNetwork,
+  arena = new Arena(),
+  /** The per-period arrays' rows are in planning order already (`flattenRows`): they are kept as they are. */
+  rowsOrdered = false,
+): OrderedFlatNetwork {
   const N = flat.nodes;
   const H = flat.horizon;
   const { order } = flat;
@@ -317,6 +345,7 @@ export function numberInPlanningOrder(flat: FlatNetwork, arena = new Arena()): O
     return target;
   };
   const perCell = (source: Float64Array): Float64Array => {
+    if (rowsOrdered) return source;
     const target = arena.f64(N * H);
     for (let k = 0; k < N; k++) {
       const from = order[k]! * H;
@@ -404,12 +433,11 @@ export function flattenForPlanning(
   network: Network,
   horizon: number,
 ): { flat: OrderedFlatNetwork; kept: Arena } {
-  const flat = flattenNetwork(network, horizon);
-  const cells = flat.nodes * horizon;
-  const lists = flat.bomNode.length + flat.arcSupplier.length + flat.nodeGroup.length;
   // The numbered network (four per-period arrays, per-node values, the lists), apart from the planner's.
-  const numbered = Arena.sized(cells * 32 + flat.nodes * 64 + lists * 16);
-  return { flat: numberInPlanningOrder(flat, numbered), kept: plannerArena(flat) };
+  const { flat, arena } = flattenRows(network, horizon, (nodes, lists) =>
+    Arena.sized(nodes * horizon * 32 + nodes * 64 + lists * 16),
+  );
+  return { flat: numberInPlanningOrder(flat, arena, true), kept: plannerArena(flat) };
 }
 
 /** An arena big enough for the planner's arrays that live as long as its run (see Planner), and its order and request columns. */

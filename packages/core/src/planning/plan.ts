@@ -339,25 +339,22 @@ class Planner {
   readonly noRequestStart: Int32Array;
   readonly pegContext: PegContext;
   readonly causes: ShortageCause[] = [];
-  // Orders, as parallel arrays.
-  readonly orderKind: IntColumn;
+  // Orders, as parallel arrays. A production order has arc −1; a purchase its arc (the kind).
   readonly orderNode: IntColumn;
   readonly orderArc: IntColumn;
   readonly orderStart: IntColumn;
-  readonly orderQuantity: NumberColumn;
+  /** What the requirement pass plans to start (production) or ship (purchase). */
   readonly orderStartQuantity: NumberColumn;
   readonly orderFinalQuantity: NumberColumn;
   readonly orderFinalStart: NumberColumn;
-  readonly orderFirstRequest: IntColumn;
   /** Pegs of each order, by order index (pegging only; empty without). */
   readonly orderPegs: (Map<number, number> | undefined)[] = [];
   /** Order index + 1 by node × start (production) and arc × ship period (purchase); 0 = none. */
   readonly productionAt: Int32Array;
   readonly purchaseAt: Int32Array;
-  // Requests on a node: component needs of a production order, shipments of a purchase.
+  // Requests on a node (pegging only): component needs of a production order, shipments of a purchase.
   readonly requestNode: IntColumn;
   readonly requestPeriod: IntColumn;
-  readonly requestQuantity: NumberColumn;
   readonly requestOrder: IntColumn;
   readonly requestsOf: (number[] | undefined)[];
   lastCause = -1;
@@ -420,21 +417,20 @@ class Planner {
     // is a component line or an arc of one: the columns are made that size once. The memory is only
     // touched as far as it is used, and the collector is not called again and again by columns that
     // double (at 60,000 companies each full collection walks the whole network model).
+    this.pegging = options.pegging ?? true;
     const slots = (flat.nodes + flat.arcSupplier.length) * flat.horizon;
-    const requestSlots = (flat.bomNode.length + flat.arcSupplier.length) * flat.horizon;
-    this.orderKind = new IntColumn(slots, kept);
+    // Requests are read by pegging only: without it none are made (at 60,000 companies some 20
+    // million, 400 MB of fresh memory).
+    const requestSlots = this.pegging ? (flat.bomNode.length + flat.arcSupplier.length) * flat.horizon : 1;
     this.orderNode = new IntColumn(slots, kept);
     this.orderArc = new IntColumn(slots, kept);
     this.orderStart = new IntColumn(slots, kept);
-    this.orderFirstRequest = new IntColumn(slots, kept);
-    this.orderQuantity = new NumberColumn(slots, kept);
     this.orderStartQuantity = new NumberColumn(slots, kept);
     this.orderFinalQuantity = new NumberColumn(slots, kept);
     this.orderFinalStart = new NumberColumn(slots, kept);
     this.requestNode = new IntColumn(requestSlots, kept);
     this.requestPeriod = new IntColumn(requestSlots, kept);
     this.requestOrder = new IntColumn(requestSlots, kept);
-    this.requestQuantity = new NumberColumn(requestSlots, kept);
     // The logs a re-plan replays: about one call per order slot and one wanted load per node and
     // period, made that size at once (doubling millions of entries again and again was a tenth of a
     // re-plan), and only for kept runs.
@@ -446,7 +442,6 @@ class Planner {
     this.wantAmount = new NumberColumn(wants, kept);
     this.window = Math.max(0, Math.floor(options.buildAheadWindow ?? 4));
     this.frozen = Math.max(0, Math.floor(options.frozenPeriods ?? 0));
-    this.pegging = options.pegging ?? true;
     this.gross = kept.f64(cells);
     this.gross.set(flat.endDemand);
     this.used = kept.f64(cells);
@@ -746,14 +741,13 @@ class Planner {
     const orderFirst = previous.orderFrom[from]!;
     const orders = previous.orderTo[to - 1]! - orderFirst;
     const requestFirst = previous.requestFrom[from]!;
-    const requests = previous.requestTo[to - 1]! - requestFirst;
     const causeFirst = previous.causeFrom[from]!;
     const causeLast = previous.causeTo[to - 1]!;
     const callFirst = previous.callFrom[from]!;
     const calls = previous.callTo[to - 1]! - callFirst;
     const wantFirst = previous.wantFrom[from]!;
     const wants = previous.wantTo[to - 1]! - wantFirst;
-    const orderShift = this.orderKind.length - orderFirst;
+    const orderShift = this.orderNode.length - orderFirst;
     const requestShift = this.requestNode.length - requestFirst;
     const causeShift = this.causes.length - causeFirst;
     const callShift = this.callOrder.length - callFirst;
@@ -774,11 +768,8 @@ class Planner {
       this.pegTo[n] = pegAt;
     }
     for (let c = causeFirst; c < causeLast; c++) this.causes.push(previous.causes[c]!);
-    this.copyOrders(previous, orderFirst, orders, requestShift);
-    this.requestNode.copy(previous.requestNode, requestFirst, requests);
-    this.requestPeriod.copy(previous.requestPeriod, requestFirst, requests);
-    this.requestQuantity.copy(previous.requestQuantity, requestFirst, requests);
-    this.requestOrder.copy(previous.requestOrder, requestFirst, requests, orderShift);
+    this.copyOrders(previous, orderFirst, orders);
+    // (Runs replay without pegging only, so there are no requests: the ranges above are empty.)
     this.callOrder.copy(previous.callOrder, callFirst, calls, orderShift);
     this.callAmount.copy(previous.callAmount, callFirst, calls);
     this.wantPeriod.copy(previous.wantPeriod, wantFirst, wants);
@@ -799,7 +790,6 @@ class Planner {
       this.cumulativeShare[arc] = previous.cumulativeShare[arc]!;
     for (let n = from; n < to; n++) this.cumulativeTotal[n] = previous.cumulativeTotal[n]!;
     // The shared sums, node by node in planning order, each node's calls in the order they were made.
-    const kind = previous.orderKind.a;
     const startOf = previous.orderStart.a;
     const arcOf = previous.orderArc.a;
     const callOrder = previous.callOrder.a;
@@ -809,7 +799,7 @@ class Planner {
         const order = callOrder[c]!;
         const amount = callAmount[c]!;
         const start = startOf[order]!;
-        if (kind[order] === 0) {
+        if (arcOf[order]! < 0) {
           for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
             this.groupUsed[f.nodeGroup[at]! * H + start]! += amount * f.nodeGroupLoad[at]!;
           }
@@ -855,7 +845,7 @@ class Planner {
   }
 
   beginRanges(n: number): void {
-    this.orderFrom[n] = this.orderKind.length;
+    this.orderFrom[n] = this.orderNode.length;
     this.requestFrom[n] = this.requestNode.length;
     this.causeFrom[n] = this.causes.length;
     this.callFrom[n] = this.callOrder.length;
@@ -864,7 +854,7 @@ class Planner {
   }
 
   endRanges(n: number): void {
-    this.orderTo[n] = this.orderKind.length;
+    this.orderTo[n] = this.orderNode.length;
     this.requestTo[n] = this.requestNode.length;
     this.causeTo[n] = this.causes.length;
     this.callTo[n] = this.callOrder.length;
@@ -894,9 +884,7 @@ class Planner {
       const o = this.orderFrom[n]! + k;
       const q = previous.orderFrom[n]! + k;
       same =
-        this.orderKind.a[o] === previous.orderKind.a[q] &&
-        this.orderArc.a[o] === previous.orderArc.a[q] &&
-        this.orderStart.a[o] === previous.orderStart.a[q];
+        this.orderArc.a[o] === previous.orderArc.a[q] && this.orderStart.a[o] === previous.orderStart.a[q];
     }
     for (let k = 0; same && k < this.callTo[n]! - this.callFrom[n]!; k++) {
       const c = this.callFrom[n]! + k;
@@ -919,14 +907,11 @@ class Planner {
       replay.groupTainted[f.nodeGroup[at]!] = 1;
   }
 
-  /** Appends `count` of `previous`'s orders from `from` (not yet executed), their first requests shifted. */
-  copyOrders(previous: Planner, from: number, count: number, requestShift: number): void {
-    this.orderKind.copy(previous.orderKind, from, count);
+  /** Appends `count` of `previous`'s orders from `from` (not yet executed). */
+  copyOrders(previous: Planner, from: number, count: number): void {
     this.orderNode.copy(previous.orderNode, from, count);
     this.orderArc.copy(previous.orderArc, from, count);
     this.orderStart.copy(previous.orderStart, from, count);
-    this.orderFirstRequest.copy(previous.orderFirstRequest, from, count, requestShift);
-    this.orderQuantity.copy(previous.orderQuantity, from, count);
     this.orderStartQuantity.copy(previous.orderStartQuantity, from, count);
     this.orderFinalQuantity.copy(undefined, 0, count);
     this.orderFinalStart.copy(undefined, 0, count);
@@ -941,38 +926,30 @@ class Planner {
     const f = this.flat;
     const H = this.H;
     const base = n * H;
-    const orderShift = this.orderKind.length - previous.orderFrom[n]!;
-    const requestShift = this.requestNode.length - previous.requestFrom[n]!;
+    const orderShift = this.orderNode.length - previous.orderFrom[n]!;
     const causeShift = this.causes.length - previous.causeFrom[n]!;
     this.beginRanges(n);
     for (let c = previous.causeFrom[n]!; c < previous.causeTo[n]!; c++) this.causes.push(previous.causes[c]!);
     // The node's orders and requests are ranges of the columns: copied whole, indices shifted.
     const orders = previous.orderFrom[n]!;
     const orderCount = previous.orderTo[n]! - orders;
-    const first = this.orderKind.length;
-    this.copyOrders(previous, orders, orderCount, requestShift);
+    const first = this.orderNode.length;
+    this.copyOrders(previous, orders, orderCount);
     for (let order = first; order < first + orderCount; order++) {
       if (this.pegging) this.orderPegs.push(undefined);
       const start = this.orderStart.a[order]!;
-      if (this.orderKind.a[order] === 0) this.productionAt[base + start] = order + 1;
+      if (this.orderArc.a[order]! < 0) this.productionAt[base + start] = order + 1;
       else this.purchaseAt[this.orderArc.a[order]! * H + start] = order + 1;
     }
     const requests = previous.requestFrom[n]!;
     const requestCount = previous.requestTo[n]! - requests;
-    if (this.pegging) {
-      for (let r = requests; r < requests + requestCount; r++) {
-        this.newRequest(
-          previous.requestNode.a[r]!,
-          previous.requestPeriod.a[r]!,
-          previous.requestOrder.a[r]! + orderShift,
-        );
-        this.requestQuantity.a[this.requestNode.length - 1] = previous.requestQuantity.a[r]!;
-      }
-    } else {
-      this.requestNode.copy(previous.requestNode, requests, requestCount);
-      this.requestPeriod.copy(previous.requestPeriod, requests, requestCount);
-      this.requestQuantity.copy(previous.requestQuantity, requests, requestCount);
-      this.requestOrder.copy(previous.requestOrder, requests, requestCount, orderShift);
+    // (Without pegging there are none.)
+    for (let r = requests; r < requests + requestCount; r++) {
+      this.newRequest(
+        previous.requestNode.a[r]!,
+        previous.requestPeriod.a[r]!,
+        previous.requestOrder.a[r]! + orderShift,
+      );
     }
     // The shared sums, in the order they were made.
     for (let c = previous.callFrom[n]!; c < previous.callTo[n]!; c++) {
@@ -981,7 +958,7 @@ class Planner {
       this.callOrder.push(order);
       this.callAmount.push(amount);
       const start = this.orderStart.a[order]!;
-      if (this.orderKind.a[order] === 0) {
+      if (this.orderArc.a[order]! < 0) {
         for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
           this.groupUsed[f.nodeGroup[at]! * H + start]! += amount * f.nodeGroupLoad[at]!;
         }
@@ -1200,7 +1177,7 @@ class Planner {
       for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
         this.groupUsed[f.nodeGroup[at]! * H + s]! += start * f.nodeGroupLoad[at]!;
       }
-      const order = this.productionOrder(n, s, start, good);
+      const order = this.productionOrder(n, s, start);
       this.peg(order, n, t, good, context);
       remaining -= good;
       placed += good;
@@ -1506,61 +1483,51 @@ class Planner {
   ship(n: number, arc: number, ship: number, quantity: number, t: number, context: PegContext): void {
     const f = this.flat;
     const supplier = f.arcSupplier[arc]!;
-    const due = ship + f.arcLeadTime[arc]!;
     const slot = arc * this.H + ship;
     let order = this.purchaseAt[slot]! - 1;
     if (order < 0) {
-      order = this.newOrder(1, n, arc, ship, due);
+      order = this.newOrder(n, arc, ship);
       this.purchaseAt[slot] = order + 1;
-      this.newRequest(supplier, ship, order);
+      if (this.pegging) this.newRequest(supplier, ship, order);
     }
-    this.orderQuantity.a[order]! += quantity;
     this.orderStartQuantity.a[order]! += quantity;
     this.logCall(order, quantity);
-    this.requestQuantity.a[this.orderFirstRequest.a[order]!]! += quantity;
     this.gross[supplier * this.H + ship]! += quantity;
     this.peg(order, n, t, quantity, context);
   }
 
-  productionOrder(n: number, start: number, startQuantity: number, good: number): number {
+  productionOrder(n: number, start: number, startQuantity: number): number {
     const f = this.flat;
     const H = this.H;
     const slot = n * H + start;
     let order = this.productionAt[slot]! - 1;
     if (order < 0) {
-      order = this.newOrder(0, n, -1, start, start + f.leadTime[n]!);
+      order = this.newOrder(n, -1, start);
       this.productionAt[slot] = order + 1;
-      for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) {
+      for (let at = f.bomStart[n]!; this.pegging && at < f.bomStart[n + 1]!; at++) {
         this.newRequest(f.bomNode[at]!, start, order);
       }
     }
-    this.orderQuantity.a[order]! += good;
     this.orderStartQuantity.a[order]! += startQuantity;
     this.logCall(order, startQuantity);
-    let request = this.orderFirstRequest.a[order]!;
-    for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++, request++) {
-      const amount = startQuantity * f.bomQuantity[at]!;
-      this.requestQuantity.a[request]! += amount;
-      this.gross[f.bomNode[at]! * H + start]! += amount;
+    for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) {
+      this.gross[f.bomNode[at]! * H + start]! += startQuantity * f.bomQuantity[at]!;
     }
     return order;
   }
 
-  newOrder(kind: number, n: number, arc: number, start: number, due: number): number {
-    const order = this.orderKind.length;
-    this.orderKind.push(kind);
+  /** A new order of node `n`: production when `arc` is −1, else a purchase on `arc`. */
+  newOrder(n: number, arc: number, start: number): number {
+    const order = this.orderNode.length;
     this.orderNode.push(n);
     this.orderArc.push(arc);
     this.orderStart.push(start);
-    this.orderQuantity.push(0);
     this.orderStartQuantity.push(0);
     this.orderFinalQuantity.push(0);
     this.orderFinalStart.push(0);
-    this.orderFirstRequest.push(this.requestNode.length);
     // Pegs per order only when pegging: at 60,000 companies a list of 13 million `undefined`s, grown
     // by copying, was old-space garbage and a long walk for every full collection.
     if (this.pegging) this.orderPegs.push(undefined);
-    void due;
     return order;
   }
 
@@ -1571,13 +1538,12 @@ class Planner {
     this.callAmount.push(amount);
   }
 
+  /** A request of `order` on node `child` in `period` (pegging only). */
   newRequest(child: number, period: number, order: number): void {
     const request = this.requestNode.length;
     this.requestNode.push(child);
     this.requestPeriod.push(period);
-    this.requestQuantity.push(0);
     this.requestOrder.push(order);
-    if (!this.pegging) return;
     let list = this.requestsOf[child];
     if (list === undefined) {
       list = [];
@@ -1715,7 +1681,7 @@ class Planner {
         const bought = this.purchaseAt[arc * H + t]!;
         if (bought === 0) continue;
         this.boughtT[t * A + arc] = bought;
-        this.plannedShipT[t * A + arc] = this.orderQuantity.a[bought - 1]!;
+        this.plannedShipT[t * A + arc] = this.orderStartQuantity.a[bought - 1]!;
       }
     }
   }
@@ -1846,7 +1812,7 @@ class Planner {
     }
     const good = this.realizedGood(n, start);
     if (order < 0) {
-      order = this.newOrder(0, n, -1, t, due);
+      order = this.newOrder(n, -1, t);
       this.madeT[cell] = order + 1;
     }
     const caught = (Math.min(start, pending) / start) * good;
@@ -1879,7 +1845,7 @@ class Planner {
     }
     this.onHand[supplier]! -= ship;
     if (order < 0) {
-      order = this.newOrder(1, n, arc, t, due);
+      order = this.newOrder(n, arc, t);
       this.boughtT[slot] = order + 1;
     }
     const caught = Math.min(ship, pending);
@@ -2035,10 +2001,9 @@ class Planner {
   assemble(name: string): Plan {
     const f = this.flat;
     const H = this.H;
-    const made = this.orderKind.length;
+    const made = this.orderNode.length;
     const finalStart = this.orderFinalStart.a;
     const finalQuantity = this.orderFinalQuantity.a;
-    const orderKind = this.orderKind.a;
     const orderNode = this.orderNode.a;
     const orderStart = this.orderStart.a;
     const orderArc = this.orderArc.a;
@@ -2063,7 +2028,8 @@ class Planner {
       if (finalStart[order]! <= EPSILON) continue;
       const n = orderNode[order]!;
       const begins = orderStart[order]!;
-      const production = orderKind[order] === 0;
+      const arc = orderArc[order]!;
+      const production = arc < 0;
       kind[i] = production ? 0 : 1;
       node[i] = n;
       quantity[i] = finalQuantity[order]!;
@@ -2073,7 +2039,6 @@ class Planner {
         startQuantity[i] = finalStart[order]!;
         due[i] = begins + f.leadTime[n]!;
       } else {
-        const arc = orderArc[order]!;
         supplier[i] = f.arcSupplier[arc]!;
         startQuantity[i] = quantity[i]!;
         due[i] = begins + f.arcLeadTime[arc]!;
