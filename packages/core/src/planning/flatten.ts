@@ -440,13 +440,15 @@ export function flattenForPlanning(
   return { flat: numberInPlanningOrder(flat, arena, true), kept: plannerArena(flat) };
 }
 
-/** An arena big enough for the planner's arrays that live as long as its run (see Planner), and its order and request columns. */
+/** An arena big enough for the planner's arrays that live as long as its run (see Planner), and its request columns. */
 export function plannerArena(flat: FlatNetwork): Arena {
   const horizon = flat.horizon;
   const cells = flat.nodes * horizon;
   const arcs = flat.arcSupplier.length;
   const slots = (flat.nodes + arcs) * horizon;
   const requestSlots = (flat.bomNode.length + arcs) * horizon;
-  // (The logs a kept run replays, `slots * 12 + cells * 12`, are counted too: address space only when unused.)
-  return Arena.sized(cells * 52 + arcs * horizon * 4 + slots * 64 + requestSlots * 20);
+  // (The logs a kept run replays, `slots * 12 + cells * 12`, and the requests of pegging,
+  // `requestSlots * 12`, are counted too: address space only when unused. The order columns have
+  // an arena of their own.)
+  return Arena.sized(cells * 44 + arcs * horizon * 4 + slots * 12 + requestSlots * 12);
 }

@@ -30,47 +30,67 @@ export interface OrderList extends Iterable<PlannedOrder> {
   at(index: number): PlannedOrder | undefined;
 }
 
-/** The columns of an `OrderTable`, all of the same length. */
+/**
+ * The columns of an `OrderTable`: the planner's own order columns, read where they are (copying 13
+ * million orders into a table of their own was fresh memory and a second of a 60,000-company plan),
+ * with `index` naming the rows that are in the plan.
+ */
 export interface OrderColumns {
   /** Per node: the company and the item (the planner's flattened network). */
   readonly company: readonly string[];
   readonly item: readonly string[];
-  /** 0 production, 1 purchase. */
-  readonly kind: Uint8Array;
+  /** Per node: the production lead time. */
+  readonly leadTime: Int32Array;
+  /** Per arc: the supplier's node (its company is the supplier) and the lane's lead time. */
+  readonly arcSupplier: Int32Array;
+  readonly arcLeadTime: Int32Array;
+  /** The plan's orders, in order: `index[i]` is the row of order i in the columns below. */
+  readonly index: Int32Array;
   readonly node: Int32Array;
-  /** The supplier's node of a purchase (its company is the supplier); −1 for production. */
-  readonly supplier: Int32Array;
-  readonly quantity: Float64Array;
-  readonly startQuantity: Float64Array;
+  /** −1 for production, else the arc of the purchase. */
+  readonly arc: Int32Array;
   readonly start: Int32Array;
-  readonly due: Int32Array;
+  /** What arrives. */
+  readonly quantity: Float64Array;
+  /** What production starts (a purchase's is its quantity). */
+  readonly startQuantity: Float64Array;
 }
 
-/** The planner's orders, column by column; read-only. */
+/**
+ * The planner's orders, column by column; read-only. Two tables are equal (`toEqual`) when their
+ * orders are: the columns are a private field, so tests compare the orders as iterated, not rows of
+ * the planner's columns that are not in the plan.
+ */
 export class OrderTable implements OrderList {
   readonly length: number;
+  readonly #columns: OrderColumns;
 
-  constructor(private readonly columns: OrderColumns) {
-    this.length = columns.kind.length;
+  constructor(columns: OrderColumns) {
+    this.#columns = columns;
+    this.length = columns.index.length;
   }
 
   at(index: number): PlannedOrder | undefined {
     const i = index < 0 ? index + this.length : index;
     if (!(i >= 0 && i < this.length)) return undefined;
-    const c = this.columns;
-    const company = c.company[c.node[i]!]!;
-    const item = c.item[c.node[i]!]!;
-    const quantity = c.quantity[i]!;
-    const start = c.start[i]!;
-    const due = c.due[i]!;
-    if (c.kind[i] === 0) {
-      const startQuantity = c.startQuantity[i]!;
+    const c = this.#columns;
+    const row = c.index[i]!;
+    const n = c.node[row]!;
+    const arc = c.arc[row]!;
+    const company = c.company[n]!;
+    const item = c.item[n]!;
+    const quantity = c.quantity[row]!;
+    const start = c.start[row]!;
+    if (arc < 0) {
+      const due = start + c.leadTime[n]!;
+      const startQuantity = c.startQuantity[row]!;
       const id = `${company}/${item}/make/${start}`;
       return startQuantity !== quantity
         ? { id, kind: 'production', company, item, quantity, startQuantity, start, due }
         : { id, kind: 'production', company, item, quantity, start, due };
     }
-    const supplier = c.company[c.supplier[i]!]!;
+    const due = start + c.arcLeadTime[arc]!;
+    const supplier = c.company[c.arcSupplier[arc]!]!;
     const id = `${company}/${item}/buy/${supplier}/${start}`;
     return { id, kind: 'purchase', company, item, quantity, start, due, supplier };
   }
@@ -81,8 +101,9 @@ export class OrderTable implements OrderList {
 
   /** Production orders (the rest are purchases), counted without building orders. */
   productionCount(): number {
+    const { index, arc } = this.#columns;
     let count = 0;
-    for (let i = 0; i < this.length; i++) if (this.columns.kind[i] === 0) count++;
+    for (let i = 0; i < this.length; i++) if (arc[index[i]!]! < 0) count++;
     return count;
   }
 
@@ -91,17 +112,24 @@ export class OrderTable implements OrderList {
    * quantities, periods), compared without building either.
    */
   sameAs(i: number, other: OrderTable, j: number): boolean {
-    const a = this.columns;
-    const b = other.columns;
+    const a = this.#columns;
+    const b = other.#columns;
+    const r = a.index[i]!;
+    const s = b.index[j]!;
+    const arcA = a.arc[r]!;
+    const arcB = b.arc[s]!;
+    if (arcA < 0 !== arcB < 0) return false;
+    const nodeA = a.node[r]!;
+    const nodeB = b.node[s]!;
+    const start = a.start[r]!;
+    if (start !== b.start[s] || a.quantity[r] !== b.quantity[s]) return false;
+    if (a.company[nodeA] !== b.company[nodeB] || a.item[nodeA] !== b.item[nodeB]) return false;
+    if (arcA < 0) {
+      return a.leadTime[nodeA] === b.leadTime[nodeB] && a.startQuantity[r] === b.startQuantity[s];
+    }
     return (
-      a.kind[i] === b.kind[j] &&
-      a.start[i] === b.start[j] &&
-      a.due[i] === b.due[j] &&
-      a.quantity[i] === b.quantity[j] &&
-      a.startQuantity[i] === b.startQuantity[j] &&
-      a.company[a.node[i]!] === b.company[b.node[j]!] &&
-      a.item[a.node[i]!] === b.item[b.node[j]!] &&
-      (a.kind[i] === 0 || a.company[a.supplier[i]!] === b.company[b.supplier[j]!])
+      a.arcLeadTime[arcA] === b.arcLeadTime[arcB] &&
+      a.company[a.arcSupplier[arcA]!] === b.company[b.arcSupplier[arcB]!]
     );
   }
 

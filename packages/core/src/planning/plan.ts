@@ -340,6 +340,7 @@ class Planner {
   readonly pegContext: PegContext;
   readonly causes: ShortageCause[] = [];
   // Orders, as parallel arrays. A production order has arc −1; a purchase its arc (the kind).
+  readonly orderArena: Arena;
   readonly orderNode: IntColumn;
   readonly orderArc: IntColumn;
   readonly orderStart: IntColumn;
@@ -422,12 +423,16 @@ class Planner {
     // Requests are read by pegging only: without it none are made (at 60,000 companies some 20
     // million, 400 MB of fresh memory).
     const requestSlots = this.pegging ? (flat.bomNode.length + flat.arcSupplier.length) * flat.horizon : 1;
-    this.orderNode = new IntColumn(slots, kept);
-    this.orderArc = new IntColumn(slots, kept);
-    this.orderStart = new IntColumn(slots, kept);
-    this.orderStartQuantity = new NumberColumn(slots, kept);
-    this.orderFinalQuantity = new NumberColumn(slots, kept);
-    this.orderFinalStart = new NumberColumn(slots, kept);
+    // The order columns have an arena of their own: the plan's `OrderTable` reads them (and keeps
+    // them alive) after the rest of a run that is not kept is dropped.
+    const orders = Arena.sized(slots * 36 + flat.nodes * 4);
+    this.orderArena = orders;
+    this.orderNode = new IntColumn(slots, orders);
+    this.orderArc = new IntColumn(slots, orders);
+    this.orderStart = new IntColumn(slots, orders);
+    this.orderStartQuantity = new NumberColumn(slots, orders);
+    this.orderFinalQuantity = new NumberColumn(slots, orders);
+    this.orderFinalStart = new NumberColumn(slots, orders);
     this.requestNode = new IntColumn(requestSlots, kept);
     this.requestPeriod = new IntColumn(requestSlots, kept);
     this.requestOrder = new IntColumn(requestSlots, kept);
@@ -2003,48 +2008,23 @@ class Planner {
     const H = this.H;
     const made = this.orderNode.length;
     const finalStart = this.orderFinalStart.a;
-    const finalQuantity = this.orderFinalQuantity.a;
-    const orderNode = this.orderNode.a;
-    const orderStart = this.orderStart.a;
-    const orderArc = this.orderArc.a;
     let count = 0;
     for (let order = 0; order < made; order++) {
       // An order that starts something is in the plan, even when a low yield gives no whole unit yet.
       if (finalStart[order]! > EPSILON) count++;
     }
-    // The table's columns in one buffer: each new buffer counts towards V8's next full collection.
-    const table = new Arena(count * 33 + 64);
-    const quantity = table.f64(count);
-    const startQuantity = table.f64(count);
-    const node = table.i32(count);
-    const supplier = table.i32(count);
-    const start = table.i32(count);
-    const due = table.i32(count);
-    const kind = table.u8(count);
-    const pegging: Pegging[] = [];
-    const pegged = this.pegging;
+    // The table reads the order columns where they are, through the rows of the orders in the plan.
+    const index = this.orderArena.i32(count);
     let i = 0;
-    for (let order = 0; order < made; order++) {
-      if (finalStart[order]! <= EPSILON) continue;
-      const n = orderNode[order]!;
-      const begins = orderStart[order]!;
-      const arc = orderArc[order]!;
-      const production = arc < 0;
-      kind[i] = production ? 0 : 1;
-      node[i] = n;
-      quantity[i] = finalQuantity[order]!;
-      start[i] = begins;
-      if (production) {
-        supplier[i] = -1;
-        startQuantity[i] = finalStart[order]!;
-        due[i] = begins + f.leadTime[n]!;
-      } else {
-        supplier[i] = f.arcSupplier[arc]!;
-        startQuantity[i] = quantity[i]!;
-        due[i] = begins + f.arcLeadTime[arc]!;
-      }
-      const pegs = pegged ? this.finalPegs[order] : undefined;
-      if (pegs !== undefined) {
+    for (let order = 0; order < made; order++) if (finalStart[order]! > EPSILON) index[i++] = order;
+    const pegging: Pegging[] = [];
+    if (this.pegging) {
+      const orderNode = this.orderNode.a;
+      const orderStart = this.orderStart.a;
+      const orderArc = this.orderArc.a;
+      for (const order of index) {
+        const pegs = this.finalPegs[order];
+        if (pegs === undefined) continue;
         const servesDemand: DemandPeg[] = [];
         for (const [key, served] of pegs) {
           if (served <= EPSILON) continue;
@@ -2056,26 +2036,30 @@ class Planner {
             quantity: round(served),
           });
         }
+        const n = orderNode[order]!;
+        const arc = orderArc[order]!;
         const company = f.company[n]!;
         const item = f.item[n]!;
+        const begins = orderStart[order]!;
         const id =
-          kind[i] === 0
+          arc < 0
             ? `${company}/${item}/make/${begins}`
-            : `${company}/${item}/buy/${f.company[supplier[i]!]!}/${begins}`;
+            : `${company}/${item}/buy/${f.company[f.arcSupplier[arc]!]!}/${begins}`;
         pegging.push({ order: id, servesDemand });
       }
-      i++;
     }
     const orders = new OrderTable({
       company: f.company,
       item: f.item,
-      kind,
-      node,
-      supplier,
-      quantity,
-      startQuantity,
-      start,
-      due,
+      leadTime: f.leadTime,
+      arcSupplier: f.arcSupplier,
+      arcLeadTime: f.arcLeadTime,
+      index,
+      node: this.orderNode.a,
+      arc: this.orderArc.a,
+      start: this.orderStart.a,
+      quantity: this.orderFinalQuantity.a,
+      startQuantity: finalStart,
     });
     return {
       network: name,
