@@ -15,6 +15,7 @@ import {
   expectClean,
   logIn,
   screenshot,
+  seriousViolations,
   startWeb,
   type WebFixture,
 } from './support.ts';
@@ -111,7 +112,12 @@ describe.skipIf(!CHROMIUM_AVAILABLE && !process.env.CI)('the five-minute trial i
     await alert.waitFor();
     expect(await alert.innerText()).toMatch(/nothing-here/);
     expect(await alert.innerText()).toContain('not-found');
+    expect(await page.getByRole('link', { name: 'Run the stress test' }).count()).toBe(0);
     await screenshot(page, 'trial-unknown-network');
+    // The console reports the 404 itself; the page must still be accessible.
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('link', { name: 'See the networks this node holds' }).click();
+    await page.getByRole('heading', { name: 'Networks', level: 1 }).waitFor();
     await page.close();
   });
 });

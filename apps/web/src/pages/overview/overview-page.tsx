@@ -31,6 +31,17 @@ export function OverviewPage({ network }: { readonly network: string }) {
       }),
     [network],
   );
+  if (status.state === 'failed' && status.error.status === 404) {
+    return (
+      <>
+        <h1>{network}: what to look at first</h1>
+        <ErrorDisplay error={status.error} title="No such network here" />
+        <p>
+          <Link to="/">See the networks this node holds</Link>
+        </p>
+      </>
+    );
+  }
   return (
     <>
       <h1>{network}: what to look at first</h1>
