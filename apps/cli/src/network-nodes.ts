@@ -36,7 +36,7 @@ export interface NetworkNodesOptions {
   readonly agreements?: StartNodeOptions['agreements'];
   /**
    * How the nodes' connects are paced (one gate for all, opened once every node listens; see
-   * `connect-gate.ts`): default 4 at a time while the event loop's delay stays under 40 ms.
+   * `connect-gate.ts`): default 8 negotiations under way at once, 2 while the event loop's delay is over 100 ms.
    */
   readonly pacing?: ConnectGateOptions;
 }

@@ -45,7 +45,7 @@ describe('connect gate', () => {
     gate.close();
   });
 
-  it('holds connects back while the event loop lags, but lets one through when none is under way', async () => {
+  it('holds connects back while the event loop lags, but lets a quarter of the slots through', async () => {
     let lag = 500;
     const gate = createConnectGate({ slots: 4, maxLagMs: 40, intervalMs: 10, open: true, lag: () => lag });
     const blocker = pending();
@@ -65,7 +65,7 @@ describe('connect gate', () => {
     expect(started).toEqual(['b', 'c', 'd']);
     blocker.finish();
     await first;
-    // Lagging with nothing under way: still one at a time, so work goes on on a busy machine.
+    // Lagging with nothing under way: still one at a time (a quarter of 4), so work goes on on a busy machine.
     lag = 500;
     const late: string[] = [];
     await Promise.all(

@@ -7,10 +7,11 @@
  * adds load. The gate lets a node's connect (catalog read and contract request) start only
  *
  * - once it is open (the demo opens it when every node listens, so no partner is down),
- * - while fewer than `slots` connects are under way, and
- * - while the event loop keeps up: its delay (the median over the last `intervalMs`, from
- *   `perf_hooks.monitorEventLoopDelay`) is under `maxLagMs`. The rest of a negotiation, its transfer
- *   and the pushes and re-plans that follow are what delays the loop, so the gate waits for them.
+ * - while fewer than `slots` connects are under way (the exchange service holds a connect until its
+ *   negotiation ended, so this bounds the negotiations in progress), and fewer than a quarter of them
+ *   while the event loop lags: its delay (the median over the last `intervalMs`, from
+ *   `perf_hooks.monitorEventLoopDelay`) is over `maxLagMs`. The transfers, pushes and re-plans that
+ *   follow a negotiation are what delays the loop, so the gate waits for them.
  *
  * Nothing is refused or dropped: a connect waits its turn (at least until the next look at the delay),
  * in the order asked. A connect that failed
@@ -34,9 +35,12 @@ export interface ConnectGateState {
 }
 
 export interface ConnectGateOptions {
-  /** Most connects under way at once (default 4). */
+  /**
+   * Most connects under way at once (default 8). A node's connect is under way until its negotiation
+   * ended (the exchange service holds it), so this bounds the negotiations in progress.
+   */
   readonly slots?: number;
-  /** The event loop's median delay above which no connect starts, ms (default 40). */
+  /** The event loop's median delay above which only a quarter of the slots is used, ms (default 100). */
   readonly maxLagMs?: number;
   /** How often the delay is read and the waiting connects looked at, ms (default 100). */
   readonly intervalMs?: number;
@@ -54,8 +58,8 @@ export interface ProcessConnectGate extends ConnectGate {
 }
 
 export function createConnectGate(options: ConnectGateOptions = {}): ProcessConnectGate {
-  const slots = Math.max(1, Math.floor(options.slots ?? 4));
-  const maxLagMs = options.maxLagMs ?? 40;
+  const slots = Math.max(1, Math.floor(options.slots ?? 8));
+  const maxLagMs = options.maxLagMs ?? 100;
   const intervalMs = Math.max(10, options.intervalMs ?? 100);
   const queue: (() => void)[] = [];
   const failing = new Set<string>();
@@ -84,9 +88,10 @@ export function createConnectGate(options: ConnectGateOptions = {}): ProcessConn
   };
   const admit = (measured: number) => {
     if (!opened) return;
-    // A delay in the last interval: let one connect through if none is under way, so work goes on on a
-    // machine busy with other things; otherwise wait for the loop to catch up.
-    const free = measured < maxLagMs ? slots - running : running === 0 ? 1 : 0;
+    // While the loop lags, a quarter of the slots (at least one): work goes on on a machine busy with
+    // other things, and the loop can catch up.
+    const most = measured < maxLagMs ? slots : Math.max(1, Math.floor(slots / 4));
+    const free = most - running;
     for (let index = 0; index < free && queue.length > 0; index++) queue.shift()!();
     if (queue.length === 0) stopTimer();
   };

@@ -248,6 +248,8 @@ export class ExchangeService {
   #renewing: Promise<void> | undefined;
   /** Datasets a `#connect` is working on (with its retries): the renewal check leaves them alone. */
   readonly #connecting = new Set<string>();
+  /** Connects waiting for their negotiation to end (through a gate), by process id. */
+  readonly #ended = new Map<string, () => void>();
 
   constructor(options: ExchangeServiceOptions) {
     this.#options = options;
@@ -342,6 +344,7 @@ export class ExchangeService {
   async close(): Promise<void> {
     this.#closed = true;
     for (const timer of this.#timers) clearTimeout(timer);
+    for (const done of [...this.#ended.values()]) done();
     if (this.#renewalTimer !== undefined) clearTimeout(this.#renewalTimer);
     await this.#replanning;
     await this.#renewing;
@@ -1368,7 +1371,11 @@ export class ExchangeService {
         resource: dataset,
         outcome: 'sent',
       });
+      // Through a gate the connect holds its place until the negotiation ends (at most a minute),
+      // so the gate bounds the negotiations under way, not only how many start.
+      const ended = this.#options.connectGate === undefined ? undefined : this.#negotiationEnded(pid, 60_000);
       await this.#commit(changes);
+      await ended;
     };
     const gate = this.#options.connectGate;
     (gate === undefined ? run() : gate.run(`${this.#options.company} ${dataset}`, run)).then(
@@ -1608,6 +1615,29 @@ export class ExchangeService {
   async #commit(changes: Changes): Promise<void> {
     const outcome = await this.#connector.commit(changes as ExchangeChanges);
     if (outcome.status === 'conflict') throw new Error(`the ${outcome.kind} ${outcome.id} changed meanwhile`);
+    if (this.#ended.size === 0) return;
+    for (const write of changes.records) {
+      if (write.kind !== 'negotiation') continue;
+      const state = (write.value as NegotiationEntry).record.protocolState;
+      if (state === 'FINALIZED' || state === 'TERMINATED') this.#ended.get(write.id)?.();
+    }
+  }
+
+  /**
+   * Resolves when the negotiation `pid` is committed FINALIZED or TERMINATED, after `timeoutMs`, or
+   * when the service closes. Register before the negotiation's first message is committed.
+   */
+  #negotiationEnded(pid: string, timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#ended.delete(pid);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      timer.unref?.();
+      this.#ended.set(pid, done);
+    });
   }
 
   /** Runs `work` holding the locks of all `keys` (taken in the order given: sort them). */
