@@ -1,7 +1,7 @@
 import { generateNetwork, type Network, summarize } from '@keten/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlanAnswers } from './plan-answers.ts';
-import { body, type TestServer, testServer } from './test-support.ts';
+import { body, NETWORK_YAML, type TestServer, testServer } from './test-support.ts';
 
 /** Big enough that planning takes a while (some 0.5 s of CPU), small enough for a test. */
 const COMPANIES = 2_000;
@@ -128,6 +128,49 @@ describe('plans of large networks, made in a thread', () => {
       const error = body<{ error: { message: string; details: unknown } }>(refused).error;
       expect(error.message).toContain('pegging is kept for networks up to 100 companies');
       expect(error.details).toEqual({ pegging: { maxCompanies: 100, companies: COMPANIES } });
+    } finally {
+      await small.close();
+    }
+  }, 120_000);
+});
+
+describe('plans kept, at most maxPlans', () => {
+  it('drops the least recently used plan (a plan being made answers "ask again") and makes it again when asked', async () => {
+    const small = await testServer({ plans: { maxPlans: 1, threadFromCompanies: 0 } });
+    try {
+      for (const name of ['one', 'two']) {
+        const imported = await small.as('planner', {
+          method: 'POST',
+          url: `/api/v1/networks?name=${name}`,
+          headers: { 'content-type': 'application/yaml' },
+          payload: NETWORK_YAML,
+        });
+        expect(imported.statusCode, imported.body).toBe(201);
+      }
+      const ask = (name: string) =>
+        small.as('viewer', {
+          method: 'GET',
+          url: `/api/v1/networks/${name}/status`,
+          headers: { prefer: 'wait=60' },
+        });
+      // Both being made at once, one kept: the other's askers are told to ask again, never left waiting.
+      const [one, two] = await Promise.all([ask('one'), ask('two')]);
+      const statuses = [one.statusCode, two.statusCode].sort();
+      expect(statuses).toEqual([200, 503]);
+      const dropped = one.statusCode === 503 ? one : two;
+      expect(body<{ error: { message: string } }>(dropped).error.message).toMatch(
+        /was dropped for newer plans while being made; ask again/,
+      );
+      expect(dropped.headers['retry-after']).toBe('1');
+      // Asked again, each is made again (and drops the other, which is made again in turn).
+      const [lost, won] = one.statusCode === 503 ? ['one', 'two'] : ['two', 'one'];
+      for (const name of [lost, won, lost]) {
+        const again = await ask(name);
+        expect(again.statusCode, again.body).toBe(200);
+        expect(body<StatusAnswer>(again).plan.cached).toBe(false);
+      }
+      const kept = await ask(lost);
+      expect(body<StatusAnswer>(kept).plan.cached).toBe(true);
     } finally {
       await small.close();
     }
