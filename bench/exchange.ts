@@ -155,9 +155,15 @@ try {
           const node = nodes.get(company)!;
           await until(
             async () => (await node.store.exchange.listMessages({ state: 'pending', limit: 1 })).length === 0,
-            60_000,
+            120_000,
             20,
-          );
+          ).catch(async (error: unknown) => {
+            const pending = await node.store.exchange.listMessages({ state: 'pending', limit: 5 });
+            throw new Error(
+              `${company}'s outbox did not empty in 120 s: ${pending.map((m) => `${m.kind} to ${m.to}, ${m.attempts} attempts, next ${m.nextAttemptAt}: ${m.lastError ?? ''}`).join('; ')}`,
+              { cause: error },
+            );
+          });
           await node.connector.delivery.idle();
           await node.service.settled();
         }

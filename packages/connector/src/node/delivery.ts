@@ -151,6 +151,8 @@ export class OutboxDelivery {
     this.#timer = undefined;
     this.#running = this.#loop().finally(() => {
       this.#running = undefined;
+      // Woken after the loop's last look (while it asked for the next due time): go again.
+      if (this.#again && !this.#stopped) this.wake();
     });
   }
 
