@@ -252,7 +252,7 @@ function HeatLegend() {
         </span>
         beyond the maximum (overtime cannot cover it)
       </li>
-      <li className="muted">cell numbers: % of the limit</li>
+      <li className="muted">cell numbers: % of the limit; ∞: load needed where the limit is 0</li>
     </ul>
   );
 }
