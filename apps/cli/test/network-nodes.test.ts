@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { httpSender } from '@keten/connector';
 import { loadNetworkFile } from '@keten/core';
 import { openDatabase } from '@keten/store';
 import { describe, expect, it } from 'vitest';
@@ -45,6 +46,48 @@ describe('network nodes in one process', () => {
             (record.value as { record: { role: string; state: string } }).record.state === 'STARTED',
         ).length,
       ).toBeGreaterThanOrEqual(4);
+
+      // A push on a transfer that ended (a renewed agreement's transfer superseded it) is refused for
+      // good, so the sender gives it up instead of retrying it ahead of everything else; one on a
+      // transfer not started yet is asked again later.
+      const kempen = running.nodes.get('kempen')!;
+      const steinhof = running.nodes.get('steinhof-optics')!;
+      const started = transfers.find((record) => {
+        const entry = record.value as { record: { role: string; state: string }; partner: { url: string } };
+        return entry.record.role === 'consumer' && entry.record.state === 'STARTED';
+      })!;
+      type Transfer = { record: Record<string, unknown> };
+      const push = (state: string) =>
+        kempen.connector
+          .commit({
+            records: [
+              {
+                kind: 'transfer',
+                id: started.id,
+                value: {
+                  ...(started.value as Transfer),
+                  record: { ...(started.value as Transfer).record, state, protocolState: state },
+                },
+              },
+            ],
+          })
+          .then(() =>
+            httpSender({ identity: steinhof.connector.identity, credential: steinhof.connector.credential })({
+              id: `urn:uuid:${crypto.randomUUID()}`,
+              to: kempen.connector.url,
+              path: `/exchange/push/${encodeURIComponent(started.id)}`,
+              body: { messageId: crypto.randomUUID(), aspect: 'x', payload: {} },
+              kind: 'aspect:test',
+              sequence: 0,
+              createdAt: '',
+              attempts: 0,
+              nextAttemptAt: '',
+            }),
+          );
+      const ended = await push('TERMINATED');
+      expect(ended.kind).toBe('refused');
+      expect(ended.kind === 'refused' && ended.error).toMatch(/^410 .*transfer-ended/);
+      expect((await push('REQUESTED')).kind).toBe('retry');
     } finally {
       await running.close();
       await database.close();

@@ -1026,13 +1026,20 @@ export class ExchangeService {
     ) {
       return { status: 404, body: { code: 'not-found', message: 'no transfer with this id from you' } };
     }
-    if (stored.value.record.protocolState !== 'STARTED') {
+    const state = stored.value.record.protocolState;
+    if (state === 'TERMINATED' || state === 'COMPLETED') {
+      // Ended for good (e.g. superseded by the transfer of a renewed agreement, which carries the data
+      // from now on): refused, not 409, or the sender would retry it forever and hold back every later
+      // message to this node behind it.
+      return {
+        status: 410,
+        body: { code: 'transfer-ended', message: `the transfer is ${state}; push on the current one` },
+      };
+    }
+    if (state !== 'STARTED') {
       return {
         status: 409,
-        body: {
-          code: 'not-started',
-          message: `the transfer is ${stored.value.record.protocolState}, not STARTED`,
-        },
+        body: { code: 'not-started', message: `the transfer is ${state}, not STARTED` },
       };
     }
     const transfer = stored.value;
