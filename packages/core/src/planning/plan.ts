@@ -2079,12 +2079,14 @@ class Planner {
     const found: Bottleneck[] = [];
     for (const n of f.appearance) {
       if (f.production[n]! < 0) continue;
+      // One name per record, not per period (at 60,000 companies 178,000 bottlenecks).
+      let capacity: string | undefined;
       for (let p = 0; p < H; p++) {
         const load = this.wantedLoad[n * H + p]!;
         const limit = f.capacity[n * H + p]!;
         if (load <= limit + EPSILON) continue;
         const maximum = f.maximumCapacity[n * H + p]!;
-        const capacity = `${f.company[n]}/${f.item[n]}`;
+        capacity ??= `${f.company[n]}/${f.item[n]}`;
         const entry = { company: f.company[n]!, capacity, period: p, load: round(load), limit };
         found.push(Number.isNaN(maximum) ? entry : { ...entry, maximum });
       }
