@@ -253,9 +253,31 @@ try {
   }
 
   // 2. Signed messages per second, OEM → tier 1, through the outbox and the push endpoint.
-  const [template] = (await oem.store.exchange.listMessages({ state: 'delivered', limit: 10000 })).filter(
+  // A forecast the OEM pushed to tier 1, sent again on the transfer of its dataset tier 1 takes now
+  // (each negotiation of part 1b started a new transfer, which ended the one before; a push on an
+  // ended transfer is refused).
+  type Transfer = { record: { role: string; state: string }; dataset: string };
+  const transfers = (await tier1.store.exchange.listRecords('transfer', { limit: 10000 })).map((stored) => ({
+    id: stored.id,
+    ...(stored.value as Transfer),
+  }));
+  const pushPath = (id: string) => `/exchange/push/${encodeURIComponent(id)}`;
+  const sent = (await oem.store.exchange.listMessages({ state: 'delivered', limit: 10000 })).filter(
     (message) => message.kind === 'aspect:WeekBasedMaterialDemand' && message.to === tier1.connector.url,
   );
+  const last = sent.at(-1);
+  const dataset = transfers.find((entry) => last?.path.endsWith(pushPath(entry.id)))?.dataset;
+  const current = transfers.find(
+    (entry) =>
+      entry.dataset === dataset && entry.record.role === 'consumer' && entry.record.state === 'STARTED',
+  );
+  const template =
+    last === undefined || current === undefined
+      ? undefined
+      : {
+          ...last,
+          path: `${last.path.slice(0, last.path.indexOf('/exchange/push/'))}${pushPath(current.id)}`,
+        };
   if (template !== undefined) {
     const receiptsBefore = (await tier1.store.exchange.readAudit({ limit: 10000 })).length;
     const t0 = performance.now();
