@@ -429,6 +429,23 @@ describe('demand.changed and demand.added', () => {
     ]);
   });
 
+  it('takes a demand back to 0, not below it, when the sum is within rounding error of 0', () => {
+    const result = applied([
+      event('demand.added', { company: 'frame-a', item: 'bracket', period: 1, quantity: 0.3 }),
+      event('demand.added', { company: 'frame-a', item: 'bracket', period: 1, quantity: -0.1 }),
+      event('demand.added', { company: 'frame-a', item: 'bracket', period: 1, quantity: -0.2 }),
+    ]);
+    expect(0.3 - 0.1 - 0.2).toBeLessThan(0);
+    expect(result.network.demand?.filter((record) => record.item === 'bracket')).toEqual([
+      { company: 'frame-a', item: 'bracket', quantities: [0, 0] },
+    ]);
+    expect(
+      refused([
+        event('demand.added', { company: 'frame-a', item: 'bracket', period: 1, quantity: -1e-9 }),
+      ]).map((problem) => problem.code),
+    ).toEqual(['negative-demand']);
+  });
+
   it('refuses demand the company cannot serve, below 0, or beyond the horizon', () => {
     const problems = refused([
       event('demand.changed', { company: 'steel', item: 'frame', period: 2, quantity: 3 }),

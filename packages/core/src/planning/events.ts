@@ -680,7 +680,7 @@ class EventApplier {
     const index = this.demandOf.first(payload.company + SEPARATOR + payload.item);
     const record = index === undefined ? undefined : (this.demand ?? this.base.demand)?.[index];
     const current = record?.quantities[payload.period] ?? 0;
-    const quantity = mode === 'set' ? payload.quantity : current + payload.quantity;
+    const quantity = mode === 'set' ? payload.quantity : addDemand(current, payload.quantity);
     if (record === undefined && companyKnown && itemKnown) {
       if (
         this.makes(payload.company, payload.item) === undefined &&
@@ -1102,6 +1102,19 @@ function entryOf<K, V>(map: Map<K, V>, key: K, create: () => V): V {
   }
   return value;
 }
+
+/**
+ * `current + added`, where a sum within rounding error of 0 is 0: partners send their demand as
+ * decimals, and moving a demand of 0.1 + 0.2 back by 0.3 leaves -5.6e-17, which is no demand, not a
+ * negative one (a node refused the forecast exchange's own event as `negative-demand` so).
+ */
+function addDemand(current: number, added: number): number {
+  const sum = current + added;
+  return Math.abs(sum) <= DEMAND_ROUNDING * Math.max(Math.abs(current), Math.abs(added)) ? 0 : sum;
+}
+
+/** Relative error of sums that count as 0 (some thousand times a double's rounding). */
+const DEMAND_ROUNDING = 1e-12;
 
 const nodeKey = (record: { company: string; item: string }): string =>
   record.company + SEPARATOR + record.item;
