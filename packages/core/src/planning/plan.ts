@@ -60,9 +60,10 @@
  *   there in pass 2); it does not keep the orders of a previous plan.
  * - Catching up may order extra that arrives too late to be used (it is in the plan, doing no harm).
  * - `replanNetwork` replays pass 1 where a change does not reach and patches the kept run's flattened
- *   network where the planning events changed it (`flat-patch.ts`); pass 2 and the assembly of the
- *   plan run whole, so a re-plan still costs most of a plan (see bench:plan, and docs/planning.md for
- *   the design of an incremental pass 2).
+ *   network where the planning events changed it (`flat-patch.ts`); pass 2 starts at a checkpoint of
+ *   the kept run when what it reads differs only from a later period on, else runs whole, and the
+ *   assembly of the plan runs whole, so a re-plan still costs most of a plan (see bench:plan, and
+ *   docs/planning.md for the design of an incremental pass 2).
  */
 import type { Network } from '../model/schema.ts';
 import { Arena } from './arena.ts';
@@ -317,8 +318,15 @@ class Planner {
   plannedStartT = new Float64Array(0);
   boughtT = new Int32Array(0);
   plannedShipT = new Float64Array(0);
-  receiptsT = new Float64Array(0);
-  demandT = new Float64Array(0);
+  /**
+   * Per node, 1 when it has scheduled receipts, end demand, or arrivals from catching up in some
+   * period: few do (at 6,000 companies 3,182 and 15 of 27,549 nodes, and a few hundred), so pass 2
+   * reads those rows where they are (node-major) for them alone instead of period-major copies of
+   * arrays that are nearly all 0 (two of 116 MB, and one more touched, at 60,000 companies).
+   */
+  hasReceipts = new Uint8Array(0);
+  hasDemand = new Uint8Array(0);
+  catchesUp = new Uint8Array(0);
   capacityT = new Float64Array(0);
   askedT = new Float64Array(0);
   readonly earliest: Int32Array;
@@ -397,6 +405,24 @@ class Planner {
   patch: FlatPatch | undefined;
   /** `causeAt` as the requirement pass left it. */
   plannedCauseAt = new Int32Array(0);
+  /**
+   * Kept runs without pegging: pass 2's state at the start of some periods (`CHECKPOINTS` of them),
+   * so that a re-plan whose execution inputs are the same up to a period starts pass 2 there.
+   */
+  checkpoints: Checkpoint[] = [];
+  /** Kept runs without pegging: pass 2's writes into `causeAt`, in order (cell and cause), for a checkpoint's restore. */
+  readonly causeWriteCell = new IntColumn(1024);
+  readonly causeWriteIndex = new IntColumn(1024);
+  /** Orders the requirement pass made; pass 2's come after them. */
+  plannedOrders = 0;
+  /** Re-plans: the nodes whose requirements were computed again. */
+  readonly recomputedNodes: number[] = [];
+  /** The period pass 2 started in (0, or a checkpoint of the previous run's that the re-plan resumed). */
+  resumedAt = 0;
+  /** Checkpoints are kept by kept runs without pegging (a re-plan with pegging runs pass 2 whole). */
+  readonly checkpointing: boolean;
+  /** Re-plans: the ranges of `previous`'s orders copied (from, to, count, …), for `resume`. */
+  readonly copied = new IntColumn(64);
 
   constructor(
     readonly flat: OrderedFlatNetwork,
@@ -447,6 +473,7 @@ class Planner {
     this.wantAmount = new NumberColumn(wants, kept);
     this.window = Math.max(0, Math.floor(options.buildAheadWindow ?? 4));
     this.frozen = Math.max(0, Math.floor(options.frozenPeriods ?? 0));
+    this.checkpointing = replayable && !this.pegging;
     this.gross = kept.f64(cells);
     this.gross.set(flat.endDemand);
     this.used = kept.f64(cells);
@@ -467,6 +494,7 @@ class Planner {
     this.askedNow = execution.f64(flat.nodes);
     this.stockNow = execution.f64(flat.nodes);
     this.inFlight = new Float64Array(flat.nodes);
+    this.catchesUp = new Uint8Array(flat.nodes);
     this.startedSoFar = new Float64Array(flat.nodes);
     this.openingStock = new Float64Array(flat.nodes);
     // In the order nodes first appeared in the network (as reports have listed them).
@@ -542,6 +570,7 @@ class Planner {
         continue;
       }
       this.recomputed++;
+      this.recomputedNodes.push(n);
       this.record(n);
       if (replay !== undefined && previous !== undefined) {
         this.taintIfDifferent(n, previous, replay);
@@ -552,7 +581,8 @@ class Planner {
           replay.grossTouched[f.arcSupplier[arc]!] = 1;
       }
     }
-    this.execute();
+    const from = replay !== undefined && previous !== undefined ? this.resumablePeriod(previous, replay) : 0;
+    this.execute(from > 0 ? previous : undefined, from);
     const plan = this.assemble(name);
     this.release();
     return plan;
@@ -575,6 +605,7 @@ class Planner {
     this.pendingStart = none;
     this.pendingShip = none;
     this.inFlight = none;
+    this.catchesUp = new Uint8Array(0);
     this.owed = none;
     this.backlogOwed = none;
     this.ratio = none;
@@ -918,6 +949,12 @@ class Planner {
     this.orderArc.copy(previous.orderArc, from, count);
     this.orderStart.copy(previous.orderStart, from, count);
     this.orderStartQuantity.copy(previous.orderStartQuantity, from, count);
+    if (this.checkpointing) {
+      // Where they went, for `resume` to take over what they executed before the period it resumes.
+      this.copied.push(from);
+      this.copied.push(this.orderFinalStart.length);
+      this.copied.push(count);
+    }
     this.orderFinalQuantity.copy(undefined, 0, count);
     this.orderFinalStart.copy(undefined, 0, count);
   }
@@ -1604,25 +1641,33 @@ class Planner {
    * Components that one order cannot use stay in stock for the next. End demand is served from stock,
    * and what is short stays on backlog and is delivered late.
    */
-  execute(): void {
+  execute(previous?: Planner, from = 0): void {
     // Keep the requirement pass's causes for a later re-plan's replay; execution adds its own.
     if (this.replayable) this.plannedCauseAt = this.causeAt.slice();
+    this.plannedOrders = this.orderNode.length;
     const f = this.flat;
     const H = this.H;
     const N = f.nodes;
     const { order } = f;
-    this.transpose();
-    for (let t = 0; t < H; t++) {
+    this.transpose(from);
+    const keeps = this.checkpointing;
+    const spacing = checkpointSpacing(H);
+    if (previous !== undefined && from > 0) this.resume(previous, from);
+    this.resumedAt = from;
+    for (let t = from; t < H; t++) {
+      if (keeps && t > from && t % spacing === 0) this.checkpoints.push(this.checkpoint(t));
       for (let i = order.length - 1; i >= 0; i--) {
         const n = order[i]!;
         const cell = t * N + n;
         this.catchUp(n);
         if (f.production[n]! >= 0) this.startProduction(n, t);
         for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) this.shipPurchase(n, arc, t);
-        this.onHand[n]! += this.receiptsT[cell]! + this.incoming[cell]!;
+        const receipts = this.hasReceipts[n] === 1 ? f.receipts[n * H + t]! : 0;
+        this.onHand[n]! += receipts + this.incoming[cell]!;
         this.openingStock[n] = this.onHand[n]!;
-        this.inFlight[n]! -= this.catchUpArrival[cell]!;
-        if (this.demandT[cell]! > 0 || this.backlogOf[n] !== undefined) this.serveDemand(n, t);
+        if (this.catchesUp[n] === 1) this.inFlight[n]! -= this.catchUpArrival[cell]!;
+        const demand = this.hasDemand[n] === 1 ? f.endDemand[n * H + t]! : 0;
+        if (demand > 0 || this.backlogOf[n] !== undefined) this.serveDemand(n, t, demand);
         this.ratio[n] = this.coverage(n, cell);
       }
       this.noteSafetyStockDraws(t);
@@ -1634,14 +1679,14 @@ class Planner {
     this.boughtT = new Int32Array(0);
     this.plannedStartT = none;
     this.plannedShipT = none;
-    this.receiptsT = none;
-    this.demandT = none;
+    this.hasReceipts = new Uint8Array(0);
+    this.hasDemand = new Uint8Array(0);
     this.capacityT = none;
     this.askedT = none;
   }
 
-  /** The period-major copies pass 2 reads (see `madeT`). */
-  transpose(): void {
+  /** The period-major copies pass 2 reads (see `madeT`), from period `from` on. */
+  transpose(from = 0): void {
     const f = this.flat;
     const H = this.H;
     const N = f.nodes;
@@ -1649,21 +1694,27 @@ class Planner {
     const arena = this.execution;
     this.madeT = arena.i32(N * H);
     this.plannedStartT = arena.f64(N * H);
-    this.receiptsT = arena.f64(N * H);
-    this.demandT = arena.f64(N * H);
     this.capacityT = arena.f64(N * H);
     this.askedT = arena.f64(N * H);
-    const { madeT, plannedStartT, receiptsT, demandT, capacityT, askedT } = this;
+    this.hasReceipts = new Uint8Array(N);
+    this.hasDemand = new Uint8Array(N);
+    const { madeT, plannedStartT, capacityT, askedT, hasReceipts, hasDemand } = this;
     const { receipts, endDemand, capacity } = f;
+    for (let n = 0; n < N; n++) {
+      for (let at = n * H + from; at < (n + 1) * H; at++) {
+        if (receipts[at] !== 0) hasReceipts[n] = 1;
+        if (endDemand[at] !== 0) hasDemand[n] = 1;
+      }
+    }
     const gross = this.gross;
     const made = this.productionAt;
     const startQuantity = this.orderStartQuantity.a;
     // In tiles of 256 nodes: their rows are read while they are in cache, and each period's stretch
     // of 256 cells is written in one go.
-    for (let from = 0; from < N; from += 256) {
-      const to = Math.min(N, from + 256);
-      for (let t = 0; t < H; t++) {
-        for (let n = from; n < to; n++) {
+    for (let first = 0; first < N; first += 256) {
+      const last = Math.min(N, first + 256);
+      for (let t = from; t < H; t++) {
+        for (let n = first; n < last; n++) {
           const at = n * H + t;
           const cell = t * N + n;
           const order = made[at]!;
@@ -1671,8 +1722,6 @@ class Planner {
             madeT[cell] = order;
             plannedStartT[cell] = startQuantity[order - 1]!;
           }
-          receiptsT[cell] = receipts[at]!;
-          demandT[cell] = endDemand[at]!;
           capacityT[cell] = capacity[at]!;
           // What customers asked of the node in the period (shipments, components): gross less end demand.
           askedT[cell] = gross[at]! - endDemand[at]!;
@@ -1682,7 +1731,7 @@ class Planner {
     this.boughtT = arena.i32(A * H);
     this.plannedShipT = arena.f64(A * H);
     for (let arc = 0; arc < A; arc++) {
-      for (let t = 0; t < H; t++) {
+      for (let t = from; t < H; t++) {
         const bought = this.purchaseAt[arc * H + t]!;
         if (bought === 0) continue;
         this.boughtT[t * A + arc] = bought;
@@ -1793,7 +1842,8 @@ class Planner {
     }
     const start = allowed >= wanted - EPSILON ? wanted : this.fitLot(n, wanted, allowed);
     if (start < wanted - EPSILON) {
-      this.causeAt[n * H + due] =
+      this.setCause(
+        n * H + due,
         limit >= 0
           ? this.findCause(limit, t)
           : this.cause(
@@ -1801,7 +1851,8 @@ class Planner {
               n,
               t,
               `${f.company[n]} has no capacity left in period ${t} to start the ${f.item[n]} delayed from earlier periods`,
-            );
+            ),
+      );
     }
     const waiting = (t < this.frozen ? this.pendingStart[n]! : 0) + (wanted - start);
     this.setPendingStart(n, waiting > EPSILON ? waiting : 0);
@@ -1839,8 +1890,10 @@ class Planner {
     const supplier = f.arcSupplier[arc]!;
     const ship = this.blockedAt?.[arc * H + t] === 1 ? 0 : this.allotment(supplier, wanted);
     if (ship < wanted - EPSILON) {
-      this.causeAt[n * H + due] =
-        this.blockedAt?.[arc * H + t] === 1 ? this.supplierCause(n, arc, due) : this.findCause(supplier, t);
+      this.setCause(
+        n * H + due,
+        this.blockedAt?.[arc * H + t] === 1 ? this.supplierCause(n, arc, due) : this.findCause(supplier, t),
+      );
     }
     const waiting = (t < this.frozen ? this.pendingShip[arc]! : 0) + (wanted - ship);
     this.setPendingShip(arc, waiting > EPSILON ? waiting : 0);
@@ -1878,8 +1931,11 @@ class Planner {
     this.orderFinalQuantity.a[order] = good;
     const arrival = due * this.flat.nodes + n;
     this.incoming[arrival]! += good;
-    this.inFlight[n]! += caught;
-    this.catchUpArrival[arrival]! += caught;
+    if (caught !== 0) {
+      this.inFlight[n]! += caught;
+      this.catchUpArrival[arrival]! += caught;
+      this.catchesUp[n] = 1;
+    }
     if (!this.pegging) return;
     const own = wanted - pending;
     const scale = start / wanted;
@@ -1917,9 +1973,8 @@ class Planner {
   }
 
   /** End demand of period `t` first (what is short goes on backlog), then the backlog, oldest first. */
-  serveDemand(n: number, t: number): void {
+  serveDemand(n: number, t: number, demand: number): void {
     const f = this.flat;
-    const demand = this.demandT[t * f.nodes + n]!;
     let backlog = this.backlogOf[n];
     let stock = this.onHand[n]!;
     if (demand > 0) {
@@ -1982,7 +2037,7 @@ class Planner {
           `${waiting > EPSILON ? ` (${figure(waiting)} of it delayed from earlier periods)` : ''} and shared it out in proportion; ${notice}`
         : `not enough ${f.item[n]} on hand at ${f.company[n]} in period ${t} for all that was planned on it`;
     const created = this.cause('material', n, t, text);
-    this.causeAt[base + t] = created;
+    this.setCause(base + t, created);
     return created;
   }
 
@@ -1994,6 +2049,237 @@ class Planner {
       quantity,
       forPeriod,
     });
+  }
+
+  /** Pass 2 records a cause at `cell` (node × period), logged for a checkpoint's restore in kept runs. */
+  setCause(cell: number, cause: number): void {
+    this.causeAt[cell] = cause;
+    if (!this.checkpointing) return;
+    this.causeWriteCell.push(cell);
+    this.causeWriteIndex.push(cause);
+  }
+
+  // ---- re-planning: resume pass 2 where its inputs start to differ ----
+
+  /**
+   * Pass 2's state at the start of period `t`: everything a node's step reads of its own and of
+   * others that outlives a period. The arrays of a period (the capacity groups' use in it) start at 0;
+   * arrivals after `t` are kept as the cells that hold any; the lists are kept as lengths.
+   */
+  checkpoint(t: number): Checkpoint {
+    const f = this.flat;
+    const N = f.nodes;
+    const nodeState = new Float64Array(N * NODE_FIELDS);
+    const fields = this.nodeFields();
+    for (let k = 0; k < fields.length; k++) nodeState.set(fields[k]!, k * N);
+    // Arrivals after t were started before t: at most the longest lead time ahead.
+    let lead = 0;
+    for (let n = 0; n < N; n++) if (f.production[n]! >= 0) lead = Math.max(lead, f.leadTime[n]!);
+    for (let arc = 0; arc < f.arcLeadTime.length; arc++) lead = Math.max(lead, f.arcLeadTime[arc]!);
+    const end = Math.min(this.H, t + lead + 1) * N;
+    const backlogs = new Map<number, Backlog>();
+    for (let n = 0; n < N; n++) {
+      const backlog = this.backlogOf[n];
+      if (backlog !== undefined) backlogs.set(n, copyBacklog(backlog));
+    }
+    return {
+      period: t,
+      nodeState,
+      pendingFrom: this.pendingFrom.slice(),
+      pendingShip: this.pendingShip.slice(),
+      pendingShipFrom: this.pendingShipFrom.slice(),
+      arrivals: sparseCells(this.incoming, t * N, end),
+      catchUpArrivals: this.catchUpCells(t * N, end),
+      backlogs,
+      deliveries: this.deliveries.length,
+      shortages: this.shortages.length,
+      safetyStockDraws: this.safetyStockDraws.length,
+      orders: this.orderNode.length - this.plannedOrders,
+      causeWrites: this.causeWriteCell.length,
+    };
+  }
+
+  /** The arrivals from catching up in cells `from` … `to` − 1 (period-major), of the nodes that catch up. */
+  catchUpCells(from: number, to: number): SparseCells {
+    const N = this.flat.nodes;
+    const arrivals = this.catchUpArrival;
+    let count = 0;
+    for (let n = 0; n < N; n++) {
+      if (this.catchesUp[n] !== 1) continue;
+      for (let cell = from + n; cell < to; cell += N) if (arrivals[cell] !== 0) count++;
+    }
+    const cells = new Int32Array(count);
+    const values = new Float64Array(count);
+    let k = 0;
+    for (let n = 0; n < N; n++) {
+      if (this.catchesUp[n] !== 1) continue;
+      for (let cell = from + n; cell < to; cell += N) {
+        if (arrivals[cell] === 0) continue;
+        cells[k] = cell;
+        values[k++] = arrivals[cell]!;
+      }
+    }
+    return { cells, values };
+  }
+
+  /** The per-node arrays a checkpoint keeps, in its order. */
+  nodeFields(): Float64Array[] {
+    return [
+      this.onHand,
+      this.pendingStart,
+      this.inFlight,
+      this.startedSoFar,
+      this.owed,
+      this.backlogOwed,
+      this.ratio,
+      this.askedNow,
+      this.stockNow,
+    ];
+  }
+
+  /**
+   * The latest checkpoint of `previous` at or before the first period in which anything pass 2 reads
+   * differs between the two runs (0 when there is none, or when pass 2 must run whole). Only what the
+   * re-plan computed again can differ: the plan rows (orders, requests on the node, causes) of the
+   * nodes computed again, the patched rows of nodes and capacity groups, and the blocked lanes.
+   */
+  resumablePeriod(previous: Planner, replay: Replay): number {
+    if (!this.checkpointing || previous.checkpoints.length === 0 || this.patch === undefined) return 0;
+    const f = this.flat;
+    const a = previous.flat;
+    const H = this.H;
+    for (let n = 0; n < f.nodes; n++) {
+      if (
+        previous.earliest[n] !== this.earliest[n] ||
+        previous.ready[n] !== this.ready[n] ||
+        previous.earliestPurchase[n] !== this.earliestPurchase[n]
+      )
+        return 0;
+    }
+    let first = H;
+    const differs = (x: number, y: number) => x !== y && !(Number.isNaN(x) && Number.isNaN(y));
+    for (const n of this.recomputedNodes) {
+      const base = n * H;
+      for (let t = 0; t < first; t++) {
+        const made = this.productionAt[base + t]!;
+        const was = previous.productionAt[base + t]!;
+        const cause = this.causeAt[base + t]!;
+        const before = previous.plannedCauseAt[base + t]!;
+        if (
+          made > 0 !== was > 0 ||
+          (made > 0 && this.orderStartQuantity.a[made - 1] !== previous.orderStartQuantity.a[was - 1]) ||
+          differs(this.gross[base + t]!, previous.gross[base + t]!) ||
+          differs(f.endDemand[base + t]!, a.endDemand[base + t]!) ||
+          differs(f.receipts[base + t]!, a.receipts[base + t]!) ||
+          differs(f.capacity[base + t]!, a.capacity[base + t]!) ||
+          cause < 0 !== before < 0 ||
+          (cause >= 0 && !sameCause(this.causes[cause]!, previous.causes[before]!))
+        ) {
+          first = t;
+          break;
+        }
+      }
+      for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
+        for (let t = 0; t < first; t++) {
+          const bought = this.purchaseAt[arc * H + t]!;
+          const was = previous.purchaseAt[arc * H + t]!;
+          if (
+            bought > 0 !== was > 0 ||
+            (bought > 0 && this.orderStartQuantity.a[bought - 1] !== previous.orderStartQuantity.a[was - 1])
+          ) {
+            first = t;
+            break;
+          }
+        }
+      }
+    }
+    // Patched rows are of changed nodes, which were computed again; patched groups and blocked lanes.
+    for (let g = 0; g < f.groupId.length; g++) {
+      if (replay.groupTainted[g] !== 1) continue;
+      for (let t = 0; t < first; t++) {
+        if (differs(f.groupCapacity[g * H + t]!, a.groupCapacity[g * H + t]!)) first = t;
+      }
+    }
+    if (previous.blockedAt !== undefined || this.blockedAt !== undefined) {
+      for (let cell = 0; cell < f.arcSupplier.length * H; cell++) {
+        if ((previous.blockedAt?.[cell] ?? 0) !== (this.blockedAt?.[cell] ?? 0))
+          first = Math.min(first, cell % H);
+      }
+    }
+    let resume = 0;
+    for (const checkpoint of previous.checkpoints) if (checkpoint.period <= first) resume = checkpoint.period;
+    return resume;
+  }
+
+  /**
+   * Starts pass 2 at period `from`, where `previous` kept a checkpoint and everything pass 2 read before
+   * was the same: pass 2's state, the lists, the orders pass 2 made and the causes it recorded are
+   * `previous`'s as they were then, and so are the executed quantities of the orders before `from`.
+   */
+  resume(previous: Planner, from: number): void {
+    const at = previous.checkpoints.find((checkpoint) => checkpoint.period === from)!;
+    const f = this.flat;
+    const H = this.H;
+    const N = f.nodes;
+    this.checkpoints = previous.checkpoints.filter((checkpoint) => checkpoint.period <= from);
+    const fields = this.nodeFields();
+    for (let k = 0; k < fields.length; k++) fields[k]!.set(at.nodeState.subarray(k * N, (k + 1) * N));
+    this.pendingFrom.set(at.pendingFrom);
+    this.pendingShip.set(at.pendingShip);
+    this.pendingShipFrom.set(at.pendingShipFrom);
+    addCells(this.incoming, at.arrivals);
+    addCells(this.catchUpArrival, at.catchUpArrivals);
+    for (const cell of at.catchUpArrivals.cells) this.catchesUp[cell % N] = 1;
+    for (const [n, backlog] of at.backlogs) this.backlogOf[n] = copyBacklog(backlog);
+    const taken = new Int32Array(previous.causes.length).fill(-1);
+    for (let k = 0; k < at.causeWrites; k++) {
+      // Each cause of `previous` written is taken over once (only its content reaches the plan).
+      const cause = previous.causeWriteIndex.a[k]!;
+      if (taken[cause] === -1) {
+        taken[cause] = this.causes.length;
+        this.causes.push(previous.causes[cause]!);
+      }
+      this.setCause(previous.causeWriteCell.a[k]!, taken[cause]!);
+    }
+    for (let k = 0; k < at.deliveries; k++) this.deliveries.push(previous.deliveries[k]!);
+    for (let k = 0; k < at.shortages; k++) this.shortages.push(previous.shortages[k]!);
+    for (let k = 0; k < at.safetyStockDraws; k++) this.safetyStockDraws.push(previous.safetyStockDraws[k]!);
+    // The orders pass 2 made before `from`, after the requirement pass's.
+    const made = previous.plannedOrders;
+    this.orderNode.copy(previous.orderNode, made, at.orders);
+    this.orderArc.copy(previous.orderArc, made, at.orders);
+    this.orderStart.copy(previous.orderStart, made, at.orders);
+    this.orderStartQuantity.copy(previous.orderStartQuantity, made, at.orders);
+    this.orderFinalQuantity.copy(previous.orderFinalQuantity, made, at.orders);
+    this.orderFinalStart.copy(previous.orderFinalStart, made, at.orders);
+    // What the orders before `from` executed: replayed nodes' orders are ranges of `previous`'s
+    // (`copyOrders`), the nodes computed again made theirs afresh, the same orders in the same slots.
+    const start = this.orderStart.a;
+    for (let k = 0; k < this.copied.length; k += 3) {
+      const source = this.copied.a[k]!;
+      const target = this.copied.a[k + 1]!;
+      const count = this.copied.a[k + 2]!;
+      for (let i = 0; i < count; i++) {
+        if (start[target + i]! < from) this.copyFinal(previous, source + i, target + i);
+      }
+    }
+    for (const n of this.recomputedNodes) {
+      for (let t = 0; t < from; t++) {
+        const order = this.productionAt[n * H + t]!;
+        if (order > 0) this.copyFinal(previous, previous.productionAt[n * H + t]! - 1, order - 1);
+      }
+      for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
+        for (let t = 0; t < from; t++) {
+          const order = this.purchaseAt[arc * H + t]!;
+          if (order > 0) this.copyFinal(previous, previous.purchaseAt[arc * H + t]! - 1, order - 1);
+        }
+      }
+    }
+  }
+
+  copyFinal(previous: Planner, from: number, to: number): void {
+    this.orderFinalStart.a[to] = previous.orderFinalStart.a[from]!;
+    this.orderFinalQuantity.a[to] = previous.orderFinalQuantity.a[from]!;
   }
 
   // ---- the plan ----
@@ -2183,6 +2469,73 @@ interface Backlog {
 interface PegContext {
   requests: number[];
   requestStart: Int32Array;
+}
+
+/** Pass 2's state at the start of a period (`Planner.checkpoint`). */
+interface Checkpoint {
+  readonly period: number;
+  /** `nodeFields()`, one after the other. */
+  readonly nodeState: Float64Array;
+  readonly pendingFrom: Int32Array;
+  readonly pendingShip: Float64Array;
+  readonly pendingShipFrom: Int32Array;
+  /** Arrivals in this period and later (period-major cells and quantities), and those of catching up. */
+  readonly arrivals: SparseCells;
+  readonly catchUpArrivals: SparseCells;
+  readonly backlogs: ReadonlyMap<number, Backlog>;
+  /** Lengths of the lists then; `orders` and `causeWrites` count pass 2's alone. */
+  readonly deliveries: number;
+  readonly shortages: number;
+  readonly safetyStockDraws: number;
+  readonly orders: number;
+  readonly causeWrites: number;
+}
+
+const NODE_FIELDS = 9;
+/** Checkpoints a kept run keeps, evenly over the horizon. */
+const CHECKPOINTS = 5;
+
+function checkpointSpacing(horizon: number): number {
+  return Math.max(1, Math.ceil(horizon / (CHECKPOINTS + 1)));
+}
+
+interface SparseCells {
+  readonly cells: Int32Array;
+  readonly values: Float64Array;
+}
+
+/** The cells of `values` from `from` to `to` − 1 that are not 0. */
+function sparseCells(values: Float64Array, from: number, to: number): SparseCells {
+  let count = 0;
+  for (let i = from; i < to; i++) if (values[i] !== 0) count++;
+  const cells = new Int32Array(count);
+  const kept = new Float64Array(count);
+  let k = 0;
+  for (let i = from; i < to; i++) {
+    if (values[i] === 0) continue;
+    cells[k] = i;
+    kept[k++] = values[i]!;
+  }
+  return { cells, values: kept };
+}
+
+function addCells(target: Float64Array, sparse: SparseCells): void {
+  for (let k = 0; k < sparse.cells.length; k++) target[sparse.cells[k]!] = sparse.values[k]!;
+}
+
+function copyBacklog(backlog: Backlog): Backlog {
+  return { period: backlog.period.slice(), quantity: backlog.quantity.slice(), head: backlog.head };
+}
+
+function sameCause(a: ShortageCause, b: ShortageCause): boolean {
+  return (
+    a === b ||
+    (a.code === b.code &&
+      a.company === b.company &&
+      a.item === b.item &&
+      a.period === b.period &&
+      a.text === b.text)
+  );
 }
 
 function round(value: number): number {

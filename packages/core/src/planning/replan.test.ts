@@ -30,6 +30,30 @@ function capacityChange(network: Network, pick: number, factor: number, from: nu
   };
 }
 
+/** The first supplier of a sourcing rule (picked by `pick`) down from `from` for `length` periods. */
+function supplierDown(network: Network, pick: number, from: number, length: number): PlanningEventInput {
+  const rules = network.sourcing ?? [];
+  const rule = rules[pick % rules.length]!;
+  const supplier = rule.suppliers[pick % rule.suppliers.length]!.supplier;
+  return {
+    type: 'supplier.down',
+    payload: { company: supplier, from, to: Math.min(network.horizon, from + length) },
+  };
+}
+
+/** Demand of a demand record (picked by `pick`) changed, or added to, in period `period`. */
+function demandEvent(
+  network: Network,
+  type: 'demand.changed' | 'demand.added',
+  pick: number,
+  period: number,
+  quantity: number,
+): PlanningEventInput {
+  const demand = network.demand ?? [];
+  const record = demand[pick % demand.length]!;
+  return { type, payload: { company: record.company, item: record.item, period, quantity } };
+}
+
 /** Re-plans incrementally and from scratch; both must give the same plan. */
 function bothWays(network: Network, events: PlanningEventInput[], options: PlanOptions = {}) {
   const previous = planNetworkRun(network, options);
@@ -179,6 +203,68 @@ describe('replanNetwork', () => {
     );
   });
 
+  it('resumes the execution pass at a checkpoint when a change reaches only later periods', () => {
+    const network = generateNetwork({ companies: 200, seed: 8, horizon: 30 });
+    const previous = planNetworkRun(network, { pegging: false });
+    const late = after(network, [capacityChange(network, 9, 0.3, 20)]);
+    const replanned = replanNetwork(previous, late.network);
+    // Where pass 2 started (internal): after period 0, so periods before it were taken over.
+    const resumedAt = (run: typeof replanned) => (run.state as { resumedAt: number }).resumedAt;
+    expect(resumedAt(replanned)).toBeGreaterThan(0);
+    expect(replanned.plan).toEqual(planNetwork(late.network, { pegging: false }));
+    // A second change on top resumes from the re-plan's checkpoints, and back again from there.
+    const demand = network.demand?.[0];
+    if (demand === undefined) throw new Error('the generated network has no demand');
+    const more = after(late.network, [
+      {
+        type: 'demand.added',
+        payload: { company: demand.company, item: demand.item, period: 27, quantity: 40 },
+      },
+    ]);
+    const again = replanNetwork(replanned, more.network);
+    expect(again.plan).toEqual(planNetwork(more.network, { pegging: false }));
+    const back = replanNetwork(again, network);
+    expect(back.plan).toEqual(previous.plan);
+  });
+
+  it('equals a full re-plan after changes late in the horizon, where pass 2 resumes (property)', () => {
+    // Changes in the second half of the horizon: the execution pass starts at a checkpoint of the
+    // kept run, with its state, lists, orders and causes as they were then.
+    const cases = fc
+      .tuple(fc.integer({ min: 40, max: 120 }), fc.integer(), fc.integer({ min: 12, max: 30 }))
+      .map(([companies, seed, horizon]) => generateNetwork({ companies, seed, horizon }))
+      .chain((network) => {
+        const late = fc.integer({ min: Math.floor(network.horizon / 2), max: network.horizon - 1 });
+        const change: fc.Arbitrary<PlanningEventInput> = fc.oneof(
+          fc
+            .tuple(fc.nat(), fc.constantFrom(0, 0.3, 0.7, 2), late)
+            .map(([pick, factor, from]) => capacityChange(network, pick, factor, from)),
+          fc
+            .tuple(fc.nat(), late, fc.integer({ min: 1, max: 4 }))
+            .map(([pick, from, length]) => supplierDown(network, pick, from, length)),
+          fc
+            .tuple(fc.nat(), late, fc.integer({ min: 0, max: 300 }))
+            .map(([pick, at, quantity]) => demandEvent(network, 'demand.added', pick, at, quantity)),
+        );
+        return fc.tuple(fc.constant(network), fc.array(change, { minLength: 1, maxLength: 2 }), change);
+      });
+    fc.assert(
+      fc.property(cases, ([network, events, more]) => {
+        const changed = after(network, events);
+        const options = { pegging: false, blocked: changed.blocked };
+        const previous = planNetworkRun(network, { pegging: false });
+        const replanned = replanNetwork(previous, changed.network, options);
+        expect(replanned.plan).toEqual(planNetwork(changed.network, options));
+        const further = applyPlanningEvents(changed.network, [more], { blocked: changed.blocked });
+        if (!further.ok) return;
+        const later = { pegging: false, blocked: further.value.blocked };
+        const again = replanNetwork(replanned, further.value.network, later);
+        expect(again.plan).toEqual(planNetwork(further.value.network, later));
+      }),
+      { numRuns: 25 },
+    );
+  });
+
   it('equals a full re-plan on larger generated networks, where runs of replayed nodes shift (property)', () => {
     // Capacity up and down (to 0 too), a supplier down, demand changed and an open order changed or
     // closed, one or two at a time, on networks large enough that nodes computed again add or take
@@ -187,29 +273,18 @@ describe('replanNetwork', () => {
       .tuple(fc.integer({ min: 60, max: 150 }), fc.integer(), fc.integer({ min: 12, max: 26 }))
       .map(([companies, seed, horizon]) => generateNetwork({ companies, seed, horizon }))
       .chain((network) => {
-        const demand = network.demand ?? [];
         const orders = (network.openOrders ?? []).flatMap((order) => order.id ?? []);
-        const rules = network.sourcing ?? [];
         const period = fc.integer({ min: 0, max: network.horizon - 1 });
         const change: fc.Arbitrary<PlanningEventInput> = fc.oneof(
           fc
             .tuple(fc.nat(), fc.constantFrom(0, 0.25, 0.5, 1.5, 3), period)
             .map(([pick, factor, from]) => capacityChange(network, pick, factor, from)),
-          fc.tuple(fc.nat(), period, fc.integer({ min: 1, max: 6 })).map(([pick, from, length]) => {
-            const rule = rules[pick % rules.length]!;
-            const supplier = rule.suppliers[pick % rule.suppliers.length]!.supplier;
-            return {
-              type: 'supplier.down',
-              payload: { company: supplier, from, to: Math.min(network.horizon, from + length) },
-            };
-          }),
-          fc.tuple(fc.nat(), period, fc.integer({ min: 0, max: 400 })).map(([pick, at, quantity]) => {
-            const record = demand[pick % demand.length]!;
-            return {
-              type: 'demand.changed',
-              payload: { company: record.company, item: record.item, period: at, quantity },
-            };
-          }),
+          fc
+            .tuple(fc.nat(), period, fc.integer({ min: 1, max: 6 }))
+            .map(([pick, from, length]) => supplierDown(network, pick, from, length)),
+          fc
+            .tuple(fc.nat(), period, fc.integer({ min: 0, max: 400 }))
+            .map(([pick, at, quantity]) => demandEvent(network, 'demand.changed', pick, at, quantity)),
           fc
             .tuple(fc.nat(), fc.option(fc.integer({ min: 1, max: 500 })))
             .map(([pick, quantity]) =>
