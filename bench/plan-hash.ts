@@ -1,9 +1,11 @@
 /**
  * @module bench/plan-hash
  * Prints a SHA-256 of `planNetwork`'s JSON (`planJsonChunks`) for generated networks, with and
- * without pegging, and of re-plans after capacity, demand, open-order and supplier-down events, one
- * line per case. Planner changes that must keep plans the same to the byte are checked by running it
- * before and after and comparing the lines (`diff`). Not a benchmark: it times nothing.
+ * without pegging, and of re-plans after capacity, demand, open-order and supplier-down events (two of
+ * them late enough for the execution pass to resume at a checkpoint), one line per case, and whether
+ * the last re-plan equals a full plan of the same network. Planner changes that must keep plans the
+ * same to the byte are checked by running it before and after and comparing the lines (`diff`). Not a
+ * benchmark: it times nothing.
  *
  * Usage: node --import tsx bench/plan-hash.ts [SIZES...]   (default 60 600 6000; pegging up to 6,000)
  */
@@ -72,6 +74,19 @@ function events(network: Network): PlanningEventInput[][] {
         payload: { id: 'hash-open-1', company: rule.buyer, item: rule.item, supplier, quantity: 50, due: 7 },
       },
     ],
+    // Late changes: the execution pass resumes at a checkpoint of the run before (planning.md).
+    [
+      {
+        type: 'capacity.changed',
+        payload: {
+          company: a.record.company,
+          item: a.record.item,
+          from: 40,
+          capacity: Math.round(a.base / 4),
+        },
+      },
+    ],
+    [{ type: 'demand.added', payload: { company: d.company, item: d.item, period: 46, quantity: 11 } }],
   ];
 }
 
@@ -98,4 +113,7 @@ for (const companies of sizes.length > 0 ? sizes : [60, 600, 6_000]) {
       `${companies} replan ${k} ${hash(run.plan)} recomputed=${run.stats.recomputed} full=${run.stats.full}`,
     );
   });
+  // The last re-plan must be the plan a full planning of the same network gives.
+  const full = hash(planNetwork(current, { pegging: false, blocked }));
+  console.log(`${companies} replan = full plan: ${full === hash(run.plan) ? 'yes' : `NO (full ${full})`}`);
 }
