@@ -45,7 +45,6 @@ export interface FilteredGraph {
 export function useFilteredGraph(loaded: LoadedGraph): FilteredGraph {
   const { search } = useLocation();
   const key = search.toString();
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the filter is read from the query string
   return useMemo(() => {
     const filter = filterFromQuery(new URLSearchParams(key));
     const kept = applyFilter(loaded, filter);
