@@ -7,6 +7,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { DemandPegging, Network, OrderPegging, PlanOptions } from '@keten/core';
+import { PendingReplies } from './pending-replies.ts';
 
 export interface PeggingSetup {
   readonly network: Network;
@@ -39,11 +40,7 @@ export class PeggingThread {
   /** Resolves with the plan's horizon once it is made. */
   readonly ready: Promise<{ horizon: number }>;
   readonly #worker: Worker;
-  readonly #waiting = new Map<
-    number,
-    { resolve: (value: unknown) => void; reject: (error: Error) => void }
-  >();
-  #next = 1;
+  readonly #pending = new PendingReplies();
   #failure: Error | undefined;
 
   constructor(setup: PeggingSetup) {
@@ -56,19 +53,17 @@ export class PeggingThread {
     const fail = (error: Error) => {
       this.#failure ??= error;
       ready.reject(error);
-      for (const waiting of this.#waiting.values()) waiting.reject(error);
-      this.#waiting.clear();
+      this.#pending.failAll(error);
     };
     this.#worker.on('message', (reply: PeggingReply) => {
       if (reply.id === 0) {
         if ('bug' in reply) return fail(new Error(`planning with pegging failed: ${reply.bug}`));
         return ready.resolve(reply.value as { horizon: number });
       }
-      const waiting = this.#waiting.get(reply.id);
-      this.#waiting.delete(reply.id);
-      if (waiting === undefined) return;
-      if ('bug' in reply) waiting.reject(new Error(`a pegging question failed: ${reply.bug}`));
-      else waiting.resolve(reply.value);
+      this.#pending.settle(
+        reply.id,
+        'bug' in reply ? { error: new Error(`a pegging question failed: ${reply.bug}`) } : reply,
+      );
     });
     this.#worker.on('error', fail);
     this.#worker.on('exit', (code) => fail(new Error(`the pegging thread stopped (exit code ${code})`)));
@@ -94,8 +89,7 @@ export class PeggingThread {
   async #ask(question: Question): Promise<unknown> {
     await this.ready;
     if (this.#failure !== undefined) throw this.#failure;
-    const id = this.#next++;
-    const answer = new Promise<unknown>((resolve, reject) => this.#waiting.set(id, { resolve, reject }));
+    const { id, answer } = this.#pending.ask();
     this.#worker.postMessage({ ...question, id } satisfies PeggingQuestion);
     return (await answer) ?? undefined;
   }

@@ -14,6 +14,7 @@ import {
   type PlanSetup,
   type PlanStep,
 } from '../plan-answers.ts';
+import { PendingReplies } from './pending-replies.ts';
 
 /**
  * Main → worker, before any question: the network a section at a time (a long list in slices of
@@ -54,11 +55,7 @@ export class PlanThread {
   /** Resolves when the thread has ended. */
   readonly ended: Promise<void>;
   readonly #worker: Worker;
-  readonly #waiting = new Map<
-    number,
-    { resolve: (value: unknown) => void; reject: (error: Error) => void }
-  >();
-  #next = 1;
+  readonly #pending = new PendingReplies();
   #failure: Error | undefined;
 
   /** Starts the thread; `onStep` hears each step of making the plan as it starts. */
@@ -72,8 +69,7 @@ export class PlanThread {
     const fail = (error: Error) => {
       this.#failure ??= error;
       made.reject(this.#failure);
-      for (const waiting of this.#waiting.values()) waiting.reject(this.#failure);
-      this.#waiting.clear();
+      this.#pending.failAll(this.#failure);
     };
     this.#worker.on('message', (reply: PlanThreadReply) => {
       switch (reply.type) {
@@ -86,10 +82,12 @@ export class PlanThread {
           if (reply.type === 'bug' && reply.id === 0) {
             return fail(new Error(`making the plan failed: ${reply.message}`));
           }
-          const waiting = this.#waiting.get(reply.id);
-          this.#waiting.delete(reply.id);
-          if (reply.type === 'bug') waiting?.reject(new Error(`a plan question failed: ${reply.message}`));
-          else waiting?.resolve(reply.value ?? undefined);
+          this.#pending.settle(
+            reply.id,
+            reply.type === 'bug'
+              ? { error: new Error(`a plan question failed: ${reply.message}`) }
+              : { value: reply.value ?? undefined },
+          );
           return;
         }
       }
@@ -105,8 +103,7 @@ export class PlanThread {
     this.answers = askerOf(async (question, args) => {
       await this.made;
       if (this.#failure !== undefined) throw this.#failure;
-      const id = this.#next++;
-      const answer = new Promise<unknown>((resolve, reject) => this.#waiting.set(id, { resolve, reject }));
+      const { id, answer } = this.#pending.ask();
       this.#worker.postMessage({ id, question, args } satisfies PlanThreadQuestion);
       return answer;
     });
@@ -141,7 +138,7 @@ export class PlanThread {
    */
   retire(graceMs = 1_000): void {
     const end = () => {
-      if (this.#waiting.size === 0) void this.close();
+      if (this.#pending.size === 0) void this.close();
       else setTimeout(end, 100).unref();
     };
     setTimeout(end, graceMs).unref();

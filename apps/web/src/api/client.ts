@@ -9,6 +9,12 @@
  */
 import { messageOf, progressOf, retryAfterMs, type WorkProgress } from './not-ready.ts';
 
+/** A "not ready yet" answer: when to ask again (ms, undefined when the node did not say) and how far it is. */
+export interface NotReady {
+  readonly retryAfter: number | undefined;
+  readonly progress: WorkProgress | undefined;
+}
+
 /** The error body every keten endpoint answers with. */
 export interface ApiErrorBody {
   readonly error: {
@@ -26,19 +32,10 @@ export class ApiFailure extends Error {
   readonly status: number;
   readonly requestId: string | undefined;
   readonly issues: readonly { readonly path?: string; readonly message: string }[];
-  /**
-   * Set when the node is still working on what was asked (202, or 503 with `Retry-After`): when to ask
-   * again (ms, undefined when it did not say) and how far it is.
-   */
-  readonly notReady:
-    | { readonly retryAfter: number | undefined; readonly progress: WorkProgress | undefined }
-    | undefined;
+  /** Set when the node is still working on what was asked (202, or 503 with `Retry-After`). */
+  readonly notReady: NotReady | undefined;
 
-  constructor(
-    status: number,
-    body: ApiErrorBody['error'],
-    notReady?: { readonly retryAfter: number | undefined; readonly progress: WorkProgress | undefined },
-  ) {
+  constructor(status: number, body: ApiErrorBody['error'], notReady?: NotReady) {
     super(body.message);
     this.name = 'ApiFailure';
     this.code = body.code;

@@ -84,15 +84,25 @@ export class OrderTable implements OrderList {
     if (arc < 0) {
       const due = start + c.leadTime[n]!;
       const startQuantity = c.startQuantity[row]!;
-      const id = `${company}/${item}/make/${start}`;
+      const id = orderId(company, item, start);
       return startQuantity !== quantity
         ? { id, kind: 'production', company, item, quantity, startQuantity, start, due }
         : { id, kind: 'production', company, item, quantity, start, due };
     }
     const due = start + c.arcLeadTime[arc]!;
     const supplier = c.company[c.arcSupplier[arc]!]!;
-    const id = `${company}/${item}/buy/${supplier}/${start}`;
+    const id = orderId(company, item, start, supplier);
     return { id, kind: 'purchase', company, item, quantity, start, due, supplier };
+  }
+
+  /** The id of order `i`, without building the order (pegging names its orders so). */
+  idOf(i: number): string {
+    const c = this.#columns;
+    const row = c.index[i]!;
+    const n = c.node[row]!;
+    const arc = c.arc[row]!;
+    const supplier = arc < 0 ? undefined : c.company[c.arcSupplier[arc]!]!;
+    return orderId(c.company[n]!, c.item[n]!, c.start[row]!, supplier);
   }
 
   *[Symbol.iterator](): Iterator<PlannedOrder> {
@@ -137,6 +147,16 @@ export class OrderTable implements OrderList {
   toJSON(): PlannedOrder[] {
     return Array.from(this);
   }
+}
+
+/**
+ * A planned order's stable id: `company/item/make/start` for production, `company/item/buy/supplier/start`
+ * for a purchase (`start`: the period production starts or the supplier ships).
+ */
+function orderId(company: string, item: string, start: number, supplier?: string): string {
+  return supplier === undefined
+    ? `${company}/${item}/make/${start}`
+    : `${company}/${item}/buy/${supplier}/${start}`;
 }
 
 /** The production orders of `orders`, counted (without building a table's orders). */

@@ -2303,37 +2303,6 @@ class Planner {
     const index = this.orderArena.i32(count);
     let i = 0;
     for (let order = 0; order < made; order++) if (finalStart[order]! > EPSILON) index[i++] = order;
-    const pegging: Pegging[] = [];
-    if (this.pegging) {
-      const orderNode = this.orderNode.a;
-      const orderStart = this.orderStart.a;
-      const orderArc = this.orderArc.a;
-      for (const order of index) {
-        const pegs = this.finalPegs[order];
-        if (pegs === undefined) continue;
-        const servesDemand: DemandPeg[] = [];
-        for (const [key, served] of pegs) {
-          if (served <= EPSILON) continue;
-          const at = Math.floor(key / H);
-          servesDemand.push({
-            company: f.company[at]!,
-            item: f.item[at]!,
-            period: key - at * H,
-            quantity: round(served),
-          });
-        }
-        const n = orderNode[order]!;
-        const arc = orderArc[order]!;
-        const company = f.company[n]!;
-        const item = f.item[n]!;
-        const begins = orderStart[order]!;
-        const id =
-          arc < 0
-            ? `${company}/${item}/make/${begins}`
-            : `${company}/${item}/buy/${f.company[f.arcSupplier[arc]!]!}/${begins}`;
-        pegging.push({ order: id, servesDemand });
-      }
-    }
     const orders = new OrderTable({
       company: f.company,
       item: f.item,
@@ -2347,6 +2316,25 @@ class Planner {
       quantity: this.orderFinalQuantity.a,
       startQuantity: finalStart,
     });
+    const pegging: Pegging[] = [];
+    if (this.pegging) {
+      for (let k = 0; k < count; k++) {
+        const pegs = this.finalPegs[index[k]!];
+        if (pegs === undefined) continue;
+        const servesDemand: DemandPeg[] = [];
+        for (const [key, served] of pegs) {
+          if (served <= EPSILON) continue;
+          const at = Math.floor(key / H);
+          servesDemand.push({
+            company: f.company[at]!,
+            item: f.item[at]!,
+            period: key - at * H,
+            quantity: round(served),
+          });
+        }
+        pegging.push({ order: orders.idOf(k), servesDemand });
+      }
+    }
     return {
       network: name,
       horizon: H,
