@@ -5,53 +5,27 @@
  * ends, a transfer under the new agreement takes over from the old one, and a forecast change after the
  * first agreement's end still reaches the supplier; both audit trails show it.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type AuditEntry, loadNetworkFile, parsePolicy, verifyAuditChain } from '@keten/core';
-import { type KetenDatabase, openDatabase } from '@keten/store';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNetworkNodes } from '../src/network-nodes.ts';
-import type { CompanyNode } from '../src/node-runtime.ts';
-import { REPOSITORY, waitUntil } from './support.ts';
+import { type AuditEntry, parsePolicy, verifyAuditChain } from '@keten/core';
+import { describe, expect, it } from 'vitest';
+import { demoNetwork, nodesFixture } from './nodes-fixture.ts';
+import { waitUntil } from './support.ts';
 
-const DEMO = join(REPOSITORY, 'examples/demo-network.yaml');
 // Long enough for negotiations on a loaded shared machine (seconds each at load 15+).
 const TERM = 32_000;
 const RENEW_BEFORE = 20_000;
 
 describe('agreements renewed before they end', () => {
-  const folder = mkdtempSync(join(tmpdir(), 'keten-renewal-'));
-  const loaded = loadNetworkFile({ name: DEMO, text: readFileSync(DEMO, 'utf8') });
-  if (!loaded.ok) throw new Error('the demo network does not load');
-  const network = loaded.value.network;
+  const network = demoNetwork();
   const oemId = network.companies[0]!.id;
   const tier1Id = (network.sourcing ?? []).find(
     (rule) => rule.buyer === oemId && rule.suppliers.some((line) => line.supplier !== oemId),
   )!.suppliers[0]!.supplier;
   const forecasts = `urn:keten:${oemId}:demand-and-capacity:${tier1Id}`;
-  const nodes = new Map<string, CompanyNode>();
-  let database: KetenDatabase;
-  let close: () => Promise<void> = async () => {};
-
-  beforeAll(async () => {
-    database = await openDatabase();
-    const started = await startNetworkNodes({
-      network,
-      companies: [oemId, tier1Id],
-      database,
-      folder,
-      networkName: 'keten-demo',
-      agreements: { agreementTermMs: TERM, renewBeforeMs: RENEW_BEFORE, renewCheckMs: 250 },
-    });
-    for (const [company, node] of started.nodes) nodes.set(company, node);
-    close = started.close;
-  }, 120_000);
-
-  afterAll(async () => {
-    await close();
-    await database?.close();
-    rmSync(folder, { recursive: true, force: true });
+  const { nodes } = nodesFixture('keten-renewal-', {
+    network,
+    companies: [oemId, tier1Id],
+    networkName: 'keten-demo',
+    agreements: { agreementTermMs: TERM, renewBeforeMs: RENEW_BEFORE, renewCheckMs: 250 },
   });
 
   /** The agreements on the forecast dataset at `company`, oldest first, with their end of use. */

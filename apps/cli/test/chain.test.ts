@@ -7,8 +7,6 @@
  * output land at the customer, and an expired agreement stops the pushes until the partner renews it. Every access is in the
  * owners' audit trails.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   didFromBaseUrl,
@@ -20,20 +18,17 @@ import {
 import {
   buildOffer,
   deriveAgreement,
-  loadNetworkFile,
   type Network,
   planNetwork,
   policyToJson,
   valueAt,
   verifyAuditChain,
 } from '@keten/core';
-import { type KetenDatabase, openDatabase, readEffectiveNetwork } from '@keten/store';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNetworkNodes } from '../src/network-nodes.ts';
+import { readEffectiveNetwork } from '@keten/store';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CompanyNode } from '../src/node-runtime.ts';
-import { REPOSITORY } from './support.ts';
+import { demoNetwork, nodesFixture } from './nodes-fixture.ts';
 
-const DEMO = join(REPOSITORY, 'examples/demo-network.yaml');
 const NETWORK = 'keten-demo';
 /** What a customer offers its supplier, and (prefixed `supplier:`) what a supplier offers its customer. */
 const OEM_OFFERS = ['demand-and-capacity', 'short-term-supply'];
@@ -63,34 +58,15 @@ async function until(what: string, condition: () => Promise<boolean>, timeoutMs 
 }
 
 describe('a chain of company nodes', () => {
-  const folder = mkdtempSync(join(tmpdir(), 'keten-chain-'));
-  const loaded = loadNetworkFile({ name: DEMO, text: readFileSync(DEMO, 'utf8') });
-  if (!loaded.ok) throw new Error('the demo network does not load');
-  const network = loaded.value.network;
+  const network = demoNetwork();
   const chain = chainOf(network);
-  const nodes = new Map<string, CompanyNode>();
-  let database: KetenDatabase;
-
-  let close: () => Promise<void> = async () => {};
-
-  beforeAll(async () => {
+  beforeAll(() => {
     expect(chain).toHaveLength(4);
-    database = await openDatabase();
-    const started = await startNetworkNodes({
-      network,
-      companies: chain,
-      database,
-      folder,
-      networkName: NETWORK,
-    });
-    for (const [company, node] of started.nodes) nodes.set(company, node);
-    close = started.close;
-  }, 120_000);
-
-  afterAll(async () => {
-    await close();
-    await database?.close();
-    rmSync(folder, { recursive: true, force: true });
+  });
+  const { folder, nodes } = nodesFixture('keten-chain-', {
+    network,
+    companies: chain,
+    networkName: NETWORK,
   });
 
   const received = async (company: string) =>

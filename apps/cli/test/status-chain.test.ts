@@ -12,25 +12,21 @@
  * The OEM asks about its end demand; the tree comes back assembled with the withheld parts and their
  * reasons, every owner's audit trail holds the access and stays intact, and tampering shows.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type NodeIdentity, STATUS_PATH, signRequest, statusDatasetId } from '@keten/connector';
 import {
   type AuditEntry,
-  loadNetworkFile,
   type Network,
   STATUS_REQUEST_FORMAT,
   type StatusPart,
   verifyAuditChain,
 } from '@keten/core';
-import { type KetenDatabase, openDatabase } from '@keten/store';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNetworkNodes } from '../src/network-nodes.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CompanyNode } from '../src/node-runtime.ts';
-import { expectCleanFailure, keten, REPOSITORY } from './support.ts';
+import { DEMO, demoNetwork, nodesFixture } from './nodes-fixture.ts';
+import { expectCleanFailure, keten } from './support.ts';
 
-const DEMO = join(REPOSITORY, 'examples/demo-network.yaml');
 const OEM = 'kempen';
 const TIER1 = 'steinhof-optics';
 const OTHER_TIER1 = 'helmond-vacuum';
@@ -59,23 +55,14 @@ function partOf(tree: StatusPart, name: string): StatusPart | undefined {
 }
 
 describe('chain-deep status with consent', () => {
-  const folder = mkdtempSync(join(tmpdir(), 'keten-status-'));
-  const loaded = loadNetworkFile({ name: DEMO, text: readFileSync(DEMO, 'utf8') });
-  if (!loaded.ok) throw new Error('the demo network does not load');
-  const network: Network = loaded.value.network;
+  const network: Network = demoNetwork();
   const nameOf = (company: string) => network.companies.find((entry) => entry.id === company)!.name;
   const bpnOf = (company: string) => network.companies.find((entry) => entry.id === company)!.bpn!;
-  const nodes = new Map<string, CompanyNode>();
-  let database: KetenDatabase;
-  let close: () => Promise<void> = async () => {};
-
-  beforeAll(async () => {
-    database = await openDatabase();
-    const started = await startNetworkNodes({
+  const { folder, nodes } = nodesFixture(
+    'keten-status-',
+    {
       network,
       companies: COMPANIES,
-      database,
-      folder,
       networkName: 'keten-demo',
       admin: ADMIN,
       statusConsent: (company, customer) => {
@@ -84,9 +71,11 @@ describe('chain-deep status with consent', () => {
           return { forwardDepth: 1, expiresAt: new Date('2020-01-01T00:00:00Z') };
         return { forwardDepth: 1 };
       },
-    });
-    for (const [company, node] of started.nodes) nodes.set(company, node);
-    close = started.close;
+    },
+    240_000,
+  );
+
+  beforeAll(async () => {
     // Every status agreement finalized at the customer, and the forecasts down to tier 3.
     const pairs: [string, string][] = [
       [TIER1, OEM],
@@ -113,12 +102,6 @@ describe('chain-deep status with consent', () => {
     }
     for (const node of nodes.values()) await node.service.settled();
   }, 240_000);
-
-  afterAll(async () => {
-    await close();
-    await database?.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
 
   const sessions = new Map<CompanyNode, string>();
   const login = async (node: CompanyNode) => {

@@ -1,0 +1,59 @@
+/**
+ * @module test/nodes-fixture
+ * The demo network's company nodes as real nodes in the test's process, for the multi-node tests:
+ * started before the file's tests on one embedded database (their keys and memberships in a temporary
+ * folder), closed and removed after them.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadNetworkFile, type Network } from '@keten/core';
+import { type KetenDatabase, openDatabase } from '@keten/store';
+import { afterAll, beforeAll } from 'vitest';
+import { type NetworkNodesOptions, startNetworkNodes } from '../src/network-nodes.ts';
+import type { CompanyNode } from '../src/node-runtime.ts';
+import { REPOSITORY } from './support.ts';
+
+/** The demo network's file. */
+export const DEMO = join(REPOSITORY, 'examples/demo-network.yaml');
+
+/** The demo network (`DEMO`). */
+export function demoNetwork(): Network {
+  const loaded = loadNetworkFile({ name: DEMO, text: readFileSync(DEMO, 'utf8') });
+  if (!loaded.ok) throw new Error('the demo network does not load');
+  return loaded.value.network;
+}
+
+export interface NodesFixture {
+  /** The temporary folder the nodes keep their files in (removed after the tests). */
+  readonly folder: string;
+  /** The running nodes by company, once the file's `beforeAll` has run. */
+  readonly nodes: Map<string, CompanyNode>;
+}
+
+/**
+ * Starts the nodes `options` name before the file's tests (within `timeoutMs`) and closes them, the
+ * database and the folder after. Call it in a `describe` body, before the hooks that use the nodes.
+ */
+export function nodesFixture(
+  prefix: string,
+  options: Omit<NetworkNodesOptions, 'database' | 'folder'>,
+  timeoutMs = 120_000,
+): NodesFixture {
+  const folder = mkdtempSync(join(tmpdir(), prefix));
+  const nodes = new Map<string, CompanyNode>();
+  let database: KetenDatabase | undefined;
+  let close: () => Promise<void> = async () => {};
+  beforeAll(async () => {
+    database = await openDatabase();
+    const started = await startNetworkNodes({ ...options, database, folder });
+    for (const [company, node] of started.nodes) nodes.set(company, node);
+    close = started.close;
+  }, timeoutMs);
+  afterAll(async () => {
+    await close();
+    await database?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+  return { folder, nodes };
+}
