@@ -18,10 +18,18 @@
  *    other, so the process's CPU time is tier 1's (and the client's `fetch`);
  * 3. a forecast change at the OEM until tier 3 has it (three re-plans and three pushes on the way).
  *
+ * 4. the sending node alone (part 2c): N messages through the OEM's outbox to a receiver in another
+ *    process that answers every message applied and checks nothing, so the process's CPU time is the
+ *    OEM's: committed all at once, and one commit a message.
+ *
  * Prints figures; asserts nothing. `npm run bench:exchange -- 2000` sets N (default 1,000);
- * `npm run bench:exchange -- 1000 messages` leaves out the negotiations one at a time.
+ * `npm run bench:exchange -- 1000 messages` leaves out the negotiations one at a time,
+ * `npm run bench:exchange -- 1000 sender` measures the sending node alone (after the start).
+ * `KETEN_BENCH_PROFILE=<folder>` writes a CPU profile of each sending run there.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signRequest } from '@keten/connector';
@@ -73,6 +81,79 @@ function distribution(samples: readonly number[]): string {
   const sorted = [...samples].sort((a, b) => a - b);
   if (sorted.length === 0) return 'no samples';
   return `p50 ${percentile(sorted, 0.5)} ms, p95 ${percentile(sorted, 0.95)} ms, max ${sorted.at(-1)} ms (${sorted.length} negotiations)`;
+}
+
+/**
+ * A receiver in a child process: answers every message of a batch (or a single push) `applied`, after
+ * reading its JSON, and checks nothing else, so it costs the sending process nothing.
+ */
+async function startStubReceiver(): Promise<{
+  url: string;
+  received: () => Promise<number>;
+  reset: () => void;
+  close: () => Promise<void>;
+}> {
+  const script = `
+    const http = require('node:http');
+    let received = 0;
+    const server = http.createServer((request, response) => {
+      const chunks = [];
+      request.on('data', (chunk) => chunks.push(chunk));
+      request.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        const messages = Array.isArray(body.messages) ? body.messages : [{ id: request.headers['keten-message-id'] }];
+        received += messages.length;
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(Array.isArray(body.messages)
+          ? { results: messages.map((m) => ({ id: m.id, status: 200, body: { status: 'applied' } })) }
+          : { status: 'applied' }));
+      });
+    });
+    process.on('message', (m) => { if (m === 'count') process.send({ received }); if (m === 'reset') received = 0; });
+    server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
+  `;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message) => resolve((message as { port: number }).port));
+    child.once('error', reject);
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received: () =>
+      new Promise<number>((resolve) => {
+        child.once('message', (message) => resolve((message as { received: number }).received));
+        child.send('count');
+      }),
+    reset: () => child.send('reset'),
+    close: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill();
+      await exited;
+    },
+  };
+}
+
+/**
+ * With `KETEN_BENCH_PROFILE=<folder>`, a CPU profile of a part: started here, written by the function
+ * returned (`<folder>/<name>.cpuprofile`, for Chrome's DevTools or speedscope).
+ */
+async function startProfile(): Promise<((name: string) => Promise<void>) | undefined> {
+  const folder = process.env.KETEN_BENCH_PROFILE;
+  if (folder === undefined || folder === '') return undefined;
+  const session = new Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async (name) => {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    session.disconnect();
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, `${name}.cpuprofile`), JSON.stringify(profile));
+  };
 }
 
 const cpuSeconds = (usage: NodeJS.CpuUsage) => ((usage.user + usage.system) / 1e6).toFixed(2);
@@ -143,7 +224,7 @@ try {
         entry.record.offer !== undefined &&
         entry.dataset.includes(':demand-and-capacity:'),
     );
-  if (finalized !== undefined && only !== 'messages') {
+  if (finalized !== undefined && only === undefined) {
     const quiet: number[] = [];
     const negotiationCpu: number[] = [];
     const cpu0 = process.cpuUsage();
@@ -278,7 +359,7 @@ try {
           ...last,
           path: `${last.path.slice(0, last.path.indexOf('/exchange/push/'))}${pushPath(current.id)}`,
         };
-  if (template !== undefined) {
+  if (template !== undefined && only !== 'sender') {
     const receiptsBefore = (await tier1.store.exchange.readAudit({ limit: 10000 })).length;
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
@@ -348,23 +429,100 @@ try {
     );
   }
 
+  // 2c. The sending node alone: its outbox to a receiver in another process that checks nothing and
+  // answers every message applied, so this process's CPU time is the OEM's (the other nodes are idle).
+  if (template !== undefined) {
+    const receiver = await startStubReceiver();
+    try {
+      for (const [label, perCommit] of [
+        ["200 a commit, as the exchange service commits a plan's pushes", 200],
+        ['one commit a message, as the exchange service committed each push before', 1],
+      ] as const) {
+        const pushes = Array.from({ length: messages }, () => {
+          const id = `urn:uuid:${crypto.randomUUID()}`;
+          return {
+            records: [{ kind: 'pushed', id: `bench|${id}`, value: id }],
+            outbox: [
+              {
+                ...template,
+                id,
+                to: receiver.url,
+                path: template.path,
+                body: { ...(template.body as object), messageId: id },
+              },
+            ],
+            audit: [
+              {
+                actor: tier1.connector.did,
+                action: 'data.push',
+                resource: 'bench',
+                outcome: 'granted' as const,
+              },
+            ],
+          };
+        });
+        // Settled first: no re-plan, push or delivery of the start-up still running in this process.
+        for (const company of chain) {
+          await nodes.get(company)!.service.settled();
+          await nodes.get(company)!.connector.delivery.idle();
+        }
+        const load = loadavg()[0]!;
+        const profiler = await startProfile();
+        const t0 = performance.now();
+        const cpu0 = process.cpuUsage();
+        for (let start = 0; start < pushes.length; start += perCommit) {
+          const group = pushes.slice(start, start + perCommit);
+          await oem.connector.commit({
+            records: group.flatMap((push) => push.records),
+            outbox: group.flatMap((push) => push.outbox),
+            audit: group.flatMap((push) => push.audit),
+          });
+        }
+        await until(
+          async () => {
+            await oem.connector.delivery.idle();
+            return (await oem.store.exchange.listMessages({ state: 'pending', limit: 1 })).length === 0;
+          },
+          300_000,
+          100,
+        );
+        const seconds = (performance.now() - t0) / 1000;
+        const cpu = process.cpuUsage(cpu0);
+        await profiler?.(`sender-${perCommit}-a-commit`);
+        const ms = (cpu.user + cpu.system) / 1000 / messages;
+        const got = await receiver.received();
+        if (got < messages) throw new Error(`the receiver got ${got} of ${messages} messages`);
+        receiver.reset();
+        console.log(
+          `signed messages sent by the OEM alone (${label}; the receiver in another process checks nothing): ${messages} in ${seconds.toFixed(2)} s = ${Math.round(messages / seconds)} per s ` +
+            `(${cpuSeconds(cpu)} s CPU, ${ms.toFixed(2)} ms a message = ${Math.round(1000 / ms)} per CPU second; load average ${load.toFixed(1)})`,
+        );
+      }
+    } finally {
+      await receiver.close();
+    }
+  }
+
   // 3. A forecast change at the OEM until tier 3 has it.
-  const tier3 = chain[chain.length - 1]!;
-  const before = await received(tier3);
-  const demand = (network.demand ?? []).find((entry) => entry.company === chain[0])!;
-  const t1 = performance.now();
-  await oem.store.events.append([
-    {
-      type: 'demand.added',
-      key: `bench:${Date.now()}`,
-      at: new Date().toISOString(),
-      source: 'bench',
-      payload: { company: chain[0], item: demand.item, period: 6, quantity: 500, network: network.name },
-    },
-  ]);
-  oem.service.scheduleReplan();
-  await until(async () => Math.abs((await received(tier3)) - before) > 1e-9);
-  console.log(`forecast change at the OEM → tier 3: ${Math.round(performance.now() - t1)} ms`);
+  if (only !== 'sender') await forecastToTier3();
+  async function forecastToTier3() {
+    const tier3 = chain[chain.length - 1]!;
+    const before = await received(tier3);
+    const demand = (network.demand ?? []).find((entry) => entry.company === chain[0])!;
+    const t1 = performance.now();
+    await oem.store.events.append([
+      {
+        type: 'demand.added',
+        key: `bench:${Date.now()}`,
+        at: new Date().toISOString(),
+        source: 'bench',
+        payload: { company: chain[0], item: demand.item, period: 6, quantity: 500, network: network.name },
+      },
+    ]);
+    oem.service.scheduleReplan();
+    await until(async () => Math.abs((await received(tier3)) - before) > 1e-9);
+    console.log(`forecast change at the OEM → tier 3: ${Math.round(performance.now() - t1)} ms`);
+  }
 } finally {
   await close();
   await database.close();

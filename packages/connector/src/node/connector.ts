@@ -409,7 +409,8 @@ export async function openConnector(options: ConnectorOptions): Promise<Result<C
     },
     async commit(changes) {
       const outcome = await store.exchange.commit(changes);
-      if (outcome.status === 'committed' && outcome.outbox.length > 0) delivery.wake();
+      // Handed to the delivery as committed: sent at once, without reading it back.
+      if (outcome.status === 'committed' && outcome.outbox.length > 0) delivery.offer(outcome.outbox);
       return outcome;
     },
     start() {

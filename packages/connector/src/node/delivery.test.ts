@@ -154,6 +154,67 @@ describe('outbox delivery', () => {
     await delivery.stop();
   });
 
+  it('sends what it is handed as committed without reading it back, and each message once however it learns of it', async () => {
+    const store = createMemoryStore();
+    let reads = 0;
+    const counted = {
+      ...store.exchange,
+      dueMessages: (now: string, limit: number) => {
+        reads += 1;
+        return store.exchange.dueMessages(now, limit);
+      },
+      nextDueAt: store.exchange.nextDueAt.bind(store.exchange),
+      markDelivered: store.exchange.markDelivered.bind(store.exchange),
+      markAttemptFailed: store.exchange.markAttemptFailed.bind(store.exchange),
+    };
+    const sent: string[] = [];
+    let fail = 0;
+    const delivery = new OutboxDelivery(
+      counted,
+      async (m) => {
+        sent.push(m.id);
+        return fail-- > 0 ? { kind: 'retry', error: '503 busy' } : { kind: 'delivered' };
+      },
+      { backoff: { initialMs: 10, maxMs: 10 } },
+    );
+    delivery.start();
+    await delivery.idle();
+    expect(reads).toBe(1);
+    const commit = async (...ids: string[]) => {
+      const outcome = await store.exchange.commit({ outbox: ids.map((id) => message(id)) });
+      if (outcome.status !== 'committed') throw new Error('not committed');
+      return outcome.outbox;
+    };
+    for (const id of ['a', 'b']) delivery.offer(await commit(id));
+    delivery.offer(await commit('c', 'd'));
+    await delivery.idle();
+    expect(sent).toEqual(['a', 'b', 'c', 'd']);
+    // Handed over: not one read of the store for them.
+    expect(reads).toBe(1);
+    expect((await store.exchange.listMessages({ state: 'delivered' })).map((m) => m.id)).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+    ]);
+    // Handed over and also announced (wake): read from the store, sent once.
+    const e = await commit('e');
+    delivery.wake();
+    delivery.offer(e);
+    await delivery.idle();
+    expect(sent.filter((id) => id === 'e')).toEqual(['e']);
+    expect(reads).toBe(2);
+    // Handed over and refused for now: the retry comes from the store, once it is due, and nothing twice.
+    fail = 1;
+    delivery.offer(await commit('f', 'g'));
+    await until(async () => (await store.exchange.listMessages()).length === 0);
+    await delivery.idle();
+    expect(sent.slice(5)).toEqual(['f', 'f', 'g']);
+    expect(reads).toBeGreaterThan(2);
+    expect(await store.exchange.listMessages()).toEqual([]);
+    await delivery.stop();
+  });
+
   it('sends what was left in the outbox before a restart', async () => {
     const store = createMemoryStore();
     await store.exchange.commit({ outbox: [message('left-over')] });

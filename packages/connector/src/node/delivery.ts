@@ -9,6 +9,9 @@
  *   waits with it (same next attempt), so they arrive in order when it comes back. A message
  *   committed later could still overtake a waiting one; receivers answer 409 to a message that does
  *   not fit their state yet, which is retried, so order is restored by the receiver.
+ * - What the node commits through its connector is handed over as committed (`offer`), so a pass
+ *   sends it without reading it back from the store; the store is read for what the delivery has not
+ *   seen (at the start, after `wake`, for retries that fell due, after a store error).
  * - Consecutive messages to one receiver that may travel together (keten's data-plane messages; DSP
  *   protocol messages always go one per request, as the protocol has them) go in one request, in
  *   order, when a `sendBatch` is given: one signature, one nonce and one round trip for up to
@@ -125,6 +128,13 @@ export class OutboxDelivery {
    * is pending, so a wake for committed messages that all go through costs no look for later ones.
    */
   #waiting = true;
+  /**
+   * Whether the store may hold due messages the delivery was not handed (`offer`): then the next pass
+   * reads them from the store. Cleared by a pass that read all that were due.
+   */
+  #unseen = true;
+  /** Messages committed and handed over (`offer`), not yet attempted, in the order they were handed. */
+  #fresh: OutboxMessage[] = [];
 
   constructor(store: ExchangeStore, send: MessageSender, options: DeliveryOptions = {}) {
     this.#store = store;
@@ -137,11 +147,32 @@ export class OutboxDelivery {
   start(): void {
     this.#stopped = false;
     this.#waiting = true;
+    // Everything committed is in the store: what was handed over is read from there with the rest.
+    this.#fresh = [];
     this.wake();
   }
 
-  /** Something was committed to the outbox: deliver now (coalesced with a pass in progress). */
+  /**
+   * Something was committed to the outbox (by whoever): deliver now, reading the store for it
+   * (coalesced with a pass in progress).
+   */
   wake(): void {
+    this.#unseen = true;
+    this.#wake();
+  }
+
+  /**
+   * `messages` were committed to the outbox just now (the store's commit outcome): deliver them now,
+   * without reading them back (coalesced with a pass in progress). Only committed messages may be
+   * handed over: a message is sent only once it is safe in the store.
+   */
+  offer(messages: readonly OutboxMessage[]): void {
+    if (messages.length === 0 || this.#stopped) return;
+    for (const message of messages) this.#fresh.push(message);
+    this.#wake();
+  }
+
+  #wake(): void {
     if (this.#stopped) return;
     if (this.#running !== undefined) {
       this.#again = true;
@@ -152,7 +183,7 @@ export class OutboxDelivery {
     this.#running = this.#loop().finally(() => {
       this.#running = undefined;
       // Woken after the loop's last look (while it asked for the next due time): go again.
-      if (this.#again && !this.#stopped) this.wake();
+      if (this.#again && !this.#stopped) this.#wake();
     });
   }
 
@@ -181,8 +212,10 @@ export class OutboxDelivery {
           // Keep going while passes are full.
         }
       } catch {
-        // The store failed (e.g. the database is briefly unreachable): try again after a pause.
+        // The store failed (e.g. the database is briefly unreachable): try again after a pause, from
+        // the store (messages taken from those handed over may not be marked yet).
         this.#waiting = true;
+        this.#unseen = true;
         this.#schedule(this.#clock.now().getTime() + backoffDelay(3, this.#options.backoff));
         return;
       }
@@ -209,6 +242,7 @@ export class OutboxDelivery {
     const delay = Math.max(0, at - this.#clock.now().getTime());
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
+      // Retries fall due in the store.
       this.wake();
     }, delay);
     this.#timer.unref?.();
@@ -219,8 +253,7 @@ export class OutboxDelivery {
    * (0: nothing was due).
    */
   async deliverDue(): Promise<number> {
-    const now = this.#clock.now().toISOString();
-    const due = await this.#store.dueMessages(now, this.#passLimit());
+    const due = this.#unseen ? await this.#readDue() : this.#takeFresh();
     if (due.length === 0) return 0;
     const byReceiver = new Map<string, OutboxMessage[]>();
     for (const message of due) {
@@ -240,6 +273,30 @@ export class OutboxDelivery {
       }),
     );
     return due.length;
+  }
+
+  /**
+   * The due messages from the store. Those handed over that it holds are no longer to be sent from
+   * memory; when it held fewer than a pass takes, every message handed over before the read was
+   * among them (or is no longer pending), and nothing due is left unseen.
+   */
+  async #readDue(): Promise<OutboxMessage[]> {
+    const limit = this.#passLimit();
+    const before = new Set(this.#fresh);
+    const due = await this.#store.dueMessages(this.#clock.now().toISOString(), limit);
+    const read = new Set(due.map((message) => message.sequence));
+    const all = due.length < limit;
+    this.#fresh = this.#fresh.filter(
+      (message) => !read.has(message.sequence) && !(all && before.has(message)),
+    );
+    if (all) this.#unseen = false;
+    return due;
+  }
+
+  /** Up to a pass of the messages handed over, in outbox order. */
+  #takeFresh(): OutboxMessage[] {
+    const taken = this.#fresh.splice(0, this.#passLimit());
+    return taken.sort((a, b) => a.sequence - b.sequence);
   }
 
   async #deliverQueue(queue: readonly OutboxMessage[]): Promise<void> {

@@ -37,6 +37,7 @@ import {
   type DspMessage,
   deriveAgreement,
   dspDataAddress,
+  type EventInput,
   type ExchangeChanges,
   evaluatePolicy,
   isPlanningEventType,
@@ -1190,13 +1191,28 @@ export class ExchangeService {
     });
     for (const problem of problems) this.#options.log?.(`${company}: cannot build ${problem}`);
     let replan = false;
+    // The plan's pushes go in one commit (a transaction and a statement per table for many messages,
+    // instead of one each), at most PUSHES_PER_COMMIT at a time; the outbox sends them in order.
+    let pushes: PushChanges = { records: [], events: [], outbox: [], audit: [] };
+    let count = 0;
+    const flush = async () => {
+      if (count === 0) return;
+      const { events, ...rest } = pushes;
+      await this.#connector.commit(events.length === 0 ? rest : { ...rest, events });
+      pushes = { records: [], events: [], outbox: [], audit: [] };
+      count = 0;
+    };
     for (const outgoing of payloads) {
       const transfer = transfers.get(
         datasetId(company, ASPECT_SPECS[outgoing.aspect].dataset, outgoing.partner),
       );
       if (transfer === undefined) continue;
-      if (await this.#push(transfer, outgoing)) replan ||= (outgoing.events?.length ?? 0) > 0;
+      if (!(await this.#push(transfer, outgoing, pushes))) continue;
+      replan ||= (outgoing.events?.length ?? 0) > 0;
+      count += 1;
+      if (count >= PUSHES_PER_COMMIT) await flush();
     }
+    await flush();
     // An answer that took an order's demand back changed the plan.
     if (replan) this.#replanAgain = true;
   }
@@ -1208,9 +1224,11 @@ export class ExchangeService {
 
   /**
    * Provider: pushes one payload on a started transfer when its content changed since the last push of
-   * the same key and the agreement's policy allows the use now. True when it was sent.
+   * the same key and the agreement's policy allows the use now: adds the message, its records, events
+   * and audit entry to `pushes` (committed by the caller). True when it was added. A denial is
+   * committed here, at once.
    */
-  async #push(transfer: TransferEntry, outgoing: OutgoingPayload): Promise<boolean> {
+  async #push(transfer: TransferEntry, outgoing: OutgoingPayload, pushes: PushChanges): Promise<boolean> {
     const pid = transfer.record.providerPid!;
     const model = ASPECT_SPECS[outgoing.aspect].model;
     const key = `${pid}|${outgoing.key}`;
@@ -1256,28 +1274,22 @@ export class ExchangeService {
     }
     const messageId = `urn:uuid:${crypto.randomUUID()}`;
     const to = transfer.pushTo!;
-    await this.#connector.commit({
-      records: [{ kind: 'pushed', id: key, value: hash }, ...(outgoing.records ?? [])],
-      ...(outgoing.events === undefined ? {} : { events: outgoing.events }),
-      outbox: [
-        {
-          id: messageId,
-          to: transfer.partner.url,
-          path: to.slice(transfer.partner.url.length),
-          body: { messageId, aspect: model, agreementId: transfer.agreementId, payload: outgoing.payload },
-          kind: `aspect:${model}`,
-          correlation: `push:${pid}`,
-        },
-      ],
-      audit: [
-        {
-          actor: transfer.partner.did,
-          action: 'data.push',
-          resource: transfer.dataset,
-          outcome: 'granted',
-          ...(outgoing.aspect === 'material-demand' ? {} : { reason: outgoing.summary }),
-        },
-      ],
+    pushes.records.push({ kind: 'pushed', id: key, value: hash }, ...(outgoing.records ?? []));
+    pushes.events.push(...(outgoing.events ?? []));
+    pushes.outbox.push({
+      id: messageId,
+      to: transfer.partner.url,
+      path: to.slice(transfer.partner.url.length),
+      body: { messageId, aspect: model, agreementId: transfer.agreementId, payload: outgoing.payload },
+      kind: `aspect:${model}`,
+      correlation: `push:${pid}`,
+    });
+    pushes.audit.push({
+      actor: transfer.partner.did,
+      action: 'data.push',
+      resource: transfer.dataset,
+      outcome: 'granted',
+      ...(outgoing.aspect === 'material-demand' ? {} : { reason: outgoing.summary }),
     });
     return true;
   }
@@ -1678,6 +1690,14 @@ interface Changes {
   outbox: OutboxInput[];
   audit: AuditInput[];
 }
+
+/** The pushes of one plan, committed together. */
+interface PushChanges extends Changes {
+  events: EventInput[];
+}
+
+/** Most pushes in one commit (a plan's pushes go in one transaction, this many at a time). */
+const PUSHES_PER_COMMIT = 200;
 
 /** An offer's rules for a catalog entry: the policy without its own id, type and target. */
 function offerRules(offer: Policy): DspJsonObject {

@@ -323,12 +323,14 @@ export class SqlExchangeStore implements ExchangeStore {
         [batch, now],
       );
       const sequences = new Map(rows.map((row) => [row.id, Number(row.sequence)]));
-      for (const message of messages) {
+      // The bodies as stored (a copy the caller cannot change), from the text the insert took.
+      const copies = JSON.parse(batch) as { body: unknown }[];
+      for (const [index, message] of messages.entries()) {
         outbox.push({
           id: message.id,
           to: message.to,
           path: message.path,
-          body: JSON.parse(JSON.stringify(message.body ?? null)),
+          body: copies[index]!.body,
           kind: message.kind,
           ...(message.correlation === undefined ? {} : { correlation: message.correlation }),
           sequence: sequences.get(message.id)!,
