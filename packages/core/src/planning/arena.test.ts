@@ -30,4 +30,19 @@ describe('Arena', () => {
     a.fill(1);
     expect([...b]).toEqual([0, 0, 0]);
   });
+
+  it('takes a sized arena in one chunk, above 512 MB too, and at once when reserved', () => {
+    const reserved = Arena.sized(3 * 1024 * 1024).reserve();
+    const small = reserved.f64(10);
+    const rest = reserved.f64((3 * 1024 * 1024) / 8 - 10);
+    expect(small.buffer.byteLength).toBe(3 * 1024 * 1024);
+    expect(rest.buffer).toBe(small.buffer);
+    expect(rest.byteOffset).toBe(80);
+    // Address space only: nothing of it is written.
+    const large = Arena.sized(600 * 1024 * 1024);
+    expect(large.u8(1).buffer.byteLength).toBe(600 * 1024 * 1024);
+    // Reserving twice takes no second chunk.
+    const twice = new Arena(64).reserve().reserve();
+    expect(twice.f64(8).buffer.byteLength).toBe(64);
+  });
 });

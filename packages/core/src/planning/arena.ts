@@ -3,16 +3,23 @@
  * Typed arrays carved out of a few large array buffers. V8 starts a full garbage collection for about
  * every 64 MB of new array-buffer memory, and each one walks every live object (at 60,000 companies,
  * the whole network model): a planner that allocated its few gigabytes of arrays one by one spent a
- * fifth of its time in collections that freed nothing. Taking them from chunks of 512 MB makes that
- * one collection per chunk. Chunks start at 1 MB and double up to 512 MB, so a small network's plan
- * takes a little memory and a large one a few chunks. Memory that is never written is never touched
+ * fifth of its time in collections that freed nothing. Taking them from chunks makes that one
+ * collection per chunk at most. Chunks start at 1 MB and double up to 512 MB, so a small network's
+ * plan takes a little memory and a large one a few chunks; an arena made for a known size
+ * (`Arena.sized`) takes it in one chunk of up to 2 GiB. Memory that is never written is never touched
  * (large buffers come zeroed from the system), so a chunk's unused tail costs address space only.
+ *
+ * V8 counts the bytes of new buffers since its last full collection, not the buffers: arenas whose
+ * first chunks are taken one right after the other (`reserve`) share one collection, where chunks
+ * taken as the arrays are needed bring one each.
  *
  * An array keeps its whole chunk alive: put arrays that are dropped together in one arena.
  */
 
 const FIRST = 1024 * 1024;
 const LARGEST = 512 * 1024 * 1024;
+/** The largest first chunk of a sized arena. */
+const SINGLE = 2 * 1024 * 1024 * 1024;
 
 export class Arena {
   private chunk: ArrayBuffer | undefined;
@@ -27,9 +34,18 @@ export class Arena {
     this.next = first;
   }
 
-  /** An arena whose first chunk holds `bytes` (within 1 MB … 512 MB). */
+  /** An arena whose first chunk holds `bytes` (within 1 MB … 2 GiB). */
   static sized(bytes: number): Arena {
-    return new Arena(Math.min(LARGEST, Math.max(FIRST, Math.ceil(bytes / 8) * 8)));
+    return new Arena(Math.min(SINGLE, Math.max(FIRST, Math.ceil(bytes / 8) * 8)));
+  }
+
+  /** Takes the first chunk now (when none is taken yet), so that it comes with other arenas' (see above). */
+  reserve(): this {
+    if (this.chunk === undefined) {
+      this.chunk = new ArrayBuffer(this.next);
+      this.next = Math.min(this.largest, this.next * 2);
+    }
+    return this;
   }
 
   f64(length: number): Float64Array<ArrayBuffer> {

@@ -447,8 +447,8 @@ export function plannerArena(flat: FlatNetwork): Arena {
   const arcs = flat.arcSupplier.length;
   const slots = (flat.nodes + arcs) * horizon;
   const requestSlots = (flat.bomNode.length + arcs) * horizon;
-  // (The logs a kept run replays, `slots * 12 + cells * 12`, and the requests of pegging,
-  // `requestSlots * 12`, are counted too: address space only when unused. The order columns have
-  // an arena of their own.)
-  return Arena.sized(cells * 44 + arcs * horizon * 4 + slots * 12 + requestSlots * 12);
+  // (The logs a kept run replays, `slots * 12 + cells * 12`, the requirement pass's causes a kept run
+  // keeps, `cells * 4`, and the requests of pegging, `requestSlots * 12`, are counted too: address
+  // space only when unused. The order columns have an arena of their own.)
+  return Arena.sized(cells * 48 + arcs * horizon * 4 + slots * 12 + requestSlots * 12);
 }

@@ -327,7 +327,7 @@ class Planner {
   hasReceipts = new Uint8Array(0);
   hasDemand = new Uint8Array(0);
   catchesUp = new Uint8Array(0);
-  capacityT = new Float64Array(0);
+  capacityT: Float64Array = new Float64Array(0);
   askedT = new Float64Array(0);
   readonly earliest: Int32Array;
   readonly ready: Int32Array;
@@ -410,6 +410,10 @@ class Planner {
    * so that a re-plan whose execution inputs are the same up to a period starts pass 2 there.
    */
   checkpoints: Checkpoint[] = [];
+  /** Where the checkpoints' arrays come from (kept runs without pegging). */
+  readonly checkpointArena: Arena;
+  /** Where the arrays a kept run replays come from. */
+  readonly keptArena: Arena;
   /** Kept runs without pegging: pass 2's writes into `causeAt`, in order (cell and cause), for a checkpoint's restore. */
   readonly causeWriteCell = new IntColumn(1024);
   readonly causeWriteIndex = new IntColumn(1024);
@@ -433,26 +437,39 @@ class Planner {
     kept = new Arena(),
   ) {
     const cells = flat.nodes * flat.horizon;
+    const arcs = flat.arcSupplier.length;
     this.H = flat.horizon;
+    this.pegging = options.pegging ?? true;
+    this.checkpointing = replayable && !this.pegging;
     // What a kept run replays lives in `kept`, what only the execution pass needs in `execution`,
-    // so that `release` can drop the latter whole (see arena.ts for why arenas at all).
-    const execution = Arena.sized(
-      cells * 76 + flat.arcSupplier.length * flat.horizon * 12 + flat.nodes * 100,
-    );
+    // so that `release` can drop the latter whole (see arena.ts for why arenas at all). `execution`
+    // holds pass 2's arrays and its period-major copies (`transpose`; `capacityT` is `potentialAt`).
+    const execution = Arena.sized(cells * 44 + arcs * flat.horizon * 12 + flat.nodes * 100);
     this.execution = execution;
     // Every order has its own slot (node × start period, or arc × shipping period) and every request
     // is a component line or an arc of one: the columns are made that size once. The memory is only
     // touched as far as it is used, and the collector is not called again and again by columns that
     // double (at 60,000 companies each full collection walks the whole network model).
-    this.pegging = options.pegging ?? true;
-    const slots = (flat.nodes + flat.arcSupplier.length) * flat.horizon;
+    const slots = (flat.nodes + arcs) * flat.horizon;
     // Requests are read by pegging only: without it none are made (at 60,000 companies some 20
     // million, 400 MB of fresh memory).
-    const requestSlots = this.pegging ? (flat.bomNode.length + flat.arcSupplier.length) * flat.horizon : 1;
+    const requestSlots = this.pegging ? (flat.bomNode.length + arcs) * flat.horizon : 1;
     // The order columns have an arena of their own: the plan's `OrderTable` reads them (and keeps
-    // them alive) after the rest of a run that is not kept is dropped.
-    const orders = Arena.sized(slots * 36 + flat.nodes * 4);
+    // them alive) after the rest of a run that is not kept is dropped; the table's index of the
+    // orders in the plan (4 bytes an order) comes from it too.
+    const orders = Arena.sized(slots * 40);
     this.orderArena = orders;
+    // A kept run's checkpoints (`checkpoint`), in an arena of their own that lives as long as the run.
+    this.checkpointArena = this.checkpointing
+      ? Arena.sized(CHECKPOINTS * (flat.nodes * CHECKPOINT_NODE_BYTES + arcs * 12))
+      : new Arena(8);
+    // All of the run's arrays at once: V8 runs a full collection for every 64 MB of new array
+    // buffers since the last one, and each walks the whole network model (some 200 MB at 60,000
+    // companies). Chunks taken when first used brought some ten of them a plan.
+    this.keptArena = kept.reserve();
+    orders.reserve();
+    execution.reserve();
+    if (this.checkpointing) this.checkpointArena.reserve();
     this.orderNode = new IntColumn(slots, orders);
     this.orderArc = new IntColumn(slots, orders);
     this.orderStart = new IntColumn(slots, orders);
@@ -473,7 +490,6 @@ class Planner {
     this.wantAmount = new NumberColumn(wants, kept);
     this.window = Math.max(0, Math.floor(options.buildAheadWindow ?? 4));
     this.frozen = Math.max(0, Math.floor(options.frozenPeriods ?? 0));
-    this.checkpointing = replayable && !this.pegging;
     this.gross = kept.f64(cells);
     this.gross.set(flat.endDemand);
     this.used = kept.f64(cells);
@@ -1643,7 +1659,9 @@ class Planner {
    */
   execute(previous?: Planner, from = 0): void {
     // Keep the requirement pass's causes for a later re-plan's replay; execution adds its own.
-    if (this.replayable) this.plannedCauseAt = this.causeAt.slice();
+    // From the arena the run's other kept arrays came from (a buffer of its own brought a collection).
+    if (this.replayable)
+      this.plannedCauseAt = copyInto(this.keptArena.i32(this.causeAt.length), this.causeAt);
     this.plannedOrders = this.orderNode.length;
     const f = this.flat;
     const H = this.H;
@@ -1694,7 +1712,11 @@ class Planner {
     const arena = this.execution;
     this.madeT = arena.i32(N * H);
     this.plannedStartT = arena.f64(N * H);
-    this.capacityT = arena.f64(N * H);
+    // Pass 1's `potentialAt` is dead by now: its memory holds the capacities (every cell from `from`
+    // on is written below), 116 MB less fresh memory at 60,000 companies.
+    this.capacityT = this.potentialAt.length === N * H ? this.potentialAt : arena.f64(N * H);
+    this.potentialAt = new Float64Array(0);
+    this.potentialKnown = new Uint8Array(0);
     this.askedT = arena.f64(N * H);
     this.hasReceipts = new Uint8Array(N);
     this.hasDemand = new Uint8Array(N);
@@ -2069,7 +2091,8 @@ class Planner {
   checkpoint(t: number): Checkpoint {
     const f = this.flat;
     const N = f.nodes;
-    const nodeState = new Float64Array(N * NODE_FIELDS);
+    const arena = this.checkpointArena;
+    const nodeState = arena.f64(N * NODE_FIELDS);
     const fields = this.nodeFields();
     for (let k = 0; k < fields.length; k++) nodeState.set(fields[k]!, k * N);
     // Arrivals after t were started before t: at most the longest lead time ahead.
@@ -2085,10 +2108,10 @@ class Planner {
     return {
       period: t,
       nodeState,
-      pendingFrom: this.pendingFrom.slice(),
-      pendingShip: this.pendingShip.slice(),
-      pendingShipFrom: this.pendingShipFrom.slice(),
-      arrivals: sparseCells(this.incoming, t * N, end),
+      pendingFrom: copyInto(arena.i32(N), this.pendingFrom),
+      pendingShip: copyInto(arena.f64(this.pendingShip.length), this.pendingShip),
+      pendingShipFrom: copyInto(arena.i32(this.pendingShipFrom.length), this.pendingShipFrom),
+      arrivals: sparseCells(this.incoming, t * N, end, arena),
       catchUpArrivals: this.catchUpCells(t * N, end),
       backlogs,
       deliveries: this.deliveries.length,
@@ -2108,8 +2131,8 @@ class Planner {
       if (this.catchesUp[n] !== 1) continue;
       for (let cell = from + n; cell < to; cell += N) if (arrivals[cell] !== 0) count++;
     }
-    const cells = new Int32Array(count);
-    const values = new Float64Array(count);
+    const cells = this.checkpointArena.i32(count);
+    const values = this.checkpointArena.f64(count);
     let k = 0;
     for (let n = 0; n < N; n++) {
       if (this.catchesUp[n] !== 1) continue;
@@ -2221,7 +2244,10 @@ class Planner {
     const f = this.flat;
     const H = this.H;
     const N = f.nodes;
-    this.checkpoints = previous.checkpoints.filter((checkpoint) => checkpoint.period <= from);
+    // Copied: views into the kept run's checkpoint arena would keep all of it alive with this run.
+    this.checkpoints = previous.checkpoints
+      .filter((checkpoint) => checkpoint.period <= from)
+      .map((checkpoint) => copyCheckpoint(checkpoint, this.checkpointArena));
     const fields = this.nodeFields();
     for (let k = 0; k < fields.length; k++) fields[k]!.set(at.nodeState.subarray(k * N, (k + 1) * N));
     this.pendingFrom.set(at.pendingFrom);
@@ -2482,6 +2508,35 @@ interface Checkpoint {
 const NODE_FIELDS = 9;
 /** Checkpoints a kept run keeps, evenly over the horizon. */
 const CHECKPOINTS = 5;
+/**
+ * Bytes a checkpoint takes a node, for the size of the checkpoints' arena: its `nodeFields`, its
+ * `pendingFrom`, and some 24 for the arrivals still to come (a few cells a node; more takes one more
+ * chunk).
+ */
+const CHECKPOINT_NODE_BYTES = NODE_FIELDS * 8 + 4 + 24;
+
+/** `target` with `source`'s values (as long), returned. */
+function copyInto<T extends Float64Array | Int32Array>(target: T, source: ArrayLike<number>): T {
+  target.set(source);
+  return target;
+}
+
+/** `checkpoint` with its arrays copied into `arena`, so that it does not keep another run's arena alive. */
+function copyCheckpoint(checkpoint: Checkpoint, arena: Arena): Checkpoint {
+  const sparse = (cells: SparseCells): SparseCells => ({
+    cells: copyInto(arena.i32(cells.cells.length), cells.cells),
+    values: copyInto(arena.f64(cells.values.length), cells.values),
+  });
+  return {
+    ...checkpoint,
+    nodeState: copyInto(arena.f64(checkpoint.nodeState.length), checkpoint.nodeState),
+    pendingFrom: copyInto(arena.i32(checkpoint.pendingFrom.length), checkpoint.pendingFrom),
+    pendingShip: copyInto(arena.f64(checkpoint.pendingShip.length), checkpoint.pendingShip),
+    pendingShipFrom: copyInto(arena.i32(checkpoint.pendingShipFrom.length), checkpoint.pendingShipFrom),
+    arrivals: sparse(checkpoint.arrivals),
+    catchUpArrivals: sparse(checkpoint.catchUpArrivals),
+  };
+}
 
 function checkpointSpacing(horizon: number): number {
   return Math.max(1, Math.ceil(horizon / (CHECKPOINTS + 1)));
@@ -2492,12 +2547,12 @@ interface SparseCells {
   readonly values: Float64Array;
 }
 
-/** The cells of `values` from `from` to `to` − 1 that are not 0. */
-function sparseCells(values: Float64Array, from: number, to: number): SparseCells {
+/** The cells of `values` from `from` to `to` − 1 that are not 0, in arrays from `arena`. */
+function sparseCells(values: Float64Array, from: number, to: number, arena: Arena): SparseCells {
   let count = 0;
   for (let i = from; i < to; i++) if (values[i] !== 0) count++;
-  const cells = new Int32Array(count);
-  const kept = new Float64Array(count);
+  const cells = arena.i32(count);
+  const kept = arena.f64(count);
   let k = 0;
   for (let i = from; i < to; i++) {
     if (values[i] === 0) continue;
