@@ -45,6 +45,8 @@ export interface StartNodeOptions {
   readonly web?: string;
   /** Agreement timing in milliseconds, over the configuration's `agreements` (tests: short terms). */
   readonly agreements?: Pick<ExchangeServiceOptions, 'agreementTermMs' | 'renewBeforeMs' | 'renewCheckMs'>;
+  /** When stalled negotiations and transfers are checked and ended, over the configuration's `processes` (tests: short deadlines). */
+  readonly stall?: ExchangeServiceOptions['stall'];
   /** Paces the node's connects with other nodes' in this process (the demo's nodes share one gate). */
   readonly connectGate?: ConnectGate;
 }
@@ -60,7 +62,9 @@ export async function startCompanyNode(options: StartNodeOptions): Promise<Compa
     );
   }
   const self = network.companies.find((entry) => entry.id === config.company)!;
-  const { openConnector, ExchangeService, StatusService, statusConsentOf } = await import('@keten/connector');
+  const { openConnector, ExchangeService, StatusService, statusConsentOf, stallSettingsOf } = await import(
+    '@keten/connector'
+  );
   const connector = await openConnector({
     config,
     store,
@@ -87,6 +91,9 @@ export async function startCompanyNode(options: StartNodeOptions): Promise<Compa
             : { renewBeforeMs: config.agreements.renewBeforeDays * 24 * 3600 * 1000 }),
         }),
     ...options.agreements,
+    ...(config.processes === undefined && options.stall === undefined
+      ? {}
+      : { stall: { ...stallSettingsOf(config.processes), ...options.stall } }),
     ...(options.connectGate === undefined ? {} : { connectGate: options.connectGate }),
     ...(options.log === undefined ? {} : { log: options.log }),
   });

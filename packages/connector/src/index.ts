@@ -6,12 +6,14 @@
  */
 export * from './dsp/validate.ts';
 export * from './identity/index.ts';
+export { type AgreementsView, agreementsView, type ProcessView } from './node/admin-views.ts';
 export * from './node/config.ts';
 export * from './node/connect-gate.ts';
 export * from './node/connector.ts';
 export * from './node/delivery.ts';
 export * from './node/exchange-service.ts';
 export * from './node/http-sender.ts';
+export * from './node/stall.ts';
 export * from './node/status-service.ts';
 export * from './node/status-signature.ts';
 export {

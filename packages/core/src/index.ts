@@ -7,6 +7,7 @@
 export * from './dataspace/messages.ts';
 export * from './dataspace/negotiation.ts';
 export {
+  type Abandoned,
   counterRole,
   DSP_FAILURE_CODES,
   type DspFailure,

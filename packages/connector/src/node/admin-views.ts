@@ -29,6 +29,7 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Connector } from './connector.ts';
 import { parseDatasetId } from './datasets.ts';
+import type { ProcessEnd, ProcessWatch } from './stall.ts';
 
 /** The most entries one page of the audit search returns. */
 export const AUDIT_PAGE_MAX = 500;
@@ -55,6 +56,8 @@ interface ProcessEntry {
   readonly partner: PartnerRef;
   readonly dataset: string;
   readonly agreementId?: string;
+  readonly watch?: ProcessWatch;
+  readonly ended?: ProcessEnd;
 }
 
 interface AgreementEntry {
@@ -80,6 +83,19 @@ export interface ProcessView {
   readonly format?: string;
   /** Why it ended, for a TERMINATED process: who ended it, the code and the reasons in words. */
   readonly termination?: { readonly by: string; readonly code?: string; readonly reason: string };
+  /**
+   * A process waiting in its state past the deadline (docs/node.md, "Processes that stall"): since
+   * when, the checks made and when the next is due, and what the last found.
+   */
+  readonly stalled?: {
+    readonly state: string;
+    readonly since: string;
+    readonly checks: number;
+    readonly nextCheckAt: string;
+    readonly last?: string;
+  };
+  /** This node ended it because it stalled: the code, the reason, and whether the partner was told. */
+  readonly ended?: ProcessEnd;
   readonly updatedAt: string;
 }
 
@@ -124,6 +140,18 @@ function processView(id: string, entry: ProcessEntry, updatedAt: string): Proces
             reason: reasonText(record.termination.reason),
           },
         }),
+    ...(entry.watch === undefined || entry.watch.checks === 0
+      ? {}
+      : {
+          stalled: {
+            state: entry.watch.state,
+            since: entry.watch.since,
+            checks: entry.watch.checks,
+            nextCheckAt: entry.watch.dueAt,
+            ...(entry.watch.last === undefined ? {} : { last: entry.watch.last }),
+          },
+        }),
+    ...(entry.ended === undefined ? {} : { ended: entry.ended }),
     updatedAt,
   };
 }

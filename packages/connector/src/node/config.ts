@@ -23,6 +23,26 @@ const Bpnl = z
     'must be a Catena-X legal-entity number: BPNL followed by 12 digits or capitals',
   );
 
+/** The states a negotiation or transfer can wait in (with the -ING states), for `processes.deadlines`. */
+const PROCESS_STATES = [
+  'REQUESTING',
+  'REQUESTED',
+  'OFFERING',
+  'OFFERED',
+  'ACCEPTING',
+  'ACCEPTED',
+  'AGREEING',
+  'AGREED',
+  'VERIFYING',
+  'VERIFIED',
+  'FINALIZING',
+  'TERMINATING',
+  'STARTING',
+  'SUSPENDING',
+  'SUSPENDED',
+  'COMPLETING',
+] as const;
+
 export const NodeConfig = z.strictObject({
   format: z.literal(NODE_CONFIG_FORMAT),
   company: Id.describe('The id of the company this node speaks for, as in the network model.'),
@@ -105,6 +125,49 @@ export const NodeConfig = z.strictObject({
     })
     .optional()
     .describe('How long agreements last, and when the node renews its own (docs/node.md).'),
+  processes: z
+    .strictObject({
+      deadline: z
+        .number()
+        .positive()
+        .max(86_400)
+        .default(30)
+        .describe(
+          'Seconds a negotiation or transfer may wait in a state (for the partner, or for its own message to arrive) before the node asks the partner about it.',
+        ),
+      deadlines: z
+        .strictObject(
+          Object.fromEntries(
+            PROCESS_STATES.map((state) => [
+              state,
+              z
+                .number()
+                .positive()
+                .max(30 * 86_400)
+                .optional(),
+            ]),
+          ) as Record<(typeof PROCESS_STATES)[number], z.ZodOptional<z.ZodNumber>>,
+        )
+        .default({})
+        .describe(
+          'Seconds per state, over `deadline` (e.g. { AGREED: 120 }; a transfer waits in SUSPENDED only when set here).',
+        ),
+      checks: z
+        .number()
+        .refine(Number.isInteger, 'must be a whole number')
+        .min(1)
+        .max(100)
+        .default(4)
+        .describe('Checks of a waiting process (each wait twice the one before) before the node ends it.'),
+      maxWait: z
+        .number()
+        .positive()
+        .max(86_400)
+        .default(600)
+        .describe('The longest wait between two checks, seconds.'),
+    })
+    .optional()
+    .describe('When the node checks on negotiations and transfers that stall, and ends them (docs/node.md).'),
 });
 export type NodeConfig = z.infer<typeof NodeConfig>;
 
@@ -137,4 +200,26 @@ export function parseNodeConfig(text: string, file: string): Result<ResolvedNode
 function hostForUrl(host: string): string {
   if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/** The stall settings (`node/stall.ts`) of a configuration's `processes`, in milliseconds. */
+export function stallSettingsOf(processes: NodeConfig['processes']):
+  | {
+      deadlineMs: number;
+      deadlines: Record<string, number>;
+      attempts: number;
+      maxDelayMs: number;
+    }
+  | undefined {
+  if (processes === undefined) return undefined;
+  return {
+    deadlineMs: processes.deadline * 1000,
+    deadlines: Object.fromEntries(
+      Object.entries(processes.deadlines)
+        .filter((entry): entry is [string, number] => entry[1] !== undefined)
+        .map(([state, seconds]) => [state, seconds * 1000]),
+    ),
+    attempts: processes.checks,
+    maxDelayMs: processes.maxWait * 1000,
+  };
 }

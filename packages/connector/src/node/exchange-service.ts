@@ -25,6 +25,8 @@
  */
 import {
   type AuditInput,
+  abandonNegotiation,
+  abandonTransfer,
   buildAccessPolicy,
   buildOffer,
   canonicalJson,
@@ -98,6 +100,7 @@ import {
   type SentOrder,
   type ToldDisruption,
 } from './outgoing.ts';
+import { askPartnerState } from './partner-state.ts';
 import {
   type AgreementTiming,
   agreementTiming,
@@ -107,6 +110,16 @@ import {
   renewalDue,
   usageEndOf,
 } from './renewal.ts';
+import {
+  describeAnswer,
+  type PartnerAnswer,
+  type ProcessEnd,
+  type ProcessWatch,
+  type StallSettings,
+  stallSettings,
+  stallVerdict,
+  watchOf,
+} from './stall.ts';
 
 export {
   ASPECT_SPECS,
@@ -164,6 +177,11 @@ export interface ExchangeServiceOptions {
    * process (`connect-gate.ts`; the demo's nodes share one); without it each connect starts at once.
    */
   readonly connectGate?: ConnectGate;
+  /**
+   * When a negotiation or transfer that waits in a state is checked on and ended (`stall.ts`; default
+   * a first check after 30 s, four checks, each wait twice the one before, at most 10 minutes).
+   */
+  readonly stall?: Partial<StallSettings>;
 }
 
 /** A partner node as a record names it. */
@@ -180,6 +198,10 @@ interface NegotiationEntry {
   readonly partner: Partner;
   readonly dataset: string;
   readonly agreementId?: string;
+  /** The deadline of the state it waits in (stall.ts); set on every write (`#commit`). */
+  readonly watch?: ProcessWatch;
+  /** How the node ended it when it stalled. */
+  readonly ended?: ProcessEnd;
 }
 
 interface TransferEntry {
@@ -189,7 +211,11 @@ interface TransferEntry {
   readonly agreementId: string;
   /** Provider: where to push (checked to be the consumer's own node). */
   readonly pushTo?: string;
+  readonly watch?: ProcessWatch;
+  readonly ended?: ProcessEnd;
 }
+
+type ProcessKind = 'negotiation' | 'transfer';
 
 interface AgreementEntry {
   readonly id: string;
@@ -251,6 +277,12 @@ export class ExchangeService {
   readonly #connecting = new Set<string>();
   /** Connects waiting for their negotiation to end (through a gate), by process id. */
   readonly #ended = new Map<string, () => void>();
+  readonly #stall: StallSettings;
+  #stallTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When `#stallTimer` fires (ms since the epoch). */
+  #stallAt = 0;
+  #checkingStalls: Promise<void> | undefined;
+  #stallAgain = false;
 
   constructor(options: ExchangeServiceOptions) {
     this.#options = options;
@@ -262,6 +294,7 @@ export class ExchangeService {
     // plus the term, so the offer a partner read in the catalog is the one it is agreed on all day, and a
     // renewal tomorrow ends a day later (renewal.ts).
     this.#timing = agreementTiming(options);
+    this.#stall = stallSettings(options.stall);
     options.connector.addRoutes((scope) => this.#routes(scope));
     options.connector.addBatchRoute({
       takes: (path) => pushPid(path) !== undefined,
@@ -299,6 +332,8 @@ export class ExchangeService {
       });
     }
     await this.#reconcile();
+    // Deadlines kept in the store before a restart go on from where they were.
+    this.#runStallChecks();
     for (const wanted of this.#consumed()) this.#connect(wanted.partner, wanted.dataset, 0);
     this.#lastEvent = (await this.#store.events.read({ after: 0, limit: 10000 })).at(-1)?.sequence ?? 0;
     this.#watchEvents();
@@ -347,8 +382,10 @@ export class ExchangeService {
     for (const timer of this.#timers) clearTimeout(timer);
     for (const done of [...this.#ended.values()]) done();
     if (this.#renewalTimer !== undefined) clearTimeout(this.#renewalTimer);
+    if (this.#stallTimer !== undefined) clearTimeout(this.#stallTimer);
     await this.#replanning;
     await this.#renewing;
+    await this.#checkingStalls;
   }
 
   // --- datasets -------------------------------------------------------------------------------
@@ -445,6 +482,19 @@ export class ExchangeService {
           body: negotiationNotFound({ providerPid: (request.params as { pid: string }).pid }).body,
         });
       return answer(reply, { status: 200, body: negotiationAcknowledgement(entry.value.record) });
+    });
+    // The consumer's side of the state query, under its callback address (`#negotiations-get-consumer`).
+    scope.get('/dsp/callback/negotiations/:pid', node, async (request, reply) => {
+      const sender = callerOf(request);
+      const pid = (request.params as { pid: string }).pid;
+      const entry = await this.#get<NegotiationEntry>('negotiation', pid);
+      const ack =
+        entry === undefined || entry.value.partner.did !== sender.did
+          ? undefined
+          : negotiationAcknowledgement(entry.value.record);
+      return ack === undefined
+        ? answer(reply, { status: 404, body: negotiationNotFound({ consumerPid: pid }).body })
+        : answer(reply, { status: 200, body: ack });
     });
     scope.get('/dsp/transfers/:pid', node, async (request, reply) => {
       const sender = callerOf(request);
@@ -1582,6 +1632,225 @@ export class ExchangeService {
     }
   }
 
+  // --- processes that stall (stall.ts) ------------------------------------------------------------
+
+  /** A process write with the watch of its state (unchanged while the state is, new when it moved). */
+  #watched(write: RecordWrite, now: number): RecordWrite {
+    if (write.kind !== 'negotiation' && write.kind !== 'transfer') return write;
+    const entry = write.value as NegotiationEntry | TransferEntry;
+    const watch = watchOf(write.kind, entry.record.state, entry.watch, now, this.#stall);
+    if (watch === entry.watch) return write;
+    const { watch: _old, ...rest } = entry;
+    return { ...write, value: watch === undefined ? rest : { ...rest, watch } };
+  }
+
+  /** Looks at the waiting processes at `at` (ms since the epoch), unless a look comes sooner. */
+  #scheduleStallCheck(at: number): void {
+    if (this.#closed) return;
+    if (this.#stallTimer !== undefined) {
+      if (this.#stallAt <= at) return;
+      clearTimeout(this.#stallTimer);
+    }
+    this.#stallAt = at;
+    this.#stallTimer = setTimeout(
+      () => {
+        this.#stallTimer = undefined;
+        this.#runStallChecks();
+      },
+      Math.max(0, at - this.#now()),
+    );
+    this.#stallTimer.unref?.();
+  }
+
+  #runStallChecks(): void {
+    if (this.#closed) return;
+    if (this.#checkingStalls !== undefined) {
+      this.#stallAgain = true;
+      return;
+    }
+    this.#checkingStalls = (async () => {
+      do {
+        this.#stallAgain = false;
+        try {
+          await this.#checkStalls();
+        } catch (error) {
+          this.#options.log?.(
+            `${this.#options.company}: checking the waiting negotiations and transfers failed: ${(error as Error).message}`,
+          );
+          this.#scheduleStallCheck(this.#now() + this.#stall.deadlineMs);
+        }
+      } while (this.#stallAgain && !this.#closed);
+    })().finally(() => {
+      this.#checkingStalls = undefined;
+    });
+  }
+
+  /** Checks every process whose deadline passed, and sets the timer to the next deadline. */
+  async #checkStalls(): Promise<void> {
+    let next: number | undefined;
+    for (const kind of ['negotiation', 'transfer'] as const) {
+      for (const stored of await this.#store.exchange.listRecords(kind, { limit: 10000 })) {
+        if (this.#closed) return;
+        const entry = stored.value as NegotiationEntry | TransferEntry;
+        // A record written before deadlines were kept: its state's deadline runs from its last write.
+        const watch =
+          entry.watch ??
+          watchOf(kind, entry.record.state, undefined, Date.parse(stored.updatedAt), this.#stall);
+        if (watch === undefined || watch.state !== entry.record.state) continue;
+        let due: number | undefined = Date.parse(watch.dueAt);
+        if (due <= this.#now()) due = await this.#checkProcess(kind, stored.id, watch);
+        if (due !== undefined && (next === undefined || due < next)) next = due;
+      }
+    }
+    if (next !== undefined) this.#scheduleStallCheck(next);
+  }
+
+  /**
+   * One check of a process past its deadline: asks the partner for the state, confirms the pending
+   * message when the partner already reached its state, sends it again when the outbox gave it up,
+   * and waits for the next check, or ends the process. The next check's time, if any.
+   */
+  async #checkProcess(kind: ProcessKind, pid: string, watch: ProcessWatch): Promise<number | undefined> {
+    const before = await this.#get<NegotiationEntry | TransferEntry>(kind, pid);
+    if (before === undefined) return undefined;
+    const answer = await this.#askState(kind, before.value);
+    const pending = before.value.record.pending;
+    if (pending !== undefined && answer.kind === 'state' && answer.state === pending.target) {
+      // The message arrived and the answer was lost: the partner's state proves it.
+      await this.#delivered(
+        { correlation: `${kind}|${pid}|${pending.sequence}` } as OutboxMessage,
+        undefined,
+      );
+      const after = await this.#get<NegotiationEntry | TransferEntry>(kind, pid);
+      if (after !== undefined && after.version !== before.version) return undefined;
+    }
+    return this.#locked(`${kind}:${pid}`, async () => {
+      const stored = await this.#get<NegotiationEntry | TransferEntry>(kind, pid);
+      // Moved meanwhile: its new state has its own deadline, set by that commit.
+      if (stored === undefined || stored.version !== before.version) return undefined;
+      const entry = stored.value;
+      const { record, partner } = entry;
+      const resource = entry.dataset || (entry as TransferEntry).agreementId || pid;
+      const now = this.#now();
+      const verdict = stallVerdict(kind, watch, partner.company, answer, now, this.#stall);
+      const changes = this.#newChanges();
+      if (verdict.kind === 'wait') {
+        changes.records.push(this.#write(kind, pid, { ...entry, watch: verdict.watch }, stored));
+        if (
+          record.pending !== undefined &&
+          (
+            await this.#store.exchange.listMessages({
+              state: 'pending',
+              correlation: `${kind}|${pid}|${record.pending.sequence}`,
+              limit: 1,
+            })
+          ).length === 0
+        )
+          // The outbox gave the message up (the partner refused it): it goes once more, the same
+          // message, which the partner takes as a redelivery if it had it.
+          changes.outbox.push(this.#outgoing(kind, entry, record.pending));
+        const text = `${kind} ${pid} (${resource}) waits in ${record.state} since ${watch.since}: ${verdict.watch.last}`;
+        changes.audit.push({
+          actor: this.#self.did,
+          action: `${kind}.stalled`,
+          resource,
+          outcome: 'retried',
+          reason: text,
+        });
+        this.#options.log?.(`${this.#options.company}: ${text}`);
+        await this.#commit(changes);
+        return Date.parse(verdict.watch.dueAt);
+      }
+      const why = { code: verdict.code, reason: [verdict.reason] };
+      const abandoned =
+        kind === 'negotiation'
+          ? abandonNegotiation(record as NegotiationRecord, why)
+          : abandonTransfer(record as TransferRecord, why);
+      const notify = verdict.tell ? abandoned.notify : undefined;
+      const { watch: _watch, ...rest } = entry;
+      const ended: ProcessEnd = {
+        code: verdict.code,
+        reason: verdict.reason,
+        at: new Date(now).toISOString(),
+        told: notify !== undefined,
+      };
+      const next = { ...rest, record: abandoned.record, ended } as NegotiationEntry | TransferEntry;
+      changes.records.push(this.#write(kind, pid, next, stored));
+      if (notify !== undefined) {
+        // Not pending: nothing waits for the answer (the partner may never give one). Its correlation
+        // names no sequence, so its delivery confirms nothing.
+        const out = this.#outgoing(kind, next, { ...notify, sequence: Number.NaN });
+        changes.outbox.push({ ...out, correlation: `${kind}|${pid}|end` });
+      }
+      const told =
+        notify !== undefined
+          ? `; ${partner.company} is told (${(notify.message as { '@type': string })['@type']})`
+          : `; no termination sent (${verdict.tell ? `DSP gives the ${record.role} none from ${record.protocolState}` : 'it ended there'})`;
+      changes.audit.push({
+        actor: this.#self.did,
+        action: `${kind}.terminate`,
+        resource,
+        outcome: notify !== undefined ? 'sent' : 'ended',
+        reason: `${verdict.code}: ${verdict.reason}${told}`,
+      });
+      this.#options.log?.(
+        `${this.#options.company}: ended ${kind} ${pid} with ${partner.company} (${resource}) in ${record.state}: ${verdict.code}: ${verdict.reason}${told}`,
+      );
+      await this.#commit(changes);
+      // Its message still waiting in the outbox goes no more.
+      if (record.pending !== undefined)
+        for (const message of await this.#store.exchange.listMessages({
+          state: 'pending',
+          correlation: `${kind}|${pid}|${record.pending.sequence}`,
+        }))
+          await this.#store.exchange.markAbandoned(
+            message.sequence,
+            `the ${kind} was ended: ${verdict.code}`,
+            new Date(now).toISOString(),
+          );
+      this.#afterStalledEnd(kind, entry);
+      return undefined;
+    });
+  }
+
+  /** What the partner says of the process (its state), or why it was not asked. */
+  async #askState(kind: ProcessKind, entry: NegotiationEntry | TransferEntry): Promise<PartnerAnswer> {
+    const { record, partner } = entry;
+    const counter = record.role === 'consumer' ? 'providerPid' : 'consumerPid';
+    const counterPid = record[counter];
+    if (counterPid === undefined) return { kind: 'not-asked', detail: `its ${counter} is not known yet` };
+    if (kind === 'transfer' && record.role === 'provider')
+      return { kind: 'not-asked', detail: 'DSP has no transfer state query at the consumer' };
+    const address = (record.counterPartyAddress ?? `${partner.url}/dsp`).replace(/\/+$/, '');
+    if (!address.startsWith(partner.url))
+      return { kind: 'not-asked', detail: `its address ${address} is not on its node ${partner.url}` };
+    const path = `${address.slice(partner.url.length)}/${kind === 'negotiation' ? 'negotiations' : 'transfers'}/${encodeURIComponent(counterPid)}`;
+    return askPartnerState(
+      {
+        identity: this.#connector.identity,
+        credential: () => this.#connector.credential(),
+        timeoutMs: 5000,
+      },
+      partner.url,
+      path,
+    );
+  }
+
+  /** After a stalled process ended: the consumer negotiates the dataset again (renewal for a transfer). */
+  #afterStalledEnd(kind: ProcessKind, entry: NegotiationEntry | TransferEntry): void {
+    if (entry.record.role !== 'consumer') return;
+    if (kind === 'transfer') {
+      this.#scheduleRenewalCheck(0);
+      return;
+    }
+    const wanted = this.#consumed().find(
+      (candidate) => candidate.dataset === entry.dataset && candidate.partner === entry.partner.company,
+    );
+    if (wanted !== undefined && !this.#connecting.has(wanted.dataset))
+      this.#connect(wanted.partner, wanted.dataset, 1);
+    else this.#scheduleRenewalCheck(0);
+  }
+
   // --- helpers --------------------------------------------------------------------------------
 
   #outgoing(
@@ -1632,10 +1901,18 @@ export class ExchangeService {
   }
 
   async #commit(changes: Changes): Promise<void> {
-    const outcome = await this.#connector.commit(changes as ExchangeChanges);
+    // Every write of a process carries its deadline (a new one when its state moved), in the same commit.
+    const now = this.#now();
+    const records = changes.records.map((write) => this.#watched(write, now));
+    const outcome = await this.#connector.commit({ ...changes, records } as ExchangeChanges);
     if (outcome.status === 'conflict') throw new Error(`the ${outcome.kind} ${outcome.id} changed meanwhile`);
+    for (const write of records) {
+      const due = (write.value as { watch?: ProcessWatch }).watch?.dueAt;
+      if (due !== undefined && (write.kind === 'negotiation' || write.kind === 'transfer'))
+        this.#scheduleStallCheck(Date.parse(due));
+    }
     if (this.#ended.size === 0) return;
-    for (const write of changes.records) {
+    for (const write of records) {
       if (write.kind !== 'negotiation') continue;
       const state = (write.value as NegotiationEntry).record.protocolState;
       if (state === 'FINALIZED' || state === 'TERMINATED') this.#ended.get(write.id)?.();

@@ -35,6 +35,8 @@ import {
   type ReasonInput,
 } from './messages.ts';
 import {
+  type Abandoned,
+  abandon,
   type Built,
   confirm,
   type DspFailure,
@@ -301,6 +303,23 @@ export function confirmNegotiationSent(
   acknowledgement?: ContractNegotiation,
 ): Result<NegotiationRecord, NegotiationFailure> {
   return confirm(machine, record, sequence, acknowledgement);
+}
+
+/**
+ * Gives up a stalled negotiation (`abandon`): TERMINATED at once with `why`, and the
+ * ContractNegotiationTerminationMessage to send where DSP lets this party terminate from its state.
+ */
+export function abandonNegotiation(
+  record: NegotiationRecord,
+  why: { readonly code: string; readonly reason: readonly string[] },
+): Abandoned<NegotiationRecord, NegotiationMessage> {
+  return abandon<
+    NegotiationState,
+    NegotiationSendingState,
+    NegotiationMessage,
+    NegotiationRecord,
+    ContractNegotiationError
+  >(machine, record, why, contractNegotiationTerminationMessage);
 }
 
 /**

@@ -455,3 +455,56 @@ export function confirm<
     );
   return ok(next);
 }
+
+/** How a party gave up a process: the record, ended, and the termination message, when it may send one. */
+export interface Abandoned<R, M> {
+  /** TERMINATED, nothing pending, `termination` by this party with the code and reasons. */
+  readonly record: R;
+  /**
+   * The termination message to tell the counter-party, when the diagram lets this party terminate
+   * from the process's state and both ids are known; it is not pending (nothing waits for its answer).
+   */
+  readonly notify?: { readonly message: M; readonly address: string; readonly path: string };
+}
+
+/**
+ * Ends a process that stalls (the counter-party lost it, or stopped answering): unlike a decision, it
+ * does not wait for the counter-party's answer, which may never come. The record becomes TERMINATED
+ * at once and drops its pending message; the termination message goes along where DSP lets this
+ * party send one from the protocol state (a provider cannot terminate from AGREED, a consumer not
+ * from VERIFIED or ACCEPTED, and before the counter-party named its id there is no process to name).
+ * A process already ended comes back unchanged, without a message.
+ */
+export function abandon<
+  S extends string,
+  Ing extends string,
+  M extends ProcessMessage & DspMessage,
+  R extends ProcessRecord<S, Ing, M>,
+  Body,
+>(
+  machine: ProcessMachine<S, Ing, Body>,
+  record: R,
+  why: { readonly code: string; readonly reason: readonly string[] },
+  build: (ids: ProcessIds, why: ReasonInput) => M,
+): Abandoned<R, M> {
+  if (isTerminal(machine, record.state)) return { record };
+  const termination: Termination = { by: record.role, code: why.code, reason: why.reason };
+  const ended = {
+    ...withoutPending(record),
+    state: machine.terminated,
+    protocolState: machine.terminated,
+    termination,
+  } as R;
+  const { consumerPid, providerPid, counterPartyAddress } = record;
+  if (
+    consumerPid === undefined ||
+    providerPid === undefined ||
+    counterPartyAddress === undefined ||
+    !allows(machine, record.protocolState, machine.terminated, record.role)
+  )
+    return { record: ended };
+  const message = build({ consumerPid, providerPid }, why);
+  const route = outgoingPath(message, record.role);
+  if (route === undefined) return { record: ended };
+  return { record: ended, notify: { message, address: counterPartyAddress, path: route.path } };
+}

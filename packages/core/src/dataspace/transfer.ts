@@ -31,6 +31,8 @@ import {
   transferTerminationMessage,
 } from './messages.ts';
 import {
+  type Abandoned,
+  abandon,
   type Built,
   confirm,
   type DspFailure,
@@ -219,6 +221,19 @@ export function confirmTransferSent(
   acknowledgement?: TransferProcess,
 ): Result<TransferRecord, TransferFailure> {
   return confirm(machine, record, sequence, acknowledgement);
+}
+
+/** Gives up a stalled transfer (`abandon`); see `abandonNegotiation`. */
+export function abandonTransfer(
+  record: TransferRecord,
+  why: { readonly code: string; readonly reason: readonly string[] },
+): Abandoned<TransferRecord, TransferMessage> {
+  return abandon<TransferState, TransferSendingState, TransferMessage, TransferRecord, TransferError>(
+    machine,
+    record,
+    why,
+    transferTerminationMessage,
+  );
 }
 
 /** The TransferProcess object for this record (its protocol state), once both ids are known. */
