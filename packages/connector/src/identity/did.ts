@@ -121,7 +121,7 @@ export function didFromBaseUrl(baseUrl: string, http: HttpRule = 'loopback'): Re
   if (url.protocol === 'http:' && !httpAllowed(url.hostname, http)) {
     return err({
       reason: 'http-not-allowed',
-      message: `"${baseUrl}" is plain http on a host other than loopback: other nodes resolve did:web over https. Serve the node behind TLS, or set the identity http rule to "always" on every node of a closed network`,
+      message: `"${baseUrl}" is plain http on a host other than loopback: other nodes resolve did:web over https. Serve the node behind TLS: a reverse proxy with a certificate in front of it, and an https publicUrl (docs/node.md, "Two companies on two machines")`,
     });
   }
   const segments = url.pathname.split('/').filter((segment) => segment !== '');
