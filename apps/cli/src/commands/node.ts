@@ -92,7 +92,7 @@ export function registerNodeCommands(program: Command, output: Output): void {
         throw error;
       }
       output.err(
-        `keten node '${config.company}' (${node.connector.did}) of network '${node.connector.network}' listens on ${node.server.url}`,
+        `keten node '${config.company}' (${node.connector.did}) of network '${node.connector.network}' listens on ${node.server.url}${node.server.url === config.publicUrl ? '' : ` (partners reach it at ${config.publicUrl})`}`,
       );
       const { closeOnSignals } = await import('@keten/server');
       const server = node.server;
