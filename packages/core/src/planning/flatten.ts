@@ -72,7 +72,7 @@ export function flattenNetwork(network: Network, horizon: number): FlatNetwork {
 function flattenRows(
   network: Network,
   horizon: number,
-  ordered: ((nodes: number, lists: number) => Arena) | undefined,
+  ordered: ((sizes: FlatSizes, lists: number) => Arena) | undefined,
 ): { flat: FlatNetwork; arena: Arena | undefined } {
   // Company, then item: no key strings to build for the millions of lookups of a large network.
   const index = new Map<string, Map<string, number>>();
@@ -210,7 +210,8 @@ function flattenRows(
   const row = new Int32Array(nodes);
   if (ordered === undefined) for (let n = 0; n < nodes; n++) row[n] = n * horizon;
   else for (let k = 0; k < nodes; k++) row[order[k]!] = k * horizon;
-  const arena = ordered?.(nodes, bomNode.length + arcSupplier.length + nodeGroup.length);
+  const sizes = { nodes, horizon, arcs: arcSupplier.length, bomLines: bomNode.length };
+  const arena = ordered?.(sizes, bomNode.length + arcSupplier.length + nodeGroup.length);
   const perPeriod = arena === undefined ? new Float64Array(4 * cells) : arena.f64(4 * cells);
   const receipts = perPeriod.subarray(0, cells);
   openOrders.forEach((record, position) => {
@@ -429,24 +430,51 @@ export function numberInPlanningOrder(
  * arena of their own (a re-plan that patches the network shares them, see `flat-patch.ts`), and an
  * arena `kept` made big enough for the planner's arrays that live as long as its run.
  */
-export function flattenForPlanning(
+export function flattenForPlanning<T = undefined>(
   network: Network,
   horizon: number,
-): { flat: OrderedFlatNetwork; kept: Arena } {
+  /**
+   * Called with the network's sizes right after the flattened network's arena took its memory: the
+   * planner takes its own arenas there, so that V8 runs one full collection for all (arena.ts).
+   */
+  along?: (sizes: FlatSizes) => T,
+): { flat: OrderedFlatNetwork; along: T | undefined } {
+  let made: T | undefined;
   // The numbered network (four per-period arrays, per-node values, the lists), apart from the planner's.
-  const { flat, arena } = flattenRows(network, horizon, (nodes, lists) =>
-    Arena.sized(nodes * horizon * 32 + nodes * 64 + lists * 16),
-  );
-  return { flat: numberInPlanningOrder(flat, arena, true), kept: plannerArena(flat) };
+  const { flat, arena } = flattenRows(network, horizon, (sizes, lists) => {
+    const own = Arena.sized(sizes.nodes * horizon * 32 + sizes.nodes * 64 + lists * 16).reserve();
+    made = along?.(sizes);
+    return own;
+  });
+  return { flat: numberInPlanningOrder(flat, arena, true), along: made };
+}
+
+/** What the planner's arenas are sized by. */
+export interface FlatSizes {
+  readonly nodes: number;
+  readonly horizon: number;
+  /** Sourcing arcs (`arcSupplier.length`). */
+  readonly arcs: number;
+  /** Bill-of-materials lines (`bomNode.length`). */
+  readonly bomLines: number;
+}
+
+/** The sizes of a flattened network. */
+export function flatSizes(flat: FlatNetwork): FlatSizes {
+  return {
+    nodes: flat.nodes,
+    horizon: flat.horizon,
+    arcs: flat.arcSupplier.length,
+    bomLines: flat.bomNode.length,
+  };
 }
 
 /** An arena big enough for the planner's arrays that live as long as its run (see Planner), and its request columns. */
-export function plannerArena(flat: FlatNetwork): Arena {
-  const horizon = flat.horizon;
-  const cells = flat.nodes * horizon;
-  const arcs = flat.arcSupplier.length;
-  const slots = (flat.nodes + arcs) * horizon;
-  const requestSlots = (flat.bomNode.length + arcs) * horizon;
+export function plannerArena(sizes: FlatSizes): Arena {
+  const { horizon, arcs } = sizes;
+  const cells = sizes.nodes * horizon;
+  const slots = (sizes.nodes + arcs) * horizon;
+  const requestSlots = (sizes.bomLines + arcs) * horizon;
   // (The logs a kept run replays, `slots * 12 + cells * 12`, the requirement pass's causes a kept run
   // keeps, `cells * 4`, and the requests of pegging, `requestSlots * 12`, are counted too: address
   // space only when unused. The order columns have an arena of their own.)

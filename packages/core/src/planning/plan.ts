@@ -68,7 +68,13 @@
 import type { Network } from '../model/schema.ts';
 import { Arena } from './arena.ts';
 import { type FlatPatch, patchFlatNetwork } from './flat-patch.ts';
-import { flattenForPlanning, type OrderedFlatNetwork, plannerArena } from './flatten.ts';
+import {
+  type FlatSizes,
+  flatSizes,
+  flattenForPlanning,
+  type OrderedFlatNetwork,
+  plannerArena,
+} from './flatten.ts';
 import { type OrderList, OrderTable } from './orders.ts';
 
 export type { PlannedOrder } from './orders.ts';
@@ -221,15 +227,15 @@ const NEVER = 1 << 30;
  */
 export function planNetwork(network: Network, options: PlanOptions = {}): Plan {
   const horizon = Math.max(1, Math.min(network.horizon, options.horizon ?? network.horizon));
-  const { flat, kept } = flattenForPlanning(network, horizon);
-  return new Planner(flat, options, false, kept).run(network.name);
+  const { flat, along } = flattenForPlanning(network, horizon, (sizes) => runArenas(sizes, options, false));
+  return new Planner(flat, options, false, along).run(network.name);
 }
 
 /** Plans `network` like `planNetwork` and keeps what `replanNetwork` needs to re-plan it after a change. */
 export function planNetworkRun(network: Network, options: PlanOptions = {}): PlanRun {
   const horizon = Math.max(1, Math.min(network.horizon, options.horizon ?? network.horizon));
-  const { flat, kept } = flattenForPlanning(network, horizon);
-  const planner = new Planner(flat, options, true, kept);
+  const { flat, along } = flattenForPlanning(network, horizon, (sizes) => runArenas(sizes, options, true));
+  const planner = new Planner(flat, options, true, along);
   planner.source = network;
   const plan = planner.run(network.name);
   return {
@@ -259,11 +265,11 @@ export function replanNetwork(previous: PlanRun, network: Network, options?: Pla
     const patched = patchFlatNetwork(before.flat, before.source, network);
     if (patched.ok) patch = patched.value;
   }
-  const { flat, kept } =
+  const { flat, along } =
     patch === undefined
-      ? flattenForPlanning(network, horizon)
-      : { flat: patch.flat, kept: plannerArena(patch.flat) };
-  const planner = new Planner(flat, wanted, true, kept);
+      ? flattenForPlanning(network, horizon, (sizes) => runArenas(sizes, wanted, true))
+      : { flat: patch.flat, along: runArenas(flatSizes(patch.flat), wanted, true) };
+  const planner = new Planner(flat, wanted, true, along);
   planner.source = network;
   planner.patch = patch;
   const reason = planner.incompatible(before);
@@ -273,6 +279,49 @@ export function replanNetwork(previous: PlanRun, network: Network, options?: Pla
       ? { nodes: planner.flat.nodes, recomputed: planner.recomputed, full: false }
       : { nodes: planner.flat.nodes, recomputed: planner.flat.nodes, full: true, reason };
   return { plan, stats, state: planner };
+}
+
+/** A run's arenas: what a kept run replays, its order columns, pass 2's arrays and the checkpoints. */
+interface RunArenas {
+  readonly kept: Arena;
+  readonly orders: Arena;
+  readonly execution: Arena;
+  readonly checkpoints: Arena;
+}
+
+/**
+ * The arenas of a run on a network of `sizes`, their chunks taken at once: V8 runs a full collection
+ * for every 64 MB of new array buffers since its last one, and each walks the whole network model
+ * (some 200 MB at 60,000 companies); chunks taken as the arrays were first needed brought some ten a
+ * plan. `flattenForPlanning` takes them right after the flattened network's own chunk, so that the
+ * two share one collection.
+ */
+function runArenas(sizes: FlatSizes, options: PlanOptions, replayable: boolean): RunArenas {
+  const { nodes, horizon, arcs } = sizes;
+  const cells = nodes * horizon;
+  const pegging = options.pegging ?? true;
+  // Every order has its own slot (node × start period, or arc × shipping period): the order columns
+  // are made that size once. The memory is only touched as far as it is used. They have an arena of
+  // their own: the plan's `OrderTable` reads them (and keeps them alive) after the rest of a run that
+  // is not kept is dropped; the table's index of the orders in the plan (4 bytes an order) comes from
+  // it too.
+  const orders = Arena.sized((nodes + arcs) * horizon * 40);
+  // What a kept run replays lives in `kept` (`plannerArena`), what only the execution pass needs in
+  // `execution`, so that `release` can drop the latter whole (see arena.ts for why arenas at all).
+  // `execution` holds pass 2's arrays and its period-major copies (`transpose`; `capacityT` is
+  // `potentialAt`).
+  const execution = Arena.sized(cells * 44 + arcs * horizon * 12 + nodes * 100);
+  // A kept run's checkpoints (`checkpoint`), in an arena of their own that lives as long as the run.
+  const checkpoints =
+    replayable && !pegging
+      ? Arena.sized(CHECKPOINTS * (nodes * CHECKPOINT_NODE_BYTES + arcs * 12)).reserve()
+      : new Arena(8);
+  return {
+    kept: plannerArena(sizes).reserve(),
+    orders: orders.reserve(),
+    execution: execution.reserve(),
+    checkpoints,
+  };
 }
 
 class Planner {
@@ -433,43 +482,25 @@ class Planner {
     readonly options: PlanOptions,
     /** Keep what a re-plan replays (the logs of pass 1, its causes, where each order sits in the plan). */
     readonly replayable = false,
-    /** Where the arrays a kept run replays come from (the flattened network's too). */
-    kept = new Arena(),
+    /** The run's arenas (`runArenas`), taken when the network was flattened. */
+    arenas: RunArenas = runArenas(flatSizes(flat), options, replayable),
   ) {
     const cells = flat.nodes * flat.horizon;
     const arcs = flat.arcSupplier.length;
     this.H = flat.horizon;
     this.pegging = options.pegging ?? true;
     this.checkpointing = replayable && !this.pegging;
-    // What a kept run replays lives in `kept`, what only the execution pass needs in `execution`,
-    // so that `release` can drop the latter whole (see arena.ts for why arenas at all). `execution`
-    // holds pass 2's arrays and its period-major copies (`transpose`; `capacityT` is `potentialAt`).
-    const execution = Arena.sized(cells * 44 + arcs * flat.horizon * 12 + flat.nodes * 100);
+    const { kept, execution, orders } = arenas;
     this.execution = execution;
+    this.orderArena = orders;
+    this.checkpointArena = arenas.checkpoints;
+    this.keptArena = kept;
     // Every order has its own slot (node × start period, or arc × shipping period) and every request
-    // is a component line or an arc of one: the columns are made that size once. The memory is only
-    // touched as far as it is used, and the collector is not called again and again by columns that
-    // double (at 60,000 companies each full collection walks the whole network model).
+    // is a component line or an arc of one: the columns are made that size once (`runArenas`).
     const slots = (flat.nodes + arcs) * flat.horizon;
     // Requests are read by pegging only: without it none are made (at 60,000 companies some 20
     // million, 400 MB of fresh memory).
     const requestSlots = this.pegging ? (flat.bomNode.length + arcs) * flat.horizon : 1;
-    // The order columns have an arena of their own: the plan's `OrderTable` reads them (and keeps
-    // them alive) after the rest of a run that is not kept is dropped; the table's index of the
-    // orders in the plan (4 bytes an order) comes from it too.
-    const orders = Arena.sized(slots * 40);
-    this.orderArena = orders;
-    // A kept run's checkpoints (`checkpoint`), in an arena of their own that lives as long as the run.
-    this.checkpointArena = this.checkpointing
-      ? Arena.sized(CHECKPOINTS * (flat.nodes * CHECKPOINT_NODE_BYTES + arcs * 12))
-      : new Arena(8);
-    // All of the run's arrays at once: V8 runs a full collection for every 64 MB of new array
-    // buffers since the last one, and each walks the whole network model (some 200 MB at 60,000
-    // companies). Chunks taken when first used brought some ten of them a plan.
-    this.keptArena = kept.reserve();
-    orders.reserve();
-    execution.reserve();
-    if (this.checkpointing) this.checkpointArena.reserve();
     this.orderNode = new IntColumn(slots, orders);
     this.orderArc = new IntColumn(slots, orders);
     this.orderStart = new IntColumn(slots, orders);
