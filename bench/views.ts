@@ -9,10 +9,14 @@
  * 2. the first chain status question (`GET …/status`), asked again while the server answers 503 "being
  *    made" (`Prefer: wait=60`), until it is answered; meanwhile `GET /health` every 200 ms, each
  *    answer's latency recorded (what any other user of the node waits for);
- * 3. the same for a company's plan and the heat map after that.
+ * 3. the same for a company's plan and the heat map after that;
+ * 4. a re-plan after an event (`POST /events` with a capacity change, then `GET …/plan/changes` until
+ *    it shows the event), `/health` probed meanwhile: the first from the version (its base planned
+ *    too), the second from the plan kept by the first.
  *
- * Wall time, CPU time of the process (every thread), the longest stall of the server's event loop
- * and the load average are printed; peak memory at the end. Figures are printed, never asserted.
+ * Wall time, CPU time of the process (every thread), the server's event-loop delay (p99 and the
+ * longest stall, `monitorEventLoopDelay` at 10 ms resolution) and the load average are printed; peak
+ * memory at the end. Figures are printed, never asserted.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -50,10 +54,17 @@ try {
   );
   const authorization = `Bearer ${secret}`;
   // Only the JSON text is kept: the server holds the network it imports, the bench nothing more.
-  const { text, name, oem } = (() => {
+  const { text, name, oem, record } = (() => {
     const network = generateNetwork({ companies, seed: SEED, horizon: 52 });
     const first = network.demand?.[0]?.company ?? network.companies[0]!.id;
-    return { text: JSON.stringify(network), name: network.name, oem: first };
+    const production = network.production?.find((entry) => entry.company !== first);
+    if (production === undefined) throw new Error('the generated network has no production record');
+    return {
+      text: JSON.stringify(network),
+      name: network.name,
+      oem: first,
+      record: { company: production.company, item: production.item },
+    };
   })();
   const base = `/api/v1/networks/${encodeURIComponent(name)}`;
 
@@ -91,6 +102,7 @@ try {
       status,
       (wall / 1000).toFixed(2),
       ((used.user + used.system) / 1e6).toFixed(2),
+      (loop.percentile(99) / 1e6).toFixed(0),
       (loop.max / 1e6).toFixed(0),
       latencies.length === 0 ? '' : `${latencies.length}`,
       latencies.length === 0 ? '' : at(0.5)!.toFixed(0),
@@ -137,6 +149,48 @@ try {
   await measure('chain status again', () => ask(`${base}/status?limit=50&state=short`));
   await measure("a company's plan", () => ask(`${base}/plan/companies/${encodeURIComponent(oem)}`));
   await measure('heat map, 100 rows', () => ask(`${base}/plan/heat-map`));
+  let events = 0;
+  /** Appends a capacity change of `record` and waits until `plan/changes` shows it re-planned. */
+  const replanAfterEvent = async (): Promise<string> => {
+    const appended = await app.inject({
+      method: 'POST',
+      url: '/api/v1/events',
+      headers: { authorization },
+      payload: {
+        events: [
+          {
+            type: 'capacity.changed',
+            key: `bench-capacity-${++events}`,
+            at: new Date().toISOString(),
+            source: 'bench',
+            payload: { ...record, network: name, from: 4 + events, capacity: events - 1 },
+          },
+        ],
+      },
+    });
+    if (appended.statusCode !== 201) throw new Error(`events: ${appended.statusCode} ${appended.body}`);
+    const sequence = (JSON.parse(appended.body) as { appended: { sequence: number }[] }).appended[0]!
+      .sequence;
+    for (;;) {
+      const response = await get(`${base}/plan/changes`);
+      if (response.statusCode === 200 || response.statusCode === 409) {
+        const answer = JSON.parse(response.body) as {
+          through?: number;
+          failure?: { message: string };
+          error?: { message: string };
+          stats?: { recomputed: number; nodes: number };
+        };
+        if (answer.error !== undefined) throw new Error(`re-plan failed: ${answer.error.message}`);
+        if ((answer.through ?? 0) >= sequence) {
+          return `200 ${answer.stats?.recomputed}/${answer.stats?.nodes} nodes`;
+        }
+        if (answer.failure !== undefined) throw new Error(`re-plan failed: ${answer.failure.message}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
+  await measure('re-plan after an event (base planned too)', replanAfterEvent, true);
+  await measure('re-plan after the next event (from kept plan)', replanAfterEvent, true);
   await measure('health alone', async () => {
     const response = await app.inject({ method: 'GET', url: '/health' });
     return String(response.statusCode);
@@ -149,6 +203,7 @@ try {
         'answers',
         'wall s',
         'CPU s',
+        'loop p99 ms',
         'loop stall ms',
         'health asked',
         'health p50 ms',

@@ -162,8 +162,11 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
   await registerOpenApi(app, { version: SERVER_VERSION, publicUrl: options.publicUrl });
 
-  const replanner = new Replanner(options.store, clock, app.log);
   const versions = new VersionCache(options.store, app.log);
+  const replanner = new Replanner(options.store, clock, app.log, {
+    ...versions.planningSource(),
+    appendEvents: (events) => options.store.events.append(events),
+  });
   const jobs = new JobQueue(clock, app.log, options.jobs);
   const context: RouteContext = {
     store: options.store,

@@ -1,7 +1,7 @@
-import { generateNetwork, type Network, summarize } from '@keten/core';
+import { type Network, summarize } from '@keten/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlanAnswers } from './plan-answers.ts';
-import { body, NETWORK_YAML, type TestServer, testServer } from './test-support.ts';
+import { body, NETWORK_YAML, storeGenerated, type TestServer, testServer } from './test-support.ts';
 
 /** Big enough that planning takes a while (some 0.5 s of CPU), small enough for a test. */
 const COMPANIES = 2_000;
@@ -12,14 +12,7 @@ let network: Network;
 beforeAll(async () => {
   // Networks of 1,000 companies or more are planned in a thread of their own (the default).
   server = await testServer({ plans: { threadFromCompanies: 1_000, waitSeconds: 30 } });
-  network = generateNetwork({ companies: COMPANIES, seed: 7, horizon: 26 });
-  await server.store.networks.importVersion({
-    network: 'large',
-    content: network,
-    summary: summarize(network),
-    source: 'test',
-    author: 'test',
-  });
+  network = await storeGenerated(server, 'large', COMPANIES, 26);
 }, 60_000);
 afterAll(() => server.close());
 

@@ -7,10 +7,13 @@
  * - The last plan of each network is kept in memory (about the size of the plan), so the next re-plan
  *   starts from it and computes again only what the events reach. A restart forgets it: the next
  *   re-plan then plans its base first.
- * - Re-plans run one at a time, in the order they were asked for, on the server's one thread (a
- *   60,000-company re-plan holds it for seconds). Background re-plans start after the answer to the
- *   events was sent; their failures (an event that cannot be applied, a store that went away, a bug)
- *   are logged and answered by `GET …/plan/changes`, never thrown.
+ * - Re-plans run one at a time, in the order they were asked for, in a worker thread
+ *   (`jobs/replan-thread.ts`; a 60,000-company re-plan is 12–17 s of CPU), which keeps the plans;
+ *   the server's thread only reads the store for it and answers others meanwhile. If the thread
+ *   fails, the next re-plan starts a new one without kept plans, as after a restart. Background
+ *   re-plans start after the answer to the events was sent; their failures (an event that cannot be
+ *   applied, a store that went away, a bug) are logged and answered by `GET …/plan/changes`, never
+ *   thrown.
  * - Events without a `network` address every network in the store (a store that holds one network).
  * - Background re-plans publish nothing: `plan/changes` shows what the latest events changed against
  *   the plan before them; `POST …/replan` publishes, and diffs against what was published last.
@@ -20,18 +23,17 @@ import {
   type Clock,
   isPlanningEventType,
   type KetenStore,
-  type Result,
   type StoredEvent,
 } from '@keten/core';
 import {
-  type KeptPlan,
+  type PublishingSource,
   type ReplanOutcome,
-  replanStoredNetwork,
   type StoredPlanningFailure,
   storePlanningSource,
 } from '@keten/store';
 import type { FastifyBaseLogger } from 'fastify';
 import { ApiError, type ApiErrorCode, toApiError } from './errors.ts';
+import { ReplanThread, type ThreadReplanResult } from './jobs/replan-thread.ts';
 
 /** A re-plan that failed, as `GET …/plan/changes` shows it. */
 export interface ReplanFailure {
@@ -61,25 +63,36 @@ export type ReplanNews =
 
 export class Replanner {
   readonly #listeners = new Set<(news: ReplanNews) => void>();
-  readonly #kept = new Map<string, KeptPlan>();
+  readonly #thread: ReplanThread;
   readonly #changes = new Map<string, PlanChanges>();
   readonly #failures = new Map<string, ReplanFailure>();
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
 
+  /**
+   * `source` is what re-plans read and publish to (default: the store's ports; the server passes
+   * its version cache, so a version already parsed is not read again).
+   */
   constructor(
     private readonly store: KetenStore,
     private readonly clock: Clock,
     private readonly log: FastifyBaseLogger,
-  ) {}
+    source: PublishingSource = storePlanningSource(store),
+  ) {
+    this.#thread = new ReplanThread(source, (error) =>
+      log.warn(
+        { err: error },
+        'the re-plan thread ended: the plans it kept are gone, the next re-plan plans its base',
+      ),
+    );
+  }
 
   /** Re-plans a network now (after the re-plans queued before it) and, unless a dry run, publishes. */
-  replan(call: ReplanCall): Promise<Result<ReplanOutcome, StoredPlanningFailure>> {
+  replan(call: ReplanCall): Promise<ThreadReplanResult> {
     return this.#enqueue(async () => {
-      const result = await replanStoredNetwork(storePlanningSource(this.store), {
+      const result = await this.#thread.replan({
         network: call.network,
         ...(call.version === undefined ? {} : { version: call.version }),
-        ...this.#keptOf(call.network),
         ...(call.dryRun === true ? {} : { publish: { source: call.source, at: this.#now() } }),
       });
       if (result.ok) this.#record(result.value);
@@ -134,20 +147,17 @@ export class Replanner {
     return this.#queue;
   }
 
-  /** Queued background re-plans are dropped; resolves when the running one has finished. */
-  close(): Promise<void> {
+  /** Queued background re-plans are dropped; resolves when the running one has finished and the thread ended. */
+  async close(): Promise<void> {
     this.#closed = true;
-    return this.#queue;
+    await this.#queue;
+    await this.#thread.close();
   }
 
   async #replanInBackground(network: string): Promise<void> {
     const started = performance.now();
     try {
-      const result = await replanStoredNetwork(storePlanningSource(this.store), {
-        network,
-        since: 'kept',
-        ...this.#keptOf(network),
-      });
+      const result = await this.#thread.replan({ network, since: 'kept' });
       if (!result.ok) {
         const error = failureToApiError(result.error);
         this.#fail(network, error);
@@ -182,9 +192,8 @@ export class Replanner {
     }
   }
 
-  #record(outcome: ReplanOutcome): PlanChanges {
-    const { kept, published: _published, ...changed } = outcome;
-    this.#kept.set(outcome.network, kept);
+  #record(outcome: Omit<ReplanOutcome, 'kept'>): PlanChanges {
+    const { published: _published, ...changed } = outcome;
     const changes: PlanChanges = { ...changed, at: this.#now() };
     this.#changes.set(outcome.network, changes);
     this.#failures.delete(outcome.network);
@@ -211,11 +220,6 @@ export class Replanner {
     };
     this.#failures.set(network, failure);
     this.#tell({ network, failure });
-  }
-
-  #keptOf(network: string): { kept?: KeptPlan } {
-    const kept = this.#kept.get(network);
-    return kept === undefined ? {} : { kept };
   }
 
   #now(): string {

@@ -4,7 +4,15 @@
  * viewer, a planner and an admin and a token each, a clock the test moves, and small networks.
  */
 import { createHash } from 'node:crypto';
-import { type Clock, createMemoryStore, type KetenStore, type Role } from '@keten/core';
+import {
+  type Clock,
+  createMemoryStore,
+  generateNetwork,
+  type KetenStore,
+  type Network,
+  type Role,
+  summarize,
+} from '@keten/core';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createServer, type ServerOptions } from './app.ts';
 import { hashPassword } from './auth/passwords.ts';
@@ -162,6 +170,24 @@ export async function importTwoTier(server: TestServer): Promise<void> {
 }
 
 /** The parsed JSON body of a response. */
+/** A generated network (seed 7, `horizon` periods) stored as version 1 of `name`, without the API. */
+export async function storeGenerated(
+  server: TestServer,
+  name: string,
+  companies: number,
+  horizon: number,
+): Promise<Network> {
+  const network = generateNetwork({ companies, seed: 7, horizon });
+  await server.store.networks.importVersion({
+    network: name,
+    content: network,
+    summary: summarize(network),
+    source: 'test',
+    author: 'test',
+  });
+  return network;
+}
+
 export function body<T = Record<string, unknown>>(response: LightMyRequestResponse): T {
   return JSON.parse(response.body) as T;
 }

@@ -15,24 +15,19 @@ import {
   type PlanStep,
 } from '../plan-answers.ts';
 import { PendingReplies } from './pending-replies.ts';
+import { postInSlices, type SlicePart } from './slices.ts';
 
 /**
- * Main → worker, before any question: the network a section at a time (a long list in slices of
- * `SLICE` records), then the rest of the setup. Each message is cloned on the server's thread as it is
- * posted; in slices, with a turn of the event loop between them, no clone holds it for long (the
- * whole 60,000-company network at once held it some 1–2 s of CPU).
+ * Main → worker, before any question: the network a field at a time, long lists in slices
+ * (`slices.ts`: between them the server answers others), then the rest of the setup.
  */
 export type PlanPart =
-  | { readonly part: 'value'; readonly key: string; readonly value: unknown }
-  | { readonly part: 'items'; readonly key: string; readonly items: readonly unknown[] }
+  | SlicePart
   | {
       readonly part: 'setup';
       readonly options: PlanSetup['options'];
       readonly firstDues: PlanSetup['firstDues'];
     };
-
-/** Records per slice of a long list sent to a plan thread. */
-export const SLICE = 5_000;
 
 /** Main → worker: a question and its arguments. */
 export interface PlanThreadQuestion {
@@ -111,20 +106,12 @@ export class PlanThread {
 
   /** Sends the setup in parts (`PlanPart`), a turn of the event loop between them. */
   async #send(setup: PlanSetup): Promise<void> {
-    const post = async (part: PlanPart) => {
+    const post = (part: PlanPart) => {
       if (this.#failure !== undefined) throw this.#failure;
       this.#worker.postMessage(part);
-      await new Promise((resolve) => setImmediate(resolve));
     };
-    for (const [key, value] of Object.entries(setup.network)) {
-      if (!Array.isArray(value) || value.length <= SLICE) await post({ part: 'value', key, value });
-      else {
-        for (let at = 0; at < value.length; at += SLICE) {
-          await post({ part: 'items', key, items: value.slice(at, at + SLICE) });
-        }
-      }
-    }
-    await post({ part: 'setup', options: setup.options, firstDues: setup.firstDues });
+    await postInSlices(setup.network, post);
+    post({ part: 'setup', options: setup.options, firstDues: setup.firstDues });
   }
 
   /** The thread failed or ended: its plan is gone. */

@@ -9,6 +9,7 @@
 import { parentPort } from 'node:worker_threads';
 import { PLAN_QUESTIONS, PlanAnswers } from '../plan-answers.ts';
 import type { PlanPart, PlanThreadQuestion, PlanThreadReply } from './plan-thread.ts';
+import { addSlice } from './slices.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('plan-worker.ts runs in a worker thread');
@@ -37,14 +38,8 @@ port.on('message', (message: PlanPart | PlanThreadQuestion) => {
   try {
     switch (message.part) {
       case 'value':
-        network[message.key] = message.value;
-        return;
-      case 'items': {
-        network[message.key] ??= [];
-        const list = network[message.key] as unknown[];
-        for (const item of message.items) list.push(item);
-        return;
-      }
+      case 'items':
+        return addSlice(network, message);
       case 'setup': {
         const made = new PlanAnswers(
           { network: network as never, options: message.options, firstDues: message.firstDues },

@@ -100,10 +100,12 @@ describe('chain status routes', () => {
     expect(after.plan.through).toBeGreaterThan(before.plan.through);
     const frameA = after.rows.find((row) => row.company === 'frame-a')!;
     expect(frameA.bottlenecks).toBeGreaterThan(0);
-    // The background re-plan after the events is named, so the page knows there are changes to show.
+    // The background re-plan after the events is named, so the page knows there are changes to show
+    // (the first re-plan starts the re-plan thread: some seconds on a busy machine).
     await expect
       .poll(
         async () => body<{ replanned: { through: number } | null }>(await get('status')).replanned?.through,
+        { timeout: 30_000, interval: 100 },
       )
       .toBe(after.plan.through);
   });

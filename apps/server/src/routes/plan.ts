@@ -175,7 +175,7 @@ export function planRoutes(app: Api, context: RouteContext): void {
         source: currentUser(request).username,
       });
       if (!result.ok) throw failureToApiError(result.error);
-      const { kept: _kept, ...outcome } = result.value;
+      const outcome = result.value;
       request.log.info(
         {
           network: outcome.network,
