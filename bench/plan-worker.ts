@@ -4,14 +4,22 @@
  * `planNetworkRun` (whole network, all tiers) and, without pegging, re-plan it after one capacity
  * change deep in the chain with `replanNetwork`. Prints the figures as one line of JSON.
  *
- * Usage: node --import tsx bench/plan-worker.ts COMPANIES SEED [--no-pegging]
+ * Usage: node --import tsx bench/plan-worker.ts COMPANIES SEED [--no-pegging] [--dirty]
+ * (`--dirty`: with the dirty-set execution pass switched on, docs/planning.md "The dirty set").
  */
-import { applyPlanningEvents, generateNetwork, planNetworkRun, replanNetwork } from '@keten/core';
+import {
+  applyPlanningEvents,
+  generateNetwork,
+  planNetworkRun,
+  replanNetwork,
+  useDirtyExecution,
+} from '@keten/core';
 import { peakMemoryMiB } from './machine.ts';
 
 const companies = Number(process.argv[2]);
 const seed = Number(process.argv[3]);
 const pegging = !process.argv.includes('--no-pegging');
+useDirtyExecution(process.argv.includes('--dirty'));
 const started = performance.now();
 const network = generateNetwork({ companies, seed, horizon: 52 });
 const generated = performance.now();
@@ -31,6 +39,7 @@ let recomputed: number | undefined;
 let lateReplanCpuMs: number | undefined;
 let lateResumedAt: number | undefined;
 let replanPeakMiB: number | undefined;
+let dirty: { dirtyNodes: number; dirtyRounds: number } | undefined;
 if (!pegging) {
   // Halve the capacity of the first component maker from period 10 on: a tier-3-or-deeper change.
   const record = (network.production ?? []).find((entry) => entry.item.startsWith('cmp-'));
@@ -55,6 +64,7 @@ if (!pegging) {
     const used = process.cpuUsage(cpuBefore);
     replanCpuMs = (used.user + used.system) / 1000;
     recomputed = again.stats.recomputed;
+    dirty = again.state as { dirtyNodes: number; dirtyRounds: number };
     // Peak memory with the plan and one re-plan, before the late re-plan holds a third run.
     replanPeakMiB = peakMemoryMiB();
     // The same change from period 40 on, re-planned from the first run too: the execution pass starts
@@ -91,6 +101,8 @@ console.log(
     recomputed,
     lateReplanCpuMs,
     lateResumedAt,
+    dirtyNodes: dirty?.dirtyNodes,
+    dirtyRounds: dirty?.dirtyRounds,
     planPeakMiB,
     peakMiB: replanPeakMiB ?? peakMemoryMiB(),
   }),

@@ -219,6 +219,20 @@ const NO_REQUESTS: number[] = [];
 const NEVER = 1 << 30;
 
 /**
+ * Internal switch of the dirty-set execution pass (docs/planning.md, "The dirty set"): with it on,
+ * kept runs log what a re-plan's pass 2 reads of nodes it does not run, and re-plans run pass 2 only
+ * for the nodes whose inputs differ. Off until the property tests and plan hashes hold with it.
+ */
+let dirtyExecution = false;
+
+/** @internal Turns the dirty-set execution pass on or off (tests and benchmarks); returns the previous setting. */
+export function useDirtyExecution(on: boolean): boolean {
+  const was = dirtyExecution;
+  dirtyExecution = on;
+  return was;
+}
+
+/**
  * Plans `network` across all tiers. Deterministic: the same network and options give the same plan.
  *
  * @example
@@ -468,6 +482,8 @@ class Planner {
   readonly causeWriteIndex = new IntColumn(1024);
   /** Orders the requirement pass made; pass 2's come after them. */
   plannedOrders = 0;
+  /** Causes the requirement pass made. */
+  plannedCauses = 0;
   /** Re-plans: the nodes whose requirements were computed again. */
   readonly recomputedNodes: number[] = [];
   /** The period pass 2 started in (0, or a checkpoint of the previous run's that the re-plan resumed). */
@@ -476,6 +492,13 @@ class Planner {
   readonly checkpointing: boolean;
   /** Re-plans: the ranges of `previous`'s orders copied (from, to, count, …), for `resume`. */
   readonly copied = new IntColumn(64);
+  /** A kept run's full pass 2 with the dirty-set switch on: what a re-plan's dirty-set pass reads of clean nodes. */
+  dirtyLog: DirtyLog | undefined;
+  /** While a re-plan runs the dirty-set pass: the set, its boundary, and what it takes from the kept run. */
+  dirtyPass: DirtyPass | undefined;
+  /** Re-plans that ran the dirty-set pass: the nodes it ran and how many times it started (tests, benchmarks). */
+  dirtyNodes = 0;
+  dirtyRounds = 0;
 
   constructor(
     readonly flat: OrderedFlatNetwork,
@@ -628,8 +651,16 @@ class Planner {
           replay.grossTouched[f.arcSupplier[arc]!] = 1;
       }
     }
-    const from = replay !== undefined && previous !== undefined ? this.resumablePeriod(previous, replay) : 0;
-    this.execute(from > 0 ? previous : undefined, from);
+    const dirty =
+      replay !== undefined && previous !== undefined && this.dirtySetPossible(previous)
+        ? this.differingPeriods(previous, replay)
+        : undefined;
+    if (dirty !== undefined && previous !== undefined) this.executeDirty(previous, dirty);
+    else {
+      const from =
+        replay !== undefined && previous !== undefined ? this.resumablePeriod(previous, replay) : 0;
+      this.execute(from > 0 ? previous : undefined, from);
+    }
     const plan = this.assemble(name);
     this.release();
     return plan;
@@ -1703,26 +1734,42 @@ class Planner {
     const spacing = checkpointSpacing(H);
     if (previous !== undefined && from > 0) this.resume(previous, from);
     this.resumedAt = from;
+    // A full pass 2 of a kept run logs what a later re-plan's dirty-set pass reads of clean nodes.
+    if (dirtyExecution && keeps && from === 0) this.dirtyLog = newDirtyLog(N * H, f.arcSupplier.length * H);
+    const log = this.dirtyLog;
     for (let t = from; t < H; t++) {
       if (keeps && t > from && t % spacing === 0) this.checkpoints.push(this.checkpoint(t));
-      for (let i = order.length - 1; i >= 0; i--) {
-        const n = order[i]!;
-        const cell = t * N + n;
-        this.catchUp(n);
-        if (f.production[n]! >= 0) this.startProduction(n, t);
-        for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) this.shipPurchase(n, arc, t);
-        const receipts = this.hasReceipts[n] === 1 ? f.receipts[n * H + t]! : 0;
-        this.onHand[n]! += receipts + this.incoming[cell]!;
-        this.openingStock[n] = this.onHand[n]!;
-        if (this.catchesUp[n] === 1) this.inFlight[n]! -= this.catchUpArrival[cell]!;
-        const demand = this.hasDemand[n] === 1 ? f.endDemand[n * H + t]! : 0;
-        if (demand > 0 || this.backlogOf[n] !== undefined) this.serveDemand(n, t, demand);
-        this.ratio[n] = this.coverage(n, cell);
-      }
+      for (let i = order.length - 1; i >= 0; i--) this.step(order[i]!, t, log);
       this.noteSafetyStockDraws(t);
     }
-    // Dropped before the plan is assembled: at 60,000 companies they are chunks of their own (some
-    // 400 MB) that the collector can free before the plan's columns are made.
+    this.dropTransposed();
+  }
+
+  /** The period-major copies pass 2 reads (see `madeT`), empty. */
+  allocateTransposed(): void {
+    const N = this.flat.nodes;
+    const H = this.H;
+    const A = this.flat.arcSupplier.length;
+    const arena = this.execution;
+    this.madeT = arena.i32(N * H);
+    this.plannedStartT = arena.f64(N * H);
+    // Pass 1's `potentialAt` is dead by now: its memory holds the capacities (every cell pass 2 reads
+    // is written by `transpose` or `transposeNodes`), 116 MB less fresh memory at 60,000 companies.
+    this.capacityT = this.potentialAt.length === N * H ? this.potentialAt : arena.f64(N * H);
+    this.potentialAt = new Float64Array(0);
+    this.potentialKnown = new Uint8Array(0);
+    this.askedT = arena.f64(N * H);
+    this.hasReceipts = new Uint8Array(N);
+    this.hasDemand = new Uint8Array(N);
+    this.boughtT = arena.i32(A * H);
+    this.plannedShipT = arena.f64(A * H);
+  }
+
+  /**
+   * Dropped before the plan is assembled: at 60,000 companies they are chunks of their own (some 400
+   * MB) that the collector can free before the plan's columns are made.
+   */
+  dropTransposed(): void {
     const none = new Float64Array(0);
     this.madeT = new Int32Array(0);
     this.boughtT = new Int32Array(0);
@@ -1734,23 +1781,53 @@ class Planner {
     this.askedT = none;
   }
 
+  /** Logs what node `n` waits to start and on each of its arcs in period `t` (a kept run's `DirtyLog`). */
+  logWaiting(start: Float64Array, ship: Float64Array, n: number, t: number): void {
+    const f = this.flat;
+    const A = f.arcSupplier.length;
+    start[t * f.nodes + n] = this.pendingStart[n]!;
+    for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++)
+      ship[t * A + arc] = this.pendingShip[arc]!;
+  }
+
+  /**
+   * Node `n`'s step of pass 2 in period `t`: catch up, start and ship what it can, take in what
+   * arrives, serve end demand, ration what is left. With `log` (a kept run's full pass 2), what a
+   * re-plan's dirty-set pass reads of it is logged; in a dirty-set pass (`dirtyPass`), what it waits
+   * for is compared with the kept run's.
+   */
+  step(n: number, t: number, log: DirtyLog | undefined): void {
+    const f = this.flat;
+    const H = this.H;
+    const cell = t * f.nodes + n;
+    this.catchUp(n);
+    if (log !== undefined) this.logWaiting(log.startCaught, log.shipCaught, n, t);
+    else if (this.dirtyPass !== undefined) this.checkWaiting(this.dirtyPass, n, t, false);
+    if (f.production[n]! >= 0) this.startProduction(n, t);
+    for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) this.shipPurchase(n, arc, t);
+    if (log !== undefined) this.logWaiting(log.startAfter, log.shipAfter, n, t);
+    else if (this.dirtyPass !== undefined) this.checkWaiting(this.dirtyPass, n, t, true);
+    const receipts = this.hasReceipts[n] === 1 ? f.receipts[n * H + t]! : 0;
+    this.onHand[n]! += receipts + this.incoming[cell]!;
+    this.openingStock[n] = this.onHand[n]!;
+    if (this.catchesUp[n] === 1) this.inFlight[n]! -= this.catchUpArrival[cell]!;
+    const demand = this.hasDemand[n] === 1 ? f.endDemand[n * H + t]! : 0;
+    if (demand > 0 || this.backlogOf[n] !== undefined) this.serveDemand(n, t, demand);
+    this.ratio[n] = this.coverage(n, cell);
+    if (log === undefined) return;
+    log.stock[cell] = this.onHand[n]!;
+    log.ratio[cell] = this.ratio[n]!;
+    while (log.deliveryNode.length < this.deliveries.length) log.deliveryNode.push(n);
+    while (log.shortageNode.length < this.shortages.length) log.shortageNode.push(n);
+  }
+
   /** The period-major copies pass 2 reads (see `madeT`), from period `from` on. */
   transpose(from = 0): void {
     const f = this.flat;
     const H = this.H;
     const N = f.nodes;
     const A = f.arcSupplier.length;
-    const arena = this.execution;
-    this.madeT = arena.i32(N * H);
-    this.plannedStartT = arena.f64(N * H);
-    // Pass 1's `potentialAt` is dead by now: its memory holds the capacities (every cell from `from`
-    // on is written below), 116 MB less fresh memory at 60,000 companies.
-    this.capacityT = this.potentialAt.length === N * H ? this.potentialAt : arena.f64(N * H);
-    this.potentialAt = new Float64Array(0);
-    this.potentialKnown = new Uint8Array(0);
-    this.askedT = arena.f64(N * H);
-    this.hasReceipts = new Uint8Array(N);
-    this.hasDemand = new Uint8Array(N);
+    this.allocateTransposed();
     const { madeT, plannedStartT, capacityT, askedT, hasReceipts, hasDemand } = this;
     const { receipts, endDemand, capacity } = f;
     for (let n = 0; n < N; n++) {
@@ -1781,8 +1858,6 @@ class Planner {
         }
       }
     }
-    this.boughtT = arena.i32(A * H);
-    this.plannedShipT = arena.f64(A * H);
     for (let arc = 0; arc < A; arc++) {
       for (let t = from; t < H; t++) {
         const bought = this.purchaseAt[arc * H + t]!;
@@ -2009,19 +2084,22 @@ class Planner {
 
   /** Nodes whose stock ended period `t` below their safety target after serving from it this period. */
   noteSafetyStockDraws(t: number): void {
+    for (const n of this.safetyNodes) this.noteSafetyStockDraw(n, t);
+  }
+
+  noteSafetyStockDraw(n: number, t: number): void {
     const f = this.flat;
-    for (const n of this.safetyNodes) {
-      const stock = this.onHand[n]!;
-      const target = f.safetyStock[n]!;
-      if (stock < target - EPSILON && stock < this.openingStock[n]! - EPSILON) {
-        this.safetyStockDraws.push({
-          company: f.company[n]!,
-          item: f.item[n]!,
-          period: t,
-          stock: round(stock),
-          target,
-        });
-      }
+    const stock = this.onHand[n]!;
+    const target = f.safetyStock[n]!;
+    if (stock < target - EPSILON && stock < this.openingStock[n]! - EPSILON) {
+      this.safetyStockDraws.push({
+        company: f.company[n]!,
+        item: f.item[n]!,
+        period: t,
+        stock: round(stock),
+        target,
+      });
+      this.dirtyLog?.drawNode.push(n);
     }
   }
 
@@ -2067,6 +2145,8 @@ class Planner {
 
   /** The nearest root cause recorded at node `n` at or before period `t`, or a material cause there. */
   findCause(n: number, t: number): number {
+    if (this.dirtyPass !== undefined && this.dirtyPass.boundary[n] === 1)
+      return this.keptCause(this.dirtyPass, n, t);
     const base = n * this.H;
     for (let p = t; p >= 0; p--) {
       const found = this.causeAt[base + p]!;
@@ -2193,12 +2273,25 @@ class Planner {
 
   /**
    * The latest checkpoint of `previous` at or before the first period in which anything pass 2 reads
-   * differs between the two runs (0 when there is none, or when pass 2 must run whole). Only what the
-   * re-plan computed again can differ: the plan rows (orders, requests on the node, causes) of the
-   * nodes computed again, the patched rows of nodes and capacity groups, and the blocked lanes.
+   * differs between the two runs (0 when there is none, or when pass 2 must run whole).
    */
   resumablePeriod(previous: Planner, replay: Replay): number {
     if (!this.checkpointing || previous.checkpoints.length === 0 || this.patch === undefined) return 0;
+    const first = this.differingPeriods(previous, replay);
+    if (first === undefined) return 0;
+    let earliest = this.H;
+    for (const period of first) earliest = Math.min(earliest, period);
+    return checkpointAtOrBefore(previous, earliest);
+  }
+
+  /**
+   * Per node, the first period in which anything its pass-2 step reads of its own differs from
+   * `previous` (H when nothing does), or undefined when pass 2 must run whole (earliest availability
+   * differs). Only what the re-plan computed again can differ: the plan rows (orders, requests on the
+   * node, causes) of the nodes computed again, the patched rows of nodes and capacity groups (a
+   * group's members), and the blocked lanes (the buyer).
+   */
+  differingPeriods(previous: Planner, replay: Replay): Int32Array | undefined {
     const f = this.flat;
     const a = previous.flat;
     const H = this.H;
@@ -2208,12 +2301,13 @@ class Planner {
         previous.ready[n] !== this.ready[n] ||
         previous.earliestPurchase[n] !== this.earliestPurchase[n]
       )
-        return 0;
+        return undefined;
     }
-    let first = H;
+    const firstOf = new Int32Array(f.nodes).fill(H);
     const differs = (x: number, y: number) => x !== y && !(Number.isNaN(x) && Number.isNaN(y));
     for (const n of this.recomputedNodes) {
       const base = n * H;
+      let first = H;
       for (let t = 0; t < first; t++) {
         const made = this.productionAt[base + t]!;
         const was = previous.productionAt[base + t]!;
@@ -2246,23 +2340,31 @@ class Planner {
           }
         }
       }
+      firstOf[n] = first;
     }
     // Patched rows are of changed nodes, which were computed again; patched groups and blocked lanes.
+    const groupFirst = new Int32Array(f.groupId.length).fill(H);
     for (let g = 0; g < f.groupId.length; g++) {
       if (replay.groupTainted[g] !== 1) continue;
-      for (let t = 0; t < first; t++) {
-        if (differs(f.groupCapacity[g * H + t]!, a.groupCapacity[g * H + t]!)) first = t;
+      for (let t = 0; t < H; t++) {
+        if (differs(f.groupCapacity[g * H + t]!, a.groupCapacity[g * H + t]!)) {
+          groupFirst[g] = t;
+          break;
+        }
       }
     }
-    if (previous.blockedAt !== undefined || this.blockedAt !== undefined) {
-      for (let cell = 0; cell < f.arcSupplier.length * H; cell++) {
-        if ((previous.blockedAt?.[cell] ?? 0) !== (this.blockedAt?.[cell] ?? 0))
-          first = Math.min(first, cell % H);
+    const blocked = previous.blockedAt !== undefined || this.blockedAt !== undefined;
+    for (let n = 0; n < f.nodes; n++) {
+      for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++)
+        firstOf[n] = Math.min(firstOf[n]!, groupFirst[f.nodeGroup[at]!]!);
+      for (let arc = f.arcStart[n]!; blocked && arc < f.arcStart[n + 1]!; arc++) {
+        for (let t = 0; t < firstOf[n]!; t++) {
+          if ((previous.blockedAt?.[arc * H + t] ?? 0) !== (this.blockedAt?.[arc * H + t] ?? 0))
+            firstOf[n] = t;
+        }
       }
     }
-    let resume = 0;
-    for (const checkpoint of previous.checkpoints) if (checkpoint.period <= first) resume = checkpoint.period;
-    return resume;
+    return firstOf;
   }
 
   /**
@@ -2273,7 +2375,6 @@ class Planner {
   resume(previous: Planner, from: number): void {
     const at = previous.checkpoints.find((checkpoint) => checkpoint.period === from)!;
     const f = this.flat;
-    const H = this.H;
     const N = f.nodes;
     // Copied: views into the kept run's checkpoint arena would keep all of it alive with this run.
     this.checkpoints = previous.checkpoints
@@ -2320,13 +2421,20 @@ class Planner {
         if (start[target + i]! < from) this.copyFinal(previous, source + i, target + i);
       }
     }
+    this.copyRecomputedFinals(previous, from);
+  }
+
+  /** What the orders of the nodes computed again that start before `to` executed in `previous`, by slot. */
+  copyRecomputedFinals(previous: Planner, to: number): void {
+    const f = this.flat;
+    const H = this.H;
     for (const n of this.recomputedNodes) {
-      for (let t = 0; t < from; t++) {
+      for (let t = 0; t < to; t++) {
         const order = this.productionAt[n * H + t]!;
         if (order > 0) this.copyFinal(previous, previous.productionAt[n * H + t]! - 1, order - 1);
       }
       for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
-        for (let t = 0; t < from; t++) {
+        for (let t = 0; t < to; t++) {
           const order = this.purchaseAt[arc * H + t]!;
           if (order > 0) this.copyFinal(previous, previous.purchaseAt[arc * H + t]! - 1, order - 1);
         }
@@ -2337,6 +2445,368 @@ class Planner {
   copyFinal(previous: Planner, from: number, to: number): void {
     this.orderFinalStart.a[to] = previous.orderFinalStart.a[from]!;
     this.orderFinalQuantity.a[to] = previous.orderFinalQuantity.a[from]!;
+  }
+
+  // ---- re-planning: pass 2 for the dirty set only ----
+
+  /** Whether this re-plan can run pass 2 for the dirty set only (`executeDirty`). */
+  dirtySetPossible(previous: Planner): boolean {
+    return (
+      dirtyExecution &&
+      this.checkpointing &&
+      previous.dirtyLog !== undefined &&
+      this.patch !== undefined &&
+      this.flat.cyclic === 0
+    );
+  }
+
+  /**
+   * Pass 2 for the nodes whose inputs differ from `previous` (`firstOf`, per node the first period, H
+   * for none) and every node above them, from the checkpoint before the earliest; every other node's
+   * part is `previous`'s (docs/planning.md, "The dirty set"). The set is closed upwards over customers
+   * and over capacity groups, so a node outside it has no supplier, component or group inside: what
+   * the set reads of the clean suppliers and components at its edge (their stock and ratio after their
+   * own step, their causes) is `previous`'s, less what the clean customers before took in `previous`.
+   * When a node of the set writes something else to such a supplier (takes, waits for, or asks it for
+   * a cause `previous` did not have), the supplier joins the set and the pass starts again.
+   */
+  executeDirty(previous: Planner, firstOf: Int32Array): void {
+    if (this.replayable) this.plannedCauseAt = this.causeAt.slice();
+    this.plannedOrders = this.orderNode.length;
+    this.plannedCauses = this.causes.length;
+    const f = this.flat;
+    const H = this.H;
+    const set = new Uint8Array(f.nodes);
+    let earliest = H;
+    for (let n = 0; n < f.nodes; n++) {
+      if (firstOf[n]! >= H) continue;
+      set[n] = 1;
+      earliest = Math.min(earliest, firstOf[n]!);
+    }
+    this.allocateTransposed();
+    const kept = keptPassTwo(previous);
+    for (let round = 1; ; round++) {
+      this.closeDirtySet(set);
+      const from = checkpointAtOrBefore(previous, earliest);
+      if (round > 1) this.resetExecution();
+      const pass = this.dirtyPassOver(previous, kept, set);
+      this.transposeNodes(set, from);
+      if (from > 0) this.resume(previous, from);
+      this.resumedAt = from;
+      this.takeOverFinals(previous, set, from);
+      this.dirtyPass = pass;
+      const joined = this.runDirty(pass, from);
+      this.dirtyPass = undefined;
+      this.dirtyRounds = round;
+      if (joined < 0) break;
+      for (const n of pass.joined) set[n] = 1;
+      earliest = Math.min(earliest, joined);
+    }
+    this.dirtyNodes = 0;
+    for (const member of set) this.dirtyNodes += member;
+    this.dropTransposed();
+  }
+
+  /** Closes `set` over capacity groups (every member of a group with a member in it) and upwards over customers. */
+  closeDirtySet(set: Uint8Array): void {
+    const f = this.flat;
+    const groups = new Uint8Array(f.groupId.length);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (let n = 0; n < f.nodes; n++) {
+        if (set[n] !== 1) continue;
+        for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) groups[f.nodeGroup[at]!] = 1;
+      }
+      // Suppliers come after their customers in planning order: walked backwards, one walk closes upwards.
+      for (let i = f.order.length - 1; i >= 0; i--) {
+        const n = f.order[i]!;
+        if (set[n] === 1) continue;
+        let joins = false;
+        for (let at = f.groupStart[n]!; !joins && at < f.groupStart[n + 1]!; at++)
+          joins = groups[f.nodeGroup[at]!] === 1;
+        for (let at = f.bomStart[n]!; !joins && at < f.bomStart[n + 1]!; at++)
+          joins = set[f.bomNode[at]!] === 1;
+        for (let arc = f.arcStart[n]!; !joins && arc < f.arcStart[n + 1]!; arc++)
+          joins = set[f.arcSupplier[arc]!] === 1;
+        if (!joins) continue;
+        set[n] = 1;
+        grew = true;
+      }
+    }
+  }
+
+  /** The edge of `set` (clean suppliers and components of it) and the clean nodes that take from the edge. */
+  dirtyPassOver(previous: Planner, kept: KeptPassTwo, set: Uint8Array): DirtyPass {
+    const f = this.flat;
+    const boundary = new Uint8Array(f.nodes);
+    for (let n = 0; n < f.nodes; n++) {
+      if (set[n] !== 1) continue;
+      for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) {
+        if (set[f.bomNode[at]!] !== 1) boundary[f.bomNode[at]!] = 1;
+      }
+      for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
+        if (set[f.arcSupplier[arc]!] !== 1) boundary[f.arcSupplier[arc]!] = 1;
+      }
+    }
+    const feeds = new Uint8Array(f.nodes);
+    for (let n = 0; n < f.nodes; n++) {
+      if (set[n] === 1) continue;
+      let takes = 0;
+      for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) takes |= boundary[f.bomNode[at]!]!;
+      for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) takes |= boundary[f.arcSupplier[arc]!]!;
+      feeds[n] = takes;
+    }
+    const log = previous.dirtyLog!;
+    return {
+      previous,
+      log,
+      kept,
+      set,
+      boundary,
+      feeds,
+      causeIndex: new Int32Array(previous.causes.length).fill(-1),
+      joined: [],
+    };
+  }
+
+  /**
+   * Periods `from` … H − 1 with the set's nodes run and everyone else's part taken over from the kept
+   * run, in execution order. Returns −1, or the first period in which a node at the edge had to join
+   * the set (`pass.joined`): the round's plan is then thrown away.
+   */
+  runDirty(pass: DirtyPass, from: number): number {
+    const f = this.flat;
+    const N = f.nodes;
+    const { order } = f;
+    const { previous, log, set } = pass;
+    const checkpoint = previous.checkpoints.find((kept) => kept.period === from);
+    let delivery = checkpoint?.deliveries ?? 0;
+    let shortage = checkpoint?.shortages ?? 0;
+    let draw = checkpoint?.safetyStockDraws ?? 0;
+    let made = previous.plannedOrders + (checkpoint?.orders ?? 0);
+    const deliveries = previous.deliveries;
+    const shortages = previous.shortages;
+    const draws = previous.safetyStockDraws;
+    // After a node had to join, the round goes on to its end: every node that has to join in it
+    // joins at once (one that joins only because of another's wrong stock costs time, not the plan).
+    let joinedAt = -1;
+    for (let t = from; t < this.H; t++) {
+      for (let i = order.length - 1; i >= 0; i--) {
+        const n = order[i]!;
+        const own = set[n] === 1;
+        if (own) {
+          this.step(n, t, undefined);
+          if (pass.joined.length > 0 && joinedAt < 0) joinedAt = t;
+        } else {
+          if (pass.boundary[n] === 1) {
+            this.onHand[n] = log.stock[t * N + n]!;
+            this.ratio[n] = log.ratio[t * N + n]!;
+          }
+          if (pass.feeds[n] === 1) this.takeKept(pass, n, t);
+        }
+        // The kept run's entries of this node and period: its own when clean, made anew when in the set.
+        for (; delivery < deliveries.length && deliveries[delivery]!.period === t; delivery++) {
+          if (log.deliveryNode.a[delivery] !== n) break;
+          if (!own) this.deliveries.push(deliveries[delivery]!);
+        }
+        for (; shortage < shortages.length && shortages[shortage]!.period === t; shortage++) {
+          if (log.shortageNode.a[shortage] !== n) break;
+          if (!own) this.shortages.push(shortages[shortage]!);
+        }
+        for (; made < previous.orderNode.length && previous.orderStart.a[made] === t; made++) {
+          if (previous.orderNode.a[made] !== n) break;
+          if (own) continue;
+          const copy = this.newOrder(n, previous.orderArc.a[made]!, t);
+          this.orderStartQuantity.a[copy] = previous.orderStartQuantity.a[made]!;
+          this.copyFinal(previous, made, copy);
+        }
+      }
+      for (const n of this.safetyNodes) {
+        if (set[n] === 1) this.noteSafetyStockDraw(n, t);
+        for (; draw < draws.length && draws[draw]!.period === t && log.drawNode.a[draw] === n; draw++) {
+          if (set[n] !== 1) this.safetyStockDraws.push(draws[draw]!);
+        }
+      }
+    }
+    return joinedAt;
+  }
+
+  /** What clean node `n` took in period `t` from the edge of the set, as the kept run's orders executed it. */
+  takeKept(pass: DirtyPass, n: number, t: number): void {
+    const f = this.flat;
+    if (f.production[n]! >= 0) {
+      const start = keptStart(pass, n, -1, t);
+      if (start > EPSILON) {
+        for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) {
+          if (pass.boundary[f.bomNode[at]!] === 1) this.onHand[f.bomNode[at]!]! -= start * f.bomQuantity[at]!;
+        }
+      }
+    }
+    for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
+      if (pass.boundary[f.arcSupplier[arc]!] !== 1) continue;
+      const ship = keptStart(pass, n, arc, t);
+      if (ship > EPSILON) this.onHand[f.arcSupplier[arc]!]! -= ship;
+    }
+  }
+
+  /**
+   * In a dirty-set pass, after node `n`'s catching up (`after` false) or its starts and shipments:
+   * what it waits for from, and (after) took from, each clean supplier or component must be what it
+   * was in the kept run, or that node joins the set.
+   */
+  checkWaiting(pass: DirtyPass, n: number, t: number, after: boolean): void {
+    const f = this.flat;
+    const A = f.arcSupplier.length;
+    const { log } = pass;
+    const cell = t * f.nodes + n;
+    if (f.production[n]! >= 0) {
+      let same = this.pendingStart[n] === (after ? log.startAfter : log.startCaught)[cell];
+      if (same && after) {
+        const order = this.madeT[cell]! - 1;
+        same = (order < 0 ? 0 : this.orderFinalStart.a[order]!) === keptStart(pass, n, -1, t);
+      }
+      for (let at = f.bomStart[n]!; !same && at < f.bomStart[n + 1]!; at++) {
+        if (pass.boundary[f.bomNode[at]!] === 1) pass.joined.push(f.bomNode[at]!);
+      }
+    }
+    for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
+      const supplier = f.arcSupplier[arc]!;
+      if (pass.boundary[supplier] !== 1) continue;
+      let same = this.pendingShip[arc] === (after ? log.shipAfter : log.shipCaught)[t * A + arc];
+      if (same && after) {
+        const order = this.boughtT[t * A + arc]! - 1;
+        same = (order < 0 ? 0 : this.orderFinalStart.a[order]!) === keptStart(pass, n, arc, t);
+      }
+      if (!same) pass.joined.push(supplier);
+    }
+  }
+
+  /**
+   * The cause `findCause` gives for clean node `n` at the edge of the set in period `t`: the kept
+   * run's (cells before `t` were final by then, and a cause created in `t` depends only on the node's
+   * state in `t`, the kept run's), or, when the kept run had none, the node joins the set.
+   */
+  keptCause(pass: DirtyPass, n: number, t: number): number {
+    const row = n * this.H;
+    for (let p = t; p >= 0; p--) {
+      const found = pass.kept.causeAt[row + p]!;
+      if (found < 0) continue;
+      if (pass.causeIndex[found] === -1) {
+        pass.causeIndex[found] = this.causes.length;
+        this.causes.push(pass.previous.causes[found]!);
+      }
+      return pass.causeIndex[found]!;
+    }
+    pass.joined.push(n);
+    return -1;
+  }
+
+  /** The executed quantities of the orders before `from`, and of every order of a node not in `set`, are the kept run's. */
+  takeOverFinals(previous: Planner, set: Uint8Array, from: number): void {
+    const f = this.flat;
+    const H = this.H;
+    for (let k = 0; k < this.copied.length; k += 3) {
+      const source = this.copied.a[k]!;
+      const target = this.copied.a[k + 1]!;
+      const count = this.copied.a[k + 2]!;
+      this.orderFinalStart.a.set(previous.orderFinalStart.a.subarray(source, source + count), target);
+      this.orderFinalQuantity.a.set(previous.orderFinalQuantity.a.subarray(source, source + count), target);
+    }
+    this.copyRecomputedFinals(previous, H);
+    // The set's orders from `from` on execute anew.
+    const start = this.orderFinalStart.a;
+    const quantity = this.orderFinalQuantity.a;
+    for (let n = 0; n < f.nodes; n++) {
+      if (set[n] !== 1) continue;
+      for (let t = from; t < H; t++) {
+        const order = this.productionAt[n * H + t]! - 1;
+        if (order >= 0) start[order] = quantity[order] = 0;
+      }
+      for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
+        for (let t = from; t < H; t++) {
+          const order = this.purchaseAt[arc * H + t]! - 1;
+          if (order >= 0) start[order] = quantity[order] = 0;
+        }
+      }
+    }
+  }
+
+  /** Pass 2's state as the requirement pass left it, for another round of the dirty-set pass. */
+  resetExecution(): void {
+    const f = this.flat;
+    const N = f.nodes;
+    const A = f.arcSupplier.length;
+    for (let order = this.plannedOrders; order < this.orderNode.length; order++) {
+      const start = this.orderStart.a[order]!;
+      const arc = this.orderArc.a[order]!;
+      if (arc < 0) this.madeT[start * N + this.orderNode.a[order]!] = 0;
+      else this.boughtT[start * A + arc] = 0;
+    }
+    for (const column of [this.orderNode, this.orderArc, this.orderStart]) column.length = this.plannedOrders;
+    for (const column of [this.orderStartQuantity, this.orderFinalQuantity, this.orderFinalStart])
+      column.length = this.plannedOrders;
+    this.onHand.set(f.onHand);
+    for (const zero of [
+      this.incoming,
+      this.pendingStart,
+      this.pendingShip,
+      this.groupDone,
+      this.inFlight,
+      this.startedSoFar,
+      this.owed,
+      this.backlogOwed,
+      this.catchUpArrival,
+      this.askedNow,
+      this.stockNow,
+      this.openingStock,
+    ])
+      zero.fill(0);
+    this.pendingFrom.fill(-1);
+    this.pendingShipFrom.fill(-1);
+    this.ratio.fill(1);
+    this.catchesUp.fill(0);
+    this.backlogOf.fill(undefined);
+    this.causeAt.set(this.plannedCauseAt);
+    this.causes.length = this.plannedCauses;
+    this.deliveries.length = 0;
+    this.shortages.length = 0;
+    this.safetyStockDraws.length = 0;
+    this.causeWriteCell.length = 0;
+    this.causeWriteIndex.length = 0;
+    this.checkpoints = [];
+  }
+
+  /** The period-major copies (`transpose`) of the nodes in `set`, from period `from` on. */
+  transposeNodes(set: Uint8Array, from: number): void {
+    const f = this.flat;
+    const H = this.H;
+    const N = f.nodes;
+    const A = f.arcSupplier.length;
+    const startQuantity = this.orderStartQuantity.a;
+    for (let n = 0; n < N; n++) {
+      if (set[n] !== 1) continue;
+      for (let t = from; t < H; t++) {
+        const at = n * H + t;
+        const cell = t * N + n;
+        if (f.receipts[at] !== 0) this.hasReceipts[n] = 1;
+        if (f.endDemand[at] !== 0) this.hasDemand[n] = 1;
+        const order = this.productionAt[at]!;
+        if (order > 0) {
+          this.madeT[cell] = order;
+          this.plannedStartT[cell] = startQuantity[order - 1]!;
+        }
+        this.capacityT[cell] = f.capacity[at]!;
+        this.askedT[cell] = this.gross[at]! - f.endDemand[at]!;
+      }
+      for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
+        for (let t = from; t < H; t++) {
+          const bought = this.purchaseAt[arc * H + t]!;
+          if (bought === 0) continue;
+          this.boughtT[t * A + arc] = bought;
+          this.plannedShipT[t * A + arc] = startQuantity[bought - 1]!;
+        }
+      }
+    }
   }
 
   // ---- the plan ----
@@ -2678,4 +3148,91 @@ function blockedArcs(flat: OrderedFlatNetwork, blocked: readonly BlockedShipping
     }
   }
   return at;
+}
+
+/**
+ * What a kept run's full pass 2 logs for a re-plan's dirty-set pass (`useDirtyExecution`), period-major
+ * (`t * nodes + n`, `t * arcs + arc`): each node's stock and ratio after its own step; what it waits
+ * to start and each arc waits to ship after catching up and after its starts and shipments (what it
+ * is owed is summed from these changes, so both are compared); the node of each list entry.
+ */
+interface DirtyLog {
+  readonly stock: Float64Array;
+  readonly ratio: Float64Array;
+  readonly startCaught: Float64Array;
+  readonly startAfter: Float64Array;
+  readonly shipCaught: Float64Array;
+  readonly shipAfter: Float64Array;
+  readonly deliveryNode: IntColumn;
+  readonly shortageNode: IntColumn;
+  readonly drawNode: IntColumn;
+}
+
+function newDirtyLog(cells: number, arcCells: number): DirtyLog {
+  return {
+    stock: new Float64Array(cells),
+    ratio: new Float64Array(cells),
+    startCaught: new Float64Array(cells),
+    startAfter: new Float64Array(cells),
+    shipCaught: new Float64Array(arcCells),
+    shipAfter: new Float64Array(arcCells),
+    deliveryNode: new IntColumn(),
+    shortageNode: new IntColumn(),
+    drawNode: new IntColumn(),
+  };
+}
+
+/** Of a kept run, for a dirty-set pass: its pass-2 orders by slot, and its causes as pass 2 left them. */
+interface KeptPassTwo {
+  /** Production slot `n * H + t`, purchase slot `nodes * H + arc * H + t` → order. */
+  readonly orderAt: Map<number, number>;
+  readonly causeAt: Int32Array;
+}
+
+function keptPassTwo(run: Planner): KeptPassTwo {
+  const H = run.H;
+  const slots = run.flat.nodes * H;
+  const orderAt = new Map<number, number>();
+  for (let order = run.plannedOrders; order < run.orderNode.length; order++) {
+    const arc = run.orderArc.a[order]!;
+    const start = run.orderStart.a[order]!;
+    orderAt.set(arc < 0 ? run.orderNode.a[order]! * H + start : slots + arc * H + start, order);
+  }
+  const causeAt = run.plannedCauseAt.slice();
+  for (let k = 0; k < run.causeWriteCell.length; k++)
+    causeAt[run.causeWriteCell.a[k]!] = run.causeWriteIndex.a[k]!;
+  return { orderAt, causeAt };
+}
+
+/** What the kept run's order of node `n` (production when `arc` is −1) in period `t` executed (0 for none). */
+function keptStart(pass: DirtyPass, n: number, arc: number, t: number): number {
+  const run = pass.previous;
+  const H = run.H;
+  let order = (arc < 0 ? run.productionAt[n * H + t]! : run.purchaseAt[arc * H + t]!) - 1;
+  if (order < 0) order = pass.kept.orderAt.get(arc < 0 ? n * H + t : run.flat.nodes * H + arc * H + t) ?? -1;
+  return order < 0 ? 0 : run.orderFinalStart.a[order]!;
+}
+
+/** A dirty-set pass over a kept run (`Planner.executeDirty`). */
+interface DirtyPass {
+  readonly previous: Planner;
+  readonly log: DirtyLog;
+  readonly kept: KeptPassTwo;
+  /** 1 for the nodes the pass runs. */
+  readonly set: Uint8Array;
+  /** 1 for the clean suppliers and components of the set: their stock and ratio are the kept run's. */
+  readonly boundary: Uint8Array;
+  /** 1 for the clean nodes that take from the boundary: their takes are the kept run's. */
+  readonly feeds: Uint8Array;
+  /** The kept run's causes taken over, by index (−1: not yet). */
+  readonly causeIndex: Int32Array;
+  /** Boundary nodes that must join the set: something else was written to them. */
+  readonly joined: number[];
+}
+
+/** The latest checkpoint of `run` at or before `period`, or 0. */
+function checkpointAtOrBefore(run: Planner, period: number): number {
+  let resume = 0;
+  for (const checkpoint of run.checkpoints) if (checkpoint.period <= period) resume = checkpoint.period;
+  return resume;
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateNetwork } from '../model/generate.ts';
 import type { Network } from '../model/schema.ts';
 import { eventsFor } from './event-arbitraries.ts';
@@ -10,6 +10,7 @@ import {
   planNetwork,
   planNetworkRun,
   replanNetwork,
+  useDirtyExecution,
 } from './plan.ts';
 import { diffPlans } from './plan-diff.ts';
 
@@ -64,7 +65,8 @@ function bothWays(network: Network, events: PlanningEventInput[], options: PlanO
   return { previous, replanned, full };
 }
 
-describe('replanNetwork', () => {
+/** Every re-plan test, run with the dirty-set execution pass off (as re-plans run) and on (the switch). */
+function replanTests() {
   it('gives the plan a full re-plan gives after a capacity change, and the same diff', () => {
     const network = generateNetwork({ companies: 120, seed: 11, horizon: 26 });
     const { previous, replanned, full } = bothWays(network, [capacityChange(network, 17, 0.3, 5)]);
@@ -311,5 +313,32 @@ describe('replanNetwork', () => {
       }),
       { numRuns: 25 },
     );
+  });
+}
+
+describe('replanNetwork', replanTests);
+
+describe('replanNetwork with the dirty-set execution pass (internal switch)', () => {
+  let was = false;
+  beforeAll(() => {
+    was = useDirtyExecution(true);
+  });
+  afterAll(() => {
+    useDirtyExecution(was);
+  });
+  replanTests();
+
+  it('runs pass 2 for part of the network only, and starts again when a clean supplier is written to', () => {
+    const network = generateNetwork({ companies: 300, seed: 5, horizon: 26 });
+    const previous = planNetworkRun(network, { pegging: false });
+    const records = network.production ?? [];
+    const deep = records.findIndex((record) => record.item.startsWith('cmp-'));
+    const changed = after(network, [capacityChange(network, deep, 0.5, 6)]);
+    const replanned = replanNetwork(previous, changed.network);
+    expect(replanned.plan).toEqual(planNetwork(changed.network, { pegging: false }));
+    const state = replanned.state as { dirtyNodes: number; dirtyRounds: number };
+    expect(state.dirtyRounds).toBeGreaterThan(1);
+    expect(state.dirtyNodes).toBeGreaterThan(0);
+    expect(state.dirtyNodes).toBeLessThan(replanned.stats.nodes / 2);
   });
 });
