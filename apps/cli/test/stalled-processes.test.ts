@@ -6,7 +6,7 @@
  * process's state, and ends the process when the partner never answers or lost it; a late partner
  * still completes, nothing doubled; a restart of the waiting node goes on with the checks it made.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +15,8 @@ import type { AuditEntry, Network } from '@keten/core';
 import { type KetenDatabase, openDatabase } from '@keten/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CompanyNode, startCompanyNode } from '../src/node-runtime.ts';
-import { demoNetwork } from './nodes-fixture.ts';
-import { waitUntil } from './support.ts';
+import { DEMO, demoNetwork } from './nodes-fixture.ts';
+import { keten, waitUntil } from './support.ts';
 
 type Verdict = 'pass' | 'refuse' | { delayMs: number };
 
@@ -276,6 +276,35 @@ describe('negotiations that stall', () => {
       const { agreementsView } = await import('@keten/connector');
       const view: AgreementsView = await agreementsView(nodes.nodes.get(TIER1)!.store, () => []);
       expect(view.negotiations.filter((entry) => entry.ended?.code === 'stalled').length).toBe(mine.length);
+      // And `keten node processes` prints them for people.
+      const { ensureAdmin } = await import('@keten/server');
+      const admin = await ensureAdmin(nodes.nodes.get(TIER1)!.store, {
+        username: 'admin',
+        password: 'stalled-processes-1',
+        reset: true,
+      });
+      expect(admin.ok).toBe(true);
+      const session = await fetch(`${nodes.proxies.get(TIER1)!.url}/api/v1/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: 'stalled-processes-1' }),
+      });
+      const token = ((await session.json()) as { secret: string }).secret;
+      const file = join(folder, `tier1-${run}.yaml`);
+      writeFileSync(
+        file,
+        `format: keten.node/v1\ncompany: ${TIER1}\nlisten: { port: 0 }\npublicUrl: ${nodes.proxies.get(TIER1)!.url}\ndataDir: ${folder}\nnetwork: ${DEMO}\nauthority: { url: ${nodes.proxies.get(OEM)!.url} }\n`,
+      );
+      const printed = await keten(['node', 'processes', '--config', file, '--token', token], {
+        home: join(folder, 'home'),
+      });
+      expect(printed.status, printed.stderr).toBe(0);
+      expect(printed.stdout).toMatch(
+        new RegExp(`^${mine.length} negotiation\\(s\\): ${mine.length} TERMINATED`),
+      );
+      expect(printed.stdout).toMatch(
+        /ended .*, stalled: no progress in REQUEST(ED|ING) for .* \(partner told\)/,
+      );
     } finally {
       await nodes.close();
     }

@@ -6,7 +6,7 @@
  * configuration names (one command: a key pair is made, the request is signed, the credential kept).
  */
 import { readFile } from 'node:fs/promises';
-import type { NodeIdentity, ResolvedNodeConfig } from '@keten/connector';
+import type { AgreementsView, NodeIdentity, ResolvedNodeConfig } from '@keten/connector';
 import { formatIssue, type KetenStore, loadNetworkFile, type Network } from '@keten/core';
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
@@ -61,6 +61,84 @@ function configFile(file: string | undefined): string {
 function companyOf(network: Network, company: string): { bpnl?: string; name: string } {
   const entry = network.companies.find((candidate) => candidate.id === company)!;
   return entry.bpn === undefined ? { name: entry.name } : { bpnl: entry.bpn, name: entry.name };
+}
+
+function tokenOf(option: string | undefined): string {
+  const token = option ?? process.env.KETEN_TOKEN;
+  if (token === undefined)
+    throw new CliError(
+      'usage',
+      "give a token of the node's with --token or KETEN_TOKEN (keten login --server <the node's URL>)",
+    );
+  return token;
+}
+
+/** One request to the running node's API at its public URL; its JSON answer, or a CliError. */
+async function askNode(
+  config: ResolvedNodeConfig,
+  token: string,
+  method: 'GET' | 'POST',
+  path: string,
+  options: { readonly body?: unknown; readonly timeoutMs: number },
+): Promise<Record<string, unknown>> {
+  let response: Response;
+  try {
+    response = await fetch(`${config.publicUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+  } catch (error) {
+    throw new CliError(
+      'unavailable',
+      `the node at ${config.publicUrl} did not answer (${(error as Error).message}); is it running?`,
+    );
+  }
+  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!response.ok) {
+    const message = typeof body.message === 'string' ? body.message : response.statusText;
+    const code =
+      response.status === 404
+        ? 'notFound'
+        : response.status === 400
+          ? 'invalid'
+          : response.status === 401 || response.status === 403
+            ? 'refused'
+            : 'unavailable';
+    throw new CliError(code, `the node answered ${response.status}: ${message}`);
+  }
+  return body;
+}
+
+/** `keten node processes` for people: counts by state, then what waits past its deadline, then what was ended. */
+export function processLines(view: Pick<AgreementsView, 'negotiations' | 'transfers'>): string[] {
+  const lines: string[] = [];
+  for (const [kind, processes] of [
+    ['negotiation', view.negotiations],
+    ['transfer', view.transfers],
+  ] as const) {
+    const counts = new Map<string, number>();
+    for (const process of processes) counts.set(process.state, (counts.get(process.state) ?? 0) + 1);
+    lines.push(
+      `${processes.length} ${kind}(s)${processes.length === 0 ? '' : `: ${[...counts].map(([state, count]) => `${count} ${state}`).join(', ')}`}`,
+    );
+    for (const process of processes) {
+      const what = `  ${kind} ${process.id} with ${process.partner.company} (${process.dataset || process.agreementId || '-'})`;
+      if (process.stalled !== undefined)
+        lines.push(
+          `${what}: waiting in ${process.stalled.state} since ${process.stalled.since}, ${process.stalled.checks} check(s); ${process.stalled.last ?? ''}`,
+        );
+      else if (process.ended !== undefined)
+        lines.push(
+          `${what}: ended ${process.ended.at}, ${process.ended.code}: ${process.ended.reason}${process.ended.told ? ' (partner told)' : ' (partner not told)'}`,
+        );
+    }
+  }
+  return lines;
 }
 
 export function registerNodeCommands(program: Command, output: Output): void {
@@ -122,12 +200,7 @@ export function registerNodeCommands(program: Command, output: Output): void {
         const config = await readConfig(
           configFile(options.config ?? (node.opts() as { config?: string }).config),
         );
-        const token = options.token ?? process.env.KETEN_TOKEN;
-        if (token === undefined)
-          throw new CliError(
-            'usage',
-            "give a token of the node's with --token or KETEN_TOKEN (keten login --server <the node's URL>)",
-          );
+        const token = tokenOf(options.token);
         const timeoutMs = options.timeout === undefined ? undefined : Number(options.timeout);
         if (
           timeoutMs !== undefined &&
@@ -137,34 +210,10 @@ export function registerNodeCommands(program: Command, output: Output): void {
             'usage',
             `--timeout must be a whole number of ms from 100 to 120000, not ${options.timeout}`,
           );
-        const url = `${config.publicUrl}/api/v1/connector/status`;
-        let response: Response;
-        try {
-          response = await fetch(url, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ order, ...(timeoutMs === undefined ? {} : { timeoutMs }) }),
-            signal: AbortSignal.timeout((timeoutMs ?? 10_000) + 30_000),
-          });
-        } catch (error) {
-          throw new CliError(
-            'unavailable',
-            `the node at ${config.publicUrl} did not answer (${(error as Error).message}); is it running?`,
-          );
-        }
-        const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-        if (!response.ok) {
-          const message = typeof body.message === 'string' ? body.message : response.statusText;
-          const code =
-            response.status === 404
-              ? 'notFound'
-              : response.status === 400
-                ? 'invalid'
-                : response.status === 401 || response.status === 403
-                  ? 'refused'
-                  : 'unavailable';
-          throw new CliError(code, `the node answered ${response.status}: ${message}`);
-        }
+        const body = await askNode(config, token, 'POST', '/api/v1/connector/status', {
+          body: { order, ...(timeoutMs === undefined ? {} : { timeoutMs }) },
+          timeoutMs: (timeoutMs ?? 10_000) + 30_000,
+        });
         if (options.json === true) {
           output.json(body);
           return;
@@ -177,6 +226,28 @@ export function registerNodeCommands(program: Command, output: Output): void {
           output.out(line);
       },
     );
+
+  node
+    .command('processes')
+    .description(
+      "the running node's negotiations and transfers: how many in each state, those waiting past their deadline with the checks made, and those it ended because they stalled, with the reason",
+    )
+    .option('--config <file>', 'the node configuration (keten.node/v1): where the node is')
+    .option('--token <token>', "an API token or session of the node's (or KETEN_TOKEN); role admin")
+    .option('--json', 'the negotiations and transfers as JSON')
+    .action(async (options: { config?: string; token?: string; json?: boolean }) => {
+      const config = await readConfig(
+        configFile(options.config ?? (node.opts() as { config?: string }).config),
+      );
+      const view = (await askNode(config, tokenOf(options.token), 'GET', '/api/v1/connector/agreements', {
+        timeoutMs: 30_000,
+      })) as unknown as Pick<AgreementsView, 'negotiations' | 'transfers'>;
+      if (options.json === true) {
+        output.json({ negotiations: view.negotiations, transfers: view.transfers });
+        return;
+      }
+      for (const line of processLines(view)) output.out(line);
+    });
 
   node
     .command('join')

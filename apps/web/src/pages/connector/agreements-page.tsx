@@ -32,6 +32,15 @@ interface ProcessView {
   readonly agreementId?: string;
   readonly format?: string;
   readonly termination?: { readonly by: string; readonly code?: string; readonly reason: string };
+  /** Past its state's deadline: the node checks on it (docs/node.md, "Processes that stall"). */
+  readonly stalled?: {
+    readonly state: string;
+    readonly since: string;
+    readonly checks: number;
+    readonly last?: string;
+  };
+  /** This node ended it because it stalled; `told`: a termination message went to the partner. */
+  readonly ended?: { readonly code: string; readonly told: boolean };
   readonly updatedAt: string;
 }
 
@@ -247,6 +256,14 @@ function ProcessTable({
                     Ended by the {process.termination.by}
                     {process.termination.code === undefined ? '' : ` (${process.termination.code})`}:{' '}
                     {process.termination.reason || 'no reason given'}
+                    {process.ended !== undefined && !process.ended.told ? (
+                      <small> (ended on this side only: the partner was not told)</small>
+                    ) : null}
+                  </>
+                ) : process.stalled !== undefined ? (
+                  <>
+                    Waiting in {process.stalled.state} since {utc(process.stalled.since)}
+                    {process.stalled.last === undefined ? '' : `: ${process.stalled.last}`}
                   </>
                 ) : process.agreementId !== undefined ? (
                   <Id id={process.agreementId} />
