@@ -2488,12 +2488,12 @@ class Planner {
     for (let round = 1; ; round++) {
       this.closeDirtySet(set);
       const from = checkpointAtOrBefore(previous, earliest);
-      if (round > 1) this.resetExecution();
+      if (round > 1) this.resetExecution(set, from);
       const pass = this.dirtyPassOver(previous, kept, set);
       this.transposeNodes(set, from);
       if (from > 0) this.resume(previous, from);
       this.resumedAt = from;
-      this.takeOverFinals(previous, set, from);
+      this.takeOverFinals(previous, set, from, round === 1);
       this.dirtyPass = pass;
       const joined = this.runDirty(pass, from);
       this.dirtyPass = undefined;
@@ -2702,17 +2702,19 @@ class Planner {
   }
 
   /** The executed quantities of the orders before `from`, and of every order of a node not in `set`, are the kept run's. */
-  takeOverFinals(previous: Planner, set: Uint8Array, from: number): void {
+  takeOverFinals(previous: Planner, set: Uint8Array, from: number, first: boolean): void {
     const f = this.flat;
     const H = this.H;
-    for (let k = 0; k < this.copied.length; k += 3) {
+    // In a later round only the set's orders from `from` on changed (the set and `from` only grow
+    // and move earlier): the rest are as the first round took them over.
+    for (let k = 0; first && k < this.copied.length; k += 3) {
       const source = this.copied.a[k]!;
       const target = this.copied.a[k + 1]!;
       const count = this.copied.a[k + 2]!;
       this.orderFinalStart.a.set(previous.orderFinalStart.a.subarray(source, source + count), target);
       this.orderFinalQuantity.a.set(previous.orderFinalQuantity.a.subarray(source, source + count), target);
     }
-    this.copyRecomputedFinals(previous, H);
+    if (first) this.copyRecomputedFinals(previous, H);
     // The set's orders from `from` on execute anew.
     const start = this.orderFinalStart.a;
     const quantity = this.orderFinalQuantity.a;
@@ -2731,10 +2733,14 @@ class Planner {
     }
   }
 
-  /** Pass 2's state as the requirement pass left it, for another round of the dirty-set pass. */
-  resetExecution(): void {
+  /**
+   * Pass 2's state as the requirement pass left it, for another round of the dirty-set pass over `set`
+   * from `from`: of the arrays by node and period only the set's cells (nothing else is read).
+   */
+  resetExecution(set: Uint8Array, from: number): void {
     const f = this.flat;
     const N = f.nodes;
+    const H = this.H;
     const A = f.arcSupplier.length;
     for (let order = this.plannedOrders; order < this.orderNode.length; order++) {
       const start = this.orderStart.a[order]!;
@@ -2746,8 +2752,15 @@ class Planner {
     for (const column of [this.orderStartQuantity, this.orderFinalQuantity, this.orderFinalStart])
       column.length = this.plannedOrders;
     this.onHand.set(f.onHand);
+    for (let n = 0; n < N; n++) {
+      if (set[n] !== 1) continue;
+      for (let cell = from * N + n; cell < H * N; cell += N) {
+        this.incoming[cell] = 0;
+        this.catchUpArrival[cell] = 0;
+      }
+      this.causeAt.set(this.plannedCauseAt.subarray(n * H, (n + 1) * H), n * H);
+    }
     for (const zero of [
-      this.incoming,
       this.pendingStart,
       this.pendingShip,
       this.groupDone,
@@ -2755,7 +2768,6 @@ class Planner {
       this.startedSoFar,
       this.owed,
       this.backlogOwed,
-      this.catchUpArrival,
       this.askedNow,
       this.stockNow,
       this.openingStock,
@@ -2766,7 +2778,6 @@ class Planner {
     this.ratio.fill(1);
     this.catchesUp.fill(0);
     this.backlogOf.fill(undefined);
-    this.causeAt.set(this.plannedCauseAt);
     this.causes.length = this.plannedCauses;
     this.deliveries.length = 0;
     this.shortages.length = 0;
