@@ -6,11 +6,14 @@
  * page, check a page with axe-core, and save screenshots into artifacts/screenshots/ (CI keeps
  * artifacts/).
  */
+
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import {
   createMemoryStore,
   type KetenStore,
@@ -21,8 +24,9 @@ import {
 } from '@keten/core';
 import { ensureAdmin, hashPassword, type RunningServer, startServer } from '@keten/server';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { expect } from 'vitest';
+
+const run = promisify(execFile);
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
 export const SCREENSHOTS = join(ROOT, 'artifacts', 'screenshots');
@@ -31,14 +35,32 @@ export const CHROMIUM = process.env.KETEN_CHROMIUM ?? '/usr/bin/chromium';
 /** Whether the browser tests can run here; in CI they must (the test fails instead of skipping). */
 export const CHROMIUM_AVAILABLE = existsSync(CHROMIUM);
 
-/** Builds the app into a fresh temporary folder; returns the folder. */
+/**
+ * Builds the app into a fresh temporary folder as `npm run build:web` does (the production build,
+ * what users get); returns the folder. The build runs in a process of its own: in vitest's process
+ * `NODE_ENV` is `test`, and Vite decides from it, when it starts, to compile JSX for React's
+ * development runtime (`jsxDEV`); defining `NODE_ENV` as production for the bundle then picks the
+ * production runtime, which has no `jsxDEV`, and the app fails before the login page shows.
+ */
 export async function buildApp(): Promise<string> {
   const folder = mkdtempSync(join(tmpdir(), 'keten-web-test-'));
-  await build({
-    configFile: join(ROOT, 'apps/web/vite.config.ts'),
-    logLevel: 'warn',
-    build: { outDir: folder, emptyOutDir: true },
-  });
+  const { NODE_ENV: _test, ...env } = process.env;
+  await run(
+    process.execPath,
+    [
+      join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin/vite.js'),
+      'build',
+      'apps/web',
+      '--config',
+      'apps/web/vite.config.ts',
+      '--logLevel',
+      'warn',
+      '--outDir',
+      folder,
+      '--emptyOutDir',
+    ],
+    { cwd: ROOT, env },
+  );
   return folder;
 }
 
