@@ -52,7 +52,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE && !process.env.CI)('the analysis pages in C
     const opened = await logIn(web, 'admin', { width: 1024, height: 768 });
     const { page } = opened;
     await page.goto(`${web.server.url}/networks/demo/stress`);
-    const ttr = page.getByLabel('Time to recover (periods)');
+    const ttr = page.getByLabel('Time to recover (weeks)');
     await ttr.focus();
     await page.keyboard.press('Control+A');
     await page.keyboard.type('13');

@@ -14,8 +14,10 @@ import { count, money, periods, quantity, share } from '../../components/format.
 import { JobProgress } from '../../components/job-progress.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
 import { Link, pathTo } from '../../router.tsx';
+import { useNetworkGraph } from '../network/use-network-graph.ts';
 import {
   type CompanyStressJson,
+  closestToBreaking,
   flaggedCount,
   rankedCompanies,
   type StressJson,
@@ -31,10 +33,14 @@ export function StressPage({ network: name }: { readonly network: string }) {
   const [showAll, setShowAll] = useState(false);
   const job = useJob<StressJson>();
   const ttrId = useId();
+  // The network's period (week or day) names the time to recover's unit; the graph is shared with the
+  // map and graph pages.
+  const graph = useNetworkGraph(name);
+  const unit = graph.state === 'done' ? `${graph.value.graph.period}s` : 'periods';
   const ttrValue = Number(ttr);
   const ttrProblem =
     ttr.trim() === '' || !Number.isFinite(ttrValue) || ttrValue < 0 || ttrValue > 10_000
-      ? 'Give the time to recover as a number of periods from 0 to 10,000.'
+      ? `Give the time to recover as a number of ${unit} from 0 to 10,000.`
       : undefined;
   const running = job.run.state === 'starting' || job.run.state === 'following';
 
@@ -75,7 +81,7 @@ export function StressPage({ network: name }: { readonly network: string }) {
       </p>
       <form className="form-row" onSubmit={run} noValidate>
         <label htmlFor={ttrId}>
-          Time to recover (periods)
+          Time to recover ({unit})
           <input
             id={ttrId}
             type="number"
@@ -92,12 +98,21 @@ export function StressPage({ network: name }: { readonly network: string }) {
         </button>
         <span id={`${ttrId}-help`} className={ttrProblem === undefined ? 'muted' : 'field-error'}>
           {ttrProblem ??
-            `For every company without a TTR of its own in the network (default ${DEFAULT_TTR}).`}
+            `For every company without a TTR of its own in the network (default ${DEFAULT_TTR} ${unit}).`}
         </span>
       </form>
       <JobProgress run={job.run} what="the stress test" onCancel={job.cancel} />
       {result === undefined ? null : (
-        <StressResultView result={result} network={name} showAll={showAll} setShowAll={setShowAll} />
+        <StressResultView
+          result={result}
+          network={name}
+          showAll={showAll}
+          setShowAll={setShowAll}
+          runWith={(recover) => {
+            setTtr(String(recover));
+            start(recover);
+          }}
+        />
       )}
     </>
   );
@@ -108,17 +123,23 @@ function StressResultView({
   network,
   showAll,
   setShowAll,
+  runWith,
 }: {
   readonly result: StressJson;
   readonly network: string;
   readonly showAll: boolean;
   readonly setShowAll: (value: boolean) => void;
+  /** Runs the test again with another time to recover. */
+  readonly runWith: (ttr: number) => void;
 }) {
   const ranked = useMemo(() => rankedCompanies(result), [result]);
   const chart = useMemo(() => ttsTtrChart(result), [result]);
   const flagged = flaggedCount(result);
   const shown = showAll ? ranked : ranked.slice(0, 20);
   const worst = ranked[0];
+  const closest = useMemo(() => closestToBreaking(result), [result]);
+  // The shortest whole time to recover that would flag all of the closest (TTS < TTR).
+  const longer = closest.length === 0 ? undefined : Math.floor(Math.max(...closest.map((c) => c.tts!))) + 1;
   return (
     <section aria-labelledby="stress-result">
       <h2 id="stress-result">Result</h2>
@@ -128,7 +149,30 @@ function StressResultView({
         {worst === undefined || worst.loss <= 0
           ? 'No single failure costs the network anything within its time to recover.'
           : `The weakest spot is ${worst.name}: ${money(worst.loss, result.currency)} lost while it is down for ${periods(worst.ttr, result.period)}.`}
+        {worst !== undefined && worst.tier === 0 && worst.tts === 0
+          ? ` ${worst.name} sells to the end customers itself: while it is down, nothing is sold.`
+          : ''}
       </p>
+      {closest.length === 0 || longer === undefined ? null : (
+        <p data-testid="stress-closest">
+          Closest to breaking among the others:{' '}
+          {closest.map((company, index) => (
+            <span key={company.company}>
+              {index === 0 ? '' : index === closest.length - 1 ? ' and ' : ', '}
+              <Link
+                to={pathTo('/networks/:name/companies/:company', { name: network, company: company.company })}
+              >
+                {company.name}
+              </Link>{' '}
+              (the network survives {periods(round(company.tts!), result.period)} without it)
+            </span>
+          ))}
+          . Down for longer than that, each would cost end demand.{' '}
+          <button type="button" className="button-quiet" onClick={() => runWith(longer)}>
+            Run again with a time to recover of {periods(longer, result.period)}
+          </button>
+        </p>
+      )}
       <h3>TTS and TTR of the {Math.min(20, ranked.length)} weakest companies</h3>
       <Chart
         option={chart}

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { infiniteLevel, rankedCompanies, type StressJson, ttsTtrChart, weakSpots } from './stress-view.ts';
+import {
+  closestToBreaking,
+  infiniteLevel,
+  rankedCompanies,
+  type StressJson,
+  ttsTtrChart,
+  weakSpots,
+} from './stress-view.ts';
 
 function result(companies: StressJson['companies']): StressJson {
   return {
@@ -30,6 +37,17 @@ describe('the stress view', () => {
   it('ranks companies and keeps only those whose failure costs something as weak spots', () => {
     expect(rankedCompanies(sample).map((company) => company.company)).toEqual(['a', 'b', 'c']);
     expect(weakSpots(sample).map((company) => company.company)).toEqual(['a', 'b']);
+  });
+
+  it('names the unflagged companies with the least time to spare, not those that survive indefinitely', () => {
+    const more = result([
+      ...sample.companies,
+      { ...base, company: 'd', name: 'D', ttr: 4, tts: 9.5, loss: 0, rei: 0, rank: 4, flagged: false },
+      { ...base, company: 'e', name: 'E', ttr: 4, tts: 30, loss: 0, rei: 0, rank: 5, flagged: false },
+    ]);
+    // B spares 1 week, D 5.5, E 26; A is flagged, C survives indefinitely.
+    expect(closestToBreaking(more).map((company) => company.company)).toEqual(['b', 'd', 'e']);
+    expect(closestToBreaking(more, 1).map((company) => company.company)).toEqual(['b']);
   });
 
   it('draws TTS bars (red when TTS < TTR, ∞ at the top) and TTR markers per company', () => {

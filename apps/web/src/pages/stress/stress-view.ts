@@ -38,6 +38,17 @@ export function weakSpots(result: StressJson): CompanyStressJson[] {
 }
 
 /**
+ * The companies nearest to being flagged: not flagged, with a finite TTS, least time to spare first
+ * (TTS − TTR), at most `limit`. What a user should look at when few or none are flagged.
+ */
+export function closestToBreaking(result: StressJson, limit = 3): CompanyStressJson[] {
+  return result.companies
+    .filter((company) => !company.flagged && company.tts !== null)
+    .sort((a, b) => a.tts! - a.ttr - (b.tts! - b.ttr) || a.rank - b.rank)
+    .slice(0, limit);
+}
+
+/**
  * The TTS/TTR chart: the `limit` weakest companies (by rank) on the category axis, the bar is the
  * time-to-survive (red where TTS < TTR), the marker the time-to-recover. An infinite TTS is drawn
  * at the axis's top (`infiniteAt`: above every finite TTS and TTR) and labelled ∞.
