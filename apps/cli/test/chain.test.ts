@@ -27,7 +27,7 @@ import {
 import { readEffectiveNetwork } from '@keten/store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CompanyNode } from '../src/node-runtime.ts';
-import { demoNetwork, nodesFixture } from './nodes-fixture.ts';
+import { demoNetwork, effectiveOf, nodesFixture, recordEventAt } from './nodes-fixture.ts';
 
 const NETWORK = 'keten-demo';
 /** What a customer offers its supplier, and (prefixed `supplier:`) what a supplier offers its customer. */
@@ -75,19 +75,8 @@ describe('a chain of company nodes', () => {
     );
   const total = (series: number[][]) => series.flat().reduce((sum, value) => sum + value, 0);
   /** Records a planning event at a company's node (as its API would) and lets it re-plan. */
-  const recordEvent = async (company: string, type: string, key: string, payload: object) => {
-    const node = nodes.get(company)!;
-    await node.store.events.append([
-      {
-        type,
-        key,
-        at: new Date().toISOString(),
-        source: 'test',
-        payload: { ...payload, network: network.name },
-      },
-    ]);
-    node.service.scheduleReplan();
-  };
+  const recordEvent = (company: string, type: string, key: string, payload: object) =>
+    recordEventAt(nodes.get(company)!, network, { type, key, payload });
 
   it('negotiates the forecast datasets and pushes forecasts down to tier 3', async () => {
     for (const company of chain.slice(1)) {
@@ -146,18 +135,7 @@ describe('a chain of company nodes', () => {
       value: record.value as T,
     }));
   /** A node's network with its recorded events applied: what it plans on. */
-  const effective = async (company: string) => {
-    const node = nodes.get(company)!;
-    const read = await readEffectiveNetwork(
-      {
-        getVersion: (name, version) => node.store.networks.getVersion(name, version),
-        readEvents: (query) => node.store.events.read(query),
-      },
-      node.service.networkName,
-    );
-    if (!read.ok) throw new Error(JSON.stringify(read.error));
-    return read.value;
-  };
+  const effective = (company: string) => effectiveOf(nodes.get(company)!);
   const ruleOf = (buyer: string, supplier: string) =>
     (network.sourcing ?? []).find(
       (rule) => rule.buyer === buyer && rule.suppliers.some((line) => line.supplier === supplier),
@@ -231,8 +209,8 @@ describe('a chain of company nodes', () => {
     );
     expect(await held()).toMatchObject({ status: 'accepted', customerOrder: { quantity: 1 } });
     // Every order tier 1 holds is in its demand exactly once.
-    const heldOrders = (await records<Held>(tier1Id, 'held-order')).filter(
-      (record) => record.value.status === 'accepted' || record.value.status === 'open',
+    const heldOrders = (await records<Held>(tier1Id, 'held-order')).filter((record) =>
+      ['accepted', 'changed', 'open'].includes(record.value.status),
     );
     const orderDemand = (await tier1.store.events.read({ after: 0, limit: 100000 }))
       .filter((event) => event.type === 'demand.added' && event.key.startsWith('exchange:order'))

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadNetworkFile, type Network } from '@keten/core';
-import { type KetenDatabase, openDatabase } from '@keten/store';
+import { type KetenDatabase, openDatabase, readEffectiveNetwork } from '@keten/store';
 import { afterAll, beforeAll } from 'vitest';
 import { type NetworkNodesOptions, startNetworkNodes } from '../src/network-nodes.ts';
 import type { CompanyNode } from '../src/node-runtime.ts';
@@ -56,4 +56,35 @@ export function nodesFixture(
     rmSync(folder, { recursive: true, force: true });
   });
   return { folder, nodes };
+}
+
+/** A node's network with its recorded events applied: what it plans on. */
+export async function effectiveOf(node: CompanyNode) {
+  const read = await readEffectiveNetwork(
+    {
+      getVersion: (name, version) => node.store.networks.getVersion(name, version),
+      readEvents: (query) => node.store.events.read(query),
+    },
+    node.service.networkName,
+  );
+  if (!read.ok) throw new Error(JSON.stringify(read.error));
+  return read.value;
+}
+
+/** Records a planning event at a node (as its API would) and lets it re-plan. */
+export async function recordEventAt(
+  node: CompanyNode,
+  network: Network,
+  event: { type: string; key: string; payload: object },
+): Promise<void> {
+  await node.store.events.append([
+    {
+      type: event.type,
+      key: event.key,
+      at: new Date().toISOString(),
+      source: 'test',
+      payload: { ...event.payload, network: network.name },
+    },
+  ]);
+  node.service.scheduleReplan();
 }

@@ -254,7 +254,8 @@ ${partners}
         .reduce((sum, event) => sum + event.payload.quantity, 0);
     const received = await totalReceived(tier1a);
     expect(applied('exchange:wbmd:')).toBeCloseTo(received, 6);
-    // The OEM's orders (released when they must ship) are held once too, less those tier 1 rejected.
+    // The OEM's orders (released when they must ship) are held once too, as tier 1 confirmed them
+    // (changed: the quantity and period it confirmed), less those it rejected.
     const held = await api<{
       records: { value: { status: string; customerOrder: { quantity: number; period: number } } }[];
     }>(tier1a, '/api/v1/connector/received?kind=held-order');
@@ -262,7 +263,7 @@ ${partners}
     const open = held.records
       .filter(
         (record) =>
-          (record.value.status === 'accepted' || record.value.status === 'open') &&
+          ['accepted', 'changed', 'open'].includes(record.value.status) &&
           record.value.customerOrder.period < horizon,
       )
       .reduce((sum, record) => sum + record.value.customerOrder.quantity, 0);

@@ -146,27 +146,64 @@ describe('what a node sends', () => {
     });
   });
 
-  it("accepts an order the plan can ship, and rejects one in a period the plan is short, with the plan's reason", () => {
-    const plan = planNetwork(tier1View);
-    const shortage = plan.shortages.find((entry) => entry.company === TIER1);
-    const order = { id: 'X', customer: OEM, item: shortage?.item ?? item, quantity: 1, period: 0 };
-    if (shortage !== undefined) {
-      const answer = judgeOrder(
+  it("answers an order from the plan, orders before forecasts: accepted when it ships, changed to what ships on time or to when all of it ships, else rejected, with the plan's reason", () => {
+    const period = 4;
+    const cause = {
+      code: 'capacity' as const,
+      company: TIER1,
+      item,
+      period,
+      text: 'the line is full in period 4',
+    };
+    /** Tier 1's plan: `shipped` of the item in period 4, `shortfall` short then, made up `late`. */
+    const planWith = (
+      shortfall: number,
+      shipped = 10,
+      late: { period: number; quantity: number }[] = [],
+    ) => ({
+      shortages: shortfall > 0 ? [{ company: TIER1, item, period, quantity: shortfall, cause }] : [],
+      deliveries: [
+        ...(shipped > 0 ? [{ company: TIER1, item, period, quantity: shipped, forPeriod: period }] : []),
+        ...late.map((entry) => ({ company: TIER1, item, forPeriod: period, ...entry })),
+      ],
+    });
+    const judge = (
+      plan: ReturnType<typeof planWith>,
+      quantity: number,
+      promised?: Map<string, number>,
+      at = period,
+    ) =>
+      judgeOrder(
         { plan, company: TIER1, network: tier1View },
-        { ...order, period: shortage.period },
+        { id: 'X', customer: OEM, item, quantity, period: at },
+        promised,
       );
-      expect(answer.status).toBe('rejected');
-      expect(answer.reason).toContain(shortage.cause.text);
-    }
-    const free = Array.from({ length: tier1View.horizon }, (_, period) => period).find(
-      (period) =>
-        !plan.shortages.some(
-          (entry) => entry.company === TIER1 && entry.item === order.item && entry.period === period,
-        ),
-    )!;
-    expect(judgeOrder({ plan, company: TIER1, network: tier1View }, { ...order, period: free }).status).toBe(
-      'accepted',
-    );
+    expect(judge(planWith(0), 5)).toEqual({ status: 'accepted' });
+    // Short, but the 10 it ships cover the order: the forecasts go without.
+    expect(judge(planWith(2), 5)).toEqual({ status: 'accepted' });
+    // In part: 10 of the 15 ship on time.
+    const part = judge(planWith(2), 15);
+    expect(part).toMatchObject({ status: 'changed', quantity: 10, period });
+    expect(part.reason).toContain('can deliver 10 of 15 in period 4');
+    expect(part.reason).toContain(cause.text);
+    // Orders answered after one plan take what it ships in turn: 6, then the 4 left, then nothing (and
+    // nothing made up later: rejected, with the plan's reason).
+    const promised = new Map<string, number>();
+    expect(judge(planWith(4), 6, promised)).toEqual({ status: 'accepted' });
+    expect(judge(planWith(4), 6, promised)).toMatchObject({ status: 'changed', quantity: 4, period });
+    const rejected = judge(planWith(4), 6, promised);
+    expect(rejected).toMatchObject({ status: 'rejected' });
+    expect(rejected.reason).toContain(cause.text);
+    // Later: nothing ships on time, and the plan has made up period 4's whole shortfall in period 6.
+    const made = [
+      { period: 5, quantity: 3 },
+      { period: 6, quantity: 2 },
+    ];
+    expect(judge(planWith(5, 0, made), 5)).toMatchObject({ status: 'changed', quantity: 5, period: 6 });
+    // Not made up within the horizon: rejected.
+    expect(judge(planWith(5, 0, made.slice(0, 1)), 5).status).toBe('rejected');
+    // After the planning horizon: accepted, planned later.
+    expect(judge(planWith(4, 0), 5, undefined, tier1View.horizon).status).toBe('accepted');
   });
 });
 

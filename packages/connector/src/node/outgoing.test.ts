@@ -137,3 +137,106 @@ describe('order cancellations', () => {
     expect((records.get(`held-order ${heldOrderId(OEM, 'PO-9')}`) as HeldOrder).status).toBe('open');
   });
 });
+
+describe('changed confirmations', () => {
+  it('answers an order it can ship only in part as changed, the customer takes it into its order, and nothing is sent back and forth', async () => {
+    // Tier 1 holds the OEM's order PO-9 (3 due in period 10) as demand to ship.
+    const records = new Map<string, unknown>();
+    const [order] = ordersOut(withOrder, new Map(), '2027-01-04T08:00:00Z');
+    await receive(order!.payload, records);
+    const held = records.get(`held-order ${heldOrderId(OEM, 'PO-9')}`) as HeldOrder;
+    const ship = held.customerOrder.period;
+    // Its plan ships 2 of the item in that period and is 1 short (its line is full).
+    const plain = planNetwork(tier1View);
+    const plan = {
+      ...plain,
+      deliveries: [
+        ...plain.deliveries.filter(
+          (entry) => !(entry.company === TIER1 && entry.item === item && entry.forPeriod === ship),
+        ),
+        { company: TIER1, item, period: ship, quantity: 2, forPeriod: ship },
+      ],
+      shortages: [
+        ...plain.shortages,
+        {
+          company: TIER1,
+          item,
+          period: ship,
+          quantity: 1,
+          cause: { code: 'capacity' as const, company: TIER1, item, period: ship, text: 'the line is full' },
+        },
+      ],
+    };
+    const tier1Out = (heldOrders: HeldOrder[]) =>
+      outgoingPayloads({
+        network: tier1View,
+        base: tier1View,
+        plan,
+        blocked: [],
+        company: TIER1,
+        changedAt: '2027-01-04T10:00:00Z',
+        heldOrders,
+        sentOrders: new Map(),
+        told: [],
+        sends: () => true,
+      }).payloads;
+    const [answer, ...more] = tier1Out([held]).filter((entry) => entry.aspect === 'order-confirmations');
+    expect(more).toEqual([]);
+    const confirmation = OrderMessage.parse(answer!.payload);
+    expect(confirmation).toMatchObject({ type: 'order-confirmation', status: 'changed', quantity: 2 });
+    expect(confirmation.deliveryDate).toBe((order!.payload as { deliveryDate: string }).deliveryDate);
+    expect(confirmation.text).toContain('can deliver 2 of 3');
+    expect(confirmation.text).toContain('the line is full');
+    // Tier 1 holds it as confirmed, and ships 2, not 3, in that period.
+    const confirmed = answer!.records!.find((record) => record.kind === 'held-order')!.value as HeldOrder;
+    expect(confirmed).toMatchObject({ status: 'changed', customerOrder: { quantity: 2, period: ship } });
+    expect(demandOf(answer!.events ?? [])).toBe(-1);
+
+    // The OEM takes the answer into its open order.
+    const oemRecords = new Map<string, unknown>([
+      [
+        'sent-order PO-9',
+        { supplier: TIER1, item, quantity: 3, due: 10, status: 'sent' } satisfies SentOrder,
+      ],
+    ]);
+    const oemReceive = async (
+      aspect: 'order-confirmations' | 'deliveries',
+      payload: unknown,
+      network: Network,
+    ) => {
+      const read = await readIncoming(aspect, payload, {
+        view: network,
+        effective: async () => network,
+        company: OEM,
+        partner: TIER1,
+        receivedAt: '2027-01-04T11:00:00Z',
+        get: async <T>(kind: string, id: string) => oemRecords.get(`${kind} ${id}`) as T | undefined,
+      });
+      if (!read.ok) throw new Error(read.error.message);
+      for (const record of read.value.records) oemRecords.set(`${record.kind} ${record.id}`, record.value);
+      return read.value;
+    };
+    const taken = await oemReceive('order-confirmations', answer!.payload, withOrder);
+    expect(taken.replan).toBe(true);
+    expect(taken.events).toMatchObject([{ type: 'order.changed', payload: { id: 'PO-9', quantity: 2 } }]);
+    const sent = oemRecords.get('sent-order PO-9') as SentOrder;
+    expect(sent).toMatchObject({ status: 'changed', quantity: 2, due: 10 });
+    const changed = apply(withOrder, taken.events as { type: string; payload: object }[]);
+    expect(changed.openOrders?.find((open) => open.id === 'PO-9')).toMatchObject({ quantity: 2, due: 10 });
+
+    // No ping-pong: the OEM's next plan sends no order change back, tier 1's next plan no answer again,
+    // and tier 1's deliveries announce the order as confirmed, which changes nothing at the OEM.
+    expect(ordersOut(changed, new Map([['PO-9', sent]]), '2027-01-04T12:00:00Z')).toEqual([]);
+    const next = tier1Out([confirmed]);
+    expect(next.filter((entry) => entry.aspect === 'order-confirmations')).toEqual([]);
+    const deliveries = next.find((entry) => entry.aspect === 'deliveries' && entry.partner === OEM)!;
+    expect((await oemReceive('deliveries', deliveries.payload, changed)).events).toEqual([]);
+    // (Announced as ordered, it would have changed the OEM's order back to 3.)
+    const asOrdered = tier1Out([{ ...confirmed, customerOrder: held.customerOrder }]).find(
+      (entry) => entry.aspect === 'deliveries' && entry.partner === OEM,
+    )!;
+    expect((await oemReceive('deliveries', asOrdered.payload, changed)).events).toMatchObject([
+      { type: 'order.changed', payload: { id: 'PO-9', quantity: 3 } },
+    ]);
+  });
+});

@@ -13,8 +13,8 @@
  * - as **supplier**: its capacity for what the customer buys (WeekBasedCapacityGroup), its planned
  *   production of it (PlannedProductionOutput), its stock (ItemStock OUTBOUND), the customer's orders
  *   on their way (DeliveryInformation), and a confirmation of each customer order not yet answered:
- *   `accepted`, or `rejected` with the reason when its plan is short of the item in the period it must
- *   ship it (the order's demand is then taken back);
+ *   `accepted`, `changed` (in part, or later) or `rejected`, from its plan (`judgeOrder`); the order's
+ *   demand follows the answer;
  * - both ways, **notifications** (DemandAndCapacityNotification) of its disruptions: a `supplier.down`
  *   of itself (capacity reduction to its customers, demand reduction to its suppliers), a capacity
  *   lowered by `capacity.changed` below its model's, and its plan's shortages; a disruption told before
@@ -49,8 +49,11 @@ import type { ExchangeAspect } from './datasets.ts';
 /** A customer order as the supplier's node holds it, and whether it has answered it. */
 export interface HeldOrder {
   readonly customerOrder: ReceivedCustomerOrder;
-  /** `open`: not answered yet (new or changed); `cancelled` by the customer. */
-  readonly status: 'open' | 'accepted' | 'rejected' | 'cancelled';
+  /**
+   * `open`: not answered yet (new or changed); `changed`: confirmed with another quantity or date
+   * (`customerOrder` is then the order as confirmed); `cancelled` by the customer.
+   */
+  readonly status: 'open' | 'accepted' | 'changed' | 'rejected' | 'cancelled';
 }
 
 /** An order as the customer's node sent it, and what the supplier answered. */
@@ -286,7 +289,7 @@ export function outgoingPayloads(context: OutgoingContext): {
             (held) =>
               held.customerOrder.customer === customer &&
               held.customerOrder.item === item &&
-              (held.status === 'open' || held.status === 'accepted'),
+              (held.status === 'open' || held.status === 'accepted' || held.status === 'changed'),
           )
           .map((held) => held.customerOrder);
         const deliveries = buildDeliveryInformation(network, relationship, { ...options, orders });
@@ -302,15 +305,25 @@ export function outgoingPayloads(context: OutgoingContext): {
       }
     }
   }
+  // What the plan ships of an item in a period goes to the orders confirmed before (`judgeOrder`).
+  const promised = new Map<string, number>();
+  for (const held of context.heldOrders)
+    if (held.status === 'accepted' || held.status === 'changed') {
+      const slot = promiseSlot(held.customerOrder.item, held.customerOrder.period);
+      promised.set(slot, (promised.get(slot) ?? 0) + held.customerOrder.quantity);
+    }
   for (const held of context.heldOrders) {
     if (held.status !== 'open') continue;
     const order = held.customerOrder;
     if (!sends(order.customer, 'order-confirmations')) continue;
-    const answer = judgeOrder(context, order);
+    const answer = judgeOrder(context, order, promised);
     const leadTime =
       rules
         .find((rule) => rule.buyer === order.customer && rule.item === order.item)
         ?.suppliers.find((line) => line.supplier === company)?.leadTime ?? 0;
+    // The order as confirmed: as ordered, or as changed.
+    const confirmed: ReceivedCustomerOrder =
+      answer.status === 'changed' ? { ...order, quantity: answer.quantity, period: answer.period } : order;
     const message = buildOrderMessage(network, {
       type: 'order-confirmation',
       order: {
@@ -318,8 +331,8 @@ export function outgoingPayloads(context: OutgoingContext): {
         company: order.customer,
         supplier: company,
         item: order.item,
-        quantity: order.quantity,
-        due: order.period + leadTime,
+        quantity: confirmed.quantity,
+        due: confirmed.period + leadTime,
       },
       status: answer.status,
       ...(answer.reason === undefined ? {} : { text: answer.reason }),
@@ -329,7 +342,34 @@ export function outgoingPayloads(context: OutgoingContext): {
       failed(`confirmation of ${order.id}`, message.error);
       continue;
     }
-    const rejected = answer.status === 'rejected';
+    const demand = (period: number, quantity: number, key: string): EventInput[] =>
+      period < network.horizon && quantity !== 0
+        ? [
+            {
+              type: 'demand.added',
+              key,
+              at: changedAt,
+              source: `node:${company}`,
+              payload: { company, item: order.item, period, quantity, network: network.name },
+            },
+          ]
+        : [];
+    const tag = `${order.customer}:${order.id}:${message.value.messageId}`;
+    // A rejected order is not shipped: its demand goes. A changed one is held as confirmed: its demand
+    // moves to the confirmed quantity and period.
+    const events =
+      answer.status === 'rejected'
+        ? demand(order.period, -order.quantity, `exchange:order-rejected:${tag}`)
+        : answer.status === 'changed'
+          ? [
+              ...demand(order.period, -order.quantity, `exchange:order-changed:${tag}:${order.period}:from`),
+              ...demand(
+                confirmed.period,
+                confirmed.quantity,
+                `exchange:order-changed:${tag}:${confirmed.period}:to`,
+              ),
+            ]
+          : [];
     payloads.push({
       partner: order.customer,
       aspect: 'order-confirmations',
@@ -339,30 +379,11 @@ export function outgoingPayloads(context: OutgoingContext): {
         {
           kind: 'held-order',
           id: heldOrderId(order.customer, order.id),
-          value: { customerOrder: order, status: answer.status } satisfies HeldOrder,
+          value: { customerOrder: confirmed, status: answer.status } satisfies HeldOrder,
         },
       ],
-      // A rejected order is not shipped: its demand goes.
-      ...(rejected && order.period < network.horizon
-        ? {
-            events: [
-              {
-                type: 'demand.added',
-                key: `exchange:order-rejected:${order.customer}:${order.id}:${message.value.messageId}`,
-                at: changedAt,
-                source: `node:${company}`,
-                payload: {
-                  company,
-                  item: order.item,
-                  period: order.period,
-                  quantity: -order.quantity,
-                  network: network.name,
-                },
-              },
-            ],
-          }
-        : {}),
-      summary: `order ${order.id} ${answer.status}${answer.reason === undefined ? '' : `: ${answer.reason}`}`,
+      ...(events.length === 0 ? {} : { events }),
+      summary: `order ${order.id} ${answer.status}${answer.status === 'changed' ? ` to ${confirmed.quantity} in period ${confirmed.period}` : ''}${answer.reason === undefined ? '' : `: ${answer.reason}`}`,
     });
   }
 
@@ -407,30 +428,105 @@ export function heldOrderId(customer: string, orderId: string): string {
   return `${customer} ${orderId}`;
 }
 
+/** A supplier's answer to a customer order (`judgeOrder`). */
+export type OrderAnswer =
+  | { readonly status: 'accepted'; readonly reason?: string }
+  /** The quantity and the period it ships in that the supplier confirms instead. */
+  | {
+      readonly status: 'changed';
+      readonly quantity: number;
+      readonly period: number;
+      readonly reason: string;
+    }
+  | { readonly status: 'rejected'; readonly reason: string };
+
 /**
- * A supplier's answer to a customer order: rejected when its plan is short of the item in the period it
- * must ship the order in (it cannot deliver in full on time), with the plan's reason; else accepted.
+ * A supplier's answer to a customer order, from its plan (the order is in it, as demand to ship in
+ * `order.period`). Orders come before forecasts: what the plan ships of the item in that period goes
+ * to the orders confirmed already (`promised`, by item and period: those held as accepted or changed,
+ * and those answered before this one after the same plan), then to this order, and what is short
+ * falls on the forecasts first.
+ *
+ * - `accepted` when the plan is not short of the item in that period, or ships enough for this order
+ *   after the orders confirmed before it (or the period is after the planning horizon);
+ * - `changed` to what is left for it, on time, when some is left ("in part");
+ * - `changed` to the whole quantity in the period the plan has made up that period's whole shortfall
+ *   (its late deliveries for that period), when none is left and that is within the horizon ("later");
+ * - `rejected` otherwise, with the plan's reason.
+ *
+ * The customer takes a `changed` answer into its open order (`order.changed`), so it sends no change of
+ * it back; the supplier holds the order as confirmed and answers it again only when the customer
+ * changes it.
  */
 export function judgeOrder(
-  context: Pick<OutgoingContext, 'plan' | 'company' | 'network'>,
+  context: Pick<OutgoingContext, 'company' | 'network'> & {
+    readonly plan: Pick<Plan, 'shortages' | 'deliveries'>;
+  },
   order: ReceivedCustomerOrder,
-): { status: 'accepted' | 'rejected'; reason?: string } {
+  promised: Map<string, number> = new Map(),
+): OrderAnswer {
   if (order.period >= context.network.horizon)
     return { status: 'accepted', reason: 'due after our planning horizon: planned later' };
-  const short = context.plan.shortages.filter(
+  const { company, plan } = context;
+  const slot = promiseSlot(order.item, order.period);
+  const before = promised.get(slot) ?? 0;
+  const short = plan.shortages.filter(
     (shortage) =>
-      shortage.company === context.company &&
+      shortage.company === company &&
       shortage.item === order.item &&
       shortage.period === order.period &&
       shortage.quantity > 0,
   );
-  if (short.length === 0) return { status: 'accepted' };
-  const quantity = short.reduce((sum, shortage) => sum + shortage.quantity, 0);
-  return {
-    status: 'rejected',
-    reason: `cannot deliver in full in period ${order.period}: ${Number(quantity.toFixed(6))} short of '${order.item}' (${short[0]!.cause.text})`,
-  };
+  const shortfall = short.reduce((sum, shortage) => sum + shortage.quantity, 0);
+  const ofPeriod = plan.deliveries.filter(
+    (delivery) =>
+      delivery.company === company && delivery.item === order.item && delivery.forPeriod === order.period,
+  );
+  const shipped = ofPeriod
+    .filter((delivery) => delivery.period === order.period)
+    .reduce((sum, delivery) => sum + delivery.quantity, 0);
+  const figure = (value: number) => Number(value.toFixed(6));
+  const onTime = figure(Math.max(0, Math.min(order.quantity, shipped - before)));
+  if (shortfall <= EPSILON || onTime >= order.quantity - EPSILON) {
+    promised.set(slot, before + order.quantity);
+    return { status: 'accepted' };
+  }
+  const why = `${figure(shortfall)} short of '${order.item}' in period ${order.period} (${short[0]!.cause.text})`;
+  if (onTime > EPSILON) {
+    promised.set(slot, before + onTime);
+    return {
+      status: 'changed',
+      quantity: onTime,
+      period: order.period,
+      reason: `can deliver ${onTime} of ${figure(order.quantity)} in period ${order.period}: ${why}`,
+    };
+  }
+  // Nothing on time: when the plan has made up the period's whole shortfall.
+  let late = 0;
+  const caughtUp = ofPeriod
+    .filter((delivery) => delivery.period > order.period)
+    .sort((a, b) => a.period - b.period)
+    .find((delivery) => {
+      late += delivery.quantity;
+      return late >= shortfall - EPSILON;
+    });
+  if (caughtUp !== undefined)
+    return {
+      status: 'changed',
+      quantity: order.quantity,
+      period: caughtUp.period,
+      reason: `can deliver all of it in period ${caughtUp.period}, not in period ${order.period}: ${why}`,
+    };
+  return { status: 'rejected', reason: `cannot deliver in full in period ${order.period}: ${why}` };
 }
+
+/** The key of an item and period in `judgeOrder`'s `promised`. */
+function promiseSlot(item: string, period: number): string {
+  return `${item}\u0000${period}`;
+}
+
+/** Quantities closer to zero than this are none. */
+const EPSILON = 1e-9;
 
 /** The node's disruptions now, one per partner told. */
 function currentDisruptions(

@@ -1,0 +1,111 @@
+/**
+ * Two company nodes of the demo network in one process (the OEM and its first supplier): an order the
+ * supplier's plan can ship only in part comes back confirmed as `changed`, the OEM takes the confirmed
+ * quantity into its open order, and however often both plan again no order change goes back and no
+ * answer is sent again (docs/exchange.md, "Confirmations").
+ */
+import { readEffectiveNetwork } from '@keten/store';
+import { describe, expect, it } from 'vitest';
+import type { CompanyNode } from '../src/node-runtime.ts';
+import { demoNetwork, effectiveOf, nodesFixture, recordEventAt } from './nodes-fixture.ts';
+
+async function until(what: string, condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const start = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+interface Held {
+  customerOrder: { id: string; item: string; quantity: number; period: number };
+  status: string;
+}
+
+describe('a changed order confirmation between two nodes', () => {
+  const network = demoNetwork();
+  const oemCompany = network.companies[0]!.id;
+  const rule = (network.sourcing ?? []).find(
+    (candidate) =>
+      candidate.buyer === oemCompany && candidate.suppliers.some((line) => line.supplier !== oemCompany),
+  )!;
+  const chain = [oemCompany, rule.suppliers[0]!.supplier];
+  const { nodes } = nodesFixture('keten-order-changed-', {
+    network,
+    companies: chain,
+    networkName: 'keten-demo',
+  });
+  const ruleOf = (_buyer: string, _supplier: string) => rule;
+  const recordEvent = (company: string, type: string, key: string, payload: object) =>
+    recordEventAt(nodes.get(company)!, network, { type, key, payload });
+  const effective = (company: string) => effectiveOf(nodes.get(company)!);
+
+  it('gets an order tier 1 can ship only in part confirmed as changed, takes it into the order, and sends nothing back and forth', async () => {
+    const [oemId, tier1Id] = [chain[0]!, chain[1]!];
+    const oem = nodes.get(oemId)!;
+    const tier1 = nodes.get(tier1Id)!;
+    const rule = ruleOf(oemId, tier1Id);
+    const lane = rule.suppliers.find((line) => line.supplier === tier1Id)!.leadTime;
+    const id = 'test/order-too-many';
+    const sent = async () =>
+      (await oem.store.exchange.getRecord('sent-order', id))?.value as
+        | { status: string; quantity: number; due: number }
+        | undefined;
+    const held = async () =>
+      (await tier1.store.exchange.getRecord('held-order', `${oemId} ${id}`))?.value as Held | undefined;
+    // Far more than tier 1 makes in a period.
+    const due = network.horizon - 10;
+    await recordEvent(oemId, 'order.opened', 'test:order-too-many', {
+      id,
+      kind: 'purchase',
+      company: oemId,
+      supplier: tier1Id,
+      item: rule.item,
+      quantity: 5000,
+      due,
+    });
+    await until('the order answered', async () => !['sent', undefined].includes((await sent())?.status));
+    const answer = (await sent())!;
+    expect(answer.status).toBe('changed');
+    expect(answer.quantity).toBeGreaterThan(0);
+    expect(answer.quantity).toBeLessThan(5000);
+    expect(answer.due).toBe(due);
+    // Tier 1 holds it as it confirmed it, and the OEM's open order is the confirmed one.
+    expect(await held()).toMatchObject({
+      status: 'changed',
+      customerOrder: { quantity: answer.quantity, period: due - lane },
+    });
+    await until(
+      "the confirmation in the OEM's order",
+      async () =>
+        (await effective(oemId)).network.openOrders?.find((order) => order.id === id)?.quantity ===
+        answer.quantity,
+    );
+    // Both plan again, as often as they like: no order change goes back, no answer is sent again.
+    // Both outboxes empty a while (a re-plan and what it pushes take well under a second here).
+    const settle = async () => {
+      for (let quiet = 0; quiet < 2; ) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const pending = await Promise.all(
+          [oem, tier1].map((node) => node.store.exchange.listMessages({ state: 'pending', limit: 1 })),
+        );
+        quiet = pending.every((list) => list.length === 0) ? quiet + 1 : 0;
+      }
+    };
+    const about = async (node: CompanyNode, type: string) =>
+      (await node.store.exchange.listMessages({ state: 'all', limit: 10000 })).filter((message) => {
+        const payload = (message.body as { payload?: { orderId?: string; type?: string } }).payload;
+        return payload?.orderId === id && payload.type === type;
+      }).length;
+    for (let round = 0; round < 2; round++) {
+      await settle();
+      oem.service.scheduleReplan();
+      tier1.service.scheduleReplan();
+      await settle();
+    }
+    expect(await about(oem, 'order')).toBe(1);
+    expect(await about(oem, 'order-change')).toBe(0);
+    expect(await about(tier1, 'order-confirmation')).toBe(1);
+    expect(await sent()).toMatchObject({ status: 'changed', quantity: answer.quantity });
+  }, 120_000);
+});
