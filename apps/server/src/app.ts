@@ -19,6 +19,7 @@ import { LoginLimiter, type LoginLimits } from './auth/login-limiter.ts';
 import type { NodeAuthenticator } from './auth/policy.ts';
 import { TicketBook, type TicketOptions } from './auth/tickets.ts';
 import { ApiError, toApiError } from './errors.ts';
+import { ImportThread } from './jobs/import-thread.ts';
 import { type JobLimits, JobQueue } from './jobs/job-queue.ts';
 import { type LoggerSetting, serverLogger } from './logging.ts';
 import { registerOpenApi } from './openapi.ts';
@@ -179,6 +180,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     loginLimiter: new LoginLimiter(clock, options.loginLimits),
     sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
     replanner,
+    imports: new ImportThread(),
     jobs,
     tickets,
     stream: new StreamHub(
@@ -199,6 +201,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.addHook('preClose', () => context.stream.close());
   // Closing ends the threads that hold plans with pegging.
   app.addHook('onClose', () => context.plans.close());
+  // Closing ends the import thread (an import it holds fails).
+  app.addHook('onClose', () => context.imports.close());
   // Closing cancels the jobs and waits for their threads to stop.
   app.addHook('onClose', () => context.jobs.close());
   // Closing waits for the re-plan that is running (queued ones are dropped), so it never outlives the store.

@@ -60,6 +60,9 @@ export const DEFAULT_STREAM_LIMITS: StreamLimits = {
   maxClientsPerUser: 10,
 };
 
+/** Fewer bytes than any record of a plan diff takes as JSON (`{"company":"","added":0,…}` is 48). */
+const MIN_RECORD_BYTES = 40;
+
 /** The part of a Node response a stream writes to (an `http.ServerResponse`). */
 export interface StreamSink {
   readonly writableLength: number;
@@ -309,9 +312,21 @@ export class StreamHub {
 
   #replanMessage(news: ReplanNews): string {
     if ('failure' in news) return sse('plan.failed', { network: news.network, ...news.failure });
-    const whole = sse('plan.changes', news.changes);
-    if (whole.length <= this.limits.maxMessageBytes) return whole;
     const { diff, ...rest } = news.changes;
+    // Every record of a diff is over MIN_RECORD_BYTES as JSON: a diff with too many to fit is not
+    // written out only to be found too long (at 20,000 companies a diff can be 144 MB of JSON).
+    const records =
+      diff.orders.added.length +
+      diff.orders.removed.length +
+      diff.orders.changed.length +
+      diff.companies.length +
+      diff.shortages.length +
+      diff.bottlenecks.length +
+      diff.notices.length;
+    if (records * MIN_RECORD_BYTES <= this.limits.maxMessageBytes) {
+      const whole = sse('plan.changes', news.changes);
+      if (whole.length <= this.limits.maxMessageBytes) return whole;
+    }
     return sse('plan.changes', {
       ...rest,
       truncated: true,

@@ -149,6 +149,38 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
         await store.close();
       });
 
+      it('keeps a network of many stored parts whole, emoji across the part ends too', async () => {
+        const store = await fresh();
+        // Over two million characters (the SQL stores write parts of a million), each company name
+        // of one emoji and filler, so that surrogate pairs fall on every part's end sooner or later.
+        const companies = Array.from({ length: 9_000 }, (_, index) => ({
+          id: `c-${index}`,
+          name: `${'🚚'.repeat(index % 5)}${'x'.repeat(index % 7)} company ${index}${'ÿ'.repeat(200)}`,
+          site: { country: 'NL', region: 'EU', location: [51.44, 5.47] as [number, number] },
+        }));
+        const content = network({ companies: [...network().companies, ...companies] });
+        expect(JSON.stringify(content).length).toBeGreaterThan(2_000_000);
+        const info = await store.networks.importVersion(request('large', content));
+        const stored = await store.networks.getVersion('large');
+        expect(JSON.stringify(stored?.content)).toBe(JSON.stringify(content));
+        expect(info.contentHash).toBe(sha256(canonicalJson(content)));
+        await store.close();
+      });
+
+      it('takes the text and hash prepared by the caller as given', async () => {
+        const store = await fresh();
+        const content = tricky();
+        const text = JSON.stringify(content);
+        const contentHash = sha256(canonicalJson(content));
+        const info = await store.networks.importVersion({
+          ...request('prepared', content),
+          prepared: { text, contentHash },
+        });
+        expect(info.contentHash).toBe(contentHash);
+        expect(JSON.stringify((await store.networks.getVersion('prepared'))?.content)).toBe(text);
+        await store.close();
+      });
+
       it('refuses a network name it cannot hold', async () => {
         const store = await fresh();
         await expect(store.networks.importVersion(request('', network()))).rejects.toThrow();

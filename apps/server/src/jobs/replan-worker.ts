@@ -10,14 +10,15 @@ import { parentPort } from 'node:worker_threads';
 import type { StoredNetwork } from '@keten/core';
 import { type KeptPlan, type PublishingSource, replanStoredNetwork } from '@keten/store';
 import { PendingReplies } from './pending-replies.ts';
-import type {
-  ReplanSourceCall,
-  ReplanThreadMessage,
-  ReplanWorkerMessage,
-  ThreadReplanRequest,
-  VersionAnswer,
+import {
+  diffRecord,
+  type ReplanSourceCall,
+  type ReplanThreadMessage,
+  type ReplanWorkerMessage,
+  type ThreadReplanRequest,
+  type VersionAnswer,
 } from './replan-thread.ts';
-import { addSlice } from './slices.ts';
+import { addSlice, postInSlices } from './slices.ts';
 
 /** Versions held per thread: the latest and the one last published are the ones re-plans read. */
 const HELD_VERSIONS = 2;
@@ -95,8 +96,10 @@ async function replan(id: number, request: ThreadReplanRequest): Promise<void> {
       ...(previous === undefined ? {} : { kept: previous }),
     });
     if (!result.ok) return post({ type: 'done', id, result });
-    const { kept: plan, ...outcome } = result.value;
+    const { kept: plan, diff, ...outcome } = result.value;
     kept.set(plan.network, plan);
+    // The diff first, in slices (the server's thread takes each between its other answers), then the rest.
+    await postInSlices(diffRecord(diff), (part) => post({ type: 'diff', id, part }));
     post({ type: 'done', id, result: { ok: true, value: outcome } });
   } catch (error) {
     post({ type: 'bug', id, message: String((error as Error)?.stack ?? error) });

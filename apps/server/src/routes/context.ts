@@ -10,6 +10,7 @@ import type { LoginLimiter } from '../auth/login-limiter.ts';
 import type { UserPrincipal } from '../auth/policy.ts';
 import type { TicketBook } from '../auth/tickets.ts';
 import { ApiError } from '../errors.ts';
+import type { ImportThread } from '../jobs/import-thread.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { PlanCache } from '../plan-cache.ts';
 import type { Replanner } from '../replanner.ts';
@@ -41,6 +42,8 @@ export interface RouteContext {
   readonly sessionTtlMs: number;
   /** Re-plans networks, one at a time, and keeps their last plans and changes. */
   readonly replanner: Replanner;
+  /** Loads imported networks, the large ones in a thread of their own. */
+  readonly imports: ImportThread;
   /** Long-running work (stress tests, sourcing, simulation jobs): bounded, per user. */
   readonly jobs: JobQueue;
   /** The last versions read or imported, parsed once, with their graphs (network and plan views). */

@@ -3,9 +3,10 @@
  * Networks with versions: import (JSON or YAML; every import is a new version), list, get, versions,
  * and the diff of two versions. An import is parsed and validated by core's loader, which finds every
  * problem with its line and column; an invalid network is answered `invalid-network` (422) with all of
- * them, and nothing is stored.
+ * them, and nothing is stored. A large body is loaded in the import thread (`jobs/import-thread.ts`),
+ * so the server answers others meanwhile.
  */
-import { type Issue as CoreIssue, diffNetworks, formatDiff, loadNetworkFile } from '@keten/core';
+import { type Issue as CoreIssue, diffNetworks, formatDiff } from '@keten/core';
 import { z } from 'zod';
 import {
   AUTHENTICATED_ERRORS,
@@ -99,10 +100,11 @@ export async function networkRoutes(app: Api, context: RouteContext): Promise<vo
       const text = request.body as string;
       const format = YAML_TYPES.includes(mediaType(request.headers['content-type'])) ? 'yaml' : 'json';
       if (text.trim() === '') throw new ApiError('invalid-request', 'the body is empty: send a network');
-      const loaded = loadNetworkFile(
-        { name: 'request body', text },
-        { maxBytes: format === 'yaml' ? context.yamlBodyLimit : context.bodyLimit, format },
-      );
+      const loaded = await context.imports.prepare({
+        text,
+        format,
+        maxBytes: format === 'yaml' ? context.yamlBodyLimit : context.bodyLimit,
+      });
       if (!loaded.ok) {
         const issues = loaded.error.map(apiIssue);
         const errors = issues.filter((issue) => issue.severity === 'error').length;
@@ -112,10 +114,11 @@ export async function networkRoutes(app: Api, context: RouteContext): Promise<vo
           { issues },
         );
       }
-      const { network, summary, warnings } = loaded.value;
+      const { network, summary, warnings, prepared } = loaded.value;
       const version = await networks.importVersion({
         network: request.query.name ?? network.name,
         content: network,
+        prepared,
         summary,
         source: request.query.source ?? 'api',
         author: user.username,

@@ -96,8 +96,8 @@ export class MemoryNetworkStore implements NetworkStore {
     const problem = checkNetworkName(request.network);
     if (problem) throw new Error(problem);
     // Kept as written (key order too), hashed in canonical form, as the database adapters do.
-    const content = JSON.stringify(request.content);
-    const hash = this.hash(canonicalJson(request.content));
+    const content = request.prepared?.text ?? JSON.stringify(request.content);
+    const hash = request.prepared?.contentHash ?? this.hash(canonicalJson(request.content));
     const versions = this.#versions.get(request.network) ?? [];
     const info: NetworkVersionInfo = {
       network: request.network,

@@ -51,6 +51,18 @@ export interface ImportRequest {
   readonly summary: NetworkSummary;
   readonly source: string;
   readonly author: string;
+  /**
+   * The content's JSON text and hash made already, off the caller's thread (the server makes them in
+   * its import thread): `text` is `JSON.stringify(content)`, `contentHash` the SHA-256 hex of
+   * `canonicalJson(content)`. A store takes them as given instead of making them again.
+   */
+  readonly prepared?: PreparedContent;
+}
+
+/** A network's stored text and content hash, made by the caller (`ImportRequest.prepared`). */
+export interface PreparedContent {
+  readonly text: string;
+  readonly contentHash: string;
 }
 
 /**

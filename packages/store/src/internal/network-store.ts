@@ -4,6 +4,12 @@
  * transaction: the `networks` row is upserted first (`latest_version + 1`), which locks it, so
  * concurrent imports of one network queue on that row and get n and n+1; a crash rolls both writes
  * back, leaving the previous version as the latest.
+ *
+ * The content is written as parts of its JSON text (`PART_CHARACTERS` each, one statement each, a
+ * turn of the event loop between them) and read back the same way: on the embedded database, which
+ * runs on the caller's thread, one statement with a 60,000-company network held that thread ~3 s;
+ * a part holds it for milliseconds. Versions written before migration 3 keep their content in one
+ * `json` column and are read from there.
  */
 import {
   canonicalJson,
@@ -44,15 +50,19 @@ export class SqlNetworkStore implements NetworkStore {
       let summary: string;
       try {
         // Stored as written (key order kept); hashed in canonical form (the same content, the same hash).
-        content = JSON.stringify(request.content);
-        hash = hashCanonicalJson(canonicalJson(request.content));
+        content = request.prepared?.text ?? JSON.stringify(request.content);
+        hash = request.prepared?.contentHash ?? hashCanonicalJson(canonicalJson(request.content));
         summary = canonicalJson(request.summary);
       } catch (error) {
         throw new StoreError('invalid-input', `the network is not JSON: ${(error as Error).message}`, {
           cause: error,
         });
       }
+      if (!/^[0-9a-f]{64}$/.test(hash)) {
+        throw new StoreError('invalid-input', 'the prepared content hash is not 64 hex digits (SHA-256)');
+      }
       const createdAt = clock.now().toISOString();
+      const parts = textParts(content);
       const version = await driver.transaction(async (tx) => {
         const [row] = await tx.query<{ latest_version: number | string }>(
           `INSERT INTO ${schema}.networks AS n (name, latest_version, created_at, updated_at)
@@ -65,9 +75,17 @@ export class SqlNetworkStore implements NetworkStore {
         await tx.query(
           `INSERT INTO ${schema}.network_versions
              (network, version, created_at, source, author, content, content_hash, summary)
-           VALUES ($1, $2, $3, $4, $5, $6::json, $7, $8::jsonb)`,
-          [request.network, next, createdAt, request.source, request.author, content, hash, summary],
+           VALUES ($1, $2, $3, $4, $5, NULL, $6, $7::jsonb)`,
+          [request.network, next, createdAt, request.source, request.author, hash, summary],
         );
+        for (const [part, text] of parts.entries()) {
+          await tx.query(
+            `INSERT INTO ${schema}.network_version_parts (network, version, part, text) VALUES ($1, $2, $3, $4)`,
+            [request.network, next, part, text],
+          );
+          // A turn of the event loop: the server answers others between the parts.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
         return next;
       });
       logger.info(
@@ -134,7 +152,7 @@ export class SqlNetworkStore implements NetworkStore {
     const which = version === undefined ? 'the latest version' : `version ${version}`;
     return operation(this.context, `reading ${which} of network ${network}`, async () => {
       if (version !== undefined && !Number.isSafeInteger(version)) return undefined;
-      const rows = await driver.query<VersionRow & { content: string }>(
+      const rows = await driver.query<VersionRow & { content: string | null }>(
         version === undefined
           ? `SELECT ${INFO_COLUMNS}, content::text AS content FROM ${schema}.network_versions
              WHERE network = $1 ORDER BY version DESC LIMIT 1`
@@ -144,9 +162,10 @@ export class SqlNetworkStore implements NetworkStore {
       );
       const row = rows[0];
       if (!row) return undefined;
+      const text = row.content ?? (await this.#readParts(network, Number(row.version)));
       let content: Network;
       try {
-        content = JSON.parse(row.content) as Network;
+        content = JSON.parse(text) as Network;
       } catch (error) {
         throw new StoreError('corrupt', `the stored content is not JSON: ${(error as Error).message}`, {
           cause: error,
@@ -156,6 +175,50 @@ export class SqlNetworkStore implements NetworkStore {
       return { ...toInfo(row), content };
     });
   }
+
+  /** A version's content text from its parts, `PARTS_PER_READ` a statement, a turn of the event loop between. */
+  async #readParts(network: string, version: number): Promise<string> {
+    const { schema, driver } = this.context;
+    const texts: string[] = [];
+    for (;;) {
+      const rows = await driver.query<{ text: string }>(
+        `SELECT text FROM ${schema}.network_version_parts
+         WHERE network = $1 AND version = $2 AND part >= $3 ORDER BY part LIMIT ${PARTS_PER_READ}`,
+        [network, version, texts.length],
+      );
+      for (const row of rows) texts.push(row.text);
+      if (rows.length < PARTS_PER_READ) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (texts.length === 0) {
+      throw new StoreError('corrupt', `version ${version} of network ${network} has no content`, {
+        details: { network, version },
+      });
+    }
+    return texts.join('');
+  }
+}
+
+/** Characters of content text per stored part (one statement each). */
+export const PART_CHARACTERS = 1_000_000;
+/** Parts read per statement. */
+const PARTS_PER_READ = 8;
+
+/**
+ * `text` cut into parts of at most `PART_CHARACTERS` characters (at least one part), never between
+ * the two halves of a surrogate pair (each part must be valid text on its own).
+ */
+export function textParts(text: string, size = PART_CHARACTERS): string[] {
+  const parts: string[] = [];
+  let at = 0;
+  do {
+    let end = Math.min(text.length, at + size);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    parts.push(text.slice(at, end));
+    at = end;
+  } while (at < text.length);
+  return parts;
 }
 
 const INFO_COLUMNS = `network, version, ${isoText('created_at')} AS created_at, source, author, content_hash,
