@@ -206,6 +206,7 @@ export const USER_ENDPOINTS: readonly (readonly [method: string, url: string, pa
   ['POST', '/api/v1/networks/two-tier/simulate', '/api/v1/networks/{name}/simulate'],
   ['GET', '/api/v1/networks/two-tier/plan/changes', '/api/v1/networks/{name}/plan/changes'],
   ['GET', '/api/v1/networks/two-tier/graph', '/api/v1/networks/{name}/graph'],
+  ['GET', '/api/v1/networks/two-tier/summary', '/api/v1/networks/{name}/summary'],
   ['GET', '/api/v1/networks/two-tier/companies/oem', '/api/v1/networks/{name}/companies/{company}'],
   ['GET', '/api/v1/networks/two-tier/plan/companies/oem', '/api/v1/networks/{name}/plan/companies/{company}'],
   ['GET', '/api/v1/networks/two-tier/plan/heat-map', '/api/v1/networks/{name}/plan/heat-map'],

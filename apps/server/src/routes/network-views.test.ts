@@ -102,6 +102,31 @@ describe('GET /api/v1/networks/:name/graph', () => {
   });
 });
 
+describe('GET /api/v1/networks/:name/summary', () => {
+  it("answers a version's period, start, horizon, currency and counts without its content", async () => {
+    const response = await get('/api/v1/networks/two-tier/summary');
+    expect(response.statusCode, response.body).toBe(200);
+    const summary = response.json();
+    expect(summary).toMatchObject({
+      network: 'two-tier',
+      version: 2,
+      period: 'week',
+      start: '2027-01-04',
+      horizon: 12,
+      currency: 'EUR',
+      summary: { companies: 3 },
+    });
+    expect(summary.content).toBeUndefined();
+    const older = await get('/api/v1/networks/two-tier/summary?version=1');
+    expect(older.json().version).toBe(1);
+    const again = await get('/api/v1/networks/two-tier/summary', { 'if-none-match': response.headers.etag! });
+    expect(again.statusCode).toBe(304);
+    const missing = await get('/api/v1/networks/nothing/summary');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.message).toBe("no network named 'nothing'");
+  });
+});
+
 describe('GET /api/v1/networks/:name/companies/:company', () => {
   it("answers a company's page: what it makes, buys from whom in which shares", async () => {
     const response = await get('/api/v1/networks/two-tier/companies/oem');

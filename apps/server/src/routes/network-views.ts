@@ -5,6 +5,8 @@
  * - `GET /api/v1/networks/:name/graph[?version=]`: every company with tier, region, country and
  *   location, the items it makes, and every lane (supplier → buyer, item, share, transport mode, lead
  *   time), as parallel arrays (core's `networkGraph`);
+ * - `GET /api/v1/networks/:name/summary[?version=]`: the version's facts a page names its figures
+ *   with (period, start, horizon, currency) and its counts, without the graph;
  * - `GET /api/v1/networks/:name/companies/:company[?version=]`: one company's page (core's
  *   `companyView`): what it makes with capacity and bill of materials, what it buys from whom in which
  *   shares, whom it supplies, capacity groups, inventory, end demand.
@@ -23,7 +25,13 @@
 import { type CompanyView, companyView, GRAPH_MEDIA_TYPE, GRAPH_MODES } from '@keten/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { AUTHENTICATED_ERRORS, ErrorResponse, NetworkName, wholeNumber } from '../api-schemas.ts';
+import {
+  AUTHENTICATED_ERRORS,
+  ErrorResponse,
+  NetworkName,
+  NetworkVersionInfo,
+  wholeNumber,
+} from '../api-schemas.ts';
 import { requireRole } from '../auth/policy.ts';
 import {
   graphBinaryGzipOf,
@@ -124,8 +132,44 @@ const CompanyResponse = z.object({
   ),
 });
 
+const SummaryResponse = NetworkVersionInfo.extend({
+  period: z.enum(['day', 'week']).describe('Lead times are in these periods, capacities per period.'),
+  start: z.string().describe('The first period begins on this date (ISO 8601).'),
+  horizon: z.number().int().describe('Periods planned.'),
+  currency: z.string(),
+});
+
 export function networkViewRoutes(app: Api, context: RouteContext): void {
   const load = (name: string, version: number | undefined) => context.versions.get(name, version);
+
+  app.get(
+    '/networks/:name/summary',
+    {
+      config: { auth: requireRole('viewer') },
+      schema: {
+        summary: "A version's period, start, horizon, currency and counts, without its content",
+        description:
+          'What a page needs to name its figures (a time to recover in weeks or days, money in the currency) ' +
+          'without downloading the graph or the network: a few hundred bytes at any size.',
+        tags: ['networks'],
+        params: z.strictObject({ name: NetworkName }),
+        querystring: VersionQuery,
+        response: { 200: SummaryResponse, 304: z.null(), ...AUTHENTICATED_ERRORS, 404: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const entry = await load(request.params.name, request.query.version);
+      if (notModified(request, reply, `summary-${versionTag(entry)}`)) return reply.code(304).send(null);
+      const { content, ...info } = entry.stored;
+      return {
+        ...info,
+        period: content.period,
+        start: content.start,
+        horizon: content.horizon,
+        currency: content.currency ?? 'EUR',
+      };
+    },
+  );
 
   app.get(
     '/networks/:name/graph',

@@ -3,7 +3,7 @@
  * The shapes of the API's answers the web app reads. The network views come from @keten/core (types
  * only: nothing of core is bundled for them); the rest mirror apps/server/src/api-schemas.ts.
  */
-import type { CompanyView, NetworkGraph, Role } from '@keten/core';
+import type { CompanyView, NetworkGraph, NetworkVersionInfo, Role } from '@keten/core';
 
 export type {
   CompanyView,
@@ -11,6 +11,7 @@ export type {
   NetworkGraph,
   NetworkListEntry,
   NetworkSummary,
+  NetworkVersionInfo,
   Role,
 } from '@keten/core';
 
@@ -44,3 +45,10 @@ export interface Me {
 export type NetworkGraphResponse = NetworkGraph & { readonly version: number };
 /** GET /api/v1/networks/:name/companies/:company. */
 export type CompanyViewResponse = CompanyView & { readonly version: number };
+/** GET /api/v1/networks/:name/summary: a version's facts without its content. */
+export type NetworkFactsResponse = NetworkVersionInfo & {
+  readonly period: 'day' | 'week';
+  readonly start: string;
+  readonly horizon: number;
+  readonly currency: string;
+};

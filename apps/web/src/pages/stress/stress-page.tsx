@@ -8,13 +8,14 @@
  */
 import { type FormEvent, useEffect, useId, useMemo, useState } from 'react';
 import { api } from '../../api/client.ts';
+import type { NetworkFactsResponse } from '../../api/types.ts';
+import { useApi } from '../../api/use-api.ts';
 import { type JobView, useJob } from '../../api/use-job.ts';
 import { Chart } from '../../components/chart.tsx';
 import { count, money, periods, quantity, share } from '../../components/format.ts';
 import { JobProgress } from '../../components/job-progress.tsx';
 import { ScrollRegion } from '../../components/scroll-region.tsx';
 import { Link, pathTo } from '../../router.tsx';
-import { useNetworkGraph } from '../network/use-network-graph.ts';
 import {
   type CompanyStressJson,
   closestToBreaking,
@@ -33,10 +34,14 @@ export function StressPage({ network: name }: { readonly network: string }) {
   const [showAll, setShowAll] = useState(false);
   const job = useJob<StressJson>();
   const ttrId = useId();
-  // The network's period (week or day) names the time to recover's unit; the graph is shared with the
-  // map and graph pages.
-  const graph = useNetworkGraph(name);
-  const unit = graph.state === 'done' ? `${graph.value.graph.period}s` : 'periods';
+  // The network's period (week or day) names the time to recover's unit: from the version's summary
+  // (a few hundred bytes; the graph would be megabytes for a large network).
+  const facts = useApi(
+    (signal) =>
+      api.get<NetworkFactsResponse>(`/api/v1/networks/${encodeURIComponent(name)}/summary`, { signal }),
+    [name],
+  );
+  const unit = facts.state === 'done' ? `${facts.value.period}s` : 'periods';
   const ttrValue = Number(ttr);
   const ttrProblem =
     ttr.trim() === '' || !Number.isFinite(ttrValue) || ttrValue < 0 || ttrValue > 10_000

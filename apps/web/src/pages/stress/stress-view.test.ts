@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   closestToBreaking,
   infiniteLevel,
+  labelReach,
   rankedCompanies,
   type StressJson,
   ttsTtrChart,
@@ -63,6 +64,22 @@ describe('the stress view', () => {
     expect(bars.data[2]!.label.show).toBe(true);
     expect(markers.data).toEqual([4, 6, 4]);
     expect((option.yAxis as { name: string }).name).toBe('weeks');
+  });
+
+  it("leaves room on the left for the first company's rotated name", () => {
+    const named = result(
+      ['steinhof-optics GmbH & Co. KG', 'B'].map((name, index) => ({
+        ...sample.companies[0]!,
+        company: `c${index}`,
+        name,
+        rank: index + 1,
+      })),
+    );
+    const left = (ttsTtrChart(named).grid as { left: number }).left;
+    // 29 characters at 7 px, cut to 150 px, at 40°: 115 px to the left, plus the line's 9 px.
+    expect(left).toBe(labelReach('steinhof-optics GmbH & Co. KG'));
+    expect(left).toBeGreaterThanOrEqual(Math.ceil(150 * Math.cos((40 * Math.PI) / 180)));
+    expect(labelReach('A')).toBe(16);
   });
 
   it('keeps the limit of companies', () => {

@@ -63,13 +63,21 @@ export function ttsTtrChart(result: StressJson, limit = CHART_COMPANIES): ChartO
   const unit = `${result.period}s`;
   return {
     animation: false,
-    grid: { left: 16, right: 16, top: 48, bottom: 8, containLabel: true },
+    // containLabel keeps the rotated labels' height but not the first one's reach to the left of its
+    // tick: room for it is made here, or a long first name is cut at the chart's edge.
+    grid: { left: labelReach(companies[0]?.name ?? ''), right: 16, top: 48, bottom: 8, containLabel: true },
     legend: { top: 8, data: ['time to survive (TTS)', 'time to recover (TTR)'] },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     xAxis: {
       type: 'category',
       data: companies.map((company) => company.name),
-      axisLabel: { rotate: 40, interval: 0, color: '#16202c', width: 150, overflow: 'truncate' },
+      axisLabel: {
+        rotate: LABEL_ROTATE,
+        interval: 0,
+        color: '#16202c',
+        width: LABEL_WIDTH,
+        overflow: 'truncate',
+      },
     },
     yAxis: {
       type: 'value',
@@ -104,6 +112,22 @@ export function ttsTtrChart(result: StressJson, limit = CHART_COMPANIES): ChartO
       },
     ],
   };
+}
+
+/** The company names under the chart: rotated (degrees), cut to this width (px) with an ellipsis. */
+const LABEL_ROTATE = 40;
+const LABEL_WIDTH = 150;
+/** Wider than any character of the 12 px axis font, on average over a name (px). */
+const CHARACTER_WIDTH = 7;
+
+/**
+ * How far (px) a rotated category label reaches to the left of its tick: its width (at most
+ * `LABEL_WIDTH`) along the slant, plus its line height's share; at least the grid's usual 16 px.
+ */
+export function labelReach(label: string): number {
+  const angle = (LABEL_ROTATE * Math.PI) / 180;
+  const width = Math.min(LABEL_WIDTH, label.length * CHARACTER_WIDTH);
+  return Math.max(16, Math.ceil(width * Math.cos(angle) + 14 * Math.sin(angle)));
 }
 
 /** The top of the chart's axis: a round number above every finite value, where ∞ is drawn. */
