@@ -210,7 +210,13 @@ function flattenRows(
   const row = new Int32Array(nodes);
   if (ordered === undefined) for (let n = 0; n < nodes; n++) row[n] = n * horizon;
   else for (let k = 0; k < nodes; k++) row[order[k]!] = k * horizon;
-  const sizes = { nodes, horizon, arcs: arcSupplier.length, bomLines: bomNode.length };
+  const sizes = {
+    nodes,
+    horizon,
+    arcs: arcSupplier.length,
+    bomLines: bomNode.length,
+    longestLead: longestLead(leadTime, arcLeadTime),
+  };
   const arena = ordered?.(sizes, bomNode.length + arcSupplier.length + nodeGroup.length);
   const perPeriod = arena === undefined ? new Float64Array(4 * cells) : arena.f64(4 * cells);
   const receipts = perPeriod.subarray(0, cells);
@@ -457,6 +463,15 @@ export interface FlatSizes {
   readonly arcs: number;
   /** Bill-of-materials lines (`bomNode.length`). */
   readonly bomLines: number;
+  /** The longest lead time, of production or of a lane (how far ahead an order started now arrives). */
+  readonly longestLead: number;
+}
+
+function longestLead(leadTime: Int32Array, arcLeadTime: Int32Array): number {
+  let longest = 0;
+  for (const lead of leadTime) longest = Math.max(longest, lead);
+  for (const lead of arcLeadTime) longest = Math.max(longest, lead);
+  return longest;
 }
 
 /** The sizes of a flattened network. */
@@ -466,6 +481,7 @@ export function flatSizes(flat: FlatNetwork): FlatSizes {
     horizon: flat.horizon,
     arcs: flat.arcSupplier.length,
     bomLines: flat.bomNode.length,
+    longestLead: longestLead(flat.leadTime, flat.arcLeadTime),
   };
 }
 

@@ -325,11 +325,9 @@ function runArenas(sizes: FlatSizes, options: PlanOptions, replayable: boolean):
   // `execution` holds pass 2's arrays and its period-major copies (`transpose`; `capacityT` is
   // `potentialAt`).
   const execution = Arena.sized(cells * 44 + arcs * horizon * 12 + nodes * 100);
-  // A kept run's checkpoints (`checkpoint`), in an arena of their own that lives as long as the run.
-  const checkpoints =
-    replayable && !pegging
-      ? Arena.sized(CHECKPOINTS * (nodes * CHECKPOINT_NODE_BYTES + arcs * 12)).reserve()
-      : new Arena(8);
+  // A kept run's checkpoints (`checkpoint`) and its log of pass 2's causes, in an arena of their own
+  // that lives as long as the run.
+  const checkpoints = replayable && !pegging ? Arena.sized(checkpointBytes(sizes)).reserve() : new Arena(8);
   return {
     kept: plannerArena(sizes).reserve(),
     orders: orders.reserve(),
@@ -478,8 +476,8 @@ class Planner {
   /** Where the arrays a kept run replays come from. */
   readonly keptArena: Arena;
   /** Kept runs without pegging: pass 2's writes into `causeAt`, in order (cell and cause), for a checkpoint's restore. */
-  readonly causeWriteCell = new IntColumn(1024);
-  readonly causeWriteIndex = new IntColumn(1024);
+  readonly causeWriteCell: IntColumn;
+  readonly causeWriteIndex: IntColumn;
   /** Orders the requirement pass made; pass 2's come after them. */
   plannedOrders = 0;
   /** Causes the requirement pass made. */
@@ -517,6 +515,11 @@ class Planner {
     this.execution = execution;
     this.orderArena = orders;
     this.checkpointArena = arenas.checkpoints;
+    // A cell's worth of pass 2's cause writes at once (some 4 million at 60,000 companies): grown by
+    // doubling from a thousand, the new buffers brought a full collection in pass 2 (`checkpointBytes`).
+    const causeLog = this.checkpointing ? cells : 1024;
+    this.causeWriteCell = new IntColumn(causeLog, this.checkpointing ? arenas.checkpoints : undefined);
+    this.causeWriteIndex = new IntColumn(causeLog, this.checkpointing ? arenas.checkpoints : undefined);
     this.keptArena = kept;
     // Every order has its own slot (node × start period, or arc × shipping period) and every request
     // is a component line or an arc of one: the columns are made that size once (`runArenas`).
@@ -3020,12 +3023,23 @@ interface Checkpoint {
 const NODE_FIELDS = 9;
 /** Checkpoints a kept run keeps, evenly over the horizon. */
 const CHECKPOINTS = 5;
+/** Bytes a checkpoint takes a node, besides its arrivals: its `nodeFields` and its `pendingFrom`. */
+const CHECKPOINT_NODE_BYTES = NODE_FIELDS * 8 + 4;
+
 /**
- * Bytes a checkpoint takes a node, for the size of the checkpoints' arena: its `nodeFields`, its
- * `pendingFrom`, and some 24 for the arrivals still to come (a few cells a node; more takes one more
- * chunk).
+ * The size of a kept run's checkpoint arena: the checkpoints, each with its arrivals still to come at
+ * most (a cell and a quantity for each node and period within the longest lead time, and as many for
+ * catching up), and the log of pass 2's causes (`causeWriteCell`, `causeWriteIndex`, a cell's worth
+ * each). An arena that runs out takes another chunk of its size: a new array buffer of some 300 MB at
+ * 60,000 companies in the middle of pass 2, and with it a full collection of the whole heap (0.3–0.6
+ * s); so do the log's columns grown by doubling. The bound is address space: only what is written is
+ * ever touched.
  */
-const CHECKPOINT_NODE_BYTES = NODE_FIELDS * 8 + 4 + 24;
+function checkpointBytes(sizes: FlatSizes): number {
+  const { nodes, horizon, arcs } = sizes;
+  const ahead = Math.min(horizon, sizes.longestLead + 1) * nodes;
+  return CHECKPOINTS * (nodes * CHECKPOINT_NODE_BYTES + arcs * 12 + ahead * 24) + nodes * horizon * 8 + 64;
+}
 
 /** `target` with `source`'s values (as long), returned. */
 function copyInto<T extends Float64Array | Int32Array>(target: T, source: ArrayLike<number>): T {
