@@ -444,6 +444,22 @@ describe('demand.changed and demand.added', () => {
         event('demand.added', { company: 'frame-a', item: 'bracket', period: 1, quantity: -1e-9 }),
       ]).map((problem) => problem.code),
     ).toEqual(['negative-demand']);
+    // As a demo company node had it from the forecast exchange: 3.9e-12 of the demand below 0.
+    const exchanged = applied([
+      event('demand.added', {
+        company: 'frame-a',
+        item: 'bracket',
+        period: 1,
+        quantity: 0.0015007451999941718,
+      }),
+      event('demand.added', {
+        company: 'frame-a',
+        item: 'bracket',
+        period: 1,
+        quantity: -0.0015007452000000753,
+      }),
+    ]);
+    expect(exchanged.network.demand?.find((record) => record.item === 'bracket')?.quantities).toEqual([0, 0]);
   });
 
   it('refuses demand the company cannot serve, below 0, or beyond the horizon', () => {
