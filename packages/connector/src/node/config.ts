@@ -50,8 +50,8 @@ export const NodeConfig = z.strictObject({
   bpn: Bpnl.optional().describe("The company's BPNL (default: the network's `bpn` of the company)."),
   listen: z
     .strictObject({
-      host: z.string().min(1).default('127.0.0.1'),
-      port: z.number().int().min(0).max(65535),
+      host: z.string().min(1).default('127.0.0.1').describe('The address to listen on (default 127.0.0.1).'),
+      port: z.number().int().min(0).max(65535).describe('The TCP port to listen on, 0 to 65535.'),
     })
     .describe('Where the node listens (port 0: any free port, for tests).'),
   publicUrl: Url.optional().describe(
@@ -77,8 +77,8 @@ export const NodeConfig = z.strictObject({
   partners: z
     .array(
       z.strictObject({
-        company: Id,
-        url: Url,
+        company: Id.describe("The partner's company id, as in the network model."),
+        url: Url.describe("The base URL of the partner's node."),
         status: z
           .strictObject({
             share: z.boolean().default(true).describe('false: this customer gets no status dataset.'),
@@ -154,7 +154,7 @@ export const NodeConfig = z.strictObject({
         ),
       checks: z
         .number()
-        .refine(Number.isInteger, 'must be a whole number')
+        .int()
         .min(1)
         .max(100)
         .default(4)

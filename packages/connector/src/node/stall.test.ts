@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { parseNodeConfig, stallSettingsOf } from './config.ts';
 import { deadlineOf, stallSettings, stallVerdict, watchOf } from './stall.ts';
 
 const settings = stallSettings({ deadlineMs: 1000, attempts: 3, maxDelayMs: 3000 });
@@ -102,42 +101,5 @@ describe('what a check decides', () => {
       code: 'terminated-by-partner',
       tell: false,
     });
-  });
-});
-
-describe('the node configuration', () => {
-  const base = `format: keten.node/v1
-company: kempen
-listen: { port: 8101 }
-dataDir: ./data
-network: ./net.yaml
-authority: { url: http://127.0.0.1:8100 }
-`;
-
-  it('reads processes in seconds, with defaults', () => {
-    const parsed = parseNodeConfig(
-      `${base}processes: { deadline: 10, deadlines: { AGREED: 60 } }\n`,
-      'node.yaml',
-    );
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
-    expect(stallSettingsOf(parsed.value.processes)).toEqual({
-      deadlineMs: 10_000,
-      deadlines: { AGREED: 60_000 },
-      attempts: 4,
-      maxDelayMs: 600_000,
-    });
-    const none = parseNodeConfig(base, 'node.yaml');
-    expect(none.ok && stallSettingsOf(none.value.processes)).toBeUndefined();
-  });
-
-  it('refuses an unknown state, or a count that is no whole number, at its place', () => {
-    const parsed = parseNodeConfig(
-      `${base}processes: { deadlines: { WAITING: 5 }, checks: 2.5 }\n`,
-      'node.yaml',
-    );
-    expect(parsed.ok).toBe(false);
-    const messages = parsed.ok ? '' : JSON.stringify(parsed.error);
-    expect(messages).toContain('WAITING');
-    expect(messages).toContain('checks');
   });
 });

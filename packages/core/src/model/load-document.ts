@@ -11,7 +11,7 @@ import { type Issue, sortIssues } from './issues.ts';
 import { type LoadOptions, sizeIssue, unexpected } from './load-result.ts';
 import { parseJson } from './parse-json.ts';
 import { parseYaml } from './parse-yaml.ts';
-import { placeIssues, schemaIssues } from './schema-issues.ts';
+import { descriptionAt, type IssueDraft, placeIssues, schemaIssues } from './schema-issues.ts';
 
 /**
  * Parses `text` (JSON for `.json` names or text starting with `{`/`[`, else YAML) and checks it
@@ -39,10 +39,30 @@ export function loadDocument<Schema extends z.ZodType>(
     if (!parsed.ok) return err(sortIssues(parsed.error));
     const checked = schema.safeParse(parsed.value.data);
     if (checked.success) return ok(checked.data);
-    const drafts = schemaIssues(schema, [], checked.error.issues);
+    // Again with the values in the findings: without them zod's issues cannot tell a wrong value
+    // (port: 80.5, port: "80") from a missing one, and every such finding would read "missing".
+    const reported = schema.safeParse(parsed.value.data, { reportInput: true });
+    const drafts = schemaIssues(schema, [], reported.success ? [] : reported.error.issues, {
+      labels: 'path',
+    }).map((draft) => withWhatToAdd(schema, draft));
     const issues = placeIssues(drafts, parsed.value.locate).map((issue) => ({ ...issue, file: fileName }));
     return err(sortIssues([...(parsed.value.warnings ?? []), ...issues]));
   } catch (error) {
     return err([unexpected(fileName, error)]);
   }
+}
+
+/**
+ * A missing field's finding says what to put there, from the schema's description of the field
+ * ("missing required field 'dataDir': add it, the node key, membership and (embedded) database live
+ * here").
+ */
+function withWhatToAdd(schema: z.ZodType, draft: IssueDraft): IssueDraft {
+  if (draft.code !== 'missing-field') return draft;
+  const description = descriptionAt(schema, draft.path);
+  const field = draft.message.startsWith('missing required field');
+  if (description === undefined) return field ? { ...draft, message: `${draft.message}: add it` } : draft;
+  const text = description.replace(/\.$/, '');
+  const said = `${text[0]!.toLowerCase()}${text.slice(1)}`;
+  return { ...draft, message: field ? `${draft.message}: add it (${said})` : `${draft.message} (${said})` };
 }

@@ -30,16 +30,32 @@ export function schemaIssues(
   schema: z.ZodType,
   prefix: DocumentPath,
   issues: readonly ZodIssue[],
+  options: SchemaIssueOptions = {},
 ): IssueDraft[] {
   const drafts: IssueDraft[] = [];
-  for (const issue of issues) collect(schema, prefix, issue, drafts);
+  for (const issue of issues) collect(schema, prefix, issue, drafts, options);
   return drafts;
 }
 
-function collect(schema: z.ZodType, prefix: DocumentPath, issue: ZodIssue, into: IssueDraft[]): void {
+export interface SchemaIssueOptions {
+  /**
+   * `path`: name a field by its whole path (`listen.port`, `partners[0].url`), for a small document
+   * such as a node's configuration; default: the field and its parent field, as planners name the
+   * fields of a record (`site.country`, `capacity[3]`).
+   */
+  readonly labels?: 'field' | 'path';
+}
+
+function collect(
+  schema: z.ZodType,
+  prefix: DocumentPath,
+  issue: ZodIssue,
+  into: IssueDraft[],
+  options: SchemaIssueOptions,
+): void {
   const relative = issue.path.filter((segment): segment is string | number => typeof segment !== 'symbol');
   const path = [...prefix, ...relative];
-  const label = labelOf(path);
+  const label = options.labels === 'path' ? pathLabel(path) : labelOf(path);
   const input = 'input' in issue ? issue.input : undefined;
   const field = lastField(path);
   switch (issue.code) {
@@ -64,6 +80,18 @@ function collect(schema: z.ZodType, prefix: DocumentPath, issue: ZodIssue, into:
         return;
       }
       if (issue.code === 'invalid_union') {
+        const branch = objectBranch(issue, input);
+        if (branch !== undefined) {
+          for (const inner of branch)
+            collect(
+              schema,
+              prefix,
+              { ...inner, path: [...issue.path, ...inner.path] } as ZodIssue,
+              into,
+              options,
+            );
+          return;
+        }
         into.push(unionIssue(issue, path, label, input));
         return;
       }
@@ -192,6 +220,38 @@ function collect(schema: z.ZodType, prefix: DocumentPath, issue: ZodIssue, into:
   }
 }
 
+/**
+ * For a group of fields that fits no branch of a union of groups (a node's `authority: { url }` or
+ * `{ self }`): the findings of the one branch whose fields it uses, so they say what is wrong inside
+ * it; undefined when it uses the fields of none or of several (then `unionIssue` names the choices).
+ */
+function objectBranch(issue: z.core.$ZodIssueInvalidUnion, input: unknown): readonly ZodIssue[] | undefined {
+  if (input === null || typeof input !== 'object' || Array.isArray(input) || issue.errors.length < 2)
+    return undefined;
+  if (Object.keys(input).length === 0) return undefined;
+  const fitting = issue.errors.filter(
+    (branch) =>
+      branch.length > 0 &&
+      !branch.some(
+        (inner) =>
+          inner.path.length === 0 && (inner.code === 'unrecognized_keys' || inner.code === 'invalid_type'),
+      ),
+  );
+  return fitting.length === 1 ? fitting[0] : undefined;
+}
+
+/** The fields a union's branches of groups need, e.g. "url, or self" (empty when not all are groups). */
+function branchFields(issue: z.core.$ZodIssueInvalidUnion): string[] {
+  const fields = issue.errors.map((branch) =>
+    branch
+      .filter(
+        (inner) => inner.code === 'invalid_type' && inner.path.length === 1 && inner.input === undefined,
+      )
+      .map((inner) => String(inner.path[0])),
+  );
+  return fields.every((names) => names.length > 0) ? fields.map((names) => names.join(' and ')) : [];
+}
+
 /** No branch of a union fit, e.g. capacity: 'ten' (zod picks the branch itself when one almost fits). */
 function unionIssue(
   issue: z.core.$ZodIssueInvalidUnion,
@@ -203,9 +263,30 @@ function unionIssue(
     .map((branch) => branch.find((inner) => inner.path.length === 0 && inner.code === 'invalid_type'))
     .map((inner) => (inner?.code === 'invalid_type' ? expectedPhrase(inner.expected) : undefined))
     .filter((phrase): phrase is string => phrase !== undefined);
+  if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
+    const keys = Object.keys(input);
+    const needs = branchFields(issue);
+    if (keys.length === 0 && needs.length > 0)
+      return { path, code: 'missing-field', message: `'${label}' needs ${needs.join(', or ')}` };
+    // Fields of several branches given together: each branch refuses the others' fields.
+    const known = issue.errors.map((branch) => {
+      const refused = new Set(
+        branch.flatMap((inner) =>
+          inner.code === 'unrecognized_keys' && inner.path.length === 0 ? inner.keys : [],
+        ),
+      );
+      return keys.filter((key) => !refused.has(key));
+    });
+    if (known.every((fields) => fields.length > 0) && new Set(known.map((f) => f.join())).size > 1)
+      return {
+        path,
+        code: 'invalid-value',
+        message: `'${label}' takes ${known.map((fields) => fields.join(' and ')).join(', or ')}, not these together`,
+      };
+  }
   const phrase =
     expected.length === issue.errors.length
-      ? expected.join(' or ').replace('a number or a list', 'a number or a list of numbers')
+      ? [...new Set(expected)].join(' or ').replace('a number or a list', 'a number or a list of numbers')
       : 'a valid value';
   return { path, code: 'wrong-type', message: `'${label}' must be ${phrase}, not ${describeValue(input)}` };
 }
@@ -227,6 +308,15 @@ function labelOf(path: DocumentPath): string {
   if (start > 1 && typeof path[start - 1] === 'string') start--;
   let text = '';
   for (const segment of path.slice(start)) {
+    text += typeof segment === 'number' ? `[${segment}]` : text === '' ? segment : `.${segment}`;
+  }
+  return text;
+}
+
+/** `partners[0].status.forwardDepth`: the whole path. */
+function pathLabel(path: DocumentPath): string {
+  let text = '';
+  for (const segment of path) {
     text += typeof segment === 'number' ? `[${segment}]` : text === '' ? segment : `.${segment}`;
   }
   return text;
@@ -276,16 +366,42 @@ export function describeValue(value: unknown): string {
 
 /** The field names allowed at `path` inside `schema`, for "did you mean". */
 export function objectKeysAt(schema: z.ZodType, path: DocumentPath): string[] {
+  const current = schemaAt(schema, path);
+  return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
+}
+
+/** The schema's own `.describe()` text of the field at `path`, if it has one (for "add it: …"). */
+export function descriptionAt(schema: z.ZodType, path: DocumentPath): string | undefined {
+  let current: z.ZodType | undefined = schema;
+  for (const segment of path) {
+    const inner = unwrap(current);
+    if (inner instanceof z.ZodObject && typeof segment === 'string') {
+      current = inner.shape[segment] as z.ZodType | undefined;
+    } else if (inner instanceof z.ZodArray && typeof segment === 'number') {
+      current = inner.element as z.ZodType;
+    } else return undefined;
+  }
+  // The text may sit on the field's optional or default wrapper, or on what it wraps.
+  while (current !== undefined) {
+    if (current.description !== undefined) return current.description;
+    const inner = unwrap(current);
+    if (inner === current) return undefined;
+    current = inner;
+  }
+  return undefined;
+}
+
+function schemaAt(schema: z.ZodType, path: DocumentPath): z.ZodType | undefined {
   let current: z.ZodType | undefined = unwrap(schema);
   for (const segment of path) {
-    if (current === undefined) return [];
+    if (current === undefined) return undefined;
     if (current instanceof z.ZodObject && typeof segment === 'string') {
       current = unwrap(current.shape[segment] as z.ZodType | undefined);
     } else if (current instanceof z.ZodArray && typeof segment === 'number') {
       current = unwrap(current.element as z.ZodType);
-    } else return [];
+    } else return undefined;
   }
-  return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
+  return current;
 }
 
 function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
