@@ -24,7 +24,8 @@
  *
  * Prints figures; asserts nothing. `npm run bench:exchange -- 2000` sets N (default 1,000);
  * `npm run bench:exchange -- 1000 messages` leaves out the negotiations one at a time,
- * `npm run bench:exchange -- 1000 sender` measures the sending node alone (after the start).
+ * `npm run bench:exchange -- 1000 sender` measures the sending node alone (after the start),
+ * `npm run bench:exchange -- 0 forecast` only the forecast change to tier 3, five times.
  * `KETEN_BENCH_PROFILE=<folder>` writes a CPU profile of each sending run there.
  */
 import { spawn } from 'node:child_process';
@@ -359,7 +360,7 @@ try {
           ...last,
           path: `${last.path.slice(0, last.path.indexOf('/exchange/push/'))}${pushPath(current.id)}`,
         };
-  if (template !== undefined && only !== 'sender') {
+  if (template !== undefined && only !== 'sender' && only !== 'forecast') {
     const receiptsBefore = (await tier1.store.exchange.readAudit({ limit: 10000 })).length;
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
@@ -431,7 +432,7 @@ try {
 
   // 2c. The sending node alone: its outbox to a receiver in another process that checks nothing and
   // answers every message applied, so this process's CPU time is the OEM's (the other nodes are idle).
-  if (template !== undefined) {
+  if (template !== undefined && only !== 'forecast') {
     const receiver = await startStubReceiver();
     try {
       for (const [label, perCommit] of [
@@ -503,25 +504,53 @@ try {
     }
   }
 
-  // 3. A forecast change at the OEM until tier 3 has it.
-  if (only !== 'sender') await forecastToTier3();
-  async function forecastToTier3() {
+  // 3. A forecast change at the OEM until tier 3 has it (`forecast`: only this, five times: 500 more
+  // in period 6, then 500 less, and so on).
+  if (only !== 'sender') {
+    for (let round = 0; round < (only === 'forecast' ? 5 : 1); round++) await forecastToTier3(round);
+  }
+  async function forecastToTier3(round: number) {
+    for (const company of chain) {
+      await nodes.get(company)!.service.settled();
+      await nodes.get(company)!.connector.delivery.idle();
+    }
     const tier3 = chain[chain.length - 1]!;
     const before = await received(tier3);
+    const hops = new Map<string, number>();
+    const beforeAt = new Map<string, number>();
+    for (const company of chain.slice(1)) beforeAt.set(company, await received(company));
     const demand = (network.demand ?? []).find((entry) => entry.company === chain[0])!;
+    const load = loadavg()[0]!;
+    const profiler = await startProfile();
     const t1 = performance.now();
+    const cpu1 = process.cpuUsage();
     await oem.store.events.append([
       {
         type: 'demand.added',
         key: `bench:${Date.now()}`,
         at: new Date().toISOString(),
         source: 'bench',
-        payload: { company: chain[0], item: demand.item, period: 6, quantity: 500, network: network.name },
+        payload: {
+          company: chain[0],
+          item: demand.item,
+          period: 6,
+          quantity: round % 2 === 0 ? 500 : -500,
+          network: network.name,
+        },
       },
     ]);
     oem.service.scheduleReplan();
-    await until(async () => Math.abs((await received(tier3)) - before) > 1e-9);
-    console.log(`forecast change at the OEM → tier 3: ${Math.round(performance.now() - t1)} ms`);
+    await until(async () => {
+      for (const company of chain.slice(1)) {
+        if (!hops.has(company) && Math.abs((await received(company)) - beforeAt.get(company)!) > 1e-9)
+          hops.set(company, Math.round(performance.now() - t1));
+      }
+      return Math.abs((await received(tier3)) - before) > 1e-9;
+    }, 60_000);
+    await profiler?.(`forecast-${round}`);
+    console.log(
+      `forecast change at the OEM → tier 3: ${Math.round(performance.now() - t1)} ms (${cpuSeconds(process.cpuUsage(cpu1))} s CPU of all nodes; load average ${load.toFixed(1)}; tiers 1-3 at ${[...hops.values()].join(', ')} ms)`,
+    );
   }
 } finally {
   await close();

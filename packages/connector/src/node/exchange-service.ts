@@ -94,6 +94,7 @@ import { httpSender } from './http-sender.ts';
 import { applyPushes, type Push } from './inbox.ts';
 import {
   type HeldOrder,
+  heldBack,
   type OutgoingPayload,
   outgoingPayloads,
   payloadContent,
@@ -1192,10 +1193,17 @@ export class ExchangeService {
         at: new Date(this.#now()).toISOString(),
         source: `node:${this.#options.company}`,
       });
+      const openIds = new Set(
+        (effective.value.network.openOrders ?? []).flatMap((order) =>
+          order.id === undefined ? [] : [order.id],
+        ),
+      );
       const events = released.events.filter((_event, index) => {
         const order = released.orders[index]!;
-        // Not to a supplier without a node, nor again after the supplier rejected it.
-        return this.#options.partners.has(order.supplier) && sentOrders.get(order.id)?.status !== 'rejected';
+        // Not to a supplier without a node, nor where the supplier's answers say it ships no more.
+        return (
+          this.#options.partners.has(order.supplier) && heldBack(order, sentOrders, openIds) === undefined
+        );
       });
       if (events.length > 0) {
         await this.#connector.commit({

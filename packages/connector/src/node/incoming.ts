@@ -248,6 +248,9 @@ export async function readIncoming(
         ...(read.value.order === undefined
           ? {}
           : { quantity: read.value.order.quantity, due: read.value.order.due }),
+        ...(status === 'changed'
+          ? { requested: sent.requested ?? { quantity: sent.quantity, due: sent.due } }
+          : {}),
         status,
         ...(text === undefined
           ? status === 'rejected' && _reason !== undefined

@@ -17,6 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { type IncomingContext, readIncoming } from './incoming.ts';
 import {
   type HeldOrder,
+  heldBack,
   heldOrderId,
   type OutgoingPayload,
   outgoingPayloads,
@@ -220,7 +221,12 @@ describe('changed confirmations', () => {
     expect(taken.replan).toBe(true);
     expect(taken.events).toMatchObject([{ type: 'order.changed', payload: { id: 'PO-9', quantity: 2 } }]);
     const sent = oemRecords.get('sent-order PO-9') as SentOrder;
-    expect(sent).toMatchObject({ status: 'changed', quantity: 2, due: 10 });
+    expect(sent).toMatchObject({
+      status: 'changed',
+      quantity: 2,
+      due: 10,
+      requested: { quantity: 3, due: 10 },
+    });
     const changed = apply(withOrder, taken.events as { type: string; payload: object }[]);
     expect(changed.openOrders?.find((open) => open.id === 'PO-9')).toMatchObject({ quantity: 2, due: 10 });
 
@@ -238,5 +244,59 @@ describe('changed confirmations', () => {
     expect((await oemReceive('deliveries', asOrdered.payload, changed)).events).toMatchObject([
       { type: 'order.changed', payload: { id: 'PO-9', quantity: 3 } },
     ]);
+  });
+});
+
+describe('orders a changed answer holds back', () => {
+  const sent = (
+    status: SentOrder['status'],
+    quantity: number,
+    due: number,
+    requested?: SentOrder['requested'],
+  ) =>
+    ({
+      supplier: 'steinhof-optics',
+      item: 'lens-set-120',
+      quantity,
+      due,
+      status,
+      ...(requested ? { requested } : {}),
+    }) satisfies SentOrder;
+  const order = (due: number, id = 'next', item = 'lens-set-120', supplier = 'steinhof-optics') => ({
+    id,
+    supplier,
+    item,
+    due,
+  });
+
+  it('moved later: nothing of the item from that supplier before the new period; later, or another item or supplier, goes', () => {
+    const orders = new Map([['PO-1', sent('changed', 3, 7, { quantity: 3, due: 1 })]]);
+    const open = new Set(['PO-1']);
+    expect(heldBack(order(1), orders, open)).toBe(
+      'steinhof-optics moved order PO-1 of lens-set-120 from period 1 to 7: it ships no more before then',
+    );
+    expect(heldBack(order(6), orders, open)).toBeDefined();
+    expect(heldBack(order(7), orders, open)).toBeUndefined();
+    expect(heldBack(order(1, 'next', 'lens-set-30'), orders, open)).toBeUndefined();
+    expect(heldBack(order(1, 'next', 'lens-set-120', 'jena-optics'), orders, open)).toBeUndefined();
+    // Once the changed order is closed (delivered), the supplier's answer no longer holds anything back.
+    expect(heldBack(order(1), orders, new Set())).toBeUndefined();
+  });
+
+  it('cut to what ships on time: nothing more by that period', () => {
+    const orders = new Map([['PO-1', sent('changed', 1, 10, { quantity: 5000, due: 10 })]]);
+    const open = new Set(['PO-1']);
+    expect(heldBack(order(10), orders, open)).toContain('cut order PO-1 of lens-set-120 to 1 in period 10');
+    expect(heldBack(order(4), orders, open)).toBeDefined();
+    expect(heldBack(order(11), orders, open)).toBeUndefined();
+  });
+
+  it('accepted, sent, or changed without what was asked (an answer before this was kept): nothing held back; a rejected order is not sent again', () => {
+    for (const status of ['accepted', 'sent'] as const)
+      expect(heldBack(order(1), new Map([['PO-1', sent(status, 3, 1)]]), new Set(['PO-1']))).toBeUndefined();
+    expect(heldBack(order(1), new Map([['PO-1', sent('changed', 3, 7)]]), new Set(['PO-1']))).toBeUndefined();
+    expect(heldBack(order(1, 'PO-1'), new Map([['PO-1', sent('rejected', 3, 1)]]), new Set())).toBe(
+      'steinhof-optics rejected order PO-1 before',
+    );
   });
 });

@@ -65,6 +65,36 @@ export interface SentOrder {
   /** `cancelled`: the order closed here and the supplier was told so (an `order-cancellation`). */
   readonly status: 'sent' | 'accepted' | 'changed' | 'rejected' | 'cancelled';
   readonly reason?: string;
+  /** The order as it was sent, before a `changed` answer put the confirmed quantity and due above. */
+  readonly requested?: { readonly quantity: number; readonly due: number };
+}
+
+/**
+ * Why a purchase the plan would release now is not sent, or undefined to send it: the supplier
+ * rejected that order before, or it answered an order of the same item that is still open `changed`
+ * (docs/exchange.md, "Confirmations"): moved to a later period, which says it ships nothing more of the
+ * item before that period, or cut to what it ships on time, which says it ships nothing more by that
+ * period. The customer takes that answer: an order for the shortfall before then would be answered the
+ * same way, and each such order and answer would start another round of re-plans down the chain.
+ * It orders the item from that supplier again for later periods, and as usual once the changed order
+ * is closed.
+ */
+export function heldBack(
+  order: Pick<OrderRecord, 'id' | 'supplier' | 'item' | 'due'>,
+  sentOrders: ReadonlyMap<string, SentOrder>,
+  openOrderIds: ReadonlySet<string>,
+): string | undefined {
+  if (sentOrders.get(order.id)?.status === 'rejected')
+    return `${order.supplier} rejected order ${order.id} before`;
+  for (const [id, sent] of sentOrders) {
+    if (sent.status !== 'changed' || sent.requested === undefined || !openOrderIds.has(id)) continue;
+    if (sent.supplier !== order.supplier || sent.item !== order.item) continue;
+    if (sent.due > sent.requested.due && order.due < sent.due)
+      return `${order.supplier} moved order ${id} of ${order.item} from period ${sent.requested.due} to ${sent.due}: it ships no more before then`;
+    if (sent.quantity < sent.requested.quantity && sent.due === sent.requested.due && order.due <= sent.due)
+      return `${order.supplier} cut order ${id} of ${order.item} to ${sent.quantity} in period ${sent.due}: it ships no more by then`;
+  }
+  return undefined;
 }
 
 /** A disruption told to a partner, as last told. */
