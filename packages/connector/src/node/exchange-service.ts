@@ -265,6 +265,9 @@ export class ExchangeService {
   readonly #self: { readonly bpnl: string; readonly did: string };
   #replanning: Promise<void> | undefined;
   #replanAgain = false;
+  /** Re-plans that failed in a row: the next try waits `backoffDelay` of this. */
+  #replanFailures = 0;
+  #replanRetry: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   #lastEvent = 0;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
@@ -1139,18 +1142,46 @@ export class ExchangeService {
       this.#replanAgain = true;
       return;
     }
+    if (this.#replanRetry !== undefined) {
+      clearTimeout(this.#replanRetry);
+      this.#timers.delete(this.#replanRetry);
+      this.#replanRetry = undefined;
+    }
     this.#replanning = (async () => {
       do {
         this.#replanAgain = false;
         try {
           await this.#replanAndPush();
+          this.#replanFailures = 0;
         } catch (error) {
-          this.#options.log?.(`re-plan failed: ${(error as Error).message}`);
+          // A plan, or a commit of its orders or pushes (up to PUSHES_PER_COMMIT in one transaction),
+          // failed: what was not committed is rebuilt by the next plan (a push is marked pushed only in
+          // the commit that puts it in the outbox), so plan again soon, with backoff, whatever else
+          // happens; the events the plan is made of are in the log already.
+          const delay = backoffDelay(this.#replanFailures, { initialMs: 500, maxMs: 60_000 });
+          this.#replanFailures += 1;
+          this.#options.log?.(
+            `${this.#options.company}: re-plan failed: ${(error as Error).message}; planning again in ${(delay / 1000).toFixed(1)} s`,
+          );
+          this.#retryReplan(delay);
+          return;
         }
       } while (this.#replanAgain && !this.#closed);
     })().finally(() => {
       this.#replanning = undefined;
     });
+  }
+
+  #retryReplan(delayMs: number): void {
+    if (this.#closed) return;
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      if (this.#replanRetry === timer) this.#replanRetry = undefined;
+      this.scheduleReplan();
+    }, delayMs);
+    timer.unref?.();
+    this.#timers.add(timer);
+    this.#replanRetry = timer;
   }
 
   /** Resolves when no re-plan is running (tests, shutdown). */
