@@ -4,7 +4,8 @@
  * make a node stop answering, answer late, or come back with an empty store. With short deadlines
  * (a first check after 1 s, each wait twice the one before) the waiting node asks the partner for the
  * process's state, and ends the process when the partner never answers or lost it; a late partner
- * still completes, nothing doubled; a restart of the waiting node goes on with the checks it made.
+ * still completes, nothing doubled; the waiting node, a `keten node` process of its own, killed with
+ * SIGKILL and started again, goes on with the checks it made.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
@@ -14,9 +15,10 @@ import type { AgreementsView, ResolvedNodeConfig } from '@keten/connector';
 import type { AuditEntry, Network } from '@keten/core';
 import { type KetenDatabase, openDatabase } from '@keten/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../src/network-nodes.ts';
 import { type CompanyNode, startCompanyNode } from '../src/node-runtime.ts';
 import { DEMO, demoNetwork } from './nodes-fixture.ts';
-import { keten, waitUntil } from './support.ts';
+import { keten, type RunningKeten, startKeten, waitUntil } from './support.ts';
 
 type Verdict = 'pass' | 'refuse' | { delayMs: number };
 
@@ -213,7 +215,10 @@ const DATASETS = [
  * Starts the pair so that the OEM's agreements never reach the supplier, and once the OEM answered a
  * first contract request it answers nothing at all any more (down for good, from the supplier's side).
  */
-async function startWithOemGone(nodes: Awaited<ReturnType<typeof pair>>): Promise<void> {
+async function startWithOemGone(
+  nodes: Awaited<ReturnType<typeof pair>>,
+  { supplier = true }: { supplier?: boolean } = {},
+): Promise<void> {
   const oem = nodes.proxies.get(OEM)!;
   nodes.proxies.get(TIER1)!.rule = (request) =>
     request.method === 'POST' && request.url?.startsWith('/dsp/callback/') ? 'refuse' : 'pass';
@@ -223,7 +228,7 @@ async function startWithOemGone(nodes: Awaited<ReturnType<typeof pair>>): Promis
   };
   oem.rule = () => (gone ? 'refuse' : 'pass');
   await nodes.start(OEM, nodes.schema(OEM));
-  await nodes.start(TIER1, nodes.schema(TIER1));
+  if (supplier) await nodes.start(TIER1, nodes.schema(TIER1));
 }
 
 describe('negotiations that stall', () => {
@@ -410,38 +415,112 @@ describe('negotiations that stall', () => {
     }
   }, 90_000);
 
-  it('a restart of the waiting node mid-wait goes on with the checks made before it', async () => {
+  it('the waiting node killed with SIGKILL mid-wait and started again goes on with the checks made before it', async () => {
+    // The supplier runs as a `keten node` process of its own (its own embedded database on disk),
+    // behind its proxy, with the same short deadlines in its node.yaml; the OEM in this process.
     const nodes = await pair({ deadlineMs: 1500, attempts: 3 });
+    const home = join(folder, `home-${run}`);
+    const dataDir = join(folder, `run-${run}`, TIER1);
+    const password = 'stalled-processes-kill-1';
+    let supplier: RunningKeten | undefined;
     try {
-      await startWithOemGone(nodes);
+      const oem = nodes.proxies.get(OEM)!;
+      const tier1 = nodes.proxies.get(TIER1)!;
+      await startWithOemGone(nodes, { supplier: false });
+
+      const port = await freePort();
+      const file = join(folder, `tier1-process-${run}.yaml`);
+      writeFileSync(
+        file,
+        `format: keten.node/v1
+company: ${TIER1}
+listen: { host: 127.0.0.1, port: ${port} }
+publicUrl: ${tier1.url}
+dataDir: ${dataDir}
+network: ${DEMO}
+authority: { url: ${oem.url} }
+partners:
+  - { company: ${OEM}, url: ${oem.url} }
+processes: { deadline: 1.5, checks: 3, maxWait: 8 }
+`,
+      );
+      const user = await keten(
+        ['user', 'add', 'admin', '--role', 'admin', '--password-stdin', '--db', join(dataDir, 'store')],
+        { home, input: `${password}\n` },
+      );
+      expect(user.status, user.stderr).toBe(0);
+      const startSupplier = async () => {
+        supplier = await startKeten(['node', '--config', file], {
+          home,
+          stream: 'stderr',
+          ready: /listens on (http:\/\/\S+)/,
+          timeoutMs: 90_000,
+        });
+        tier1.target = `http://127.0.0.1:${port}`;
+      };
+      let token: string | undefined;
+      const view = async (): Promise<AgreementsView> => {
+        const ask = async () =>
+          fetch(`http://127.0.0.1:${port}/api/v1/connector/agreements`, {
+            headers: { authorization: `Bearer ${token}` },
+          });
+        let answer = token === undefined ? undefined : await ask();
+        if (answer === undefined || answer.status === 401) {
+          const session = await fetch(`http://127.0.0.1:${port}/api/v1/session`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ username: 'admin', password }),
+          });
+          token = ((await session.json()) as { secret: string }).secret;
+          answer = await ask();
+        }
+        if (!answer.ok) throw new Error(`${answer.status} ${await answer.text()}`);
+        return (await answer.json()) as AgreementsView;
+      };
+      const answered = async () =>
+        (await view()).negotiations.find(
+          (entry) =>
+            entry.dataset !== undefined && DATASETS.includes(entry.dataset) && entry.state === 'REQUESTED',
+        );
+      await startSupplier();
+
       let waiting: string | undefined;
       await waitUntil('a first check of the answered negotiation', async () => {
-        const entry = (await nodes.negotiations(TIER1)).find(
-          (candidate) => candidate.record.providerPid !== undefined && (candidate.watch?.checks ?? 0) >= 1,
-        );
-        waiting = entry?.id;
-        return entry !== undefined;
+        const entry = await answered().catch(() => undefined);
+        waiting = (entry?.stalled?.checks ?? 0) >= 1 ? entry!.id : undefined;
+        return waiting !== undefined;
       });
-      // The supplier's node stops and starts again on its store (its timers and memory are gone).
-      await nodes.stop(TIER1);
-      await nodes.start(TIER1, nodes.schema(TIER1));
+      // Killed outright: no shutdown, its timers and memory gone; its store is what it committed.
+      const killed = await supplier!.stop('SIGKILL');
+      expect(killed.signal).toBe('SIGKILL');
+      tier1.target = undefined;
+      await startSupplier();
       await waitUntil(
         'the negotiation ended after the restart',
         async () =>
-          (await nodes.negotiations(TIER1)).find((entry) => entry.id === waiting)?.record.state ===
+          (await view().catch(() => undefined))?.negotiations.find((entry) => entry.id === waiting)?.state ===
           'TERMINATED',
-        40_000,
+        60_000,
       );
-      const entry = (await nodes.negotiations(TIER1)).find((candidate) => candidate.id === waiting)!;
+      const entry = (await view()).negotiations.find((candidate) => candidate.id === waiting)!;
       expect(entry.ended).toMatchObject({ code: 'stalled', told: true });
       expect(entry.ended!.reason).toContain('after 3 check(s)');
-      // Three checks in all, before and after the restart: two that waited, one that ended it.
-      const checks = (await nodes.audit(TIER1)).filter(
-        (line) => line.action === 'negotiation.stalled' && (line.reason ?? '').includes(waiting!),
+      // Three checks in all, across the kill: the ones that waited (one before it, one after) and the
+      // one that ended it. Had the restart forgotten the first, there would be three that waited.
+      const search = await fetch(
+        `http://127.0.0.1:${port}/api/v1/connector/audit/search?action=negotiation.stalled&limit=500`,
+        { headers: { authorization: `Bearer ${token}` } },
+      );
+      const trail = (await search.json()) as { entries: AuditEntry[] };
+      const checks = trail.entries.filter(
+        (line) => line.outcome === 'retried' && (line.reason ?? '').includes(waiting!),
       );
       expect(checks).toHaveLength(2);
+      // And both lives of the process said so in its log.
+      expect(supplier!.stderr()).toMatch(/ended negotiation .*stalled/);
     } finally {
+      await supplier?.stop('SIGTERM');
       await nodes.close();
     }
-  }, 90_000);
+  }, 180_000);
 });
