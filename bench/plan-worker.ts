@@ -4,8 +4,10 @@
  * `planNetworkRun` (whole network, all tiers) and, without pegging, re-plan it after one capacity
  * change deep in the chain with `replanNetwork`. Prints the figures as one line of JSON.
  *
- * Usage: node --import tsx bench/plan-worker.ts COMPANIES SEED [--no-pegging] [--dirty]
- * (`--dirty`: with the dirty-set execution pass switched on, docs/planning.md "The dirty set").
+ * Usage: node --import tsx bench/plan-worker.ts COMPANIES SEED [--no-pegging] [--no-dirty | --never-give-up]
+ * (`--no-dirty`: with the dirty-set execution pass switched off, pass 2 of the re-plan whole or from a
+ * checkpoint as before stop 15; `--never-give-up`: the pass never gives up for pass 2 over every node;
+ * docs/planning.md "The dirty set").
  */
 import {
   applyPlanningEvents,
@@ -19,7 +21,7 @@ import { peakMemoryMiB } from './machine.ts';
 const companies = Number(process.argv[2]);
 const seed = Number(process.argv[3]);
 const pegging = !process.argv.includes('--no-pegging');
-useDirtyExecution(process.argv.includes('--dirty'));
+useDirtyExecution(!process.argv.includes('--no-dirty'), !process.argv.includes('--never-give-up'));
 const started = performance.now();
 const network = generateNetwork({ companies, seed, horizon: 52 });
 const generated = performance.now();
@@ -39,7 +41,15 @@ let recomputed: number | undefined;
 let lateReplanCpuMs: number | undefined;
 let lateResumedAt: number | undefined;
 let replanPeakMiB: number | undefined;
-let dirty: { dirtyNodes: number; dirtyRounds: number } | undefined;
+interface DirtyStats {
+  dirtyNodes: number;
+  dirtyRounds: number;
+  dirtyStarts: number[];
+  dirtySets: number[];
+  dirtyFallback: boolean;
+  dirtyWork: number;
+}
+let dirty: DirtyStats | undefined;
 if (!pegging) {
   // Halve the capacity of the first component maker from period 10 on: a tier-3-or-deeper change.
   const record = (network.production ?? []).find((entry) => entry.item.startsWith('cmp-'));
@@ -64,7 +74,7 @@ if (!pegging) {
     const used = process.cpuUsage(cpuBefore);
     replanCpuMs = (used.user + used.system) / 1000;
     recomputed = again.stats.recomputed;
-    dirty = again.state as { dirtyNodes: number; dirtyRounds: number };
+    dirty = again.state as DirtyStats;
     // Peak memory with the plan and one re-plan, before the late re-plan holds a third run.
     replanPeakMiB = peakMemoryMiB();
     // The same change from period 40 on, re-planned from the first run too: the execution pass starts
@@ -103,6 +113,10 @@ console.log(
     lateResumedAt,
     dirtyNodes: dirty?.dirtyNodes,
     dirtyRounds: dirty?.dirtyRounds,
+    dirtyStarts: dirty?.dirtyStarts.join(' '),
+    dirtySets: dirty?.dirtySets.join(' '),
+    dirtyFallback: dirty?.dirtyFallback,
+    dirtyWork: dirty?.dirtyWork,
     planPeakMiB,
     peakMiB: replanPeakMiB ?? peakMemoryMiB(),
   }),

@@ -219,16 +219,31 @@ const NO_REQUESTS: number[] = [];
 const NEVER = 1 << 30;
 
 /**
- * Internal switch of the dirty-set execution pass (docs/planning.md, "The dirty set"): with it on,
- * kept runs log what a re-plan's pass 2 reads of nodes it does not run, and re-plans run pass 2 only
- * for the nodes whose inputs differ. Off until the property tests and plan hashes hold with it.
+ * Internal switch of the dirty-set execution pass (docs/planning.md, "The dirty set"): with it on (the
+ * default), kept runs log what a re-plan's pass 2 reads of nodes it does not run, and re-plans run pass
+ * 2 only for the nodes whose inputs differ. Off: pass 2 runs whole, or from a checkpoint (tests compare both).
  */
-let dirtyExecution = false;
+let dirtyExecution = true;
+/**
+ * When a dirty-set pass gives up for pass 2 over every node (`executeDirty`): when its first set is
+ * more than this share of the nodes (the set ends two to four times as large, in many rounds: at
+ * 6,000 companies a first set of 10 % ended at 21.5 % after 20 rounds, 1.4 times a whole pass 2's
+ * time; at 20,000 and 60,000 companies it is 3 % and under 1 %) ...
+ */
+const DIRTY_FIRST_SET_SHARE = 0.08;
+/** ... or when its rounds would run more than this share of a whole pass 2's node steps. */
+const DIRTY_STEP_SHARE = 0.6;
+let dirtyGivesUp: boolean | number = true;
 
-/** @internal Turns the dirty-set execution pass on or off (tests and benchmarks); returns the previous setting. */
-export function useDirtyExecution(on: boolean): boolean {
+/**
+ * @internal Turns the dirty-set execution pass on or off (tests and benchmarks); returns the previous
+ * setting. `givesUp` false: it never gives up for pass 2 over every node (tests of the pass itself); a
+ * number: only when its rounds would run more than that share of a whole pass 2's node steps.
+ */
+export function useDirtyExecution(on: boolean, givesUp: boolean | number = true): boolean {
   const was = dirtyExecution;
   dirtyExecution = on;
+  dirtyGivesUp = givesUp;
   return was;
 }
 
@@ -497,6 +512,16 @@ class Planner {
   /** Re-plans that ran the dirty-set pass: the nodes it ran and how many times it started (tests, benchmarks). */
   dirtyNodes = 0;
   dirtyRounds = 0;
+  /** The period each round of the dirty-set pass started in, and the nodes in its set. */
+  dirtyStarts: number[] = [];
+  dirtySets: number[] = [];
+  /**
+   * What the dirty-set pass did, in node steps of pass 2: the steps of the set's nodes in each period
+   * its rounds ran and, per round, every node once (restarting it).
+   */
+  dirtyWork = 0;
+  /** Whether the dirty-set pass gave up and ran pass 2 over every node (`passTwoWhole`). */
+  dirtyFallback = false;
 
   constructor(
     readonly flat: OrderedFlatNetwork,
@@ -675,6 +700,9 @@ class Planner {
    */
   release(): void {
     const none = new Float64Array(0);
+    // A kept run's causes as pass 2 left them are what a dirty-set pass asks of clean nodes (`keptCause`);
+    // they live in the kept arena, so keeping them costs no memory.
+    if (this.dirtyLog !== undefined) this.dirtyLog.causeAt = this.causeAt;
     this.causeAt = new Int32Array(0);
     // Every array from the execution arena goes, or one left behind would keep its whole chunk (the
     // period-major copies went at the end of `execute`).
@@ -1728,11 +1756,17 @@ class Planner {
     if (this.replayable)
       this.plannedCauseAt = copyInto(this.keptArena.i32(this.causeAt.length), this.causeAt);
     this.plannedOrders = this.orderNode.length;
+    this.allocateTransposed();
+    this.transpose(from);
+    this.runPassTwo(previous, from);
+  }
+
+  /** Pass 2 from period `from` over every node, the period-major copies made (`execute`). */
+  runPassTwo(previous: Planner | undefined, from: number): void {
     const f = this.flat;
     const H = this.H;
     const N = f.nodes;
     const { order } = f;
-    this.transpose(from);
     const keeps = this.checkpointing;
     const spacing = checkpointSpacing(H);
     if (previous !== undefined && from > 0) this.resume(previous, from);
@@ -1757,7 +1791,7 @@ class Planner {
     this.madeT = arena.i32(N * H);
     this.plannedStartT = arena.f64(N * H);
     // Pass 1's `potentialAt` is dead by now: its memory holds the capacities (every cell pass 2 reads
-    // is written by `transpose` or `transposeNodes`), 116 MB less fresh memory at 60,000 companies.
+    // is written by `transpose` or `transposeNode`), 116 MB less fresh memory at 60,000 companies.
     this.capacityT = this.potentialAt.length === N * H ? this.potentialAt : arena.f64(N * H);
     this.potentialAt = new Float64Array(0);
     this.potentialKnown = new Uint8Array(0);
@@ -1824,13 +1858,12 @@ class Planner {
     while (log.shortageNode.length < this.shortages.length) log.shortageNode.push(n);
   }
 
-  /** The period-major copies pass 2 reads (see `madeT`), from period `from` on. */
+  /** The period-major copies pass 2 reads (see `madeT`), from period `from` on, into `allocateTransposed`'s arrays. */
   transpose(from = 0): void {
     const f = this.flat;
     const H = this.H;
     const N = f.nodes;
     const A = f.arcSupplier.length;
-    this.allocateTransposed();
     const { madeT, plannedStartT, capacityT, askedT, hasReceipts, hasDemand } = this;
     const { receipts, endDemand, capacity } = f;
     for (let n = 0; n < N; n++) {
@@ -2474,7 +2507,8 @@ class Planner {
    * a cause `previous` did not have), the supplier joins the set and the pass starts again.
    */
   executeDirty(previous: Planner, firstOf: Int32Array): void {
-    if (this.replayable) this.plannedCauseAt = this.causeAt.slice();
+    if (this.replayable)
+      this.plannedCauseAt = copyInto(this.keptArena.i32(this.causeAt.length), this.causeAt);
     this.plannedOrders = this.orderNode.length;
     this.plannedCauses = this.causes.length;
     const f = this.flat;
@@ -2488,150 +2522,402 @@ class Planner {
     }
     this.allocateTransposed();
     const kept = keptPassTwo(previous);
+    const graph = dirtyGraph(f);
+    const groups = new Uint8Array(f.groupId.length);
+    const members: number[] = [];
+    for (let n = 0; n < f.nodes; n++) if (set[n] === 1) members.push(n);
+    let fresh = 0;
+    // The set's state at the start of each period of a kept checkpoint a round passed (`snapshot`).
+    const snapshots = new Map<number, RoundState>();
+    let from = checkpointAtOrBefore(previous, earliest);
+    let causeIndex: Int32Array | undefined;
+    const first = from;
+    // A dirty-set pass whose set is too large a share of the network, or whose rounds would run too
+    // large a share of a whole pass 2's node steps, gives up for pass 2 over every node.
+    const share = dirtyGivesUp === true ? DIRTY_STEP_SHARE : dirtyGivesUp === false ? Infinity : dirtyGivesUp;
+    const budget = share * f.nodes * (H - first);
     for (let round = 1; ; round++) {
-      this.closeDirtySet(set);
-      const from = checkpointAtOrBefore(previous, earliest);
-      if (round > 1) this.resetExecution(set, from);
-      const pass = this.dirtyPassOver(previous, kept, set);
-      this.transposeNodes(set, from);
-      if (from > 0) this.resume(previous, from);
-      this.resumedAt = from;
-      this.takeOverFinals(previous, set, from, round === 1);
+      closeUpwards(f, graph, set, groups, members, fresh);
+      const tooLarge =
+        round === 1 && dirtyGivesUp === true && members.length > DIRTY_FIRST_SET_SHARE * f.nodes;
+      if (tooLarge || this.dirtyWork + members.length * (H - from) > budget) {
+        this.passTwoWhole(previous, first);
+        break;
+      }
+      // A later round starts at the checkpoint before the period a node joined in: everything before
+      // was as in a full plan (the round before wrote nothing else to a clean node until then), so the
+      // set's state there is that round's, and the rest's the kept run's (they were clean until then).
+      const restart = round > 1 ? snapshots.get(from) : undefined;
+      if (restart !== undefined) this.restartRound(previous, restart, set, members, causeIndex!);
+      else if (round > 1) this.resetExecution(members, from);
+      const pass = this.dirtyPassOver(
+        previous,
+        kept,
+        graph,
+        set,
+        members,
+        restart === undefined ? undefined : causeIndex,
+      );
+      causeIndex = pass.causeIndex;
+      for (let k = fresh; k < members.length; k++) this.transposeNode(members[k]!, from);
+      if (restart === undefined) {
+        if (from > 0) this.resume(previous, from);
+        if (round === 1) this.resumedAt = from;
+      }
+      this.takeOverFinals(previous, members, from, round === 1);
+      this.dirtyStarts.push(from);
+      this.dirtySets.push(members.length);
       this.dirtyPass = pass;
-      const joined = this.runDirty(pass, from);
+      const joined = this.runDirty(pass, from, snapshots);
       this.dirtyPass = undefined;
       this.dirtyRounds = round;
       if (joined < 0) break;
-      for (const n of pass.joined) set[n] = 1;
-      earliest = Math.min(earliest, joined);
+      fresh = members.length;
+      for (const n of pass.joined) {
+        if (set[n] === 1) continue;
+        set[n] = 1;
+        members.push(n);
+      }
+      from = checkpointAtOrBefore(previous, joined);
     }
-    this.dirtyNodes = 0;
-    for (const member of set) this.dirtyNodes += member;
+    this.dirtyNodes = members.length;
     this.dropTransposed();
   }
 
-  /** Closes `set` over capacity groups (every member of a group with a member in it) and upwards over customers. */
-  closeDirtySet(set: Uint8Array): void {
+  /**
+   * Gives up a dirty-set pass: pass 2 as the requirement pass left it, then over every node from
+   * `from` (the first round's start, a checkpoint of `previous` or 0), as `execute` runs it.
+   */
+  passTwoWhole(previous: Planner, from: number): void {
+    const all: number[] = [];
+    for (let n = 0; n < this.flat.nodes; n++) all.push(n);
+    this.resetExecution(all, from);
+    // The executed quantities are written again: orders before `from` by `resume`, the rest by pass 2.
+    this.orderFinalStart.a.fill(0, 0, this.plannedOrders);
+    this.orderFinalQuantity.a.fill(0, 0, this.plannedOrders);
+    this.transpose(from);
+    this.resumedAt = from;
+    this.dirtyFallback = true;
+    this.runPassTwo(from > 0 ? previous : undefined, from);
+  }
+
+  /**
+   * The state of the nodes in `set` at the start of period `t` of a round, for a later round to start
+   * there (`restartRound`): what a checkpoint keeps (`checkpoint`), for them alone.
+   */
+  snapshot(nodes: readonly number[], t: number): RoundState {
     const f = this.flat;
-    const groups = new Uint8Array(f.groupId.length);
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (let n = 0; n < f.nodes; n++) {
-        if (set[n] !== 1) continue;
-        for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) groups[f.nodeGroup[at]!] = 1;
+    const N = f.nodes;
+    const H = this.H;
+    const fields = this.nodeFields();
+    const state = new Float64Array(nodes.length * fields.length);
+    const pendingFrom = new Int32Array(nodes.length);
+    const arcs: number[] = [];
+    const backlogs = new Map<number, Backlog>();
+    const arrivalCells: number[] = [];
+    const arrivalValues: number[] = [];
+    const catchUpCells: number[] = [];
+    const catchUpValues: number[] = [];
+    nodes.forEach((n, k) => {
+      for (let field = 0; field < fields.length; field++)
+        state[k * fields.length + field] = fields[field]![n]!;
+      pendingFrom[k] = this.pendingFrom[n]!;
+      for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) arcs.push(arc);
+      const backlog = this.backlogOf[n];
+      if (backlog !== undefined) backlogs.set(n, copyBacklog(backlog));
+      for (let cell = t * N + n; cell < H * N; cell += N) {
+        if (this.incoming[cell] !== 0) {
+          arrivalCells.push(cell);
+          arrivalValues.push(this.incoming[cell]!);
+        }
+        if (this.catchUpArrival[cell] !== 0) {
+          catchUpCells.push(cell);
+          catchUpValues.push(this.catchUpArrival[cell]!);
+        }
       }
-      // Suppliers come after their customers in planning order: walked backwards, one walk closes upwards.
-      for (let i = f.order.length - 1; i >= 0; i--) {
-        const n = f.order[i]!;
-        if (set[n] === 1) continue;
-        let joins = false;
-        for (let at = f.groupStart[n]!; !joins && at < f.groupStart[n + 1]!; at++)
-          joins = groups[f.nodeGroup[at]!] === 1;
-        for (let at = f.bomStart[n]!; !joins && at < f.bomStart[n + 1]!; at++)
-          joins = set[f.bomNode[at]!] === 1;
-        for (let arc = f.arcStart[n]!; !joins && arc < f.arcStart[n + 1]!; arc++)
-          joins = set[f.arcSupplier[arc]!] === 1;
-        if (!joins) continue;
-        set[n] = 1;
-        grew = true;
+    });
+    return {
+      period: t,
+      nodes: Int32Array.from(nodes),
+      state,
+      pendingFrom,
+      arcs: Int32Array.from(arcs),
+      pendingShip: Float64Array.from(arcs, (arc) => this.pendingShip[arc]!),
+      pendingShipFrom: Int32Array.from(arcs, (arc) => this.pendingShipFrom[arc]!),
+      backlogs,
+      arrivals: { cells: Int32Array.from(arrivalCells), values: Float64Array.from(arrivalValues) },
+      catchUpArrivals: { cells: Int32Array.from(catchUpCells), values: Float64Array.from(catchUpValues) },
+      deliveries: this.deliveries.length,
+      shortages: this.shortages.length,
+      safetyStockDraws: this.safetyStockDraws.length,
+      orders: this.orderNode.length,
+      causes: this.causes.length,
+      causeWrites: this.causeWriteCell.length,
+    };
+  }
+
+  /**
+   * Pass 2's state at the start of period `at.period` for another round over `set`: the nodes of the
+   * round that took `at` as that round left them, every other node as the kept run's checkpoint there
+   * (they were clean until then); the lists, pass-2 orders and causes as the round had them then.
+   */
+  restartRound(
+    previous: Planner,
+    at: RoundState,
+    set: Uint8Array,
+    members: readonly number[],
+    causeIndex: Int32Array,
+  ): void {
+    const f = this.flat;
+    const N = f.nodes;
+    const H = this.H;
+    const from = at.period;
+    const kept = previous.checkpoints.find((checkpoint) => checkpoint.period === from)!;
+    // The orders the round made from `from` on go.
+    this.dropOrdersFrom(at.orders);
+    // Every node as the kept run's checkpoint, then the round's nodes as the round left them.
+    const fields = this.nodeFields();
+    for (let k = 0; k < fields.length; k++) fields[k]!.set(kept.nodeState.subarray(k * N, (k + 1) * N));
+    this.pendingFrom.set(kept.pendingFrom);
+    this.pendingShip.set(kept.pendingShip);
+    this.pendingShipFrom.set(kept.pendingShipFrom);
+    this.backlogOf.fill(undefined);
+    for (const [n, backlog] of kept.backlogs) this.backlogOf[n] = copyBacklog(backlog);
+    const inRound = new Uint8Array(N);
+    at.nodes.forEach((n, k) => {
+      inRound[n] = 1;
+      for (let field = 0; field < fields.length; field++)
+        fields[field]![n] = at.state[k * fields.length + field]!;
+      this.pendingFrom[n] = at.pendingFrom[k]!;
+      const backlog = at.backlogs.get(n);
+      this.backlogOf[n] = backlog === undefined ? undefined : copyBacklog(backlog);
+    });
+    at.arcs.forEach((arc, k) => {
+      this.pendingShip[arc] = at.pendingShip[k]!;
+      this.pendingShipFrom[arc] = at.pendingShipFrom[k]!;
+    });
+    // Arrivals from `from` on: of orders started before it (the round's, or the kept run's).
+    for (const n of members) {
+      for (let cell = from * N + n; cell < H * N; cell += N) {
+        this.incoming[cell] = 0;
+        this.catchUpArrival[cell] = 0;
       }
     }
+    const add = (target: Float64Array, sparse: SparseCells, round: boolean) => {
+      for (let k = 0; k < sparse.cells.length; k++) {
+        const cell = sparse.cells[k]!;
+        const n = cell % N;
+        if (set[n] !== 1 || (inRound[n] === 1) !== round) continue;
+        target[cell]! += sparse.values[k]!;
+        if (target === this.catchUpArrival) this.catchesUp[n] = 1;
+      }
+    };
+    add(this.incoming, kept.arrivals, false);
+    add(this.catchUpArrival, kept.catchUpArrivals, false);
+    add(this.incoming, at.arrivals, true);
+    add(this.catchUpArrival, at.catchUpArrivals, true);
+    this.groupDone.fill(0);
+    // Causes: as the round had them then; the newcomers' rows as the kept run's then.
+    this.causes.length = at.causes;
+    for (let k = 0; k < causeIndex.length; k++) if (causeIndex[k]! >= at.causes) causeIndex[k] = -1;
+    for (const n of members) this.causeAt.set(this.plannedCauseAt.subarray(n * H, (n + 1) * H), n * H);
+    for (let k = 0; k < at.causeWrites; k++) {
+      const cell = this.causeWriteCell.a[k]!;
+      const n = Math.floor(cell / H);
+      if (set[n] === 1 && inRound[n] === 1) this.causeAt[cell] = this.causeWriteIndex.a[k]!;
+    }
+    this.causeWriteCell.length = at.causeWrites;
+    this.causeWriteIndex.length = at.causeWrites;
+    for (let k = 0; k < kept.causeWrites; k++) {
+      const cell = previous.causeWriteCell.a[k]!;
+      const n = Math.floor(cell / H);
+      if (set[n] !== 1 || inRound[n] === 1) continue;
+      const cause = previous.causeWriteIndex.a[k]!;
+      if (causeIndex[cause] === -1) {
+        causeIndex[cause] = this.causes.length;
+        this.causes.push(previous.causes[cause]!);
+      }
+      this.setCause(cell, causeIndex[cause]!);
+    }
+    this.deliveries.length = at.deliveries;
+    this.shortages.length = at.shortages;
+    this.safetyStockDraws.length = at.safetyStockDraws;
   }
 
   /** The edge of `set` (clean suppliers and components of it) and the clean nodes that take from the edge. */
-  dirtyPassOver(previous: Planner, kept: KeptPassTwo, set: Uint8Array): DirtyPass {
+  dirtyPassOver(
+    previous: Planner,
+    kept: KeptPassTwo,
+    graph: DirtyGraph,
+    set: Uint8Array,
+    members: readonly number[],
+    causeIndex: Int32Array | undefined,
+  ): DirtyPass {
     const f = this.flat;
     const boundary = new Uint8Array(f.nodes);
-    for (let n = 0; n < f.nodes; n++) {
-      if (set[n] !== 1) continue;
+    const feeds = new Uint8Array(f.nodes);
+    const visit: number[] = [...members];
+    for (const n of members) {
       for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) {
-        if (set[f.bomNode[at]!] !== 1) boundary[f.bomNode[at]!] = 1;
+        const child = f.bomNode[at]!;
+        if (set[child] === 1 || boundary[child] === 1) continue;
+        boundary[child] = 1;
+        visit.push(child);
       }
       for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
-        if (set[f.arcSupplier[arc]!] !== 1) boundary[f.arcSupplier[arc]!] = 1;
+        const supplier = f.arcSupplier[arc]!;
+        if (set[supplier] === 1 || boundary[supplier] === 1) continue;
+        boundary[supplier] = 1;
+        visit.push(supplier);
       }
     }
-    const feeds = new Uint8Array(f.nodes);
-    for (let n = 0; n < f.nodes; n++) {
-      if (set[n] === 1) continue;
-      let takes = 0;
-      for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) takes |= boundary[f.bomNode[at]!]!;
-      for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) takes |= boundary[f.arcSupplier[arc]!]!;
-      feeds[n] = takes;
+    const edge = visit.length;
+    for (let k = members.length; k < edge; k++) {
+      const b = visit[k]!;
+      for (let at = graph.customerStart[b]!; at < graph.customerStart[b + 1]!; at++) {
+        const customer = graph.customer[at]!;
+        if (set[customer] === 1 || feeds[customer] === 1) continue;
+        feeds[customer] = 1;
+        if (boundary[customer] !== 1) visit.push(customer);
+      }
     }
-    const log = previous.dirtyLog!;
+    // The nodes a round walks, in execution order.
+    const { rank } = kept;
+    visit.sort((a, b) => rank[a]! - rank[b]!);
     return {
       previous,
-      log,
+      log: previous.dirtyLog!,
       kept,
       set,
+      members,
       boundary,
       feeds,
-      causeIndex: new Int32Array(previous.causes.length).fill(-1),
+      causeIndex: causeIndex ?? new Int32Array(previous.causes.length).fill(-1),
       joined: [],
+      visit: Int32Array.from(visit),
+      rank,
+      safetyRank: kept.safetyRank,
+      safetyInSet: Int32Array.from(this.safetyNodes.filter((n) => set[n] === 1)),
     };
   }
 
   /**
    * Periods `from` … H − 1 with the set's nodes run and everyone else's part taken over from the kept
-   * run, in execution order. Returns −1, or the first period in which a node at the edge had to join
-   * the set (`pass.joined`): the round's plan is then thrown away.
+   * run, in execution order. Only the nodes of the set, its edge and the clean nodes that take from the
+   * edge are walked; the kept run's list entries of the clean nodes in between are taken over by rank
+   * in execution order. At the start of each period of a kept checkpoint the set's state is kept in
+   * `snapshots`, for a later round to start there. Returns −1, or the first period in which a node at
+   * the edge had to join the set (`pass.joined`): the round stops before the next checkpoint and what it
+   * did from the one before is thrown away.
    */
-  runDirty(pass: DirtyPass, from: number): number {
-    const f = this.flat;
-    const N = f.nodes;
-    const { order } = f;
-    const { previous, log, set } = pass;
+  runDirty(pass: DirtyPass, from: number, snapshots: Map<number, RoundState>): number {
+    const { previous, log, set, visit } = pass;
     const checkpoint = previous.checkpoints.find((kept) => kept.period === from);
-    let delivery = checkpoint?.deliveries ?? 0;
-    let shortage = checkpoint?.shortages ?? 0;
+    const lists: KeptLists = {
+      delivery: checkpoint?.deliveries ?? 0,
+      shortage: checkpoint?.shortages ?? 0,
+      made: previous.plannedOrders + (checkpoint?.orders ?? 0),
+    };
     let draw = checkpoint?.safetyStockDraws ?? 0;
-    let made = previous.plannedOrders + (checkpoint?.orders ?? 0);
-    const deliveries = previous.deliveries;
-    const shortages = previous.shortages;
     const draws = previous.safetyStockDraws;
-    // After a node had to join, the round goes on to its end: every node that has to join in it
-    // joins at once (one that joins only because of another's wrong stock costs time, not the plan).
+    const safetyRank = pass.safetyRank;
+    const N = this.flat.nodes;
     let joinedAt = -1;
+    // A round's own costs: the restart's walk of every node, and each period's steps of the set.
+    this.dirtyWork += N;
     for (let t = from; t < this.H; t++) {
-      for (let i = order.length - 1; i >= 0; i--) {
-        const n = order[i]!;
-        const own = set[n] === 1;
-        if (own) {
+      this.dirtyWork += pass.members.length;
+      if (previous.checkpoints.some((kept) => kept.period === t))
+        snapshots.set(t, this.snapshot(pass.members, t));
+      for (let k = 0; k < visit.length; k++) {
+        const n = visit[k]!;
+        if (set[n] === 1) {
+          // The clean nodes' entries before it, then its own made anew (the kept ones skipped).
+          this.takeOverEntries(pass, lists, t, pass.rank[n]!);
           this.step(n, t, undefined);
-          if (pass.joined.length > 0 && joinedAt < 0) joinedAt = t;
-        } else {
-          if (pass.boundary[n] === 1) {
-            this.onHand[n] = log.stock[t * N + n]!;
-            this.ratio[n] = log.ratio[t * N + n]!;
-          }
-          if (pass.feeds[n] === 1) this.takeKept(pass, n, t);
+          this.skipEntries(pass, lists, t, n);
+          continue;
         }
-        // The kept run's entries of this node and period: its own when clean, made anew when in the set.
-        for (; delivery < deliveries.length && deliveries[delivery]!.period === t; delivery++) {
-          if (log.deliveryNode.a[delivery] !== n) break;
-          if (!own) this.deliveries.push(deliveries[delivery]!);
+        if (pass.boundary[n] === 1) {
+          this.onHand[n] = log.stock[t * N + n]!;
+          this.ratio[n] = log.ratio[t * N + n]!;
         }
-        for (; shortage < shortages.length && shortages[shortage]!.period === t; shortage++) {
-          if (log.shortageNode.a[shortage] !== n) break;
-          if (!own) this.shortages.push(shortages[shortage]!);
-        }
-        for (; made < previous.orderNode.length && previous.orderStart.a[made] === t; made++) {
-          if (previous.orderNode.a[made] !== n) break;
-          if (own) continue;
-          const copy = this.newOrder(n, previous.orderArc.a[made]!, t);
-          this.orderStartQuantity.a[copy] = previous.orderStartQuantity.a[made]!;
-          this.copyFinal(previous, made, copy);
-        }
+        if (pass.feeds[n] === 1) this.takeKept(pass, n, t);
       }
-      for (const n of this.safetyNodes) {
-        if (set[n] === 1) this.noteSafetyStockDraw(n, t);
-        for (; draw < draws.length && draws[draw]!.period === t && log.drawNode.a[draw] === n; draw++) {
-          if (set[n] !== 1) this.safetyStockDraws.push(draws[draw]!);
+      this.takeOverEntries(pass, lists, t, N);
+      // Safety-stock draws, in the order of the nodes with a target: the set's noted anew.
+      for (const n of pass.safetyInSet) {
+        for (; draw < draws.length && draws[draw]!.period === t; draw++) {
+          const node = log.drawNode.a[draw]!;
+          if (safetyRank[node]! >= safetyRank[n]!) break;
+          if (set[node] !== 1) this.safetyStockDraws.push(draws[draw]!);
         }
+        this.noteSafetyStockDraw(n, t);
+        while (draw < draws.length && draws[draw]!.period === t && log.drawNode.a[draw] === n) draw++;
       }
+      for (; draw < draws.length && draws[draw]!.period === t; draw++) {
+        if (set[log.drawNode.a[draw]!] !== 1) this.safetyStockDraws.push(draws[draw]!);
+      }
+      // The round goes on to the next checkpoint after a node had to join (the next round starts at
+      // the one before): every node that has to join before then joins in this round.
+      if (pass.joined.length > 0 && joinedAt < 0) joinedAt = t;
+      if (joinedAt >= 0 && (t + 1 === this.H || previous.checkpoints.some((kept) => kept.period === t + 1)))
+        return joinedAt;
     }
     return joinedAt;
+  }
+
+  /**
+   * The kept run's deliveries, shortages and pass-2 orders of period `t` of the nodes before rank
+   * `before` in execution order: a clean node's are taken over, a node's of the set skipped (made anew).
+   */
+  takeOverEntries(pass: DirtyPass, lists: KeptLists, t: number, before: number): void {
+    const { previous, log, set, rank } = pass;
+    const deliveries = previous.deliveries;
+    for (; lists.delivery < deliveries.length && deliveries[lists.delivery]!.period === t; lists.delivery++) {
+      const n = log.deliveryNode.a[lists.delivery]!;
+      if (rank[n]! >= before) break;
+      if (set[n] !== 1) this.deliveries.push(deliveries[lists.delivery]!);
+    }
+    const shortages = previous.shortages;
+    for (; lists.shortage < shortages.length && shortages[lists.shortage]!.period === t; lists.shortage++) {
+      const n = log.shortageNode.a[lists.shortage]!;
+      if (rank[n]! >= before) break;
+      if (set[n] !== 1) this.shortages.push(shortages[lists.shortage]!);
+    }
+    for (; lists.made < previous.orderNode.length && previous.orderStart.a[lists.made] === t; lists.made++) {
+      const n = previous.orderNode.a[lists.made]!;
+      if (rank[n]! >= before) break;
+      if (set[n] === 1) continue;
+      const copy = this.newOrder(n, previous.orderArc.a[lists.made]!, t);
+      this.orderStartQuantity.a[copy] = previous.orderStartQuantity.a[lists.made]!;
+      this.copyFinal(previous, lists.made, copy);
+    }
+  }
+
+  /** Skips the kept run's entries of period `t` of node `n` of the set (its step made them anew). */
+  skipEntries(pass: DirtyPass, lists: KeptLists, t: number, n: number): void {
+    const { previous, log } = pass;
+    const deliveries = previous.deliveries;
+    while (
+      lists.delivery < deliveries.length &&
+      deliveries[lists.delivery]!.period === t &&
+      log.deliveryNode.a[lists.delivery] === n
+    )
+      lists.delivery++;
+    const shortages = previous.shortages;
+    while (
+      lists.shortage < shortages.length &&
+      shortages[lists.shortage]!.period === t &&
+      log.shortageNode.a[lists.shortage] === n
+    )
+      lists.shortage++;
+    while (
+      lists.made < previous.orderNode.length &&
+      previous.orderStart.a[lists.made] === t &&
+      previous.orderNode.a[lists.made] === n
+    )
+      lists.made++;
   }
 
   /** What clean node `n` took in period `t` from the edge of the set, as the kept run's orders executed it. */
@@ -2705,7 +2991,7 @@ class Planner {
   }
 
   /** The executed quantities of the orders before `from`, and of every order of a node not in `set`, are the kept run's. */
-  takeOverFinals(previous: Planner, set: Uint8Array, from: number, first: boolean): void {
+  takeOverFinals(previous: Planner, members: readonly number[], from: number, first: boolean): void {
     const f = this.flat;
     const H = this.H;
     // In a later round only the set's orders from `from` on changed (the set and `from` only grow
@@ -2721,8 +3007,7 @@ class Planner {
     // The set's orders from `from` on execute anew.
     const start = this.orderFinalStart.a;
     const quantity = this.orderFinalQuantity.a;
-    for (let n = 0; n < f.nodes; n++) {
-      if (set[n] !== 1) continue;
+    for (const n of members) {
       for (let t = from; t < H; t++) {
         const order = this.productionAt[n * H + t]! - 1;
         if (order >= 0) start[order] = quantity[order] = 0;
@@ -2736,27 +3021,32 @@ class Planner {
     }
   }
 
-  /**
-   * Pass 2's state as the requirement pass left it, for another round of the dirty-set pass over `set`
-   * from `from`: of the arrays by node and period only the set's cells (nothing else is read).
-   */
-  resetExecution(set: Uint8Array, from: number): void {
-    const f = this.flat;
-    const N = f.nodes;
-    const H = this.H;
-    const A = f.arcSupplier.length;
-    for (let order = this.plannedOrders; order < this.orderNode.length; order++) {
+  /** Drops the orders pass 2 made from `count` on (their cells of the period-major copies with them). */
+  dropOrdersFrom(count: number): void {
+    const N = this.flat.nodes;
+    const A = this.flat.arcSupplier.length;
+    for (let order = count; order < this.orderNode.length; order++) {
       const start = this.orderStart.a[order]!;
       const arc = this.orderArc.a[order]!;
       if (arc < 0) this.madeT[start * N + this.orderNode.a[order]!] = 0;
       else this.boughtT[start * A + arc] = 0;
     }
-    for (const column of [this.orderNode, this.orderArc, this.orderStart]) column.length = this.plannedOrders;
+    for (const column of [this.orderNode, this.orderArc, this.orderStart]) column.length = count;
     for (const column of [this.orderStartQuantity, this.orderFinalQuantity, this.orderFinalStart])
-      column.length = this.plannedOrders;
+      column.length = count;
+  }
+
+  /**
+   * Pass 2's state as the requirement pass left it, for another round of the dirty-set pass over `set`
+   * from `from`: of the arrays by node and period only the set's cells (nothing else is read).
+   */
+  resetExecution(members: readonly number[], from: number): void {
+    const f = this.flat;
+    const N = f.nodes;
+    const H = this.H;
+    this.dropOrdersFrom(this.plannedOrders);
     this.onHand.set(f.onHand);
-    for (let n = 0; n < N; n++) {
-      if (set[n] !== 1) continue;
+    for (const n of members) {
       for (let cell = from * N + n; cell < H * N; cell += N) {
         this.incoming[cell] = 0;
         this.catchUpArrival[cell] = 0;
@@ -2790,35 +3080,32 @@ class Planner {
     this.checkpoints = [];
   }
 
-  /** The period-major copies (`transpose`) of the nodes in `set`, from period `from` on. */
-  transposeNodes(set: Uint8Array, from: number): void {
+  /** The period-major copies (`transpose`) of node `n`'s rows, from period `from` on. */
+  transposeNode(n: number, from: number): void {
     const f = this.flat;
     const H = this.H;
     const N = f.nodes;
     const A = f.arcSupplier.length;
     const startQuantity = this.orderStartQuantity.a;
-    for (let n = 0; n < N; n++) {
-      if (set[n] !== 1) continue;
-      for (let t = from; t < H; t++) {
-        const at = n * H + t;
-        const cell = t * N + n;
-        if (f.receipts[at] !== 0) this.hasReceipts[n] = 1;
-        if (f.endDemand[at] !== 0) this.hasDemand[n] = 1;
-        const order = this.productionAt[at]!;
-        if (order > 0) {
-          this.madeT[cell] = order;
-          this.plannedStartT[cell] = startQuantity[order - 1]!;
-        }
-        this.capacityT[cell] = f.capacity[at]!;
-        this.askedT[cell] = this.gross[at]! - f.endDemand[at]!;
+    for (let t = from; t < H; t++) {
+      const at = n * H + t;
+      const cell = t * N + n;
+      if (f.receipts[at] !== 0) this.hasReceipts[n] = 1;
+      if (f.endDemand[at] !== 0) this.hasDemand[n] = 1;
+      const order = this.productionAt[at]!;
+      if (order > 0) {
+        this.madeT[cell] = order;
+        this.plannedStartT[cell] = startQuantity[order - 1]!;
       }
-      for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
-        for (let t = from; t < H; t++) {
-          const bought = this.purchaseAt[arc * H + t]!;
-          if (bought === 0) continue;
-          this.boughtT[t * A + arc] = bought;
-          this.plannedShipT[t * A + arc] = startQuantity[bought - 1]!;
-        }
+      this.capacityT[cell] = f.capacity[at]!;
+      this.askedT[cell] = this.gross[at]! - f.endDemand[at]!;
+    }
+    for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
+      for (let t = from; t < H; t++) {
+        const bought = this.purchaseAt[arc * H + t]!;
+        if (bought === 0) continue;
+        this.boughtT[t * A + arc] = bought;
+        this.plannedShipT[t * A + arc] = startQuantity[bought - 1]!;
       }
     }
   }
@@ -3191,6 +3478,8 @@ interface DirtyLog {
   readonly deliveryNode: IntColumn;
   readonly shortageNode: IntColumn;
   readonly drawNode: IntColumn;
+  /** The causes (`causeAt`) as pass 2 left them, set when the run is released. */
+  causeAt: Int32Array;
 }
 
 function newDirtyLog(cells: number, arcCells: number): DirtyLog {
@@ -3204,38 +3493,64 @@ function newDirtyLog(cells: number, arcCells: number): DirtyLog {
     deliveryNode: new IntColumn(),
     shortageNode: new IntColumn(),
     drawNode: new IntColumn(),
+    causeAt: new Int32Array(0),
   };
 }
 
-/** Of a kept run, for a dirty-set pass: its pass-2 orders by slot, and its causes as pass 2 left them. */
+/** Of a kept run, for a dirty-set pass: its pass-2 orders by period, and its causes as pass 2 left them. */
 interface KeptPassTwo {
-  /** Production slot `n * H + t`, purchase slot `nodes * H + arc * H + t` → order. */
-  readonly orderAt: Map<number, number>;
+  /**
+   * The kept run's pass-2 orders that start in period `t` are `periodStart[t]` … `periodStart[t + 1]`
+   * − 1, in execution order (by the node's `rank`, production before its purchases by arc).
+   */
+  readonly periodStart: Int32Array;
   readonly causeAt: Int32Array;
+  /** Each node's place in execution order. */
+  readonly rank: Int32Array;
+  /** Each node's place among the nodes with a safety-stock target. */
+  readonly safetyRank: Int32Array;
 }
 
 function keptPassTwo(run: Planner): KeptPassTwo {
   const H = run.H;
-  const slots = run.flat.nodes * H;
-  const orderAt = new Map<number, number>();
-  for (let order = run.plannedOrders; order < run.orderNode.length; order++) {
-    const arc = run.orderArc.a[order]!;
-    const start = run.orderStart.a[order]!;
-    orderAt.set(arc < 0 ? run.orderNode.a[order]! * H + start : slots + arc * H + start, order);
+  const periodStart = new Int32Array(H + 1);
+  let order = run.plannedOrders;
+  for (let t = 0; t <= H; t++) {
+    while (order < run.orderNode.length && run.orderStart.a[order]! < t) order++;
+    periodStart[t] = order;
   }
-  const causeAt = run.plannedCauseAt.slice();
-  for (let k = 0; k < run.causeWriteCell.length; k++)
-    causeAt[run.causeWriteCell.a[k]!] = run.causeWriteIndex.a[k]!;
-  return { orderAt, causeAt };
+  const { order: planning } = run.flat;
+  const rank = new Int32Array(run.flat.nodes);
+  for (let i = 0; i < planning.length; i++) rank[planning[i]!] = planning.length - 1 - i;
+  const safetyRank = new Int32Array(run.flat.nodes);
+  run.safetyNodes.forEach((n, k) => {
+    safetyRank[n] = k;
+  });
+  return { periodStart, causeAt: run.dirtyLog!.causeAt, rank, safetyRank };
 }
 
 /** What the kept run's order of node `n` (production when `arc` is −1) in period `t` executed (0 for none). */
 function keptStart(pass: DirtyPass, n: number, arc: number, t: number): number {
   const run = pass.previous;
   const H = run.H;
-  let order = (arc < 0 ? run.productionAt[n * H + t]! : run.purchaseAt[arc * H + t]!) - 1;
-  if (order < 0) order = pass.kept.orderAt.get(arc < 0 ? n * H + t : run.flat.nodes * H + arc * H + t) ?? -1;
-  return order < 0 ? 0 : run.orderFinalStart.a[order]!;
+  const order = (arc < 0 ? run.productionAt[n * H + t]! : run.purchaseAt[arc * H + t]!) - 1;
+  if (order >= 0) return run.orderFinalStart.a[order]!;
+  // An order pass 2 made: a binary search of the period's, by execution order.
+  const { rank, periodStart } = pass.kept;
+  const node = run.orderNode.a;
+  const orderArc = run.orderArc.a;
+  const wanted = rank[n]!;
+  let low = periodStart[t]!;
+  let high = periodStart[t + 1]!;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const at = rank[node[middle]!]!;
+    if (at < wanted || (at === wanted && orderArc[middle]! < arc)) low = middle + 1;
+    else high = middle;
+  }
+  if (low < periodStart[t + 1]! && node[low] === n && orderArc[low] === arc)
+    return run.orderFinalStart.a[low]!;
+  return 0;
 }
 
 /** A dirty-set pass over a kept run (`Planner.executeDirty`). */
@@ -3245,6 +3560,8 @@ interface DirtyPass {
   readonly kept: KeptPassTwo;
   /** 1 for the nodes the pass runs. */
   readonly set: Uint8Array;
+  /** The nodes of the set. */
+  readonly members: readonly number[];
   /** 1 for the clean suppliers and components of the set: their stock and ratio are the kept run's. */
   readonly boundary: Uint8Array;
   /** 1 for the clean nodes that take from the boundary: their takes are the kept run's. */
@@ -3253,6 +3570,110 @@ interface DirtyPass {
   readonly causeIndex: Int32Array;
   /** Boundary nodes that must join the set: something else was written to them. */
   readonly joined: number[];
+  /** The nodes a round walks (the set, its edge and the clean nodes that take from it), in execution order. */
+  readonly visit: Int32Array;
+  /** Each node's place in execution order. */
+  readonly rank: Int32Array;
+  /** Each node's place among the nodes with a safety-stock target (the order draws are noted in). */
+  readonly safetyRank: Int32Array;
+  /** The nodes of the set with a safety-stock target, in that order. */
+  readonly safetyInSet: Int32Array;
+}
+
+/**
+ * The state of a round's nodes at the start of a period (`Planner.snapshot`): a `Checkpoint` of those
+ * nodes alone (`state` node by node, `nodeFields()` in order; `arcs` their arcs), and the lengths of
+ * the lists, the orders and the causes then (all absolute).
+ */
+interface RoundState {
+  readonly period: number;
+  readonly nodes: Int32Array;
+  readonly state: Float64Array;
+  readonly pendingFrom: Int32Array;
+  readonly arcs: Int32Array;
+  readonly pendingShip: Float64Array;
+  readonly pendingShipFrom: Int32Array;
+  readonly backlogs: ReadonlyMap<number, Backlog>;
+  readonly arrivals: SparseCells;
+  readonly catchUpArrivals: SparseCells;
+  readonly deliveries: number;
+  readonly shortages: number;
+  readonly safetyStockDraws: number;
+  readonly orders: number;
+  readonly causes: number;
+  readonly causeWrites: number;
+}
+
+/** Where a round of the dirty-set pass is in the kept run's deliveries, shortages and orders. */
+interface KeptLists {
+  delivery: number;
+  shortage: number;
+  made: number;
+}
+
+/** For the dirty-set pass: each node's customers (whose orders take from it), and each capacity group's members. */
+interface DirtyGraph {
+  readonly customerStart: Int32Array;
+  readonly customer: Int32Array;
+  readonly memberStart: Int32Array;
+  readonly member: Int32Array;
+}
+
+function dirtyGraph(f: OrderedFlatNetwork): DirtyGraph {
+  const N = f.nodes;
+  const G = f.groupId.length;
+  const customerStart = new Int32Array(N + 1);
+  const memberStart = new Int32Array(G + 1);
+  for (let n = 0; n < N; n++) {
+    for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) customerStart[f.bomNode[at]! + 1]!++;
+    for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) customerStart[f.arcSupplier[arc]! + 1]!++;
+    for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) memberStart[f.nodeGroup[at]! + 1]!++;
+  }
+  for (let n = 0; n < N; n++) customerStart[n + 1]! += customerStart[n]!;
+  for (let g = 0; g < G; g++) memberStart[g + 1]! += memberStart[g]!;
+  const customer = new Int32Array(customerStart[N]!);
+  const member = new Int32Array(memberStart[G]!);
+  const nextCustomer = customerStart.slice(0, N);
+  const nextMember = memberStart.slice(0, G);
+  for (let n = 0; n < N; n++) {
+    for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++)
+      customer[nextCustomer[f.bomNode[at]!]!++] = n;
+    for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++)
+      customer[nextCustomer[f.arcSupplier[arc]!]!++] = n;
+    for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++)
+      member[nextMember[f.nodeGroup[at]!]!++] = n;
+  }
+  return { customerStart, customer, memberStart, member };
+}
+
+/**
+ * Closes `set` over capacity groups (every member of a group with a member in it; a group's use in a
+ * period is summed over its members in execution order) and upwards over customers, from the members
+ * from `fresh` on (those before are closed already); the nodes that join are added to `members`.
+ */
+function closeUpwards(
+  f: OrderedFlatNetwork,
+  graph: DirtyGraph,
+  set: Uint8Array,
+  groups: Uint8Array,
+  members: number[],
+  fresh: number,
+): void {
+  const join = (n: number) => {
+    if (set[n] === 1) return;
+    set[n] = 1;
+    members.push(n);
+  };
+  for (let k = fresh; k < members.length; k++) {
+    const n = members[k]!;
+    for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
+      const g = f.nodeGroup[at]!;
+      if (groups[g] === 1) continue;
+      groups[g] = 1;
+      for (let m = graph.memberStart[g]!; m < graph.memberStart[g + 1]!; m++) join(graph.member[m]!);
+    }
+    for (let at = graph.customerStart[n]!; at < graph.customerStart[n + 1]!; at++) join(graph.customer[at]!);
+  }
 }
 
 /** The latest checkpoint of `run` at or before `period`, or 0. */

@@ -316,19 +316,54 @@ function replanTests() {
   });
 }
 
-describe('replanNetwork', replanTests);
-
-describe('replanNetwork with the dirty-set execution pass (internal switch)', () => {
+/** Sets the dirty-set execution pass's switch for the tests of a `describe`, and sets it back after them. */
+function switchDirtyExecution(...setting: Parameters<typeof useDirtyExecution>) {
   let was = false;
   beforeAll(() => {
-    was = useDirtyExecution(true);
+    was = useDirtyExecution(...setting);
   });
   afterAll(() => {
     useDirtyExecution(was);
   });
+}
+
+describe('replanNetwork without the dirty-set execution pass (pass 2 whole or from a checkpoint)', () => {
+  switchDirtyExecution(false);
+  replanTests();
+});
+
+describe('replanNetwork with the dirty-set execution pass as re-plans run it (the default)', () => {
+  switchDirtyExecution(true);
   replanTests();
 
-  it('runs pass 2 for part of the network only, and starts again when a clean supplier is written to', () => {
+  it('gives up the dirty-set pass for pass 2 over every node when its set is most of the network', () => {
+    const network = generateNetwork({ companies: 300, seed: 5, horizon: 40 });
+    const previous = planNetworkRun(network, { pegging: false });
+    const records = network.production ?? [];
+    const deep = records.findIndex((record) => record.item.startsWith('cmp-'));
+    const changed = after(network, [capacityChange(network, deep, 0.5, 6)]);
+    const replanned = replanNetwork(previous, changed.network);
+    expect((replanned.state as { dirtyFallback: boolean }).dirtyFallback).toBe(true);
+    expect(replanned.plan).toEqual(planNetwork(changed.network, { pegging: false }));
+    // Its pass 2 ran whole and logged what a dirty-set pass reads: a change on top may run one again.
+    expect((replanned.state as { dirtyLog?: unknown }).dirtyLog).toBeDefined();
+    const again = after(changed.network, [capacityChange(changed.network, deep, 0.5, 20)]);
+    const second = replanNetwork(replanned, again.network);
+    expect(second.plan).toEqual(planNetwork(again.network, { pegging: false }));
+  });
+});
+
+describe('replanNetwork with the dirty-set execution pass that gives up after a third of the node steps', () => {
+  // Mostly after some rounds (the first set alone is no reason here): pass 2 over every node then.
+  switchDirtyExecution(true, 0.3);
+  replanTests();
+});
+
+describe('replanNetwork with the dirty-set execution pass that never gives up', () => {
+  switchDirtyExecution(true, false);
+  replanTests();
+
+  it('runs pass 2 for part of the network only, and starts again at a checkpoint when a clean supplier is written to', () => {
     const network = generateNetwork({ companies: 300, seed: 5, horizon: 26 });
     const previous = planNetworkRun(network, { pegging: false });
     const records = network.production ?? [];
@@ -336,8 +371,12 @@ describe('replanNetwork with the dirty-set execution pass (internal switch)', ()
     const changed = after(network, [capacityChange(network, deep, 0.5, 6)]);
     const replanned = replanNetwork(previous, changed.network);
     expect(replanned.plan).toEqual(planNetwork(changed.network, { pegging: false }));
-    const state = replanned.state as { dirtyNodes: number; dirtyRounds: number };
+    const state = replanned.state as { dirtyNodes: number; dirtyRounds: number; dirtyStarts: number[] };
     expect(state.dirtyRounds).toBeGreaterThan(1);
+    // The later round starts at the checkpoint before the period the supplier joined in, from the
+    // set's state the round before left there, not from period 0.
+    expect(state.dirtyStarts[0]).toBe(0);
+    expect(state.dirtyStarts.at(-1)).toBeGreaterThan(0);
     expect(state.dirtyNodes).toBeGreaterThan(0);
     expect(state.dirtyNodes).toBeLessThan(replanned.stats.nodes / 2);
   });
