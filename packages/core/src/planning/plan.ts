@@ -342,7 +342,11 @@ function runArenas(sizes: FlatSizes, options: PlanOptions, replayable: boolean):
   const execution = Arena.sized(cells * 44 + arcs * horizon * 12 + nodes * 100);
   // A kept run's checkpoints (`checkpoint`) and its log of pass 2's causes, in an arena of their own
   // that lives as long as the run.
-  const checkpoints = replayable && !pegging ? Arena.sized(checkpointBytes(sizes)).reserve() : new Arena(8);
+  // With the dirty-set switch on, a full pass 2's `DirtyLog` too (made at its start, where new buffers
+  // of its size, some 1 GB at 60,000 companies, brought another full collection).
+  const logBytes = dirtyExecution ? nodes * horizon * 32 + arcs * horizon * 16 : 0;
+  const checkpoints =
+    replayable && !pegging ? Arena.sized(checkpointBytes(sizes) + logBytes).reserve() : new Arena(8);
   return {
     kept: plannerArena(sizes).reserve(),
     orders: orders.reserve(),
@@ -1772,7 +1776,8 @@ class Planner {
     if (previous !== undefined && from > 0) this.resume(previous, from);
     this.resumedAt = from;
     // A full pass 2 of a kept run logs what a later re-plan's dirty-set pass reads of clean nodes.
-    if (dirtyExecution && keeps && from === 0) this.dirtyLog = newDirtyLog(N * H, f.arcSupplier.length * H);
+    if (dirtyExecution && keeps && from === 0)
+      this.dirtyLog = newDirtyLog(N * H, f.arcSupplier.length * H, this.checkpointArena);
     const log = this.dirtyLog;
     for (let t = from; t < H; t++) {
       if (keeps && t > from && t % spacing === 0) this.checkpoints.push(this.checkpoint(t));
@@ -3482,14 +3487,15 @@ interface DirtyLog {
   causeAt: Int32Array;
 }
 
-function newDirtyLog(cells: number, arcCells: number): DirtyLog {
+/** A kept run's `DirtyLog`, its dense arrays from `arena` (the checkpoints', sized for it by `runArenas`). */
+function newDirtyLog(cells: number, arcCells: number, arena: Arena): DirtyLog {
   return {
-    stock: new Float64Array(cells),
-    ratio: new Float64Array(cells),
-    startCaught: new Float64Array(cells),
-    startAfter: new Float64Array(cells),
-    shipCaught: new Float64Array(arcCells),
-    shipAfter: new Float64Array(arcCells),
+    stock: arena.f64(cells),
+    ratio: arena.f64(cells),
+    startCaught: arena.f64(cells),
+    startAfter: arena.f64(cells),
+    shipCaught: arena.f64(arcCells),
+    shipAfter: arena.f64(arcCells),
     deliveryNode: new IntColumn(),
     shortageNode: new IntColumn(),
     drawNode: new IntColumn(),
