@@ -16,15 +16,19 @@ import {
   signRequest,
 } from '@keten/connector';
 import {
+  ASPECT_MODELS,
+  type AspectModel,
   buildOffer,
+  type DspMessageType,
   deriveAgreement,
   type Network,
+  ORDER_FORMAT,
+  OrderMessage,
   planNetwork,
   policyToJson,
   valueAt,
   verifyAuditChain,
 } from '@keten/core';
-import { readEffectiveNetwork } from '@keten/store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CompanyNode } from '../src/node-runtime.ts';
 import { demoNetwork, effectiveOf, nodesFixture, recordEventAt } from './nodes-fixture.ts';
@@ -533,4 +537,46 @@ describe('a chain of company nodes', () => {
       expect(verifyAuditChain(await oem.store.exchange.readAudit({ limit: 10000 }))).toBeUndefined();
     }, 120_000);
   });
+
+  // Last: what the nodes sent through all the tests above.
+  it('sent only valid messages: DSP messages against the DSP 2025-1 schemas, payloads against their Catena-X schemas (or keten.order/v1)', async () => {
+    const { parseDspMessage, validateAspectPayload } = await import('@keten/connector');
+    const invalid: string[] = [];
+    const kinds = new Map<string, number>();
+    for (const [company, node] of nodes) {
+      for (const message of await node.store.exchange.listMessages({ state: 'all', limit: 100_000 })) {
+        kinds.set(message.kind, (kinds.get(message.kind) ?? 0) + 1);
+        const where = `${company} ${message.kind} ${message.id}`;
+        if (message.kind.startsWith('dspace:')) {
+          const parsed = parseDspMessage(message.body, message.kind.slice(7) as DspMessageType);
+          if (!parsed.ok) invalid.push(`${where}: ${JSON.stringify(parsed.error)}`);
+        } else if (message.kind === `aspect:${ORDER_FORMAT}`) {
+          const parsed = OrderMessage.safeParse((message.body as { payload: unknown }).payload);
+          if (!parsed.success) invalid.push(`${where}: ${parsed.error.message}`);
+        } else if (message.kind.startsWith('aspect:') && message.kind.slice(7) in ASPECT_MODELS) {
+          const model = message.kind.slice(7) as AspectModel;
+          const valid = validateAspectPayload(model, (message.body as { payload: unknown }).payload);
+          if (!valid.ok) invalid.push(`${where}: ${JSON.stringify(valid.error)}`);
+        } else invalid.push(`${where}: a kind this test does not know`);
+        // Nothing was refused by its receiver as malformed either.
+        if (message.abandonedAt !== undefined) invalid.push(`${where}: given up: ${message.lastError}`);
+      }
+    }
+    expect(invalid).toEqual([]);
+    // The run sent the protocol's messages and the payloads, not nothing.
+    for (const kind of [
+      'dspace:ContractRequestMessage',
+      'dspace:ContractAgreementMessage',
+      'dspace:ContractAgreementVerificationMessage',
+      'dspace:ContractNegotiationEventMessage',
+      'dspace:TransferRequestMessage',
+      'dspace:TransferStartMessage',
+      'aspect:WeekBasedMaterialDemand',
+      'aspect:WeekBasedCapacityGroup',
+      `aspect:${ORDER_FORMAT}`,
+    ])
+      expect(kinds.get(kind) ?? 0, `${kind} in ${JSON.stringify(Object.fromEntries(kinds))}`).toBeGreaterThan(
+        0,
+      );
+  }, 60_000);
 });
