@@ -200,9 +200,27 @@ export function demoNetwork(): Network {
   return loaded.value.network;
 }
 
-/** The page passes the quality bars: no serious accessibility problem, no console error, no other origin. */
+/**
+ * The page passes the quality bars: no serious accessibility problem, no console error, no other
+ * origin, and nothing wider than the window (a wide table scrolls in its own frame, the page does not).
+ */
 export async function expectClean(opened: OpenedPage): Promise<void> {
   expect(await seriousViolations(opened.page)).toEqual([]);
   expect(opened.errors).toEqual([]);
   expect(opened.elsewhere).toEqual([]);
+  expect(await overflowingElements(opened.page)).toEqual([]);
+}
+
+/** Elements of the page's main part that reach past the window's right edge, when the page does. */
+export async function overflowingElements(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    if (document.documentElement.scrollWidth <= window.innerWidth) return [];
+    return [...document.querySelectorAll<HTMLElement>('main *')]
+      .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 1)
+      .slice(0, 3)
+      .map(
+        (element) =>
+          `${element.tagName.toLowerCase()}.${element.className} (page ${document.documentElement.scrollWidth} px wide)`,
+      );
+  });
 }

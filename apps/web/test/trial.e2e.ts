@@ -7,6 +7,7 @@
  * stress test's result is printed with the load average (the machine is shared).
  */
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CHROMIUM,
@@ -14,6 +15,7 @@ import {
   demoNetwork,
   expectClean,
   logIn,
+  SCREENSHOTS,
   screenshot,
   seriousViolations,
   startWeb,
@@ -98,6 +100,20 @@ describe.skipIf(!CHROMIUM_AVAILABLE && !process.env.CI)('the five-minute trial i
     );
     await screenshot(page, 'trial-4-stress-result');
     await expectClean(opened);
+    // Every company name under the chart is inside it: the first one's rotated label was cut at the
+    // left edge before.
+    const chart = page.getByTestId('tts-ttr-chart').locator('svg').first();
+    await chart.scrollIntoViewIfNeeded();
+    const cut = await chart.evaluate((svg) => {
+      const frame = svg.getBoundingClientRect();
+      return [...svg.querySelectorAll('text')]
+        .filter((text) => text.getBoundingClientRect().left < frame.left - 0.5)
+        .map(
+          (text) => `${text.textContent} at ${Math.round(text.getBoundingClientRect().left - frame.left)} px`,
+        );
+    });
+    expect(cut).toEqual([]);
+    await chart.screenshot({ path: join(SCREENSHOTS, 'trial-4-stress-chart.png') });
 
     // Click 3: the weakest company's page, from the ranking.
     const weakest = page.getByTestId('stress-ranking').locator('tbody tr').first().getByRole('link');
