@@ -110,6 +110,34 @@ authority: { url: ${oem.url} }
     expect(did.id).toBe(`did:web:127.0.0.1%3A${port}`);
   }, 120_000);
 
+  it('joins with `keten node join --authority URL`, whatever authority its configuration names', async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const supplier = config(
+      home.path,
+      'steinhof',
+      `format: keten.node/v1
+company: steinhof-optics
+listen: { port: ${port} }
+dataDir: ./steinhof
+network: ${DEMO}
+authority: { url: http://127.0.0.1:9 }
+`,
+    );
+    // The configuration's authority does not answer: joining there fails and says where it tried.
+    const there = await keten(['node', 'join', '--config', supplier], { home: home.path });
+    expectCleanFailure(there, there.status ?? 1);
+    expect(there.stderr).toContain('joining at http://127.0.0.1:9 failed');
+    const joined = await keten(['node', 'join', '--config', supplier, '--authority', oem.url], {
+      home: home.path,
+    });
+    expect(joined.status, joined.stderr).toBe(0);
+    expect(joined.stderr).toMatch(/joined network 'keten-demo' as did:web:127\.0\.0\.1%3A\d+/);
+    const membership = JSON.parse(
+      (await import('node:fs')).readFileSync(join(home.path, 'steinhof', 'membership.json'), 'utf8'),
+    ) as { authorityUrl: string; network: string };
+    expect(membership).toMatchObject({ authorityUrl: oem.url, network: 'keten-demo' });
+  }, 120_000);
+
   it('says where a configuration is wrong', async () => {
     const bad = config(
       home.path,
