@@ -2536,6 +2536,8 @@ class Planner {
     const snapshots = new Map<number, RoundState>();
     let from = checkpointAtOrBefore(previous, earliest);
     let causeIndex: Int32Array | undefined;
+    // The kept run's cause writes by row, made at the first restart that needs them.
+    const writesByRow: { rows?: WritesByRow } = {};
     const first = from;
     // A dirty-set pass whose set is too large a share of the network, or whose rounds would run too
     // large a share of a whole pass 2's node steps, gives up for pass 2 over every node.
@@ -2553,7 +2555,7 @@ class Planner {
       // was as in a full plan (the round before wrote nothing else to a clean node until then), so the
       // set's state there is that round's, and the rest's the kept run's (they were clean until then).
       const restart = round > 1 ? snapshots.get(from) : undefined;
-      if (restart !== undefined) this.restartRound(previous, restart, set, members, causeIndex!);
+      if (restart !== undefined) this.restartRound(previous, restart, set, members, causeIndex!, writesByRow);
       else if (round > 1) this.resetExecution(members, from);
       const pass = this.dirtyPassOver(
         previous,
@@ -2672,6 +2674,7 @@ class Planner {
     set: Uint8Array,
     members: readonly number[],
     causeIndex: Int32Array,
+    writesByRow: { rows?: WritesByRow },
   ): void {
     const f = this.flat;
     const N = f.nodes;
@@ -2733,16 +2736,20 @@ class Planner {
     }
     this.causeWriteCell.length = at.causeWrites;
     this.causeWriteIndex.length = at.causeWrites;
-    for (let k = 0; k < kept.causeWrites; k++) {
-      const cell = previous.causeWriteCell.a[k]!;
-      const n = Math.floor(cell / H);
-      if (set[n] !== 1 || inRound[n] === 1) continue;
-      const cause = previous.causeWriteIndex.a[k]!;
-      if (causeIndex[cause] === -1) {
-        causeIndex[cause] = this.causes.length;
-        this.causes.push(previous.causes[cause]!);
+    // The kept run's writes into the newcomers' rows before `from`, row by row (rows are apart).
+    const byRow = keptWritesByRow(previous, writesByRow);
+    for (const n of members) {
+      if (inRound[n] === 1) continue;
+      for (let at = byRow.start[n]!; at < byRow.start[n + 1]!; at++) {
+        const k = byRow.write[at]!;
+        if (k >= kept.causeWrites) break;
+        const cause = previous.causeWriteIndex.a[k]!;
+        if (causeIndex[cause] === -1) {
+          causeIndex[cause] = this.causes.length;
+          this.causes.push(previous.causes[cause]!);
+        }
+        this.setCause(previous.causeWriteCell.a[k]!, causeIndex[cause]!);
       }
-      this.setCause(cell, causeIndex[cause]!);
     }
     this.deliveries.length = at.deliveries;
     this.shortages.length = at.shortages;
@@ -3680,6 +3687,29 @@ function closeUpwards(
     }
     for (let at = graph.customerStart[n]!; at < graph.customerStart[n + 1]!; at++) join(graph.customer[at]!);
   }
+}
+
+/** A run's pass-2 cause writes (`causeWriteCell`) by row: row `n`'s are `write[start[n]]` … in the order made. */
+interface WritesByRow {
+  readonly start: Int32Array;
+  readonly write: Int32Array;
+}
+
+/** `run`'s cause writes by row, made once into `cache`. */
+function keptWritesByRow(run: Planner, cache: { rows?: WritesByRow }): WritesByRow {
+  if (cache.rows !== undefined) return cache.rows;
+  const N = run.flat.nodes;
+  const H = run.H;
+  const count = run.causeWriteCell.length;
+  const cells = run.causeWriteCell.a;
+  const start = new Int32Array(N + 1);
+  for (let k = 0; k < count; k++) start[Math.floor(cells[k]! / H) + 1]!++;
+  for (let n = 0; n < N; n++) start[n + 1]! += start[n]!;
+  const next = start.slice(0, N);
+  const write = new Int32Array(count);
+  for (let k = 0; k < count; k++) write[next[Math.floor(cells[k]! / H)]!++] = k;
+  cache.rows = { start, write };
+  return cache.rows;
 }
 
 /** The latest checkpoint of `run` at or before `period`, or 0. */
