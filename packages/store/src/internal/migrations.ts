@@ -185,6 +185,42 @@ export const MIGRATIONS: readonly Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION ${s}.refuse_change();
     `,
   },
+  {
+    version: 4,
+    name: "network versions' content parts written before the version",
+    sql: (s) => `
+      -- Migration 3 wrote the parts inside the version's transaction: on the embedded database (one
+      -- connection) every other query, /health's store probe too, waited for all of them (~5 s at
+      -- 60,000 companies). Now the parts are written first, each a statement of its own, under an
+      -- upload id; the version's short transaction then names it. Parts no version names (an import
+      -- that failed or was killed midway) are deleted by a later import once an hour old.
+      ALTER TABLE ${s}.network_versions ADD COLUMN content_upload text;
+      CREATE UNIQUE INDEX network_versions_content_upload ON ${s}.network_versions (content_upload)
+        WHERE content_upload IS NOT NULL;
+      CREATE TABLE ${s}.network_content_parts (
+        upload text NOT NULL,
+        part integer NOT NULL CHECK (part >= 0),
+        text text NOT NULL,
+        created_at timestamptz NOT NULL,
+        PRIMARY KEY (upload, part)
+      );
+      -- The parts of a stored version are never changed or deleted; only unnamed ones may go.
+      CREATE FUNCTION ${s}.refuse_named_part_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'UPDATE' OR EXISTS (
+          SELECT 1 FROM ${s}.network_versions v WHERE v.content_upload = OLD.upload
+        ) THEN
+          RAISE EXCEPTION 'the parts of a stored network version are append-only';
+        END IF;
+        RETURN OLD;
+      END
+      $$;
+      CREATE TRIGGER network_content_parts_append_only BEFORE UPDATE OR DELETE ON ${s}.network_content_parts
+        FOR EACH ROW EXECUTE FUNCTION ${s}.refuse_named_part_change();
+      CREATE TRIGGER network_content_parts_no_truncate BEFORE TRUNCATE ON ${s}.network_content_parts
+        FOR EACH STATEMENT EXECUTE FUNCTION ${s}.refuse_change();
+    `,
+  },
 ];
 
 /** The newest schema version this keten knows. */

@@ -8,9 +8,14 @@
  * The content is written as parts of its JSON text (`PART_CHARACTERS` each, one statement each, a
  * turn of the event loop between them) and read back the same way: on the embedded database, which
  * runs on the caller's thread, one statement with a 60,000-company network held that thread ~3 s;
- * a part holds it for milliseconds. Versions written before migration 3 keep their content in one
- * `json` column and are read from there.
+ * a part holds it for milliseconds. The parts are written before the version's transaction, under an
+ * upload id the version row then names (`network_content_parts`, migration 4), so other queries run
+ * between them; parts of an import that failed midway are deleted (then, or by an import an hour
+ * later). Versions written before keep their content in the `json` column (before migration 3) or
+ * in `network_version_parts` (migration 3) and are read from there.
  */
+
+import { randomUUID } from 'node:crypto';
 import {
   canonicalJson,
   checkNetworkName,
@@ -62,32 +67,42 @@ export class SqlNetworkStore implements NetworkStore {
         throw new StoreError('invalid-input', 'the prepared content hash is not 64 hex digits (SHA-256)');
       }
       const createdAt = clock.now().toISOString();
-      const parts = textParts(content);
-      const version = await driver.transaction(async (tx) => {
-        const [row] = await tx.query<{ latest_version: number | string }>(
-          `INSERT INTO ${schema}.networks AS n (name, latest_version, created_at, updated_at)
-           VALUES ($1, 1, $2, $2)
-           ON CONFLICT (name) DO UPDATE SET latest_version = n.latest_version + 1, updated_at = EXCLUDED.updated_at
-           RETURNING latest_version`,
-          [request.network, createdAt],
-        );
-        const next = Number(row!.latest_version);
-        await tx.query(
-          `INSERT INTO ${schema}.network_versions
-             (network, version, created_at, source, author, content, content_hash, summary)
-           VALUES ($1, $2, $3, $4, $5, NULL, $6, $7::jsonb)`,
-          [request.network, next, createdAt, request.source, request.author, hash, summary],
-        );
-        for (const [part, text] of parts.entries()) {
-          await tx.query(
-            `INSERT INTO ${schema}.network_version_parts (network, version, part, text) VALUES ($1, $2, $3, $4)`,
-            [request.network, next, part, text],
+      const upload = randomUUID();
+      await this.#sweepUnnamedParts();
+      let version: number;
+      try {
+        for (const [part, text] of textParts(content).entries()) {
+          await driver.query(
+            `INSERT INTO ${schema}.network_content_parts (upload, part, text, created_at) VALUES ($1, $2, $3, $4)`,
+            [upload, part, text, createdAt],
           );
           // A turn of the event loop: the server answers others between the parts.
           await new Promise((resolve) => setImmediate(resolve));
         }
-        return next;
-      });
+        version = await driver.transaction(async (tx) => {
+          const [row] = await tx.query<{ latest_version: number | string }>(
+            `INSERT INTO ${schema}.networks AS n (name, latest_version, created_at, updated_at)
+             VALUES ($1, 1, $2, $2)
+             ON CONFLICT (name) DO UPDATE SET latest_version = n.latest_version + 1, updated_at = EXCLUDED.updated_at
+             RETURNING latest_version`,
+            [request.network, createdAt],
+          );
+          const next = Number(row!.latest_version);
+          await tx.query(
+            `INSERT INTO ${schema}.network_versions
+               (network, version, created_at, source, author, content, content_upload, content_hash, summary)
+             VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8::jsonb)`,
+            [request.network, next, createdAt, request.source, request.author, upload, hash, summary],
+          );
+          return next;
+        });
+      } catch (error) {
+        // No version names these parts: they go now (or, if this fails too, with a later import's sweep).
+        await driver
+          .query(`DELETE FROM ${schema}.network_content_parts WHERE upload = $1`, [upload])
+          .catch(() => undefined);
+        throw error;
+      }
       logger.info(
         {
           schema: this.context.schemaName,
@@ -152,17 +167,29 @@ export class SqlNetworkStore implements NetworkStore {
     const which = version === undefined ? 'the latest version' : `version ${version}`;
     return operation(this.context, `reading ${which} of network ${network}`, async () => {
       if (version !== undefined && !Number.isSafeInteger(version)) return undefined;
-      const rows = await driver.query<VersionRow & { content: string | null }>(
+      const rows = await driver.query<VersionRow & { content: string | null; content_upload: string | null }>(
         version === undefined
-          ? `SELECT ${INFO_COLUMNS}, content::text AS content FROM ${schema}.network_versions
+          ? `SELECT ${INFO_COLUMNS}, content::text AS content, content_upload FROM ${schema}.network_versions
              WHERE network = $1 ORDER BY version DESC LIMIT 1`
-          : `SELECT ${INFO_COLUMNS}, content::text AS content FROM ${schema}.network_versions
+          : `SELECT ${INFO_COLUMNS}, content::text AS content, content_upload FROM ${schema}.network_versions
              WHERE network = $1 AND version = $2`,
         version === undefined ? [network] : [network, version],
       );
       const row = rows[0];
       if (!row) return undefined;
-      const text = row.content ?? (await this.#readParts(network, Number(row.version)));
+      const text =
+        row.content ??
+        (row.content_upload === null
+          ? await this.#readParts(
+              `network_version_parts WHERE network = $1 AND version = $2`,
+              [network, Number(row.version)],
+              `version ${row.version} of network ${network}`,
+            )
+          : await this.#readParts(
+              `network_content_parts WHERE upload = $1`,
+              [row.content_upload],
+              `version ${row.version} of network ${network}`,
+            ));
       let content: Network;
       try {
         content = JSON.parse(text) as Network;
@@ -176,28 +203,43 @@ export class SqlNetworkStore implements NetworkStore {
     });
   }
 
-  /** A version's content text from its parts, `PARTS_PER_READ` a statement, a turn of the event loop between. */
-  async #readParts(network: string, version: number): Promise<string> {
+  /**
+   * A version's content text from its parts (`source`: the table and the condition on `params`),
+   * `PARTS_PER_READ` a statement, a turn of the event loop between.
+   */
+  async #readParts(source: string, params: readonly unknown[], what: string): Promise<string> {
     const { schema, driver } = this.context;
     const texts: string[] = [];
     for (;;) {
       const rows = await driver.query<{ text: string }>(
-        `SELECT text FROM ${schema}.network_version_parts
-         WHERE network = $1 AND version = $2 AND part >= $3 ORDER BY part LIMIT ${PARTS_PER_READ}`,
-        [network, version, texts.length],
+        `SELECT text FROM ${schema}.${source} AND part >= $${params.length + 1}
+         ORDER BY part LIMIT ${PARTS_PER_READ}`,
+        [...params, texts.length],
       );
       for (const row of rows) texts.push(row.text);
       if (rows.length < PARTS_PER_READ) break;
       await new Promise((resolve) => setImmediate(resolve));
     }
     if (texts.length === 0) {
-      throw new StoreError('corrupt', `version ${version} of network ${network} has no content`, {
-        details: { network, version },
-      });
+      throw new StoreError('corrupt', `${what} has no content`, { details: { what } });
     }
     return texts.join('');
   }
+
+  /** Deletes parts no version names that are over `UNNAMED_PARTS_KEPT_MS` old (imports that failed midway). */
+  async #sweepUnnamedParts(): Promise<void> {
+    const { schema, driver, clock } = this.context;
+    const before = new Date(clock.now().getTime() - UNNAMED_PARTS_KEPT_MS).toISOString();
+    await driver.query(
+      `DELETE FROM ${schema}.network_content_parts p WHERE p.created_at < $1
+       AND NOT EXISTS (SELECT 1 FROM ${schema}.network_versions v WHERE v.content_upload = p.upload)`,
+      [before],
+    );
+  }
 }
+
+/** How long parts no version names are kept: longer than any import takes to write its parts. */
+export const UNNAMED_PARTS_KEPT_MS = 60 * 60 * 1000;
 
 /** Characters of content text per stored part (one statement each). */
 export const PART_CHARACTERS = 1_000_000;
