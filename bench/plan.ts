@@ -93,7 +93,7 @@ console.log(
   ),
 );
 console.log(
-  '\nre-plan: capacity of the first component maker halved from period 10 on, re-planned from the kept run (its flattened network patched, not flattened again); "recomputed" counts the nodes whose requirements were computed again (the rest replay, runs of them in one piece), the execution pass runs whole (what it reads differs from an early period on: overflow to other suppliers ships early).\nlate re-plan: the same change from period 40 on, re-planned from the first run; (from) is the period the execution pass started in, at a checkpoint of the kept run.\nCPU s: CPU time of the process (all threads, the collector included), fairer than wall time on a machine others load too.',
+  '\nre-plan: capacity of the first component maker halved from period 10 on, re-planned from the kept run (its flattened network patched, not flattened again); "recomputed" counts the nodes whose requirements were computed again (the rest replay, runs of them in one piece), the execution pass runs only for the nodes whose inputs differ and the nodes above them (the dirty-set pass, docs/planning.md; it gives up for a whole pass when that set is a large share of the network).\nlate re-plan: the same change from period 40 on, re-planned from the first run; (from) is the period the execution pass started in, at a checkpoint of the kept run.\nCPU s: CPU time of the process (all threads, the collector included), fairer than wall time on a machine others load too.',
 );
 console.log(`pegging is measured up to ${PEGGING_UP_TO.toLocaleString('en')} companies.`);
 const largest = rows.filter((row) => row.companies === 60_000);
