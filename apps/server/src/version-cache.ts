@@ -7,7 +7,8 @@
  *
  * A version that is imported through the API is kept as imported (no read back), and its graph for
  * the map and graph pages (core's `networkGraph` and its binary form, gzipped) is made right after
- * the import's answer has gone out, so the first view of a new version finds it made. A version
+ * the import's answer has gone out (in the import thread for a large import: the first binary view
+ * waits for it there instead of making it again), so the first view of a new version finds it made. A version
  * never changes, so what is kept never goes stale; the latest few versions are kept (least recently
  * used go first).
  */
@@ -38,6 +39,8 @@ export interface KeptVersion {
   /** JSON text and the binary form (`keten.graph/v1`), made once. */
   graphJson?: string;
   graphBinary?: Uint8Array;
+  /** The binary form being made in the import thread: the graph's first view waits for it. */
+  graphBinaryMaking?: Promise<Uint8Array | undefined>;
   /** The answers gzipped, on the thread pool. */
   graphJsonGzip?: Promise<Buffer>;
   graphBinaryGzip?: Promise<Buffer>;
@@ -56,6 +59,13 @@ export function graphBinaryOf(kept: KeptVersion): Uint8Array {
     kept.stored.version,
   );
   return kept.graphBinary;
+}
+
+/** Waits for the binary form the import thread is making, if it is (then kept as made). */
+export async function graphBinaryMade(kept: KeptVersion): Promise<void> {
+  if (kept.graphBinary !== undefined || kept.graphBinaryMaking === undefined) return;
+  const binary = await kept.graphBinaryMaking.catch(() => undefined);
+  if (binary !== undefined) kept.graphBinary ??= binary;
 }
 
 /** The binary graph gzipped (started on first use, on the thread pool). */
@@ -103,13 +113,42 @@ export class VersionCache {
   }
 
   /**
-   * A version just imported: kept as it is (the store holds the same content), and its graph made
-   * once the caller's answer has gone out (`setImmediate`), so the first map or graph view of it does
-   * not wait for the read and the build.
+   * A version just imported: kept as it is (the store holds the same content), and its binary graph
+   * made once the caller's answer has gone out, so the first map or graph view of it does not wait
+   * for the read and the build: `made` when the import thread makes it (a large import), else here
+   * (`setImmediate`).
    */
-  imported(stored: StoredNetwork): void {
+  imported(stored: StoredNetwork, made?: Promise<Uint8Array | undefined>): void {
     const kept: KeptVersion = { stored };
     this.#keep(kept);
+    if (made !== undefined) {
+      const started = performance.now();
+      kept.graphBinaryMaking = made;
+      void made.then(
+        (binary) => {
+          if (binary === undefined || !this.#kept.includes(kept)) return;
+          kept.graphBinary ??= binary;
+          void graphBinaryGzipOf(kept).then(
+            (gzipped) =>
+              this.log.info(
+                {
+                  network: stored.network,
+                  version: stored.version,
+                  companies: stored.content.companies.length,
+                  bytes: binary.byteLength,
+                  gzipBytes: gzipped.byteLength,
+                  milliseconds: Math.round(performance.now() - started),
+                },
+                'graph made for the views in the import thread',
+              ),
+            (error: unknown) => this.log.error({ err: error }, 'gzipping the graph failed'),
+          );
+        },
+        // Made again on its first request, where a failure reaches the asker.
+        (error: unknown) => this.log.error({ err: error }, 'making the graph in the import thread failed'),
+      );
+      return;
+    }
     setImmediate(() => {
       if (!this.#kept.includes(kept)) return;
       const cpu = process.cpuUsage();

@@ -31,6 +31,11 @@ export type PreparedImport = Result<
     readonly summary: NetworkSummary;
     readonly warnings: Issue[];
     readonly prepared: PreparedContent;
+    /**
+     * Makes the binary graph (`keten.graph/v1`) of the network for the views where it was loaded (the
+     * import thread), once the store has given it its name and version; absent when loaded here.
+     */
+    readonly graphBinary?: (network: string, version: number) => Promise<Uint8Array | undefined>;
   },
   Issue[]
 >;

@@ -3,7 +3,13 @@
  * parsed, validated and hashed, and what is stored is what was sent; problems still come back with
  * their line and column.
  */
-import { canonicalJson, generateNetwork } from '@keten/core';
+import {
+  canonicalJson,
+  encodeNetworkGraph,
+  GRAPH_MEDIA_TYPE,
+  generateNetwork,
+  networkGraph,
+} from '@keten/core';
 import { contentHash } from '@keten/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { body, type TestServer, testServer } from '../test-support.ts';
@@ -72,6 +78,17 @@ describe('importing a large network', () => {
     });
     expect(page.statusCode, page.body).toBe(200);
     expect(body<{ company: { name: string } }>(page).company.name).toBe(company.name);
+    // The binary graph, made in the import thread once the version was stored, is the one the
+    // server would make itself.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const graph = await server.as('viewer', {
+      method: 'GET',
+      url: '/api/v1/networks/large/graph',
+      headers: { accept: GRAPH_MEDIA_TYPE },
+    });
+    expect(graph.statusCode).toBe(200);
+    const expected = encodeNetworkGraph({ ...networkGraph(network), network: 'large' }, 1);
+    expect(Buffer.compare(graph.rawPayload, Buffer.from(expected))).toBe(0);
   }, 120_000);
 
   it('answers the problems of a large invalid network with their line and column, storing nothing', async () => {

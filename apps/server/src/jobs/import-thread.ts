@@ -21,11 +21,16 @@ export const THREAD_CHARACTERS = 1_000_000;
 /** The thread ends after this long without an import (it holds tens of MB even idle). */
 export const IDLE_MS = 60_000;
 
-/** Main → worker. */
-export interface ImportThreadRequest {
-  readonly id: number;
-  readonly body: ImportBody;
-}
+/** Main → worker: a body to load; the binary graph of the network loaded for request `of`. */
+export type ImportThreadRequest =
+  | { readonly type: 'prepare'; readonly id: number; readonly body: ImportBody }
+  | {
+      readonly type: 'graph';
+      readonly id: number;
+      readonly of: number;
+      readonly network: string;
+      readonly version: number;
+    };
 
 /** Worker → main: problems; or the prepared parts, the network's slices, done; or a bug. */
 export type ImportThreadReply =
@@ -39,6 +44,8 @@ export type ImportThreadReply =
     }
   | { readonly type: 'content'; readonly id: number; readonly part: SlicePart }
   | { readonly type: 'done'; readonly id: number }
+  /** The binary graph asked for; null when the thread holds that network no longer. */
+  | { readonly type: 'graph'; readonly id: number; readonly bytes: Uint8Array | null }
   | { readonly type: 'bug'; readonly id: number; readonly message: string };
 
 export class ImportThread {
@@ -70,15 +77,31 @@ export class ImportThread {
     clearTimeout(this.#idle);
     const worker = this.#start();
     const { id, answer } = this.#pending.ask();
-    worker.postMessage({ id, body } satisfies ImportThreadRequest);
+    worker.postMessage({ type: 'prepare', id, body } satisfies ImportThreadRequest);
     try {
-      return (await answer) as PreparedImport;
+      const prepared = (await answer) as PreparedImport;
+      if (!prepared.ok) return prepared;
+      const graphBinary = (network: string, version: number) => this.#graph(worker, id, network, version);
+      return { ok: true, value: { ...prepared.value, graphBinary } };
     } finally {
       if (this.#pending.size === 0 && this.#worker === worker) {
         this.#idle = setTimeout(() => void this.close(), IDLE_MS);
         this.#idle.unref();
       }
     }
+  }
+
+  /** The binary graph of the network loaded for request `of`, made in the thread; undefined when gone. */
+  async #graph(
+    worker: Worker,
+    of: number,
+    network: string,
+    version: number,
+  ): Promise<Uint8Array | undefined> {
+    if (this.#worker !== worker) return undefined;
+    const { id, answer } = this.#pending.ask();
+    worker.postMessage({ type: 'graph', id, of, network, version } satisfies ImportThreadRequest);
+    return ((await answer) as Uint8Array | null) ?? undefined;
   }
 
   #start(): Worker {
@@ -127,6 +150,8 @@ export class ImportThread {
           };
           return this.#pending.settle(reply.id, { value });
         }
+        case 'graph':
+          return this.#pending.settle(reply.id, { value: reply.bytes });
         case 'bug':
           receiving.delete(reply.id);
           return this.#pending.settle(reply.id, {

@@ -35,6 +35,7 @@ import {
 import { requireRole } from '../auth/policy.ts';
 import {
   graphBinaryGzipOf,
+  graphBinaryMade,
   graphBinaryOf,
   graphJsonGzipOf,
   graphJsonOf,
@@ -200,6 +201,7 @@ export function networkViewRoutes(app: Api, context: RouteContext): void {
         return reply.code(304).send(null);
       }
       if (binary) {
+        await graphBinaryMade(entry);
         if (gzipped) {
           const body = await graphBinaryGzipOf(entry);
           return reply

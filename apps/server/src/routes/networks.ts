@@ -114,7 +114,7 @@ export async function networkRoutes(app: Api, context: RouteContext): Promise<vo
           { issues },
         );
       }
-      const { network, summary, warnings, prepared } = loaded.value;
+      const { network, summary, warnings, prepared, graphBinary } = loaded.value;
       const version = await networks.importVersion({
         network: request.query.name ?? network.name,
         content: network,
@@ -128,7 +128,10 @@ export async function networkRoutes(app: Api, context: RouteContext): Promise<vo
         'network imported',
       );
       // Kept for the views as imported, its graph made once this answer has gone out.
-      context.versions.imported({ ...version, content: network });
+      context.versions.imported(
+        { ...version, content: network },
+        graphBinary?.(version.network, version.version),
+      );
       reply.code(201);
       return { version, warnings: warnings.map(apiIssue) };
     },
