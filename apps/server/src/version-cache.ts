@@ -128,21 +128,7 @@ export class VersionCache {
         (binary) => {
           if (binary === undefined || !this.#kept.includes(kept)) return;
           kept.graphBinary ??= binary;
-          void graphBinaryGzipOf(kept).then(
-            (gzipped) =>
-              this.log.info(
-                {
-                  network: stored.network,
-                  version: stored.version,
-                  companies: stored.content.companies.length,
-                  bytes: binary.byteLength,
-                  gzipBytes: gzipped.byteLength,
-                  milliseconds: Math.round(performance.now() - started),
-                },
-                'graph made for the views in the import thread',
-              ),
-            (error: unknown) => this.log.error({ err: error }, 'gzipping the graph failed'),
-          );
+          this.#gzipAndLog(kept, binary, started, 'graph made for the views in the import thread');
         },
         // Made again on its first request, where a failure reaches the asker.
         (error: unknown) => this.log.error({ err: error }, 'making the graph in the import thread failed'),
@@ -156,22 +142,9 @@ export class VersionCache {
       try {
         const binary = graphBinaryOf(kept);
         const used = process.cpuUsage(cpu);
-        void graphBinaryGzipOf(kept).then(
-          (gzipped) =>
-            this.log.info(
-              {
-                network: stored.network,
-                version: stored.version,
-                companies: stored.content.companies.length,
-                bytes: binary.byteLength,
-                gzipBytes: gzipped.byteLength,
-                milliseconds: Math.round(performance.now() - started),
-                cpuMilliseconds: Math.round((used.user + used.system) / 1000),
-              },
-              'graph made for the views after the import',
-            ),
-          (error: unknown) => this.log.error({ err: error }, 'gzipping the graph failed'),
-        );
+        this.#gzipAndLog(kept, binary, started, 'graph made for the views after the import', {
+          cpuMilliseconds: Math.round((used.user + used.system) / 1000),
+        });
       } catch (error) {
         // The graph is made again on its first request, where a failure reaches the asker.
         delete kept.graph;
@@ -179,6 +152,27 @@ export class VersionCache {
         this.log.error({ err: error, network: stored.network }, 'making the graph after the import failed');
       }
     });
+  }
+
+  /** Gzips a kept version's binary graph (on the thread pool) and logs what was made, with `extra`. */
+  #gzipAndLog(kept: KeptVersion, binary: Uint8Array, started: number, what: string, extra = {}): void {
+    const { stored } = kept;
+    void graphBinaryGzipOf(kept).then(
+      (gzipped) =>
+        this.log.info(
+          {
+            network: stored.network,
+            version: stored.version,
+            companies: stored.content.companies.length,
+            bytes: binary.byteLength,
+            gzipBytes: gzipped.byteLength,
+            milliseconds: Math.round(performance.now() - started),
+            ...extra,
+          },
+          what,
+        ),
+      (error: unknown) => this.log.error({ err: error }, 'gzipping the graph failed'),
+    );
   }
 
   /** A planning source whose versions come from this cache (events from the store). */
