@@ -6,6 +6,7 @@
  * node's membership credential, as it would on `keten node join`. `keten demo` runs the demo network
  * this way; the tests run chains of it.
  */
+import type { Server as NetServer } from 'node:net';
 import { join } from 'node:path';
 import type { ConnectGateOptions, ResolvedNodeConfig, StatusConsentSpec } from '@keten/connector';
 import type { Network } from '@keten/core';
@@ -59,7 +60,10 @@ export interface NetworkNodes {
   close(): Promise<void>;
 }
 
-/** A port that was free a moment ago (for nodes whose URL must be known before they listen). */
+/**
+ * A port that was free a moment ago, for a node in another process whose URL must be known before it
+ * listens (tests). Another process may take it before then; in one process, `reservePort` holds it.
+ */
 export async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
   return new Promise((resolve, reject) => {
@@ -70,6 +74,42 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Binds a port for each company's node on 127.0.0.1 and keeps it: `portOf`'s, or one the system
+ * picks where none is given or `portOf`'s is taken (said in `log`: the node's URL differs from the
+ * usual one).
+ */
+async function reserveNodePorts(
+  companies: readonly string[],
+  portOf: ((company: string, index: number) => number) | undefined,
+  log: ((message: string) => void) | undefined,
+): Promise<Map<string, NetServer>> {
+  const { reservePort } = await import('@keten/server');
+  const reserved = new Map<string, NetServer>();
+  try {
+    for (const [index, company] of companies.entries()) {
+      const wanted = portOf?.(company, index);
+      let server: NetServer | undefined;
+      if (wanted !== undefined) {
+        try {
+          server = await reservePort('127.0.0.1', wanted);
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
+          log?.(
+            `${company}: port ${wanted} is ${code === 'EADDRINUSE' ? 'in use' : 'not allowed'}; its node listens on a port the system picks instead`,
+          );
+        }
+      }
+      reserved.set(company, server ?? (await reservePort('127.0.0.1', 0)));
+    }
+  } catch (error) {
+    for (const server of reserved.values()) server.close();
+    throw error;
+  }
+  return reserved;
 }
 
 /**
@@ -87,11 +127,18 @@ export async function startNetworkNodes(options: NetworkNodesOptions): Promise<N
     options.companies ??
     network.companies.filter((company) => company.bpn !== undefined).map((company) => company.id);
   const running = new Set(companies);
+  // Every node's port is bound here, before any node starts, and held until its server takes the
+  // socket over: its partners are told its URL now, and in the seconds the nodes take to start, a port
+  // that was merely free a moment ago can be taken by another process or by an outgoing connection of
+  // this one (the system hands out the same ephemeral range for both), failing that node's listen.
+  const reserved = await reserveNodePorts(companies, options.portOf, options.log);
   const urlOf = new Map<string, string>();
-  for (const [index, company] of companies.entries()) {
-    const port = options.portOf === undefined ? await freePort() : options.portOf(company, index);
-    urlOf.set(company, `http://127.0.0.1:${port}`);
+  for (const company of companies) {
+    urlOf.set(company, `http://127.0.0.1:${(reserved.get(company)!.address() as { port: number }).port}`);
   }
+  const releaseUnused = () => {
+    for (const server of reserved.values()) if (server.listening) server.close();
+  };
   const authority = companies[0]!;
   const partnersOf = (company: string): string[] => {
     const partners = new Set<string>();
@@ -159,6 +206,7 @@ export async function startNetworkNodes(options: NetworkNodesOptions): Promise<N
   const close = async () => {
     closed = true;
     gate.close();
+    releaseUnused();
     await Promise.all([...nodes.values()].map((node) => node.close()));
   };
   try {
@@ -172,6 +220,7 @@ export async function startNetworkNodes(options: NetworkNodesOptions): Promise<N
         network,
         store,
         closeStore: false,
+        reserved: reserved.get(config.company)!,
         ...(options.log === undefined ? {} : { log: options.log }),
         ...(options.web === undefined ? {} : { web: options.web }),
         ...(options.agreements === undefined ? {} : { agreements: options.agreements }),
@@ -201,6 +250,8 @@ export async function startNetworkNodes(options: NetworkNodesOptions): Promise<N
     await close();
     throw error;
   }
+  // Nodes not started (the start was stopped) give their ports back.
+  releaseUnused();
   gate.open();
   const ready = (async (): Promise<NetworkReady> => {
     for (;;) {

@@ -5,6 +5,7 @@
  * negotiation, transfer; forecasts pushed along the chain). `keten node` runs one; the demo runs one
  * per company of the demo network, sharing one embedded database (a schema each).
  */
+import type { Server as NetServer } from 'node:net';
 import type {
   ConnectGate,
   Connector,
@@ -47,6 +48,11 @@ export interface StartNodeOptions {
   readonly agreements?: Pick<ExchangeServiceOptions, 'agreementTermMs' | 'renewBeforeMs' | 'renewCheckMs'>;
   /** When stalled negotiations and transfers are checked and ended, over the configuration's `processes` (tests: short deadlines). */
   readonly stall?: ExchangeServiceOptions['stall'];
+  /**
+   * The node's listen port, bound already (`reservePort`): the server takes the socket over instead of
+   * binding `config.listen` (the demo holds each node's port from the moment its URL is chosen).
+   */
+  readonly reserved?: NetServer;
   /** Paces the node's connects with other nodes' in this process (the demo's nodes share one gate). */
   readonly connectGate?: ConnectGate;
 }
@@ -114,6 +120,7 @@ export async function startCompanyNode(options: StartNodeOptions): Promise<Compa
       store,
       host: config.listen.host,
       port: config.listen.port,
+      ...(options.reserved === undefined ? {} : { reserved: options.reserved }),
       ...(options.web === undefined ? {} : { web: options.web }),
       publicUrl: config.publicUrl,
       nodeAuthenticator: connector.value.authenticator,

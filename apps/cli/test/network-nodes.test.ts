@@ -3,13 +3,15 @@
  * partners through the shared gate (every contract agreed, every outbox empty), not before.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { httpSender } from '@keten/connector';
 import { loadNetworkFile } from '@keten/core';
-import { openDatabase } from '@keten/store';
+import { type KetenDatabase, openDatabase } from '@keten/store';
 import { describe, expect, it } from 'vitest';
 import { startNetworkNodes } from '../src/network-nodes.ts';
+import { demoNetwork } from './nodes-fixture.ts';
 import { REPOSITORY } from './support.ts';
 
 describe('network nodes in one process', () => {
@@ -94,4 +96,98 @@ describe('network nodes in one process', () => {
       rmSync(folder, { recursive: true, force: true });
     }
   }, 240_000);
+
+  it("holds every node's port from the moment its URL is chosen until the node listens on it", async () => {
+    // The race of the demo's start: a node's URL (its port) is told to its partners before the node
+    // listens; a port merely free then can be taken meanwhile (another process, or an outgoing
+    // connection's ephemeral port), and the node cannot listen. Here a rival tries to take the
+    // authority's port just before the authority's node starts.
+    const network = demoNetwork();
+    const folder = mkdtempSync(join(tmpdir(), 'keten-network-ports-'));
+    const database = await openDatabase();
+    let rival: { port: number; outcome: string } | undefined;
+    const rivals: Server[] = [];
+    const racing = new Proxy(database, {
+      get(target, property, receiver) {
+        if (property !== 'store') return Reflect.get(target, property, receiver);
+        return async (...args: Parameters<KetenDatabase['store']>) => {
+          if (rival === undefined) {
+            // The memberships are written before any node starts; each names the authority's URL.
+            const membership = JSON.parse(
+              readFileSync(join(folder, 'steinhof-optics', 'membership.json'), 'utf8'),
+            ) as { authorityUrl: string };
+            const port = Number(new URL(membership.authorityUrl).port);
+            const server = createServer();
+            const outcome = await new Promise<string>((resolve) => {
+              server.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+              server.listen(port, '127.0.0.1', () => resolve('bound'));
+            });
+            if (outcome === 'bound') rivals.push(server);
+            rival = { port, outcome };
+          }
+          return target.store(...args);
+        };
+      },
+    });
+    try {
+      const running = await startNetworkNodes({
+        network,
+        companies: ['kempen', 'steinhof-optics'],
+        database: racing,
+        folder,
+        networkName: 'test',
+      });
+      try {
+        expect(rival).toEqual({ port: expect.any(Number), outcome: 'EADDRINUSE' });
+        const kempen = running.nodes.get('kempen')!;
+        expect(kempen.server.url).toBe(`http://127.0.0.1:${rival!.port}`);
+        const answer = await fetch(`${kempen.server.url}/.well-known/dspace-version`);
+        expect(answer.status).toBe(200);
+      } finally {
+        await running.close();
+      }
+    } finally {
+      for (const server of rivals) server.close();
+      await database.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('gives a node whose usual port is taken one the system picks, and says so', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const takenPort = (taken.address() as { port: number }).port;
+    const folder = mkdtempSync(join(tmpdir(), 'keten-network-ports-'));
+    const database = await openDatabase();
+    const lines: string[] = [];
+    try {
+      const running = await startNetworkNodes({
+        network: demoNetwork(),
+        companies: ['kempen', 'steinhof-optics'],
+        database,
+        folder,
+        networkName: 'test',
+        portOf: (_company, index) => (index === 1 ? takenPort : 0),
+        log: (line) => lines.push(line),
+      });
+      try {
+        const steinhof = running.nodes.get('steinhof-optics')!;
+        expect(steinhof.server.url).not.toBe(`http://127.0.0.1:${takenPort}`);
+        expect(lines).toContain(
+          `steinhof-optics: port ${takenPort} is in use; its node listens on a port the system picks instead`,
+        );
+        // Its partner was told the URL it listens on.
+        expect(running.nodes.get('kempen')!.config.partners).toEqual([
+          { company: 'steinhof-optics', url: steinhof.server.url },
+        ]);
+        expect((await fetch(`${steinhof.server.url}/.well-known/dspace-version`)).status).toBe(200);
+      } finally {
+        await running.close();
+      }
+    } finally {
+      taken.close();
+      await database.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

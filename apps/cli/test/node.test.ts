@@ -3,7 +3,7 @@
  * supplier joins it with one command and starts too; both serve their DID documents and the DSP
  * version document; a node that has not joined, or whose configuration is wrong, says what to do.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -26,6 +26,17 @@ function config(folder: string, name: string, body: string): string {
   const file = join(folder, `${name}.yaml`);
   writeFileSync(file, body);
   return file;
+}
+
+/** A member node's configuration: `company` on `port`, joining the authority at `authority`. */
+function memberConfig(company: string, port: number, dataDir: string, authority: string): string {
+  return `format: keten.node/v1
+company: ${company}
+listen: { port: ${port} }
+dataDir: ${dataDir}
+network: ${DEMO}
+authority: { url: ${authority} }
+`;
 }
 
 describe('keten node', () => {
@@ -82,13 +93,7 @@ authority:
     const supplier = config(
       home.path,
       'supplier',
-      `format: keten.node/v1
-company: helmond-vacuum
-listen: { port: ${port} }
-dataDir: ./helmond
-network: ${DEMO}
-authority: { url: ${oem.url} }
-`,
+      memberConfig('helmond-vacuum', port, './helmond', oem.url),
     );
     const before = await keten(['node', '--config', supplier], { home: home.path });
     expectCleanFailure(before, 4);
@@ -136,6 +141,21 @@ authority: { url: http://127.0.0.1:9 }
       (await import('node:fs')).readFileSync(join(home.path, 'steinhof', 'membership.json'), 'utf8'),
     ) as { authorityUrl: string; network: string };
     expect(membership).toMatchObject({ authorityUrl: oem.url, network: 'keten-demo' });
+  }, 120_000);
+
+  it('reads node.yaml in the current folder when --config is not given, and says so when it is not there', async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const folder = join(home.path, 'optiek');
+    mkdirSync(folder);
+    const empty = await keten(['node', 'join', '--authority', oem.url], { home: home.path, cwd: folder });
+    expectCleanFailure(empty, 2);
+    expect(empty.stderr).toContain(`no node configuration: there is no node.yaml in ${folder}`);
+    expect(empty.stderr).toContain('--config <file>');
+    config(folder, 'node', memberConfig('steinhof-optics', port, './data', oem.url));
+    const joined = await keten(['node', 'join'], { home: home.path, cwd: folder });
+    expect(joined.status, joined.stderr).toBe(0);
+    expect(joined.stderr).toMatch(/joined network 'keten-demo' as did:web:127\.0\.0\.1%3A\d+/);
+    expect(existsSync(join(folder, 'data', 'membership.json'))).toBe(true);
   }, 120_000);
 
   it('says where a configuration is wrong', async () => {

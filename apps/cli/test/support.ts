@@ -56,12 +56,14 @@ export interface RunOptions {
   readonly home: string;
   /** Written to the child's stdin, which is then closed. */
   readonly input?: string;
+  /** The child's working folder (default the repository's root). */
+  readonly cwd?: string;
 }
 
 /** Runs `keten ARGS` from the repository root and collects its exit status and output. */
 export function keten(args: readonly string[], options: RunOptions): Promise<RunResult> {
   const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: REPOSITORY,
+    cwd: options.cwd ?? REPOSITORY,
     env: childEnvironment(options.home),
     stdio: ['pipe', 'pipe', 'pipe'],
   });

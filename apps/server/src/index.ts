@@ -43,6 +43,7 @@ export {
   closeOnSignals,
   DEFAULT_PORT,
   type RunningServer,
+  reservePort,
   type SignalOptions,
   type StartServerOptions,
   startServer,

@@ -5,8 +5,8 @@
  * remaining connections), close the store. `closeOnSignals` wires that to SIGTERM and SIGINT for
  * `keten serve` and the demo.
  */
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { AddressInfo, Server } from 'node:net';
+import type { FastifyInstance, FastifyListenOptions } from 'fastify';
 import { createServer, type ServerOptions } from './app.ts';
 
 export interface StartServerOptions extends ServerOptions {
@@ -14,6 +14,13 @@ export interface StartServerOptions extends ServerOptions {
   readonly host?: string;
   /** Port; default 8080, 0 for any free port. */
   readonly port?: number;
+  /**
+   * A socket already listening (`reservePort`): the server takes it over instead of binding `host`
+   * and `port`, so the port stays held from the moment it was chosen (a port that was free a moment
+   * ago can be taken by another process, or by an outgoing connection of this one, before a later
+   * bind). The reservation object is spent: the server closes the socket.
+   */
+  readonly reserved?: Server;
   /** How long `close()` waits for in-flight requests before cutting connections; default 10 s. */
   readonly shutdownTimeoutMs?: number;
   /** Whether `close()` also closes the store; default true. */
@@ -43,7 +50,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const app = await createServer(options);
   const host = options.host ?? '127.0.0.1';
   try {
-    await app.listen({ host, port: options.port ?? DEFAULT_PORT });
+    if (options.reserved === undefined) {
+      await app.listen({ host, port: options.port ?? DEFAULT_PORT });
+    } else {
+      // Node's net.Server.listen takes over a listening handle (the form cluster workers use).
+      const handle = (options.reserved as Server & { _handle?: unknown })._handle;
+      if (handle === undefined || handle === null || !options.reserved.listening)
+        throw new Error('the reserved socket is not listening (closed, or taken over already)');
+      (options.reserved as Server & { _handle?: unknown })._handle = null;
+      await app.listen({ host, port: 0, handle } as FastifyListenOptions);
+    }
   } catch (error) {
     await app.close();
     throw error;
@@ -85,6 +101,23 @@ async function shutDown(
     if (store !== undefined) await store.close();
   }
   app.log.info('shut down');
+}
+
+/**
+ * Binds `host:port` (0: a port the system picks) and keeps it listening for `startServer`'s
+ * `reserved`; close it (`server.close()`) if it is not handed over.
+ */
+export async function reservePort(host: string, port: number): Promise<Server> {
+  const { createServer: createNetServer } = await import('node:net');
+  const server = createNetServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port, exclusive: true }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server;
 }
 
 export interface SignalOptions {

@@ -1,10 +1,12 @@
 /**
  * @module commands/node
- * `keten node --config node.yaml`: runs a company node: keten's HTTP API over the node's own store,
- * plus the connector (its identity, its membership, the Dataspace Protocol endpoints, the outbox to
- * its partners). `keten node join --config node.yaml`: joins the network of the authority the
- * configuration names (one command: a key pair is made, the request is signed, the credential kept).
+ * `keten node`: runs a company node: keten's HTTP API over the node's own store, plus the connector
+ * (its identity, its membership, the Dataspace Protocol endpoints, the outbox to its partners).
+ * `keten node join`: joins the network of the authority the configuration names (one command: a key
+ * pair is made, the request is signed, the credential kept). Each reads the node configuration of
+ * `--config`, else `KETEN_NODE_CONFIG`, else `node.yaml` in the current folder.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { AgreementsView, NodeIdentity, ResolvedNodeConfig } from '@keten/connector';
 import { formatIssue, type KetenStore, loadNetworkFile, type Network } from '@keten/core';
@@ -52,10 +54,18 @@ async function readNetwork(file: string, company: string): Promise<Network> {
   return loaded.value.network;
 }
 
+/** The configuration a node command reads when `--config` is not given: this, in the current folder. */
+export const DEFAULT_NODE_CONFIG = 'node.yaml';
+
+/** `--config`, else `KETEN_NODE_CONFIG`, else `node.yaml` in the current folder if it is there. */
 function configFile(file: string | undefined): string {
-  if (file === undefined)
-    throw new CliError('usage', 'give the node configuration with --config <file> (see docs/node.md)');
-  return file;
+  const chosen = file ?? process.env.KETEN_NODE_CONFIG;
+  if (chosen !== undefined && chosen !== '') return chosen;
+  if (existsSync(DEFAULT_NODE_CONFIG)) return DEFAULT_NODE_CONFIG;
+  throw new CliError(
+    'usage',
+    `no node configuration: there is no ${DEFAULT_NODE_CONFIG} in ${process.cwd()}; write one there (keten.node/v1, see docs/node.md) or give --config <file> (or KETEN_NODE_CONFIG)`,
+  );
 }
 
 function companyOf(network: Network, company: string): { bpnl?: string; name: string } {
@@ -145,7 +155,10 @@ export function registerNodeCommands(program: Command, output: Output): void {
   const node = program
     .command('node')
     .description("run this company's keten node: the API, its identity and the exchange with partner nodes")
-    .option('--config <file>', 'the node configuration (keten.node/v1, see docs/node.md)')
+    .option(
+      '--config <file>',
+      'the node configuration (keten.node/v1, see docs/node.md; default ./node.yaml or KETEN_NODE_CONFIG)',
+    )
     .action(async (options: { config?: string }) => {
       const config = await readConfig(configFile(options.config));
       const network = await readNetwork(config.network, config.company);
@@ -185,7 +198,10 @@ export function registerNodeCommands(program: Command, output: Output): void {
       'ask the running node about order X (ITEM, ITEM@PERIOD or an order id of its plan): the status of everything behind it, tier by tier, as far as each owner consents',
     )
     .argument('<order>', 'the order: an item with end demand, ITEM@PERIOD, or an order id of the plan')
-    .option('--config <file>', 'the node configuration (keten.node/v1): where the node is')
+    .option(
+      '--config <file>',
+      'the node configuration (keten.node/v1): where the node is (default ./node.yaml)',
+    )
     .option(
       '--token <token>',
       "an API token or session of the node's (or KETEN_TOKEN); role planner or above",
@@ -232,7 +248,10 @@ export function registerNodeCommands(program: Command, output: Output): void {
     .description(
       "the running node's negotiations and transfers: how many in each state, those waiting past their deadline with the checks made, and those it ended because they stalled, with the reason",
     )
-    .option('--config <file>', 'the node configuration (keten.node/v1): where the node is')
+    .option(
+      '--config <file>',
+      'the node configuration (keten.node/v1): where the node is (default ./node.yaml)',
+    )
     .option('--token <token>', "an API token or session of the node's (or KETEN_TOKEN); role admin")
     .option('--json', 'the negotiations and transfers as JSON')
     .action(async (options: { config?: string; token?: string; json?: boolean }) => {
@@ -252,7 +271,10 @@ export function registerNodeCommands(program: Command, output: Output): void {
   node
     .command('join')
     .description('join the network of the membership authority the node configuration names (or --authority)')
-    .option('--config <file>', 'the node configuration (keten.node/v1)')
+    .option(
+      '--config <file>',
+      'the node configuration (keten.node/v1; default ./node.yaml or KETEN_NODE_CONFIG)',
+    )
     .option('--authority <url>', "the authority node's base URL (default: the configuration's authority.url)")
     .action(async (options: { config?: string; authority?: string }) => {
       // `keten node --config F join` and `keten node join --config F` both work.
