@@ -1,8 +1,10 @@
 /**
  * `keten demo`, what `npm start` runs, end to end: it prints the URL and an admin password; logging in
  * over HTTP works and the demo network is listed; a second start finds the network loaded already and
- * stores no new version.
+ * stores no new version; the company nodes run in a thread of their own, with their own database, and
+ * answer with the same admin login.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { api, type RunningKeten, startKeten, temporaryFolder } from './support.ts';
@@ -80,5 +82,30 @@ describe('keten demo', () => {
     expect(printedPassword(demo)).toBe(password);
     expect(await look(demo.url, password)).toEqual({ versions: [1], networks: [DEMO_NETWORK] });
     expect(await demo.stop('SIGTERM')).toEqual({ status: 0, signal: null });
+  });
+
+  it('runs the company nodes in a thread with a database of their own, answering; SIGTERM closes them', async () => {
+    demo = await startDemo();
+    const running = demo;
+    let oem: string | undefined;
+    for (let waited = 0; oem === undefined && waited < 120_000; waited += 200) {
+      oem = /44 company nodes are up .*the OEM kempen \(membership authority\) is at (http:\/\/\S+),/.exec(
+        running.stderr(),
+      )?.[1];
+      if (oem === undefined) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(oem, running.stderr()).toBeDefined();
+    // The node's own API, with the demo's admin login, over the nodes' database (not the demo's).
+    const session = await api<{ secret: string }>(oem!, 'POST', '/api/v1/session', {
+      body: { username: 'admin', password },
+    });
+    expect(session.status).toBe(201);
+    const audit = await api(oem!, 'GET', '/api/v1/connector/audit', { token: session.body.secret });
+    expect(audit.status).toBe(200);
+    expect(existsSync(join(demoHome, 'nodes-store'))).toBe(true);
+    expect(await look(running.url, password)).toEqual({ versions: [1], networks: [DEMO_NETWORK] });
+    expect(await running.stop('SIGTERM')).toEqual({ status: 0, signal: null });
+    expect(running.stderr()).not.toMatch(/company nodes failed|thread stopped/);
+    await expect(fetch(`${oem}/health`)).rejects.toThrow();
   });
 });

@@ -159,7 +159,8 @@ export function registerServeCommands(program: Command, output: Output): void {
       const home = options.home ?? join(ketenHome(), 'demo');
       await mkdir(home, { recursive: true });
       output.err(`starting the keten demo (store in ${home}; the first start takes a few seconds)`);
-      // One embedded database: the demo's API in schema keten, each company node in a schema of its own.
+      // The demo's API has its embedded database (schema keten); the company nodes, in their own thread,
+      // have theirs (a schema each).
       let database: KetenDatabase;
       let store: KetenStore;
       try {
@@ -181,16 +182,14 @@ export function registerServeCommands(program: Command, output: Output): void {
         await database.close();
         throw storeToCliError(error);
       }
-      // The company nodes start after the demo's API is up (they take a while on a small machine); the
-      // demo's server closes them, then the database.
-      let companyNodes: Promise<{ close(): Promise<void> } | undefined> = Promise.resolve(undefined);
-      const stopStarting = new AbortController();
+      // The company nodes start after the demo's API is up (they take a while on a small machine), in a
+      // thread of their own with a database of their own, so the pages' requests do not wait for them;
+      // the demo's server closes them, then its database.
+      let companyNodes: { close(): Promise<void> } | undefined;
       const demoStore: KetenStore = {
         ...store,
         close: async () => {
-          // Nodes still starting: no more start; those up (or coming up now) are closed.
-          stopStarting.abort();
-          await (await companyNodes)?.close();
+          await companyNodes?.close();
           await database.close();
         },
       };
@@ -214,40 +213,39 @@ export function registerServeCommands(program: Command, output: Output): void {
         `starting one company node per company of '${networkName}' (Dataspace Protocol over loopback HTTP)`,
       );
       const started = Date.now();
-      const { startNetworkNodes } = await import('../network-nodes.ts');
-      companyNodes = startNetworkNodes({
-        network,
-        database,
-        folder: join(home, 'nodes'),
-        networkName,
-        ...(where.port === 0 ? {} : { portOf: (_company: string, index: number) => where.port + 1 + index }),
-        admin: { username: 'admin', password },
-        signal: stopStarting.signal,
-        log: (message) => output.err(message),
-      }).then(
-        (running) => {
-          if (stopStarting.signal.aborted) return running;
-          const nodes = [...running.nodes.values()];
-          const oem = running.nodes.get(network.companies[0]!.id);
-          output.err(
-            `${nodes.length} company nodes are up (${((Date.now() - started) / 1000).toFixed(1)} s), negotiating their contracts over the Dataspace Protocol` +
-              (oem === undefined
-                ? ''
-                : `; the OEM ${oem.config.company} (membership authority) is at ${oem.server.url}, its audit trail at ${oem.server.url}/api/v1/connector/audit (same admin login)`),
-          );
-          void running.ready.then((ready) => {
-            if (stopStarting.signal.aborted) return;
-            output.err(
-              `the network is ready (${((Date.now() - started) / 1000).toFixed(1)} s): ${ready.agreements} contracts agreed, forecasts and orders pushed down the chain`,
-            );
-          });
-          return running;
+      const elapsed = () => ((Date.now() - started) / 1000).toFixed(1);
+      const { startDemoNodesThread } = await import('../demo-nodes-thread.ts');
+      companyNodes = startDemoNodesThread({
+        setup: {
+          network,
+          networkName,
+          dataDir: join(home, 'nodes-store'),
+          folder: join(home, 'nodes'),
+          firstPort: where.port === 0 ? 0 : where.port + 1,
+          admin: { username: 'admin', password },
         },
-        (error: unknown) => {
-          output.err(`the company nodes did not start: ${(error as Error).message}`);
-          return undefined;
+        onMessage: (message) => {
+          switch (message.type) {
+            case 'log':
+              return output.err(message.message);
+            case 'up':
+              return output.err(
+                `${message.nodes} company nodes are up (${elapsed()} s), negotiating their contracts over the Dataspace Protocol` +
+                  (message.oem === undefined
+                    ? ''
+                    : `; the OEM ${message.oem.company} (membership authority) is at ${message.oem.url}, its audit trail at ${message.oem.url}/api/v1/connector/audit (same admin login)`),
+              );
+            case 'ready':
+              return output.err(
+                `the network is ready (${elapsed()} s): ${message.agreements} contracts agreed, forecasts and orders pushed down the chain`,
+              );
+            case 'failed':
+              return output.err(`the company nodes failed: ${message.message}`);
+            case 'closed':
+              return;
+          }
         },
-      );
+      });
       await runUntilSignal(server);
     });
 }
