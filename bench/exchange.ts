@@ -405,6 +405,7 @@ try {
       return { body, authorization };
     });
     const load = loadavg()[0]!;
+    const profiler = await startProfile();
     const t2 = performance.now();
     const cpu2 = process.cpuUsage();
     let accepted = 0;
@@ -421,6 +422,7 @@ try {
     }
     const received = (performance.now() - t2) / 1000;
     const tier1Cpu = process.cpuUsage(cpu2);
+    await profiler?.('receiver');
     const tier1Ms = (tier1Cpu.user + tier1Cpu.system) / 1000 / messages;
     if (accepted !== messages) throw new Error(`tier 1 applied ${accepted} of ${messages} messages`);
     console.log(

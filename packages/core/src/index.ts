@@ -69,6 +69,8 @@ export * from './model/validate.ts';
 export * from './planning/chain-status.ts';
 export * from './planning/effective-network.ts';
 export * from './planning/events.ts';
+/** Deep equality of plain data (JSON values), object keys in any order. */
+export { sameValue } from './planning/flat-patch.ts';
 export * from './planning/orders.ts';
 export * from './planning/plan.ts';
 export * from './planning/plan-diff.ts';

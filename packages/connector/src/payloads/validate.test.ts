@@ -20,7 +20,12 @@ import {
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import AjvFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { aspectSchemaFile, formatAspectPayloadProblem, validateAspectPayload } from './validate.ts';
+import {
+  aspectSchemaFile,
+  firstDuplicate,
+  formatAspectPayloadProblem,
+  validateAspectPayload,
+} from './validate.ts';
 
 /** The project's shared test vectors, beside the repository (they are not ours to copy). */
 const VECTORS = new URL('../../../../../shared/vectors/catena-x/', import.meta.url);
@@ -125,6 +130,63 @@ describe('uniqueItems', () => {
     ]);
     sample.demandSeries[0].demands[2].demand = 2;
     expect(validateAspectPayload('WeekBasedMaterialDemand', sample).ok).toBe(true);
+  });
+});
+
+describe('firstDuplicate (uniqueItems by hash, then deep equality)', () => {
+  /** The rule as written: canonical texts, the first item whose text an earlier one has. */
+  const reference = (items: readonly unknown[]) => {
+    const canonical = (value: unknown): string =>
+      JSON.stringify(value, (_key, member: unknown) =>
+        member === null || typeof member !== 'object' || Array.isArray(member)
+          ? member
+          : Object.fromEntries(Object.entries(member as object).sort(([a], [b]) => (a < b ? -1 : 1))),
+      );
+    const seen = new Map<string, number>();
+    for (const [index, item] of items.entries()) {
+      const first = seen.get(canonical(item));
+      if (first !== undefined) return { first, index };
+      seen.set(canonical(item), index);
+    }
+    return undefined;
+  };
+
+  it('agrees with the canonical texts on random JSON values, duplicates and near-duplicates', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const value = (depth: number): unknown => {
+      const pick = Math.floor(random() * (depth > 2 ? 5 : 7));
+      if (pick === 0) return null;
+      if (pick === 1) return random() < 0.5;
+      if (pick === 2) return Math.floor(random() * 4) - (random() < 0.2 ? 0.5 : 0);
+      if (pick === 3) return ['a', 'b', '', '2023-02-06'][Math.floor(random() * 4)];
+      if (pick === 4) return random() < 0.1 ? -0 : 2 ** 40 + Math.floor(random() * 2);
+      if (pick === 5) return Array.from({ length: Math.floor(random() * 3) }, () => value(depth + 1));
+      const entries = Array.from({ length: Math.floor(random() * 3) }, () => [
+        ['x', 'y', 'z'][Math.floor(random() * 3)]!,
+        value(depth + 1),
+      ]);
+      return Object.fromEntries(random() < 0.5 ? entries : entries.reverse());
+    };
+    let duplicates = 0;
+    for (let round = 0; round < 3000; round++) {
+      const items = Array.from({ length: 1 + Math.floor(random() * 6) }, () => value(0));
+      const expected = reference(items);
+      if (expected !== undefined) duplicates += 1;
+      expect(firstDuplicate(items), JSON.stringify(items)).toEqual(expected);
+    }
+    expect(duplicates).toBeGreaterThan(300);
+  });
+
+  it('finds the one duplicate among 2,000 weeks, its keys in another order', () => {
+    const items: unknown[] = [];
+    for (let index = 0; index < 2000; index++) items.push({ week: index, demand: index % 7 });
+    items.push({ demand: 1500 % 7, week: 1500 });
+    expect(firstDuplicate(items)).toEqual({ first: 1500, index: 2000 });
+    expect(firstDuplicate(items.slice(0, 2000))).toBeUndefined();
   });
 });
 

@@ -13,14 +13,42 @@ const DAY = 86_400_000;
 
 /** Milliseconds since the epoch of a `YYYY-MM-DD` date at 00:00 UTC; NaN when it is not a date. */
 export function dateValue(date: string): number {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (match === null) return Number.NaN;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const value = Date.UTC(year, month - 1, day);
-  const check = new Date(value);
+  // A received forecast names the same few dozen Mondays in every message: each is read once.
+  const known = DATE_VALUES.get(date);
+  if (known !== undefined) return known;
+  const value = readDate(date);
+  if (DATE_VALUES.size >= MAX_DATE_VALUES) DATE_VALUES.clear();
+  DATE_VALUES.set(date, value);
+  return value;
+}
+
+/** Dates read already (text to time value, NaN for a text that is no date); cleared when full. */
+const DATE_VALUES = new Map<string, number>();
+const MAX_DATE_VALUES = 4096;
+
+function readDate(date: string): number {
+  if (date.length !== 10 || date.charCodeAt(4) !== 0x2d || date.charCodeAt(7) !== 0x2d) return Number.NaN;
+  const year = digits(date, 0, 4);
+  const month = digits(date, 5, 7);
+  const day = digits(date, 8, 10);
+  // Years before 100 are refused as before (Date.UTC reads 0-99 as 1900-1999).
+  if (year < 100 || month < 1 || month > 12 || day < 1) return Number.NaN;
   // Reject 2027-02-30 and the like, which Date.UTC would roll over into March.
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day)
-    return Number.NaN;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days =
+    month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  if (day > days) return Number.NaN;
+  return Date.UTC(year, month - 1, day);
+}
+
+/** The decimal number in `text[from, to)`, or -1 when a character there is not a digit. */
+function digits(text: string, from: number, to: number): number {
+  let value = 0;
+  for (let index = from; index < to; index++) {
+    const code = text.charCodeAt(index) - 0x30;
+    if (code < 0 || code > 9) return -1;
+    value = value * 10 + code;
+  }
   return value;
 }
 
