@@ -13,7 +13,8 @@
  * 4. a re-plan after an event (`POST /events` with a capacity change, then `GET …/status` until its
  *    `replanned` shows the event), `/health` probed meanwhile: the first from the version (its base
  *    planned too), the second from the plan kept by the first; then the second's diff as the Plan
- *    page asks for it (`GET …/plan/changes`, the whole diff).
+ *    page asked for it before (`GET …/plan/changes`, the whole diff), and as it asks now: the summary
+ *    with the first page of companies, then the first page of the most changed company's orders.
  *
  * `npm run bench:views -- 60000 import` stops after step 1.
  *
@@ -25,6 +26,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { gunzipSync } from 'node:zlib';
 import { generateNetwork } from '@keten/core';
 import { openStore } from '@keten/store';
 import { createServer } from '../apps/server/src/app.ts';
@@ -214,6 +216,36 @@ try {
         const response = await get(`${base}/plan/changes`, { 'accept-encoding': 'gzip' });
         if (response.statusCode !== 200) throw new Error(`plan/changes: ${response.statusCode}`);
         return `200 ${(response.rawPayload.byteLength / 1e6).toFixed(1)} MB`;
+      },
+      true,
+    );
+    // What the Plan and Chain status pages ask for instead: the totals with the first 25 companies,
+    // then the first 40 orders of the company with the most changes.
+    let most = '';
+    await measure(
+      'its summary (GET plan/changes/summary, gzip)',
+      async () => {
+        const response = await get(`${base}/plan/changes/summary`, { 'accept-encoding': 'gzip' });
+        if (response.statusCode !== 200) throw new Error(`plan/changes/summary: ${response.statusCode}`);
+        const text =
+          response.headers['content-encoding'] === 'gzip'
+            ? gunzipSync(response.rawPayload).toString()
+            : response.body;
+        most =
+          (JSON.parse(text) as { companies: { items: { company: string }[] } }).companies.items[0]?.company ??
+          oem;
+        return `200 ${(response.rawPayload.byteLength / 1e3).toFixed(1)} kB`;
+      },
+      true,
+    );
+    await measure(
+      "a company's changes (GET plan/changes/companies/…, gzip)",
+      async () => {
+        const response = await get(`${base}/plan/changes/companies/${encodeURIComponent(most)}`, {
+          'accept-encoding': 'gzip',
+        });
+        if (response.statusCode !== 200) throw new Error(`plan/changes/companies: ${response.statusCode}`);
+        return `200 ${(response.rawPayload.byteLength / 1e3).toFixed(1)} kB`;
       },
       true,
     );

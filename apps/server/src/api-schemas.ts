@@ -367,6 +367,39 @@ export const PlanSummarySchema = component(
 
 const Count = z.number().int().min(0);
 
+const OrderChangeSchema = z.object({
+  id: z.string(),
+  before: PlannedOrder,
+  after: PlannedOrder,
+  fields: z.array(z.enum(ORDER_FIELDS)).describe('The fields that differ.'),
+});
+
+const ShortageChangeSchema = z.object({
+  company: z.string(),
+  item: z.string(),
+  period: z.number().int(),
+  change: z.enum(['appeared', 'grew', 'shrank', 'disappeared']),
+  before: z.number(),
+  after: z.number(),
+  cause: ShortageCause,
+});
+
+const BottleneckChangeSchema = Bottleneck.extend({ change: z.enum(['appeared', 'disappeared']) });
+
+const NoticeReasonSchema = z.object({
+  role: z
+    .enum(['maker', 'buyer', 'supplier', 'demand'])
+    .describe(
+      'maker: its production orders; buyer: the purchases it places with `counterpart`; supplier: ' +
+        'the purchases `counterpart` places with it; demand: shortages of its end demand.',
+    ),
+  counterpart: z.string().optional(),
+  added: Count,
+  removed: Count,
+  changed: Count,
+  text: z.string().describe('The reason in words.'),
+});
+
 export const PlanDiffSchema = component(
   'PlanDiff',
   z
@@ -376,55 +409,22 @@ export const PlanDiffSchema = component(
       orders: z.object({
         added: z.array(PlannedOrder).describe('In the new plan only, by id.'),
         removed: z.array(PlannedOrder).describe('In the old plan only (cancelled), by id.'),
-        changed: z
-          .array(
-            z.object({
-              id: z.string(),
-              before: PlannedOrder,
-              after: PlannedOrder,
-              fields: z.array(z.enum(ORDER_FIELDS)).describe('The fields that differ.'),
-            }),
-          )
-          .describe('In both, with other figures, by id.'),
+        changed: z.array(OrderChangeSchema).describe('In both, with other figures, by id.'),
       }),
       companies: z
         .array(z.object({ company: z.string(), added: Count, removed: Count, changed: Count }))
         .describe('Orders that changed per company (the maker of production, the buyer of a purchase).'),
       shortages: z
-        .array(
-          z.object({
-            company: z.string(),
-            item: z.string(),
-            period: z.number().int(),
-            change: z.enum(['appeared', 'grew', 'shrank', 'disappeared']),
-            before: z.number(),
-            after: z.number(),
-            cause: ShortageCause,
-          }),
-        )
+        .array(ShortageChangeSchema)
         .describe('Shortages of end demand (company, item, period) that are new, gone or of another size.'),
       bottlenecks: z
-        .array(Bottleneck.extend({ change: z.enum(['appeared', 'disappeared']) }))
+        .array(BottleneckChangeSchema)
         .describe('Bottlenecks (company, capacity, period) in one plan only.'),
       notices: z
         .array(
           z.object({
             company: z.string(),
-            reasons: z.array(
-              z.object({
-                role: z
-                  .enum(['maker', 'buyer', 'supplier', 'demand'])
-                  .describe(
-                    'maker: its production orders; buyer: the purchases it places with `counterpart`; supplier: ' +
-                      'the purchases `counterpart` places with it; demand: shortages of its end demand.',
-                  ),
-                counterpart: z.string().optional(),
-                added: Count,
-                removed: Count,
-                changed: Count,
-                text: z.string().describe('The reason in words.'),
-              }),
-            ),
+            reasons: z.array(NoticeReasonSchema),
           }),
         )
         .describe('Who must be told, and why.'),
@@ -510,6 +510,95 @@ export const PlanChangesSchema = component(
         .describe('A later re-plan that failed (e.g. an event that cannot be applied); the diff is older.'),
     })
     .describe('The latest re-plan of a network: after events arrived, or by `POST …/replan`.'),
+);
+
+const LatestReplan = {
+  network: z.string(),
+  version: z.number().int(),
+  through: Count.describe('The log position planned.'),
+  at: z.string().describe('When the re-plan was made (ISO 8601).'),
+};
+
+/** `offset` and `limit` of a paged list, `limit` from 1 to `maximum` (default `fallback`). */
+export function PageQuery(fallback: number, maximum: number, what: string) {
+  return z.strictObject({
+    offset: wholeNumber(0, Number.MAX_SAFE_INTEGER)
+      .optional()
+      .describe(`Skip this many ${what} (default 0).`),
+    limit: wholeNumber(1, maximum)
+      .optional()
+      .describe(`At most this many ${what} (default ${fallback}, at most ${maximum}).`),
+  });
+}
+
+function pageSchema<T extends z.ZodType>(item: T) {
+  return z.object({
+    offset: Count,
+    limit: Count,
+    total: Count.describe('How many in all.'),
+    items: z.array(item),
+  });
+}
+
+const CompanyChangeCountsSchema = z.object({
+  company: z.string(),
+  added: Count.describe('Its orders new in the plan (production it makes, purchases it places).'),
+  removed: Count.describe('Its orders cancelled.'),
+  changed: Count.describe('Its orders with other figures.'),
+  shortages: Count.describe('Shortages of its end demand that moved.'),
+  bottlenecks: Count.describe('Its capacity-periods newly over the limit or back under it.'),
+});
+
+export const PlanChangesSummarySchema = component(
+  'PlanChangesSummary',
+  z
+    .object({
+      ...LatestReplan,
+      stats: ReplanStatsSchema,
+      base: ReplanBaseSchema,
+      failure: PlanChangesSchema.shape.failure,
+      totals: z.object({
+        orders: z.object({
+          added: Count,
+          removed: Count,
+          changed: Count,
+          companies: Count.describe('Companies whose orders changed.'),
+        }),
+        companies: Count.describe('Companies the diff touches.'),
+        shortages: z.object({ appeared: Count, grew: Count, shrank: Count, disappeared: Count }),
+        bottlenecks: z.object({ appeared: Count, disappeared: Count }),
+      }),
+      companies: pageSchema(CompanyChangeCountsSchema).describe(
+        'A page of the companies the diff touches, most changed orders and shortages first, then by id.',
+      ),
+    })
+    .describe("The latest re-plan's diff in totals, and a page of the companies it touches."),
+);
+
+export const PlanCompanyChangesSchema = component(
+  'PlanCompanyChanges',
+  z
+    .object({
+      ...LatestReplan,
+      counts: CompanyChangeCountsSchema,
+      orders: pageSchema(
+        z.discriminatedUnion('change', [
+          z.object({ change: z.literal('new'), id: z.string(), order: PlannedOrder }),
+          z.object({ change: z.literal('cancelled'), id: z.string(), order: PlannedOrder }),
+          z.object({
+            change: z.literal('changed'),
+            id: z.string(),
+            order: PlannedOrder.describe('The order now.'),
+            before: PlannedOrder,
+            fields: z.array(z.enum(ORDER_FIELDS)).describe('The fields that differ.'),
+          }),
+        ]),
+      ).describe('A page of its orders that changed: new, then changed, then cancelled, each by id.'),
+      shortages: z.array(ShortageChangeSchema).describe('Shortages of its end demand that moved.'),
+      bottlenecks: z.array(BottleneckChangeSchema),
+      reasons: z.array(NoticeReasonSchema).describe('Why it must be told.'),
+    })
+    .describe("One company's share of the latest re-plan's diff (zero counts: the diff does not touch it)."),
 );
 
 // Fail to compile when core's plan or summary no longer fits these schemas (a field changed or gone);

@@ -205,6 +205,12 @@ export const USER_ENDPOINTS: readonly (readonly [method: string, url: string, pa
   ['POST', '/api/v1/networks/two-tier/replan', '/api/v1/networks/{name}/replan'],
   ['POST', '/api/v1/networks/two-tier/simulate', '/api/v1/networks/{name}/simulate'],
   ['GET', '/api/v1/networks/two-tier/plan/changes', '/api/v1/networks/{name}/plan/changes'],
+  ['GET', '/api/v1/networks/two-tier/plan/changes/summary', '/api/v1/networks/{name}/plan/changes/summary'],
+  [
+    'GET',
+    '/api/v1/networks/two-tier/plan/changes/companies/oem',
+    '/api/v1/networks/{name}/plan/changes/companies/{company}',
+  ],
   ['GET', '/api/v1/networks/two-tier/graph', '/api/v1/networks/{name}/graph'],
   ['GET', '/api/v1/networks/two-tier/summary', '/api/v1/networks/{name}/summary'],
   ['GET', '/api/v1/networks/two-tier/companies/oem', '/api/v1/networks/{name}/companies/{company}'],

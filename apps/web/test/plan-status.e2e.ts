@@ -167,6 +167,11 @@ describe.skipIf(!CHROMIUM_AVAILABLE && !process.env.CI)('the Plan and Chain stat
       .waitFor({
         timeout: 60_000,
       });
+    // The diff comes in pages: a company's orders are asked for when its entry is opened.
+    const firstCompany = page.getByTestId('plan-changes').locator('.change-list > li details').first();
+    await firstCompany.locator('summary').click();
+    await firstCompany.locator('tbody tr').first().waitFor({ timeout: 30_000 });
+    expect(await firstCompany.locator('tbody tr').first().innerText()).toMatch(/new|changed|cancelled/);
     expect(
       await page.evaluate(() => (window as unknown as { keptAcrossUpdates?: boolean }).keptAcrossUpdates),
     ).toBe(true);

@@ -9,7 +9,8 @@
  *
  * Re-planning: `POST /api/v1/networks/{name}/replan` (planner) re-plans after events, answers the diff
  * and publishes the plan; `GET /api/v1/networks/{name}/plan/changes` answers the latest re-plan, also
- * those made in the background after `POST /api/v1/events` (see `replanner.ts`).
+ * those made in the background after `POST /api/v1/events` (see `replanner.ts`), whole; `…/plan/changes/summary`
+ * and `…/plan/changes/companies/{company}` answer it in pages (`plan-changes-pages.ts`), as the web app reads it.
  *
  * Planning runs on the server's one thread: a 60,000-company plan holds it for seconds.
  */
@@ -23,11 +24,15 @@ import {
   summarizePlan,
 } from '@keten/core';
 import { readEffectiveNetwork, storePlanningSource } from '@keten/store';
+import { z } from 'zod';
 import {
   AUTHENTICATED_ERRORS,
   ErrorResponse,
   NetworkParams,
+  PageQuery,
   PlanChangesSchema,
+  PlanChangesSummarySchema,
+  PlanCompanyChangesSchema,
   PlanRequest,
   PlanSchema,
   PlanSummaryQuery,
@@ -37,7 +42,8 @@ import {
 } from '../api-schemas.ts';
 import { requireRole } from '../auth/policy.ts';
 import { ApiError } from '../errors.ts';
-import { failureToApiError } from '../replanner.ts';
+import { companyChanges, indexPlanChanges, type PlanChangesIndex, pageOf } from '../plan-changes-pages.ts';
+import { failureToApiError, type PlanChanges, type ReplanFailure } from '../replanner.ts';
 import { type Api, currentUser, type RouteContext } from './context.ts';
 
 interface PlanParameters {
@@ -209,22 +215,110 @@ export function planRoutes(app: Api, context: RouteContext): void {
       },
     },
     async (request) => {
-      const { name } = request.params;
-      const { changes, failure } = context.replanner.changes(name);
-      if (changes !== undefined) return failure === undefined ? changes : { ...changes, failure };
-      if (failure !== undefined) {
-        throw new ApiError(failure.code, `the latest re-plan of '${name}' failed: ${failure.message}`, {
-          ...(failure.details === undefined ? {} : { details: failure.details }),
-        });
-      }
-      const exists = (await context.store.networks.getVersion(name)) !== undefined;
-      throw new ApiError(
-        exists ? 'no-plan-changes' : 'not-found',
-        exists
-          ? `'${name}' has not been re-planned since the server started: append planning events ` +
-              `(POST /api/v1/events) or re-plan it (POST /api/v1/networks/${name}/replan)`
-          : `no network named '${name}'`,
-      );
+      const { changes, failure } = await latestChanges(context, request.params.name);
+      return failure === undefined ? changes : { ...changes, failure };
     },
+  );
+
+  app.get(
+    '/networks/:name/plan/changes/summary',
+    {
+      config: viewer,
+      schema: {
+        summary: "The latest re-plan's diff: totals and a page of companies",
+        description:
+          'The latest re-plan as `GET …/plan/changes` answers it, without the diff itself: its totals (orders new, ' +
+          'changed and cancelled; shortages; bottlenecks) and a page of the companies it touches, most changes ' +
+          "first, each with its counts. A company's orders, shortages and reasons: `GET …/plan/changes/companies/{company}`. " +
+          'Errors as `GET …/plan/changes`.',
+        tags: ['planning'],
+        params: NetworkParams,
+        querystring: PageQuery(25, 1000, 'companies'),
+        response: {
+          200: PlanChangesSummarySchema.describe('The totals and a page'),
+          ...errors,
+          409: ErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const { changes, failure } = await latestChanges(context, request.params.name);
+      const index = indexOf(changes);
+      const { offset = 0, limit = 25 } = request.query;
+      return {
+        ...which(changes),
+        stats: changes.stats,
+        base: changes.base,
+        ...(failure === undefined ? {} : { failure }),
+        totals: { ...index.totals, companies: index.companies.length },
+        companies: pageOf(index.companies, offset, limit),
+      };
+    },
+  );
+
+  app.get(
+    '/networks/:name/plan/changes/companies/:company',
+    {
+      config: viewer,
+      schema: {
+        summary: "One company's share of the latest re-plan's diff",
+        description:
+          'A page of the orders of `company` that the latest re-plan made new, changed (with the figures before) or ' +
+          'cancelled, and the shortages of its end demand that moved, its bottlenecks and why it must be told. ' +
+          'A company the diff does not touch has zero counts and empty lists. Errors as `GET …/plan/changes`.',
+        tags: ['planning'],
+        params: NetworkParams.extend({ company: z.string().min(1).max(300) }),
+        querystring: PageQuery(40, 1000, 'orders'),
+        response: {
+          200: PlanCompanyChangesSchema.describe("The company's share"),
+          ...errors,
+          409: ErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const { changes } = await latestChanges(context, request.params.name);
+      const { offset = 0, limit = 40 } = request.query;
+      return {
+        ...which(changes),
+        ...companyChanges(indexOf(changes), request.params.company, offset, limit),
+      };
+    },
+  );
+}
+
+/** Which re-plan a page is of. */
+const which = ({ network, version, through, at }: PlanChanges) => ({ network, version, through, at });
+
+/** Each latest re-plan's diff indexed by company, once, while it is kept. */
+const indexes = new WeakMap<PlanChanges, PlanChangesIndex>();
+function indexOf(changes: PlanChanges): PlanChangesIndex {
+  let index = indexes.get(changes);
+  if (index === undefined) {
+    index = indexPlanChanges(changes.diff);
+    indexes.set(changes, index);
+  }
+  return index;
+}
+
+/** The latest re-plan of `name` and a failure after it, or the error saying why there is none. */
+async function latestChanges(
+  context: RouteContext,
+  name: string,
+): Promise<{ changes: PlanChanges; failure?: ReplanFailure }> {
+  const { changes, failure } = context.replanner.changes(name);
+  if (changes !== undefined) return failure === undefined ? { changes } : { changes, failure };
+  if (failure !== undefined) {
+    throw new ApiError(failure.code, `the latest re-plan of '${name}' failed: ${failure.message}`, {
+      ...(failure.details === undefined ? {} : { details: failure.details }),
+    });
+  }
+  const exists = (await context.store.networks.getVersion(name)) !== undefined;
+  throw new ApiError(
+    exists ? 'no-plan-changes' : 'not-found',
+    exists
+      ? `'${name}' has not been re-planned since the server started: append planning events ` +
+          `(POST /api/v1/events) or re-plan it (POST /api/v1/networks/${name}/replan)`
+      : `no network named '${name}'`,
   );
 }

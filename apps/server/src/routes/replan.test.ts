@@ -16,7 +16,13 @@ import {
 import type { ReplanOutcome } from '@keten/store';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PlanChangesSchema, ReplanResponse } from '../api-schemas.ts';
+import type { z } from 'zod';
+import {
+  PlanChangesSchema,
+  PlanChangesSummarySchema,
+  PlanCompanyChangesSchema,
+  ReplanResponse,
+} from '../api-schemas.ts';
 import type { PlanChanges, ReplanFailure } from '../replanner.ts';
 import { body, leaksInternals, NETWORK_YAML, type TestServer, testServer } from '../test-support.ts';
 
@@ -301,6 +307,114 @@ describe('GET /api/v1/networks/{name}/plan/changes', () => {
     // Background re-plans publish nothing.
     expect(await server.store.events.read({ type: 'plan.published' })).toEqual([]);
     expect(logLines.some((line) => line.includes('network re-planned after events'))).toBe(true);
+  });
+
+  it('answers the same diff in pages: the summary with its companies, and each company page by page', async () => {
+    await append(frameA(1));
+    const whole = body<Changes>(await changesThrough(1));
+    const { diff } = whole;
+    const orders = diff.orders.added.length + diff.orders.removed.length + diff.orders.changed.length;
+    expect(orders).toBeGreaterThan(2);
+    const page = async (url: string) => {
+      const response = await server.as('viewer', {
+        method: 'GET',
+        url: `/api/v1/networks/two-tier/plan/changes/${url}`,
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      return response;
+    };
+    const summaryResponse = await page('summary?limit=1');
+    const summary = body<z.infer<typeof PlanChangesSummarySchema>>(summaryResponse);
+    expect(PlanChangesSummarySchema.parse(summary)).toEqual(summary);
+    expect(summary).toMatchObject({ through: whole.through, at: whole.at, version: whole.version });
+    expect(summary.totals.orders).toEqual({
+      added: diff.orders.added.length,
+      removed: diff.orders.removed.length,
+      changed: diff.orders.changed.length,
+      companies: new Set(
+        [...diff.orders.added, ...diff.orders.removed, ...diff.orders.changed.map((c) => c.after)].map(
+          (o) => o.company,
+        ),
+      ).size,
+    });
+    expect(summary.companies.items).toHaveLength(1);
+    // Every company, one a page; the orders of each, two a page, add up to the whole diff.
+    const companies = [summary.companies.items[0]!];
+    for (let offset = 1; offset < summary.companies.total; offset += 1)
+      companies.push(...body<typeof summary>(await page(`summary?offset=${offset}&limit=1`)).companies.items);
+    expect(companies.map((entry) => entry.company).sort()).toEqual(
+      [
+        ...new Set(
+          [...diff.orders.added, ...diff.orders.removed]
+            .map((order) => order.company)
+            .concat(
+              diff.orders.changed.map((change) => change.after.company),
+              diff.shortages.map((shortage) => shortage.company),
+              diff.bottlenecks.map((bottleneck) => bottleneck.company),
+              diff.notices.map((notice) => notice.company),
+            ),
+        ),
+      ].sort(),
+    );
+    const weights = companies.map((entry) => entry.added + entry.removed + entry.changed + entry.shortages);
+    expect(weights).toEqual([...weights].sort((a, b) => b - a));
+    const seen = { new: [] as string[], changed: [] as string[], cancelled: [] as string[] };
+    for (const entry of companies) {
+      let total = 0;
+      for (let offset = 0; offset === 0 || offset < total; offset += 2) {
+        const share = body<z.infer<typeof PlanCompanyChangesSchema>>(
+          await page(`companies/${entry.company}?offset=${offset}&limit=2`),
+        );
+        expect(PlanCompanyChangesSchema.parse(share)).toEqual(share);
+        expect(share.counts).toEqual(entry);
+        total = share.orders.total;
+        expect(total).toBe(entry.added + entry.removed + entry.changed);
+        expect(share.orders.items.length).toBe(Math.min(2, total - offset));
+        for (const item of share.orders.items) {
+          expect(item.order.company).toBe(entry.company);
+          seen[item.change].push(item.id);
+        }
+        expect(share.shortages).toEqual(
+          diff.shortages.filter((shortage) => shortage.company === entry.company),
+        );
+      }
+    }
+    expect(seen.new.sort()).toEqual(diff.orders.added.map((order) => order.id).sort());
+    expect(seen.changed.sort()).toEqual(diff.orders.changed.map((change) => change.id).sort());
+    expect(seen.cancelled.sort()).toEqual(diff.orders.removed.map((order) => order.id).sort());
+    // A company the diff does not touch: zero counts; bad paging: a 400 naming the field.
+    const untouched = body<z.infer<typeof PlanCompanyChangesSchema>>(await page('companies/nobody'));
+    expect(untouched.counts).toEqual({
+      company: 'nobody',
+      added: 0,
+      removed: 0,
+      changed: 0,
+      shortages: 0,
+      bottlenecks: 0,
+    });
+    expect(untouched.orders).toEqual({ offset: 0, limit: 40, total: 0, items: [] });
+    const bad = await server.as('viewer', {
+      method: 'GET',
+      url: '/api/v1/networks/two-tier/plan/changes/summary?limit=0',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('limit');
+  });
+
+  it('answers the pages with the errors of the whole diff before the first re-plan', async () => {
+    for (const url of ['summary', 'companies/frame-a']) {
+      const before = await server.as('viewer', {
+        method: 'GET',
+        url: `/api/v1/networks/two-tier/plan/changes/${url}`,
+      });
+      expect(before.statusCode).toBe(404);
+      expect(body<ErrorBody>(before).error.code).toBe('no-plan-changes');
+      const unknown = await server.as('viewer', {
+        method: 'GET',
+        url: `/api/v1/networks/nope/plan/changes/${url}`,
+      });
+      expect(body<ErrorBody>(unknown).error.code).toBe('not-found');
+    }
   });
 
   it('re-plans nothing for events of another network, or for events that do not plan', async () => {
