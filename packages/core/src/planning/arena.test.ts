@@ -45,4 +45,25 @@ describe('Arena', () => {
     const twice = new Arena(64).reserve().reserve();
     expect(twice.f64(8).buffer.byteLength).toBe(64);
   });
+
+  it('hands a chunk given back to the next arena that takes a spare of its size, zeroed where taken', () => {
+    const bytes = 16 * 1024 * 1024;
+    const first = Arena.sized(bytes, true).reserve();
+    const written = first.f64(bytes / 8);
+    written.fill(7);
+    first.giveBack();
+    // An arena that does not take spares, or one far smaller, gets a chunk of its own.
+    expect(Arena.sized(bytes).f64(1).buffer).not.toBe(written.buffer);
+    expect(Arena.sized(1024 * 1024, true).f64(1).buffer).not.toBe(written.buffer);
+    const second = Arena.sized(bytes, true).reserve();
+    const ints = second.i32(4);
+    const doubles = second.f64(3);
+    expect(ints.buffer).toBe(written.buffer);
+    expect([...ints]).toEqual([0, 0, 0, 0]);
+    expect([...doubles]).toEqual([0, 0, 0]);
+    // What was not taken again still holds the old values (only what is handed out is zeroed).
+    expect(written[bytes / 8 - 1]).toBe(7);
+    // Taken once: a third arena gets a fresh chunk.
+    expect(Arena.sized(bytes, true).reserve().f64(1).buffer).not.toBe(written.buffer);
+  });
 });
