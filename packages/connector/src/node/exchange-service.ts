@@ -27,6 +27,7 @@ import {
   type AuditInput,
   abandonNegotiation,
   abandonTransfer,
+  type BlockedShipping,
   buildAccessPolicy,
   buildOffer,
   canonicalJson,
@@ -95,7 +96,9 @@ import { applyPushes, type Push } from './inbox.ts';
 import {
   type HeldOrder,
   heldBack,
+  heldBackWindows,
   type OutgoingPayload,
+  openOrderIds,
   outgoingPayloads,
   payloadContent,
   type SentOrder,
@@ -112,7 +115,6 @@ import {
   usageEndOf,
 } from './renewal.ts';
 import {
-  describeAnswer,
   type PartnerAnswer,
   type ProcessEnd,
   type ProcessWatch,
@@ -1211,24 +1213,28 @@ export class ExchangeService {
       this.#options.log?.(`cannot read the network to plan: ${JSON.stringify(effective.error)}`);
       return;
     }
-    let plan = planNetwork(effective.value.network, { blocked: effective.value.blocked });
     const sentOrders = new Map(
       (await this.#store.exchange.listRecords('sent-order', { limit: 100000 })).map((record) => [
         record.id,
         record.value as SentOrder,
       ]),
     );
+    // What suppliers' answers say they will not ship is planned elsewhere (heldBackWindows).
+    const planWith = (network: Network, blocked: readonly BlockedShipping[]) =>
+      planNetwork(network, {
+        blocked: [
+          ...blocked,
+          ...heldBackWindows(network, this.#options.company, sentOrders, openOrderIds(network)),
+        ],
+      });
+    let plan = planWith(effective.value.network, effective.value.blocked);
     if (this.#options.releaseOrders !== false && this.#wants('orders')) {
       // Purchases that must ship now become orders (open orders of this node), then the node plans again.
       const released = releasePurchaseOrders(effective.value.network, plan, this.#options.company, {
         at: new Date(this.#now()).toISOString(),
         source: `node:${this.#options.company}`,
       });
-      const openIds = new Set(
-        (effective.value.network.openOrders ?? []).flatMap((order) =>
-          order.id === undefined ? [] : [order.id],
-        ),
-      );
+      const openIds = openOrderIds(effective.value.network);
       const events = released.events.filter((_event, index) => {
         const order = released.orders[index]!;
         // Not to a supplier without a node, nor where the supplier's answers say it ships no more.
@@ -1251,7 +1257,7 @@ export class ExchangeService {
         });
         effective = await this.#readEffective();
         if (!effective.ok) return;
-        plan = planNetwork(effective.value.network, { blocked: effective.value.blocked });
+        plan = planWith(effective.value.network, effective.value.blocked);
       }
     }
     const transfers = new Map<string, TransferEntry>();

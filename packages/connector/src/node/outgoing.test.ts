@@ -18,6 +18,7 @@ import { type IncomingContext, readIncoming } from './incoming.ts';
 import {
   type HeldOrder,
   heldBack,
+  heldBackWindows,
   heldOrderId,
   type OutgoingPayload,
   outgoingPayloads,
@@ -298,5 +299,36 @@ describe('orders a changed answer holds back', () => {
     expect(heldBack(order(1, 'PO-1'), new Map([['PO-1', sent('rejected', 3, 1)]]), new Set())).toBe(
       'steinhof-optics rejected order PO-1 before',
     );
+  });
+
+  it('gives the planner the same answers as windows on the lane, in ship periods, so it plans the rest elsewhere', () => {
+    const lane = (demo.sourcing ?? [])
+      .find((rule) => rule.buyer === OEM && rule.item === 'lens-set-120')!
+      .suppliers.find((line) => line.supplier === 'steinhof-optics')!.leadTime;
+    const windows = (orders: Map<string, SentOrder>, open: Set<string>) =>
+      heldBackWindows(demo, OEM, orders, open);
+    const window = (from: number, to: number) => ({
+      supplier: 'steinhof-optics',
+      item: 'lens-set-120',
+      customer: OEM,
+      from,
+      to,
+    });
+    // Moved from 1 to 12: orders due before 12 are held back, so nothing ships before 12 - lane.
+    const moved = new Map([['PO-1', sent('changed', 3, 12, { quantity: 3, due: 1 })]]);
+    expect(windows(moved, new Set(['PO-1']))).toEqual([window(0, 12 - lane)]);
+    for (let due = 0; due < 20; due++)
+      expect(heldBack(order(due), moved, new Set(['PO-1'])) !== undefined).toBe(due - lane < 12 - lane);
+    // Cut in period 10: nothing more by 10.
+    const cut = new Map([['PO-1', sent('changed', 1, 10, { quantity: 5000, due: 10 })]]);
+    expect(windows(cut, new Set(['PO-1']))).toEqual([window(0, 10 - lane + 1)]);
+    // Rejected: that order's ship period only (its due period).
+    expect(windows(new Map([['PO-1', sent('rejected', 3, 9)]]), new Set())).toEqual([
+      window(9 - lane, 10 - lane),
+    ]);
+    // Closed (delivered), accepted, or a lane the network no longer has: nothing.
+    expect(windows(moved, new Set())).toEqual([]);
+    expect(windows(new Map([['PO-1', sent('accepted', 3, 9)]]), new Set(['PO-1']))).toEqual([]);
+    expect(heldBackWindows(demo, 'jena-optics', moved, new Set(['PO-1']))).toEqual([]);
   });
 });

@@ -24,6 +24,7 @@
  * with it.
  */
 import {
+  type BlockedShipping,
   type BlockedWindow,
   buildCapacityGroups,
   buildDeliveryInformation,
@@ -95,6 +96,49 @@ export function heldBack(
       return `${order.supplier} cut order ${id} of ${order.item} to ${sent.quantity} in period ${sent.due}: it ships no more by then`;
   }
   return undefined;
+}
+
+/**
+ * The customer's own lanes that its suppliers' answers close, as windows the planner blocks
+ * (`planNetwork`'s `blocked`, in ship periods): the same rule as `heldBack`, so the plan moves what
+ * such a supplier will not ship to the item's other approved suppliers (or builds ahead, or reports
+ * the shortage) instead of planning it there and never releasing it. A supplier that moved an open
+ * order to a later period ships nothing more of the item before that period; one that cut an open
+ * order ships nothing more by its period; one that rejected an order does not ship that order's
+ * period. `company` is the customer; the lane's lead time turns due periods into ship periods.
+ */
+export function heldBackWindows(
+  network: Pick<Network, 'sourcing'>,
+  company: string,
+  sentOrders: ReadonlyMap<string, SentOrder>,
+  openOrderIds: ReadonlySet<string>,
+): BlockedShipping[] {
+  const windows: BlockedShipping[] = [];
+  for (const [id, sent] of sentOrders) {
+    const lane = (network.sourcing ?? [])
+      .find((rule) => rule.buyer === company && rule.item === sent.item)
+      ?.suppliers.find((line) => line.supplier === sent.supplier)?.leadTime;
+    // A lane no longer in the network: the planner plans nothing on it.
+    if (lane === undefined) continue;
+    let from = 0;
+    let to = 0;
+    if (sent.status === 'rejected') {
+      from = sent.due - lane;
+      to = from + 1;
+    } else if (sent.status === 'changed' && sent.requested !== undefined && openOrderIds.has(id)) {
+      if (sent.due > sent.requested.due) to = sent.due - lane;
+      else if (sent.quantity < sent.requested.quantity && sent.due === sent.requested.due)
+        to = sent.due - lane + 1;
+    }
+    from = Math.max(0, from);
+    if (to > from) windows.push({ supplier: sent.supplier, item: sent.item, customer: company, from, to });
+  }
+  return windows;
+}
+
+/** The ids of a network's open orders (the orders a `changed` answer holds back while they stay open). */
+export function openOrderIds(network: Pick<Network, 'openOrders'>): Set<string> {
+  return new Set((network.openOrders ?? []).flatMap((order) => (order.id === undefined ? [] : [order.id])));
 }
 
 /** A disruption told to a partner, as last told. */

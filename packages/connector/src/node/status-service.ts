@@ -53,6 +53,7 @@ import type { ResolvedNodeConfig } from './config.ts';
 import type { CallingNode, Connector } from './connector.ts';
 import type { ExchangeService } from './exchange-service.ts';
 import { httpSender } from './http-sender.ts';
+import { heldBackWindows, openOrderIds, type SentOrder } from './outgoing.ts';
 import {
   createStatusVerifier,
   type StatusVerification,
@@ -628,11 +629,24 @@ export class StatusService {
         code: 'unavailable',
         message: `the node cannot read its network to plan: ${JSON.stringify(effective.error)}`,
       });
-    // A plan is kept for the log position it stands for: questions in a row plan once.
-    const key = `${effective.value.version}|${effective.value.throughSequence}`;
+    // The node plans as its exchange service does: what suppliers' answers say they will not ship is
+    // planned elsewhere (heldBackWindows).
+    const network = effective.value.network;
+    const sentOrders = new Map(
+      (await this.#options.store.exchange.listRecords('sent-order', { limit: 100000 })).map((record) => [
+        record.id,
+        record.value as SentOrder,
+      ]),
+    );
+    const held = heldBackWindows(network, this.#options.company, sentOrders, openOrderIds(network));
+    // A plan is kept for the log position (and the answers) it stands for: questions in a row plan once.
+    const key = `${effective.value.version}|${effective.value.throughSequence}|${JSON.stringify(held)}`;
     if (this.#kept?.key !== key) {
-      const network = effective.value.network;
-      this.#kept = { key, network, plan: planNetwork(network, { blocked: effective.value.blocked }) };
+      this.#kept = {
+        key,
+        network,
+        plan: planNetwork(network, { blocked: [...effective.value.blocked, ...held] }),
+      };
     }
     return ok({ network: this.#kept.network, plan: this.#kept.plan });
   }

@@ -332,6 +332,61 @@ describe('planNetwork on hand-computed networks', () => {
   });
 });
 
+describe('planNetwork with a supplier blocked for one customer', () => {
+  // maker buys widgets from a and b, half each, one period by road; both make 20 a period.
+  const input = network({
+    horizon: 4,
+    production: [
+      { company: 'a', item: 'widget', leadTime: 0, capacity: 20 },
+      { company: 'b', item: 'widget', leadTime: 0, capacity: 20 },
+    ],
+    sourcing: [
+      {
+        buyer: 'maker',
+        item: 'widget',
+        suppliers: [
+          { supplier: 'a', share: 0.5, leadTime: 1 },
+          { supplier: 'b', share: 0.5, leadTime: 1 },
+        ],
+      },
+    ],
+    demand: [{ company: 'maker', item: 'widget', quantities: [0, 10, 10, 10] }],
+  });
+  const bought = (plan: Plan, supplier: string) =>
+    [...plan.orders]
+      .filter((order) => order.kind === 'purchase' && order.supplier === supplier)
+      .map((order) => [order.start, order.quantity]);
+
+  it('moves what the blocked supplier would ship to the other approved supplier, in the blocked periods only', () => {
+    const open = planNetwork(input);
+    expect(bought(open, 'a')).toEqual([
+      [0, 5],
+      [1, 5],
+      [2, 5],
+    ]);
+    expect(bought(open, 'b')).toEqual(bought(open, 'a'));
+    // b answered that it ships no more to maker before period 2 (ship periods 0 and 1).
+    const plan = planNetwork(input, {
+      blocked: [{ supplier: 'b', item: 'widget', customer: 'maker', from: 0, to: 2 }],
+    });
+    expect(bought(plan, 'b')).toEqual([[2, 5]]);
+    expect(bought(plan, 'a')).toEqual([
+      [0, 10],
+      [1, 10],
+      [2, 5],
+    ]);
+    expect(plan.shortages).toEqual([]);
+    expectValid(input, plan);
+  });
+
+  it("leaves the plan as it is when the window is another customer's", () => {
+    const plan = planNetwork(input, {
+      blocked: [{ supplier: 'b', item: 'widget', customer: 'c', from: 0, to: 4 }],
+    });
+    expect(planned(plan)).toEqual(planned(planNetwork(input)));
+  });
+});
+
 describe("frePPLe's operation_split regression in keten's format", () => {
   /*
    * /work/shared/data/frepple-tests/operation_split, case 1: a demand of 100 for item 1 at location 1,

@@ -96,10 +96,15 @@ export interface PlanOptions {
   readonly blocked?: readonly BlockedShipping[];
 }
 
-/** A supplier that ships nothing (of `item`, or of anything) in periods `from` … `to` − 1. */
+/**
+ * A supplier that ships nothing (of `item`, or of anything; to `customer`, or to anyone) in periods
+ * `from` … `to` − 1 (ship periods). A node blocks its own lane to a supplier this way while that
+ * supplier's `changed` answer says it ships no more before a period (docs/exchange.md, "Confirmations").
+ */
 export interface BlockedShipping {
   readonly supplier: string;
   readonly item?: string;
+  readonly customer?: string;
   readonly from: number;
   readonly to: number;
 }
@@ -3483,6 +3488,7 @@ function blockedArcs(flat: OrderedFlatNetwork, blocked: readonly BlockedShipping
       for (const window of blocked) {
         if (window.supplier !== supplier || (window.item !== undefined && window.item !== flat.item[n]))
           continue;
+        if (window.customer !== undefined && window.customer !== flat.company[n]) continue;
         for (let t = Math.max(0, window.from); t < Math.min(H, window.to); t++) at[arc * H + t] = 1;
       }
     }
