@@ -1207,18 +1207,27 @@ export class ExchangeService {
     return effective.ok ? effective.value.network : this.#options.network;
   }
 
+  /** The orders this node sent, by id, with what their suppliers answered. */
+  async #sentOrders(): Promise<Map<string, SentOrder>> {
+    const records = await this.#store.exchange.listRecords('sent-order', { limit: 100000 });
+    return new Map(records.map((record) => [record.id, record.value as SentOrder]));
+  }
+
+  /**
+   * What this node plans around besides its events' windows: its own lanes that its suppliers'
+   * answers close (`heldBackWindows`). The status service plans with them too, so both plan alike.
+   */
+  async heldBackWindows(network: Network): Promise<BlockedShipping[]> {
+    return heldBackWindows(network, this.#options.company, await this.#sentOrders(), openOrderIds(network));
+  }
+
   async #replanAndPush(): Promise<void> {
     let effective = await this.#readEffective();
     if (!effective.ok) {
       this.#options.log?.(`cannot read the network to plan: ${JSON.stringify(effective.error)}`);
       return;
     }
-    const sentOrders = new Map(
-      (await this.#store.exchange.listRecords('sent-order', { limit: 100000 })).map((record) => [
-        record.id,
-        record.value as SentOrder,
-      ]),
-    );
+    const sentOrders = await this.#sentOrders();
     // What suppliers' answers say they will not ship is planned elsewhere (heldBackWindows).
     const planWith = (network: Network, blocked: readonly BlockedShipping[]) =>
       planNetwork(network, {

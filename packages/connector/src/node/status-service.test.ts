@@ -199,7 +199,7 @@ describe('a supplier answering status questions', () => {
     } as unknown as Connector;
     const service = new StatusService({
       connector,
-      exchange: { registerDatasets: () => {} } as unknown as ExchangeService,
+      exchange: { registerDatasets: () => {}, heldBackWindows: async () => [] } as unknown as ExchangeService,
       store,
       network: view,
       company: SELF,

@@ -53,7 +53,6 @@ import type { ResolvedNodeConfig } from './config.ts';
 import type { CallingNode, Connector } from './connector.ts';
 import type { ExchangeService } from './exchange-service.ts';
 import { httpSender } from './http-sender.ts';
-import { heldBackWindows, openOrderIds, type SentOrder } from './outgoing.ts';
 import {
   createStatusVerifier,
   type StatusVerification,
@@ -632,13 +631,7 @@ export class StatusService {
     // The node plans as its exchange service does: what suppliers' answers say they will not ship is
     // planned elsewhere (heldBackWindows).
     const network = effective.value.network;
-    const sentOrders = new Map(
-      (await this.#options.store.exchange.listRecords('sent-order', { limit: 100000 })).map((record) => [
-        record.id,
-        record.value as SentOrder,
-      ]),
-    );
-    const held = heldBackWindows(network, this.#options.company, sentOrders, openOrderIds(network));
+    const held = await this.#options.exchange.heldBackWindows(network);
     // A plan is kept for the log position (and the answers) it stands for: questions in a row plan once.
     const key = `${effective.value.version}|${effective.value.throughSequence}|${JSON.stringify(held)}`;
     if (this.#kept?.key !== key) {

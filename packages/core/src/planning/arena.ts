@@ -18,10 +18,11 @@
  * Fresh memory is dear on some machines: the kernel maps and zeroes every page on its first touch (on
  * the 2-core VM of the benchmarks some 3 s of system time per GB). An arena whose arrays are all
  * dropped can give its chunk back (`giveBack`), and the next arena made to take it (`Arena.sized(bytes,
- * true)`) that needs a chunk of about its size does (`SPARE_*`): its pages are already mapped, and each array taken from it is zeroed in
- * place (a memset of resident memory, a tenth of a second for a gigabyte). One chunk is kept, the
- * last given back: a planner's execution arrays (some 700 MB at 60,000 companies) stay resident
- * between a plan and the re-plan after it instead of being freed and faulted in again.
+ * true)`) that needs a chunk of about its size does (`SPARE_*`): its pages are already mapped, and each
+ * array taken from it is zeroed in place (a memset of resident memory, a tenth of a second for a
+ * gigabyte). One chunk is kept, the last given back: a planner's execution arrays (some 700 MB at
+ * 60,000 companies) stay resident between a plan and the re-plan after it instead of being freed and
+ * faulted in again.
  */
 
 const FIRST = 1024 * 1024;
