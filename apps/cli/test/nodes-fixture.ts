@@ -88,3 +88,19 @@ export async function recordEventAt(
   ]);
   node.service.scheduleReplan();
 }
+
+/**
+ * Waits until every outbox of `companies` was empty twice in a row, a second apart (a re-plan and
+ * what it pushes take well under a second in these tests).
+ */
+export async function settle(nodes: Map<string, CompanyNode>, companies: readonly string[]): Promise<void> {
+  for (let quiet = 0; quiet < 2; ) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const pending = await Promise.all(
+      companies.map((company) =>
+        nodes.get(company)!.store.exchange.listMessages({ state: 'pending', limit: 1 }),
+      ),
+    );
+    quiet = pending.every((list) => list.length === 0) ? quiet + 1 : 0;
+  }
+}

@@ -6,7 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CompanyNode } from '../src/node-runtime.ts';
-import { demoNetwork, effectiveOf, nodesFixture, recordEventAt } from './nodes-fixture.ts';
+import {
+  demoNetwork,
+  effectiveOf,
+  nodesFixture,
+  recordEventAt,
+  settle as settleNodes,
+} from './nodes-fixture.ts';
 
 async function until(what: string, condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const start = Date.now();
@@ -48,18 +54,7 @@ describe('a changed order confirmation between two nodes', () => {
   const recordEvent = (company: string, type: string, key: string, payload: object) =>
     recordEventAt(nodes.get(company)!, network, { type, key, payload });
   const effective = (company: string) => effectiveOf(nodes.get(company)!);
-  /** Both outboxes empty a while (a re-plan and what it pushes take well under a second here). */
-  const settle = async () => {
-    for (let quiet = 0; quiet < 2; ) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      const pending = await Promise.all(
-        chain.map((company) =>
-          nodes.get(company)!.store.exchange.listMessages({ state: 'pending', limit: 1 }),
-        ),
-      );
-      quiet = pending.every((list) => list.length === 0) ? quiet + 1 : 0;
-    }
-  };
+  const settle = () => settleNodes(nodes, chain);
   const sentOrders = async () =>
     (await nodes.get(chain[0]!)!.store.exchange.listRecords('sent-order', { limit: 100000 })).map(
       (record) => ({ id: record.id, ...(record.value as SentOrder) }),

@@ -9,7 +9,7 @@
  * kortrijk for its 70 %, never released it as orders, and ordered nothing elsewhere.
  */
 import { describe, expect, it } from 'vitest';
-import { demoNetwork, nodesFixture, recordEventAt } from './nodes-fixture.ts';
+import { demoNetwork, nodesFixture, recordEventAt, settle as settleNodes } from './nodes-fixture.ts';
 
 async function until(what: string, condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const start = Date.now();
@@ -36,18 +36,7 @@ describe('a changed answer from one of two sources', () => {
   const rule = (network.sourcing ?? []).find((entry) => entry.buyer === BUYER && entry.item === ITEM)!;
   const lane = rule.suppliers.find((line) => line.supplier === CUT_BY)!.leadTime;
 
-  /** Every outbox empty a while (a re-plan and what it pushes take well under a second here). */
-  const settle = async () => {
-    for (let quiet = 0; quiet < 2; ) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      const pending = await Promise.all(
-        chain.map((company) =>
-          nodes.get(company)!.store.exchange.listMessages({ state: 'pending', limit: 1 }),
-        ),
-      );
-      quiet = pending.every((list) => list.length === 0) ? quiet + 1 : 0;
-    }
-  };
+  const settle = () => settleNodes(nodes, chain);
   /** The forecast a supplier holds from steinhof (its only customer for lens coils), per due period. */
   const forecastAt = async (supplier: string) => {
     const records = await nodes.get(supplier)!.store.exchange.listRecords('received-demand', { limit: 100 });
