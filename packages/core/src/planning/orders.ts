@@ -118,6 +118,41 @@ export class OrderTable implements OrderList {
   }
 
   /**
+   * The first `i` from `from` (below `to`) at which order `i` here and order `i` of `other` are not
+   * the same order with the same figures (`sameAs`), or `to`. When both tables name their nodes and
+   * arcs from the same arrays (a plan and its re-plan of a patched network), equal node, arc, start
+   * and quantities are the same order: a loop over the columns, without a call per order, compares
+   * the 13 million orders of a 60,000-company plan's re-plan.
+   */
+  firstDifference(other: OrderTable, from: number, to: number): number {
+    const a = this.#columns;
+    const b = other.#columns;
+    const shared =
+      a.company === b.company &&
+      a.item === b.item &&
+      a.leadTime === b.leadTime &&
+      a.arcSupplier === b.arcSupplier &&
+      a.arcLeadTime === b.arcLeadTime;
+    for (let i = from; i < to; i++) {
+      if (shared) {
+        const r = a.index[i]!;
+        const s = b.index[i]!;
+        const arc = a.arc[r]!;
+        if (
+          arc === b.arc[s] &&
+          a.node[r] === b.node[s] &&
+          a.start[r] === b.start[s] &&
+          a.quantity[r] === b.quantity[s] &&
+          (arc >= 0 || a.startQuantity[r] === b.startQuantity[s])
+        )
+          continue;
+      }
+      if (!this.sameAs(i, other, i)) return i;
+    }
+    return to;
+  }
+
+  /**
    * True when order `i` here and order `j` of `other` are the same order with the same figures (id,
    * quantities, periods), compared without building either.
    */

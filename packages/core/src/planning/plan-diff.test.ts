@@ -191,6 +191,32 @@ describe('diffPlans: shortages and bottlenecks', () => {
   });
 });
 
+describe('diffPlans: long lists that mostly agree', () => {
+  it('finds a change at the start, in the middle and at the end of lists that agree elsewhere', () => {
+    const many = Array.from({ length: 40 }, (_, k) => bottleneck(`c${k % 7}`, `c${k % 7}/x`, k, 12, 10));
+    const after = [
+      bottleneck('z', 'z/x', 0, 3, 2),
+      ...many.slice(0, 20),
+      ...many.slice(21),
+      bottleneck('y', 'y/x', 5, 3, 2),
+    ];
+    expect(
+      diffPlans(plan({ bottlenecks: many }), plan({ bottlenecks: after })).bottlenecks.map((b) => [
+        b.company,
+        b.period,
+        b.change,
+      ]),
+    ).toEqual([
+      ['c6', 20, 'disappeared'],
+      ['y', 5, 'appeared'],
+      ['z', 0, 'appeared'],
+    ]);
+    // Everything one place later: nothing changed.
+    const shifted = [...many.slice(1), many[0]!];
+    expect(diffPlans(plan({ bottlenecks: many }), plan({ bottlenecks: shifted })).bottlenecks).toEqual([]);
+  });
+});
+
 describe('diffPlans: who must be told', () => {
   it('tells buyer and supplier of purchases, the maker of production, and the company whose demand is short', () => {
     const before = plan({
