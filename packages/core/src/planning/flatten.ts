@@ -31,7 +31,10 @@ export interface FlatNetwork {
   readonly lotMultiple: Float64Array;
   /** Production capacity per period (starts), for nodes that make. */
   readonly capacity: Float64Array;
-  /** Maximum capacity per period (reported only), NaN when absent. */
+  /**
+   * Maximum capacity per period (reported only), NaN when the node's production records set none; in
+   * the rows of nodes that make nothing 0 (never read).
+   */
   readonly maximumCapacity: Float64Array;
   /** Bill of materials of a making node: components `bomNode[bomStart[n] .. bomStart[n+1]]`. */
   readonly bomStart: Int32Array;
@@ -78,11 +81,20 @@ function flattenRows(
   const index = new Map<string, Map<string, number>>();
   const company: string[] = [];
   const item: string[] = [];
+  // The records of one company mostly follow one another: its item map is looked up once for them.
+  let lastCompany: string | undefined;
+  let lastItems = new Map<string, number>();
   const node = (companyId: string, itemId: string): number => {
-    let items = index.get(companyId);
-    if (items === undefined) {
-      items = new Map();
-      index.set(companyId, items);
+    let items = lastItems;
+    if (companyId !== lastCompany) {
+      let found = index.get(companyId);
+      if (found === undefined) {
+        found = new Map();
+        index.set(companyId, found);
+      }
+      items = found;
+      lastCompany = companyId;
+      lastItems = found;
     }
     let found = items.get(itemId);
     if (found === undefined) {
@@ -233,7 +245,16 @@ function flattenRows(
       endDemand[base + t] = (endDemand[base + t] ?? 0) + (record.quantities[t] ?? 0);
   });
   const capacity = perPeriod.subarray(2 * cells, 3 * cells);
-  const maximumCapacity = perPeriod.subarray(3 * cells, 4 * cells).fill(Number.NaN);
+  // NaN only in the rows of making nodes none of whose records sets a maximum: at 60,000 companies a
+  // third of the nodes make and a third of those have none, and a fill of the whole array was 116 MB
+  // of fresh memory written for rows nobody reads (`bottlenecks` reads making nodes only).
+  const maximumCapacity = perPeriod.subarray(3 * cells, 4 * cells);
+  const hasMaximum = new Uint8Array(nodes);
+  productions.forEach((record, position) => {
+    if (record.maximumCapacity !== undefined) hasMaximum[madeAt[position]!] = 1;
+  });
+  for (const n of madeAt)
+    if (hasMaximum[n] === 0) maximumCapacity.fill(Number.NaN, row[n]!, row[n]! + horizon);
   productions.forEach((record, position) => {
     const base = row[madeAt[position]!]!;
     for (let t = 0; t < horizon; t++) {

@@ -1606,12 +1606,14 @@ class Planner {
     const potential = this.potential(n);
     const gross = this.gross;
     const base = n * this.H;
-    const end = base + this.H;
+    // From the first period the node can buy in on, its potential is unbounded (`potential`): those
+    // periods lower nothing, and a bought node's rows are not read past it (most end a few periods in).
+    const end = base + Math.min(this.H, this.earliestPurchase[n]!);
     const from = base + Math.min(Math.max(0, period), this.H);
     let required = 0;
     let least = Number.POSITIVE_INFINITY;
     let p = base;
-    for (; p < from; p++) required += gross[p]!;
+    for (const stop = Math.min(from, end); p < stop; p++) required += gross[p]!;
     for (; p < end; p++) {
       required += gross[p]!;
       least = Math.min(least, potential[p]! - required);
