@@ -1616,9 +1616,13 @@ class Planner {
     for (const stop = Math.min(from, end); p < stop; p++) required += gross[p]!;
     for (; p < end; p++) {
       required += gross[p]!;
-      least = Math.min(least, potential[p]! - required);
-      // At 0 or below nothing is left to promise: later periods can only lower the least.
-      if (least <= 0) return 0;
+      // (A compare, not `Math.min`: the least changes a few times a row, and only then can it reach 0.)
+      const left = potential[p]! - required;
+      if (left < least) {
+        least = left;
+        // At 0 or below nothing is left to promise: later periods can only lower the least.
+        if (least <= 0) return 0;
+      }
     }
     least = Math.max(0, least);
     return whole && Number.isFinite(least) ? Math.floor(least + EPSILON) : least;
