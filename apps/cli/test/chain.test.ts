@@ -33,7 +33,13 @@ import {
 } from '@keten/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CompanyNode } from '../src/node-runtime.ts';
-import { demoNetwork, effectiveOf, nodesFixture, recordEventAt } from './nodes-fixture.ts';
+import {
+  demoNetwork,
+  effectiveOf,
+  nodesFixture,
+  recordEventAt,
+  until as waitUntil,
+} from './nodes-fixture.ts';
 
 const NETWORK = 'keten-demo';
 /** What a customer offers its supplier, and (prefixed `supplier:`) what a supplier offers its customer. */
@@ -55,13 +61,8 @@ function chainOf(network: Network): string[] {
   return chain;
 }
 
-async function until(what: string, condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const start = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const until = (what: string, condition: () => Promise<boolean>, timeoutMs = 60_000) =>
+  waitUntil(what, condition, timeoutMs, 50);
 
 describe('a chain of company nodes', () => {
   const network = demoNetwork();

@@ -104,3 +104,19 @@ export async function settle(nodes: Map<string, CompanyNode>, companies: readonl
     quiet = pending.every((list) => list.length === 0) ? quiet + 1 : 0;
   }
 }
+
+/**
+ * Waits until `condition` holds, asking every `everyMs`; after `timeoutMs` it throws, naming `what`.
+ */
+export async function until(
+  what: string,
+  condition: () => Promise<boolean>,
+  timeoutMs = 60_000,
+  everyMs = 20,
+): Promise<void> {
+  const start = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}

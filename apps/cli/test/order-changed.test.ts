@@ -12,15 +12,8 @@ import {
   nodesFixture,
   recordEventAt,
   settle as settleNodes,
+  until,
 } from './nodes-fixture.ts';
-
-async function until(what: string, condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const start = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** An order as the OEM sent it and tier 1 answered it (`sent-order` records). */
 interface SentOrder {

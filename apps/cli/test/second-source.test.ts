@@ -9,15 +9,7 @@
  * kortrijk for its 70 %, never released it as orders, and ordered nothing elsewhere.
  */
 import { describe, expect, it } from 'vitest';
-import { demoNetwork, nodesFixture, recordEventAt, settle as settleNodes } from './nodes-fixture.ts';
-
-async function until(what: string, condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const start = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { demoNetwork, nodesFixture, recordEventAt, settle as settleNodes, until } from './nodes-fixture.ts';
 
 const BUYER = 'steinhof-optics';
 const CUT_BY = 'kortrijk-coils';

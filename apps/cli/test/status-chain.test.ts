@@ -24,7 +24,7 @@ import {
 } from '@keten/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CompanyNode } from '../src/node-runtime.ts';
-import { DEMO, demoNetwork, nodesFixture } from './nodes-fixture.ts';
+import { DEMO, demoNetwork, nodesFixture, until as waitUntil } from './nodes-fixture.ts';
 import { expectCleanFailure, keten } from './support.ts';
 
 const OEM = 'kempen';
@@ -35,13 +35,8 @@ const TIER3 = 'schelde-copper';
 const COMPANIES = [OEM, TIER1, OTHER_TIER1, TIER2, TIER3];
 const ADMIN = { username: 'admin', password: 'status chain test password' };
 
-async function until(what: string, condition: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
-  const start = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const until = (what: string, condition: () => Promise<boolean>, timeoutMs = 90_000) =>
+  waitUntil(what, condition, timeoutMs, 100);
 
 /** The part of `owner` (by company name) anywhere in the tree. */
 function partOf(tree: StatusPart, name: string): StatusPart | undefined {
