@@ -1,5 +1,7 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { Arena } from './arena.ts';
+import { Arena, setSharedChunkBudget, sharedChunkBytes } from './arena.ts';
 
 describe('Arena', () => {
   it('hands out zeroed, aligned, non-overlapping arrays', () => {
@@ -65,5 +67,46 @@ describe('Arena', () => {
     expect(written[bytes / 8 - 1]).toBe(7);
     // Taken once: a third arena gets a fresh chunk.
     expect(Arena.sized(bytes, true).reserve().f64(1).buffer).not.toBe(written.buffer);
+  });
+
+  it('makes large chunks shared array buffers within the budget, plain ones beyond it and for small chunks', () => {
+    const bytes = 16 * 1024 * 1024;
+    const small = Arena.sized(1024 * 1024).f64(1);
+    expect(small.buffer).toBeInstanceOf(ArrayBuffer);
+    const before = sharedChunkBytes();
+    const budget = setSharedChunkBudget(before + bytes);
+    try {
+      const shared = Arena.sized(bytes).f64(bytes / 8);
+      expect(shared.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(sharedChunkBytes()).toBe(before + bytes);
+      // Used as any other: written, read, zeroed where nothing was written.
+      shared[3] = 2.5;
+      expect(shared[3]).toBe(2.5);
+      expect(shared[4]).toBe(0);
+      // The budget is spent: the next large chunk is a plain array buffer, which V8 counts.
+      const plain = Arena.sized(bytes).f64(1);
+      expect(plain.buffer).toBeInstanceOf(ArrayBuffer);
+      expect(sharedChunkBytes()).toBe(before + bytes);
+    } finally {
+      setSharedChunkBudget(budget);
+    }
+  });
+
+  it('counts a shared chunk out of the budget once it is collected', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const bytes = 16 * 1024 * 1024;
+    const before = sharedChunkBytes();
+    (() => {
+      const dropped = Arena.sized(bytes).f64(1);
+      expect(dropped.buffer).toBeInstanceOf(SharedArrayBuffer);
+    })();
+    expect(sharedChunkBytes()).toBe(before + bytes);
+    for (let attempt = 0; attempt < 50 && sharedChunkBytes() > before; attempt++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // Chunks earlier tests dropped may go too.
+    expect(sharedChunkBytes()).toBeLessThanOrEqual(before);
   });
 });

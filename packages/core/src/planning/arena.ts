@@ -23,6 +23,17 @@
  * gigabyte). One chunk is kept, the last given back: a planner's execution arrays (some 700 MB at
  * 60,000 companies) stay resident between a plan and the re-plan after it instead of being freed and
  * faulted in again.
+ *
+ * Chunks of 16 MB and more are `SharedArrayBuffer`s (where the platform has them): V8 does not count
+ * those as external memory, so a re-plan's few gigabytes of new chunks, live as long as the plan, set
+ * off no full collections (at 60,000 companies four in a re-plan, each marking the whole network
+ * model; docs/planning.md "The re-plan at stop 18"). What V8 then does not know is when a dropped
+ * run's chunks could be freed: they go at the next full collection the JavaScript heap sets off.
+ * So the shared chunks not yet collected (a `FinalizationRegistry` tells) are bounded
+ * (`setSharedChunkBudget`, default 12 GiB of address space, of which a plan touches about two
+ * thirds); beyond it chunks are plain array buffers again, which V8 counts and collects for.
+ * Nothing else changes: arrays over them are used as any other; only no array from an arena may be
+ * posted to another thread (it would be shared there, not copied).
  */
 
 const FIRST = 1024 * 1024;
@@ -34,11 +45,53 @@ const SPARE_SMALLEST = 16 * 1024 * 1024;
 /** A spare chunk serves a request for `bytes` only up to this many times `bytes` (not a 1 GB chunk for 20 MB). */
 const SPARE_SLACK = 2;
 
+/** Chunks from this size on are shared array buffers, within the budget (see above). */
+const SHARED_SMALLEST = 16 * 1024 * 1024;
+let sharedBudget = 12 * 1024 * 1024 * 1024;
+/** Bytes of shared chunks made and not yet collected. */
+let sharedOutstanding = 0;
+const sharedCollected =
+  typeof SharedArrayBuffer === 'function' && typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<number>((bytes) => {
+        sharedOutstanding -= bytes;
+      })
+    : undefined;
+
+/**
+ * Sets how many bytes of shared chunks may be made and not yet collected before chunks are plain array
+ * buffers again (see above; 0: never shared); returns the budget it replaces.
+ */
+export function setSharedChunkBudget(bytes: number): number {
+  const before = sharedBudget;
+  sharedBudget = bytes;
+  return before;
+}
+
+/** Bytes of shared chunks made and not yet collected (see above). */
+export function sharedChunkBytes(): number {
+  return sharedOutstanding;
+}
+
+/** A new chunk of `bytes`: shared when large and within the budget, else a plain array buffer. */
+function freshChunk(bytes: number): ArrayBufferLike {
+  if (
+    sharedCollected !== undefined &&
+    bytes >= SHARED_SMALLEST &&
+    sharedOutstanding + bytes <= sharedBudget
+  ) {
+    const chunk = new SharedArrayBuffer(bytes);
+    sharedOutstanding += bytes;
+    sharedCollected.register(chunk, bytes);
+    return chunk;
+  }
+  return new ArrayBuffer(bytes);
+}
+
 /** The chunk last given back (`Arena.giveBack`), for the next chunk of about its size. */
-let spare: ArrayBuffer | undefined;
+let spare: ArrayBufferLike | undefined;
 
 /** A chunk of at least `bytes`: the spare one when it fits (then `reused`), else a new one. */
-function newChunk(bytes: number, mayReuse: boolean): { chunk: ArrayBuffer; reused: boolean } {
+function newChunk(bytes: number, mayReuse: boolean): { chunk: ArrayBufferLike; reused: boolean } {
   if (
     mayReuse &&
     spare !== undefined &&
@@ -49,11 +102,11 @@ function newChunk(bytes: number, mayReuse: boolean): { chunk: ArrayBuffer; reuse
     spare = undefined;
     return { chunk, reused: true };
   }
-  return { chunk: new ArrayBuffer(bytes), reused: false };
+  return { chunk: freshChunk(bytes), reused: false };
 }
 
 export class Arena {
-  private chunk: ArrayBuffer | undefined;
+  private chunk: ArrayBufferLike | undefined;
   /** True when `chunk` was given back by another arena: what is taken from it is zeroed first. */
   private reused = false;
   private offset = 0;
@@ -95,22 +148,22 @@ export class Arena {
     this.offset = 0;
   }
 
-  f64(length: number): Float64Array<ArrayBuffer> {
+  f64(length: number): Float64Array {
     const [buffer, at] = this.take(length * 8);
     return new Float64Array(buffer, at, length);
   }
 
-  i32(length: number): Int32Array<ArrayBuffer> {
+  i32(length: number): Int32Array {
     const [buffer, at] = this.take(length * 4);
     return new Int32Array(buffer, at, length);
   }
 
-  u8(length: number): Uint8Array<ArrayBuffer> {
+  u8(length: number): Uint8Array {
     const [buffer, at] = this.take(length);
     return new Uint8Array(buffer, at, length);
   }
 
-  private take(bytes: number): [ArrayBuffer, number] {
+  private take(bytes: number): [ArrayBufferLike, number] {
     const at = Math.ceil(this.offset / 8) * 8;
     if (this.chunk === undefined || at + bytes > this.chunk.byteLength) {
       ({ chunk: this.chunk, reused: this.reused } = newChunk(Math.max(bytes, this.next), this.takesSpare));

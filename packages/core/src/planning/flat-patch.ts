@@ -19,6 +19,7 @@
 import type { CapacityGroup, Network, Production } from '../model/schema.ts';
 import { valueAt } from '../model/schema.ts';
 import { err, ok, type Result } from '../result.ts';
+import { Arena } from './arena.ts';
 import type { OrderedFlatNetwork } from './flatten.ts';
 
 /** A flattened network after a change, and where it differs from the one it was patched from. */
@@ -133,8 +134,8 @@ export function patchFlatNetwork(
   let capacity = flat.capacity;
   let maximumCapacity = flat.maximumCapacity;
   if (capacityChanged) {
-    capacity = flat.capacity.slice();
-    maximumCapacity = flat.maximumCapacity.slice();
+    capacity = copyRows(flat.capacity);
+    maximumCapacity = copyRows(flat.maximumCapacity);
     // The record of a changed node again, as flattenNetwork writes it (it is its node's only one).
     for (let n = 0; n < flat.nodes; n++) {
       if (nodes[n] === 1) {
@@ -166,8 +167,8 @@ export function patchFlatNetwork(
     if (sameValue(was, is)) continue;
     if (!sameGroupButCapacity(was, is)) return err(`capacity group ${g} changed beyond its capacity`);
     if (groupCapacity === flat.groupCapacity) {
-      groupCapacity = flat.groupCapacity.slice();
-      groupMaximum = flat.groupMaximum.slice();
+      groupCapacity = copyRows(flat.groupCapacity);
+      groupMaximum = copyRows(flat.groupMaximum);
     }
     groups[g] = 1;
     for (let t = 0; t < H; t++) {
@@ -211,7 +212,7 @@ export function patchFlatNetwork(
     add: (rows: Float64Array, base: number, record: R) => void,
   ): Float64Array {
     if (touched.size === 0) return rows;
-    const written = rows.slice();
+    const written = copyRows(rows);
     const companies = new Set<string>();
     for (const n of touched) {
       written.fill(0, n * H, n * H + H);
@@ -338,4 +339,15 @@ function touchedNodes(
   for (; i < before.length; i++) touch(before[i]!);
   for (; j < after.length; j++) touch(after[j]!);
   return problem === undefined ? ok(touched) : err(problem);
+}
+
+/**
+ * A copy of `rows`, a large one in an arena of its own (arena.ts): at 60,000 companies a capacity row set
+ * is 116 MB, and as a plain array buffer each copy set off a full collection of the whole network model.
+ */
+function copyRows(rows: Float64Array): Float64Array {
+  if (rows.byteLength < 1024 * 1024) return rows.slice();
+  const copy = Arena.sized(rows.byteLength).f64(rows.length);
+  copy.set(rows);
+  return copy;
 }

@@ -402,10 +402,10 @@ class Planner {
    * + arc`) of what pass 1 left node by node: at 60,000 companies a node-major read per node and period
    * was a cache miss each, and pass 2 spent most of its time waiting for memory.
    */
-  madeT = new Int32Array(0);
-  plannedStartT = new Float64Array(0);
-  boughtT = new Int32Array(0);
-  plannedShipT = new Float64Array(0);
+  madeT: Int32Array = new Int32Array(0);
+  plannedStartT: Float64Array = new Float64Array(0);
+  boughtT: Int32Array = new Int32Array(0);
+  plannedShipT: Float64Array = new Float64Array(0);
   /**
    * Per node, 1 when it has scheduled receipts, end demand, or arrivals from catching up in some
    * period: few do (at 6,000 companies 3,182 and 15 of 27,549 nodes, and a few hundred), so pass 2
@@ -416,7 +416,7 @@ class Planner {
   hasDemand = new Uint8Array(0);
   catchesUp = new Uint8Array(0);
   capacityT: Float64Array = new Float64Array(0);
-  askedT = new Float64Array(0);
+  askedT: Float64Array = new Float64Array(0);
   /**
    * In a full pass 2 from period 0 (no dirty-set pass), what an order executes is written by cell
    * (`t * nodes + n`, `t * arcs + arc`) over the planned quantities it was read from, and scattered
@@ -498,7 +498,7 @@ class Planner {
   /** In a re-plan whose network was patched: the nodes and groups whose rows were written again. */
   patch: FlatPatch | undefined;
   /** `causeAt` as the requirement pass left it. */
-  plannedCauseAt = new Int32Array(0);
+  plannedCauseAt: Int32Array = new Int32Array(0);
   /**
    * Kept runs without pegging: pass 2's state at the start of some periods (`CHECKPOINTS` of them),
    * so that a re-plan whose execution inputs are the same up to a period starts pass 2 there.
