@@ -154,6 +154,109 @@ export interface ShortageCause {
   readonly text: string;
 }
 
+/** Which text a kept cause is written with (`describeCause`). */
+const CauseText = {
+  NoSupply: 0,
+  MakeTooLate: 1,
+  MakeFrozen: 2,
+  NoComponents: 3,
+  ComponentsLate: 4,
+  ComponentsPromised: 5,
+  NoCapacity: 6,
+  ShipTooLate: 7,
+  ShipFrozen: 8,
+  SupplierDown: 9,
+  CannotSupply: 10,
+  ShipsLater: 11,
+  NothingToPromise: 12,
+  NoCapacityForDelayed: 13,
+  SharedOut: 14,
+  NotEnoughOnHand: 15,
+} as const;
+type CauseText = (typeof CauseText)[keyof typeof CauseText];
+
+/**
+ * A cause as the planner keeps it (`Planner.cause`): what it is and where it binds, and what its text
+ * is written from (`text`, a company or buyer `name`, an `other` item, figures `a` … `d`), not the
+ * text. Pass 1 and pass 2 record some 350,000 at 60,000 companies and the 3,400 shortages name few:
+ * their texts were a fifth of the heap a kept plan holds, and the time to write them was spent for
+ * nothing (docs/planning.md "The full plan at stop 18"). A shortage names it as a `ShortageCause`
+ * (`namedCause`), made once: every output reads the same texts as before.
+ */
+interface KeptCause {
+  readonly code: ShortageCode;
+  readonly company: string;
+  readonly item: string;
+  readonly period: number;
+  readonly text: CauseText;
+  readonly name: string;
+  readonly other: string;
+  readonly a: number;
+  readonly b: number;
+  readonly c: number;
+  readonly d: number;
+  named: ShortageCause | undefined;
+}
+
+/** `cause` as shortages name it: the same object for every shortage (and re-plan) that names it. */
+function namedCause(cause: KeptCause): ShortageCause {
+  cause.named ??= {
+    code: cause.code,
+    company: cause.company,
+    item: cause.item,
+    period: cause.period,
+    text: describeCause(cause),
+  };
+  return cause.named;
+}
+
+/** The text of `cause`, as the planner writes it. */
+function describeCause(cause: KeptCause): string {
+  const { company, item, period, name, other, a, b, c, d } = cause;
+  switch (cause.text) {
+    case CauseText.NoSupply:
+      return `${company} neither makes nor buys ${item}, and its stock runs out in period ${period}`;
+    case CauseText.MakeTooLate:
+      return `${item} at ${company} is needed in period ${period} but takes ${a} periods to make: it would have to start in period ${b}, before period 0`;
+    case CauseText.MakeFrozen:
+      return `${item} at ${company} would have to start in period ${period}, inside the frozen periods 0-${a}`;
+    case CauseText.NoComponents:
+      return `${company} can get no components of ${item} within the horizon`;
+    case CauseText.ComponentsLate:
+      return `components of ${item} cannot be on hand at ${company} before period ${a}; it would have to start in period ${period}`;
+    case CauseText.ComponentsPromised:
+      return `not enough ${item} can be on hand at ${name} in periods ${a}-${period} to make the ${other} needed in period ${b}: its stock, arrivals and capacity are already promised`;
+    case CauseText.NoCapacity:
+      return `${company} has no ${cause.code === 'capacity-group' ? 'capacity-group' : 'production'} capacity left for ${item} in periods ${a}-${period} (needed for period ${b})`;
+    case CauseText.ShipTooLate:
+      return `${other} from ${company} needed at ${name} in period ${b} would have to ship in period ${period} (lane ${a} periods), before period 0; no other supplier could deliver in time`;
+    case CauseText.ShipFrozen:
+      return `${other} from ${company} would have to ship inside the frozen periods`;
+    case CauseText.SupplierDown:
+      return `${company} is down and ships no ${other} in period ${period} (needed at ${name} in period ${b}); no other supplier had room`;
+    case CauseText.CannotSupply:
+      return `${company} cannot supply ${other} within the horizon; no other supplier could deliver to ${name} for period ${b}`;
+    case CauseText.ShipsLater:
+      return `${company} cannot ship ${other} before period ${a} (its own lead times), ${name} needs it by period ${b}; no other supplier could deliver in time`;
+    case CauseText.NothingToPromise:
+      return `${company} has no ${other} left to promise for shipping in period ${period} (needed at ${name} in period ${b}); no other supplier had room`;
+    case CauseText.NoCapacityForDelayed:
+      return `${company} has no capacity left in period ${period} to start the ${item} delayed from earlier periods`;
+    case CauseText.SharedOut: {
+      const notice =
+        d >= 0
+          ? `making more takes ${d} period${d === 1 ? '' : 's'}`
+          : 'its suppliers had sent no more by then';
+      return (
+        `${company} had ${String(a)} ${item} on hand in period ${period} for ${String(b)} asked of it` +
+        `${Number.isNaN(c) ? '' : ` (${String(c)} of it delayed from earlier periods)`} and shared it out in proportion; ${notice}`
+      );
+    }
+    case CauseText.NotEnoughOnHand:
+      return `not enough ${item} on hand at ${company} in period ${period} for all that was planned on it`;
+  }
+}
+
 export interface Delivery {
   readonly company: string;
   readonly item: string;
@@ -440,7 +543,8 @@ class Planner {
   readonly scratchPromised: Float64Array;
   readonly noRequestStart: Int32Array;
   readonly pegContext: PegContext;
-  readonly causes: ShortageCause[] = [];
+  /** The causes recorded, their texts not yet written (`KeptCause`). */
+  readonly causes: KeptCause[] = [];
   // Orders, as parallel arrays. A production order has arc −1; a purchase its arc (the kind).
   readonly orderArena: Arena;
   readonly orderNode: IntColumn;
@@ -1254,12 +1358,7 @@ class Planner {
       placed += this.purchase(n, t, need - placed, context);
     }
     if (f.production[n]! < 0 && f.arcStart[n + 1] === f.arcStart[n]) {
-      this.lastCause = this.cause(
-        'no-supply',
-        n,
-        t,
-        `${f.company[n]} neither makes nor buys ${f.item[n]}, and its stock runs out in period ${t}`,
-      );
+      this.lastCause = this.cause('no-supply', n, t, CauseText.NoSupply);
     }
     return placed;
   }
@@ -1360,45 +1459,41 @@ class Planner {
     const item = f.item[n]!;
     const late = materialBound >= 0 ? this.lateSupply(materialBound, first) : -1;
     if (first < 0) {
-      this.lastCause = this.cause(
-        'lead-time',
-        n,
-        t,
-        `${item} at ${company} is needed in period ${t} but takes ${leadTime} periods to make: it would have to start in period ${first}, before period 0`,
-      );
+      this.lastCause = this.cause('lead-time', n, t, CauseText.MakeTooLate, leadTime, first);
     } else if (first < this.frozen) {
-      this.lastCause = this.cause(
-        'frozen',
-        n,
-        first,
-        `${item} at ${company} would have to start in period ${first}, inside the frozen periods 0-${this.frozen - 1}`,
-      );
+      this.lastCause = this.cause('frozen', n, first, CauseText.MakeFrozen, this.frozen - 1);
     } else if (first < this.ready[n]!) {
       const ready = this.ready[n]!;
       this.lastCause = this.cause(
         'material',
         n,
         first,
-        ready >= NEVER
-          ? `${company} can get no components of ${item} within the horizon`
-          : `components of ${item} cannot be on hand at ${company} before period ${ready}; it would have to start in period ${first}`,
+        ready >= NEVER ? CauseText.NoComponents : CauseText.ComponentsLate,
+        ready,
       );
     } else if (materialBound >= 0 && late >= 0) {
       this.lastCause = this.supplierCause(materialBound, late, first);
     } else if (materialBound >= 0) {
-      const component = f.item[materialBound]!;
       this.lastCause = this.cause(
         'material',
         materialBound,
         first,
-        `not enough ${component} can be on hand at ${company} in periods ${Math.max(lowest, first - this.window)}-${first} to make the ${item} needed in period ${t}: its stock, arrivals and capacity are already promised`,
+        CauseText.ComponentsPromised,
+        Math.max(lowest, first - this.window),
+        t,
+        0,
+        0,
+        company,
+        item,
       );
     } else {
       this.lastCause = this.cause(
         groupBound ? 'capacity-group' : 'capacity',
         n,
         first,
-        `${company} has no ${groupBound ? 'capacity-group' : 'production'} capacity left for ${item} in periods ${Math.max(lowest, first - this.window)}-${first} (needed for period ${t})`,
+        CauseText.NoCapacity,
+        Math.max(lowest, first - this.window),
+        t,
       );
     }
     return placed;
@@ -1542,49 +1637,43 @@ class Planner {
     const supplier = f.arcSupplier[arc]!;
     const lane = f.arcLeadTime[arc]!;
     const ship = t - lane;
-    const name = f.company[supplier]!;
     const item = f.item[n]!;
     const buyer = f.company[n]!;
     const earliest = this.earliest[supplier]!;
     if (ship < 0) {
-      return this.cause(
-        'lead-time',
-        supplier,
-        ship,
-        `${item} from ${name} needed at ${buyer} in period ${t} would have to ship in period ${ship} (lane ${lane} periods), before period 0; no other supplier could deliver in time`,
-      );
+      return this.cause('lead-time', supplier, ship, CauseText.ShipTooLate, lane, t, 0, 0, buyer, item);
     }
     if (ship < this.frozen) {
-      return this.cause(
-        'frozen',
-        supplier,
-        ship,
-        `${item} from ${name} would have to ship inside the frozen periods`,
-      );
+      return this.cause('frozen', supplier, ship, CauseText.ShipFrozen, 0, t, 0, 0, buyer, item);
     }
     if (this.blockedAt?.[arc * this.H + ship] === 1) {
-      return this.cause(
-        'supplier-down',
-        supplier,
-        ship,
-        `${name} is down and ships no ${item} in period ${ship} (needed at ${buyer} in period ${t}); no other supplier had room`,
-      );
+      return this.cause('supplier-down', supplier, ship, CauseText.SupplierDown, 0, t, 0, 0, buyer, item);
     }
     if (earliest > ship) {
       return this.cause(
         'lead-time',
         supplier,
         ship,
-        earliest >= NEVER
-          ? `${name} cannot supply ${item} within the horizon; no other supplier could deliver to ${buyer} for period ${t}`
-          : `${name} cannot ship ${item} before period ${earliest} (its own lead times), ${buyer} needs it by period ${t}; no other supplier could deliver in time`,
+        earliest >= NEVER ? CauseText.CannotSupply : CauseText.ShipsLater,
+        earliest,
+        t,
+        0,
+        0,
+        buyer,
+        item,
       );
     }
     return this.cause(
       'supplier-capacity',
       supplier,
       ship,
-      `${name} has no ${item} left to promise for shipping in period ${ship} (needed at ${buyer} in period ${t}); no other supplier had room`,
+      CauseText.NothingToPromise,
+      0,
+      t,
+      0,
+      0,
+      buyer,
+      item,
     );
   }
 
@@ -1763,8 +1852,37 @@ class Planner {
     }
   }
 
-  cause(code: ShortageCode, n: number, period: number, text: string): number {
-    this.causes.push({ code, company: this.flat.company[n]!, item: this.flat.item[n]!, period, text });
+  /**
+   * Records a cause binding at node `n` in `period`; its text (`text`, with `name`, `other` and the
+   * figures `a` … `d`) is written only when a shortage names it (`describeCause`).
+   */
+  cause(
+    code: ShortageCode,
+    n: number,
+    period: number,
+    text: CauseText,
+    a = 0,
+    b = 0,
+    c = 0,
+    d = 0,
+    name = '',
+    other = '',
+  ): number {
+    const f = this.flat;
+    this.causes.push({
+      code,
+      company: f.company[n]!,
+      item: f.item[n]!,
+      period,
+      text,
+      name,
+      other,
+      a,
+      b,
+      c,
+      d,
+      named: undefined,
+    });
     return this.causes.length - 1;
   }
 
@@ -2087,14 +2205,7 @@ class Planner {
     if (start < wanted - EPSILON) {
       this.setCause(
         n * H + due,
-        limit >= 0
-          ? this.findCause(limit, t)
-          : this.cause(
-              'capacity',
-              n,
-              t,
-              `${f.company[n]} has no capacity left in period ${t} to start the ${f.item[n]} delayed from earlier periods`,
-            ),
+        limit >= 0 ? this.findCause(limit, t) : this.cause('capacity', n, t, CauseText.NoCapacityForDelayed),
       );
     }
     const waiting = (t < this.frozen ? this.pendingStart[n]! : 0) + (wanted - start);
@@ -2243,7 +2354,7 @@ class Planner {
           item: f.item[n]!,
           period: t,
           quantity: short,
-          cause: this.causes[this.findCause(n, t)]!,
+          cause: namedCause(this.causes[this.findCause(n, t)]!),
         });
         if (backlog === undefined) {
           backlog = { period: [], quantity: [], head: 0 };
@@ -2282,18 +2393,21 @@ class Planner {
     // No constraint of its own was recorded: the node was asked for more than it had, mostly because
     // orders delayed elsewhere came due at once, on shorter notice than its lead time.
     const waiting = Math.max(0, asked - this.askedT[t * f.nodes + n]!);
-    const notice =
-      f.production[n]! >= 0
-        ? `making more takes ${f.leadTime[n]} period${f.leadTime[n] === 1 ? '' : 's'}`
-        : 'its suppliers had sent no more by then';
-    const figure = (value: number) => String(Math.round(value * 10) / 10);
     // askedNow and stockNow hold the last period the node rationed; its ratio says whether that is now.
-    const text =
+    // The figures as the text writes them (one decimal); no waiting is NaN, a bought node's lead time −1.
+    const created =
       this.ratio[n]! < 1
-        ? `${f.company[n]} had ${figure(stock)} ${f.item[n]} on hand in period ${t} for ${figure(asked)} asked of it` +
-          `${waiting > EPSILON ? ` (${figure(waiting)} of it delayed from earlier periods)` : ''} and shared it out in proportion; ${notice}`
-        : `not enough ${f.item[n]} on hand at ${f.company[n]} in period ${t} for all that was planned on it`;
-    const created = this.cause('material', n, t, text);
+        ? this.cause(
+            'material',
+            n,
+            t,
+            CauseText.SharedOut,
+            Math.round(stock * 10) / 10,
+            Math.round(asked * 10) / 10,
+            waiting > EPSILON ? Math.round(waiting * 10) / 10 : NaN,
+            f.production[n]! >= 0 ? f.leadTime[n]! : -1,
+          )
+        : this.cause('material', n, t, CauseText.NotEnoughOnHand);
     this.setCause(base + t, created);
     return created;
   }
@@ -3480,14 +3594,14 @@ function copyBacklog(backlog: Backlog): Backlog {
   return { period: backlog.period.slice(), quantity: backlog.quantity.slice(), head: backlog.head };
 }
 
-function sameCause(a: ShortageCause, b: ShortageCause): boolean {
+function sameCause(a: KeptCause, b: KeptCause): boolean {
   return (
     a === b ||
     (a.code === b.code &&
       a.company === b.company &&
       a.item === b.item &&
       a.period === b.period &&
-      a.text === b.text)
+      describeCause(a) === describeCause(b))
   );
 }
 
