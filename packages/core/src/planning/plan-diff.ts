@@ -393,8 +393,9 @@ function diffBottlenecks(before: readonly Bottleneck[], after: readonly Bottlene
   // Two plans of one network list their bottlenecks in the same order (records, then groups, by
   // period), and a key names one bottleneck of a plan: the runs at both ends that agree are skipped
   // without a key (178,000 bottlenecks at 60,000 companies), and only the middle goes through a map.
+  // (A re-plan takes the kept plan's objects over where nothing changed: mostly the same object.)
   const same = (a: Bottleneck, b: Bottleneck) =>
-    a.company === b.company && a.capacity === b.capacity && a.period === b.period;
+    a === b || (a.company === b.company && a.capacity === b.capacity && a.period === b.period);
   let head = 0;
   while (head < before.length && head < after.length && same(before[head]!, after[head]!)) head++;
   let tail = 0;

@@ -621,6 +621,9 @@ class Planner {
   plannedCauses = 0;
   /** Re-plans: the nodes whose requirements were computed again. */
   readonly recomputedNodes: number[] = [];
+  /** Kept runs: the plan's bottlenecks, and where each node's start (by appearance), for a re-plan (`bottlenecks`). */
+  bottleneckList: Bottleneck[] | undefined;
+  bottleneckFrom: Int32Array | undefined;
   /** The period pass 2 started in (0, or a checkpoint of the previous run's that the re-plan resumed). */
   resumedAt = 0;
   /** Checkpoints are kept by kept runs without pegging (a re-plan with pegging runs pass 2 whole). */
@@ -811,7 +814,7 @@ class Planner {
         replay !== undefined && previous !== undefined ? this.resumablePeriod(previous, replay) : 0;
       this.execute(from > 0 ? previous : undefined, from);
     }
-    const plan = this.assemble(name);
+    const plan = this.assemble(name, previous);
     this.release();
     return plan;
   }
@@ -3328,7 +3331,7 @@ class Planner {
    * period are as in the previous plan is the previous plan's object (plans are read-only), so a
    * re-plan builds objects only for what changed.
    */
-  assemble(name: string): Plan {
+  assemble(name: string, previous?: Planner): Plan {
     const f = this.flat;
     const H = this.H;
     const made = this.orderNode.length;
@@ -3380,18 +3383,46 @@ class Planner {
       orders,
       deliveries: this.deliveries,
       shortages: this.shortages,
-      bottlenecks: this.bottlenecks(),
+      bottlenecks: this.bottlenecks(previous),
       pegging,
       safetyStockDraws: this.safetyStockDraws,
     };
   }
 
-  bottlenecks(): Bottleneck[] {
+  /**
+   * The bottlenecks of production records (nodes in the order they appear in the network) and of
+   * capacity groups. A kept run notes where each node's start in the list (`bottleneckFrom`); a re-plan
+   * of a patched network takes the kept run's entries over, the same objects, for every node whose
+   * wanted load and capacity are the kept run's (not computed again, not patched): at 60,000
+   * companies 179,000 objects (42 MB) were made again for the 97 nodes a capacity change reached.
+   */
+  bottlenecks(previous?: Planner): Bottleneck[] {
     const f = this.flat;
     const H = this.H;
     const found: Bottleneck[] = [];
-    for (const n of f.appearance) {
+    const appearance = f.appearance;
+    const from = this.checkpointing ? new Int32Array(appearance.length + 1) : undefined;
+    const kept = previous?.bottleneckList;
+    const keptFrom = previous?.bottleneckFrom;
+    const patched = this.patch?.nodes;
+    let again: Uint8Array | undefined;
+    if (
+      kept !== undefined &&
+      keptFrom !== undefined &&
+      patched !== undefined &&
+      previous?.flat.appearance === appearance
+    ) {
+      again = patched.slice();
+      for (const n of this.recomputedNodes) again[n] = 1;
+    }
+    for (let k = 0; k < appearance.length; k++) {
+      const n = appearance[k]!;
+      if (from !== undefined) from[k] = found.length;
       if (f.production[n]! < 0) continue;
+      if (again !== undefined && again[n] !== 1) {
+        for (let b = keptFrom![k]!; b < keptFrom![k + 1]!; b++) found.push(kept![b]!);
+        continue;
+      }
       // One name per record, not per period (at 60,000 companies 178,000 bottlenecks).
       let capacity: string | undefined;
       for (let p = 0; p < H; p++) {
@@ -3404,6 +3435,9 @@ class Planner {
         found.push(Number.isNaN(maximum) ? entry : { ...entry, maximum });
       }
     }
+    if (from !== undefined) from[appearance.length] = found.length;
+    this.bottleneckFrom = from;
+    this.bottleneckList = found;
     for (let g = 0; g < f.groupId.length; g++) {
       for (let p = 0; p < H; p++) {
         const load = this.groupWanted[g * H + p]!;

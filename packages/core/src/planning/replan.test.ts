@@ -85,6 +85,11 @@ function replanTests() {
     const replanned = replanNetwork(previous, changed.network);
     expect(replanned.plan).toEqual(planNetwork(changed.network, { pegging: false }));
     expect(replanned.stats.recomputed).toBeLessThan(replanned.stats.nodes / 2);
+    // The bottlenecks of nodes the change did not reach are the kept plan's own objects, taken over.
+    const kept = new Set(previous.plan.bottlenecks);
+    const taken = replanned.plan.bottlenecks.filter((entry) => kept.has(entry)).length;
+    expect(taken).toBeGreaterThan(0);
+    expect(taken).toBeLessThanOrEqual(replanned.plan.bottlenecks.length);
   });
 
   it('replays everything when nothing changed', () => {
