@@ -1,0 +1,21 @@
+/**
+ * @module jobs/thread-memory
+ * The planner's large arrays live in shared chunks that V8 does not count as external memory (core's
+ * planning/arena.ts): a dropped plan's chunks are freed at the thread's next full collection of its
+ * own heap, not at once. Core bounds the chunks made and not yet collected at 12 GiB of address space
+ * per thread; a server thread that drops a plan on every re-plan, beside others doing the same, keeps
+ * to a third of the machine's memory each, so that the chunks it could have freed stay a small part
+ * of it (past the bound, chunks are plain array buffers again, which V8 counts and collects for).
+ */
+import { totalmem } from 'node:os';
+import { setSharedChunkBudget } from '@keten/core';
+
+/** A third of the machine's memory, at most core's 12 GiB. */
+export function threadChunkBudget(machineBytes: number = totalmem()): number {
+  return Math.min(12 * 1024 ** 3, Math.floor(machineBytes / 3));
+}
+
+/** Bounds this thread's shared chunks (`threadChunkBudget`); called once at a planning thread's start. */
+export function boundThreadChunks(): void {
+  setSharedChunkBudget(threadChunkBudget());
+}
