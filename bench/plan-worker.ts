@@ -48,6 +48,8 @@ interface DirtyStats {
   dirtySets: number[];
   dirtyFallback: boolean;
   dirtyWork: number;
+  dirtyBroughtIn: number;
+  dirtyReplayed: number;
 }
 let dirty: DirtyStats | undefined;
 if (!pegging) {
@@ -117,6 +119,8 @@ console.log(
     dirtySets: dirty?.dirtySets.join(' '),
     dirtyFallback: dirty?.dirtyFallback,
     dirtyWork: dirty?.dirtyWork,
+    dirtyBroughtIn: dirty?.dirtyBroughtIn,
+    dirtyReplayed: dirty?.dirtyReplayed,
     planPeakMiB,
     peakMiB: replanPeakMiB ?? peakMemoryMiB(),
   }),

@@ -334,19 +334,19 @@ const NEVER = 1 << 30;
 let dirtyExecution = true;
 /**
  * When a dirty-set pass gives up for pass 2 over every node (`executeDirty`): when its first set is
- * more than this share of the nodes (the set ends two to four times as large, in many rounds: at
- * 6,000 companies a first set of 10 % ended at 21.5 % after 20 rounds, 1.4 times a whole pass 2's
- * time; at 20,000 and 60,000 companies it is 3 % and under 1 %) ...
+ * more than this share of the nodes (the set ends two to four times as large: at 6,000 companies a
+ * first set of 10 % ended at 21.5 % after 20 rounds of the pass before stop 18, 1.4 times a whole
+ * pass 2's time; at 20,000 and 60,000 companies it is 3 % and under 1 %) ...
  */
 const DIRTY_FIRST_SET_SHARE = 0.08;
-/** ... or when its rounds would run more than this share of a whole pass 2's node steps. */
+/** ... or when its node steps would be more than this share of a whole pass 2's. */
 const DIRTY_STEP_SHARE = 0.6;
 let dirtyGivesUp: boolean | number = true;
 
 /**
  * @internal Turns the dirty-set execution pass on or off (tests and benchmarks); returns the previous
  * setting. `givesUp` false: it never gives up for pass 2 over every node (tests of the pass itself); a
- * number: only when its rounds would run more than that share of a whole pass 2's node steps.
+ * number: only when its node steps would be more than that share of a whole pass 2's.
  */
 export function useDirtyExecution(on: boolean, givesUp: boolean | number = true): boolean {
   const was = dirtyExecution;
@@ -634,19 +634,33 @@ class Planner {
   dirtyLog: DirtyLog | undefined;
   /** While a re-plan runs the dirty-set pass: the set, its boundary, and what it takes from the kept run. */
   dirtyPass: DirtyPass | undefined;
-  /** Re-plans that ran the dirty-set pass: the nodes it ran and how many times it started (tests, benchmarks). */
+  /**
+   * Re-plans that ran the dirty-set pass: the nodes it ran, and how many times it ran a period (its
+   * first, and one more for each time nodes joined in a period and it ran that period again) (tests,
+   * benchmarks).
+   */
   dirtyNodes = 0;
   dirtyRounds = 0;
-  /** The period each round of the dirty-set pass started in, and the nodes in its set. */
+  /** The period the dirty-set pass started in, then each period it ran again; the nodes in the set then. */
   dirtyStarts: number[] = [];
   dirtySets: number[] = [];
   /**
-   * What the dirty-set pass did, in node steps of pass 2: the steps of the set's nodes in each period
-   * its rounds ran and, per round, every node once (restarting it).
+   * What the dirty-set pass did, in node steps of pass 2: every node once (its walk), the steps of the
+   * set's nodes in each period it ran (again), and the steps of the nodes brought in alone.
    */
   dirtyWork = 0;
+  /**
+   * Nodes the dirty-set pass brought in at a period after the kept checkpoint before it, and the steps
+   * it ran them alone from there (`bringIn`).
+   */
+  dirtyBroughtIn = 0;
+  dirtyReplayed = 0;
   /** Whether the dirty-set pass gave up and ran pass 2 over every node (`passTwoWhole`). */
   dirtyFallback = false;
+  /** While the dirty-set pass brings nodes in (`bringIn`): their steps add no list entries, orders or executed quantities. */
+  replaying = false;
+  /** While the dirty-set pass runs a period: the cells its steps wrote, for running it again (`rollBack`). */
+  undo: CellUndo | undefined;
 
   constructor(
     readonly flat: OrderedFlatNetwork,
@@ -2037,11 +2051,11 @@ class Planner {
     const cell = t * f.nodes + n;
     this.catchUp(n);
     if (log !== undefined) this.logWaiting(log.startCaught, log.shipCaught, n, t);
-    else if (this.dirtyPass !== undefined) this.checkWaiting(this.dirtyPass, n, t, false);
+    else if (this.dirtyPass !== undefined && !this.replaying) this.checkWaiting(this.dirtyPass, n, t, false);
     if (f.production[n]! >= 0) this.startProduction(n, t);
     for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) this.shipPurchase(n, arc, t);
     if (log !== undefined) this.logWaiting(log.startAfter, log.shipAfter, n, t);
-    else if (this.dirtyPass !== undefined) this.checkWaiting(this.dirtyPass, n, t, true);
+    else if (this.dirtyPass !== undefined && !this.replaying) this.checkWaiting(this.dirtyPass, n, t, true);
     const receipts = this.hasReceipts[n] === 1 ? f.receipts[n * H + t]! : 0;
     this.onHand[n]! += receipts + this.incoming[cell]!;
     this.openingStock[n] = this.onHand[n]!;
@@ -2224,7 +2238,8 @@ class Planner {
       this.groupDone[f.nodeGroup[at]! * H + t]! += start * f.nodeGroupLoad[at]!;
     }
     const good = this.realizedGood(n, start);
-    if (order < 0) {
+    // A step replayed (`bringIn`) makes no order and writes no executed quantity: they are the kept run's.
+    if (order < 0 && !this.replaying) {
       order = this.newOrder(n, -1, t);
       this.madeT[cell] = order + 1;
     }
@@ -2232,7 +2247,7 @@ class Planner {
     if (this.finalsByCell) {
       this.plannedStartT[cell] = start;
       this.capacityT[cell] = good;
-    } else {
+    } else if (!this.replaying) {
       this.orderFinalStart.a[order] = start;
       this.orderFinalQuantity.a[order] = good;
     }
@@ -2267,13 +2282,13 @@ class Planner {
       return;
     }
     this.onHand[supplier]! -= ship;
-    if (order < 0) {
+    if (order < 0 && !this.replaying) {
       order = this.newOrder(n, arc, t);
       this.boughtT[slot] = order + 1;
     }
     const caught = Math.min(ship, pending);
     if (this.finalsByCell) this.plannedShipT[slot] = ship;
-    else this.orderFinalStart.a[order] = this.orderFinalQuantity.a[order] = ship;
+    else if (!this.replaying) this.orderFinalStart.a[order] = this.orderFinalQuantity.a[order] = ship;
     this.finish(order, n, due, ship, ship, caught, pending, this.pendingShipFrom[arc]!, wanted);
     if (wanted - ship > EPSILON) this.pendingShipFrom[arc] = order;
   }
@@ -2296,8 +2311,10 @@ class Planner {
     wanted: number,
   ): void {
     const arrival = due * this.flat.nodes + n;
+    this.undo?.push(0, arrival, this.incoming[arrival]!);
     this.incoming[arrival]! += good;
     if (caught !== 0) {
+      this.undo?.push(1, arrival, this.catchUpArrival[arrival]!);
       this.inFlight[n]! += caught;
       this.catchUpArrival[arrival]! += caught;
       this.catchesUp[n] = 1;
@@ -2352,13 +2369,17 @@ class Planner {
       if (served > EPSILON) this.deliver(n, t, served, t);
       const short = demand - served;
       if (short > EPSILON) {
-        this.shortages.push({
-          company: f.company[n]!,
-          item: f.item[n]!,
-          period: t,
-          quantity: short,
-          cause: namedCause(this.causes[this.findCause(n, t)]!),
-        });
+        // Its cause is found (or made) also when its step is replayed (`bringIn`): it may be read later.
+        const cause = this.findCause(n, t);
+        if (!this.replaying) {
+          this.shortages.push({
+            company: f.company[n]!,
+            item: f.item[n]!,
+            period: t,
+            quantity: short,
+            cause: namedCause(this.causes[cause]!),
+          });
+        }
         if (backlog === undefined) {
           backlog = { period: [], quantity: [], head: 0 };
           this.backlogOf[n] = backlog;
@@ -2416,6 +2437,7 @@ class Planner {
   }
 
   deliver(n: number, period: number, quantity: number, forPeriod: number): void {
+    if (this.replaying) return;
     this.deliveries.push({
       company: this.flat.company[n]!,
       item: this.flat.item[n]!,
@@ -2427,6 +2449,7 @@ class Planner {
 
   /** Pass 2 records a cause at `cell` (node × period), logged for a checkpoint's restore in kept runs. */
   setCause(cell: number, cause: number): void {
+    this.undo?.push(2, cell, this.causeAt[cell]!);
     this.causeAt[cell] = cause;
     if (!this.checkpointing) return;
     this.causeWriteCell.push(cell);
@@ -2708,8 +2731,9 @@ class Planner {
    * and over capacity groups, so a node outside it has no supplier, component or group inside: what
    * the set reads of the clean suppliers and components at its edge (their stock and ratio after their
    * own step, their causes) is `previous`'s, less what the clean customers before took in `previous`.
-   * When a node of the set writes something else to such a supplier (takes, waits for, or asks it for
-   * a cause `previous` did not have), the supplier joins the set and the pass starts again.
+   * When a node of the set writes something else to such a supplier in period t (takes, waits for, or
+   * asks it for a cause `previous` did not have), the supplier and its cone join the set and period t
+   * runs again (`runDirty`, `bringIn`): the pass does not start again from a checkpoint.
    */
   executeDirty(previous: Planner, firstOf: Int32Array): void {
     if (this.replayable)
@@ -2726,74 +2750,69 @@ class Planner {
       earliest = Math.min(earliest, firstOf[n]!);
     }
     this.allocateTransposed();
-    const kept = keptPassTwo(previous);
-    const graph = dirtyGraph(f);
-    const groups = new Uint8Array(f.groupId.length);
     const members: number[] = [];
     for (let n = 0; n < f.nodes; n++) if (set[n] === 1) members.push(n);
-    let fresh = 0;
-    // The set's state at the start of each period of a kept checkpoint a round passed (`snapshot`).
-    const snapshots = new Map<number, RoundState>();
-    let from = checkpointAtOrBefore(previous, earliest);
-    let causeIndex: Int32Array | undefined;
-    // The kept run's cause writes by row, made at the first restart that needs them.
-    const writesByRow: { rows?: WritesByRow } = {};
-    const first = from;
-    // A dirty-set pass whose set is too large a share of the network, or whose rounds would run too
+    const from = checkpointAtOrBefore(previous, earliest);
+    // A dirty-set pass whose set is too large a share of the network, or whose periods would run too
     // large a share of a whole pass 2's node steps, gives up for pass 2 over every node.
     const share = dirtyGivesUp === true ? DIRTY_STEP_SHARE : dirtyGivesUp === false ? Infinity : dirtyGivesUp;
-    const budget = share * f.nodes * (H - first);
-    for (let round = 1; ; round++) {
-      closeUpwards(f, graph, set, groups, members, fresh);
-      const tooLarge =
-        round === 1 && dirtyGivesUp === true && members.length > DIRTY_FIRST_SET_SHARE * f.nodes;
-      if (tooLarge || this.dirtyWork + members.length * (H - from) > budget) {
-        this.passTwoWhole(previous, first);
-        break;
-      }
-      // A later round starts at the checkpoint before the period a node joined in: everything before
-      // was as in a full plan (the round before wrote nothing else to a clean node until then), so the
-      // set's state there is that round's, and the rest's the kept run's (they were clean until then).
-      const restart = round > 1 ? snapshots.get(from) : undefined;
-      if (restart !== undefined) this.restartRound(previous, restart, set, members, causeIndex!, writesByRow);
-      else if (round > 1) this.resetExecution(members, from);
-      const pass = this.dirtyPassOver(
-        previous,
-        kept,
-        graph,
-        set,
-        members,
-        restart === undefined ? undefined : causeIndex,
-      );
-      causeIndex = pass.causeIndex;
-      for (let k = fresh; k < members.length; k++) this.transposeNode(members[k]!, from);
-      if (restart === undefined) {
-        if (from > 0) this.resume(previous, from);
-        if (round === 1) this.resumedAt = from;
-      }
-      this.takeOverFinals(previous, members, from, round === 1);
-      this.dirtyStarts.push(from);
-      this.dirtySets.push(members.length);
-      this.dirtyPass = pass;
-      const joined = this.runDirty(pass, from, snapshots);
-      this.dirtyPass = undefined;
-      this.dirtyRounds = round;
-      if (joined < 0) break;
-      fresh = members.length;
-      for (const n of pass.joined) {
-        if (set[n] === 1) continue;
-        set[n] = 1;
-        members.push(n);
-      }
-      from = checkpointAtOrBefore(previous, joined);
+    const run: DirtyRun = {
+      previous,
+      kept: keptPassTwo(previous),
+      graph: dirtyGraph(f),
+      set,
+      groups: new Uint8Array(f.groupId.length),
+      members,
+      causeIndex: new Int32Array(previous.causes.length).fill(-1),
+      asks: Array.from({ length: H }, () => []),
+      keptWrites:
+        from > 0 ? previous.checkpoints.find((checkpoint) => checkpoint.period === from)!.causeWrites : 0,
+      arrivals: new Map(),
+      budget: share * f.nodes * (H - from),
+    };
+    closeUpwards(f, run.graph, set, run.groups, members, 0);
+    // Each node of the set runs from the kept checkpoint before the first period in which anything
+    // below it or in its capacity groups differs (`coneStarts`): until then it does what it did in the
+    // kept run. The nodes that start later wait outside the set (`scheduled`).
+    const startOf = coneStarts(f, run, firstOf);
+    // (The earliest is `from`: the node that differs first starts at the checkpoint before it.)
+    let steps = 0;
+    for (const n of members) steps += H - startOf[n]!;
+    const tooLarge = dirtyGivesUp === true && members.length > DIRTY_FIRST_SET_SHARE * f.nodes;
+    if (tooLarge || steps > run.budget) {
+      this.passTwoWhole(previous, from);
+      this.dirtyNodes = members.length;
+      return;
     }
-    this.dirtyNodes = members.length;
+    const scheduled = members.filter((n) => startOf[n]! > from).sort((a, b) => startOf[a]! - startOf[b]!);
+    for (const n of scheduled) {
+      set[n] = 0;
+      for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) run.groups[f.nodeGroup[at]!] = 0;
+    }
+    const all = members.length;
+    members.length = 0;
+    for (let n = 0; n < f.nodes; n++) if (set[n] === 1) members.push(n);
+    const pass = this.dirtyPassOver(run, set, members);
+    for (const n of members) this.transposeNode(n, from);
+    if (from > 0) this.resume(previous, from);
+    this.resumedAt = from;
+    this.takeOverFinals(previous, members, from);
+    this.dirtyStarts.push(from);
+    this.dirtySets.push(members.length);
+    this.dirtyRounds = 1;
+    this.dirtyPass = pass;
+    const done = this.runDirty(run, pass, from, scheduled, startOf);
+    this.dirtyPass = undefined;
+    this.replaying = false;
+    this.undo = undefined;
+    if (!done) this.passTwoWhole(previous, from);
+    this.dirtyNodes = Math.max(all, members.length);
     this.dropTransposed();
   }
 
   /**
    * Gives up a dirty-set pass: pass 2 as the requirement pass left it, then over every node from
-   * `from` (the first round's start, a checkpoint of `previous` or 0), as `execute` runs it.
+   * `from` (the dirty-set pass's start, a checkpoint of `previous` or 0), as `execute` runs it.
    */
   passTwoWhole(previous: Planner, from: number): void {
     const all: number[] = [];
@@ -2809,162 +2828,240 @@ class Planner {
   }
 
   /**
-   * The state of the nodes in `set` at the start of period `t` of a round, for a later round to start
-   * there (`restartRound`): what a checkpoint keeps (`checkpoint`), for them alone.
+   * What the set's nodes had at the start of period `t` (`runDirty`), into `start`: their own state,
+   * the lengths of the lists, orders, causes and asks, and where the pass was in the kept lists. From
+   * here on, what their steps write into arrivals and causes by cell is logged (`undo`).
    */
-  snapshot(nodes: readonly number[], t: number): RoundState {
+  capturePeriod(
+    start: PeriodStart,
+    members: readonly number[],
+    t: number,
+    lists: KeptLists,
+    draw: number,
+  ): void {
     const f = this.flat;
-    const N = f.nodes;
-    const H = this.H;
     const fields = this.nodeFields();
-    const state = new Float64Array(nodes.length * fields.length);
-    const pendingFrom = new Int32Array(nodes.length);
-    const arcs: number[] = [];
-    const backlogs = new Map<number, Backlog>();
-    const arrivalCells: number[] = [];
-    const arrivalValues: number[] = [];
-    const catchUpCells: number[] = [];
-    const catchUpValues: number[] = [];
-    nodes.forEach((n, k) => {
-      for (let field = 0; field < fields.length; field++)
-        state[k * fields.length + field] = fields[field]![n]!;
+    const width = fields.length;
+    if (start.state.length < members.length * width) {
+      start.state = new Float64Array(members.length * width * 2);
+      start.pendingFrom = new Int32Array(members.length * 2);
+    }
+    const { state, pendingFrom } = start;
+    start.pendingShip.length = 0;
+    start.pendingShipFrom.length = 0;
+    start.backlogs.clear();
+    for (let k = 0; k < members.length; k++) {
+      const n = members[k]!;
+      for (let field = 0; field < width; field++) state[k * width + field] = fields[field]![n]!;
       pendingFrom[k] = this.pendingFrom[n]!;
-      for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) arcs.push(arc);
-      const backlog = this.backlogOf[n];
-      if (backlog !== undefined) backlogs.set(n, copyBacklog(backlog));
-      for (let cell = t * N + n; cell < H * N; cell += N) {
-        if (this.incoming[cell] !== 0) {
-          arrivalCells.push(cell);
-          arrivalValues.push(this.incoming[cell]!);
-        }
-        if (this.catchUpArrival[cell] !== 0) {
-          catchUpCells.push(cell);
-          catchUpValues.push(this.catchUpArrival[cell]!);
-        }
+      for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
+        start.pendingShip.push(this.pendingShip[arc]!);
+        start.pendingShipFrom.push(this.pendingShipFrom[arc]!);
       }
-    });
-    return {
-      period: t,
-      nodes: Int32Array.from(nodes),
-      state,
-      pendingFrom,
-      arcs: Int32Array.from(arcs),
-      pendingShip: Float64Array.from(arcs, (arc) => this.pendingShip[arc]!),
-      pendingShipFrom: Int32Array.from(arcs, (arc) => this.pendingShipFrom[arc]!),
-      backlogs,
-      arrivals: { cells: Int32Array.from(arrivalCells), values: Float64Array.from(arrivalValues) },
-      catchUpArrivals: { cells: Int32Array.from(catchUpCells), values: Float64Array.from(catchUpValues) },
-      deliveries: this.deliveries.length,
-      shortages: this.shortages.length,
-      safetyStockDraws: this.safetyStockDraws.length,
-      orders: this.orderNode.length,
-      causes: this.causes.length,
-      causeWrites: this.causeWriteCell.length,
-    };
+      const backlog = this.backlogOf[n];
+      if (backlog !== undefined) start.backlogs.set(n, copyBacklog(backlog));
+    }
+    start.period = t;
+    start.members = members.length;
+    start.deliveries = this.deliveries.length;
+    start.shortages = this.shortages.length;
+    start.safetyStockDraws = this.safetyStockDraws.length;
+    start.orders = this.orderNode.length;
+    start.causes = this.causes.length;
+    start.causeWrites = this.causeWriteCell.length;
+    start.lists = { ...lists };
+    start.draw = draw;
+    start.undo.cell.length = 0;
+    start.undo.value.length = 0;
+    start.undo.kind.length = 0;
+    this.undo = start.undo;
   }
 
   /**
-   * Pass 2's state at the start of period `at.period` for another round over `set`: the nodes of the
-   * round that took `at` as that round left them, every other node as the kept run's checkpoint there
-   * (they were clean until then); the lists, pass-2 orders and causes as the round had them then.
+   * Period `start.period` as it was before the set's nodes ran it (`capturePeriod`): their state, the
+   * cells they wrote, the lists, orders and causes, and their orders' executed quantities in it.
    */
-  restartRound(
-    previous: Planner,
-    at: RoundState,
-    set: Uint8Array,
-    members: readonly number[],
-    causeIndex: Int32Array,
-    writesByRow: { rows?: WritesByRow },
-  ): void {
+  rollBack(start: PeriodStart, members: readonly number[], run: DirtyRun): void {
+    const f = this.flat;
+    const H = this.H;
+    const t = start.period;
+    const { undo } = start;
+    for (let k = undo.cell.length - 1; k >= 0; k--) {
+      const target = undo.kind[k] === 0 ? this.incoming : this.catchUpArrival;
+      if (undo.kind[k] === 2) this.causeAt[undo.cell[k]!] = undo.value[k]!;
+      else target[undo.cell[k]!] = undo.value[k]!;
+    }
+    this.undo = undefined;
+    const fields = this.nodeFields();
+    const width = fields.length;
+    let at = 0;
+    for (let k = 0; k < start.members; k++) {
+      const n = members[k]!;
+      for (let field = 0; field < width; field++) fields[field]![n] = start.state[k * width + field]!;
+      this.pendingFrom[n] = start.pendingFrom[k]!;
+      for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
+        this.pendingShip[arc] = start.pendingShip[at]!;
+        this.pendingShipFrom[arc] = start.pendingShipFrom[at++]!;
+      }
+      const backlog = start.backlogs.get(n);
+      this.backlogOf[n] = backlog === undefined ? undefined : copyBacklog(backlog);
+      // Its orders of period t execute anew (what did not start executed 0).
+      const made = this.productionAt[n * H + t]! - 1;
+      if (made >= 0) this.orderFinalStart.a[made] = this.orderFinalQuantity.a[made] = 0;
+      for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
+        const bought = this.purchaseAt[arc * H + t]! - 1;
+        if (bought >= 0) this.orderFinalStart.a[bought] = this.orderFinalQuantity.a[bought] = 0;
+      }
+    }
+    for (let g = 0; g < f.groupId.length; g++) this.groupDone[g * H + t] = 0;
+    this.dropOrdersFrom(start.orders);
+    this.deliveries.length = start.deliveries;
+    this.shortages.length = start.shortages;
+    this.safetyStockDraws.length = start.safetyStockDraws;
+    this.causes.length = start.causes;
+    const index = run.causeIndex;
+    for (let k = 0; k < index.length; k++) if (index[k]! >= start.causes) index[k] = -1;
+    this.causeWriteCell.length = start.causeWrites;
+    this.causeWriteIndex.length = start.causeWrites;
+    run.asks[t]!.length = start.asks;
+  }
+
+  /**
+   * Nodes that join the set in period `t` (`newcomers`: clean until then, so their state at the start
+   * of `t` is `previous`'s): their state at the kept checkpoint before `t`, run forward alone to `t`
+   * with what the rest did to them then (`previous`'s takes and waits of their customers outside them,
+   * which were the same in this run, and the causes those customers asked of them in this run). Their
+   * lists, orders and executed quantities before `t` are `previous`'s already; those runs add none.
+   * False when they did not run as in `previous` (a cause it did not have was asked): the pass gives up.
+   */
+  bringIn(run: DirtyRun, newcomers: readonly number[], t: number): boolean {
+    const { previous } = run;
     const f = this.flat;
     const N = f.nodes;
     const H = this.H;
-    const from = at.period;
-    const kept = previous.checkpoints.find((checkpoint) => checkpoint.period === from)!;
-    // The orders the round made from `from` on go.
-    this.dropOrdersFrom(at.orders);
-    // Every node as the kept run's checkpoint, then the round's nodes as the round left them.
+    const c = checkpointAtOrBefore(previous, t);
+    const kept = c > 0 ? previous.checkpoints.find((checkpoint) => checkpoint.period === c) : undefined;
+    const mark = new Uint8Array(N);
     const fields = this.nodeFields();
-    for (let k = 0; k < fields.length; k++) fields[k]!.set(kept.nodeState.subarray(k * N, (k + 1) * N));
-    this.pendingFrom.set(kept.pendingFrom);
-    this.pendingShip.set(kept.pendingShip);
-    this.pendingShipFrom.set(kept.pendingShipFrom);
-    this.backlogOf.fill(undefined);
-    for (const [n, backlog] of kept.backlogs) this.backlogOf[n] = copyBacklog(backlog);
-    const inRound = new Uint8Array(N);
-    at.nodes.forEach((n, k) => {
-      inRound[n] = 1;
-      for (let field = 0; field < fields.length; field++)
-        fields[field]![n] = at.state[k * fields.length + field]!;
-      this.pendingFrom[n] = at.pendingFrom[k]!;
-      const backlog = at.backlogs.get(n);
+    for (const n of newcomers) mark[n] = 1;
+    // Their causes as pass 2 had written them by `c` (`keptWritesUpTo`).
+    this.keptWritesUpTo(run, kept === undefined ? 0 : kept.causeWrites, mark);
+    for (const n of newcomers) {
+      if (kept !== undefined) {
+        for (let k = 0; k < fields.length; k++) fields[k]![n] = kept.nodeState[k * N + n]!;
+      } else {
+        // As pass 2 starts (the constructor, `resetExecution`), in `nodeFields` order.
+        const initial = [f.onHand[n]!, 0, 0, 0, 0, 0, 1, 0, 0];
+        for (let k = 0; k < fields.length; k++) fields[k]![n] = initial[k]!;
+      }
+      this.pendingFrom[n] = kept === undefined ? -1 : kept.pendingFrom[n]!;
+      for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
+        this.pendingShip[arc] = kept === undefined ? 0 : kept.pendingShip[arc]!;
+        this.pendingShipFrom[arc] = kept === undefined ? -1 : kept.pendingShipFrom[arc]!;
+      }
+      const backlog = kept?.backlogs.get(n);
       this.backlogOf[n] = backlog === undefined ? undefined : copyBacklog(backlog);
-    });
-    at.arcs.forEach((arc, k) => {
-      this.pendingShip[arc] = at.pendingShip[k]!;
-      this.pendingShipFrom[arc] = at.pendingShipFrom[k]!;
-    });
-    // Arrivals from `from` on: of orders started before it (the round's, or the kept run's).
-    for (const n of members) {
-      for (let cell = from * N + n; cell < H * N; cell += N) {
+      for (let cell = c * N + n; cell < H * N; cell += N) {
         this.incoming[cell] = 0;
         this.catchUpArrival[cell] = 0;
       }
-    }
-    const add = (target: Float64Array, sparse: SparseCells, round: boolean) => {
-      for (let k = 0; k < sparse.cells.length; k++) {
-        const cell = sparse.cells[k]!;
-        const n = cell % N;
-        if (set[n] !== 1 || (inRound[n] === 1) !== round) continue;
-        target[cell]! += sparse.values[k]!;
-        if (target === this.catchUpArrival) this.catchesUp[n] = 1;
+      this.transposeNode(n, c);
+      // Its orders from `t` on execute anew; before, they executed as in `previous` (`takeOverFinals`).
+      for (let p = t; p < H; p++) {
+        const made = this.productionAt[n * H + p]! - 1;
+        if (made >= 0) this.orderFinalStart.a[made] = this.orderFinalQuantity.a[made] = 0;
       }
-    };
-    add(this.incoming, kept.arrivals, false);
-    add(this.catchUpArrival, kept.catchUpArrivals, false);
-    add(this.incoming, at.arrivals, true);
-    add(this.catchUpArrival, at.catchUpArrivals, true);
-    this.groupDone.fill(0);
-    // Causes: as the round had them then; the newcomers' rows as the kept run's then.
-    this.causes.length = at.causes;
-    for (let k = 0; k < causeIndex.length; k++) if (causeIndex[k]! >= at.causes) causeIndex[k] = -1;
-    for (const n of members) this.causeAt.set(this.plannedCauseAt.subarray(n * H, (n + 1) * H), n * H);
-    for (let k = 0; k < at.causeWrites; k++) {
-      const cell = this.causeWriteCell.a[k]!;
-      const n = Math.floor(cell / H);
-      if (set[n] === 1 && inRound[n] === 1) this.causeAt[cell] = this.causeWriteIndex.a[k]!;
-    }
-    this.causeWriteCell.length = at.causeWrites;
-    this.causeWriteIndex.length = at.causeWrites;
-    // The kept run's writes into the newcomers' rows before `from`, row by row (rows are apart).
-    const byRow = keptWritesByRow(previous, writesByRow);
-    for (const n of members) {
-      if (inRound[n] === 1) continue;
-      for (let at = byRow.start[n]!; at < byRow.start[n + 1]!; at++) {
-        const k = byRow.write[at]!;
-        if (k >= kept.causeWrites) break;
-        const cause = previous.causeWriteIndex.a[k]!;
-        if (causeIndex[cause] === -1) {
-          causeIndex[cause] = this.causes.length;
-          this.causes.push(previous.causes[cause]!);
+      for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
+        for (let p = t; p < H; p++) {
+          const bought = this.purchaseAt[arc * H + p]! - 1;
+          if (bought >= 0) this.orderFinalStart.a[bought] = this.orderFinalQuantity.a[bought] = 0;
         }
-        this.setCause(previous.causeWriteCell.a[k]!, causeIndex[cause]!);
       }
     }
-    this.deliveries.length = at.deliveries;
-    this.shortages.length = at.shortages;
-    this.safetyStockDraws.length = at.safetyStockDraws;
+    if (kept !== undefined) {
+      // The arrivals still to come at `c`, of each node in turn (`arrivalsByNode`).
+      const add = (target: Float64Array, sparse: SparseCells, byNode: Int32Array, catchUp: boolean) => {
+        for (const n of newcomers) {
+          for (let at = byNode[n]!; at < byNode[n + 1]!; at++) {
+            const k = byNode[N + 1 + at]!;
+            target[sparse.cells[k]!]! += sparse.values[k]!;
+            if (catchUp) this.catchesUp[n] = 1;
+          }
+        }
+      };
+      let index = run.arrivals.get(c);
+      if (index === undefined) {
+        index = [arrivalsByNode(kept.arrivals, N), arrivalsByNode(kept.catchUpArrivals, N)];
+        run.arrivals.set(c, index);
+      }
+      add(this.incoming, kept.arrivals, index[0], false);
+      add(this.catchUpArrival, kept.catchUpArrivals, index[1], true);
+    }
+    if (c === t) return true;
+    this.dirtyBroughtIn += newcomers.length;
+    this.dirtyReplayed += newcomers.length * (t - c);
+    const alone = this.dirtyPassOver(run, mark, newcomers);
+    const main = this.dirtyPass;
+    this.dirtyPass = alone;
+    this.replaying = true;
+    const log = alone.log;
+    for (let p = c; p < t; p++) {
+      this.dirtyWork += newcomers.length;
+      for (let k = 0; k < alone.visit.length; k++) {
+        const n = alone.visit[k]!;
+        if (mark[n] === 1) {
+          this.step(n, p, undefined);
+          continue;
+        }
+        if (alone.boundary[n] === 1) {
+          this.onHand[n] = log.stock[p * N + n]!;
+          this.ratio[n] = log.ratio.get(nodePosition(f, n, p));
+        }
+        if (alone.feeds[n] === 1) this.feedKept(alone, n, p);
+      }
+      // The causes the set's nodes asked of them in p, while they were at its edge.
+      for (const n of run.asks[p]!) if (mark[n] === 1) this.findCause(n, p);
+    }
+    this.replaying = false;
+    this.dirtyPass = main;
+    return alone.joined.length === 0;
   }
 
-  /** The edge of `set` (clean suppliers and components of it) and the clean nodes that take from the edge. */
-  dirtyPassOver(
-    previous: Planner,
-    kept: KeptPassTwo,
-    graph: DirtyGraph,
-    set: Uint8Array,
-    members: readonly number[],
-    causeIndex: Int32Array | undefined,
-  ): DirtyPass {
+  /**
+   * The kept run's pass-2 cause writes up to `count` (in order, from where the last call stopped) into
+   * the rows of the nodes outside the set and of `mark`'s: a node outside the set has its row as the
+   * kept run had it then (the pass writes only its own nodes' rows; `resume` wrote those before its
+   * start), ready for when it joins. Calls come with `count` not falling (the pass goes forward).
+   */
+  keptWritesUpTo(run: DirtyRun, count: number, mark: Uint8Array): void {
+    const { previous, set } = run;
+    const H = this.H;
+    const cells = previous.causeWriteCell.a;
+    const causes = previous.causeWriteIndex.a;
+    for (let k = run.keptWrites; k < count; k++) {
+      const cell = cells[k]!;
+      const n = Math.floor(cell / H);
+      if (set[n] === 1 && mark[n] !== 1) continue;
+      this.causeAt[cell] = this.keptCauseIndex(run, causes[k]!);
+    }
+    run.keptWrites = Math.max(run.keptWrites, count);
+  }
+
+  /** This run's index of `previous`'s cause `cause`, taken over when first needed. */
+  keptCauseIndex(run: DirtyRun, cause: number): number {
+    if (run.causeIndex[cause] === -1) {
+      run.causeIndex[cause] = this.causes.length;
+      this.causes.push(run.previous.causes[cause]!);
+    }
+    return run.causeIndex[cause]!;
+  }
+
+  /**
+   * The nodes a period of the dirty-set pass over `set` (`members`) walks, in execution order: the set,
+   * its edge (clean suppliers and components of it) and the nodes outside it that take from either.
+   */
+  dirtyPassOver(run: DirtyRun, set: Uint8Array, members: readonly number[]): DirtyPass {
+    const { previous, graph, kept } = run;
     const f = this.flat;
     const boundary = new Uint8Array(f.nodes);
     const feeds = new Uint8Array(f.nodes);
@@ -2984,16 +3081,19 @@ class Planner {
       }
     }
     const edge = visit.length;
-    for (let k = members.length; k < edge; k++) {
-      const b = visit[k]!;
+    // Customers of the edge outside the set, and of the set's nodes (none when the set is closed
+    // upwards: only nodes brought in alone, `bringIn`, have customers outside).
+    const feed = (b: number) => {
       for (let at = graph.customerStart[b]!; at < graph.customerStart[b + 1]!; at++) {
         const customer = graph.customer[at]!;
         if (set[customer] === 1 || feeds[customer] === 1) continue;
         feeds[customer] = 1;
         if (boundary[customer] !== 1) visit.push(customer);
       }
-    }
-    // The nodes a round walks, in execution order.
+    };
+    for (let k = members.length; k < edge; k++) feed(visit[k]!);
+    for (const n of members) feed(n);
+    // The nodes a period walks, in execution order.
     const { rank } = kept;
     visit.sort((a, b) => rank[a]! - rank[b]!);
     return {
@@ -3004,7 +3104,8 @@ class Planner {
       members,
       boundary,
       feeds,
-      causeIndex: causeIndex ?? new Int32Array(previous.causes.length).fill(-1),
+      causeIndex: run.causeIndex,
+      asks: run.asks,
       joined: [],
       visit: Int32Array.from(visit),
       rank,
@@ -3017,13 +3118,22 @@ class Planner {
    * Periods `from` … H − 1 with the set's nodes run and everyone else's part taken over from the kept
    * run, in execution order. Only the nodes of the set, its edge and the clean nodes that take from the
    * edge are walked; the kept run's list entries of the clean nodes in between are taken over by rank
-   * in execution order. At the start of each period of a kept checkpoint the set's state is kept in
-   * `snapshots`, for a later round to start there. Returns −1, or the first period in which a node at
-   * the edge had to join the set (`pass.joined`): the round stops before the next checkpoint and what it
-   * did from the one before is thrown away.
+   * in execution order. When nodes at the edge had to join the set in period t (`pass.joined`), t is
+   * rolled back (`rollBack`), they and their cone are brought in (`bringIn`) and t runs again. False
+   * when the pass gives up (its node steps would pass the budget).
    */
-  runDirty(pass: DirtyPass, from: number, snapshots: Map<number, RoundState>): number {
-    const { previous, log, set, visit } = pass;
+  runDirty(
+    run: DirtyRun,
+    first: DirtyPass,
+    from: number,
+    scheduled: readonly number[],
+    startOf: Int32Array,
+  ): boolean {
+    const { previous, set, members } = run;
+    const f = this.flat;
+    const N = f.nodes;
+    const H = this.H;
+    let pass = first;
     const checkpoint = previous.checkpoints.find((kept) => kept.period === from);
     const lists: KeptLists = {
       delivery: checkpoint?.deliveries ?? 0,
@@ -3033,14 +3143,48 @@ class Planner {
     let draw = checkpoint?.safetyStockDraws ?? 0;
     const draws = previous.safetyStockDraws;
     const safetyRank = pass.safetyRank;
-    const N = this.flat.nodes;
-    let joinedAt = -1;
-    // A round's own costs: the restart's walk of every node, and each period's steps of the set.
+    const start: PeriodStart = {
+      period: from,
+      members: 0,
+      state: new Float64Array(0),
+      pendingFrom: new Int32Array(0),
+      pendingShip: [],
+      pendingShipFrom: [],
+      backlogs: new Map(),
+      deliveries: 0,
+      shortages: 0,
+      safetyStockDraws: 0,
+      orders: 0,
+      causes: 0,
+      causeWrites: 0,
+      asks: 0,
+      lists: { ...lists },
+      draw,
+      undo: new CellUndo(),
+    };
+    // The walk of every node once, and each period's steps of the set.
     this.dirtyWork += N;
-    for (let t = from; t < this.H; t++) {
-      this.dirtyWork += pass.members.length;
-      if (previous.checkpoints.some((kept) => kept.period === t))
-        snapshots.set(t, this.snapshot(pass.members, t));
+    let next = 0;
+    for (let t = from; t < H; t++) {
+      if (next < scheduled.length && startOf[scheduled[next]!] === t) {
+        // The nodes that start here (a kept checkpoint), with their state there.
+        const fresh = members.length;
+        for (; next < scheduled.length && startOf[scheduled[next]!] === t; next++) {
+          const n = scheduled[next]!;
+          if (set[n] === 1) continue;
+          set[n] = 1;
+          members.push(n);
+        }
+        closeUpwards(f, run.graph, set, run.groups, members, fresh);
+        if (this.dirtyWork + members.length * (H - t) > run.budget) return false;
+        this.bringIn(run, members.slice(fresh), t);
+        pass = this.dirtyPassOver(run, set, members);
+        this.dirtyPass = pass;
+      }
+      this.capturePeriod(start, members, t, lists, draw);
+      start.asks = run.asks[t]!.length;
+      this.dirtyWork += members.length;
+      const { log, visit } = pass;
       for (let k = 0; k < visit.length; k++) {
         const n = visit[k]!;
         if (set[n] === 1) {
@@ -3052,9 +3196,9 @@ class Planner {
         }
         if (pass.boundary[n] === 1) {
           this.onHand[n] = log.stock[t * N + n]!;
-          this.ratio[n] = log.ratio.get(nodePosition(this.flat, n, t));
+          this.ratio[n] = log.ratio.get(nodePosition(f, n, t));
         }
-        if (pass.feeds[n] === 1) this.takeKept(pass, n, t);
+        if (pass.feeds[n] === 1) this.feedKept(pass, n, t);
       }
       this.takeOverEntries(pass, lists, t, N);
       // Safety-stock draws, in the order of the nodes with a target: the set's noted anew.
@@ -3070,13 +3214,29 @@ class Planner {
       for (; draw < draws.length && draws[draw]!.period === t; draw++) {
         if (set[log.drawNode.a[draw]!] !== 1) this.safetyStockDraws.push(draws[draw]!);
       }
-      // The round goes on to the next checkpoint after a node had to join (the next round starts at
-      // the one before): every node that has to join before then joins in this round.
-      if (pass.joined.length > 0 && joinedAt < 0) joinedAt = t;
-      if (joinedAt >= 0 && (t + 1 === this.H || previous.checkpoints.some((kept) => kept.period === t + 1)))
-        return joinedAt;
+      if (pass.joined.length === 0) continue;
+      // Nodes at the edge join: period t as it was before it ran, they and their cone brought in with
+      // their state at its start, and t again with the larger set.
+      this.rollBack(start, members, run);
+      Object.assign(lists, start.lists);
+      draw = start.draw;
+      const fresh = members.length;
+      for (const n of pass.joined) {
+        if (set[n] === 1) continue;
+        set[n] = 1;
+        members.push(n);
+      }
+      closeUpwards(f, run.graph, set, run.groups, members, fresh);
+      if (this.dirtyWork + members.length * (H - t) > run.budget) return false;
+      if (!this.bringIn(run, members.slice(fresh), t)) return false;
+      pass = this.dirtyPassOver(run, set, members);
+      this.dirtyPass = pass;
+      this.dirtyStarts.push(t);
+      this.dirtySets.push(members.length);
+      this.dirtyRounds++;
+      t--;
     }
-    return joinedAt;
+    return true;
   }
 
   /**
@@ -3132,21 +3292,53 @@ class Planner {
       lists.made++;
   }
 
-  /** What clean node `n` took in period `t` from the edge of the set, as the kept run's orders executed it. */
-  takeKept(pass: DirtyPass, n: number, t: number): void {
+  /**
+   * What node `n`, outside the set, did in period `t` to the set's edge and to the set, as in the kept
+   * run: its takes (its orders' executed quantities) and, from nodes of the set (only nodes brought in
+   * alone have customers outside it, `bringIn`), what it waited for in the same steps as `step` makes
+   * them (`owed` adds each change, so the sum is the kept run's to the bit).
+   */
+  feedKept(pass: DirtyPass, n: number, t: number): void {
     const f = this.flat;
+    const { log, set, boundary } = pass;
     if (f.production[n]! >= 0) {
+      const position = nodePosition(f, n, t);
+      const before = t > 0 ? log.startAfter.get(position - f.nodes) : 0;
+      const caught = log.startCaught.get(position);
+      const after = log.startAfter.get(position);
+      for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) {
+        const child = f.bomNode[at]!;
+        if (set[child] === 1) this.owed[child]! += (caught - before) * f.bomQuantity[at]!;
+      }
+      for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) {
+        const child = f.bomNode[at]!;
+        if (set[child] === 1) this.owed[child]! += (after - caught) * f.bomQuantity[at]!;
+      }
       const start = keptStart(pass, n, -1, t);
       if (start > EPSILON) {
         for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) {
-          if (pass.boundary[f.bomNode[at]!] === 1) this.onHand[f.bomNode[at]!]! -= start * f.bomQuantity[at]!;
+          const child = f.bomNode[at]!;
+          if (boundary[child] === 1 || set[child] === 1) this.onHand[child]! -= start * f.bomQuantity[at]!;
         }
       }
     }
+    const A = f.arcSupplier.length;
     for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
-      if (pass.boundary[f.arcSupplier[arc]!] !== 1) continue;
+      const supplier = f.arcSupplier[arc]!;
+      if (set[supplier] !== 1) continue;
+      const position = arcPosition(f, n, arc, t);
+      const before = t > 0 ? log.shipAfter.get(position - A) : 0;
+      this.owed[supplier]! += log.shipCaught.get(position) - before;
+    }
+    for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
+      const supplier = f.arcSupplier[arc]!;
+      if (boundary[supplier] !== 1 && set[supplier] !== 1) continue;
+      if (set[supplier] === 1) {
+        const position = arcPosition(f, n, arc, t);
+        this.owed[supplier]! += log.shipAfter.get(position) - log.shipCaught.get(position);
+      }
       const ship = keptStart(pass, n, arc, t);
-      if (ship > EPSILON) this.onHand[f.arcSupplier[arc]!]! -= ship;
+      if (ship > EPSILON) this.onHand[supplier]! -= ship;
     }
   }
 
@@ -3190,6 +3382,8 @@ class Planner {
    * state in `t`, the kept run's), or, when the kept run had none, the node joins the set.
    */
   keptCause(pass: DirtyPass, n: number, t: number): number {
+    // Asked in this run: when the node joins later, it is asked again as it is brought in (`bringIn`).
+    pass.asks[t]!.push(n);
     const row = n * this.H;
     for (let p = t; p >= 0; p--) {
       const found = pass.kept.causeAt[row + p]!;
@@ -3205,19 +3399,17 @@ class Planner {
   }
 
   /** The executed quantities of the orders before `from`, and of every order of a node not in `set`, are the kept run's. */
-  takeOverFinals(previous: Planner, members: readonly number[], from: number, first: boolean): void {
+  takeOverFinals(previous: Planner, members: readonly number[], from: number): void {
     const f = this.flat;
     const H = this.H;
-    // In a later round only the set's orders from `from` on changed (the set and `from` only grow
-    // and move earlier): the rest are as the first round took them over.
-    for (let k = 0; first && k < this.copied.length; k += 3) {
+    for (let k = 0; k < this.copied.length; k += 3) {
       const source = this.copied.a[k]!;
       const target = this.copied.a[k + 1]!;
       const count = this.copied.a[k + 2]!;
       this.orderFinalStart.a.set(previous.orderFinalStart.a.subarray(source, source + count), target);
       this.orderFinalQuantity.a.set(previous.orderFinalQuantity.a.subarray(source, source + count), target);
     }
-    if (first) this.copyRecomputedFinals(previous, H);
+    this.copyRecomputedFinals(previous, H);
     // The set's orders from `from` on execute anew.
     const start = this.orderFinalStart.a;
     const quantity = this.orderFinalQuantity.a;
@@ -3251,8 +3443,8 @@ class Planner {
   }
 
   /**
-   * Pass 2's state as the requirement pass left it, for another round of the dirty-set pass over `set`
-   * from `from`: of the arrays by node and period only the set's cells (nothing else is read).
+   * Pass 2's state as the requirement pass left it, for pass 2 over `members` from `from` (a dirty-set
+   * pass that gives up, `passTwoWhole`): of the arrays by node and period only their cells.
    */
   resetExecution(members: readonly number[], from: number): void {
     const f = this.flat;
@@ -3882,13 +4074,15 @@ interface DirtyPass {
   readonly members: readonly number[];
   /** 1 for the clean suppliers and components of the set: their stock and ratio are the kept run's. */
   readonly boundary: Uint8Array;
-  /** 1 for the clean nodes that take from the boundary: their takes are the kept run's. */
+  /** 1 for the nodes outside the set that take from the boundary or the set: their takes are the kept run's (`feedKept`). */
   readonly feeds: Uint8Array;
   /** The kept run's causes taken over, by index (−1: not yet). */
   readonly causeIndex: Int32Array;
+  /** Per period, the nodes at the edge the set asked for a cause (`DirtyRun.asks`). */
+  readonly asks: number[][];
   /** Boundary nodes that must join the set: something else was written to them. */
   readonly joined: number[];
-  /** The nodes a round walks (the set, its edge and the clean nodes that take from it), in execution order. */
+  /** The nodes a period walks (the set, its edge and the nodes outside that take from either), in execution order. */
   readonly visit: Int32Array;
   /** Each node's place in execution order. */
   readonly rank: Int32Array;
@@ -3898,31 +4092,68 @@ interface DirtyPass {
   readonly safetyInSet: Int32Array;
 }
 
-/**
- * The state of a round's nodes at the start of a period (`Planner.snapshot`): a `Checkpoint` of those
- * nodes alone (`state` node by node, `nodeFields()` in order; `arcs` their arcs), and the lengths of
- * the lists, the orders and the causes then (all absolute).
- */
-interface RoundState {
-  readonly period: number;
-  readonly nodes: Int32Array;
-  readonly state: Float64Array;
-  readonly pendingFrom: Int32Array;
-  readonly arcs: Int32Array;
-  readonly pendingShip: Float64Array;
-  readonly pendingShipFrom: Int32Array;
-  readonly backlogs: ReadonlyMap<number, Backlog>;
-  readonly arrivals: SparseCells;
-  readonly catchUpArrivals: SparseCells;
-  readonly deliveries: number;
-  readonly shortages: number;
-  readonly safetyStockDraws: number;
-  readonly orders: number;
-  readonly causes: number;
-  readonly causeWrites: number;
+/** Cells a period of the dirty-set pass wrote (kind 0 arrivals, 1 arrivals of catching up, 2 causes) and what they held. */
+class CellUndo {
+  readonly kind: number[] = [];
+  readonly cell: number[] = [];
+  readonly value: number[] = [];
+  push(kind: number, cell: number, value: number): void {
+    this.kind.push(kind);
+    this.cell.push(cell);
+    this.value.push(value);
+  }
 }
 
-/** Where a round of the dirty-set pass is in the kept run's deliveries, shortages and orders. */
+/**
+ * The set's state at the start of the period the dirty-set pass runs (`Planner.capturePeriod`), for
+ * running it again when nodes join: `state` node by node (`nodeFields()` in order) for the first
+ * `members` of the set, their arcs' waiting quantities in turn, the lengths of the lists, orders,
+ * causes and asks then (all absolute), where the pass was in the kept lists, and the cells written
+ * since (`undo`).
+ */
+interface PeriodStart {
+  period: number;
+  members: number;
+  state: Float64Array;
+  pendingFrom: Int32Array;
+  readonly pendingShip: number[];
+  readonly pendingShipFrom: number[];
+  readonly backlogs: Map<number, Backlog>;
+  deliveries: number;
+  shortages: number;
+  safetyStockDraws: number;
+  orders: number;
+  causes: number;
+  causeWrites: number;
+  asks: number;
+  lists: KeptLists;
+  draw: number;
+  readonly undo: CellUndo;
+}
+
+/** What a dirty-set pass keeps while it runs (`Planner.executeDirty`). */
+interface DirtyRun {
+  readonly previous: Planner;
+  readonly kept: KeptPassTwo;
+  readonly graph: DirtyGraph;
+  /** 1 for the nodes of the set, and the capacity groups closed over. */
+  readonly set: Uint8Array;
+  readonly groups: Uint8Array;
+  /** The nodes of the set, in the order they joined. */
+  readonly members: number[];
+  /** The kept run's causes taken over, by index (−1: not yet). */
+  readonly causeIndex: Int32Array;
+  /** Per period, the nodes at the set's edge it asked for a cause (`keptCause`). */
+  readonly asks: number[][];
+  /** The kept run's pass-2 cause writes taken into rows outside the set so far (`keptWritesUpTo`). */
+  keptWrites: number;
+  /** Per kept checkpoint a node joined at, its arrivals and those of catching up by node (`arrivalsByNode`). */
+  readonly arrivals: Map<number, [Int32Array, Int32Array]>;
+  /** Node steps after which the pass gives up for pass 2 over every node. */
+  readonly budget: number;
+}
+
+/** Where the dirty-set pass is in the kept run's deliveries, shortages and orders. */
 interface KeptLists {
   delivery: number;
   shortage: number;
@@ -3994,27 +4225,57 @@ function closeUpwards(
   }
 }
 
-/** A run's pass-2 cause writes (`causeWriteCell`) by row: row `n`'s are `write[start[n]]` … in the order made. */
-interface WritesByRow {
-  readonly start: Int32Array;
-  readonly write: Int32Array;
+/**
+ * Per node of the set (closed upwards and over groups), the kept checkpoint at or before the first
+ * period in which it or anything below it in the set, or in one of its capacity groups, differs
+ * (`firstOf`): suppliers before customers (execution order), groups until nothing moves.
+ */
+function coneStarts(f: OrderedFlatNetwork, run: DirtyRun, firstOf: Int32Array): Int32Array {
+  const { set, members, graph, groups } = run;
+  const rank = run.kept.rank;
+  const first = new Int32Array(f.nodes);
+  for (const n of members) first[n] = firstOf[n]!;
+  const order = [...members].sort((a, b) => rank[a]! - rank[b]!);
+  for (let moved = true; moved; ) {
+    moved = false;
+    for (const n of order) {
+      let least = first[n]!;
+      for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++)
+        if (set[f.bomNode[at]!] === 1) least = Math.min(least, first[f.bomNode[at]!]!);
+      for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++)
+        if (set[f.arcSupplier[arc]!] === 1) least = Math.min(least, first[f.arcSupplier[arc]!]!);
+      first[n] = least;
+    }
+    for (let g = 0; g < groups.length; g++) {
+      if (groups[g] !== 1) continue;
+      let least = f.horizon;
+      for (let m = graph.memberStart[g]!; m < graph.memberStart[g + 1]!; m++)
+        least = Math.min(least, first[graph.member[m]!]!);
+      for (let m = graph.memberStart[g]!; m < graph.memberStart[g + 1]!; m++) {
+        if (first[graph.member[m]!]! > least) {
+          first[graph.member[m]!] = least;
+          moved = true;
+        }
+      }
+    }
+  }
+  const start = new Int32Array(f.nodes);
+  for (const n of members) start[n] = checkpointAtOrBefore(run.previous, first[n]!);
+  return start;
 }
 
-/** `run`'s cause writes by row, made once into `cache`. */
-function keptWritesByRow(run: Planner, cache: { rows?: WritesByRow }): WritesByRow {
-  if (cache.rows !== undefined) return cache.rows;
-  const N = run.flat.nodes;
-  const H = run.H;
-  const count = run.causeWriteCell.length;
-  const cells = run.causeWriteCell.a;
-  const start = new Int32Array(N + 1);
-  for (let k = 0; k < count; k++) start[Math.floor(cells[k]! / H) + 1]!++;
-  for (let n = 0; n < N; n++) start[n + 1]! += start[n]!;
-  const next = start.slice(0, N);
-  const write = new Int32Array(count);
-  for (let k = 0; k < count; k++) write[next[Math.floor(cells[k]! / H)]!++] = k;
-  cache.rows = { start, write };
-  return cache.rows;
+/**
+ * A checkpoint's arrival cells by node, in the order kept (the sum of a cell is made in that order):
+ * node `n`'s are the entries `index[N + 1 + index[n]]` … `index[N + 1 + index[n + 1] − 1]`.
+ */
+function arrivalsByNode(sparse: SparseCells, N: number): Int32Array {
+  const count = sparse.cells.length;
+  const index = new Int32Array(N + 1 + count);
+  for (let k = 0; k < count; k++) index[(sparse.cells[k]! % N) + 1]!++;
+  for (let n = 0; n < N; n++) index[n + 1]! += index[n]!;
+  const next = index.slice(0, N);
+  for (let k = 0; k < count; k++) index[N + 1 + next[sparse.cells[k]! % N]!++] = k;
+  return index;
 }
 
 /** The latest checkpoint of `run` at or before `period`, or 0. */
