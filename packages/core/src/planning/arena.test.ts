@@ -61,8 +61,13 @@ describe('Arena', () => {
     const ints = second.i32(4);
     const doubles = second.f64(3);
     expect(ints.buffer).toBe(written.buffer);
+    // Thirteen bytes: eight zeroed as a double, five one by one.
+    const odd = second.u8(13);
+    const after = second.u8(3);
     expect([...ints]).toEqual([0, 0, 0, 0]);
     expect([...doubles]).toEqual([0, 0, 0]);
+    expect([...odd]).toEqual(new Array(13).fill(0));
+    expect([...after]).toEqual([0, 0, 0]);
     // What was not taken again still holds the old values (only what is handed out is zeroed).
     expect(written[bytes / 8 - 1]).toBe(7);
     // Taken once: a third arena gets a fresh chunk.
