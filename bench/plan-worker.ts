@@ -11,6 +11,7 @@
  */
 import {
   applyPlanningEvents,
+  diffPlans,
   generateNetwork,
   planNetworkRun,
   replanNetwork,
@@ -39,6 +40,9 @@ let replanMs: number | undefined;
 let replanCpuMs: number | undefined;
 let recomputed: number | undefined;
 let lateReplanCpuMs: number | undefined;
+let diffCpuMs: number | undefined;
+let diffOrders: number | undefined;
+let diffCompanies: number | undefined;
 let lateResumedAt: number | undefined;
 let replanPeakMiB: number | undefined;
 interface DirtyStats {
@@ -79,6 +83,14 @@ if (!pegging) {
     dirty = again.state as DirtyStats;
     // Peak memory with the plan and one re-plan, before the late re-plan holds a third run.
     replanPeakMiB = peakMemoryMiB();
+    // What the server and `keten replan` do next: the diff of the two plans (orders, shortages,
+    // bottlenecks, who must be told).
+    const diffBefore = process.cpuUsage();
+    const diff = diffPlans(run.plan, again.plan);
+    const diffUsed = process.cpuUsage(diffBefore);
+    diffCpuMs = (diffUsed.user + diffUsed.system) / 1000;
+    diffOrders = diff.orders.added.length + diff.orders.removed.length + diff.orders.changed.length;
+    diffCompanies = diff.companies.length;
     // The same change from period 40 on, re-planned from the first run too: the execution pass starts
     // at a checkpoint of the kept run when nothing it reads differs before it.
     const late = halved(40);
@@ -113,6 +125,9 @@ console.log(
     recomputed,
     lateReplanCpuMs,
     lateResumedAt,
+    diffCpuMs,
+    diffOrders,
+    diffCompanies,
     dirtyNodes: dirty?.dirtyNodes,
     dirtyRounds: dirty?.dirtyRounds,
     dirtyStarts: dirty?.dirtyStarts.join(' '),
