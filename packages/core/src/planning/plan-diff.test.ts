@@ -138,6 +138,55 @@ describe('diffPlans: orders', () => {
       diff.orders.changed.map((change) => [change.id, change.before.quantity, change.after.quantity]),
     ).toEqual([[orders[30]?.id, 31, 99]]);
   });
+
+  it('finds exactly the orders added, removed and changed, however many are added or removed where (property)', () => {
+    const orders = Array.from({ length: 120 }, (_, index) =>
+      production(`c${index % 9}`, `i${index}`, index % 5, index + 1),
+    );
+    const edit = fc.record({
+      at: fc.integer({ min: 0, max: 119 }),
+      kind: fc.constantFrom('add', 'remove', 'change'),
+      count: fc.integer({ min: 1, max: 40 }),
+    });
+    fc.assert(
+      fc.property(fc.array(edit, { maxLength: 12 }), (edits) => {
+        let after = [...orders];
+        let fresh = 0;
+        for (const { at, kind, count } of edits) {
+          const where = Math.min(at, after.length);
+          if (kind === 'add') {
+            const added = Array.from({ length: count }, () => production('new', `x${fresh++}`, 0, 1));
+            after = [...after.slice(0, where), ...added, ...after.slice(where)];
+          } else if (kind === 'remove') after = [...after.slice(0, where), ...after.slice(where + count)];
+          else
+            after = after.map((order, k) =>
+              k >= where && k < where + count ? { ...order, quantity: order.quantity + 1 } : order,
+            );
+        }
+        const before = new Map(orders.map((order) => [order.id, order]));
+        const later = new Map(after.map((order) => [order.id, order]));
+        const diff = diffPlans(plan({ orders }), plan({ orders: after }));
+        expect(diff.orders.added.map((order) => order.id)).toEqual(
+          after
+            .filter((order) => !before.has(order.id))
+            .map((order) => order.id)
+            .sort(),
+        );
+        expect(diff.orders.removed.map((order) => order.id)).toEqual(
+          orders
+            .filter((order) => !later.has(order.id))
+            .map((order) => order.id)
+            .sort(),
+        );
+        expect(diff.orders.changed.map((change) => change.id)).toEqual(
+          after
+            .filter((order) => before.has(order.id) && before.get(order.id)?.quantity !== order.quantity)
+            .map((order) => order.id)
+            .sort(),
+        );
+      }),
+    );
+  });
 });
 
 describe('diffPlans: shortages and bottlenecks', () => {

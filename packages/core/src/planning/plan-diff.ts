@@ -277,6 +277,9 @@ function changedFields(before: PlannedOrder, after: PlannedOrder): OrderField[] 
  * changed a few orders costs no map of millions; two plans in unrelated orders cost two such maps,
  * still linear. Ids are unique within a plan (the planner's contract).
  */
+/** How far on `diffOrders` looks for an order again after orders added or removed. */
+const REALIGN = 32;
+
 function diffOrders(before: OrderList, after: OrderList): OrderDiff {
   const waitingBefore = new Map<string, PlannedOrder>();
   const waitingAfter = new Map<string, PlannedOrder>();
@@ -285,37 +288,60 @@ function diffOrders(before: OrderList, after: OrderList): OrderDiff {
     const fields = changedFields(old, order);
     if (fields.length > 0) changed.push({ id: order.id, before: old, after: order, fields });
   };
-  const length = Math.max(before.length, after.length);
-  const common = Math.min(before.length, after.length);
   // Two planned tables compare column by column: the orders of a re-plan that are as before are
   // never built as objects, and a run of them is skipped in one call.
   const tables = before instanceof OrderTable && after instanceof OrderTable ? [before, after] : undefined;
-  for (let index = 0; index < length; index++) {
-    if (tables !== undefined && index < common) {
-      index = tables[0]!.firstDifference(tables[1]!, index, common);
-      if (index >= length) break;
+  const idAt = (list: OrderList, k: number) =>
+    list instanceof OrderTable ? list.idOf(k) : (list.at(k)?.id ?? '');
+  // A cursor in each plan: an order added or removed puts the rest one place off, and the cursors
+  // realign (below) so that the orders after it still compare pair by pair, not through the maps
+  // (which built every later order: 1.3 million at 6,000 companies).
+  let i = 0;
+  let j = 0;
+  while (i < before.length || j < after.length) {
+    if (tables !== undefined) {
+      const same = tables[0]!.sameRun(tables[1]!, i, j, Math.min(before.length - i, after.length - j));
+      i += same;
+      j += same;
+      if (i >= before.length && j >= after.length) break;
     }
-    const old = before.at(index);
-    const order = after.at(index);
+    const old = i < before.length ? before.at(i) : undefined;
+    const order = j < after.length ? after.at(j) : undefined;
     if (old !== undefined && order !== undefined && old.id === order.id) {
       compare(old, order);
+      i++;
+      j++;
       continue;
     }
-    if (old !== undefined) {
+    // The nearer of `old` a few orders on in the plan after (orders added there) and `order` a few
+    // on in the plan before (orders removed): only that side moves on.
+    let added = 0;
+    let removed = 0;
+    if (old !== undefined && order !== undefined) {
+      for (let k = 1; k <= REALIGN && (added === 0 || removed === 0); k++) {
+        if (added === 0 && j + k < after.length && idAt(after, j + k) === old.id) added = k;
+        if (removed === 0 && i + k < before.length && idAt(before, i + k) === order.id) removed = k;
+      }
+    }
+    const onlyAfter = added > 0 && (removed === 0 || added <= removed);
+    const onlyBefore = !onlyAfter && removed > 0;
+    if (old !== undefined && !onlyAfter) {
       const match = waitingAfter.get(old.id);
       if (match === undefined) waitingBefore.set(old.id, old);
       else {
         waitingAfter.delete(old.id);
         compare(old, match);
       }
+      i++;
     }
-    if (order !== undefined) {
+    if (order !== undefined && !onlyBefore) {
       const match = waitingBefore.get(order.id);
       if (match === undefined) waitingAfter.set(order.id, order);
       else {
         waitingBefore.delete(order.id);
         compare(match, order);
       }
+      j++;
     }
   }
   const byId = (a: { id: string }, b: { id: string }) => compareText(a.id, b.id);
