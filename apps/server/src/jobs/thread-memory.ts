@@ -8,11 +8,11 @@
  * of it (past the bound, chunks are plain array buffers again, which V8 counts and collects for).
  */
 import { totalmem } from 'node:os';
-import { setSharedChunkBudget } from '@keten/core';
+import { SHARED_CHUNK_BUDGET, setSharedChunkBudget } from '@keten/core';
 
 /** A third of the machine's memory, at most core's 12 GiB. */
 export function threadChunkBudget(machineBytes: number = totalmem()): number {
-  return Math.min(12 * 1024 ** 3, Math.floor(machineBytes / 3));
+  return Math.min(SHARED_CHUNK_BUDGET, Math.floor(machineBytes / 3));
 }
 
 /** Bounds this thread's shared chunks (`threadChunkBudget`); called once at a planning thread's start. */

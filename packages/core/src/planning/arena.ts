@@ -47,7 +47,9 @@ const SPARE_SLACK = 2;
 
 /** Chunks from this size on are shared array buffers, within the budget (see above). */
 const SHARED_SMALLEST = 16 * 1024 * 1024;
-let sharedBudget = 12 * 1024 * 1024 * 1024;
+/** The budget of shared chunks not yet collected, unless set otherwise (`setSharedChunkBudget`). */
+export const SHARED_CHUNK_BUDGET = 12 * 1024 * 1024 * 1024;
+let sharedBudget = SHARED_CHUNK_BUDGET;
 /** Bytes of shared chunks made and not yet collected. */
 let sharedOutstanding = 0;
 const sharedCollected =

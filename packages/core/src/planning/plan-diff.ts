@@ -270,6 +270,9 @@ function changedFields(before: PlannedOrder, after: PlannedOrder): OrderField[] 
   return fields;
 }
 
+/** How far on `diffOrders` looks for an order again after orders added or removed. */
+const REALIGN = 32;
+
 /**
  * Orders matched by id in one walk over both lists. Plans of one planner list their orders in a stable
  * order, so most ids meet at the same step or a few steps apart: an id not met yet waits in a map of
@@ -277,9 +280,6 @@ function changedFields(before: PlannedOrder, after: PlannedOrder): OrderField[] 
  * changed a few orders costs no map of millions; two plans in unrelated orders cost two such maps,
  * still linear. Ids are unique within a plan (the planner's contract).
  */
-/** How far on `diffOrders` looks for an order again after orders added or removed. */
-const REALIGN = 32;
-
 function diffOrders(before: OrderList, after: OrderList): OrderDiff {
   const waitingBefore = new Map<string, PlannedOrder>();
   const waitingAfter = new Map<string, PlannedOrder>();

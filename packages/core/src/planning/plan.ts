@@ -2535,6 +2535,11 @@ class Planner {
     ];
   }
 
+  /** What `nodeFields` hold for node `n` as pass 2 starts (the constructor, `resetExecution`), in their order. */
+  startingFields(n: number): number[] {
+    return [this.flat.onHand[n]!, 0, 0, 0, 0, 0, 1, 0, 0];
+  }
+
   /**
    * The latest checkpoint of `previous` at or before the first period in which anything pass 2 reads
    * differs between the two runs (0 when there is none, or when pass 2 must run whole).
@@ -2950,8 +2955,7 @@ class Planner {
       if (kept !== undefined) {
         for (let k = 0; k < fields.length; k++) fields[k]![n] = kept.nodeState[k * N + n]!;
       } else {
-        // As pass 2 starts (the constructor, `resetExecution`), in `nodeFields` order.
-        const initial = [f.onHand[n]!, 0, 0, 0, 0, 0, 1, 0, 0];
+        const initial = this.startingFields(n);
         for (let k = 0; k < fields.length; k++) fields[k]![n] = initial[k]!;
       }
       this.pendingFrom[n] = kept === undefined ? -1 : kept.pendingFrom[n]!;
