@@ -44,6 +44,8 @@ let diffCpuMs: number | undefined;
 let diffOrders: number | undefined;
 let diffCompanies: number | undefined;
 let lateResumedAt: number | undefined;
+let nextReplanCpuMs: number | undefined;
+let nextWhole: boolean | undefined;
 let replanPeakMiB: number | undefined;
 interface DirtyStats {
   dirtyNodes: number;
@@ -99,6 +101,27 @@ if (!pegging) {
     const lateUsed = process.cpuUsage(lateCpuBefore);
     lateReplanCpuMs = (lateUsed.user + lateUsed.system) / 1000;
     lateResumedAt = (lateRun.state as { resumedAt?: number }).resumedAt;
+    // The next event after the first: the re-plan is re-planned in turn (as the server and `keten
+    // replan` do on every event), after a second component maker's capacity is halved from period 12.
+    // A re-plan whose execution pass ran for a dirty set keeps no log or checkpoints of its own, so
+    // this one runs pass 2 over every node (docs/planning.md, "A chain of re-plans").
+    const second = (network.production ?? []).filter((entry) => entry.item.startsWith('cmp-'))[7];
+    if (second !== undefined) {
+      const most = typeof second.capacity === 'number' ? second.capacity : Math.max(...second.capacity);
+      const both = applyPlanningEvents(changed.value.network, [
+        {
+          type: 'capacity.changed',
+          payload: { company: second.company, item: second.item, from: 12, capacity: Math.round(most / 2) },
+        },
+      ]);
+      if (!both.ok) throw new Error('the second capacity change was refused');
+      const nextCpuBefore = process.cpuUsage();
+      const next = replanNetwork(again, both.value.network);
+      const nextUsed = process.cpuUsage(nextCpuBefore);
+      nextReplanCpuMs = (nextUsed.user + nextUsed.system) / 1000;
+      const state = next.state as { dirtyNodes: number; dirtyFallback: boolean };
+      nextWhole = state.dirtyNodes === 0 || state.dirtyFallback;
+    }
   }
 }
 
@@ -125,6 +148,8 @@ console.log(
     recomputed,
     lateReplanCpuMs,
     lateResumedAt,
+    nextReplanCpuMs,
+    nextWhole,
     diffCpuMs,
     diffOrders,
     diffCompanies,

@@ -27,6 +27,8 @@ interface PlanFigures {
   recomputed?: number;
   lateReplanCpuMs?: number;
   lateResumedAt?: number;
+  nextReplanCpuMs?: number;
+  nextWhole?: boolean;
   diffCpuMs?: number;
   diffOrders?: number;
   diffCompanies?: number;
@@ -74,6 +76,7 @@ console.log(
       'recomputed',
       'late re-plan CPU s (from)',
       'diff CPU s (orders, companies)',
+      'next re-plan CPU s (pass 2)',
     ],
     rows.map((row) => [
       row.companies,
@@ -96,11 +99,14 @@ console.log(
       row.diffCpuMs === undefined
         ? ''
         : `${seconds(row.diffCpuMs)} (${row.diffOrders ?? 0}, ${row.diffCompanies ?? 0})`,
+      row.nextReplanCpuMs === undefined
+        ? ''
+        : `${seconds(row.nextReplanCpuMs)} (${row.nextWhole ? 'whole' : 'dirty set'})`,
     ]),
   ),
 );
 console.log(
-  '\nre-plan: capacity of the first component maker halved from period 10 on, re-planned from the kept run (its flattened network patched, not flattened again); "recomputed" counts the nodes whose requirements were computed again (the rest replay, runs of them in one piece), the execution pass runs only for the nodes whose inputs differ and the nodes above them (the dirty-set pass, docs/planning.md; it gives up for a whole pass when that set is a large share of the network).\nlate re-plan: the same change from period 40 on, re-planned from the first run; (from) is the period the execution pass started in, at a checkpoint of the kept run.\ndiff: diffPlans of the plan and the re-plan (what the server and keten replan do after a re-plan): CPU time, the orders added, removed or changed, and the companies whose orders changed.\nCPU s: CPU time of the process (all threads, the collector included), fairer than wall time on a machine others load too.',
+  '\nre-plan: capacity of the first component maker halved from period 10 on, re-planned from the kept run (its flattened network patched, not flattened again); "recomputed" counts the nodes whose requirements were computed again (the rest replay, runs of them in one piece), the execution pass runs only for the nodes whose inputs differ and the nodes above them (the dirty-set pass, docs/planning.md; it gives up for a whole pass when that set is a large share of the network).\nlate re-plan: the same change from period 40 on, re-planned from the first run; (from) is the period the execution pass started in, at a checkpoint of the kept run.\ndiff: diffPlans of the plan and the re-plan (what the server and keten replan do after a re-plan): CPU time, the orders added, removed or changed, and the companies whose orders changed.\nnext re-plan: the re-plan re-planned in turn after a second change (another component maker halved from period 12), as the server does on the next event; (pass 2) says whether the execution pass ran for the dirty set or over every node (a re-plan whose pass ran for a dirty set keeps no log for the next yet).\nCPU s: CPU time of the process (all threads, the collector included), fairer than wall time on a machine others load too.',
 );
 console.log(`pegging is measured up to ${PEGGING_UP_TO.toLocaleString('en')} companies.`);
 const largest = rows.filter((row) => row.companies === 60_000);

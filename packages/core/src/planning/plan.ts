@@ -389,11 +389,17 @@ export function planNetworkRun(network: Network, options: PlanOptions = {}): Pla
  * capacity groups are as before replays its previous decisions. The result is the same plan as
  * `planNetwork(network, options)` — the tests check exactly that — computed with less work. When the
  * network's shape changed (companies, items, bills of materials, sourcing links or capacity groups
- * added or removed) or the options differ, it plans from scratch and says so in `stats`.
+ * added or removed) or the options differ, it plans from scratch and says so in `stats`. A re-plan of a
+ * re-plan whose execution pass ran for a dirty set starts from the run that one started from, with
+ * every change since (which that run keeps alive).
  */
 export function replanNetwork(previous: PlanRun, network: Network, options?: PlanOptions): PlanRun {
-  const before = previous.state as Planner;
-  const wanted = options ?? before.options;
+  const last = previous.state as Planner;
+  // A re-plan whose pass 2 ran for a dirty set keeps no log of its own: this one starts from the run
+  // it was re-planned from, the last in the chain whose pass 2 ran whole and logged. Re-planned from
+  // `last`, pass 2 would run over every node (docs/planning.md, "A chain of re-plans").
+  const before = last.base ?? last;
+  const wanted = options ?? last.options;
   const horizon = Math.max(1, Math.min(network.horizon, wanted.horizon ?? network.horizon));
   // The kept run's flattened network with the changed rows written again, when only capacities,
   // demand and open orders changed (the planning events); else the network flattened afresh.
@@ -411,6 +417,8 @@ export function replanNetwork(previous: PlanRun, network: Network, options?: Pla
   planner.patch = patch;
   const reason = planner.incompatible(before);
   const plan = planner.run(network.name, reason === undefined ? before : undefined);
+  if (reason === undefined && planner.dirtyLog === undefined && before.dirtyLog !== undefined)
+    planner.base = before;
   const stats: ReplanStats =
     reason === undefined
       ? { nodes: planner.flat.nodes, recomputed: planner.recomputed, full: false }
@@ -632,6 +640,13 @@ class Planner {
   readonly copied = new IntColumn(64);
   /** A kept run's full pass 2 with the dirty-set switch on: what a re-plan's dirty-set pass reads of clean nodes. */
   dirtyLog: DirtyLog | undefined;
+  /**
+   * A re-plan whose pass 2 kept no `dirtyLog` of its own (it ran for a dirty set, or resumed at a
+   * checkpoint): the run it was re-planned from, which has one. The re-plan after it starts from there
+   * (`replanNetwork`), so that its pass 2 can run for a dirty set too (docs/planning.md, "A chain of
+   * re-plans").
+   */
+  base: Planner | undefined;
   /** While a re-plan runs the dirty-set pass: the set, its boundary, and what it takes from the kept run. */
   dirtyPass: DirtyPass | undefined;
   /**

@@ -134,9 +134,11 @@ function replanTests() {
     const cases = fc
       .tuple(fc.integer({ min: 10, max: 30 }), fc.integer(), fc.integer({ min: 6, max: 14 }))
       .map(([companies, seed, horizon]) => generateNetwork({ companies, seed, horizon }))
-      .chain((network) => fc.tuple(fc.constant(network), eventsFor(network), eventsFor(network)));
+      .chain((network) =>
+        fc.tuple(fc.constant(network), eventsFor(network), eventsFor(network), eventsFor(network)),
+      );
     fc.assert(
-      fc.property(cases, ([network, first, second]) => {
+      fc.property(cases, ([network, first, second, third]) => {
         const once = applyPlanningEvents(network, first);
         if (!once.ok) return;
         const previous = planNetworkRun(network, { pegging: false });
@@ -149,6 +151,12 @@ function replanTests() {
         const later = { pegging: false, blocked: twice.value.blocked };
         const again = replanNetwork(replanned, twice.value.network, later);
         expect(again.plan).toEqual(planNetwork(twice.value.network, later));
+        // A third on top: a re-plan of a re-plan starts from the last run whose pass 2 logged.
+        const thrice = applyPlanningEvents(twice.value.network, third, { blocked: twice.value.blocked });
+        if (!thrice.ok) return;
+        const last = { pegging: false, blocked: thrice.value.blocked };
+        const onTop = replanNetwork(again, thrice.value.network, last);
+        expect(onTop.plan).toEqual(planNetwork(thrice.value.network, last));
       }),
       { numRuns: 30 },
     );
@@ -397,6 +405,27 @@ describe('replanNetwork with the dirty-set execution pass that never gives up', 
     expect(state.dirtyStarts.at(-1)! % 5).not.toBe(0);
     expect(state.dirtyNodes).toBeGreaterThan(0);
     expect(state.dirtyNodes).toBeLessThan(replanned.stats.nodes / 2);
+  });
+
+  it('runs pass 2 for a dirty set in every re-plan of a chain, each from the last run whose pass 2 logged', () => {
+    // As the server re-plans: each event on top of the last re-plan. A re-plan whose pass 2 ran for a
+    // dirty set keeps no log of its own, so the next starts from its base (the plan here) and runs for
+    // the set of both changes, instead of pass 2 over every node.
+    const network = generateNetwork({ companies: 300, seed: 5, horizon: 26 });
+    const plan = planNetworkRun(network, { pegging: false });
+    const records = network.production ?? [];
+    const deep = records.flatMap((record, index) => (record.item.startsWith('cmp-') ? [index] : []));
+    let run = plan;
+    let current = network;
+    for (let k = 0; k < 3; k++) {
+      current = after(current, [capacityChange(current, deep[k * 3]!, 0.5, 6 + k)]).network;
+      run = replanNetwork(run, current);
+      expect(run.plan).toEqual(planNetwork(current, { pegging: false }));
+      const state = run.state as DirtyState & { base?: unknown };
+      expect(state.dirtyFallback).toBe(false);
+      expect(state.dirtyNodes).toBeGreaterThan(0);
+      expect(state.base).toBe(plan.state);
+    }
   });
 
   it('brings nodes in at the period they join, running no period more than once per join in it (property)', () => {
