@@ -417,7 +417,10 @@ export function replanNetwork(previous: PlanRun, network: Network, options?: Pla
   planner.patch = patch;
   const reason = planner.incompatible(before);
   const plan = planner.run(network.name, reason === undefined ? before : undefined);
-  if (reason === undefined && planner.dirtyLog === undefined && before.dirtyLog !== undefined)
+  // Only after a dirty-set pass that ran to the end: one that gave up ran pass 2 over every node, from
+  // 0 (and logged) or from a checkpoint, and the next re-plan from this run can resume at one of its
+  // checkpoints or run whole and log, where one from the base would give up again.
+  if (planner.dirtyRounds > 0 && !planner.dirtyFallback && before.dirtyLog !== undefined)
     planner.base = before;
   const stats: ReplanStats =
     reason === undefined
@@ -641,8 +644,8 @@ class Planner {
   /** A kept run's full pass 2 with the dirty-set switch on: what a re-plan's dirty-set pass reads of clean nodes. */
   dirtyLog: DirtyLog | undefined;
   /**
-   * A re-plan whose pass 2 kept no `dirtyLog` of its own (it ran for a dirty set, or resumed at a
-   * checkpoint): the run it was re-planned from, which has one. The re-plan after it starts from there
+   * A re-plan whose pass 2 ran for a dirty set (and so kept no `dirtyLog` of its own): the run it was
+   * re-planned from, which has one. The re-plan after it starts from there
    * (`replanNetwork`), so that its pass 2 can run for a dirty set too (docs/planning.md, "A chain of
    * re-plans").
    */

@@ -157,6 +157,14 @@ function replanTests() {
         const last = { pegging: false, blocked: thrice.value.blocked };
         const onTop = replanNetwork(again, thrice.value.network, last);
         expect(onTop.plan).toEqual(planNetwork(thrice.value.network, last));
+        // Each notes a base only after a dirty-set pass that ran to the end, and the base logged.
+        for (const run of [replanned, again, onTop]) {
+          const state = run.state as DirtyState & { base?: { dirtyLog?: unknown } };
+          if (state.base === undefined) continue;
+          expect(state.dirtyRounds).toBeGreaterThan(0);
+          expect(state.dirtyFallback).toBe(false);
+          expect(state.base.dirtyLog).toBeDefined();
+        }
       }),
       { numRuns: 30 },
     );
