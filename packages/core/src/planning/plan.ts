@@ -673,6 +673,8 @@ class Planner {
    */
   dirtyBroughtIn = 0;
   dirtyReplayed = 0;
+  /** Nodes that left the dirty-set pass's set at a kept checkpoint, in the kept run's state there (`cutOff`). */
+  dirtyCut = 0;
   /** Whether the dirty-set pass gave up and ran pass 2 over every node (`passTwoWhole`). */
   dirtyFallback = false;
   /** While the dirty-set pass brings nodes in (`bringIn`): their steps add no list entries, orders or executed quantities. */
@@ -2081,7 +2083,10 @@ class Planner {
     const demand = this.hasDemand[n] === 1 ? f.endDemand[n * H + t]! : 0;
     if (demand > 0 || this.backlogOf[n] !== undefined) this.serveDemand(n, t, demand);
     this.ratio[n] = this.coverage(n, cell);
-    if (log === undefined) return;
+    if (log === undefined) {
+      if (this.dirtyPass !== undefined && !this.replaying) this.checkExposed(this.dirtyPass, n, t);
+      return;
+    }
     log.stock[cell] = this.onHand[n]!;
     if (this.ratio[n] !== 1) log.ratio.put(nodePosition(f, n, t), this.ratio[n]!);
     while (log.deliveryNode.length < this.deliveries.length) log.deliveryNode.push(n);
@@ -2750,13 +2755,16 @@ class Planner {
   /**
    * Pass 2 for the nodes whose inputs differ from `previous` (`firstOf`, per node the first period, H
    * for none) and every node above them, from the checkpoint before the earliest; every other node's
-   * part is `previous`'s (docs/planning.md, "The dirty set"). The set is closed upwards over customers
-   * and over capacity groups, so a node outside it has no supplier, component or group inside: what
-   * the set reads of the clean suppliers and components at its edge (their stock and ratio after their
-   * own step, their causes) is `previous`'s, less what the clean customers before took in `previous`.
-   * When a node of the set writes something else to such a supplier in period t (takes, waits for, or
-   * asks it for a cause `previous` did not have), the supplier and its cone join the set and period t
-   * runs again (`runDirty`, `bringIn`): the pass does not start again from a checkpoint.
+   * part is `previous`'s (docs/planning.md, "The dirty set"). The set is closed over capacity groups;
+   * a node outside it does what it did in `previous` as long as what it reads and what is done to it
+   * are `previous`'s: what the set reads of the clean suppliers and components at its edge (their stock
+   * and ratio after their own step, their causes) is `previous`'s, less what the clean customers before
+   * took in `previous`. When a node of the set writes something else to such a supplier in period t
+   * (takes, waits for, or asks it for a cause `previous` did not have), the supplier joins the set; when
+   * a node of the set leaves its customers outside another stock, ratio or cause to read
+   * (`checkExposed`, `checkWaiting`, `sameCauseFound`), they join; and period t runs again (`runDirty`,
+   * `bringIn`): the pass does not start again from a checkpoint. At each kept checkpoint the nodes in
+   * `previous`'s state there leave the set (`cutOff`, docs/planning.md "The dirty-set pass at stop 19").
    */
   executeDirty(previous: Planner, firstOf: Int32Array): void {
     if (this.replayable)
@@ -2787,13 +2795,18 @@ class Planner {
       groups: new Uint8Array(f.groupId.length),
       members,
       causeIndex: new Int32Array(previous.causes.length).fill(-1),
+      taken: [],
       asks: Array.from({ length: H }, () => []),
       keptWrites:
         from > 0 ? previous.checkpoints.find((checkpoint) => checkpoint.period === from)!.causeWrites : 0,
       arrivals: new Map(),
       budget: share * f.nodes * (H - from),
+      firstOf,
+      ever: 0,
+      everIn: new Uint8Array(f.nodes),
     };
-    closeUpwards(f, run.graph, set, run.groups, members, 0);
+    closeOverGroups(f, run.graph, set, run.groups, members, 0);
+    run.everIn.set(set);
     // Each node of the set runs from the kept checkpoint before the first period in which anything
     // below it or in its capacity groups differs (`coneStarts`): until then it does what it did in the
     // kept run. The nodes that start later wait outside the set (`scheduled`).
@@ -2829,7 +2842,7 @@ class Planner {
     this.replaying = false;
     this.undo = undefined;
     if (!done) this.passTwoWhole(previous, from);
-    this.dirtyNodes = Math.max(all, members.length);
+    this.dirtyNodes = all + run.ever;
     this.dropTransposed();
   }
 
@@ -2892,6 +2905,7 @@ class Planner {
     start.orders = this.orderNode.length;
     start.causes = this.causes.length;
     start.causeWrites = this.causeWriteCell.length;
+    start.taken = this.dirtyPass?.taken.length ?? 0;
     start.lists = { ...lists };
     start.draw = draw;
     start.undo.cell.length = 0;
@@ -2936,14 +2950,15 @@ class Planner {
         if (bought >= 0) this.orderFinalStart.a[bought] = this.orderFinalQuantity.a[bought] = 0;
       }
     }
-    for (let g = 0; g < f.groupId.length; g++) this.groupDone[g * H + t] = 0;
+    // Only the set's nodes ran: its groups' use in t.
+    for (let g = 0; g < f.groupId.length; g++) if (run.groups[g] === 1) this.groupDone[g * H + t] = 0;
     this.dropOrdersFrom(start.orders);
     this.deliveries.length = start.deliveries;
     this.shortages.length = start.shortages;
     this.safetyStockDraws.length = start.safetyStockDraws;
     this.causes.length = start.causes;
-    const index = run.causeIndex;
-    for (let k = 0; k < index.length; k++) if (index[k]! >= start.causes) index[k] = -1;
+    for (let k = start.taken; k < run.taken.length; k++) run.causeIndex[run.taken[k]!] = -1;
+    run.taken.length = start.taken;
     this.causeWriteCell.length = start.causeWrites;
     this.causeWriteIndex.length = start.causeWrites;
     run.asks[t]!.length = start.asks;
@@ -2966,7 +2981,12 @@ class Planner {
     const kept = c > 0 ? previous.checkpoints.find((checkpoint) => checkpoint.period === c) : undefined;
     const mark = new Uint8Array(N);
     const fields = this.nodeFields();
-    for (const n of newcomers) mark[n] = 1;
+    for (const n of newcomers) {
+      mark[n] = 1;
+      if (run.everIn[n] === 1) continue;
+      run.everIn[n] = 1;
+      run.ever++;
+    }
     // Their causes as pass 2 had written them by `c` (`keptWritesUpTo`).
     this.keptWritesUpTo(run, kept === undefined ? 0 : kept.causeWrites, mark);
     for (const n of newcomers) {
@@ -3027,6 +3047,13 @@ class Planner {
     this.dirtyPass = alone;
     this.replaying = true;
     const log = alone.log;
+    // The set's nodes at their edge (suppliers and components of theirs) are the kept run's for these
+    // periods, which lie before the set's period `t`: their own state at `t` is put back after.
+    const held: number[] = [];
+    for (const n of alone.visit) {
+      if (alone.boundary[n] === 1 && run.set[n] === 1)
+        held.push(n, this.onHand[n]!, this.ratio[n]!, this.owed[n]!);
+    }
     for (let p = c; p < t; p++) {
       this.dirtyWork += newcomers.length;
       for (let k = 0; k < alone.visit.length; k++) {
@@ -3043,6 +3070,20 @@ class Planner {
       }
       // The causes the set's nodes asked of them in p, while they were at its edge.
       for (const n of run.asks[p]!) if (mark[n] === 1) this.findCause(n, p);
+    }
+    for (let k = 0; k < held.length; k += 4) {
+      const n = held[k]!;
+      this.onHand[n] = held[k + 1]!;
+      this.ratio[n] = held[k + 2]!;
+      this.owed[n] = held[k + 3]!;
+    }
+    // Their causes of periods c … t − 1 are final and the kept run's: what customers outside the set
+    // asked of them then made them too.
+    for (const n of newcomers) {
+      for (let cell = n * H + c; cell < n * H + t; cell++) {
+        const cause = run.kept.causeAt[cell]!;
+        this.causeAt[cell] = cause < 0 ? cause : this.keptCauseIndex(run, cause);
+      }
     }
     this.replaying = false;
     this.dirtyPass = main;
@@ -3073,6 +3114,7 @@ class Planner {
   keptCauseIndex(run: DirtyRun, cause: number): number {
     if (run.causeIndex[cause] === -1) {
       run.causeIndex[cause] = this.causes.length;
+      run.taken.push(cause);
       this.causes.push(run.previous.causes[cause]!);
     }
     return run.causeIndex[cause]!;
@@ -3103,8 +3145,8 @@ class Planner {
       }
     }
     const edge = visit.length;
-    // Customers of the edge outside the set, and of the set's nodes (none when the set is closed
-    // upwards: only nodes brought in alone, `bringIn`, have customers outside).
+    // Customers of the edge outside the set, and of the set's nodes (the set is closed over groups, not
+    // upwards: a customer joins when it would read or take something else, `checkExposed`).
     const feed = (b: number) => {
       for (let at = graph.customerStart[b]!; at < graph.customerStart[b + 1]!; at++) {
         const customer = graph.customer[at]!;
@@ -3114,7 +3156,15 @@ class Planner {
       }
     };
     for (let k = members.length; k < edge; k++) feed(visit[k]!);
-    for (const n of members) feed(n);
+    const watched: number[] = [];
+    for (const n of members) {
+      for (let at = graph.customerStart[n]!; at < graph.customerStart[n + 1]!; at++) {
+        if (set[graph.customer[at]!] === 1) continue;
+        watched.push(n);
+        break;
+      }
+      feed(n);
+    }
     // The nodes a period walks, in execution order.
     const { rank } = kept;
     visit.sort((a, b) => rank[a]! - rank[b]!);
@@ -3127,12 +3177,15 @@ class Planner {
       boundary,
       feeds,
       causeIndex: run.causeIndex,
+      taken: run.taken,
       asks: run.asks,
       joined: [],
       visit: Int32Array.from(visit),
       rank,
       safetyRank: kept.safetyRank,
       safetyInSet: Int32Array.from(this.safetyNodes.filter((n) => set[n] === 1)),
+      graph,
+      watched: Int32Array.from(watched),
     };
   }
 
@@ -3141,7 +3194,8 @@ class Planner {
    * run, in execution order. Only the nodes of the set, its edge and the clean nodes that take from the
    * edge are walked; the kept run's list entries of the clean nodes in between are taken over by rank
    * in execution order. When nodes at the edge had to join the set in period t (`pass.joined`), t is
-   * rolled back (`rollBack`), they and their cone are brought in (`bringIn`) and t runs again. False
+   * rolled back (`rollBack`), they and the other members of their groups are brought in (`bringIn`)
+   * and t runs again; at each kept checkpoint the nodes in the kept run's state leave (`cutOff`). False
    * when the pass gives up (its node steps would pass the budget).
    */
   runDirty(
@@ -3179,6 +3233,7 @@ class Planner {
       orders: 0,
       causes: 0,
       causeWrites: 0,
+      taken: 0,
       asks: 0,
       lists: { ...lists },
       draw,
@@ -3187,7 +3242,17 @@ class Planner {
     // The walk of every node once, and each period's steps of the set.
     this.dirtyWork += N;
     let next = 0;
+    let cut = from;
     for (let t = from; t < H; t++) {
+      // At a kept checkpoint (once: not when the period runs again), the nodes in the kept run's state
+      // there leave the set.
+      if (t > cut) {
+        cut = t;
+        if (this.cutOff(run, t)) {
+          pass = this.dirtyPassOver(run, set, members);
+          this.dirtyPass = pass;
+        }
+      }
       if (next < scheduled.length && startOf[scheduled[next]!] === t) {
         // The nodes that start here (a kept checkpoint), with their state there.
         const fresh = members.length;
@@ -3197,9 +3262,9 @@ class Planner {
           set[n] = 1;
           members.push(n);
         }
-        closeUpwards(f, run.graph, set, run.groups, members, fresh);
+        closeOverGroups(f, run.graph, set, run.groups, members, fresh);
         if (this.dirtyWork + members.length * (H - t) > run.budget) return false;
-        this.bringIn(run, members.slice(fresh), t);
+        if (!this.bringIn(run, members.slice(fresh), t)) return false;
         pass = this.dirtyPassOver(run, set, members);
         this.dirtyPass = pass;
       }
@@ -3236,6 +3301,8 @@ class Planner {
       for (; draw < draws.length && draws[draw]!.period === t; draw++) {
         if (set[log.drawNode.a[draw]!] !== 1) this.safetyStockDraws.push(draws[draw]!);
       }
+      // A node of the set whose cause in t is not the kept run's: its customers outside asked for it.
+      for (const n of pass.watched) if (!this.sameCauseFound(pass, n, t)) this.joinCustomers(pass, n);
       if (pass.joined.length === 0) continue;
       // Nodes at the edge join: period t as it was before it ran, they and their cone brought in with
       // their state at its start, and t again with the larger set.
@@ -3248,7 +3315,7 @@ class Planner {
         set[n] = 1;
         members.push(n);
       }
-      closeUpwards(f, run.graph, set, run.groups, members, fresh);
+      closeOverGroups(f, run.graph, set, run.groups, members, fresh);
       if (this.dirtyWork + members.length * (H - t) > run.budget) return false;
       if (!this.bringIn(run, members.slice(fresh), t)) return false;
       pass = this.dirtyPassOver(run, set, members);
@@ -3259,6 +3326,107 @@ class Planner {
       t--;
     }
     return true;
+  }
+
+  /**
+   * At kept checkpoint `c` (before period `c` runs): the nodes of the set whose state is the kept run's
+   * there leave it (early cut-off). Only nodes whose own inputs never differ (`firstOf` H) and that are
+   * in no capacity group may leave; their state is compared whole with the checkpoint (node fields, what
+   * waits on each arc, backlog, arrivals still to come, of catching up too, and their row of causes by
+   * content with the kept run's as it stood at `c`). From `c` on they do what they did in the kept run,
+   * as long as what they read and what is done to them is the kept run's (`checkExposed`,
+   * `checkWaiting`, `sameCauseFound` make them join again otherwise, `bringIn`); their orders from `c`
+   * on execute as in the kept run. True when any left.
+   */
+  cutOff(run: DirtyRun, c: number): boolean {
+    const { previous, set, members, firstOf } = run;
+    const kept = previous.checkpoints.find((checkpoint) => checkpoint.period === c);
+    // (The rows of causes are compared with the kept run's requirement pass's, kept when it is replayable.)
+    if (kept === undefined || previous.plannedCauseAt.length === 0) return false;
+    const f = this.flat;
+    const N = f.nodes;
+    const H = this.H;
+    let index = run.arrivals.get(c);
+    if (index === undefined) {
+      index = [arrivalsByNode(kept.arrivals, N), arrivalsByNode(kept.catchUpArrivals, N)];
+      run.arrivals.set(c, index);
+    }
+    const leaves = new Uint8Array(N);
+    let count = 0;
+    for (const n of members) {
+      if (firstOf[n]! < H || f.groupStart[n] !== f.groupStart[n + 1]) continue;
+      if (!this.keptStateAt(kept, index, n)) continue;
+      leaves[n] = 1;
+      count++;
+    }
+    if (count === 0) return false;
+    // Their rows of causes: the requirement pass's, then the kept run's pass-2 writes before `c`.
+    const row = new Map<number, number>();
+    const cells = previous.causeWriteCell.a;
+    const causes = previous.causeWriteIndex.a;
+    for (let k = 0; k < kept.causeWrites; k++) {
+      if (leaves[Math.floor(cells[k]! / H)] === 1) row.set(cells[k]!, causes[k]!);
+    }
+    for (const n of members) {
+      if (leaves[n] !== 1) continue;
+      for (let cell = n * H; cell < (n + 1) * H; cell++) {
+        const before = row.get(cell) ?? previous.plannedCauseAt[cell]!;
+        if (this.sameCauseAs(run.causeIndex, previous, this.causeAt[cell]!, before)) continue;
+        leaves[n] = 0;
+        count--;
+        break;
+      }
+    }
+    if (count === 0) return false;
+    let at = 0;
+    for (const n of members) {
+      if (leaves[n] !== 1) {
+        members[at++] = n;
+        continue;
+      }
+      set[n] = 0;
+      // Its orders from `c` on execute as in the kept run (its slots are the kept run's: it was not computed again).
+      for (let p = c; p < H; p++) {
+        const order = this.productionAt[n * H + p]! - 1;
+        if (order >= 0) this.copyFinal(previous, previous.productionAt[n * H + p]! - 1, order);
+      }
+      for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
+        for (let p = c; p < H; p++) {
+          const order = this.purchaseAt[arc * H + p]! - 1;
+          if (order >= 0) this.copyFinal(previous, previous.purchaseAt[arc * H + p]! - 1, order);
+        }
+      }
+    }
+    members.length = at;
+    this.dirtyCut += count;
+    return true;
+  }
+
+  /** Whether node `n`'s state is `kept`'s (a checkpoint of the kept run) to the bit (`cutOff`). */
+  keptStateAt(kept: Checkpoint, index: [Int32Array, Int32Array], n: number): boolean {
+    const f = this.flat;
+    const N = f.nodes;
+    const H = this.H;
+    const fields = this.nodeFields();
+    for (let k = 0; k < fields.length; k++) if (fields[k]![n] !== kept.nodeState[k * N + n]) return false;
+    for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++)
+      if (this.pendingShip[arc] !== kept.pendingShip[arc]) return false;
+    if (!sameBacklog(this.backlogOf[n], kept.backlogs.get(n))) return false;
+    // Its arrivals from `c` on: the checkpoint's cells of it, and no others.
+    const same = (target: Float64Array, sparse: SparseCells, byNode: Int32Array): boolean => {
+      let cells = 0;
+      for (let at = byNode[n]!; at < byNode[n + 1]!; at++) {
+        const k = byNode[N + 1 + at]!;
+        if (target[sparse.cells[k]!] !== sparse.values[k]) return false;
+        cells++;
+      }
+      for (let cell = kept.period * N + n; cell < H * N; cell += N) if (target[cell] !== 0) cells--;
+      return cells === 0;
+    };
+    return (
+      same(this.incoming, kept.arrivals, index[0]) &&
+      same(this.catchUpArrival, kept.catchUpArrivals, index[1])
+    );
   }
 
   /**
@@ -3372,30 +3540,80 @@ class Planner {
   checkWaiting(pass: DirtyPass, n: number, t: number, after: boolean): void {
     const f = this.flat;
     const A = f.arcSupplier.length;
-    const { log } = pass;
+    const { log, set, boundary } = pass;
     const cell = t * f.nodes + n;
     if (f.production[n]! >= 0) {
       const logged = (after ? log.startAfter : log.startCaught).get(nodePosition(f, n, t));
-      let same = this.pendingStart[n] === logged;
-      if (same && after) {
+      const waits = this.pendingStart[n] === logged;
+      let takes = true;
+      if (after) {
         const order = this.madeT[cell]! - 1;
-        same = (order < 0 ? 0 : this.orderFinalStart.a[order]!) === keptStart(pass, n, -1, t);
+        takes = (order < 0 ? 0 : this.orderFinalStart.a[order]!) === keptStart(pass, n, -1, t);
       }
-      for (let at = f.bomStart[n]!; !same && at < f.bomStart[n + 1]!; at++) {
-        if (pass.boundary[f.bomNode[at]!] === 1) pass.joined.push(f.bomNode[at]!);
+      for (let at = f.bomStart[n]!; (!waits || !takes) && at < f.bomStart[n + 1]!; at++) {
+        const child = f.bomNode[at]!;
+        if (boundary[child] === 1) pass.joined.push(child);
+        // Its customers outside the set see another stock of it.
+        if (!takes && (boundary[child] === 1 || set[child] === 1)) this.joinCustomers(pass, child);
       }
     }
     for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
       const supplier = f.arcSupplier[arc]!;
-      if (pass.boundary[supplier] !== 1) continue;
+      if (boundary[supplier] !== 1 && set[supplier] !== 1) continue;
       const logged = (after ? log.shipAfter : log.shipCaught).get(arcPosition(f, n, arc, t));
-      let same = this.pendingShip[arc] === logged;
-      if (same && after) {
+      const waits = this.pendingShip[arc] === logged;
+      let takes = true;
+      if (after) {
         const order = this.boughtT[t * A + arc]! - 1;
-        same = (order < 0 ? 0 : this.orderFinalStart.a[order]!) === keptStart(pass, n, arc, t);
+        takes = (order < 0 ? 0 : this.orderFinalStart.a[order]!) === keptStart(pass, n, arc, t);
       }
-      if (!same) pass.joined.push(supplier);
+      if (boundary[supplier] === 1 && (!waits || !takes)) pass.joined.push(supplier);
+      if (!takes) this.joinCustomers(pass, supplier);
     }
+  }
+
+  /**
+   * In a dirty-set pass, after node `n`'s own step (it is in the set): when its stock or ratio is not
+   * the kept run's, its customers outside the set would read another one and join it.
+   */
+  checkExposed(pass: DirtyPass, n: number, t: number): void {
+    const f = this.flat;
+    const { log } = pass;
+    if (
+      this.onHand[n] === log.stock[t * f.nodes + n] &&
+      this.ratio[n] === log.ratio.get(nodePosition(f, n, t))
+    )
+      return;
+    this.joinCustomers(pass, n);
+  }
+
+  /** Node `n`'s customers outside the set join it (`pass.joined`). */
+  joinCustomers(pass: DirtyPass, n: number): void {
+    const { graph, set } = pass;
+    for (let at = graph.customerStart[n]!; at < graph.customerStart[n + 1]!; at++) {
+      const customer = graph.customer[at]!;
+      if (set[customer] !== 1) pass.joined.push(customer);
+    }
+  }
+
+  /**
+   * Whether what `findCause` finds at node `n` of the set in period `t` (the nearest cause at or before
+   * `t`), by the period's end, is the kept run's, by content: what its customers outside the set asked
+   * of it in `t` then came back as in the kept run.
+   */
+  sameCauseFound(pass: DirtyPass, n: number, t: number): boolean {
+    const row = n * this.H;
+    let found = -1;
+    for (let p = t; p >= 0 && found < 0; p--) found = this.causeAt[row + p]!;
+    let kept = -1;
+    for (let p = t; p >= 0 && kept < 0; p--) kept = pass.kept.causeAt[row + p]!;
+    return this.sameCauseAs(pass.causeIndex, pass.previous, found, kept);
+  }
+
+  /** Whether this run's cause `cause` is `previous`'s cause `kept` (−1 for none) by content. */
+  sameCauseAs(causeIndex: Int32Array, previous: Planner, cause: number, kept: number): boolean {
+    if (cause < 0 || kept < 0) return cause === kept;
+    return causeIndex[kept] === cause || sameCause(this.causes[cause]!, previous.causes[kept]!);
   }
 
   /**
@@ -3412,6 +3630,7 @@ class Planner {
       if (found < 0) continue;
       if (pass.causeIndex[found] === -1) {
         pass.causeIndex[found] = this.causes.length;
+        pass.taken.push(found);
         this.causes.push(pass.previous.causes[found]!);
       }
       return pass.causeIndex[found]!;
@@ -3842,6 +4061,19 @@ function copyBacklog(backlog: Backlog): Backlog {
   return { period: backlog.period.slice(), quantity: backlog.quantity.slice(), head: backlog.head };
 }
 
+/** Whether two backlogs hold the same quantities still owed, for the same periods. */
+function sameBacklog(a: Backlog | undefined, b: Backlog | undefined): boolean {
+  const length = (backlog: Backlog | undefined) =>
+    backlog === undefined ? 0 : backlog.period.length - backlog.head;
+  if (length(a) !== length(b)) return false;
+  if (a === undefined || b === undefined) return true;
+  for (let k = 0; k < length(a); k++) {
+    if (a.period[a.head + k] !== b.period[b.head + k] || a.quantity[a.head + k] !== b.quantity[b.head + k])
+      return false;
+  }
+  return true;
+}
+
 function sameCause(a: KeptCause, b: KeptCause): boolean {
   return (
     a === b ||
@@ -4100,6 +4332,8 @@ interface DirtyPass {
   readonly feeds: Uint8Array;
   /** The kept run's causes taken over, by index (−1: not yet). */
   readonly causeIndex: Int32Array;
+  /** The kept run's causes taken over, in the order taken (`DirtyRun.taken`). */
+  readonly taken: number[];
   /** Per period, the nodes at the edge the set asked for a cause (`DirtyRun.asks`). */
   readonly asks: number[][];
   /** Boundary nodes that must join the set: something else was written to them. */
@@ -4112,6 +4346,9 @@ interface DirtyPass {
   readonly safetyRank: Int32Array;
   /** The nodes of the set with a safety-stock target, in that order. */
   readonly safetyInSet: Int32Array;
+  readonly graph: DirtyGraph;
+  /** The nodes of the set with customers outside it (`sameCauseFound`). */
+  readonly watched: Int32Array;
 }
 
 /** Cells a period of the dirty-set pass wrote (kind 0 arrivals, 1 arrivals of catching up, 2 causes) and what they held. */
@@ -4147,6 +4384,8 @@ interface PeriodStart {
   orders: number;
   causes: number;
   causeWrites: number;
+  /** Kept causes taken over then (`DirtyRun.taken`). */
+  taken: number;
   asks: number;
   lists: KeptLists;
   draw: number;
@@ -4165,6 +4404,8 @@ interface DirtyRun {
   readonly members: number[];
   /** The kept run's causes taken over, by index (−1: not yet). */
   readonly causeIndex: Int32Array;
+  /** The kept run's causes taken over, in the order taken: a period run again takes its own again (`rollBack`). */
+  readonly taken: number[];
   /** Per period, the nodes at the set's edge it asked for a cause (`keptCause`). */
   readonly asks: number[][];
   /** The kept run's pass-2 cause writes taken into rows outside the set so far (`keptWritesUpTo`). */
@@ -4173,6 +4414,11 @@ interface DirtyRun {
   readonly arrivals: Map<number, [Int32Array, Int32Array]>;
   /** Node steps after which the pass gives up for pass 2 over every node. */
   readonly budget: number;
+  /** Per node the first period in which what its step reads of its own differs (H for none). */
+  readonly firstOf: Int32Array;
+  /** The nodes brought in that were in no first set (`bringIn`), and 1 for every node that was in the set. */
+  ever: number;
+  readonly everIn: Uint8Array;
 }
 
 /** Where the dirty-set pass is in the kept run's deliveries, shortages and orders. */
@@ -4219,10 +4465,10 @@ function dirtyGraph(f: OrderedFlatNetwork): DirtyGraph {
 
 /**
  * Closes `set` over capacity groups (every member of a group with a member in it; a group's use in a
- * period is summed over its members in execution order) and upwards over customers, from the members
- * from `fresh` on (those before are closed already); the nodes that join are added to `members`.
+ * period is summed over its members in execution order), from the members from `fresh` on (those before
+ * are closed already); the nodes that join are added to `members`.
  */
-function closeUpwards(
+function closeOverGroups(
   f: OrderedFlatNetwork,
   graph: DirtyGraph,
   set: Uint8Array,
@@ -4230,25 +4476,24 @@ function closeUpwards(
   members: number[],
   fresh: number,
 ): void {
-  const join = (n: number) => {
-    if (set[n] === 1) return;
-    set[n] = 1;
-    members.push(n);
-  };
   for (let k = fresh; k < members.length; k++) {
     const n = members[k]!;
     for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
       const g = f.nodeGroup[at]!;
       if (groups[g] === 1) continue;
       groups[g] = 1;
-      for (let m = graph.memberStart[g]!; m < graph.memberStart[g + 1]!; m++) join(graph.member[m]!);
+      for (let m = graph.memberStart[g]!; m < graph.memberStart[g + 1]!; m++) {
+        const member = graph.member[m]!;
+        if (set[member] === 1) continue;
+        set[member] = 1;
+        members.push(member);
+      }
     }
-    for (let at = graph.customerStart[n]!; at < graph.customerStart[n + 1]!; at++) join(graph.customer[at]!);
   }
 }
 
 /**
- * Per node of the set (closed upwards and over groups), the kept checkpoint at or before the first
+ * Per node of the set (closed over groups), the kept checkpoint at or before the first
  * period in which it or anything below it in the set, or in one of its capacity groups, differs
  * (`firstOf`): suppliers before customers (execution order), groups until nothing moves.
  */
