@@ -2814,7 +2814,6 @@ class Planner {
       asks: Array.from({ length: H }, () => []),
       keptWrites:
         from > 0 ? previous.checkpoints.find((checkpoint) => checkpoint.period === from)!.causeWrites : 0,
-      arrivals: new Map(),
       budget: share * f.nodes * (H - from),
       firstOf,
       ever: 0,
@@ -3036,23 +3035,16 @@ class Planner {
       }
     }
     if (kept !== undefined) {
-      // The arrivals still to come at `c`, of each node in turn (`arrivalsByNode`).
-      const add = (target: Float64Array, sparse: SparseCells, byNode: Int32Array, catchUp: boolean) => {
+      // The arrivals still to come at `c`, of each node in turn (`arrivalsOf`).
+      const add = (target: Float64Array, sparse: SparseCells, byNode: boolean) => {
         for (const n of newcomers) {
-          for (let at = byNode[n]!; at < byNode[n + 1]!; at++) {
-            const k = byNode[N + 1 + at]!;
-            target[sparse.cells[k]!]! += sparse.values[k]!;
-            if (catchUp) this.catchesUp[n] = 1;
-          }
+          const entries = arrivalsOf(sparse, N, n, byNode);
+          for (const k of entries) target[sparse.cells[k]!]! += sparse.values[k]!;
+          if (byNode && entries.length > 0) this.catchesUp[n] = 1;
         }
       };
-      let index = run.arrivals.get(c);
-      if (index === undefined) {
-        index = [arrivalsByNode(kept.arrivals, N), arrivalsByNode(kept.catchUpArrivals, N)];
-        run.arrivals.set(c, index);
-      }
-      add(this.incoming, kept.arrivals, index[0], false);
-      add(this.catchUpArrival, kept.catchUpArrivals, index[1], true);
+      add(this.incoming, kept.arrivals, false);
+      add(this.catchUpArrival, kept.catchUpArrivals, true);
     }
     if (c === t) return true;
     this.dirtyBroughtIn += newcomers.length;
@@ -3230,6 +3222,8 @@ class Planner {
       delivery: checkpoint?.deliveries ?? 0,
       shortage: checkpoint?.shortages ?? 0,
       made: previous.plannedOrders + (checkpoint?.orders ?? 0),
+      deliveryEnd: 0,
+      shortageEnd: 0,
     };
     let draw = checkpoint?.safetyStockDraws ?? 0;
     const draws = previous.safetyStockDraws;
@@ -3283,6 +3277,10 @@ class Planner {
         pass = this.dirtyPassOver(run, set, members);
         this.dirtyPass = pass;
       }
+      // The kept entries of period t (the lists are in period order): found once, not read entry by entry.
+      lists.deliveryEnd = periodEnd(previous.deliveries, lists.delivery, t);
+      lists.shortageEnd = periodEnd(previous.shortages, lists.shortage, t);
+      const drawEnd = periodEnd(draws, draw, t);
       this.capturePeriod(start, members, t, lists, draw);
       start.asks = run.asks[t]!.length;
       this.dirtyWork += members.length;
@@ -3305,15 +3303,15 @@ class Planner {
       this.takeOverEntries(pass, lists, t, N);
       // Safety-stock draws, in the order of the nodes with a target: the set's noted anew.
       for (const n of pass.safetyInSet) {
-        for (; draw < draws.length && draws[draw]!.period === t; draw++) {
+        for (; draw < drawEnd; draw++) {
           const node = log.drawNode.a[draw]!;
           if (safetyRank[node]! >= safetyRank[n]!) break;
           if (set[node] !== 1) this.safetyStockDraws.push(draws[draw]!);
         }
         this.noteSafetyStockDraw(n, t);
-        while (draw < draws.length && draws[draw]!.period === t && log.drawNode.a[draw] === n) draw++;
+        while (draw < drawEnd && log.drawNode.a[draw] === n) draw++;
       }
-      for (; draw < draws.length && draws[draw]!.period === t; draw++) {
+      for (; draw < drawEnd; draw++) {
         if (set[log.drawNode.a[draw]!] !== 1) this.safetyStockDraws.push(draws[draw]!);
       }
       // A node of the set whose cause in t is not the kept run's: its customers outside asked for it.
@@ -3361,16 +3359,11 @@ class Planner {
     const f = this.flat;
     const N = f.nodes;
     const H = this.H;
-    let index = run.arrivals.get(c);
-    if (index === undefined) {
-      index = [arrivalsByNode(kept.arrivals, N), arrivalsByNode(kept.catchUpArrivals, N)];
-      run.arrivals.set(c, index);
-    }
     const leaves = new Uint8Array(N);
     let count = 0;
     for (const n of members) {
       if (firstOf[n]! < H || f.groupStart[n] !== f.groupStart[n + 1]) continue;
-      if (!this.keptStateAt(kept, index, n)) continue;
+      if (!this.keptStateAt(kept, n)) continue;
       leaves[n] = 1;
       count++;
     }
@@ -3418,7 +3411,7 @@ class Planner {
   }
 
   /** Whether node `n`'s state is `kept`'s (a checkpoint of the kept run) to the bit (`cutOff`). */
-  keptStateAt(kept: Checkpoint, index: [Int32Array, Int32Array], n: number): boolean {
+  keptStateAt(kept: Checkpoint, n: number): boolean {
     const f = this.flat;
     const N = f.nodes;
     const H = this.H;
@@ -3428,20 +3421,16 @@ class Planner {
       if (this.pendingShip[arc] !== kept.pendingShip[arc]) return false;
     if (!sameBacklog(this.backlogOf[n], kept.backlogs.get(n))) return false;
     // Its arrivals from `c` on: the checkpoint's cells of it, and no others.
-    const same = (target: Float64Array, sparse: SparseCells, byNode: Int32Array): boolean => {
+    const same = (target: Float64Array, sparse: SparseCells, byNode: boolean): boolean => {
       let cells = 0;
-      for (let at = byNode[n]!; at < byNode[n + 1]!; at++) {
-        const k = byNode[N + 1 + at]!;
+      for (const k of arrivalsOf(sparse, N, n, byNode)) {
         if (target[sparse.cells[k]!] !== sparse.values[k]) return false;
         cells++;
       }
       for (let cell = kept.period * N + n; cell < H * N; cell += N) if (target[cell] !== 0) cells--;
       return cells === 0;
     };
-    return (
-      same(this.incoming, kept.arrivals, index[0]) &&
-      same(this.catchUpArrival, kept.catchUpArrivals, index[1])
-    );
+    return same(this.incoming, kept.arrivals, false) && same(this.catchUpArrival, kept.catchUpArrivals, true);
   }
 
   /**
@@ -3451,13 +3440,13 @@ class Planner {
   takeOverEntries(pass: DirtyPass, lists: KeptLists, t: number, before: number): void {
     const { previous, log, set, rank } = pass;
     const deliveries = previous.deliveries;
-    for (; lists.delivery < deliveries.length && deliveries[lists.delivery]!.period === t; lists.delivery++) {
+    for (; lists.delivery < lists.deliveryEnd; lists.delivery++) {
       const n = log.deliveryNode.a[lists.delivery]!;
       if (rank[n]! >= before) break;
       if (set[n] !== 1) this.deliveries.push(deliveries[lists.delivery]!);
     }
     const shortages = previous.shortages;
-    for (; lists.shortage < shortages.length && shortages[lists.shortage]!.period === t; lists.shortage++) {
+    for (; lists.shortage < lists.shortageEnd; lists.shortage++) {
       const n = log.shortageNode.a[lists.shortage]!;
       if (rank[n]! >= before) break;
       if (set[n] !== 1) this.shortages.push(shortages[lists.shortage]!);
@@ -3475,20 +3464,8 @@ class Planner {
   /** Skips the kept run's entries of period `t` of node `n` of the set (its step made them anew). */
   skipEntries(pass: DirtyPass, lists: KeptLists, t: number, n: number): void {
     const { previous, log } = pass;
-    const deliveries = previous.deliveries;
-    while (
-      lists.delivery < deliveries.length &&
-      deliveries[lists.delivery]!.period === t &&
-      log.deliveryNode.a[lists.delivery] === n
-    )
-      lists.delivery++;
-    const shortages = previous.shortages;
-    while (
-      lists.shortage < shortages.length &&
-      shortages[lists.shortage]!.period === t &&
-      log.shortageNode.a[lists.shortage] === n
-    )
-      lists.shortage++;
+    while (lists.delivery < lists.deliveryEnd && log.deliveryNode.a[lists.delivery] === n) lists.delivery++;
+    while (lists.shortage < lists.shortageEnd && log.shortageNode.a[lists.shortage] === n) lists.shortage++;
     while (
       lists.made < previous.orderNode.length &&
       previous.orderStart.a[lists.made] === t &&
@@ -4487,8 +4464,6 @@ interface DirtyRun {
   readonly asks: number[][];
   /** The kept run's pass-2 cause writes taken into rows outside the set so far (`keptWritesUpTo`). */
   keptWrites: number;
-  /** Per kept checkpoint a node joined at, its arrivals and those of catching up by node (`arrivalsByNode`). */
-  readonly arrivals: Map<number, [Int32Array, Int32Array]>;
   /** Node steps after which the pass gives up for pass 2 over every node. */
   readonly budget: number;
   /** Per node the first period in which what its step reads of its own differs (H for none). */
@@ -4503,6 +4478,9 @@ interface KeptLists {
   delivery: number;
   shortage: number;
   made: number;
+  /** Where the kept deliveries and shortages of the period the pass is in end (`periodEnd`). */
+  deliveryEnd: number;
+  shortageEnd: number;
 }
 
 /** For the dirty-set pass: each node's customers (whose orders take from it), and each capacity group's members. */
@@ -4609,17 +4587,53 @@ function coneStarts(f: OrderedFlatNetwork, run: DirtyRun, firstOf: Int32Array): 
 }
 
 /**
- * A checkpoint's arrival cells by node, in the order kept (the sum of a cell is made in that order):
- * node `n`'s are the entries `index[N + 1 + index[n]]` … `index[N + 1 + index[n + 1] − 1]`.
+ * Node `n`'s entries of a checkpoint's arrivals (`sparse`, one entry per cell), in the order kept (the
+ * sum of a cell is made in that order): by binary search, as the entries are sorted, by cell
+ * (period-major, `sparseCells`) or, with `byNode`, by node and then period (`catchUpCells`). A lookup
+ * per node and period the set needs, where an index of every entry by node cost a pass over the
+ * network's arrivals at each checkpoint.
  */
-function arrivalsByNode(sparse: SparseCells, N: number): Int32Array {
-  const count = sparse.cells.length;
-  const index = new Int32Array(N + 1 + count);
-  for (let k = 0; k < count; k++) index[(sparse.cells[k]! % N) + 1]!++;
-  for (let n = 0; n < N; n++) index[n + 1]! += index[n]!;
-  const next = index.slice(0, N);
-  for (let k = 0; k < count; k++) index[N + 1 + next[sparse.cells[k]! % N]!++] = k;
-  return index;
+function arrivalsOf(sparse: SparseCells, N: number, n: number, byNode: boolean): number[] {
+  const { cells } = sparse;
+  const count = cells.length;
+  const entries: number[] = [];
+  if (count === 0) return entries;
+  // The first entry whose key (the cell, or its node) is at least `key`, from `low` on.
+  const lowerBound = (low: number, key: number): number => {
+    let high = count;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((byNode ? cells[middle]! % N : cells[middle]!) < key) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+  if (byNode) {
+    for (let k = lowerBound(0, n); k < count && cells[k]! % N === n; k++) entries.push(k);
+    return entries;
+  }
+  let k = 0;
+  const last = Math.floor(cells[count - 1]! / N);
+  for (let p = Math.floor(cells[0]! / N); p <= last && k < count; p++) {
+    k = lowerBound(k, p * N + n);
+    if (k < count && cells[k] === p * N + n) entries.push(k);
+  }
+  return entries;
+}
+
+/**
+ * The end of period `t`'s entries in `list` (in period order) from `at` on, where the entries before
+ * `at` are of earlier periods: the first entry of a later period, by binary search.
+ */
+function periodEnd(list: readonly { readonly period: number }[], at: number, t: number): number {
+  let low = at;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (list[middle]!.period <= t) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** The latest checkpoint of `run` at or before `period`, or 0. */
