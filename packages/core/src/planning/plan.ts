@@ -3451,14 +3451,31 @@ class Planner {
       if (rank[n]! >= before) break;
       if (set[n] !== 1) this.shortages.push(shortages[lists.shortage]!);
     }
+    // Pass-2 orders: a run of clean nodes' is appended column by column (`takeOverOrders`).
+    let first = lists.made;
     for (; lists.made < previous.orderNode.length && previous.orderStart.a[lists.made] === t; lists.made++) {
       const n = previous.orderNode.a[lists.made]!;
       if (rank[n]! >= before) break;
-      if (set[n] === 1) continue;
-      const copy = this.newOrder(n, previous.orderArc.a[lists.made]!, t);
-      this.orderStartQuantity.a[copy] = previous.orderStartQuantity.a[lists.made]!;
-      this.copyFinal(previous, lists.made, copy);
+      if (set[n] !== 1) continue;
+      this.takeOverOrders(previous, first, lists.made - first);
+      first = lists.made + 1;
     }
+    this.takeOverOrders(previous, first, lists.made - first);
+  }
+
+  /**
+   * Appends `previous`'s orders `from` … `from + count − 1` as they are (pass-2 orders of clean nodes,
+   * with what they executed), as `newOrder` and `copyFinal` would one by one.
+   */
+  takeOverOrders(previous: Planner, from: number, count: number): void {
+    if (count <= 0) return;
+    this.orderNode.copy(previous.orderNode, from, count);
+    this.orderArc.copy(previous.orderArc, from, count);
+    this.orderStart.copy(previous.orderStart, from, count);
+    this.orderStartQuantity.copy(previous.orderStartQuantity, from, count);
+    this.orderFinalQuantity.copy(previous.orderFinalQuantity, from, count);
+    this.orderFinalStart.copy(previous.orderFinalStart, from, count);
+    if (this.pegging) for (let k = 0; k < count; k++) this.orderPegs.push(undefined);
   }
 
   /** Skips the kept run's entries of period `t` of node `n` of the set (its step made them anew). */
