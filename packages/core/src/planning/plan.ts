@@ -487,6 +487,10 @@ class Planner {
   readonly groupUsed: Float64Array;
   readonly wantedLoad: Float64Array;
   readonly groupWanted: Float64Array;
+  /**
+   * Per node × period (`n * H + t`), the cause recorded there: its index in `causes` plus 1, 0 for none
+   * (so that the array needs no filling: at 60,000 companies 58 MB of fresh memory filled with −1).
+   */
   causeAt: Int32Array;
   /** Pass 2: stock on hand now, arrivals by period × node (`t * nodes + n`), what waits to start or ship. */
   onHand: Float64Array;
@@ -612,8 +616,10 @@ class Planner {
   source: Network | undefined;
   /** In a re-plan whose network was patched: the nodes and groups whose rows were written again. */
   patch: FlatPatch | undefined;
-  /** `causeAt` as the requirement pass left it. */
-  plannedCauseAt: Int32Array = new Int32Array(0);
+  /** Kept runs: the causes the requirement pass left in `causeAt` (made as pass 2 starts). */
+  plannedCauseAt: PlannedCauses | undefined;
+  /** Kept runs: the cells of `causeAt` the requirement pass wrote, for `plannedCauseAt`. */
+  readonly plannedCauseCells = new IntColumn();
   /**
    * Kept runs without pegging: pass 2's state at the start of some periods (`CHECKPOINTS` of them),
    * so that a re-plan whose execution inputs are the same up to a period starts pass 2 there.
@@ -737,7 +743,7 @@ class Planner {
     this.wantedLoad = kept.f64(cells);
     this.groupUsed = new Float64Array(flat.groupCapacity.length);
     this.groupWanted = new Float64Array(flat.groupCapacity.length);
-    this.causeAt = kept.i32(cells).fill(-1);
+    this.causeAt = kept.i32(cells);
     this.onHand = execution.f64(flat.nodes);
     this.onHand.set(flat.onHand);
     this.incoming = execution.f64(cells);
@@ -1087,13 +1093,8 @@ class Planner {
     shiftedCopy(this.purchaseAt, previous.purchaseAt, f.arcStart[from]! * H, f.arcStart[to]! * H, orderShift);
     copyNonZero(this.used, previous.used, from * H, to * H);
     copyNonZero(this.wantedLoad, previous.wantedLoad, from * H, to * H);
-    // The requirement pass's causes (−1 is none), shifted.
-    const causeAt = this.causeAt;
-    const planned = previous.plannedCauseAt;
-    for (let cell = from * H; cell < to * H; cell++) {
-      const cause = planned[cell]!;
-      causeAt[cell] = cause < 0 ? cause : cause + causeShift;
-    }
+    // The requirement pass's causes, shifted (this run's rows are 0 there, none).
+    for (let n = from; n < to; n++) this.replayCauses(previous, n, causeShift);
     for (let arc = f.arcStart[from]!; arc < f.arcStart[to]!; arc++)
       this.cumulativeShare[arc] = previous.cumulativeShare[arc]!;
     for (let n = from; n < to; n++) this.cumulativeTotal[n] = previous.cumulativeTotal[n]!;
@@ -1296,9 +1297,8 @@ class Planner {
     for (let t = 0; t < H; t++) {
       this.used[base + t] = previous.used[base + t]!;
       this.wantedLoad[base + t] = previous.wantedLoad[base + t]!;
-      const cause = previous.plannedCauseAt[base + t]!;
-      this.causeAt[base + t] = cause < 0 ? cause : cause + causeShift;
     }
+    this.replayCauses(previous, n, causeShift);
     for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++)
       this.cumulativeShare[arc] = previous.cumulativeShare[arc]!;
     this.cumulativeTotal[n] = previous.cumulativeTotal[n]!;
@@ -1322,6 +1322,21 @@ class Planner {
   }
 
   // ---- earliest availability (bottom-up): when can a node first have any of its item ----
+
+  /** The requirement pass records `cause` at `cell` (node × period). */
+  plannedCause(cell: number, cause: number): void {
+    this.causeAt[cell] = cause + 1;
+    if (this.replayable) this.plannedCauseCells.push(cell);
+  }
+
+  /** Replays `previous`'s requirement-pass causes of node `n` (its row holds none yet), their indices plus `shift`. */
+  replayCauses(previous: Planner, n: number, shift: number): void {
+    const planned = previous.plannedCauseAt;
+    if (planned === undefined) return;
+    const base = n * this.H;
+    for (let k = planned.start[n]!; k < planned.start[n + 1]!; k++)
+      this.plannedCause(base + planned.period[k]!, planned.cause[k]! + shift);
+  }
 
   earliestAvailability(): void {
     const f = this.flat;
@@ -1368,7 +1383,7 @@ class Planner {
         this.lastCause = -1;
         projected += this.supply(n, t, need, requests, requestStart);
         if (projected < -EPSILON) {
-          if (this.lastCause >= 0) this.causeAt[base + t] = this.lastCause;
+          if (this.lastCause >= 0) this.plannedCause(base + t, this.lastCause);
           projected = 0;
         }
       }
@@ -1937,7 +1952,7 @@ class Planner {
     // Keep the requirement pass's causes for a later re-plan's replay; execution adds its own.
     // From the arena the run's other kept arrays came from (a buffer of its own brought a collection).
     if (this.replayable)
-      this.plannedCauseAt = copyInto(this.keptArena.i32(this.causeAt.length), this.causeAt);
+      this.plannedCauseAt = PlannedCauses.of(this.causeAt, this.plannedCauseCells, this.H, this.keptArena);
     this.plannedOrders = this.orderNode.length;
     this.allocateTransposed();
     this.transpose(from);
@@ -2447,7 +2462,7 @@ class Planner {
     const base = n * this.H;
     for (let p = t; p >= 0; p--) {
       const found = this.causeAt[base + p]!;
-      if (found >= 0) return found;
+      if (found > 0) return found - 1;
     }
     const f = this.flat;
     const asked = this.askedNow[n]!;
@@ -2488,7 +2503,7 @@ class Planner {
   /** Pass 2 records a cause at `cell` (node × period), logged for a checkpoint's restore in kept runs. */
   setCause(cell: number, cause: number): void {
     this.undo?.push(2, cell, this.causeAt[cell]!);
-    this.causeAt[cell] = cause;
+    this.causeAt[cell] = cause + 1;
     if (!this.checkpointing) return;
     this.causeWriteCell.push(cell);
     this.causeWriteIndex.push(cause);
@@ -2618,8 +2633,8 @@ class Planner {
       for (let t = 0; t < first; t++) {
         const made = this.productionAt[base + t]!;
         const was = previous.productionAt[base + t]!;
-        const cause = this.causeAt[base + t]!;
-        const before = previous.plannedCauseAt[base + t]!;
+        const cause = this.causeAt[base + t]! - 1;
+        const before = previous.plannedCauseAt?.at(n, t) ?? -1;
         if (
           made > 0 !== was > 0 ||
           (made > 0 && this.orderStartQuantity.a[made - 1] !== previous.orderStartQuantity.a[was - 1]) ||
@@ -2783,7 +2798,7 @@ class Planner {
    */
   executeDirty(previous: Planner, firstOf: Int32Array): void {
     if (this.replayable)
-      this.plannedCauseAt = copyInto(this.keptArena.i32(this.causeAt.length), this.causeAt);
+      this.plannedCauseAt = PlannedCauses.of(this.causeAt, this.plannedCauseCells, this.H, this.keptArena);
     this.plannedOrders = this.orderNode.length;
     this.plannedCauses = this.causes.length;
     const f = this.flat;
@@ -3089,7 +3104,7 @@ class Planner {
     for (const n of newcomers) {
       for (let cell = n * H + c; cell < n * H + t; cell++) {
         const cause = run.kept.causeAt[cell]!;
-        this.causeAt[cell] = cause < 0 ? cause : this.keptCauseIndex(run, cause);
+        this.causeAt[cell] = cause === 0 ? 0 : this.keptCauseIndex(run, cause - 1) + 1;
       }
     }
     this.replaying = false;
@@ -3112,7 +3127,7 @@ class Planner {
       const cell = cells[k]!;
       const n = Math.floor(cell / H);
       if (set[n] === 1 && mark[n] !== 1) continue;
-      this.causeAt[cell] = this.keptCauseIndex(run, causes[k]!);
+      this.causeAt[cell] = this.keptCauseIndex(run, causes[k]!) + 1;
     }
     run.keptWrites = Math.max(run.keptWrites, count);
   }
@@ -3355,7 +3370,8 @@ class Planner {
     const { previous, set, members, firstOf } = run;
     const kept = previous.checkpoints.find((checkpoint) => checkpoint.period === c);
     // (The rows of causes are compared with the kept run's requirement pass's, kept when it is replayable.)
-    if (kept === undefined || previous.plannedCauseAt.length === 0) return false;
+    const planned = previous.plannedCauseAt;
+    if (kept === undefined || planned === undefined) return false;
     const f = this.flat;
     const N = f.nodes;
     const H = this.H;
@@ -3378,8 +3394,8 @@ class Planner {
     for (const n of members) {
       if (leaves[n] !== 1) continue;
       for (let cell = n * H; cell < (n + 1) * H; cell++) {
-        const before = row.get(cell) ?? previous.plannedCauseAt[cell]!;
-        if (this.sameCauseAs(run.causeIndex, previous, this.causeAt[cell]!, before)) continue;
+        const before = row.get(cell) ?? planned.at(n, cell - n * H);
+        if (this.sameCauseAs(run.causeIndex, previous, this.causeAt[cell]! - 1, before)) continue;
         leaves[n] = 0;
         count--;
         break;
@@ -3613,9 +3629,9 @@ class Planner {
   sameCauseFound(pass: DirtyPass, n: number, t: number): boolean {
     const row = n * this.H;
     let found = -1;
-    for (let p = t; p >= 0 && found < 0; p--) found = this.causeAt[row + p]!;
+    for (let p = t; p >= 0 && found < 0; p--) found = this.causeAt[row + p]! - 1;
     let kept = -1;
-    for (let p = t; p >= 0 && kept < 0; p--) kept = pass.kept.causeAt[row + p]!;
+    for (let p = t; p >= 0 && kept < 0; p--) kept = pass.kept.causeAt[row + p]! - 1;
     return this.sameCauseAs(pass.causeIndex, pass.previous, found, kept);
   }
 
@@ -3635,7 +3651,7 @@ class Planner {
     pass.asks[t]!.push(n);
     const row = n * this.H;
     for (let p = t; p >= 0; p--) {
-      const found = pass.kept.causeAt[row + p]!;
+      const found = pass.kept.causeAt[row + p]! - 1;
       if (found < 0) continue;
       if (pass.causeIndex[found] === -1) {
         pass.causeIndex[found] = this.causes.length;
@@ -3707,7 +3723,9 @@ class Planner {
         this.incoming[cell] = 0;
         this.catchUpArrival[cell] = 0;
       }
-      this.causeAt.set(this.plannedCauseAt.subarray(n * H, (n + 1) * H), n * H);
+      if (this.plannedCauseAt === undefined) continue;
+      this.causeAt.fill(0, n * H, (n + 1) * H);
+      this.plannedCauseAt.writeRow(this.causeAt, n, H, 0);
     }
     for (const zero of [
       this.pendingStart,
@@ -4015,6 +4033,62 @@ function checkpointBytes(sizes: FlatSizes): number {
   return CHECKPOINTS * (nodes * CHECKPOINT_NODE_BYTES + arcs * 12 + ahead * 24) + nodes * horizon * 8 + 64;
 }
 
+/**
+ * The requirement pass's causes, kept by a run for a re-plan (`Planner.plannedCauseAt`): node `n`'s are
+ * `cause[k]` (an index in the run's `causes`) in period `period[k]` for `k` from `start[n]` to
+ * `start[n + 1]` − 1, by period. Few cells hold one (at 60,000 companies some 53,500 of 14.6 million):
+ * kept as a copy of `causeAt`, they were 58 MB of fresh memory in every kept run.
+ */
+class PlannedCauses {
+  constructor(
+    readonly start: Int32Array,
+    readonly period: Int32Array,
+    readonly cause: Int32Array,
+  ) {}
+
+  /**
+   * The causes in `cells` of `causeAt` (rows of `horizon`, as `Planner.causeAt` holds them: the cells
+   * the requirement pass wrote, each once), in arrays from `arena`. Only those cells are read: most of
+   * `causeAt`'s pages are not touched yet (pass 2 writes them).
+   */
+  static of(causeAt: Int32Array, cells: IntColumn, horizon: number, arena: Arena): PlannedCauses {
+    const nodes = causeAt.length / horizon;
+    const count = cells.length;
+    const start = arena.i32(nodes + 1);
+    const period = arena.i32(count);
+    const cause = arena.i32(count);
+    // By node, as written (a counting sort): each node's count, then where its run ends, then filled
+    // from the last, which leaves `start[n]` where node `n`'s run starts.
+    for (let k = 0; k < count; k++) start[Math.floor(cells.a[k]! / horizon)]!++;
+    for (let n = 1; n < nodes; n++) start[n]! += start[n - 1]!;
+    start[nodes] = count;
+    for (let k = count - 1; k >= 0; k--) {
+      const cell = cells.a[k]!;
+      const n = Math.floor(cell / horizon);
+      const at = --start[n]!;
+      period[at] = cell - n * horizon;
+      cause[at] = causeAt[cell]! - 1;
+    }
+    return new PlannedCauses(start, period, cause);
+  }
+
+  /** The cause at node `n` in period `t`, −1 for none. */
+  at(n: number, t: number): number {
+    for (let k = this.start[n]!; k < this.start[n + 1]!; k++) if (this.period[k] === t) return this.cause[k]!;
+    return -1;
+  }
+
+  /**
+   * Writes node `n`'s causes into its row of `causeAt` (rows of `horizon`, as `Planner.causeAt` holds
+   * them), their indices plus `shift`; the row's other cells are left as they are.
+   */
+  writeRow(causeAt: Int32Array, n: number, horizon: number, shift: number): void {
+    const base = n * horizon;
+    for (let k = this.start[n]!; k < this.start[n + 1]!; k++)
+      causeAt[base + this.period[k]!] = this.cause[k]! + shift + 1;
+  }
+}
+
 /** `target` with `source`'s values (as long), returned. */
 function copyInto<T extends Float64Array | Int32Array>(target: T, source: ArrayLike<number>): T {
   target.set(source);
@@ -4189,7 +4263,7 @@ interface DirtyLog {
   readonly deliveryNode: IntColumn;
   readonly shortageNode: IntColumn;
   readonly drawNode: IntColumn;
-  /** The causes (`causeAt`) as pass 2 left them, set when the run is released. */
+  /** The causes (`causeAt`, each index + 1) as pass 2 left them, set when the run is released. */
   causeAt: Int32Array;
 }
 
@@ -4339,6 +4413,7 @@ interface KeptPassTwo {
    * − 1, in execution order (by the node's `rank`, production before its purchases by arc).
    */
   readonly periodStart: Int32Array;
+  /** The kept run's causes as pass 2 left them (`DirtyLog.causeAt`: each index + 1, 0 for none). */
   readonly causeAt: Int32Array;
   /** Each node's place in execution order. */
   readonly rank: Int32Array;
