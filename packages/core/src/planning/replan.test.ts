@@ -418,6 +418,34 @@ describe('replanNetwork with the dirty-set execution pass that never gives up', 
     expect(state.dirtyNodes).toBeLessThan(replanned.stats.nodes / 2);
   });
 
+  it('keeps its deliveries, shortages and safety-stock draws in period order, which the dirty-set pass reads them by (property)', () => {
+    // `periodEnd` finds where a period's entries of the kept lists end by binary search.
+    const inOrder = (state: unknown) => {
+      const lists = state as Record<'deliveries' | 'shortages' | 'safetyStockDraws', { period: number }[]>;
+      for (const list of [lists.deliveries, lists.shortages, lists.safetyStockDraws]) {
+        for (let k = 1; k < list.length; k++)
+          expect(list[k]!.period).toBeGreaterThanOrEqual(list[k - 1]!.period);
+      }
+    };
+    const cases = fc.tuple(
+      fc.integer({ min: 10, max: 80 }),
+      fc.integer(),
+      fc.integer({ min: 6, max: 24 }),
+      fc.nat(),
+      fc.integer({ min: 0, max: 5 }),
+    );
+    fc.assert(
+      fc.property(cases, ([companies, seed, horizon, pick, from]) => {
+        const network = generateNetwork({ companies, seed, horizon });
+        const previous = planNetworkRun(network, { pegging: false });
+        inOrder(previous.state);
+        const changed = after(network, [capacityChange(network, pick, 0.3, from)]);
+        inOrder(replanNetwork(previous, changed.network).state);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
   it('runs pass 2 for a dirty set in every re-plan of a chain, each from the last run whose pass 2 logged', () => {
     // As the server re-plans: each event on top of the last re-plan. A re-plan whose pass 2 ran for a
     // dirty set keeps no log of its own, so the next starts from its base (the plan here) and runs for
