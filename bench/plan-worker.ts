@@ -104,7 +104,7 @@ if (!pegging) {
     // The next event after the first: the re-plan is re-planned in turn (as the server and `keten
     // replan` do on every event), after a second component maker's capacity is halved from period 12.
     // A re-plan whose execution pass ran for a dirty set keeps no log or checkpoints of its own, so
-    // this one runs pass 2 over every node (docs/planning.md, "A chain of re-plans").
+    // this one starts from the plan, with both changes (docs/planning.md, "A chain of re-plans").
     const second = (network.production ?? []).filter((entry) => entry.item.startsWith('cmp-'))[7];
     if (second !== undefined) {
       const most = typeof second.capacity === 'number' ? second.capacity : Math.max(...second.capacity);

@@ -417,11 +417,11 @@ export function replanNetwork(previous: PlanRun, network: Network, options?: Pla
   planner.patch = patch;
   const reason = planner.incompatible(before);
   const plan = planner.run(network.name, reason === undefined ? before : undefined);
-  // Only after a dirty-set pass that ran to the end: one that gave up ran pass 2 over every node, from
-  // 0 (and logged) or from a checkpoint, and the next re-plan from this run can resume at one of its
-  // checkpoints or run whole and log, where one from the base would give up again.
-  if (planner.dirtyRounds > 0 && !planner.dirtyFallback && before.dirtyLog !== undefined)
-    planner.base = before;
+  // Only after a dirty-set pass (which `before`'s log made possible) that ran to the end: one that gave
+  // up ran pass 2 over every node, from 0 (and logged) or from a checkpoint, and the next re-plan from
+  // this run can resume at one of its checkpoints or run whole and log, where one from the base would
+  // give up again.
+  if (planner.dirtyRounds > 0 && !planner.dirtyFallback) planner.base = before;
   const stats: ReplanStats =
     reason === undefined
       ? { nodes: planner.flat.nodes, recomputed: planner.recomputed, full: false }
@@ -2748,18 +2748,24 @@ class Planner {
 
   /** What the orders of the nodes computed again that start before `to` executed in `previous`, by slot. */
   copyRecomputedFinals(previous: Planner, to: number): void {
+    for (const n of this.recomputedNodes) this.copyFinalsOf(previous, n, 0, to);
+  }
+
+  /**
+   * What node `n`'s orders of periods `from` … `to` − 1 (production, and purchases on its arcs)
+   * executed in `previous`, by slot.
+   */
+  copyFinalsOf(previous: Planner, n: number, from: number, to: number): void {
     const f = this.flat;
     const H = this.H;
-    for (const n of this.recomputedNodes) {
-      for (let t = 0; t < to; t++) {
-        const order = this.productionAt[n * H + t]!;
-        if (order > 0) this.copyFinal(previous, previous.productionAt[n * H + t]! - 1, order - 1);
-      }
-      for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
-        for (let t = 0; t < to; t++) {
-          const order = this.purchaseAt[arc * H + t]!;
-          if (order > 0) this.copyFinal(previous, previous.purchaseAt[arc * H + t]! - 1, order - 1);
-        }
+    for (let t = from; t < to; t++) {
+      const order = this.productionAt[n * H + t]!;
+      if (order > 0) this.copyFinal(previous, previous.productionAt[n * H + t]! - 1, order - 1);
+    }
+    for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
+      for (let t = from; t < to; t++) {
+        const order = this.purchaseAt[arc * H + t]!;
+        if (order > 0) this.copyFinal(previous, previous.purchaseAt[arc * H + t]! - 1, order - 1);
       }
     }
   }
@@ -2784,7 +2790,7 @@ class Planner {
 
   /**
    * Pass 2 for the nodes whose inputs differ from `previous` (`firstOf`, per node the first period, H
-   * for none) and every node above them, from the checkpoint before the earliest; every other node's
+   * for none) and the nodes that join them, from the checkpoint before the earliest; every other node's
    * part is `previous`'s (docs/planning.md, "The dirty set"). The set is closed over capacity groups;
    * a node outside it does what it did in `previous` as long as what it reads and what is done to it
    * are `previous`'s: what the set reads of the clean suppliers and components at its edge (their stock
@@ -3133,7 +3139,7 @@ class Planner {
   }
 
   /** This run's index of `previous`'s cause `cause`, taken over when first needed. */
-  keptCauseIndex(run: DirtyRun, cause: number): number {
+  keptCauseIndex(run: Pick<DirtyRun, 'previous' | 'causeIndex' | 'taken'>, cause: number): number {
     if (run.causeIndex[cause] === -1) {
       run.causeIndex[cause] = this.causes.length;
       run.taken.push(cause);
@@ -3410,16 +3416,7 @@ class Planner {
       }
       set[n] = 0;
       // Its orders from `c` on execute as in the kept run (its slots are the kept run's: it was not computed again).
-      for (let p = c; p < H; p++) {
-        const order = this.productionAt[n * H + p]! - 1;
-        if (order >= 0) this.copyFinal(previous, previous.productionAt[n * H + p]! - 1, order);
-      }
-      for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
-        for (let p = c; p < H; p++) {
-          const order = this.purchaseAt[arc * H + p]! - 1;
-          if (order >= 0) this.copyFinal(previous, previous.purchaseAt[arc * H + p]! - 1, order);
-        }
-      }
+      this.copyFinalsOf(previous, n, c, H);
     }
     members.length = at;
     this.dirtyCut += count;
@@ -3652,13 +3649,7 @@ class Planner {
     const row = n * this.H;
     for (let p = t; p >= 0; p--) {
       const found = pass.kept.causeAt[row + p]! - 1;
-      if (found < 0) continue;
-      if (pass.causeIndex[found] === -1) {
-        pass.causeIndex[found] = this.causes.length;
-        pass.taken.push(found);
-        this.causes.push(pass.previous.causes[found]!);
-      }
-      return pass.causeIndex[found]!;
+      if (found >= 0) return this.keptCauseIndex(pass, found);
     }
     pass.joined.push(n);
     return -1;
