@@ -150,34 +150,57 @@ export class Arena {
     this.offset = 0;
   }
 
-  f64(length: number): Float64Array {
-    const [buffer, at] = this.take(length * 8);
+  /**
+   * `zeroed` false: the array may hold what a run before wrote into a reused chunk (see `take`); only
+   * for an array whose every cell that is read is written first.
+   */
+  f64(length: number, zeroed = true): Float64Array {
+    const [buffer, at] = this.take(length * 8, zeroed);
     return new Float64Array(buffer, at, length);
   }
 
-  i32(length: number): Int32Array {
-    const [buffer, at] = this.take(length * 4);
+  i32(length: number, zeroed = true): Int32Array {
+    const [buffer, at] = this.take(length * 4, zeroed);
     return new Int32Array(buffer, at, length);
   }
 
-  u8(length: number): Uint8Array {
-    const [buffer, at] = this.take(length);
+  u8(length: number, zeroed = true): Uint8Array {
+    const [buffer, at] = this.take(length, zeroed);
     return new Uint8Array(buffer, at, length);
   }
 
-  private take(bytes: number): [ArrayBufferLike, number] {
-    const at = Math.ceil(this.offset / 8) * 8;
+  /**
+   * `bytes` from the chunk (a new one when they do not fit), zeroed when the chunk was reused unless
+   * `zeroed` is false: then they hold whatever was there (from a fresh chunk zeros; with
+   * `setUnzeroedGarbage`, that byte everywhere, so that tests see a read before a write).
+   */
+  private take(bytes: number, zeroed: boolean): [ArrayBufferLike, number] {
+    let at = Math.ceil(this.offset / 8) * 8;
     if (this.chunk === undefined || at + bytes > this.chunk.byteLength) {
       ({ chunk: this.chunk, reused: this.reused } = newChunk(Math.max(bytes, this.next), this.takesSpare));
       this.next = Math.min(this.largest, this.next * 2);
-      this.offset = bytes;
-      if (this.reused) zero(this.chunk, 0, bytes);
-      return [this.chunk, 0];
+      at = 0;
     }
     this.offset = at + bytes;
-    if (this.reused) zero(this.chunk, at, bytes);
+    if (!zeroed && garbage !== undefined) new Uint8Array(this.chunk, at, bytes).fill(garbage);
+    else if (this.reused && zeroed) zero(this.chunk, at, bytes);
     return [this.chunk, at];
   }
+}
+
+/** What arrays taken unzeroed are filled with (`setUnzeroedGarbage`), or none. */
+let garbage: number | undefined;
+
+/**
+ * @internal Fills every array an arena hands out unzeroed (`f64(length, false)` …) with the byte
+ * `byte` (undefined: leaves them as they are, the default), as if it came from a reused chunk that
+ * held it: tests run plans so to check that no such array is read where it was not written. Returns
+ * the setting it replaces.
+ */
+export function setUnzeroedGarbage(byte: number | undefined): number | undefined {
+  const before = garbage;
+  garbage = byte;
+  return before;
 }
 
 /**

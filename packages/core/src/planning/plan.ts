@@ -746,7 +746,8 @@ class Planner {
     this.causeAt = kept.i32(cells);
     this.onHand = execution.f64(flat.nodes);
     this.onHand.set(flat.onHand);
-    this.incoming = execution.f64(cells);
+    // Taken with the period-major copies (`allocateTransposed`): a dirty-set pass takes them unzeroed.
+    this.incoming = new Float64Array(0);
     this.pendingStart = new Float64Array(flat.nodes);
     this.pendingFrom = new Int32Array(flat.nodes).fill(-1);
     this.pendingShip = new Float64Array(flat.arcSupplier.length);
@@ -764,7 +765,7 @@ class Planner {
     for (const n of flat.appearance) if (flat.safetyStock[n]! > 0) this.safetyNodes.push(n);
     this.owed = new Float64Array(flat.nodes);
     this.backlogOwed = new Float64Array(flat.nodes);
-    this.catchUpArrival = execution.f64(cells);
+    this.catchUpArrival = new Float64Array(0);
     this.earliest = new Int32Array(flat.nodes).fill(NEVER);
     this.ready = new Int32Array(flat.nodes);
     this.earliestPurchase = new Int32Array(flat.nodes).fill(NEVER);
@@ -808,7 +809,9 @@ class Planner {
     this.pegFrom = ranges();
     this.pegTo = ranges();
     this.blockedAt = blockedArcs(flat, options.blocked ?? []);
-    this.potentialAt = execution.f64(cells);
+    // Unzeroed: `potential` writes a node's row whole before it is read, and as `capacityT` every cell
+    // pass 2 reads is written by `transpose` or `transposeNode`.
+    this.potentialAt = execution.f64(cells, false);
     this.potentialKnown = new Uint8Array(flat.nodes);
   }
 
@@ -1954,7 +1957,7 @@ class Planner {
     if (this.replayable)
       this.plannedCauseAt = PlannedCauses.of(this.causeAt, this.plannedCauseCells, this.H, this.keptArena);
     this.plannedOrders = this.orderNode.length;
-    this.allocateTransposed();
+    this.allocateTransposed(true);
     this.transpose(from);
     this.runPassTwo(previous, from);
   }
@@ -2027,24 +2030,30 @@ class Planner {
     }
   }
 
-  /** The period-major copies pass 2 reads (see `madeT`), empty. */
-  allocateTransposed(): void {
+  /**
+   * The period-major copies pass 2 reads (see `madeT`) and its arrivals by cell (`incoming`,
+   * `catchUpArrival`): empty when `zeroed`, else as a reused chunk left them (arena.ts), for a
+   * dirty-set pass that writes every cell of a node's rows it reads first (`transposeNode`).
+   */
+  allocateTransposed(zeroed: boolean): void {
     const N = this.flat.nodes;
     const H = this.H;
     const A = this.flat.arcSupplier.length;
     const arena = this.execution;
-    this.madeT = arena.i32(N * H);
-    this.plannedStartT = arena.f64(N * H);
+    this.incoming = arena.f64(N * H, zeroed);
+    this.catchUpArrival = arena.f64(N * H, zeroed);
+    this.madeT = arena.i32(N * H, zeroed);
+    this.plannedStartT = arena.f64(N * H, zeroed);
     // Pass 1's `potentialAt` is dead by now: its memory holds the capacities (every cell pass 2 reads
     // is written by `transpose` or `transposeNode`), 116 MB less fresh memory at 60,000 companies.
-    this.capacityT = this.potentialAt.length === N * H ? this.potentialAt : arena.f64(N * H);
+    this.capacityT = this.potentialAt.length === N * H ? this.potentialAt : arena.f64(N * H, false);
     this.potentialAt = new Float64Array(0);
     this.potentialKnown = new Uint8Array(0);
-    this.askedT = arena.f64(N * H);
+    this.askedT = arena.f64(N * H, zeroed);
     this.hasReceipts = new Uint8Array(N);
     this.hasDemand = new Uint8Array(N);
-    this.boughtT = arena.i32(A * H);
-    this.plannedShipT = arena.f64(A * H);
+    this.boughtT = arena.i32(A * H, zeroed);
+    this.plannedShipT = arena.f64(A * H, zeroed);
   }
 
   /**
@@ -2816,7 +2825,9 @@ class Planner {
       set[n] = 1;
       earliest = Math.min(earliest, firstOf[n]!);
     }
-    this.allocateTransposed();
+    // Unzeroed (some 800 MB at 60,000 companies): the pass reads a node's cells only from where it
+    // joins the set, and `transposeNode` writes them all there (docs/planning.md, stop 20).
+    this.allocateTransposed(false);
     const members: number[] = [];
     for (let n = 0; n < f.nodes; n++) if (set[n] === 1) members.push(n);
     const from = checkpointAtOrBefore(previous, earliest);
@@ -2833,12 +2844,17 @@ class Planner {
       causeIndex: new Int32Array(previous.causes.length).fill(-1),
       taken: [],
       asks: Array.from({ length: H }, () => []),
-      keptWrites:
+      writes: undefined,
+      // (`resume` wrote the kept writes before `from` into every row.)
+      applied: new Int32Array(f.nodes).fill(
         from > 0 ? previous.checkpoints.find((checkpoint) => checkpoint.period === from)!.causeWrites : 0,
+      ),
       budget: share * f.nodes * (H - from),
       firstOf,
       ever: 0,
       everIn: new Uint8Array(f.nodes),
+      main: walkFlags(f.nodes),
+      alone: walkFlags(f.nodes),
     };
     closeOverGroups(f, run.graph, set, run.groups, members, 0);
     run.everIn.set(set);
@@ -2889,6 +2905,8 @@ class Planner {
     const all: number[] = [];
     for (let n = 0; n < this.flat.nodes; n++) all.push(n);
     this.resetExecution(all, from);
+    // The copies were taken unzeroed (`executeDirty`): `transpose` writes orders only where they are.
+    for (const copy of [this.madeT, this.plannedStartT, this.boughtT, this.plannedShipT]) copy.fill(0);
     // The executed quantities are written again: orders before `from` by `resume`, the rest by pass 2.
     this.orderFinalStart.a.fill(0, 0, this.plannedOrders);
     this.orderFinalQuantity.a.fill(0, 0, this.plannedOrders);
@@ -3023,7 +3041,7 @@ class Planner {
       run.ever++;
     }
     // Their causes as pass 2 had written them by `c` (`keptWritesUpTo`).
-    this.keptWritesUpTo(run, kept === undefined ? 0 : kept.causeWrites, mark);
+    this.keptWritesUpTo(run, kept === undefined ? 0 : kept.causeWrites, newcomers);
     for (const n of newcomers) {
       if (kept !== undefined) {
         for (let k = 0; k < fields.length; k++) fields[k]![n] = kept.nodeState[k * N + n]!;
@@ -3038,10 +3056,6 @@ class Planner {
       }
       const backlog = kept?.backlogs.get(n);
       this.backlogOf[n] = backlog === undefined ? undefined : copyBacklog(backlog);
-      for (let cell = c * N + n; cell < H * N; cell += N) {
-        this.incoming[cell] = 0;
-        this.catchUpArrival[cell] = 0;
-      }
       this.transposeNode(n, c);
       // Its orders from `t` on execute anew; before, they executed as in `previous` (`takeOverFinals`).
       for (let p = t; p < H; p++) {
@@ -3070,7 +3084,7 @@ class Planner {
     if (c === t) return true;
     this.dirtyBroughtIn += newcomers.length;
     this.dirtyReplayed += newcomers.length * (t - c);
-    const alone = this.dirtyPassOver(run, mark, newcomers);
+    const alone = this.dirtyPassOver(run, mark, newcomers, true);
     const main = this.dirtyPass;
     this.dirtyPass = alone;
     this.replaying = true;
@@ -3119,23 +3133,53 @@ class Planner {
   }
 
   /**
-   * The kept run's pass-2 cause writes up to `count` (in order, from where the last call stopped) into
-   * the rows of the nodes outside the set and of `mark`'s: a node outside the set has its row as the
-   * kept run had it then (the pass writes only its own nodes' rows; `resume` wrote those before its
-   * start), ready for when it joins. Calls come with `count` not falling (the pass goes forward).
+   * The kept run's pass-2 cause writes up to `count` into the rows of `nodes` (outside the set, about
+   * to join), from where each row held them (`DirtyRun.applied`), node by node in the order they were
+   * written: each row is then the kept run's as it stood when it made the `count`th write, by content.
+   * Only the rows of nodes that join are written (where every row outside the set was, in one walk of
+   * the kept writes in all; rows of nodes that never join are never read).
    */
-  keptWritesUpTo(run: DirtyRun, count: number, mark: Uint8Array): void {
-    const { previous, set } = run;
-    const H = this.H;
+  keptWritesUpTo(run: DirtyRun, count: number, nodes: readonly number[]): void {
+    const { previous, applied } = run;
+    const { start, write } = this.keptWritesOf(run);
     const cells = previous.causeWriteCell.a;
     const causes = previous.causeWriteIndex.a;
-    for (let k = run.keptWrites; k < count; k++) {
-      const cell = cells[k]!;
-      const n = Math.floor(cell / H);
-      if (set[n] === 1 && mark[n] !== 1) continue;
-      this.causeAt[cell] = this.keptCauseIndex(run, causes[k]!) + 1;
+    for (const n of nodes) {
+      // Its writes are in the order made: the first not yet in its row by binary search.
+      const end = start[n + 1]!;
+      let at = firstAtLeast(write, start[n]!, end, applied[n]!);
+      for (; at < end && write[at]! < count; at++) {
+        const k = write[at]!;
+        this.causeAt[cells[k]!] = this.keptCauseIndex(run, causes[k]!) + 1;
+      }
+      applied[n] = Math.max(applied[n]!, count);
     }
-    run.keptWrites = Math.max(run.keptWrites, count);
+  }
+
+  /** The kept run's pass-2 cause writes by node (`keptWritesByNode`), made when first asked for. */
+  keptWritesOf(run: DirtyRun): KeptWrites {
+    if (run.writes === undefined) run.writes = this.keptWritesByNode(run.previous);
+    return run.writes;
+  }
+
+  /**
+   * The kept run's pass-2 cause writes up to its last checkpoint's, by node (`DirtyRun.writes`): a
+   * counting sort of their positions, the index taken unzeroed from the execution arena (every entry
+   * is written).
+   */
+  keptWritesByNode(previous: Planner): KeptWrites {
+    const N = this.flat.nodes;
+    const H = this.H;
+    let limit = 0;
+    for (const checkpoint of previous.checkpoints) limit = Math.max(limit, checkpoint.causeWrites);
+    const cells = previous.causeWriteCell.a;
+    const start = new Int32Array(N + 1);
+    for (let k = 0; k < limit; k++) start[Math.floor(cells[k]! / H) + 1]!++;
+    for (let n = 0; n < N; n++) start[n + 1]! += start[n]!;
+    const next = start.slice(0, N);
+    const write = this.execution.i32(limit, false);
+    for (let k = 0; k < limit; k++) write[next[Math.floor(cells[k]! / H)]!++] = k;
+    return { start, write };
   }
 
   /** This run's index of `previous`'s cause `cause`, taken over when first needed. */
@@ -3152,11 +3196,14 @@ class Planner {
    * The nodes a period of the dirty-set pass over `set` (`members`) walks, in execution order: the set,
    * its edge (clean suppliers and components of it) and the nodes outside it that take from either.
    */
-  dirtyPassOver(run: DirtyRun, set: Uint8Array, members: readonly number[]): DirtyPass {
+  dirtyPassOver(run: DirtyRun, set: Uint8Array, members: readonly number[], alone = false): DirtyPass {
     const { previous, graph, kept } = run;
     const f = this.flat;
-    const boundary = new Uint8Array(f.nodes);
-    const feeds = new Uint8Array(f.nodes);
+    // The flags of the last walk of the same kind, cleared through the nodes it visited (each walk
+    // built some 60 times at 60,000 companies, two arrays of every node each).
+    const flags = alone ? run.alone : run.main;
+    const { boundary, feeds } = flags;
+    for (const n of flags.visit) boundary[n] = feeds[n] = 0;
     const visit: number[] = [...members];
     for (const n of members) {
       for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) {
@@ -3193,9 +3240,13 @@ class Planner {
       }
       feed(n);
     }
-    // The nodes a period walks, in execution order.
-    const { rank } = kept;
-    visit.sort((a, b) => rank[a]! - rank[b]!);
+    // The nodes a period walks, in execution order: their ranks sorted as numbers, then the node of each.
+    const { rank, byRank } = kept;
+    const order = Int32Array.from(visit, (n) => rank[n]!).sort();
+    for (let k = 0; k < order.length; k++) order[k] = byRank[order[k]!]!;
+    flags.visit = order;
+    const safetyInSet = Int32Array.from(members.filter((n) => f.safetyStock[n]! > 0));
+    safetyInSet.sort((a, b) => kept.safetyRank[a]! - kept.safetyRank[b]!);
     return {
       previous,
       log: previous.dirtyLog!,
@@ -3208,10 +3259,10 @@ class Planner {
       taken: run.taken,
       asks: run.asks,
       joined: [],
-      visit: Int32Array.from(visit),
+      visit: order,
       rank,
       safetyRank: kept.safetyRank,
-      safetyInSet: Int32Array.from(this.safetyNodes.filter((n) => set[n] === 1)),
+      safetyInSet,
       graph,
       watched: Int32Array.from(watched),
     };
@@ -3390,18 +3441,19 @@ class Planner {
       count++;
     }
     if (count === 0) return false;
-    // Their rows of causes: the requirement pass's, then the kept run's pass-2 writes before `c`.
-    const row = new Map<number, number>();
+    // Their rows of causes: the requirement pass's, then the kept run's pass-2 writes before `c`
+    // (theirs only, `keptWritesByNode`).
+    const { start, write } = this.keptWritesOf(run);
     const cells = previous.causeWriteCell.a;
     const causes = previous.causeWriteIndex.a;
-    for (let k = 0; k < kept.causeWrites; k++) {
-      if (leaves[Math.floor(cells[k]! / H)] === 1) row.set(cells[k]!, causes[k]!);
-    }
+    const row = new Int32Array(H);
     for (const n of members) {
       if (leaves[n] !== 1) continue;
-      for (let cell = n * H; cell < (n + 1) * H; cell++) {
-        const before = row.get(cell) ?? planned.at(n, cell - n * H);
-        if (this.sameCauseAs(run.causeIndex, previous, this.causeAt[cell]! - 1, before)) continue;
+      for (let p = 0; p < H; p++) row[p] = planned.at(n, p);
+      for (let at = start[n]!; at < start[n + 1]! && write[at]! < kept.causeWrites; at++)
+        row[cells[write[at]!]! - n * H] = causes[write[at]!]!;
+      for (let p = 0; p < H; p++) {
+        if (this.sameCauseAs(run.causeIndex, previous, this.causeAt[n * H + p]! - 1, row[p]!)) continue;
         leaves[n] = 0;
         count--;
         break;
@@ -3415,6 +3467,8 @@ class Planner {
         continue;
       }
       set[n] = 0;
+      // Its row is the kept run's as it stood at `c` (by content): the kept writes after, when it joins again.
+      run.applied[n] = kept.causeWrites;
       // Its orders from `c` on execute as in the kept run (its slots are the kept run's: it was not computed again).
       this.copyFinalsOf(previous, n, c, H);
     }
@@ -3745,7 +3799,14 @@ class Planner {
     this.checkpoints = [];
   }
 
-  /** The period-major copies (`transpose`) of node `n`'s rows, from period `from` on. */
+  /**
+   * The period-major copies (`transpose`) of node `n`'s rows and of its arcs', from period `from` on,
+   * every cell written (0 where no order is), and its arrivals there none yet: a dirty-set pass takes
+   * these arrays unzeroed (`executeDirty`) and reads a node's cells only from where it joins, which
+   * is where this writes them. Where an order of this run's pass 2 could sit (`newOrder`'s cell) it
+   * writes none: the node made no order in the pass from `from` on (it joins at `from`, a kept
+   * checkpoint it had left the set at or before, and a period rolled back drops the orders it made).
+   */
   transposeNode(n: number, from: number): void {
     const f = this.flat;
     const H = this.H;
@@ -3758,19 +3819,18 @@ class Planner {
       if (f.receipts[at] !== 0) this.hasReceipts[n] = 1;
       if (f.endDemand[at] !== 0) this.hasDemand[n] = 1;
       const order = this.productionAt[at]!;
-      if (order > 0) {
-        this.madeT[cell] = order;
-        this.plannedStartT[cell] = startQuantity[order - 1]!;
-      }
+      this.madeT[cell] = order;
+      this.plannedStartT[cell] = order > 0 ? startQuantity[order - 1]! : 0;
       this.capacityT[cell] = f.capacity[at]!;
       this.askedT[cell] = this.gross[at]! - f.endDemand[at]!;
+      this.incoming[cell] = 0;
+      this.catchUpArrival[cell] = 0;
     }
     for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) {
       for (let t = from; t < H; t++) {
         const bought = this.purchaseAt[arc * H + t]!;
-        if (bought === 0) continue;
         this.boughtT[t * A + arc] = bought;
-        this.plannedShipT[t * A + arc] = startQuantity[bought - 1]!;
+        this.plannedShipT[t * A + arc] = bought > 0 ? startQuantity[bought - 1]! : 0;
       }
     }
   }
@@ -4408,6 +4468,8 @@ interface KeptPassTwo {
   readonly causeAt: Int32Array;
   /** Each node's place in execution order. */
   readonly rank: Int32Array;
+  /** The node at each place in execution order (`rank`'s inverse). */
+  readonly byRank: Int32Array;
   /** Each node's place among the nodes with a safety-stock target. */
   readonly safetyRank: Int32Array;
 }
@@ -4422,12 +4484,16 @@ function keptPassTwo(run: Planner): KeptPassTwo {
   }
   const { order: planning } = run.flat;
   const rank = new Int32Array(run.flat.nodes);
-  for (let i = 0; i < planning.length; i++) rank[planning[i]!] = planning.length - 1 - i;
+  const byRank = new Int32Array(run.flat.nodes);
+  for (let i = 0; i < planning.length; i++) {
+    rank[planning[i]!] = planning.length - 1 - i;
+    byRank[planning.length - 1 - i] = planning[i]!;
+  }
   const safetyRank = new Int32Array(run.flat.nodes);
   run.safetyNodes.forEach((n, k) => {
     safetyRank[n] = k;
   });
-  return { periodStart, causeAt: run.dirtyLog!.causeAt, rank, safetyRank };
+  return { periodStart, causeAt: run.dirtyLog!.causeAt, rank, byRank, safetyRank };
 }
 
 /** What the kept run's order of node `n` (production when `arc` is −1) in period `t` executed (0 for none). */
@@ -4545,8 +4611,13 @@ interface DirtyRun {
   readonly taken: number[];
   /** Per period, the nodes at the set's edge it asked for a cause (`keptCause`). */
   readonly asks: number[][];
-  /** The kept run's pass-2 cause writes taken into rows outside the set so far (`keptWritesUpTo`). */
-  keptWrites: number;
+  /** The kept run's pass-2 cause writes by node (`Planner.keptWritesByNode`), made when first needed. */
+  writes: KeptWrites | undefined;
+  /**
+   * Per node outside the set, how many of the kept run's pass-2 cause writes its row holds (by
+   * content): it is the kept run's row as it stood then (`keptWritesUpTo`).
+   */
+  readonly applied: Int32Array;
   /** Node steps after which the pass gives up for pass 2 over every node. */
   readonly budget: number;
   /** Per node the first period in which what its step reads of its own differs (H for none). */
@@ -4554,6 +4625,29 @@ interface DirtyRun {
   /** The nodes brought in that were in no first set (`bringIn`), and 1 for every node that was in the set. */
   ever: number;
   readonly everIn: Uint8Array;
+  /** The flags of the walk of the set (`dirtyPassOver`) and of the nodes brought in alone (`bringIn`). */
+  readonly main: WalkFlags;
+  readonly alone: WalkFlags;
+}
+
+/**
+ * A walk's flags by node (`DirtyPass.boundary`, `feeds`), made once per dirty-set pass and reused by the
+ * next walk of its kind (only one of each is in use at a time), and the nodes it visited: its flags are 1
+ * only for those.
+ */
+interface WalkFlags {
+  readonly boundary: Uint8Array;
+  readonly feeds: Uint8Array;
+  visit: Int32Array;
+}
+
+/**
+ * The kept run's pass-2 cause writes (`causeWriteCell`, `causeWriteIndex`) up to its last checkpoint's,
+ * by node: node `n`'s are `write[start[n]]` … `write[start[n + 1] − 1]`, in the order they were made.
+ */
+interface KeptWrites {
+  readonly start: Int32Array;
+  readonly write: Int32Array;
 }
 
 /** Where the dirty-set pass is in the kept run's deliveries, shortages and orders. */
@@ -4572,6 +4666,10 @@ interface DirtyGraph {
   readonly customer: Int32Array;
   readonly memberStart: Int32Array;
   readonly member: Int32Array;
+}
+
+function walkFlags(nodes: number): WalkFlags {
+  return { boundary: new Uint8Array(nodes), feeds: new Uint8Array(nodes), visit: new Int32Array(0) };
 }
 
 function dirtyGraph(f: OrderedFlatNetwork): DirtyGraph {
@@ -4714,6 +4812,16 @@ function periodEnd(list: readonly { readonly period: number }[], at: number, t: 
   while (low < high) {
     const middle = (low + high) >>> 1;
     if (list[middle]!.period <= t) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The first position in `low` … `high` − 1 of ascending `values` that holds `key` or more (`high` if none). */
+function firstAtLeast(values: Int32Array, low: number, high: number, key: number): number {
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (values[middle]! < key) low = middle + 1;
     else high = middle;
   }
   return low;
