@@ -184,6 +184,26 @@ describe('planNetwork on hand-computed networks', () => {
     expectValid(input, plan);
   });
 
+  it('counts every scheduled receipt of a node, the last one periods after the first', () => {
+    // No capacity, nothing on hand: the demand of periods 1 and 3 is met by the open orders alone
+    // (pass 2 reads a node's receipts up to its last one).
+    const input = network({
+      production: [{ company: 'maker', item: 'resin', leadTime: 1, capacity: 0 }],
+      openOrders: [
+        { kind: 'production', company: 'maker', item: 'resin', quantity: 4, due: 1 },
+        { kind: 'production', company: 'maker', item: 'resin', quantity: 5, due: 3 },
+      ],
+      demand: [{ company: 'maker', item: 'resin', quantities: [0, 4, 0, 5] }],
+    });
+    const plan = planNetwork(input);
+    expect(plan.shortages).toEqual([]);
+    expect(plan.deliveries.map((d) => [d.period, d.quantity])).toEqual([
+      [1, 4],
+      [3, 5],
+    ]);
+    expectValid(input, plan);
+  });
+
   it('builds ahead within the window around a shutdown week, else reports capacity', () => {
     // capacity 10, 10, 0 (shutdown), 10; lead time 1; demand 15 in period 2 and 8 in period 3.
     // 15 for t2: start 1 takes 10, start 0 takes 5. 8 for t3: start 2 is shut, start 1 full, start 0

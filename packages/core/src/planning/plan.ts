@@ -525,12 +525,16 @@ class Planner {
   boughtT: Int32Array = new Int32Array(0);
   plannedShipT: Float64Array = new Float64Array(0);
   /**
-   * Per node, 1 when it has scheduled receipts, end demand, or arrivals from catching up in some
-   * period: few do (at 6,000 companies 3,182 and 15 of 27,549 nodes, and a few hundred), so pass 2
-   * reads those rows where they are (node-major) for them alone instead of period-major copies of
-   * arrays that are nearly all 0 (two of 116 MB, and one more touched, at 60,000 companies).
+   * Per node, 1 when it has end demand, or arrivals from catching up in some period; for scheduled
+   * receipts, the period after the last that has any (0: none). Few nodes have them (at 6,000
+   * companies 3,182 and 15 of 27,549 nodes, and a few hundred), so pass 2 reads those rows where
+   * they are (node-major) for them alone instead of period-major copies of arrays that are nearly all
+   * 0 (two of 116 MB, and one more touched, at 60,000 companies). Receipts are mostly open orders due
+   * in the first periods, so a node's row is read only up to its last: at 60,000 companies 31,513
+   * receipts of some 31,500 nodes, read in every period 1.6 million times (`step`'s costliest line in
+   * a sampling profile).
    */
-  hasReceipts = new Uint8Array(0);
+  receiptsUntil = new Int32Array(0);
   hasDemand = new Uint8Array(0);
   catchesUp = new Uint8Array(0);
   capacityT: Float64Array = new Float64Array(0);
@@ -2089,7 +2093,7 @@ class Planner {
     this.potentialKnown = new Uint8Array(0);
     this.grossBound = new Float64Array(0);
     this.askedT = arena.f64(N * H, zeroed);
-    this.hasReceipts = new Uint8Array(N);
+    this.receiptsUntil = new Int32Array(N);
     this.hasDemand = new Uint8Array(N);
     this.boughtT = arena.i32(A * H, zeroed);
     this.plannedShipT = arena.f64(A * H, zeroed);
@@ -2105,7 +2109,7 @@ class Planner {
     this.boughtT = new Int32Array(0);
     this.plannedStartT = none;
     this.plannedShipT = none;
-    this.hasReceipts = new Uint8Array(0);
+    this.receiptsUntil = new Int32Array(0);
     this.hasDemand = new Uint8Array(0);
     this.capacityT = none;
     this.askedT = none;
@@ -2154,7 +2158,7 @@ class Planner {
     for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) this.shipPurchase(n, arc, t);
     if (log === undefined && this.dirtyPass !== undefined && !this.replaying)
       this.checkWaiting(this.dirtyPass, n, t, true);
-    const receipts = this.hasReceipts[n] === 1 ? f.receipts[n * H + t]! : 0;
+    const receipts = t < this.receiptsUntil[n]! ? f.receipts[n * H + t]! : 0;
     this.onHand[n]! += receipts + this.incoming[cell]!;
     this.openingStock[n] = this.onHand[n]!;
     if (this.catchesUp[n] === 1) this.inFlight[n]! -= this.catchUpArrival[cell]!;
@@ -2177,14 +2181,14 @@ class Planner {
     const H = this.H;
     const N = f.nodes;
     const A = f.arcSupplier.length;
-    const { madeT, plannedStartT, capacityT, askedT, hasReceipts, hasDemand } = this;
+    const { madeT, plannedStartT, capacityT, askedT, receiptsUntil, hasDemand } = this;
     const { receipts, endDemand, capacity } = f;
     const gross = this.gross;
     const made = this.productionAt;
     const startQuantity = this.orderStartQuantity.a;
     // In tiles of 256 nodes: their rows are read while they are in cache, and each period's stretch
-    // of 256 cells is written in one go. Whether a node has receipts or end demand from `from` on is
-    // noted on the way (a pass of its own read both arrays whole once more).
+    // of 256 cells is written in one go. The last period with receipts and whether there is end demand
+    // from `from` on are noted on the way (a pass of its own read both arrays whole once more).
     for (let first = 0; first < N; first += 256) {
       const last = Math.min(N, first + 256);
       for (let t = from; t < H; t++) {
@@ -2199,7 +2203,7 @@ class Planner {
           capacityT[cell] = capacity[at]!;
           const demand = endDemand[at]!;
           if (demand !== 0) hasDemand[n] = 1;
-          if (receipts[at] !== 0) hasReceipts[n] = 1;
+          if (receipts[at] !== 0) receiptsUntil[n] = t + 1;
           // What customers asked of the node in the period (shipments, components): gross less end demand.
           askedT[cell] = gross[at]! - demand;
         }
@@ -3855,7 +3859,7 @@ class Planner {
     for (let t = from; t < H; t++) {
       const at = n * H + t;
       const cell = t * N + n;
-      if (f.receipts[at] !== 0) this.hasReceipts[n] = 1;
+      if (f.receipts[at] !== 0) this.receiptsUntil[n] = t + 1;
       if (f.endDemand[at] !== 0) this.hasDemand[n] = 1;
       const order = this.productionAt[at]!;
       this.madeT[cell] = order;
