@@ -25,6 +25,7 @@ interface Internals {
     arcStart: Int32Array;
     arcSupplier: Int32Array;
     capacity: Float64Array;
+    capacityRow: Int32Array;
   };
   gross: Float64Array;
   productionAt: Int32Array;
@@ -114,7 +115,7 @@ function firstRowDifference(a: Internals, b: Internals, n: number): number {
     if (
       quantity(a, a.productionAt[at]!) !== quantity(b, b.productionAt[at]!) ||
       a.gross[at] !== b.gross[at] ||
-      a.flat.capacity[at] !== b.flat.capacity[at]
+      a.flat.capacity[a.flat.capacityRow[n]! * H + t] !== b.flat.capacity[b.flat.capacityRow[n]! * H + t]
     ) {
       first = t;
       break;

@@ -5,7 +5,7 @@ import type { Network } from '../model/schema.ts';
 import { withEvents } from './event-arbitraries.ts';
 import { applyPlanningEvents } from './events.ts';
 import { patchFlatNetwork } from './flat-patch.ts';
-import { flattenForPlanning, type OrderedFlatNetwork } from './flatten.ts';
+import { CAPACITY_SPARE_ROWS, capacityBase, flattenForPlanning, type OrderedFlatNetwork } from './flatten.ts';
 
 const flatten = (network: Network) => flattenForPlanning(network, network.horizon).flat;
 
@@ -18,12 +18,28 @@ function differingRows(a: Float64Array, b: Float64Array, length: number): number
   return [...rows];
 }
 
-/** `patched` has every field of `fresh`, value for value. */
+/** Node n's capacity row (or maximum capacity row) at n: the rows as the planner reads them, through `capacityRow`. */
+function rowsInNodeOrder(flat: OrderedFlatNetwork, rows: Float64Array): Float64Array {
+  const H = flat.horizon;
+  const out = new Float64Array(flat.nodes * H);
+  for (let n = 0; n < flat.nodes; n++)
+    out.set(rows.subarray(capacityBase(flat, n), capacityBase(flat, n) + H), n * H);
+  return out;
+}
+
+/** Where the rows of capacity are (arrays, row numbers) is the patch's own business: compared as read. */
+const PLACED = new Set<string>(['capacity', 'maximumCapacity', 'capacityRow']);
+
+/** `patched` has every field of `fresh`, value for value (capacities row by row as the planner reads them). */
 function expectSameFlat(patched: OrderedFlatNetwork, fresh: OrderedFlatNetwork) {
   expect(Object.keys(patched).sort()).toEqual(Object.keys(fresh).sort());
   for (const key of Object.keys(fresh) as (keyof OrderedFlatNetwork)[]) {
-    expect(patched[key], key).toEqual(fresh[key]);
+    if (!PLACED.has(key)) expect(patched[key], key).toEqual(fresh[key]);
   }
+  expect(rowsInNodeOrder(patched, patched.capacity)).toEqual(rowsInNodeOrder(fresh, fresh.capacity));
+  expect(rowsInNodeOrder(patched, patched.maximumCapacity)).toEqual(
+    rowsInNodeOrder(fresh, fresh.maximumCapacity),
+  );
 }
 
 describe('patchFlatNetwork', () => {
@@ -39,8 +55,12 @@ describe('patchFlatNetwork', () => {
         expectSameFlat(patched.value.flat, fresh);
         const H = network.horizon;
         for (const rows of [
-          differingRows(before.capacity, fresh.capacity, H),
-          differingRows(before.maximumCapacity, fresh.maximumCapacity, H),
+          differingRows(rowsInNodeOrder(before, before.capacity), rowsInNodeOrder(fresh, fresh.capacity), H),
+          differingRows(
+            rowsInNodeOrder(before, before.maximumCapacity),
+            rowsInNodeOrder(fresh, fresh.maximumCapacity),
+            H,
+          ),
           differingRows(before.endDemand, fresh.endDemand, H),
           differingRows(before.receipts, fresh.receipts, H),
         ]) {
@@ -58,6 +78,13 @@ describe('patchFlatNetwork', () => {
         const again = patchFlatNetwork(patched.value.flat, once.value.network, twice.value.network);
         if (!again.ok) throw new Error(again.error);
         expectSameFlat(again.value.flat, flatten(twice.value.network));
+        // And the same base patched again (a chain of re-plans, each from the base) leaves the base
+        // and the first patch as they were: they share their capacity arrays.
+        const fromBase = patchFlatNetwork(before, network, twice.value.network);
+        if (!fromBase.ok) throw new Error(fromBase.error);
+        expectSameFlat(fromBase.value.flat, flatten(twice.value.network));
+        expectSameFlat(patched.value.flat, fresh);
+        expectSameFlat(before, flatten(network));
       }),
       { numRuns: 60 },
     );
@@ -81,8 +108,50 @@ describe('patchFlatNetwork', () => {
     expect(patched.value.flat.endDemand).toBe(flat.endDemand);
     expect(patched.value.flat.receipts).toBe(flat.receipts);
     expect(patched.value.flat.bomNode).toBe(flat.bomNode);
-    expect(patched.value.flat.capacity).not.toBe(flat.capacity);
+    // The changed node's row is written into a spare row of the same arrays, not into a copy of them.
+    expect(patched.value.flat.capacity).toBe(flat.capacity);
+    expect(patched.value.flat.maximumCapacity).toBe(flat.maximumCapacity);
+    const moved = [...patched.value.flat.capacityRow].flatMap((row, n) =>
+      row === flat.capacityRow[n] ? [] : [n],
+    );
+    expect(moved).toEqual([patched.value.nodes.indexOf(1)]);
     expect(patched.value.nodes.reduce((sum, flag) => sum + flag, 0)).toBe(1);
+    expectSameFlat(flat, flatten(network));
+    expectSameFlat(patched.value.flat, flatten(changed.value.network));
+  });
+
+  it('copies the capacity arrays once, with new spare rows, when a base has been patched past its spare rows', () => {
+    const network = generateNetwork({ companies: 30, seed: 4, horizon: 12 });
+    const flat = flatten(network);
+    const records = network.production ?? [];
+    const capacityOf = (k: number) => {
+      const record = records[k % records.length]!;
+      const changed = applyPlanningEvents(network, [
+        {
+          type: 'capacity.changed',
+          payload: { company: record.company, item: record.item, from: k % 12, capacity: k },
+        },
+      ]);
+      if (!changed.ok) throw new Error('refused');
+      return changed.value.network;
+    };
+    // Every patch of the same base takes a spare row of its own (the runs of earlier ones may live).
+    const patches: { flat: OrderedFlatNetwork; network: Network }[] = [];
+    for (let k = 0; k <= CAPACITY_SPARE_ROWS; k++) {
+      const after = capacityOf(k);
+      const patched = patchFlatNetwork(flat, network, after);
+      if (!patched.ok) throw new Error(patched.error);
+      patches.push({ flat: patched.value.flat, network: after });
+    }
+    const shared = patches.filter((patch) => patch.flat.capacity === flat.capacity).length;
+    expect(shared).toBe(CAPACITY_SPARE_ROWS);
+    const last = patches.at(-1)!.flat;
+    expect(last.capacity).not.toBe(flat.capacity);
+    expect(last.capacity.length).toBe((flat.nodes + CAPACITY_SPARE_ROWS) * flat.horizon);
+    for (const k of [0, 1, 517, CAPACITY_SPARE_ROWS - 1, CAPACITY_SPARE_ROWS]) {
+      expectSameFlat(patches[k]!.flat, flatten(patches[k]!.network));
+    }
+    expectSameFlat(flat, flatten(network));
   });
 
   it('compares records by value where they are other objects (a network read again from a store)', () => {

@@ -20,7 +20,7 @@ import type { CapacityGroup, Network, Production } from '../model/schema.ts';
 import { valueAt } from '../model/schema.ts';
 import { err, ok, type Result } from '../result.ts';
 import { Arena } from './arena.ts';
-import type { OrderedFlatNetwork } from './flatten.ts';
+import { CAPACITY_SPARE_ROWS, type OrderedFlatNetwork } from './flatten.ts';
 
 /** A flattened network after a change, and where it differs from the one it was patched from. */
 export interface FlatPatch {
@@ -131,26 +131,26 @@ export function patchFlatNetwork(
     nodes[n] = 1;
     capacityChanged = true;
   }
-  let capacity = flat.capacity;
-  let maximumCapacity = flat.maximumCapacity;
+  let { capacity, maximumCapacity, capacityRow } = flat;
   if (capacityChanged) {
-    capacity = copyRows(flat.capacity);
-    maximumCapacity = copyRows(flat.maximumCapacity);
+    ({ capacity, maximumCapacity, capacityRow } = capacityRowsFor(flat, nodes));
     // The record of a changed node again, as flattenNetwork writes it (it is its node's only one).
     for (let n = 0; n < flat.nodes; n++) {
       if (nodes[n] === 1) {
-        capacity.fill(0, n * H, n * H + H);
-        maximumCapacity.fill(Number.NaN, n * H, n * H + H);
+        const base = capacityRow[n]! * H;
+        capacity.fill(0, base, base + H);
+        maximumCapacity.fill(Number.NaN, base, base + H);
       }
     }
     for (let i = 0; i < newProduction.length; i++) {
       const record = newProduction[i]!;
       const n = index.recordNode[i]!;
       if (nodes[n] !== 1) continue;
+      const base = capacityRow[n]! * H;
       for (let t = 0; t < H; t++) {
-        capacity[n * H + t] = valueAt(record.capacity, t);
+        capacity[base + t] = valueAt(record.capacity, t);
         if (record.maximumCapacity !== undefined)
-          maximumCapacity[n * H + t] = valueAt(record.maximumCapacity, t);
+          maximumCapacity[base + t] = valueAt(record.maximumCapacity, t);
       }
     }
   }
@@ -230,6 +230,7 @@ export function patchFlatNetwork(
     ...flat,
     capacity,
     maximumCapacity,
+    capacityRow,
     groupCapacity,
     groupMaximum,
     endDemand,
@@ -339,6 +340,53 @@ function touchedNodes(
   for (; i < before.length; i++) touch(before[i]!);
   for (; j < after.length; j++) touch(after[j]!);
   return problem === undefined ? ok(touched) : err(problem);
+}
+
+/**
+ * Spare capacity rows taken so far, per `capacity` array: every network patched from the same one
+ * shares its arrays, and a row one of them took is never written again (a run that reads it may live).
+ */
+const spareTaken = new WeakMap<Float64Array, number>();
+
+/**
+ * Capacity arrays and row numbers in which the rows of the `changed` nodes may be written: the same
+ * arrays with those nodes pointed at spare rows not taken yet (their other rows stay as they are, read
+ * by the runs of `flat`), or, when the spare rows are used up, copies with every node's row in its own
+ * place again and `CAPACITY_SPARE_ROWS` new spare rows.
+ */
+function capacityRowsFor(
+  flat: OrderedFlatNetwork,
+  changed: Uint8Array,
+): { capacity: Float64Array; maximumCapacity: Float64Array; capacityRow: Int32Array } {
+  const H = flat.horizon;
+  const N = flat.nodes;
+  let wanted = 0;
+  for (let n = 0; n < N; n++) wanted += changed[n]!;
+  const rows = flat.capacity.length / H;
+  const taken = spareTaken.get(flat.capacity) ?? 0;
+  if (N + taken + wanted <= rows) {
+    const capacityRow = flat.capacityRow.slice();
+    let next = N + taken;
+    for (let n = 0; n < N; n++) if (changed[n] === 1) capacityRow[n] = next++;
+    spareTaken.set(flat.capacity, next - N);
+    return { capacity: flat.capacity, maximumCapacity: flat.maximumCapacity, capacityRow };
+  }
+  const spare = CAPACITY_SPARE_ROWS * H;
+  const capacity = rowsOf(flat, flat.capacity, spare);
+  const maximumCapacity = rowsOf(flat, flat.maximumCapacity, spare);
+  return { capacity, maximumCapacity, capacityRow: Int32Array.from({ length: N }, (_, n) => n) };
+}
+
+/** Node n's row of `rows` (at `flat.capacityRow[n]`) at row n of a new array, with `spare` cells after them. */
+function rowsOf(flat: OrderedFlatNetwork, rows: Float64Array, spare: number): Float64Array {
+  const H = flat.horizon;
+  const cells = flat.nodes * H + spare;
+  const copy = cells * 8 < 1024 * 1024 ? new Float64Array(cells) : Arena.sized(cells * 8).f64(cells);
+  for (let n = 0; n < flat.nodes; n++) {
+    const from = flat.capacityRow[n]! * H;
+    for (let t = 0; t < H; t++) copy[n * H + t] = rows[from + t]!;
+  }
+  return copy;
 }
 
 /**

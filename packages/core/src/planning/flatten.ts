@@ -29,13 +29,23 @@ export interface FlatNetwork {
   readonly yieldRate: Float64Array;
   readonly lotMinimum: Float64Array;
   readonly lotMultiple: Float64Array;
-  /** Production capacity per period (starts), for nodes that make. */
+  /**
+   * Production capacity per period (starts), for nodes that make: node n's row starts at
+   * `capacityRow[n] * horizon`. Rows beyond the nodes' own (`CAPACITY_SPARE_ROWS` of them in a network
+   * flattened for planning) are for a patched network's capacities (`flat-patch.ts`).
+   */
   readonly capacity: Float64Array;
   /**
    * Maximum capacity per period (reported only), NaN when the node's production records set none; in
-   * the rows of nodes that make nothing 0 (never read).
+   * the rows of nodes that make nothing 0 (never read). Rows as `capacity`'s.
    */
   readonly maximumCapacity: Float64Array;
+  /**
+   * The row of node n in `capacity` and `maximumCapacity`: n itself as flattened; a patch that changes
+   * a node's capacity writes its row into a spare row of the same arrays and points the node there,
+   * instead of copying both arrays whole (at 60,000 companies 116 MB each) for one node.
+   */
+  readonly capacityRow: Int32Array;
   /** Bill of materials of a making node: components `bomNode[bomStart[n] .. bomStart[n+1]]`. */
   readonly bomStart: Int32Array;
   readonly bomNode: Int32Array;
@@ -58,6 +68,19 @@ export interface FlatNetwork {
   readonly order: Int32Array;
   /** Nodes that sit on a sourcing or bill-of-materials cycle (not planned; the validator rejects BOM cycles). */
   readonly cyclic: number;
+}
+
+/**
+ * Spare rows after the nodes' own in `capacity` and `maximumCapacity` of a network flattened for
+ * planning, for patches (`flat-patch.ts`): a server's chain of re-plans patches the same base again
+ * and again, each patch with every change since the base; when they are used up, a patch copies the
+ * arrays once, with new spare rows.
+ */
+export const CAPACITY_SPARE_ROWS = 1024;
+
+/** Node n's row in `capacity` and `maximumCapacity` of `flat`, times the horizon: where its periods start. */
+export function capacityBase(flat: FlatNetwork, n: number): number {
+  return flat.capacityRow[n]! * flat.horizon;
 }
 
 /** Flattens `network` for `horizon` periods (at most the network's horizon). */
@@ -230,7 +253,9 @@ function flattenRows(
     longestLead: longestLead(leadTime, arcLeadTime),
   };
   const arena = ordered?.(sizes, bomNode.length + arcSupplier.length + nodeGroup.length);
-  const perPeriod = arena === undefined ? new Float64Array(4 * cells) : arena.f64(4 * cells);
+  // Spare capacity rows only where a patch may use them (a network flattened for planning).
+  const spare = arena === undefined ? 0 : CAPACITY_SPARE_ROWS * horizon;
+  const perPeriod = arena === undefined ? new Float64Array(4 * cells) : arena.f64(4 * cells + 2 * spare);
   const receipts = perPeriod.subarray(0, cells);
   openOrders.forEach((record, position) => {
     if (record.due >= horizon) return;
@@ -244,11 +269,11 @@ function flattenRows(
     for (let t = 0; t < last; t++)
       endDemand[base + t] = (endDemand[base + t] ?? 0) + (record.quantities[t] ?? 0);
   });
-  const capacity = perPeriod.subarray(2 * cells, 3 * cells);
+  const capacity = perPeriod.subarray(2 * cells, 3 * cells + spare);
   // NaN only in the rows of making nodes none of whose records sets a maximum: at 60,000 companies a
   // third of the nodes make and a third of those have none, and a fill of the whole array was 116 MB
   // of fresh memory written for rows nobody reads (`bottlenecks` reads making nodes only).
-  const maximumCapacity = perPeriod.subarray(3 * cells, 4 * cells);
+  const maximumCapacity = perPeriod.subarray(3 * cells + spare, 4 * cells + 2 * spare);
   const hasMaximum = new Uint8Array(nodes);
   productions.forEach((record, position) => {
     if (record.maximumCapacity !== undefined) hasMaximum[madeAt[position]!] = 1;
@@ -280,6 +305,7 @@ function flattenRows(
     lotMultiple,
     capacity,
     maximumCapacity,
+    capacityRow: Int32Array.from({ length: nodes }, (_, n) => n),
     bomStart,
     bomNode,
     bomQuantity,
@@ -432,6 +458,8 @@ export function numberInPlanningOrder(
     lotMultiple: perNode(flat.lotMultiple, floats),
     capacity: perCell(flat.capacity),
     maximumCapacity: perCell(flat.maximumCapacity),
+    // (Rows written in planning order are node k's at k; copied by `perCell`, they are too.)
+    capacityRow: identity,
     bomStart: bom.starts,
     bomNode,
     bomQuantity: gather(flat.bomQuantity, bom.from, floats),
@@ -469,7 +497,9 @@ export function flattenForPlanning<T = undefined>(
   let made: T | undefined;
   // The numbered network (four per-period arrays, per-node values, the lists), apart from the planner's.
   const { flat, arena } = flattenRows(network, horizon, (sizes, lists) => {
-    const own = Arena.sized(sizes.nodes * horizon * 32 + sizes.nodes * 64 + lists * 16).reserve();
+    const own = Arena.sized(
+      (sizes.nodes + CAPACITY_SPARE_ROWS) * horizon * 32 + sizes.nodes * 64 + lists * 16,
+    ).reserve();
     made = along?.(sizes);
     return own;
   });

@@ -69,6 +69,7 @@ import type { Network } from '../model/schema.ts';
 import { Arena } from './arena.ts';
 import { type FlatPatch, patchFlatNetwork } from './flat-patch.ts';
 import {
+  capacityBase,
   type FlatSizes,
   flatSizes,
   flattenForPlanning,
@@ -979,7 +980,7 @@ class Planner {
         previous.earliestPurchase[n] !== this.earliestPurchase[n] ||
         !sameRange(a.receipts, b.receipts, base, H) ||
         !sameRange(a.endDemand, b.endDemand, base, H) ||
-        !sameRange(a.capacity, b.capacity, base, H);
+        !sameRows(a.capacity, capacityBase(a, n), b.capacity, capacityBase(b, n), H);
       for (let at = b.bomStart[n]!; !differs && at < b.bomStart[n + 1]!; at++) {
         differs = a.bomQuantity[at] !== b.bomQuantity[at];
       }
@@ -1483,6 +1484,7 @@ class Planner {
     const f = this.flat;
     const H = this.H;
     const base = n * H;
+    const capacityAt = capacityBase(f, n);
     const leadTime = f.leadTime[n]!;
     const first = t - leadTime;
     const lowest = Math.max(0, this.frozen, this.ready[n]!);
@@ -1502,7 +1504,7 @@ class Planner {
     let groupBound = false;
     let materialBound = -1;
     for (let s = first; s >= lowest && s >= first - this.window; s--) {
-      let room = f.capacity[base + s]! - this.used[base + s]!;
+      let room = f.capacity[capacityAt + s]! - this.used[base + s]!;
       for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
         const g = f.nodeGroup[at]! * H + s;
         const groupRoom = (f.groupCapacity[g]! - this.groupUsed[g]!) / f.nodeGroupLoad[at]!;
@@ -1819,6 +1821,7 @@ class Planner {
     const f = this.flat;
     const H = this.H;
     const base = n * H;
+    const capacityAt = capacityBase(f, n);
     let stock = f.onHand[n]!;
     let made = 0;
     const making = f.production[n]! >= 0;
@@ -1828,7 +1831,7 @@ class Planner {
       stock += f.receipts[base + p]!;
       const start = p - leadTime;
       if (making && start >= ready) {
-        let room = f.capacity[base + start]!;
+        let room = f.capacity[capacityAt + start]!;
         for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
           room = Math.min(room, f.groupCapacity[f.nodeGroup[at]! * H + start]! / f.nodeGroupLoad[at]!);
         }
@@ -2182,7 +2185,7 @@ class Planner {
     const N = f.nodes;
     const A = f.arcSupplier.length;
     const { madeT, plannedStartT, capacityT, askedT, receiptsUntil, hasDemand } = this;
-    const { receipts, endDemand, capacity } = f;
+    const { receipts, endDemand, capacity, capacityRow } = f;
     const gross = this.gross;
     const made = this.productionAt;
     const startQuantity = this.orderStartQuantity.a;
@@ -2200,7 +2203,7 @@ class Planner {
             madeT[cell] = order;
             plannedStartT[cell] = startQuantity[order - 1]!;
           }
-          capacityT[cell] = capacity[at]!;
+          capacityT[cell] = capacity[capacityRow[n]! * H + t]!;
           const demand = endDemand[at]!;
           if (demand !== 0) hasDemand[n] = 1;
           if (receipts[at] !== 0) receiptsUntil[n] = t + 1;
@@ -2693,7 +2696,7 @@ class Planner {
           differs(this.gross[base + t]!, previous.gross[base + t]!) ||
           differs(f.endDemand[base + t]!, a.endDemand[base + t]!) ||
           differs(f.receipts[base + t]!, a.receipts[base + t]!) ||
-          differs(f.capacity[base + t]!, a.capacity[base + t]!) ||
+          differs(f.capacity[capacityBase(f, n) + t]!, a.capacity[capacityBase(a, n) + t]!) ||
           cause < 0 !== before < 0 ||
           (cause >= 0 && !sameCause(this.causes[cause]!, previous.causes[before]!))
         ) {
@@ -3856,6 +3859,7 @@ class Planner {
     const N = f.nodes;
     const A = f.arcSupplier.length;
     const startQuantity = this.orderStartQuantity.a;
+    const capacityAt = capacityBase(f, n);
     for (let t = from; t < H; t++) {
       const at = n * H + t;
       const cell = t * N + n;
@@ -3864,7 +3868,7 @@ class Planner {
       const order = this.productionAt[at]!;
       this.madeT[cell] = order;
       this.plannedStartT[cell] = order > 0 ? startQuantity[order - 1]! : 0;
-      this.capacityT[cell] = f.capacity[at]!;
+      this.capacityT[cell] = f.capacity[capacityAt + t]!;
       this.askedT[cell] = this.gross[at]! - f.endDemand[at]!;
       this.incoming[cell] = 0;
       this.catchUpArrival[cell] = 0;
@@ -3979,11 +3983,12 @@ class Planner {
       }
       // One name per record, not per period (at 60,000 companies 178,000 bottlenecks).
       let capacity: string | undefined;
+      const capacityAt = capacityBase(f, n);
       for (let p = 0; p < H; p++) {
         const load = this.wantedLoad[n * H + p]!;
-        const limit = f.capacity[n * H + p]!;
+        const limit = f.capacity[capacityAt + p]!;
         if (load <= limit + EPSILON) continue;
-        const maximum = f.maximumCapacity[n * H + p]!;
+        const maximum = f.maximumCapacity[capacityAt + p]!;
         capacity ??= `${f.company[n]}/${f.item[n]}`;
         const entry = { company: f.company[n]!, capacity, period: p, load: round(load), limit };
         found.push(Number.isNaN(maximum) ? entry : { ...entry, maximum });
@@ -4305,6 +4310,16 @@ function sameInts(a: Int32Array, b: Int32Array): boolean {
 }
 
 /** Equal values in `a` and `b` from `from` for `length` (NaN equals NaN: an absent maximum). */
+/** `sameRange` of rows at other places: `a` from `aFrom` and `b` from `bFrom`. */
+function sameRows(a: Float64Array, aFrom: number, b: Float64Array, bFrom: number, length: number): boolean {
+  for (let i = 0; i < length; i++) {
+    const x = a[aFrom + i]!;
+    const y = b[bFrom + i]!;
+    if (x !== y && !(Number.isNaN(x) && Number.isNaN(y))) return false;
+  }
+  return true;
+}
+
 function sameRange(a: Float64Array, b: Float64Array, from: number, length: number): boolean {
   for (let i = from; i < from + length; i++) {
     if (a[i] !== b[i] && !(Number.isNaN(a[i]!) && Number.isNaN(b[i]!))) return false;

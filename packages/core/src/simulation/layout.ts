@@ -12,7 +12,7 @@
  * stages (`companyStage`); `endStages` lists the stages with end demand in the model's order; and
  * `arcOf` leads back to the model's arc numbers, in which the engine settles payments.
  */
-import type { FlatNetwork } from '../planning/flatten.ts';
+import { capacityBase, type FlatNetwork } from '../planning/flatten.ts';
 import { END_CUSTOMERS, type SimulationModel } from './model.ts';
 
 /** The model's per-stage, per-arc, per-line and per-slot arrays in the engine's numbering. */
@@ -161,10 +161,11 @@ export function stageLayout(model: SimulationModel): StageLayout {
   makers.forEach((n, i) => {
     const old = stageOf[n]!;
     const overtime = model.overtime[stageCompany[n]!] === 1;
+    const row = capacityBase(flat, old);
     for (let t = 0; t < periods; t++) {
-      const maximum = flat.maximumCapacity[old * periods + t]!;
+      const maximum = flat.maximumCapacity[row + t]!;
       makerCapacity[t * makers.length + i] =
-        overtime && !Number.isNaN(maximum) ? maximum : flat.capacity[old * periods + t]!;
+        overtime && !Number.isNaN(maximum) ? maximum : flat.capacity[row + t]!;
     }
   });
   let receipts: Float64Array | undefined;
