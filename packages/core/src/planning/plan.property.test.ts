@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateNetwork } from '../model/generate.ts';
 import { checkPlan } from './check-plan.ts';
-import { planNetwork } from './plan.ts';
+import { withEvents } from './event-arbitraries.ts';
+import { applyPlanningEvents } from './events.ts';
+import { planNetwork, planNetworkRun, replanNetwork, useEarlyPromiseStop } from './plan.ts';
 
 describe('planNetwork on generated networks (property)', () => {
   it('keeps stock ≥ 0, capacity, approved suppliers, lead times, period ≥ 0 and on time + short = demand', () => {
@@ -25,6 +27,39 @@ describe('planNetwork on generated networks (property)', () => {
         },
       ),
       { numRuns: 25 },
+    );
+  });
+
+  it("gives the same plan with promisable's early stop as without it, and re-plans alike (deep equal)", () => {
+    // The early stop (a bound of each node's gross requirement) must change no result; a bound too
+    // small would make plans and re-plans wrong alike, so only a plan without it tells.
+    const without = (plan: () => unknown) => {
+      const was = useEarlyPromiseStop(false);
+      try {
+        return plan();
+      } finally {
+        useEarlyPromiseStop(was);
+      }
+    };
+    fc.assert(
+      fc.property(withEvents, fc.boolean(), ([network, events], pegging) => {
+        const changed = applyPlanningEvents(network, events);
+        if (!changed.ok) return;
+        const options = { pegging, blocked: changed.value.blocked };
+        const expected = without(() => planNetwork(changed.value.network, options));
+        expect(planNetwork(changed.value.network, options)).toEqual(expected);
+        const previous = planNetworkRun(network, { pegging });
+        expect(replanNetwork(previous, changed.value.network, options).plan).toEqual(expected);
+      }),
+      { numRuns: 40 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 60, max: 200 }), fc.integer(), (companies, seed) => {
+        const network = generateNetwork({ companies, seed, horizon: 26 });
+        const plan = planNetwork(network, { pegging: false });
+        expect(plan).toEqual(without(() => planNetwork(network, { pegging: false })));
+      }),
+      { numRuns: 8 },
     );
   });
 

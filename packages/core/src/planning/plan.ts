@@ -349,6 +349,20 @@ let dirtyGivesUp: boolean | number = true;
  * setting. `givesUp` false: it never gives up for pass 2 over every node (tests of the pass itself); a
  * number: only when its node steps would be more than that share of a whole pass 2's.
  */
+/** Whether `promisable` stops reading a row once no later period can lower its result (tests switch it off). */
+let earlyPromiseStop = true;
+
+/**
+ * Switches `promisable`'s early stop on or off (on unless switched); returns the setting before. The
+ * plan is the same either way: the tests compare the two, as nothing else would tell a stop too early
+ * (plans and re-plans would be wrong alike).
+ */
+export function useEarlyPromiseStop(on: boolean): boolean {
+  const was = earlyPromiseStop;
+  earlyPromiseStop = on;
+  return was;
+}
+
 export function useDirtyExecution(on: boolean, givesUp: boolean | number = true): boolean {
   const was = dirtyExecution;
   dirtyExecution = on;
@@ -1791,7 +1805,8 @@ class Planner {
       for (let p = base; p < base + this.H; p++) bound += Math.abs(gross[p]!);
       this.grossBound[n] = bound;
     }
-    const most = this.potentialKnown[n] === 2 ? bound * (1 + 2 ** -20) : Number.POSITIVE_INFINITY;
+    const most =
+      earlyPromiseStop && this.potentialKnown[n] === 2 ? bound * (1 + 2 ** -20) : Number.POSITIVE_INFINITY;
     let required = 0;
     let least = Number.POSITIVE_INFINITY;
     let p = base;
