@@ -545,5 +545,9 @@ export function plannerArena(sizes: FlatSizes): Arena {
   // (The logs a kept run replays, `slots * 12 + cells * 12`, the requirement pass's causes a kept run
   // keeps, `cells * 4`, and the requests of pegging, `requestSlots * 12`, are counted too: address
   // space only when unused. The order columns have an arena of their own.)
-  return Arena.sized(cells * 48 + arcs * horizon * 4 + slots * 12 + requestSlots * 12);
+  // (And its arrays by node and by arc, `nodes * 96 + arcs * 32`, which as plain buffers counted as
+  // external memory and set off a full collection of the whole heap in a re-plan: arena.ts.)
+  return Arena.sized(
+    cells * 48 + arcs * horizon * 4 + slots * 12 + requestSlots * 12 + sizes.nodes * 96 + arcs * 32,
+  );
 }

@@ -475,7 +475,7 @@ function runArenas(sizes: FlatSizes, options: PlanOptions, replayable: boolean):
   // `potentialAt`).
   // It takes the chunk the last run gave back (`release`) when that is of its size: a re-plan after a
   // plan of the same network finds its pages mapped already (arena.ts).
-  const execution = Arena.sized(cells * 44 + arcs * horizon * 12 + nodes * 100, true);
+  const execution = Arena.sized(cells * 44 + arcs * horizon * 12 + nodes * 200 + arcs * 24, true);
   // A kept run's checkpoints (`checkpoint`) and its log of pass 2's causes, in an arena of their own
   // that lives as long as the run.
   // With the dirty-set switch on, a full pass 2's `DirtyLog` too (made at its start, where new buffers
@@ -551,7 +551,7 @@ class Planner {
    */
   receiptsUntil = new Int32Array(0);
   hasDemand = new Uint8Array(0);
-  catchesUp = new Uint8Array(0);
+  catchesUp: Uint8Array = new Uint8Array(0);
   capacityT: Float64Array = new Float64Array(0);
   askedT: Float64Array = new Float64Array(0);
   /**
@@ -766,40 +766,40 @@ class Planner {
     this.gross.set(flat.endDemand);
     this.used = kept.f64(cells);
     this.wantedLoad = kept.f64(cells);
-    this.groupUsed = new Float64Array(flat.groupCapacity.length);
-    this.groupWanted = new Float64Array(flat.groupCapacity.length);
+    this.groupUsed = kept.f64(flat.groupCapacity.length);
+    this.groupWanted = kept.f64(flat.groupCapacity.length);
     this.causeAt = kept.i32(cells);
     this.onHand = execution.f64(flat.nodes);
     this.onHand.set(flat.onHand);
     // Taken with the period-major copies (`allocateTransposed`): a dirty-set pass takes them unzeroed.
     this.incoming = new Float64Array(0);
-    this.pendingStart = new Float64Array(flat.nodes);
-    this.pendingFrom = new Int32Array(flat.nodes).fill(-1);
-    this.pendingShip = new Float64Array(flat.arcSupplier.length);
-    this.pendingShipFrom = new Int32Array(flat.arcSupplier.length).fill(-1);
-    this.groupDone = new Float64Array(flat.groupCapacity.length);
+    this.pendingStart = execution.f64(flat.nodes);
+    this.pendingFrom = kept.i32(flat.nodes).fill(-1);
+    this.pendingShip = execution.f64(flat.arcSupplier.length);
+    this.pendingShipFrom = kept.i32(flat.arcSupplier.length).fill(-1);
+    this.groupDone = execution.f64(flat.groupCapacity.length);
     this.backlogOf = new Array(flat.nodes);
-    this.ratio = new Float64Array(flat.nodes).fill(1);
+    this.ratio = execution.f64(flat.nodes).fill(1);
     this.askedNow = execution.f64(flat.nodes);
     this.stockNow = execution.f64(flat.nodes);
-    this.inFlight = new Float64Array(flat.nodes);
-    this.catchesUp = new Uint8Array(flat.nodes);
-    this.startedSoFar = new Float64Array(flat.nodes);
-    this.openingStock = new Float64Array(flat.nodes);
+    this.inFlight = execution.f64(flat.nodes);
+    this.catchesUp = execution.u8(flat.nodes);
+    this.startedSoFar = execution.f64(flat.nodes);
+    this.openingStock = execution.f64(flat.nodes);
     // In the order nodes first appeared in the network (as reports have listed them).
     for (const n of flat.appearance) if (flat.safetyStock[n]! > 0) this.safetyNodes.push(n);
-    this.owed = new Float64Array(flat.nodes);
-    this.backlogOwed = new Float64Array(flat.nodes);
+    this.owed = execution.f64(flat.nodes);
+    this.backlogOwed = execution.f64(flat.nodes);
     this.catchUpArrival = new Float64Array(0);
-    this.earliest = new Int32Array(flat.nodes).fill(NEVER);
-    this.ready = new Int32Array(flat.nodes);
-    this.earliestPurchase = new Int32Array(flat.nodes).fill(NEVER);
-    this.cumulativeShare = new Float64Array(flat.arcSupplier.length);
-    this.cumulativeTotal = new Float64Array(flat.nodes);
+    this.earliest = kept.i32(flat.nodes).fill(NEVER);
+    this.ready = kept.i32(flat.nodes);
+    this.earliestPurchase = kept.i32(flat.nodes).fill(NEVER);
+    this.cumulativeShare = kept.f64(flat.arcSupplier.length);
+    this.cumulativeTotal = kept.f64(flat.nodes);
     this.productionAt = kept.i32(cells);
     this.purchaseAt = kept.i32(flat.arcSupplier.length * flat.horizon);
     this.requestsOf = new Array(flat.nodes);
-    this.byShare = new Int32Array(flat.arcSupplier.length);
+    this.byShare = kept.i32(flat.arcSupplier.length);
     let widest = 1;
     for (let n = 0; n < flat.nodes; n++) {
       const first = flat.arcStart[n]!;
@@ -820,7 +820,7 @@ class Planner {
     this.scratchPromised = new Float64Array(widest);
     this.noRequestStart = new Int32Array(flat.horizon + 1);
     this.pegContext = { requests: NO_REQUESTS, requestStart: this.noRequestStart };
-    const ranges = () => new Int32Array(flat.nodes);
+    const ranges = () => kept.i32(flat.nodes);
     this.orderFrom = ranges();
     this.orderTo = ranges();
     this.requestFrom = ranges();
@@ -837,8 +837,8 @@ class Planner {
     // Unzeroed: `potential` writes a node's row whole before it is read, and as `capacityT` every cell
     // pass 2 reads is written by `transpose` or `transposeNode`.
     this.potentialAt = execution.f64(cells, false);
-    this.potentialKnown = new Uint8Array(flat.nodes);
-    this.grossBound = new Float64Array(flat.nodes).fill(Number.NaN);
+    this.potentialKnown = execution.u8(flat.nodes);
+    this.grossBound = execution.f64(flat.nodes).fill(Number.NaN);
   }
 
   run(name: string, previous?: Planner): Plan {
