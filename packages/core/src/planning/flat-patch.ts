@@ -20,7 +20,7 @@ import type { CapacityGroup, Network, Production } from '../model/schema.ts';
 import { valueAt } from '../model/schema.ts';
 import { err, ok, type Result } from '../result.ts';
 import { Arena } from './arena.ts';
-import { CAPACITY_SPARE_ROWS, type OrderedFlatNetwork } from './flatten.ts';
+import { CAPACITY_SPARE_ROWS, identityRows, type OrderedFlatNetwork } from './flatten.ts';
 
 /** A flattened network after a change, and where it differs from the one it was patched from. */
 export interface FlatPatch {
@@ -374,7 +374,7 @@ function capacityRowsFor(
   const spare = CAPACITY_SPARE_ROWS * H;
   const capacity = rowsOf(flat, flat.capacity, spare);
   const maximumCapacity = rowsOf(flat, flat.maximumCapacity, spare);
-  return { capacity, maximumCapacity, capacityRow: Int32Array.from({ length: N }, (_, n) => n) };
+  return { capacity, maximumCapacity, capacityRow: identityRows(N) };
 }
 
 /** Node n's row of `rows` (at `flat.capacityRow[n]`) at row n of a new array, with `spare` cells after them. */

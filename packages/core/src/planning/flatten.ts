@@ -83,6 +83,13 @@ export function capacityBase(flat: FlatNetwork, n: number): number {
   return flat.capacityRow[n]! * flat.horizon;
 }
 
+/** 0, 1, …, `count` − 1: every node in its own place (`order`, `capacityRow` as flattened). */
+export function identityRows(count: number): Int32Array {
+  const rows = new Int32Array(count);
+  for (let k = 0; k < count; k++) rows[k] = k;
+  return rows;
+}
+
 /** Flattens `network` for `horizon` periods (at most the network's horizon). */
 export function flattenNetwork(network: Network, horizon: number): FlatNetwork {
   return flattenRows(network, horizon, undefined).flat;
@@ -305,7 +312,7 @@ function flattenRows(
     lotMultiple,
     capacity,
     maximumCapacity,
-    capacityRow: Int32Array.from({ length: nodes }, (_, n) => n),
+    capacityRow: identityRows(nodes),
     bomStart,
     bomNode,
     bomQuantity,
@@ -439,8 +446,7 @@ export function numberInPlanningOrder(
   for (let i = 0; i < bomNode.length; i++) bomNode[i] = rank[bomNode[i]!]!;
   const arcSupplier = gather(flat.arcSupplier, arcs.from, ints);
   for (let i = 0; i < arcSupplier.length; i++) arcSupplier[i] = rank[arcSupplier[i]!]!;
-  const identity = new Int32Array(N);
-  for (let k = 0; k < N; k++) identity[k] = k;
+  const identity = identityRows(N);
   return {
     horizon: H,
     nodes: N,

@@ -344,11 +344,6 @@ const DIRTY_FIRST_SET_SHARE = 0.08;
 const DIRTY_STEP_SHARE = 0.6;
 let dirtyGivesUp: boolean | number = true;
 
-/**
- * @internal Turns the dirty-set execution pass on or off (tests and benchmarks); returns the previous
- * setting. `givesUp` false: it never gives up for pass 2 over every node (tests of the pass itself); a
- * number: only when its node steps would be more than that share of a whole pass 2's.
- */
 /** Whether `promisable` stops reading a row once no later period can lower its result (tests switch it off). */
 let earlyPromiseStop = true;
 
@@ -363,6 +358,11 @@ export function useEarlyPromiseStop(on: boolean): boolean {
   return was;
 }
 
+/**
+ * @internal Turns the dirty-set execution pass on or off (tests and benchmarks); returns the previous
+ * setting. `givesUp` false: it never gives up for pass 2 over every node (tests of the pass itself); a
+ * number: only when its node steps would be more than that share of a whole pass 2's.
+ */
 export function useDirtyExecution(on: boolean, givesUp: boolean | number = true): boolean {
   const was = dirtyExecution;
   dirtyExecution = on;
@@ -4332,8 +4332,10 @@ function sameInts(a: Int32Array, b: Int32Array): boolean {
   return true;
 }
 
-/** Equal values in `a` and `b` from `from` for `length` (NaN equals NaN: an absent maximum). */
-/** `sameRange` of rows at other places: `a` from `aFrom` and `b` from `bFrom`. */
+/**
+ * Equal values in `a` from `aFrom` and `b` from `bFrom`, `length` of them (NaN equals NaN: an absent
+ * maximum); rows at other places, as a node's capacity rows of two networks (`capacityBase`).
+ */
 function sameRows(a: Float64Array, aFrom: number, b: Float64Array, bFrom: number, length: number): boolean {
   for (let i = 0; i < length; i++) {
     const x = a[aFrom + i]!;
@@ -4343,11 +4345,9 @@ function sameRows(a: Float64Array, aFrom: number, b: Float64Array, bFrom: number
   return true;
 }
 
+/** Equal values in `a` and `b` from `from` for `length` (`sameRows` at the same place). */
 function sameRange(a: Float64Array, b: Float64Array, from: number, length: number): boolean {
-  for (let i = from; i < from + length; i++) {
-    if (a[i] !== b[i] && !(Number.isNaN(a[i]!) && Number.isNaN(b[i]!))) return false;
-  }
-  return true;
+  return sameRows(a, from, b, from, length);
 }
 
 function sameBlocked(

@@ -382,15 +382,23 @@ function givenUp() {
   return { deep, changed, replanned };
 }
 
-/** Sets the dirty-set execution pass's switch for the tests of a `describe`, and sets it back after them. */
-function switchDirtyExecution(...setting: Parameters<typeof useDirtyExecution>) {
-  let was = false;
+/** Applies a setting for the tests of a `describe` (`apply` returns the one before), and `restore`s it after them. */
+function duringTests<T>(apply: () => T, restore: (was: T) => unknown) {
+  let was: T;
   beforeAll(() => {
-    was = useDirtyExecution(...setting);
+    was = apply();
   });
   afterAll(() => {
-    useDirtyExecution(was);
+    restore(was);
   });
+}
+
+/** Sets the dirty-set execution pass's switch for the tests of a `describe`, and sets it back after them. */
+function switchDirtyExecution(...setting: Parameters<typeof useDirtyExecution>) {
+  duringTests(
+    () => useDirtyExecution(...setting),
+    (was) => useDirtyExecution(was),
+  );
 }
 
 /**
@@ -398,13 +406,7 @@ function switchDirtyExecution(...setting: Parameters<typeof useDirtyExecution>) 
  * chunk might hold it), and leaves them as they are after them.
  */
 function unzeroedGarbage(byte: number) {
-  let was: number | undefined;
-  beforeAll(() => {
-    was = setUnzeroedGarbage(byte);
-  });
-  afterAll(() => {
-    setUnzeroedGarbage(was);
-  });
+  duringTests(() => setUnzeroedGarbage(byte), setUnzeroedGarbage);
 }
 
 describe('replanNetwork without the dirty-set execution pass (pass 2 whole or from a checkpoint)', () => {
