@@ -4,6 +4,7 @@
  * fresh Node process (so sizes do not pollute each other's heap and peak memory), and a plain table.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -12,9 +13,12 @@ export const DEFAULT_SIZES = [600, 6_000, 60_000];
 /** Seed of every benchmark network. */
 export const SEED = 7;
 
-/** Sizes from the command line (`npm run bench:generate -- 600 6000`), else the defaults. */
+/** Sizes from the command line (`npm run bench:generate -- 600 6000`; options `--…` aside), else the defaults. */
 export function sizesFromArguments(): number[] {
-  const sizes = process.argv.slice(2).map(Number);
+  const sizes = process.argv
+    .slice(2)
+    .filter((argument) => !argument.startsWith('--'))
+    .map(Number);
   return sizes.length > 0 && sizes.every((size) => Number.isInteger(size) && size > 0)
     ? sizes
     : DEFAULT_SIZES;
@@ -32,10 +36,29 @@ export function describeMachine(): string {
 }
 
 /**
- * Runs `bench/<worker>` with `args` in a fresh `node --import tsx` process and returns the JSON object
- * it prints on its last line of output.
+ * The kernel's transparent huge page mode (`always`, `madvise` or `never`), or undefined where it does
+ * not say (not Linux).
  */
-export function runWorker<T>(worker: string, args: readonly string[]): T {
+export function transparentHugePages(): string | undefined {
+  try {
+    return /\[(\w+)\]/.exec(readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What a worker's environment adds to make glibc advise the kernel to back its large allocations (the
+ * planner's arenas) with transparent huge pages, where the kernel's mode is `madvise`: one page fault
+ * per 2 MiB instead of per 4 KiB (docs/planning.md, "Huge pages").
+ */
+export const HUGE_PAGES_ENV = { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' } as const;
+
+/**
+ * Runs `bench/<worker>` with `args` in a fresh `node --import tsx` process and returns the JSON object
+ * it prints on its last line of output; `env`: added to this process's environment.
+ */
+export function runWorker<T>(worker: string, args: readonly string[], env: Record<string, string> = {}): T {
   const script = fileURLToPath(new URL(worker, import.meta.url));
   // A large heap limit, so that a measurement above the targets still finishes and shows its peak.
   const child = spawnSync(
@@ -44,6 +67,7 @@ export function runWorker<T>(worker: string, args: readonly string[]): T {
     {
       encoding: 'utf8',
       maxBuffer: 16 * 1024 * 1024,
+      env: { ...process.env, ...env },
     },
   );
   if (child.status !== 0) {
