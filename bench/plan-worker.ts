@@ -4,10 +4,11 @@
  * `planNetworkRun` (whole network, all tiers) and, without pegging, re-plan it after one capacity
  * change deep in the chain with `replanNetwork`. Prints the figures as one line of JSON.
  *
- * Usage: node --import tsx bench/plan-worker.ts COMPANIES SEED [--no-pegging] [--no-dirty | --never-give-up]
+ * Usage: node --import tsx bench/plan-worker.ts COMPANIES SEED [--no-pegging] [--no-dirty | --never-give-up] [--no-touch-ahead]
  * (`--no-dirty`: with the dirty-set execution pass switched off, pass 2 of the re-plan whole or from a
  * checkpoint as before stop 15; `--never-give-up`: the pass never gives up for pass 2 over every node;
- * docs/planning.md "The dirty set").
+ * docs/planning.md "The dirty set"; `--no-touch-ahead`: without the page toucher `keten plan` and the
+ * server start, docs/planning.md "Pages touched ahead").
  */
 import {
   applyPlanningEvents,
@@ -15,14 +16,18 @@ import {
   generateNetwork,
   planNetworkRun,
   replanNetwork,
+  setPageToucher,
   useDirtyExecution,
 } from '@keten/core';
+import { startPageToucher } from '@keten/workers';
 import { peakMemoryMiB } from './machine.ts';
 
 const companies = Number(process.argv[2]);
 const seed = Number(process.argv[3]);
 const pegging = !process.argv.includes('--no-pegging');
 useDirtyExecution(!process.argv.includes('--no-dirty'), !process.argv.includes('--never-give-up'));
+// As `keten plan` and the server's plan threads do, unless asked not to.
+if (!process.argv.includes('--no-touch-ahead')) setPageToucher(startPageToucher());
 const started = performance.now();
 const network = generateNetwork({ companies, seed, horizon: 52 });
 const generated = performance.now();

@@ -9,7 +9,9 @@
  * `--huge-pages`: each measurement runs a second time with glibc advising transparent huge pages for
  * the planner's arenas (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`, where the kernel's mode is `madvise`),
  * in a column `huge pages`: on a VM whose page faults are dear it is the larger part of the difference
- * between two hosts (docs/planning.md, "Huge pages").
+ * between two hosts (docs/planning.md, "Huge pages"). Each measurement has the page toucher of
+ * `keten plan` and the server (docs/planning.md, "Pages touched ahead"); `--no-touch-ahead` adds each
+ * without it, in a column `touch ahead`.
  */
 import { loadavg } from 'node:os';
 import {
@@ -48,8 +50,9 @@ interface PlanFigures {
   diffCompanies?: number;
   planPeakMiB: number;
   peakMiB: number;
-  /** Set by this script: whether glibc advised huge pages (`--huge-pages`). */
+  /** Set by this script: whether glibc advised huge pages (`--huge-pages`), whether pages were touched ahead. */
   hugePages?: boolean;
+  touchAhead?: boolean;
 }
 
 const sizes = sizesFromArguments();
@@ -63,21 +66,30 @@ if (withHugePages && pagesMode !== 'madvise') {
     `--huge-pages: the kernel's mode is ${pagesMode ?? 'not reported'}, not madvise: advising huge pages changes nothing here (always: every row has them; never: none).\n`,
   );
 }
-// With --huge-pages, each measurement without and with glibc advising them.
-const pageVariants: boolean[] = withHugePages ? [false, true] : [false];
+const withoutTouch = process.argv.includes('--no-touch-ahead');
+// With --huge-pages, each measurement without and with glibc advising them; with --no-touch-ahead,
+// with and without the page toucher.
+const variants = (withHugePages ? [false, true] : [false]).flatMap((hugePages) =>
+  (withoutTouch ? [true, false] : [true]).map((touchAhead) => ({ hugePages, touchAhead })),
+);
 
 const rows: PlanFigures[] = [];
 // Pegging of 60,000 companies is some 100 million pegs (8.4 million at 6,000): measured up to 6,000.
 const PEGGING_UP_TO = 6_000;
 for (const companies of sizes) {
   for (const pegging of companies > PEGGING_UP_TO ? [false] : [false, true]) {
-    for (const hugePages of pageVariants) {
+    for (const { hugePages, touchAhead } of variants) {
       const figures = runWorker<PlanFigures>(
         'plan-worker.ts',
-        [String(companies), String(SEED), ...(pegging ? [] : ['--no-pegging'])],
+        [
+          String(companies),
+          String(SEED),
+          ...(pegging ? [] : ['--no-pegging']),
+          ...(touchAhead ? [] : ['--no-touch-ahead']),
+        ],
         hugePages ? HUGE_PAGES_ENV : {},
       );
-      rows.push({ ...figures, hugePages });
+      rows.push({ ...figures, hugePages, touchAhead });
     }
   }
 }
@@ -89,6 +101,7 @@ console.log(
       'nodes',
       'pegging',
       ...(withHugePages ? ['huge pages'] : []),
+      ...(withoutTouch ? ['touch ahead'] : []),
       'plan s',
       'CPU s',
       'peak MiB',
@@ -111,6 +124,7 @@ console.log(
       row.nodes,
       row.pegging ? 'yes' : 'no',
       ...(withHugePages ? [row.hugePages ? 'yes' : 'no'] : []),
+      ...(withoutTouch ? [row.touchAhead ? 'yes' : 'no'] : []),
       seconds(row.planMs),
       seconds(row.planCpuMs),
       row.planPeakMiB,
@@ -138,13 +152,16 @@ console.log(
   '\nre-plan: capacity of the first component maker halved from period 10 on, re-planned from the kept run (its flattened network patched, not flattened again); "recomputed" counts the nodes whose requirements were computed again (the rest replay, runs of them in one piece), the execution pass runs only for the nodes whose inputs differ and those that join them as they read or are dealt something else than in the kept run (the dirty-set pass, docs/planning.md; it gives up for a whole pass when that set is a large share of the network).\nlate re-plan: the same change from period 40 on, re-planned from the first run; (from) is the period the execution pass started in, at a checkpoint of the kept run.\ndiff: diffPlans of the plan and the re-plan (what the server and keten replan do after a re-plan): CPU time, the orders added, removed or changed, and the companies whose orders changed.\nnext re-plan: the re-plan re-planned in turn after a second change (another component maker halved from period 12), as the server does on the next event; (pass 2) says whether the execution pass ran for a dirty set or over every node (a re-plan whose pass ran for a dirty set keeps no log of its own: the next starts from the run it started from, with both changes).\nCPU s: CPU time of the process (all threads, the collector included), fairer than wall time on a machine others load too.' +
     (withHugePages
       ? "\nhuge pages: yes when the worker ran with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (glibc advises transparent huge pages for its large allocations, which the planner's arenas are)."
+      : '') +
+    (withoutTouch
+      ? '\ntouch ahead: whether a second thread faulted in the pages of the arrays the planner was about to write, as keten plan and the server do (docs/planning.md, "Pages touched ahead").'
       : ''),
 );
 console.log(`pegging is measured up to ${PEGGING_UP_TO.toLocaleString('en')} companies.`);
 const largest = rows.filter((row) => row.companies === 60_000);
 for (const row of largest) {
   console.log(
-    `plan ${row.companies} companies${row.pegging ? ' with pegging' : ''}${row.hugePages ? ' (huge pages)' : ''}: ${seconds(row.planMs)} s ` +
+    `plan ${row.companies} companies${row.pegging ? ' with pegging' : ''}${row.hugePages ? ', huge pages' : ''}${row.touchAhead ? '' : ', not touched ahead'}: ${seconds(row.planMs)} s ` +
       `(target < 10 s: ${row.planMs < 10_000 ? 'met' : 'NOT met'}), peak ${row.planPeakMiB} MiB ` +
       `(target < 4 GB: ${row.planPeakMiB < 4e9 / 2 ** 20 ? 'met' : 'NOT met'})` +
       (row.replanMs === undefined

@@ -66,7 +66,13 @@ export * from './model/shape.ts';
 export * from './model/suggest.ts';
 export * from './model/tiers.ts';
 export * from './model/validate.ts';
-export { SHARED_CHUNK_BUDGET, setSharedChunkBudget, sharedChunkBytes } from './planning/arena.ts';
+export {
+  type PageToucher,
+  SHARED_CHUNK_BUDGET,
+  setPageToucher,
+  setSharedChunkBudget,
+  sharedChunkBytes,
+} from './planning/arena.ts';
 export * from './planning/chain-status.ts';
 export * from './planning/effective-network.ts';
 export * from './planning/events.ts';

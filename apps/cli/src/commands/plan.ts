@@ -26,6 +26,7 @@ import {
 import type { Backend } from '../backend.ts';
 import { CliError } from '../errors.ts';
 import type { Output } from '../output.ts';
+import { withPagesTouchedAhead } from '../touch-ahead.ts';
 import { checkWritable, writeChunks, writeFileAtomically } from '../write.ts';
 import { isPath, loadOrFail } from './networks.ts';
 
@@ -78,7 +79,7 @@ export async function planCommand(
     ...(source.blocked === undefined ? {} : { blocked: source.blocked }),
   };
   const started = performance.now();
-  const plan = planNetwork(network, planOptions);
+  const plan = await withPagesTouchedAhead(() => planNetwork(network, planOptions));
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   output.err(
     `planned ${source.label} over ${plan.horizon} periods in ${seconds} s: ${count(plan.orders.length, 'order')}, ${count(plan.shortages.length, 'short demand period')}, ${count(plan.bottlenecks.length, 'capacity period')} over the limit`,

@@ -12,6 +12,7 @@ import { formatPlanDiff } from '@keten/core';
 import type { Backend } from '../backend.ts';
 import { CliError } from '../errors.ts';
 import type { Output } from '../output.ts';
+import { withPagesTouchedAhead } from '../touch-ahead.ts';
 
 export interface ReplanCommandOptions {
   readonly version?: number;
@@ -34,11 +35,14 @@ export async function replanCommand(
   }
   const backend = await openBackend();
   try {
-    const answer = await backend.replan({
-      network: argument,
-      version: options.version,
-      dryRun: options.dryRun,
-    });
+    // (With --server the server re-plans, on a thread that touches pages ahead itself.)
+    const answer = await withPagesTouchedAhead(() =>
+      backend.replan({
+        network: argument,
+        version: options.version,
+        dryRun: options.dryRun,
+      }),
+    );
     const { stats, base } = answer;
     const seconds = stats.seconds.toFixed(stats.seconds < 1 ? 3 : 1);
     const full = stats.full ? ` (full plan: ${stats.reason ?? 'a first plan'})` : '';

@@ -7,9 +7,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PlanIndex, peggingOfDemand, peggingOfOrder, planNetwork } from '@keten/core';
 import type { PeggingQuestion, PeggingReply, PeggingSetup } from './pegging-thread.ts';
-import { boundThreadChunks } from './thread-memory.ts';
+import { boundThreadChunks, touchPagesAhead } from './thread-memory.ts';
 
 boundThreadChunks();
+touchPagesAhead();
 const port = parentPort;
 if (port === null) throw new Error('pegging-worker.ts runs in a worker thread');
 const { network, options } = workerData as PeggingSetup;

@@ -10,9 +10,10 @@ import { parentPort } from 'node:worker_threads';
 import { PLAN_QUESTIONS, PlanAnswers } from '../plan-answers.ts';
 import type { PlanPart, PlanThreadQuestion, PlanThreadReply } from './plan-thread.ts';
 import { addSlice } from './slices.ts';
-import { boundThreadChunks } from './thread-memory.ts';
+import { boundThreadChunks, touchPagesAhead } from './thread-memory.ts';
 
 boundThreadChunks();
+touchPagesAhead();
 const port = parentPort;
 if (port === null) throw new Error('plan-worker.ts runs in a worker thread');
 const post = (reply: PlanThreadReply) => port.postMessage(reply);

@@ -19,12 +19,13 @@ import {
   type VersionAnswer,
 } from './replan-thread.ts';
 import { addSlice, postInSlices } from './slices.ts';
-import { boundThreadChunks } from './thread-memory.ts';
+import { boundThreadChunks, touchPagesAhead } from './thread-memory.ts';
 
 /** Versions held per thread: the latest and the one last published are the ones re-plans read. */
 const HELD_VERSIONS = 2;
 
 boundThreadChunks();
+touchPagesAhead();
 const port = parentPort;
 if (port === null) throw new Error('replan-worker.ts runs in a worker thread');
 const post = (message: ReplanWorkerMessage) => port.postMessage(message);

@@ -8,7 +8,8 @@
  * of it (past the bound, chunks are plain array buffers again, which V8 counts and collects for).
  */
 import { totalmem } from 'node:os';
-import { SHARED_CHUNK_BUDGET, setSharedChunkBudget } from '@keten/core';
+import { SHARED_CHUNK_BUDGET, setPageToucher, setSharedChunkBudget } from '@keten/core';
+import { startPageToucher } from '@keten/workers';
 
 /** A third of the machine's memory, at most core's 12 GiB. */
 export function threadChunkBudget(machineBytes: number = totalmem()): number {
@@ -18,4 +19,14 @@ export function threadChunkBudget(machineBytes: number = totalmem()): number {
 /** Bounds this thread's shared chunks (`threadChunkBudget`); called once at a planning thread's start. */
 export function boundThreadChunks(): void {
   setSharedChunkBudget(threadChunkBudget());
+}
+
+/**
+ * Sets a page toucher for this planning thread (`@keten/workers`' `startPageToucher`): a thread of its
+ * own faults in the pages of the arrays the planner is about to write, which on a virtual machine
+ * whose fresh memory is dear takes seconds off a large plan (docs/planning.md, "Pages touched ahead").
+ * It waits, idle, between plans; called once at a planning thread's start.
+ */
+export function touchPagesAhead(): void {
+  setPageToucher(startPageToucher());
 }

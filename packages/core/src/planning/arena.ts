@@ -151,6 +151,19 @@ export class Arena {
   }
 
   /**
+   * Asks the page toucher (`setPageToucher`), when one is set, to fault in bytes `from` … `to` − 1 of
+   * what this arena will hand out next, when they fit in its current chunk (a fresh one: a reused
+   * chunk's pages are mapped already): arrays taken later (at 60,000 companies pass 2's period-major
+   * copies, some 600 MB) then find their pages mapped.
+   */
+  touchNext(from: number, to: number): void {
+    const chunk = this.chunk;
+    if (toucher === undefined || !(chunk instanceof SharedArrayBuffer) || this.reused) return;
+    const at = Math.ceil(this.offset / 8) * 8;
+    if (at + to <= chunk.byteLength) toucher.touch(chunk, at + from, at + to);
+  }
+
+  /**
    * `zeroed` false: the array may hold what a run before wrote into a reused chunk (see `take`); only
    * for an array whose every cell that is read is written first.
    */
@@ -186,6 +199,52 @@ export class Arena {
     else if (this.reused && zeroed) zero(this.chunk, at, bytes);
     return [this.chunk, at];
   }
+}
+
+/**
+ * Something that faults pages of shared memory in ahead of their first write, on another thread
+ * (`@keten/workers`' `startPageToucher`): on a machine whose fresh memory is dear, the planner's thread
+ * then finds the pages of its arrays mapped (docs/planning.md, "Pages touched ahead"). It must leave
+ * every value as it is (it only ever writes a 0 where it reads a 0, atomically).
+ */
+export interface PageToucher {
+  /** Faults in the pages of bytes `from` … `to` − 1 of `buffer`, some time soon; returns at once. */
+  touch(buffer: SharedArrayBuffer, from: number, to: number): void;
+}
+
+let toucher: PageToucher | undefined;
+
+/**
+ * Sets the page toucher the planner hands the arrays it is about to write (undefined: none, the
+ * default; core starts no threads itself); returns the one it replaces.
+ */
+export function setPageToucher(next: PageToucher | undefined): PageToucher | undefined {
+  const before = toucher;
+  toucher = next;
+  return before;
+}
+
+/**
+ * Asks the page toucher, when one is set, to fault in elements `from` … `to` − 1 of `array` ahead of
+ * their first write. Only arrays over shared chunks can be touched from another thread; others are left.
+ */
+export function touchAhead(
+  array: Float64Array | Int32Array | Uint8Array,
+  from = 0,
+  to: number = array.length,
+): void {
+  if (toucher === undefined || to <= from || !(array.buffer instanceof SharedArrayBuffer)) return;
+  const size = array.BYTES_PER_ELEMENT;
+  toucher.touch(
+    array.buffer,
+    array.byteOffset + from * size,
+    array.byteOffset + Math.min(to, array.length) * size,
+  );
+}
+
+/** Whether a page toucher is set (`setPageToucher`). */
+export function touchingAhead(): boolean {
+  return toucher !== undefined;
 }
 
 /** What arrays taken unzeroed are filled with (`setUnzeroedGarbage`), or none. */

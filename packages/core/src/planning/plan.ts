@@ -66,7 +66,7 @@
  *   docs/planning.md for the design of an incremental pass 2).
  */
 import type { Network } from '../model/schema.ts';
-import { Arena } from './arena.ts';
+import { Arena, touchAhead, touchingAhead } from './arena.ts';
 import { type FlatPatch, patchFlatNetwork } from './flat-patch.ts';
 import {
   capacityBase,
@@ -431,6 +431,7 @@ export function replanNetwork(previous: PlanRun, network: Network, options?: Pla
   planner.source = network;
   planner.patch = patch;
   const reason = planner.incompatible(before);
+  if (reason === undefined) planner.expectLike(before);
   const plan = planner.run(network.name, reason === undefined ? before : undefined);
   // Only after a dirty-set pass (which `before`'s log made possible) that ran to the end: one that gave
   // up ran pass 2 over every node, from 0 (and logged) or from a checkpoint, and the next re-plan from
@@ -839,6 +840,13 @@ class Planner {
     this.potentialAt = execution.f64(cells, false);
     this.potentialKnown = execution.u8(flat.nodes);
     this.grossBound = execution.f64(flat.nodes).fill(Number.NaN);
+    // With a page toucher (`setPageToucher`): the arrays pass 1 writes nearly whole, and pass 2's
+    // period-major copies, taken next from `execution`, are faulted in on its thread meanwhile.
+    if (touchingAhead()) {
+      touchAhead(this.purchaseAt);
+      touchAhead(this.causeAt);
+      for (const [from, to] of transposedTouched(flat.nodes, this.H, arcs)) execution.touchNext(from, to);
+    }
   }
 
   run(name: string, previous?: Planner): Plan {
@@ -927,6 +935,31 @@ class Planner {
   }
 
   // ---- re-planning: replay what a change does not reach ----
+
+  /**
+   * A re-plan from `previous`: its columns will hold about as many values as `previous`'s (most of
+   * them copied from there), so with a page toucher (`setPageToucher`) their pages are asked for at
+   * once, a step of each column in turn, as the copies fill them side by side.
+   */
+  expectLike(previous: Planner): void {
+    if (!touchingAhead()) return;
+    const columns: [IntColumn | NumberColumn, number][] = [
+      [this.orderNode, previous.orderNode.length],
+      [this.orderArc, previous.orderArc.length],
+      [this.orderStart, previous.orderStart.length],
+      [this.orderStartQuantity, previous.orderStartQuantity.length],
+      [this.orderFinalQuantity, previous.orderFinalQuantity.length],
+      [this.orderFinalStart, previous.orderFinalStart.length],
+      [this.callOrder, previous.callOrder.length],
+      [this.callAmount, previous.callAmount.length],
+      [this.wantPeriod, previous.wantPeriod.length],
+      [this.wantAmount, previous.wantAmount.length],
+    ];
+    const most = Math.max(...columns.map(([, count]) => count));
+    for (let upTo = TOUCH_STEP; upTo < most + TOUCH_STEP; upTo += TOUCH_STEP) {
+      for (const [column, count] of columns) column.expect(Math.min(upTo, count));
+    }
+  }
 
   /** Why `previous` cannot be replayed into this run (the network's shape or the options differ), or undefined. */
   incompatible(previous: Planner): string | undefined {
@@ -2017,6 +2050,9 @@ class Planner {
     if (this.replayable)
       this.plannedCauseAt = PlannedCauses.of(this.causeAt, this.plannedCauseCells, this.H, this.keptArena);
     this.plannedOrders = this.orderNode.length;
+    // Pass 2 writes every order's finals (`scatterFinals`, `finish`).
+    this.orderFinalQuantity.expect(this.plannedOrders);
+    this.orderFinalStart.expect(this.plannedOrders);
     this.allocateTransposed(true);
     this.transpose(from);
     this.runPassTwo(previous, from);
@@ -2095,6 +2131,7 @@ class Planner {
    * `catchUpArrival`): empty when `zeroed`, else as a reused chunk left them (arena.ts), for a
    * dirty-set pass that writes every cell of a node's rows it reads first (`transposeNode`).
    */
+  /** Takes pass 2's period-major copies from the execution arena (`transposedTouched` knows their order). */
   allocateTransposed(zeroed: boolean): void {
     const N = this.flat.nodes;
     const H = this.H;
@@ -4036,16 +4073,30 @@ class Planner {
 class IntColumn {
   a: Int32Array;
   length = 0;
+  /** Pages asked to be touched ahead (`TouchWindow`); `limit`: the length at which `reach` runs next. */
+  private readonly window: TouchWindow;
+  private limit: number;
   constructor(capacity = 1024, arena?: Arena) {
     this.a = arena === undefined ? new Int32Array(Math.max(1, capacity)) : arena.i32(Math.max(1, capacity));
+    this.window = new TouchWindow(arena !== undefined);
+    this.limit = this.window.limit(this.a);
   }
   push(value: number): void {
-    if (this.length === this.a.length) this.grow(this.length + 1);
+    if (this.length >= this.limit) this.reach(this.length + 1);
     this.a[this.length++] = value;
+  }
+  /** Asks for the pages of the first `count` values to be touched ahead (`TouchWindow`). */
+  expect(count: number): void {
+    this.limit = this.window.expect(this.a, count);
+  }
+  /** Grows the column to hold `needed` values, and asks for the pages after them to be touched. */
+  private reach(needed: number): void {
+    if (needed > this.a.length) this.grow(needed);
+    this.limit = this.window.reached(this.a, needed);
   }
   /** Appends `count` values of `source` from `from`, each plus `shift`. */
   copy(source: IntColumn, from: number, count: number, shift = 0): void {
-    if (this.length + count > this.a.length) this.grow(this.length + count);
+    if (this.length + count >= this.limit) this.reach(this.length + count);
     const a = this.a;
     const at = this.length;
     // A node's few values one by one (a subarray is an object for the collector); long runs in one piece.
@@ -4065,22 +4116,96 @@ class IntColumn {
   }
 }
 
+/**
+ * The byte ranges of what `allocateTransposed` takes from the execution arena (when `potentialAt` is
+ * there to be `capacityT`; alignment aside) that a full pass 2 writes nearly whole, for the page toucher
+ * to fault in ahead: `incoming` and `catchUpArrival`, then (past `madeT` and `plannedStartT`, a third
+ * of whose pages a plan writes at 60,000 companies) `askedT`, `boughtT` and `plannedShipT`.
+ */
+function transposedTouched(nodes: number, horizon: number, arcs: number): [number, number][] {
+  const cells = nodes * horizon;
+  const afterPlanned = cells * (8 + 8 + 4 + 8) + 8;
+  return [
+    [0, cells * 16],
+    [afterPlanned, afterPlanned + cells * 8 + arcs * horizon * 12 + 8],
+  ];
+}
+
+/** Values a column asks to be touched ahead at a time (`TouchWindow`): 2 MB of integers, 4 MB of doubles. */
+const TOUCH_STEP = 1 << 19;
+
+/**
+ * What of a column's array (from an arena) has been handed to the page toucher (`touchAhead`): as the
+ * column fills, the next `TOUCH_STEP` values beyond the window are asked for each time the length
+ * comes within a step of its end, so that the toucher's thread stays one to two steps ahead of the
+ * planner's writes. Without a toucher (or for a column grown out of its arena) the window is shut and
+ * costs the column one comparison per value, the same as its capacity check it replaces.
+ */
+class TouchWindow {
+  /** Values asked for so far (from 0). */
+  private asked = 0;
+  /** The length at which more are asked; +∞ when shut. */
+  private at: number;
+  constructor(open: boolean) {
+    this.at = open && touchingAhead() ? 0 : Number.POSITIVE_INFINITY;
+  }
+  /** The length at which the column must call `reached` next (its capacity, or the window's edge). */
+  limit(array: Float64Array | Int32Array): number {
+    return Math.min(array.length, this.at);
+  }
+  /**
+   * The column now holds `length` values of `array` (grown into a plain buffer: the window shuts);
+   * returns its next `limit`.
+   */
+  reached(array: Float64Array | Int32Array, length: number): number {
+    if (!(array.buffer instanceof SharedArrayBuffer)) this.at = Number.POSITIVE_INFINITY;
+    else if (length >= this.at) return this.expect(array, length + 2 * TOUCH_STEP);
+    return this.limit(array);
+  }
+  /**
+   * Asks for values up to `count` to be touched (the rest of the window follows as the column fills);
+   * returns the column's next `limit`.
+   */
+  expect(array: Float64Array | Int32Array, count: number): number {
+    if (this.at === Number.POSITIVE_INFINITY) return array.length;
+    const to = Math.min(count, array.length);
+    if (to > this.asked) {
+      touchAhead(array, this.asked, to);
+      this.asked = to;
+    }
+    this.at = this.asked >= array.length ? Number.POSITIVE_INFINITY : Math.max(1, this.asked - TOUCH_STEP);
+    return this.limit(array);
+  }
+}
+
 /** A growable column of doubles. */
 class NumberColumn {
   a: Float64Array;
   length = 0;
   /** The largest length the column had before it was last made shorter (`shorten`). */
   private reached = 0;
+  private readonly window: TouchWindow;
+  private limit: number;
   constructor(capacity = 1024, arena?: Arena) {
     this.a = arena === undefined ? new Float64Array(Math.max(1, capacity)) : arena.f64(Math.max(1, capacity));
+    this.window = new TouchWindow(arena !== undefined);
+    this.limit = this.window.limit(this.a);
   }
   push(value: number): void {
-    if (this.length === this.a.length) this.grow(this.length + 1);
+    if (this.length >= this.limit) this.reach(this.length + 1);
     this.a[this.length++] = value;
+  }
+  /** As `IntColumn.expect`. */
+  expect(count: number): void {
+    this.limit = this.window.expect(this.a, count);
+  }
+  private reach(needed: number): void {
+    if (needed > this.a.length) this.grow(needed);
+    this.limit = this.window.reached(this.a, needed);
   }
   /** Appends `count` values of `source` from `from`, or `count` zeros when there is no source. */
   copy(source: NumberColumn | undefined, from: number, count: number): void {
-    if (this.length + count > this.a.length) this.grow(this.length + count);
+    if (this.length + count >= this.limit) this.reach(this.length + count);
     const a = this.a;
     const at = this.length;
     // Cells from `reached` on were never written: they hold 0 as the column was taken (zeroed).

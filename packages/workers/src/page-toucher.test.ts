@@ -1,0 +1,88 @@
+import {
+  applyPlanningEvents,
+  generateNetwork,
+  type Plan,
+  planJsonChunks,
+  planNetworkRun,
+  replanNetwork,
+  setPageToucher,
+} from '@keten/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type StartedPageToucher, startPageToucher } from './page-toucher.ts';
+
+const started: StartedPageToucher[] = [];
+afterEach(async () => {
+  setPageToucher(undefined);
+  for (const toucher of started.splice(0)) await toucher.stop();
+});
+
+function start(): StartedPageToucher {
+  const toucher = startPageToucher();
+  started.push(toucher);
+  return toucher;
+}
+
+const json = (plan: Plan) => [...planJsonChunks(plan)].join('');
+
+describe('startPageToucher', () => {
+  it('changes no value, whether written before, while or after it touches', async () => {
+    const toucher = start();
+    const bytes = 16 * 1024 * 1024;
+    const buffer = new SharedArrayBuffer(bytes);
+    const words = new Int32Array(buffer);
+    const expected = new Int32Array(words.length);
+    // Every 7th word of the first half written before, every 5th of the whole written while the toucher
+    // runs over it (several times, and over ranges not page-aligned), some of them zeros and negatives.
+    for (let i = 0; i < words.length / 2; i += 7) words[i] = expected[i] = (i % 11) - 5;
+    for (let round = 0; round < 3; round++) toucher.touch(buffer, 3 + round, bytes - round);
+    for (let i = 0; i < words.length; i += 5) words[i] = expected[i] = i + 1;
+    await toucher.idle();
+    for (let i = 1; i < words.length; i += 13) words[i] = expected[i] = -i;
+    toucher.touch(buffer, 0, bytes);
+    await toucher.idle();
+    let differing = 0;
+    for (let i = 0; i < words.length; i++) if (words[i] !== expected[i]) differing++;
+    expect(differing).toBe(0);
+    expect(words[5]).toBe(6);
+  });
+
+  it('leaves a range that ends past its buffer and an empty one alone', async () => {
+    const toucher = start();
+    const buffer = new SharedArrayBuffer(10_000);
+    new Int32Array(buffer).fill(9);
+    toucher.touch(buffer, 8_000, 1_000_000);
+    toucher.touch(buffer, 500, 500);
+    await toucher.idle();
+    expect(new Int32Array(buffer).every((value) => value === 9)).toBe(true);
+  });
+
+  it('gives the same plans and re-plans as planning without it', () => {
+    // 3,000 companies: the planner's arenas are shared chunks (16 MB and more), which it hands over.
+    const network = generateNetwork({ companies: 3_000, seed: 11, horizon: 52 });
+    const record = (network.production ?? []).find((entry) => entry.item.startsWith('cmp-'))!;
+    const changed = applyPlanningEvents(network, [
+      {
+        type: 'capacity.changed',
+        payload: { company: record.company, item: record.item, from: 8, capacity: 1 },
+      },
+    ]);
+    if (!changed.ok) throw new Error('the capacity change must apply');
+    const planAndReplan = () => {
+      const run = planNetworkRun(network, { pegging: false });
+      const again = replanNetwork(run, changed.value.network);
+      return [json(run.plan), json(again.plan)];
+    };
+    const without = planAndReplan();
+    const toucher = start();
+    let asked = 0;
+    setPageToucher({
+      touch(buffer, from, to) {
+        asked++;
+        toucher.touch(buffer, from, to);
+      },
+    });
+    expect(planAndReplan()).toEqual(without);
+    // The planner did hand it ranges (its columns, pass 2's copies, the re-plan's columns).
+    expect(asked).toBeGreaterThan(10);
+  });
+});
