@@ -76,7 +76,7 @@ import {
   type OrderedFlatNetwork,
   plannerArena,
 } from './flatten.ts';
-import { type OrderList, OrderTable } from './orders.ts';
+import { arcBuyers, type OrderList, OrderTable, orderNode } from './orders.ts';
 
 export type { PlannedOrder } from './orders.ts';
 
@@ -468,8 +468,9 @@ function runArenas(sizes: FlatSizes, options: PlanOptions, replayable: boolean):
   // are made that size once. The memory is only touched as far as it is used. They have an arena of
   // their own: the plan's `OrderTable` reads them (and keeps them alive) after the rest of a run that
   // is not kept is dropped; the table's index of the orders in the plan (4 bytes an order) comes from
-  // it too.
-  const orders = Arena.sized((nodes + arcs) * horizon * 40);
+  // it too. An order is 36 bytes: its arc (or node, `orderNode`) and start, its three quantities, and
+  // the table's 4.
+  const orders = Arena.sized((nodes + arcs) * horizon * 36);
   // What a kept run replays lives in `kept` (`plannerArena`), what only the execution pass needs in
   // `execution`, so that `release` can drop the latter whole (see arena.ts for why arenas at all).
   // `execution` holds pass 2's arrays and its period-major copies (`transpose`; `capacityT` is
@@ -586,10 +587,12 @@ class Planner {
   readonly pegContext: PegContext;
   /** The causes recorded, their texts not yet written (`KeptCause`). */
   readonly causes: KeptCause[] = [];
-  // Orders, as parallel arrays. A production order has arc −1; a purchase its arc (the kind).
+  // Orders, as parallel arrays. A purchase has its arc (its node is the arc's buyer, `arcBuyer`); a
+  // production order of node n has −1 − n (`orderNode`): an arc below 0 is production.
   readonly orderArena: Arena;
-  readonly orderNode: IntColumn;
   readonly orderArc: IntColumn;
+  /** Each arc's buying node (`arcBuyerOf`), for the node of a purchase (`orderNode`). */
+  readonly arcBuyer: Int32Array;
   readonly orderStart: IntColumn;
   /** What the requirement pass plans to start (production) or ship (purchase). */
   readonly orderStartQuantity: NumberColumn;
@@ -743,8 +746,8 @@ class Planner {
     // Requests are read by pegging only: without it none are made (at 60,000 companies some 20
     // million, 400 MB of fresh memory).
     const requestSlots = this.pegging ? (flat.bomNode.length + arcs) * flat.horizon : 1;
-    this.orderNode = new IntColumn(slots, orders);
     this.orderArc = new IntColumn(slots, orders);
+    this.arcBuyer = arcBuyerOf(flat.arcStart);
     this.orderStart = new IntColumn(slots, orders);
     this.orderStartQuantity = new NumberColumn(slots, orders);
     this.orderFinalQuantity = new NumberColumn(slots, orders);
@@ -944,7 +947,6 @@ class Planner {
   expectLike(previous: Planner): void {
     if (!touchingAhead()) return;
     const columns: [IntColumn | NumberColumn, number][] = [
-      [this.orderNode, previous.orderNode.length],
       [this.orderArc, previous.orderArc.length],
       [this.orderStart, previous.orderStart.length],
       [this.orderStartQuantity, previous.orderStartQuantity.length],
@@ -1122,7 +1124,7 @@ class Planner {
     const calls = previous.callTo[to - 1]! - callFirst;
     const wantFirst = previous.wantFrom[from]!;
     const wants = previous.wantTo[to - 1]! - wantFirst;
-    const orderShift = this.orderNode.length - orderFirst;
+    const orderShift = this.orderArc.length - orderFirst;
     const requestShift = this.requestNode.length - requestFirst;
     const causeShift = this.causes.length - causeFirst;
     const callShift = this.callOrder.length - callFirst;
@@ -1226,7 +1228,7 @@ class Planner {
   }
 
   beginRanges(n: number): void {
-    this.orderFrom[n] = this.orderNode.length;
+    this.orderFrom[n] = this.orderArc.length;
     this.requestFrom[n] = this.requestNode.length;
     this.causeFrom[n] = this.causes.length;
     this.callFrom[n] = this.callOrder.length;
@@ -1235,7 +1237,7 @@ class Planner {
   }
 
   endRanges(n: number): void {
-    this.orderTo[n] = this.orderNode.length;
+    this.orderTo[n] = this.orderArc.length;
     this.requestTo[n] = this.requestNode.length;
     this.causeTo[n] = this.causes.length;
     this.callTo[n] = this.callOrder.length;
@@ -1290,7 +1292,6 @@ class Planner {
 
   /** Appends `count` of `previous`'s orders from `from` (not yet executed). */
   copyOrders(previous: Planner, from: number, count: number): void {
-    this.orderNode.copy(previous.orderNode, from, count);
     this.orderArc.copy(previous.orderArc, from, count);
     this.orderStart.copy(previous.orderStart, from, count);
     this.orderStartQuantity.copy(previous.orderStartQuantity, from, count);
@@ -1313,14 +1314,14 @@ class Planner {
     const f = this.flat;
     const H = this.H;
     const base = n * H;
-    const orderShift = this.orderNode.length - previous.orderFrom[n]!;
+    const orderShift = this.orderArc.length - previous.orderFrom[n]!;
     const causeShift = this.causes.length - previous.causeFrom[n]!;
     this.beginRanges(n);
     for (let c = previous.causeFrom[n]!; c < previous.causeTo[n]!; c++) this.causes.push(previous.causes[c]!);
     // The node's orders and requests are ranges of the columns: copied whole, indices shifted.
     const orders = previous.orderFrom[n]!;
     const orderCount = previous.orderTo[n]! - orders;
-    const first = this.orderNode.length;
+    const first = this.orderArc.length;
     this.copyOrders(previous, orders, orderCount);
     for (let order = first; order < first + orderCount; order++) {
       if (this.pegging) this.orderPegs.push(undefined);
@@ -1934,9 +1935,8 @@ class Planner {
 
   /** A new order of node `n`: production when `arc` is −1, else a purchase on `arc`. */
   newOrder(n: number, arc: number, start: number): number {
-    const order = this.orderNode.length;
-    this.orderNode.push(n);
-    this.orderArc.push(arc);
+    const order = this.orderArc.length;
+    this.orderArc.push(arc < 0 ? -1 - n : arc);
     this.orderStart.push(start);
     this.orderStartQuantity.push(0);
     this.orderFinalQuantity.push(0);
@@ -2049,7 +2049,7 @@ class Planner {
     // From the arena the run's other kept arrays came from (a buffer of its own brought a collection).
     if (this.replayable)
       this.plannedCauseAt = PlannedCauses.of(this.causeAt, this.plannedCauseCells, this.H, this.keptArena);
-    this.plannedOrders = this.orderNode.length;
+    this.plannedOrders = this.orderArc.length;
     // Pass 2 writes every order's finals (`scatterFinals`, `finish`).
     this.orderFinalQuantity.expect(this.plannedOrders);
     this.orderFinalStart.expect(this.plannedOrders);
@@ -2652,7 +2652,7 @@ class Planner {
       deliveries: this.deliveries.length,
       shortages: this.shortages.length,
       safetyStockDraws: this.safetyStockDraws.length,
-      orders: this.orderNode.length - this.plannedOrders,
+      orders: this.orderArc.length - this.plannedOrders,
       causeWrites: this.causeWriteCell.length,
     };
   }
@@ -2833,7 +2833,6 @@ class Planner {
     for (let k = 0; k < at.safetyStockDraws; k++) this.safetyStockDraws.push(previous.safetyStockDraws[k]!);
     // The orders pass 2 made before `from`, after the requirement pass's.
     const made = previous.plannedOrders;
-    this.orderNode.copy(previous.orderNode, made, at.orders);
     this.orderArc.copy(previous.orderArc, made, at.orders);
     this.orderStart.copy(previous.orderStart, made, at.orders);
     this.orderStartQuantity.copy(previous.orderStartQuantity, made, at.orders);
@@ -2912,7 +2911,7 @@ class Planner {
   executeDirty(previous: Planner, firstOf: Int32Array): void {
     if (this.replayable)
       this.plannedCauseAt = PlannedCauses.of(this.causeAt, this.plannedCauseCells, this.H, this.keptArena);
-    this.plannedOrders = this.orderNode.length;
+    this.plannedOrders = this.orderArc.length;
     this.plannedCauses = this.causes.length;
     const f = this.flat;
     const H = this.H;
@@ -3053,7 +3052,7 @@ class Planner {
     start.deliveries = this.deliveries.length;
     start.shortages = this.shortages.length;
     start.safetyStockDraws = this.safetyStockDraws.length;
-    start.orders = this.orderNode.length;
+    start.orders = this.orderArc.length;
     start.causes = this.causes.length;
     start.causeWrites = this.causeWriteCell.length;
     start.taken = this.dirtyPass?.taken.length ?? 0;
@@ -3618,8 +3617,10 @@ class Planner {
     }
     // Pass-2 orders: a run of clean nodes' is appended column by column (`takeOverOrders`).
     let first = lists.made;
-    for (; lists.made < previous.orderNode.length && previous.orderStart.a[lists.made] === t; lists.made++) {
-      const n = previous.orderNode.a[lists.made]!;
+    const arcOf = previous.orderArc.a;
+    const buyer = previous.arcBuyer;
+    for (; lists.made < previous.orderArc.length && previous.orderStart.a[lists.made] === t; lists.made++) {
+      const n = orderNode(arcOf[lists.made]!, buyer);
       if (rank[n]! >= before) break;
       if (set[n] !== 1) continue;
       this.takeOverOrders(previous, first, lists.made - first);
@@ -3634,7 +3635,6 @@ class Planner {
    */
   takeOverOrders(previous: Planner, from: number, count: number): void {
     if (count <= 0) return;
-    this.orderNode.copy(previous.orderNode, from, count);
     this.orderArc.copy(previous.orderArc, from, count);
     this.orderStart.copy(previous.orderStart, from, count);
     this.orderStartQuantity.copy(previous.orderStartQuantity, from, count);
@@ -3649,9 +3649,9 @@ class Planner {
     while (lists.delivery < lists.deliveryEnd && log.deliveryNode.a[lists.delivery] === n) lists.delivery++;
     while (lists.shortage < lists.shortageEnd && log.shortageNode.a[lists.shortage] === n) lists.shortage++;
     while (
-      lists.made < previous.orderNode.length &&
+      lists.made < previous.orderArc.length &&
       previous.orderStart.a[lists.made] === t &&
-      previous.orderNode.a[lists.made] === n
+      orderNode(previous.orderArc.a[lists.made]!, previous.arcBuyer) === n
     )
       lists.made++;
   }
@@ -3840,13 +3840,13 @@ class Planner {
   dropOrdersFrom(count: number): void {
     const N = this.flat.nodes;
     const A = this.flat.arcSupplier.length;
-    for (let order = count; order < this.orderNode.length; order++) {
+    for (let order = count; order < this.orderArc.length; order++) {
       const start = this.orderStart.a[order]!;
       const arc = this.orderArc.a[order]!;
-      if (arc < 0) this.madeT[start * N + this.orderNode.a[order]!] = 0;
+      if (arc < 0) this.madeT[start * N + (-1 - arc)] = 0;
       else this.boughtT[start * A + arc] = 0;
     }
-    for (const column of [this.orderNode, this.orderArc, this.orderStart]) column.length = count;
+    for (const column of [this.orderArc, this.orderStart]) column.length = count;
     for (const column of [this.orderStartQuantity, this.orderFinalQuantity, this.orderFinalStart])
       column.shorten(count);
   }
@@ -3944,7 +3944,7 @@ class Planner {
   assemble(name: string, previous?: Planner): Plan {
     const f = this.flat;
     const H = this.H;
-    const made = this.orderNode.length;
+    const made = this.orderArc.length;
     const finalStart = this.orderFinalStart.a;
     let count = 0;
     for (let order = 0; order < made; order++) {
@@ -3961,8 +3961,8 @@ class Planner {
       leadTime: f.leadTime,
       arcSupplier: f.arcSupplier,
       arcLeadTime: f.arcLeadTime,
+      arcBuyer: this.arcBuyer,
       index,
-      node: this.orderNode.a,
       arc: this.orderArc.a,
       start: this.orderStart.a,
       quantity: this.orderFinalQuantity.a,
@@ -4685,7 +4685,7 @@ function keptPassTwo(run: Planner): KeptPassTwo {
   const periodStart = new Int32Array(H + 1);
   let order = run.plannedOrders;
   for (let t = 0; t <= H; t++) {
-    while (order < run.orderNode.length && run.orderStart.a[order]! < t) order++;
+    while (order < run.orderArc.length && run.orderStart.a[order]! < t) order++;
     periodStart[t] = order;
   }
   const { order: planning } = run.flat;
@@ -4710,19 +4710,20 @@ function keptStart(pass: DirtyPass, n: number, arc: number, t: number): number {
   if (order >= 0) return run.orderFinalStart.a[order]!;
   // An order pass 2 made: a binary search of the period's, by execution order.
   const { rank, periodStart } = pass.kept;
-  const node = run.orderNode.a;
+  // (A production order's arc is −1 − n: below every arc of its node, as −1 was.)
   const orderArc = run.orderArc.a;
+  const buyer = run.arcBuyer;
+  const key = arc < 0 ? -1 - n : arc;
   const wanted = rank[n]!;
   let low = periodStart[t]!;
   let high = periodStart[t + 1]!;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    const at = rank[node[middle]!]!;
-    if (at < wanted || (at === wanted && orderArc[middle]! < arc)) low = middle + 1;
+    const at = rank[orderNode(orderArc[middle]!, buyer)]!;
+    if (at < wanted || (at === wanted && orderArc[middle]! < key)) low = middle + 1;
     else high = middle;
   }
-  if (low < periodStart[t + 1]! && node[low] === n && orderArc[low] === arc)
-    return run.orderFinalStart.a[low]!;
+  if (low < periodStart[t + 1]! && orderArc[low] === key) return run.orderFinalStart.a[low]!;
   return 0;
 }
 
@@ -4887,6 +4888,19 @@ const dirtyGraphs = new WeakMap<
   Int32Array,
   { readonly shape: readonly unknown[]; readonly graph: DirtyGraph }
 >();
+
+/** Each network shape's arcs' buying nodes (`arcBuyers`), by its `arcStart` (see `dirtyGraphs`). */
+const arcBuyerCache = new WeakMap<Int32Array, Int32Array>();
+
+/** The buying node of each arc of the network whose arcs by node are `arcStart`, built once per shape. */
+function arcBuyerOf(arcStart: Int32Array): Int32Array {
+  let buyer = arcBuyerCache.get(arcStart);
+  if (buyer === undefined) {
+    buyer = arcBuyers(arcStart);
+    arcBuyerCache.set(arcStart, buyer);
+  }
+  return buyer;
+}
 
 /** `f`'s `DirtyGraph`, built once per network shape (`dirtyGraphs`). */
 function dirtyGraphOf(f: OrderedFlatNetwork): DirtyGraph {
