@@ -172,6 +172,11 @@ export class Arena {
     return new Float64Array(buffer, at, length);
   }
 
+  f32(length: number, zeroed = true): Float32Array {
+    const [buffer, at] = this.take(length * 4, zeroed);
+    return new Float32Array(buffer, at, length);
+  }
+
   i32(length: number, zeroed = true): Int32Array {
     const [buffer, at] = this.take(length * 4, zeroed);
     return new Int32Array(buffer, at, length);
