@@ -51,10 +51,16 @@ export function startPageToucher(): StartedPageToucher {
   worker.unref();
   let asked = 0;
   const waiting = new Map<number, () => void>();
-  worker.on('message', (done: number) => {
+  // Listened to only while `idle` waits: a listener on its messages kept an unreferenced thread's
+  // process alive (bench:plan's worker never ended).
+  const heard = (done: number) => {
     waiting.get(done)?.();
     waiting.delete(done);
-  });
+    if (waiting.size === 0) {
+      worker.off('message', heard);
+      worker.unref();
+    }
+  };
   return {
     touch(buffer, from, to) {
       if (to > from) worker.postMessage({ buffer, from, to });
@@ -63,6 +69,7 @@ export function startPageToucher(): StartedPageToucher {
       asked++;
       const done = asked;
       return new Promise<void>((resolve) => {
+        if (waiting.size === 0) worker.on('message', heard);
         waiting.set(done, resolve);
         worker.postMessage({ buffer: new SharedArrayBuffer(4), from: 0, to: 0, done });
       });
