@@ -512,6 +512,17 @@ export function flattenForPlanning<T = undefined>(
   return { flat: numberInPlanningOrder(flat, arena, true), along: made };
 }
 
+/**
+ * Each arc's buying node, from the arcs by node (`arcStart[n] … arcStart[n + 1] − 1` are n's): the
+ * planner's node of a purchase (`orderNode`), the simulator's buyer of a lane.
+ */
+export function arcBuyers(arcStart: Int32Array): Int32Array {
+  const nodes = arcStart.length - 1;
+  const buyer = new Int32Array(arcStart[nodes]!);
+  for (let n = 0; n < nodes; n++) buyer.fill(n, arcStart[n]!, arcStart[n + 1]!);
+  return buyer;
+}
+
 /** What the planner's arenas are sized by. */
 export interface FlatSizes {
   readonly nodes: number;

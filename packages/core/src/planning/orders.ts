@@ -194,14 +194,6 @@ export function orderNode(arc: number, arcBuyer: Int32Array): number {
   return arc < 0 ? -1 - arc : arcBuyer[arc]!;
 }
 
-/** Each arc's buying node, from the arcs by node (`arcStart[n] … arcStart[n + 1] − 1` are n's). */
-export function arcBuyers(arcStart: Int32Array): Int32Array {
-  const nodes = arcStart.length - 1;
-  const buyer = new Int32Array(arcStart[nodes]!);
-  for (let n = 0; n < nodes; n++) buyer.fill(n, arcStart[n]!, arcStart[n + 1]!);
-  return buyer;
-}
-
 /**
  * A planned order's stable id: `company/item/make/start` for production, `company/item/buy/supplier/start`
  * for a purchase (`start`: the period production starts or the supplier ships).

@@ -69,6 +69,7 @@ import type { Network } from '../model/schema.ts';
 import { Arena, touchAhead, touchingAhead } from './arena.ts';
 import { type FlatPatch, patchFlatNetwork } from './flat-patch.ts';
 import {
+  arcBuyers,
   capacityBase,
   type FlatSizes,
   flatSizes,
@@ -76,7 +77,7 @@ import {
   type OrderedFlatNetwork,
   plannerArena,
 } from './flatten.ts';
-import { arcBuyers, type OrderList, OrderTable, orderNode } from './orders.ts';
+import { type OrderList, OrderTable, orderNode } from './orders.ts';
 
 export type { PlannedOrder } from './orders.ts';
 
@@ -2050,9 +2051,6 @@ class Planner {
     if (this.replayable)
       this.plannedCauseAt = PlannedCauses.of(this.causeAt, this.plannedCauseCells, this.H, this.keptArena);
     this.plannedOrders = this.orderArc.length;
-    // Pass 2 writes every order's finals (`scatterFinals`, `finish`).
-    this.orderFinalQuantity.expect(this.plannedOrders);
-    this.orderFinalStart.expect(this.plannedOrders);
     this.allocateTransposed(true);
     this.transpose(from);
     this.runPassTwo(previous, from);
@@ -2130,8 +2128,8 @@ class Planner {
    * The period-major copies pass 2 reads (see `madeT`) and its arrivals by cell (`incoming`,
    * `catchUpArrival`): empty when `zeroed`, else as a reused chunk left them (arena.ts), for a
    * dirty-set pass that writes every cell of a node's rows it reads first (`transposeNode`).
+   * (`transposedTouched` knows the order they are taken in.)
    */
-  /** Takes pass 2's period-major copies from the execution arena (`transposedTouched` knows their order). */
   allocateTransposed(zeroed: boolean): void {
     const N = this.flat.nodes;
     const H = this.H;

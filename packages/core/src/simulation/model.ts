@@ -9,7 +9,7 @@
  */
 import type { Network } from '../model/schema.ts';
 import { computeTiers } from '../model/tiers.ts';
-import { type FlatNetwork, flattenNetwork } from '../planning/flatten.ts';
+import { arcBuyers, type FlatNetwork, flattenNetwork } from '../planning/flatten.ts';
 import {
   type AllocationRule,
   type CompanySettings,
@@ -219,9 +219,7 @@ export function compileSimulation(network: Network, scenario: Scenario): Simulat
   }
 
   // Arcs.
-  const arcBuyer = new Int32Array(arcs);
-  for (let n = 0; n < nodes; n++)
-    for (let a = flat.arcStart[n]!; a < flat.arcStart[n + 1]!; a++) arcBuyer[a] = n;
+  const arcBuyer = arcBuyers(flat.arcStart);
   const arcLead = new Int32Array(arcs);
   const arcDelay = new Int32Array(arcs);
   const arcPrice = new Float64Array(arcs);
