@@ -78,6 +78,8 @@ describe.skipIf(!CHROMIUM_AVAILABLE && !process.env.CI)('the web app in Chromium
     const opened = await logIn(web);
     const { page } = opened;
     await page.getByRole('heading', { name: 'Networks' }).waitFor();
+    // The heading is drawn before the list has loaded: wait for the list, then count.
+    await page.locator('.card').first().waitFor();
     expect(await page.getByRole('link', { name: 'demo', exact: true }).count()).toBe(1);
     expect(await page.locator('.card').first().innerText()).toMatch(/44 companies in 4 tiers/);
     expect(await page.locator('.topbar-user').innerText()).toContain('admin');
