@@ -439,6 +439,8 @@ export function replanNetwork(previous: PlanRun, network: Network, options?: Pla
   // this run can resume at one of its checkpoints or run whole and log, where one from the base would
   // give up again.
   if (planner.dirtyRounds > 0 && !planner.dirtyFallback) planner.base = before;
+  // Else the next re-plan starts from this run: it keeps its own logs, and no other run alive for them.
+  else planner.ownLogs();
   const stats: ReplanStats =
     reason === undefined
       ? { nodes: planner.flat.nodes, recomputed: planner.recomputed, full: false }
@@ -630,6 +632,25 @@ class Planner {
   readonly wantTo: Int32Array;
   readonly pegFrom: Int32Array;
   readonly pegTo: Int32Array;
+  /**
+   * Where each node's logs (`callOrder` … `wantAmount` from `callFrom[n]` … and `wantFrom[n]` …) are:
+   * `logRuns[logOwner[n]]`, this run (0) or, for a node a re-plan replayed, the run it was replayed
+   * from, whose logs are read where they are instead of copied (`logRunOf`, docs/planning.md "The
+   * shared sums without replaying every call").
+   */
+  readonly logOwner: Uint8Array;
+  logRuns: Planner[] = [this];
+  /** While a re-plan runs: the index in `logRuns` of each of the kept run's `logRuns`. */
+  logMap: number[] = [0];
+  /**
+   * A re-plan's shared sums (`gross`, `groupUsed`, `groupWanted`) start as the kept run's final ones;
+   * a row becomes live (1) when a node computed again reads or adds to it, and is then made what this
+   * run has summed so far and kept up (`liveRow`, `liveGroup`). Undefined in a full plan.
+   */
+  liveNode: Uint8Array | undefined;
+  liveGroupRow: Uint8Array | undefined;
+  /** The network's customers by node and members by group (`dirtyGraphOf`), for `liveRow`. */
+  sumGraph: DirtyGraph | undefined;
   /** Each placement of quantity on an order, in order: what it added to shared arrays. */
   readonly callOrder: IntColumn;
   readonly callAmount: NumberColumn;
@@ -838,6 +859,7 @@ class Planner {
     this.wantTo = ranges();
     this.pegFrom = ranges();
     this.pegTo = ranges();
+    this.logOwner = kept.u8(flat.nodes);
     this.blockedAt = blockedArcs(flat, options.blocked ?? []);
     // Unzeroed: `potential` writes a node's row whole before it is read, and as `capacityT` every cell
     // pass 2 reads is written by `transpose` or `transposeNode`.
@@ -859,6 +881,7 @@ class Planner {
     const replay = previous === undefined ? undefined : this.changedSince(previous);
     // Without pegging, runs of nodes that replay are copied in one piece each (`replayRun`).
     const runs = replay !== undefined && previous !== undefined && !this.pegging;
+    if (replay !== undefined && previous !== undefined) this.startSums(previous);
     for (let i = 0; i < order.length; i++) {
       if (runs && replay !== undefined && previous !== undefined) {
         const end = this.replayableRun(i, replay);
@@ -869,12 +892,16 @@ class Planner {
         }
       }
       const n = order[i]!;
+      // A node a consumer after it adds to (on a cycle) reads its row as summed so far, not as the kept
+      // run's final one.
+      if (this.sumGraph !== undefined && consumedLater(this.sumGraph, n)) this.liveRow(n, n);
       if (replay !== undefined && previous !== undefined && !this.mustRecompute(n, previous, replay)) {
         this.replay(n, previous);
         continue;
       }
       this.recomputed++;
       this.recomputedNodes.push(n);
+      if (this.sumGraph !== undefined) this.liveSumsOf(n);
       this.record(n);
       if (replay !== undefined && previous !== undefined) {
         this.taintIfDifferent(n, previous, replay);
@@ -953,10 +980,6 @@ class Planner {
       [this.orderStartQuantity, previous.orderStartQuantity.length],
       [this.orderFinalQuantity, previous.orderFinalQuantity.length],
       [this.orderFinalStart, previous.orderFinalStart.length],
-      [this.callOrder, previous.callOrder.length],
-      [this.callAmount, previous.callAmount.length],
-      [this.wantPeriod, previous.wantPeriod.length],
-      [this.wantAmount, previous.wantAmount.length],
     ];
     const most = Math.max(...columns.map(([, count]) => count));
     for (let upTo = TOUCH_STEP; upTo < most + TOUCH_STEP; upTo += TOUCH_STEP) {
@@ -1106,11 +1129,12 @@ class Planner {
   }
 
   /**
-   * `replay` of nodes `from` … `to` − 1 at once (without pegging): their orders, requests, causes,
-   * calls and wanted loads are contiguous ranges of `previous`'s columns, copied in one piece each
-   * with the indices shifted by what the nodes computed again before them added or took away; their
-   * own rows are copied whole; the shared sums are added again call by call, in the same order as
-   * node-by-node replays add them, so every value is the same to the bit.
+   * `replay` of nodes `from` … `to` − 1 at once (without pegging): their orders, requests and causes
+   * are contiguous ranges of `previous`'s columns, copied in one piece each with the indices shifted
+   * by what the nodes computed again before them added or took away; their own rows are copied whole;
+   * their logs are read where `previous` reads them (`logOwner`); what they add to live rows of the
+   * shared sums is added again call by call, in the same order as node-by-node replays add it
+   * (`replaySums`), so every value is the same to the bit.
    */
   replayRun(from: number, to: number, previous: Planner): void {
     if (to <= from) return;
@@ -1121,16 +1145,11 @@ class Planner {
     const requestFirst = previous.requestFrom[from]!;
     const causeFirst = previous.causeFrom[from]!;
     const causeLast = previous.causeTo[to - 1]!;
-    const callFirst = previous.callFrom[from]!;
-    const calls = previous.callTo[to - 1]! - callFirst;
-    const wantFirst = previous.wantFrom[from]!;
-    const wants = previous.wantTo[to - 1]! - wantFirst;
     const orderShift = this.orderArc.length - orderFirst;
     const requestShift = this.requestNode.length - requestFirst;
     const causeShift = this.causes.length - causeFirst;
-    const callShift = this.callOrder.length - callFirst;
-    const wantShift = this.wantPeriod.length - wantFirst;
     const pegAt = this.pegOrder.length;
+    const map = this.logMap;
     for (let n = from; n < to; n++) {
       this.orderFrom[n] = previous.orderFrom[n]! + orderShift;
       this.orderTo[n] = previous.orderTo[n]! + orderShift;
@@ -1138,20 +1157,13 @@ class Planner {
       this.requestTo[n] = previous.requestTo[n]! + requestShift;
       this.causeFrom[n] = previous.causeFrom[n]! + causeShift;
       this.causeTo[n] = previous.causeTo[n]! + causeShift;
-      this.callFrom[n] = previous.callFrom[n]! + callShift;
-      this.callTo[n] = previous.callTo[n]! + callShift;
-      this.wantFrom[n] = previous.wantFrom[n]! + wantShift;
-      this.wantTo[n] = previous.wantTo[n]! + wantShift;
       this.pegFrom[n] = pegAt;
       this.pegTo[n] = pegAt;
+      this.logOwner[n] = map[previous.logOwner[n]!]!;
     }
     for (let c = causeFirst; c < causeLast; c++) this.causes.push(previous.causes[c]!);
     this.copyOrders(previous, orderFirst, orders);
     // (Runs replay without pegging only, so there are no requests: the ranges above are empty.)
-    this.callOrder.copy(previous.callOrder, callFirst, calls, orderShift);
-    this.callAmount.copy(previous.callAmount, callFirst, calls);
-    this.wantPeriod.copy(previous.wantPeriod, wantFirst, wants);
-    this.wantAmount.copy(previous.wantAmount, wantFirst, wants);
     // Each order's slot (production rows of these nodes, purchase rows of their arcs), its index shifted.
     // These rows are written once per run and their memory is fresh (zero): only values that are not
     // 0 are written, so pages of nodes that make nothing are never touched (`copyNonZero`).
@@ -1164,35 +1176,207 @@ class Planner {
     for (let arc = f.arcStart[from]!; arc < f.arcStart[to]!; arc++)
       this.cumulativeShare[arc] = previous.cumulativeShare[arc]!;
     for (let n = from; n < to; n++) this.cumulativeTotal[n] = previous.cumulativeTotal[n]!;
-    // The shared sums, node by node in planning order, each node's calls in the order they were made.
-    const startOf = previous.orderStart.a;
-    const arcOf = previous.orderArc.a;
-    const callOrder = previous.callOrder.a;
-    const callAmount = previous.callAmount.a;
-    for (let n = from; n < to; n++) {
-      for (let c = previous.callFrom[n]!; c < previous.callTo[n]!; c++) {
-        const order = callOrder[c]!;
-        const amount = callAmount[c]!;
-        const start = startOf[order]!;
-        if (arcOf[order]! < 0) {
-          for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
-            this.groupUsed[f.nodeGroup[at]! * H + start]! += amount * f.nodeGroupLoad[at]!;
+    // The shared sums, node by node in planning order.
+    for (let n = from; n < to; n++) this.replaySums(n);
+  }
+
+  /**
+   * Copies the logs this run reads in other runs (`logOwner`) into its own columns, each call's order
+   * shifted to this run's (a call is on an order of its own node, whose orders are a range in every
+   * run), so that it keeps no other run alive for them: when the next re-plan starts from this run.
+   */
+  ownLogs(): void {
+    if (this.logRuns.length === 1) return;
+    for (let n = 0; n < this.flat.nodes; n++) {
+      const owner = this.logOwner[n]!;
+      if (owner === 0) continue;
+      const logs = this.logRuns[owner]!;
+      const calls = logs.callTo[n]! - logs.callFrom[n]!;
+      const wants = logs.wantTo[n]! - logs.wantFrom[n]!;
+      this.callFrom[n] = this.callOrder.length;
+      this.callOrder.copy(logs.callOrder, logs.callFrom[n]!, calls, this.orderFrom[n]! - logs.orderFrom[n]!);
+      this.callAmount.copy(logs.callAmount, logs.callFrom[n]!, calls);
+      this.callTo[n] = this.callOrder.length;
+      this.wantFrom[n] = this.wantPeriod.length;
+      this.wantPeriod.copy(logs.wantPeriod, logs.wantFrom[n]!, wants);
+      this.wantAmount.copy(logs.wantAmount, logs.wantFrom[n]!, wants);
+      this.wantTo[n] = this.wantPeriod.length;
+      this.logOwner[n] = 0;
+    }
+    this.logRuns = [this];
+    this.logMap = [0];
+  }
+
+  /** The run whose logs hold node `n`'s calls and wanted loads (`logOwner`). */
+  logRunOf(n: number): Planner {
+    return this.logRuns[this.logOwner[n]!]!;
+  }
+
+  /**
+   * A re-plan from `previous` starts its shared sums as `previous`'s final ones, none live, and reads
+   * the logs of the nodes it replays where `previous` reads them.
+   */
+  startSums(previous: Planner): void {
+    this.gross.set(previous.gross);
+    this.groupUsed.set(previous.groupUsed);
+    this.groupWanted.set(previous.groupWanted);
+    this.liveNode = new Uint8Array(this.flat.nodes);
+    this.liveGroupRow = new Uint8Array(this.flat.groupId.length);
+    this.sumGraph = dirtyGraphOf(this.flat);
+    this.logRuns = [this];
+    for (const run of previous.logRuns) if (!this.logRuns.includes(run)) this.logRuns.push(run);
+    if (this.logRuns.length > 255) throw new Error('a re-plan reads the logs of more than 255 runs');
+    this.logMap = previous.logRuns.map((run) => this.logRuns.indexOf(run));
+  }
+
+  /**
+   * Before node `n` is computed again: its row of the gross requirements, its suppliers' and
+   * components' rows it reads and adds to, and its capacity groups' rows, made live (as summed so far).
+   */
+  liveSumsOf(n: number): void {
+    const f = this.flat;
+    this.liveRow(n, n);
+    for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) this.liveRow(f.bomNode[at]!, n);
+    for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) this.liveRow(f.arcSupplier[arc]!, n);
+    for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) this.liveGroup(f.nodeGroup[at]!, n);
+  }
+
+  /**
+   * Makes node `s`'s row of `gross` live: its end demand plus what its customers before node `before`
+   * (in planning order, each its calls in the order made) added to it, as a run from scratch sums it.
+   * While a row is not live no node computed again has added to it, so it is the kept run's final row:
+   * every customer that added to it replayed, adding what it added there.
+   */
+  liveRow(s: number, before: number): void {
+    const live = this.liveNode!;
+    if (live[s] === 1) return;
+    live[s] = 1;
+    const f = this.flat;
+    const H = this.H;
+    const base = s * H;
+    const gross = this.gross;
+    for (let t = 0; t < H; t++) gross[base + t] = f.endDemand[base + t]!;
+    const { customerStart, customer } = this.sumGraph!;
+    this.eachBefore(customer, customerStart[s]!, customerStart[s + 1]!, before, (k, logs) => {
+      const arcOf = logs.orderArc.a;
+      const startOf = logs.orderStart.a;
+      for (let c = logs.callFrom[k]!; c < logs.callTo[k]!; c++) {
+        const order = logs.callOrder.a[c]!;
+        const amount = logs.callAmount.a[c]!;
+        const arc = arcOf[order]!;
+        if (arc < 0) {
+          for (let at = f.bomStart[k]!; at < f.bomStart[k + 1]!; at++) {
+            if (f.bomNode[at] === s) gross[base + startOf[order]!]! += amount * f.bomQuantity[at]!;
           }
-          for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) {
-            this.gross[f.bomNode[at]! * H + start]! += amount * f.bomQuantity[at]!;
-          }
-        } else {
-          this.gross[f.arcSupplier[arcOf[order]!]! * H + start]! += amount;
+        } else if (f.arcSupplier[arc] === s) gross[base + startOf[order]!]! += amount;
+      }
+    });
+    this.grossBound[s] = Number.NaN;
+  }
+
+  /** As `liveRow`, for capacity group `g`'s rows of `groupUsed` and `groupWanted`, from its members before `before`. */
+  liveGroup(g: number, before: number): void {
+    const live = this.liveGroupRow!;
+    if (live[g] === 1) return;
+    live[g] = 1;
+    const f = this.flat;
+    const H = this.H;
+    const base = g * H;
+    this.groupUsed.fill(0, base, base + H);
+    this.groupWanted.fill(0, base, base + H);
+    const { memberStart, member } = this.sumGraph!;
+    this.eachBefore(member, memberStart[g]!, memberStart[g + 1]!, before, (k, logs) => {
+      const arcOf = logs.orderArc.a;
+      const startOf = logs.orderStart.a;
+      for (let c = logs.callFrom[k]!; c < logs.callTo[k]!; c++) {
+        const order = logs.callOrder.a[c]!;
+        if (arcOf[order]! >= 0) continue;
+        const amount = logs.callAmount.a[c]!;
+        for (let at = f.groupStart[k]!; at < f.groupStart[k + 1]!; at++) {
+          if (f.nodeGroup[at] === g) this.groupUsed[base + startOf[order]!]! += amount * f.nodeGroupLoad[at]!;
         }
       }
-      this.unbound(n);
-      if (f.groupStart[n + 1]! === f.groupStart[n]!) continue;
-      for (let w = previous.wantFrom[n]!; w < previous.wantTo[n]!; w++) {
-        const period = previous.wantPeriod.a[w]!;
-        const wanted = previous.wantAmount.a[w]!;
-        for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
-          this.groupWanted[f.nodeGroup[at]! * H + period]! += wanted * f.nodeGroupLoad[at]!;
+      for (let w = logs.wantFrom[k]!; w < logs.wantTo[k]!; w++) {
+        const period = logs.wantPeriod.a[w]!;
+        const wanted = logs.wantAmount.a[w]!;
+        for (let at = f.groupStart[k]!; at < f.groupStart[k + 1]!; at++) {
+          if (f.nodeGroup[at] === g) this.groupWanted[base + period]! += wanted * f.nodeGroupLoad[at]!;
         }
+      }
+    });
+  }
+
+  /**
+   * Each node of `list[from … to)` before node `before`, once, with the run that holds its logs: the
+   * lists (`DirtyGraph`'s customers and members) are by node, planning order, a node once for each of
+   * its lines, arcs or links there.
+   */
+  eachBefore(
+    list: Int32Array,
+    from: number,
+    to: number,
+    before: number,
+    visit: (k: number, logs: Planner) => void,
+  ): void {
+    let last = -1;
+    for (let i = from; i < to; i++) {
+      const k = list[i]!;
+      if (k >= before) break;
+      if (k === last) continue;
+      last = k;
+      visit(k, this.logRunOf(k));
+    }
+  }
+
+  /**
+   * What replayed node `n` added to the shared sums, added again to the live rows (a row that is not
+   * live is the kept run's final one, which has it): in the order it was made, so every live row is the
+   * same to the bit as in a run from scratch.
+   */
+  replaySums(n: number): void {
+    const f = this.flat;
+    const H = this.H;
+    const live = this.liveNode;
+    const liveGroups = this.liveGroupRow;
+    if (live === undefined || liveGroups === undefined) return;
+    let rows = false;
+    let groups = false;
+    for (let at = f.bomStart[n]!; !rows && at < f.bomStart[n + 1]!; at++) rows = live[f.bomNode[at]!] === 1;
+    for (let arc = f.arcStart[n]!; !rows && arc < f.arcStart[n + 1]!; arc++)
+      rows = live[f.arcSupplier[arc]!] === 1;
+    for (let at = f.groupStart[n]!; !groups && at < f.groupStart[n + 1]!; at++)
+      groups = liveGroups[f.nodeGroup[at]!] === 1;
+    if (!rows && !groups) return;
+    const logs = this.logRunOf(n);
+    const arcOf = logs.orderArc.a;
+    const startOf = logs.orderStart.a;
+    for (let c = logs.callFrom[n]!; c < logs.callTo[n]!; c++) {
+      const order = logs.callOrder.a[c]!;
+      const amount = logs.callAmount.a[c]!;
+      const start = startOf[order]!;
+      const arc = arcOf[order]!;
+      if (arc < 0) {
+        for (let at = f.groupStart[n]!; groups && at < f.groupStart[n + 1]!; at++) {
+          const g = f.nodeGroup[at]!;
+          if (liveGroups[g] === 1) this.groupUsed[g * H + start]! += amount * f.nodeGroupLoad[at]!;
+        }
+        for (let at = f.bomStart[n]!; rows && at < f.bomStart[n + 1]!; at++) {
+          const s = f.bomNode[at]!;
+          if (live[s] === 1) this.gross[s * H + start]! += amount * f.bomQuantity[at]!;
+        }
+      } else {
+        const s = f.arcSupplier[arc]!;
+        if (live[s] === 1) this.gross[s * H + start]! += amount;
+      }
+    }
+    // (A row's bound is known only once live: `promisable` is asked of suppliers and components of nodes computed again.)
+    if (rows) this.unbound(n);
+    for (let w = logs.wantFrom[n]!; groups && w < logs.wantTo[n]!; w++) {
+      const period = logs.wantPeriod.a[w]!;
+      const wanted = logs.wantAmount.a[w]!;
+      for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
+        const g = f.nodeGroup[at]!;
+        if (liveGroups[g] === 1) this.groupWanted[g * H + period]! += wanted * f.nodeGroupLoad[at]!;
       }
     }
   }
@@ -1259,11 +1443,13 @@ class Planner {
    */
   taintIfDifferent(n: number, previous: Planner, replay: Replay): void {
     const f = this.flat;
+    // `previous`'s logs of the node, where they are (`logOwner`); its calls index that run's orders.
+    const logs = previous.logRunOf(n);
     let same =
       this.orderTo[n]! - this.orderFrom[n]! === previous.orderTo[n]! - previous.orderFrom[n]! &&
       this.requestTo[n]! - this.requestFrom[n]! === previous.requestTo[n]! - previous.requestFrom[n]! &&
-      this.callTo[n]! - this.callFrom[n]! === previous.callTo[n]! - previous.callFrom[n]! &&
-      this.wantTo[n]! - this.wantFrom[n]! === previous.wantTo[n]! - previous.wantFrom[n]!;
+      this.callTo[n]! - this.callFrom[n]! === logs.callTo[n]! - logs.callFrom[n]! &&
+      this.wantTo[n]! - this.wantFrom[n]! === logs.wantTo[n]! - logs.wantFrom[n]!;
     for (let k = 0; same && k < this.orderTo[n]! - this.orderFrom[n]!; k++) {
       const o = this.orderFrom[n]! + k;
       const q = previous.orderFrom[n]! + k;
@@ -1272,17 +1458,15 @@ class Planner {
     }
     for (let k = 0; same && k < this.callTo[n]! - this.callFrom[n]!; k++) {
       const c = this.callFrom[n]! + k;
-      const d = previous.callFrom[n]! + k;
+      const d = logs.callFrom[n]! + k;
       same =
-        this.callAmount.a[c] === previous.callAmount.a[d] &&
-        this.callOrder.a[c]! - this.orderFrom[n]! === previous.callOrder.a[d]! - previous.orderFrom[n]!;
+        this.callAmount.a[c] === logs.callAmount.a[d] &&
+        this.callOrder.a[c]! - this.orderFrom[n]! === logs.callOrder.a[d]! - logs.orderFrom[n]!;
     }
     for (let k = 0; same && k < this.wantTo[n]! - this.wantFrom[n]!; k++) {
       const c = this.wantFrom[n]! + k;
-      const d = previous.wantFrom[n]! + k;
-      same =
-        this.wantAmount.a[c] === previous.wantAmount.a[d] &&
-        this.wantPeriod.a[c] === previous.wantPeriod.a[d];
+      const d = logs.wantFrom[n]! + k;
+      same = this.wantAmount.a[c] === logs.wantAmount.a[d] && this.wantPeriod.a[c] === logs.wantPeriod.a[d];
     }
     if (same) return;
     for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++) replay.tainted[f.arcSupplier[arc]!] = 1;
@@ -1340,34 +1524,9 @@ class Planner {
         previous.requestOrder.a[r]! + orderShift,
       );
     }
-    // The shared sums, in the order they were made.
-    for (let c = previous.callFrom[n]!; c < previous.callTo[n]!; c++) {
-      const order = previous.callOrder.a[c]! + orderShift;
-      const amount = previous.callAmount.a[c]!;
-      this.callOrder.push(order);
-      this.callAmount.push(amount);
-      const start = this.orderStart.a[order]!;
-      if (this.orderArc.a[order]! < 0) {
-        for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
-          this.groupUsed[f.nodeGroup[at]! * H + start]! += amount * f.nodeGroupLoad[at]!;
-        }
-        for (let at = f.bomStart[n]!; at < f.bomStart[n + 1]!; at++) {
-          this.gross[f.bomNode[at]! * H + start]! += amount * f.bomQuantity[at]!;
-        }
-      } else {
-        this.gross[f.arcSupplier[this.orderArc.a[order]!]! * H + start]! += amount;
-      }
-    }
-    this.unbound(n);
-    for (let w = previous.wantFrom[n]!; w < previous.wantTo[n]!; w++) {
-      const period = previous.wantPeriod.a[w]!;
-      const wanted = previous.wantAmount.a[w]!;
-      this.wantPeriod.push(period);
-      this.wantAmount.push(wanted);
-      for (let at = f.groupStart[n]!; at < f.groupStart[n + 1]!; at++) {
-        this.groupWanted[f.nodeGroup[at]! * H + period]! += wanted * f.nodeGroupLoad[at]!;
-      }
-    }
+    // Its logs are read where `previous` reads them; the shared sums, where live, in the order they were made.
+    this.logOwner[n] = this.logMap[previous.logOwner[n]!]!;
+    this.replaySums(n);
     // This node's own rows.
     for (let t = 0; t < H; t++) {
       this.used[base + t] = previous.used[base + t]!;
@@ -4986,6 +5145,12 @@ function arcBuyerOf(arcStart: Int32Array): Int32Array {
     arcBuyerCache.set(arcStart, buyer);
   }
   return buyer;
+}
+
+/** Whether a customer of node `n` comes after it in planning order (`n` is on a cycle). */
+function consumedLater(graph: DirtyGraph, n: number): boolean {
+  const end = graph.customerStart[n + 1]!;
+  return end > graph.customerStart[n]! && graph.customer[end - 1]! >= n;
 }
 
 /** `f`'s `DirtyGraph`, built once per network shape (`dirtyGraphs`). */

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateNetwork } from '../model/generate.ts';
+import { loadNetworkFile } from '../model/load.ts';
 import type { Network } from '../model/schema.ts';
 import { setUnzeroedGarbage } from './arena.ts';
 import { eventsFor } from './event-arbitraries.ts';
@@ -14,6 +17,15 @@ import {
   useDirtyExecution,
 } from './plan.ts';
 import { diffPlans } from './plan-diff.ts';
+
+const minimalPath = fileURLToPath(new URL('../../../../examples/network-minimal.yaml', import.meta.url));
+
+/** The minimal example network (../shared/examples). */
+function minimal(): Network {
+  const result = loadNetworkFile({ name: 'network-minimal.yaml', text: readFileSync(minimalPath, 'utf8') });
+  if (!result.ok) throw new Error('the minimal network does not load');
+  return result.value.network;
+}
 
 /** The network after `events`, or the test fails with the problems. */
 function after(network: Network, events: PlanningEventInput[]) {
@@ -91,6 +103,81 @@ function replanTests() {
     const taken = replanned.plan.bottlenecks.filter((entry) => kept.has(entry)).length;
     expect(taken).toBeGreaterThan(0);
     expect(taken).toBeLessThanOrEqual(replanned.plan.bottlenecks.length);
+  });
+
+  it('sums a shared row again where a customer draws on it twice, or sits on a sourcing cycle (chains too)', () => {
+    // The re-plan starts its gross requirements and capacity-group loads as the kept run's and sums
+    // again only the rows a node computed again reads or adds to (`liveRow`): from the customers before
+    // it, each once however many lines it has to the row, and at its own turn for a node that a
+    // customer after it (on a cycle) adds to.
+    const base = minimal();
+    const machine = base.production![0]!;
+    const twice: Network = {
+      ...base,
+      // Two lines of one component (the checker refuses it in a file; the planner sums both).
+      production: [
+        { ...machine, bom: [...(machine.bom ?? []), { item: 'frame', quantity: 2 }] },
+        { ...machine, item: 'machine-b', capacity: 6, bom: [{ item: 'frame', quantity: 1 }] },
+        ...base.production!.slice(1),
+      ],
+      items: [...base.items, { id: 'machine-b', name: 'Machine B', unit: 'pcs' }],
+      demand: [
+        ...(base.demand ?? []),
+        { company: 'oem', item: 'machine-b', quantities: Array.from({ length: base.horizon }, () => 3) },
+      ],
+      capacityGroups: [
+        {
+          id: 'assembly',
+          company: 'oem',
+          capacity: 12,
+          items: [
+            { item: 'machine', load: 1 },
+            { item: 'machine-b', load: 1 },
+          ],
+        },
+      ],
+    };
+    // frame-a and frame-b each buy frames from the other as well as making them: a sourcing cycle.
+    const cycle: Network = {
+      ...base,
+      // frame-b makes none and has customers of its own: it buys from frame-a, after frame-a planned.
+      production: base.production!.map((record) =>
+        record.company === 'frame-b' ? { ...record, capacity: 0 } : record,
+      ),
+      demand: [
+        ...(base.demand ?? []),
+        { company: 'frame-b', item: 'frame', quantities: Array.from({ length: base.horizon }, () => 4) },
+      ],
+      sourcing: [
+        ...(base.sourcing ?? []),
+        { buyer: 'frame-a', item: 'frame', suppliers: [{ supplier: 'frame-b', share: 1, leadTime: 1 }] },
+        { buyer: 'frame-b', item: 'frame', suppliers: [{ supplier: 'frame-a', share: 1, leadTime: 1 }] },
+      ],
+    };
+    for (const [network, item, company] of [
+      [twice, 'machine-b', 'oem'],
+      [twice, 'machine', 'oem'],
+      [cycle, 'frame', 'frame-b'],
+      [cycle, 'frame', 'frame-a'],
+      // Below the cycle: its nodes replay, and with pegging read their own rows as summed so far.
+      [cycle, 'steel-plate', 'steel'],
+    ] as const) {
+      for (const pegging of [false, true]) {
+        const first = planNetworkRun(network, { pegging });
+        const once = after(network, [
+          { type: 'capacity.changed', payload: { company, item, from: 3, capacity: 1 } },
+        ]);
+        const replanned = replanNetwork(first, once.network, { pegging });
+        expect(replanned.stats.full).toBe(false);
+        expect(replanned.plan).toEqual(planNetwork(once.network, { pegging }));
+        const twiceChanged = after(once.network, [
+          { type: 'capacity.changed', payload: { company, item, from: 5, capacity: 4 } },
+        ]);
+        expect(replanNetwork(replanned, twiceChanged.network, { pegging }).plan).toEqual(
+          planNetwork(twiceChanged.network, { pegging }),
+        );
+      }
+    }
   });
 
   it('replays everything when nothing changed', () => {
