@@ -440,7 +440,7 @@ export function replanNetwork(previous: PlanRun, network: Network, options?: Pla
   // give up again.
   if (planner.dirtyRounds > 0 && !planner.dirtyFallback) planner.base = before;
   // Else the next re-plan starts from this run: it keeps its own logs, and no other run alive for them.
-  else planner.ownLogs();
+  else planner.standAlone();
   const stats: ReplanStats =
     reason === undefined
       ? { nodes: planner.flat.nodes, recomputed: planner.recomputed, full: false }
@@ -633,15 +633,21 @@ class Planner {
   readonly pegFrom: Int32Array;
   readonly pegTo: Int32Array;
   /**
-   * Where each node's logs (`callOrder` … `wantAmount` from `callFrom[n]` … and `wantFrom[n]` …) are:
-   * `logRuns[logOwner[n]]`, this run (0) or, for a node a re-plan replayed, the run it was replayed
-   * from, whose logs are read where they are instead of copied (`logRunOf`, docs/planning.md "The
-   * shared sums without replaying every call").
+   * The run that computed each node's requirements, where its logs (`callOrder` … `wantAmount` from
+   * `callFrom[n]` … and `wantFrom[n]` …) and its rows of `used` and `wantedLoad` are read:
+   * `owners[owner[n]]`, this run (0) or, for a node a re-plan replayed, the run it was replayed from,
+   * read where they are instead of copied (`ownerOf`, docs/planning.md "The shared sums without
+   * replaying every call" and "Rows by owner").
    */
-  readonly logOwner: Uint8Array;
-  logRuns: Planner[] = [this];
-  /** While a re-plan runs: the index in `logRuns` of each of the kept run's `logRuns`. */
-  logMap: number[] = [0];
+  readonly owner: Uint8Array;
+  owners: Planner[] = [this];
+  /** While a re-plan runs: the index in `owners` of each of the kept run's `owners`. */
+  ownerMap: number[] = [0];
+  /**
+   * A re-plan's kept run, which holds the final rows of `gross` this run has not made live
+   * (`grossRows`), until `standAlone`.
+   */
+  rowsFrom: Planner | undefined;
   /**
    * A re-plan's shared sums (`gross`, `groupUsed`, `groupWanted`) start as the kept run's final ones;
    * a row becomes live (1) when a node computed again reads or adds to it, and is then made what this
@@ -788,8 +794,8 @@ class Planner {
     this.wantAmount = new NumberColumn(wants, kept);
     this.window = Math.max(0, Math.floor(options.buildAheadWindow ?? 4));
     this.frozen = Math.max(0, Math.floor(options.frozenPeriods ?? 0));
+    // (Its rows are the end demand in a plan from scratch, or made live from it in a re-plan: `run`.)
     this.gross = kept.f64(cells);
-    this.gross.set(flat.endDemand);
     this.used = kept.f64(cells);
     this.wantedLoad = kept.f64(cells);
     this.groupUsed = kept.f64(flat.groupCapacity.length);
@@ -859,7 +865,7 @@ class Planner {
     this.wantTo = ranges();
     this.pegFrom = ranges();
     this.pegTo = ranges();
-    this.logOwner = kept.u8(flat.nodes);
+    this.owner = kept.u8(flat.nodes);
     this.blockedAt = blockedArcs(flat, options.blocked ?? []);
     // Unzeroed: `potential` writes a node's row whole before it is read, and as `capacityT` every cell
     // pass 2 reads is written by `transpose` or `transposeNode`.
@@ -882,6 +888,7 @@ class Planner {
     // Without pegging, runs of nodes that replay are copied in one piece each (`replayRun`).
     const runs = replay !== undefined && previous !== undefined && !this.pegging;
     if (replay !== undefined && previous !== undefined) this.startSums(previous);
+    else this.gross.set(this.flat.endDemand);
     for (let i = 0; i < order.length; i++) {
       if (runs && replay !== undefined && previous !== undefined) {
         const end = this.replayableRun(i, replay);
@@ -1132,7 +1139,7 @@ class Planner {
    * `replay` of nodes `from` … `to` − 1 at once (without pegging): their orders, requests and causes
    * are contiguous ranges of `previous`'s columns, copied in one piece each with the indices shifted
    * by what the nodes computed again before them added or took away; their own rows are copied whole;
-   * their logs are read where `previous` reads them (`logOwner`); what they add to live rows of the
+   * their logs are read where `previous` reads them (`owner`); what they add to live rows of the
    * shared sums is added again call by call, in the same order as node-by-node replays add it
    * (`replaySums`), so every value is the same to the bit.
    */
@@ -1149,7 +1156,7 @@ class Planner {
     const requestShift = this.requestNode.length - requestFirst;
     const causeShift = this.causes.length - causeFirst;
     const pegAt = this.pegOrder.length;
-    const map = this.logMap;
+    const map = this.ownerMap;
     for (let n = from; n < to; n++) {
       this.orderFrom[n] = previous.orderFrom[n]! + orderShift;
       this.orderTo[n] = previous.orderTo[n]! + orderShift;
@@ -1159,7 +1166,7 @@ class Planner {
       this.causeTo[n] = previous.causeTo[n]! + causeShift;
       this.pegFrom[n] = pegAt;
       this.pegTo[n] = pegAt;
-      this.logOwner[n] = map[previous.logOwner[n]!]!;
+      this.owner[n] = map[previous.owner[n]!]!;
     }
     for (let c = causeFirst; c < causeLast; c++) this.causes.push(previous.causes[c]!);
     this.copyOrders(previous, orderFirst, orders);
@@ -1169,8 +1176,7 @@ class Planner {
     // 0 are written, so pages of nodes that make nothing are never touched (`copyNonZero`).
     shiftedCopy(this.productionAt, previous.productionAt, from * H, to * H, orderShift);
     shiftedCopy(this.purchaseAt, previous.purchaseAt, f.arcStart[from]! * H, f.arcStart[to]! * H, orderShift);
-    copyNonZero(this.used, previous.used, from * H, to * H);
-    copyNonZero(this.wantedLoad, previous.wantedLoad, from * H, to * H);
+    // (Their rows of `used` and `wantedLoad` are read where their logs are: `owner`.)
     // The requirement pass's causes, shifted (this run's rows are 0 there, none).
     for (let n = from; n < to; n++) this.replayCauses(previous, n, causeShift);
     for (let arc = f.arcStart[from]!; arc < f.arcStart[to]!; arc++)
@@ -1181,16 +1187,21 @@ class Planner {
   }
 
   /**
-   * Copies the logs this run reads in other runs (`logOwner`) into its own columns, each call's order
-   * shifted to this run's (a call is on an order of its own node, whose orders are a range in every
-   * run), so that it keeps no other run alive for them: when the next re-plan starts from this run.
+   * Copies what this run reads in other runs into its own arrays, so that it keeps no other run alive:
+   * when the next re-plan starts from this run. The logs of the nodes it replayed (`owner`) go into
+   * its own columns, each call's order shifted to this run's (a call is on an order of its own node,
+   * whose orders are a range in every run), with their rows of `wantedLoad` (their rows of `used` are
+   * read only while a run computes the node); and the rows of `gross` it did not make live
+   * (`ownGrossRows`).
    */
-  ownLogs(): void {
-    if (this.logRuns.length === 1) return;
+  standAlone(): void {
+    this.ownGrossRows();
+    if (this.owners.length === 1) return;
+    const H = this.H;
     for (let n = 0; n < this.flat.nodes; n++) {
-      const owner = this.logOwner[n]!;
+      const owner = this.owner[n]!;
       if (owner === 0) continue;
-      const logs = this.logRuns[owner]!;
+      const logs = this.owners[owner]!;
       const calls = logs.callTo[n]! - logs.callFrom[n]!;
       const wants = logs.wantTo[n]! - logs.wantFrom[n]!;
       this.callFrom[n] = this.callOrder.length;
@@ -1201,32 +1212,61 @@ class Planner {
       this.wantPeriod.copy(logs.wantPeriod, logs.wantFrom[n]!, wants);
       this.wantAmount.copy(logs.wantAmount, logs.wantFrom[n]!, wants);
       this.wantTo[n] = this.wantPeriod.length;
-      this.logOwner[n] = 0;
+      copyNonZero(this.wantedLoad, logs.wantedLoad, n * H, (n + 1) * H);
+      this.owner[n] = 0;
     }
-    this.logRuns = [this];
-    this.logMap = [0];
+    this.owners = [this];
+    this.ownerMap = [0];
   }
 
-  /** The run whose logs hold node `n`'s calls and wanted loads (`logOwner`). */
-  logRunOf(n: number): Planner {
-    return this.logRuns[this.logOwner[n]!]!;
+  /** The run whose logs hold node `n`'s calls and wanted loads (`owner`). */
+  ownerOf(n: number): Planner {
+    return this.owners[this.owner[n]!]!;
   }
 
   /**
-   * A re-plan from `previous` starts its shared sums as `previous`'s final ones, none live, and reads
-   * the logs of the nodes it replays where `previous` reads them.
+   * Copies the rows of `gross` this run reads in the kept run (not live, `grossRows`) into its own, so
+   * that it holds every row: before pass 2 reads them all, and when it stands alone (`standAlone`).
+   */
+  ownGrossRows(): void {
+    const live = this.liveNode;
+    const kept = this.rowsFrom;
+    if (live === undefined || kept === undefined) return;
+    const H = this.H;
+    const N = this.flat.nodes;
+    // Runs of rows that are not live, in one piece each.
+    for (let n = 0; n < N; n++) {
+      if (live[n] === 1) continue;
+      let end = n + 1;
+      while (end < N && live[end] !== 1) end++;
+      this.gross.set(kept.gross.subarray(n * H, end * H), n * H);
+      n = end;
+    }
+    this.liveNode = undefined;
+    this.rowsFrom = undefined;
+  }
+
+  /** The array that holds node `n`'s row of the gross requirements: this run's, or the kept run's where not live. */
+  grossRows(n: number): Float64Array {
+    return this.liveNode === undefined || this.liveNode[n] === 1 ? this.gross : this.rowsFrom!.gross;
+  }
+
+  /**
+   * A re-plan from `previous` starts its shared sums as `previous`'s final ones, none live (the rows of
+   * `gross` read there, `grossRows`), and reads the logs and rows of the nodes it replays where
+   * `previous` reads them.
    */
   startSums(previous: Planner): void {
-    this.gross.set(previous.gross);
+    this.rowsFrom = previous;
     this.groupUsed.set(previous.groupUsed);
     this.groupWanted.set(previous.groupWanted);
     this.liveNode = new Uint8Array(this.flat.nodes);
     this.liveGroupRow = new Uint8Array(this.flat.groupId.length);
     this.sumGraph = dirtyGraphOf(this.flat);
-    this.logRuns = [this];
-    for (const run of previous.logRuns) if (!this.logRuns.includes(run)) this.logRuns.push(run);
-    if (this.logRuns.length > 255) throw new Error('a re-plan reads the logs of more than 255 runs');
-    this.logMap = previous.logRuns.map((run) => this.logRuns.indexOf(run));
+    this.owners = [this];
+    for (const run of previous.owners) if (!this.owners.includes(run)) this.owners.push(run);
+    if (this.owners.length > 255) throw new Error('a re-plan reads the logs of more than 255 runs');
+    this.ownerMap = previous.owners.map((run) => this.owners.indexOf(run));
   }
 
   /**
@@ -1324,7 +1364,7 @@ class Planner {
       if (k >= before) break;
       if (k === last) continue;
       last = k;
-      visit(k, this.logRunOf(k));
+      visit(k, this.ownerOf(k));
     }
   }
 
@@ -1347,7 +1387,7 @@ class Planner {
     for (let at = f.groupStart[n]!; !groups && at < f.groupStart[n + 1]!; at++)
       groups = liveGroups[f.nodeGroup[at]!] === 1;
     if (!rows && !groups) return;
-    const logs = this.logRunOf(n);
+    const logs = this.ownerOf(n);
     const arcOf = logs.orderArc.a;
     const startOf = logs.orderStart.a;
     for (let c = logs.callFrom[n]!; c < logs.callTo[n]!; c++) {
@@ -1392,7 +1432,12 @@ class Planner {
   /** True unless node `n` would decide exactly as in `previous`: same inputs, same promises seen. */
   mustRecompute(n: number, previous: Planner, replay: Replay): boolean {
     if (replay.changed[n] === 1) return true;
-    if (replay.grossTouched[n] === 1 && !sameRange(previous.gross, this.gross, n * this.H, this.H))
+    // (A row that is not live is the kept run's: `grossRows`.)
+    if (
+      replay.grossTouched[n] === 1 &&
+      this.liveNode?.[n] === 1 &&
+      !sameRange(previous.gross, this.gross, n * this.H, this.H)
+    )
       return true;
     return this.drawsOnChanged(n, replay);
   }
@@ -1443,8 +1488,8 @@ class Planner {
    */
   taintIfDifferent(n: number, previous: Planner, replay: Replay): void {
     const f = this.flat;
-    // `previous`'s logs of the node, where they are (`logOwner`); its calls index that run's orders.
-    const logs = previous.logRunOf(n);
+    // `previous`'s logs of the node, where they are (`owner`); its calls index that run's orders.
+    const logs = previous.ownerOf(n);
     let same =
       this.orderTo[n]! - this.orderFrom[n]! === previous.orderTo[n]! - previous.orderFrom[n]! &&
       this.requestTo[n]! - this.requestFrom[n]! === previous.requestTo[n]! - previous.requestFrom[n]! &&
@@ -1525,13 +1570,9 @@ class Planner {
       );
     }
     // Its logs are read where `previous` reads them; the shared sums, where live, in the order they were made.
-    this.logOwner[n] = this.logMap[previous.logOwner[n]!]!;
+    this.owner[n] = this.ownerMap[previous.owner[n]!]!;
     this.replaySums(n);
-    // This node's own rows.
-    for (let t = 0; t < H; t++) {
-      this.used[base + t] = previous.used[base + t]!;
-      this.wantedLoad[base + t] = previous.wantedLoad[base + t]!;
-    }
+    // (Its rows of `used` and `wantedLoad` are read where its logs are: `owner`.)
     this.replayCauses(previous, n, causeShift);
     for (let arc = f.arcStart[n]!; arc < f.arcStart[n + 1]!; arc++)
       this.cumulativeShare[arc] = previous.cumulativeShare[arc]!;
@@ -2140,7 +2181,7 @@ class Planner {
       this.pegAmount.push(quantity);
     }
     const H = this.H;
-    const gross = this.gross[n * H + t]!;
+    const gross = this.grossRows(n)[n * H + t]!;
     if (gross <= EPSILON) return;
     const share = Math.min(1, quantity / gross);
     let pegs = this.orderPegs[order];
@@ -2395,6 +2436,8 @@ class Planner {
     const A = f.arcSupplier.length;
     const { madeT, plannedStartT, capacityT, askedT, receiptsUntil, hasDemand } = this;
     const { receipts, endDemand, capacity, capacityRow } = f;
+    // Pass 2 over every node reads every row: a re-plan's are made its own first.
+    this.ownGrossRows();
     const gross = this.gross;
     const made = this.productionAt;
     const startQuantity = this.orderStartQuantity.a;
@@ -4069,6 +4112,7 @@ class Planner {
     const A = f.arcSupplier.length;
     const startQuantity = this.orderStartQuantity.a;
     const capacityAt = capacityBase(f, n);
+    const gross = this.grossRows(n);
     for (let t = from; t < H; t++) {
       const at = n * H + t;
       const cell = t * N + n;
@@ -4078,7 +4122,7 @@ class Planner {
       this.madeT[cell] = order;
       this.plannedStartT[cell] = order > 0 ? startQuantity[order - 1]! : 0;
       this.capacityT[cell] = f.capacity[capacityAt + t]!;
-      this.askedT[cell] = this.gross[at]! - f.endDemand[at]!;
+      this.askedT[cell] = gross[at]! - f.endDemand[at]!;
       this.incoming[cell] = 0;
       this.catchUpArrival[cell] = 0;
     }
@@ -4193,8 +4237,9 @@ class Planner {
       // One name per record, not per period (at 60,000 companies 178,000 bottlenecks).
       let capacity: string | undefined;
       const capacityAt = capacityBase(f, n);
+      const wantedLoad = this.ownerOf(n).wantedLoad;
       for (let p = 0; p < H; p++) {
-        const load = this.wantedLoad[n * H + p]!;
+        const load = wantedLoad[n * H + p]!;
         const limit = f.capacity[capacityAt + p]!;
         if (load <= limit + EPSILON) continue;
         const maximum = f.maximumCapacity[capacityAt + p]!;

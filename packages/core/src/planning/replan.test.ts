@@ -180,6 +180,34 @@ function replanTests() {
     }
   });
 
+  it('re-plans only part of a network flattened again (a changed bill of materials, not a planning event)', () => {
+    // Not a planning event, so the kept run's flattened network is not patched: every node's inputs
+    // and gross requirement are compared, and the rows that are not live are the kept run's.
+    const network = generateNetwork({ companies: 300, seed: 5, horizon: 26 });
+    const previous = planNetworkRun(network, { pegging: false });
+    const records = network.production ?? [];
+    const deepest = records.findIndex(
+      (record) =>
+        record.item.startsWith('raw-') === false &&
+        (record.bom ?? []).length > 0 &&
+        record.item.startsWith('cmp-'),
+    );
+    const record = records[deepest]!;
+    const changed: Network = {
+      ...network,
+      production: records.map((entry, k) =>
+        k === deepest
+          ? { ...entry, bom: record.bom!.map((line) => ({ ...line, quantity: line.quantity * 2 })) }
+          : entry,
+      ),
+    };
+    const replanned = replanNetwork(previous, changed);
+    expect(replanned.stats.full).toBe(false);
+    expect(replanned.plan).toEqual(planNetwork(changed, { pegging: false }));
+    // (21 of 1,383 nodes: those whose gross requirement or promises the doubled lines reach.)
+    expect(replanned.stats.recomputed).toBeLessThan(replanned.stats.nodes / 20);
+  });
+
   it('replays everything when nothing changed', () => {
     const network = generateNetwork({ companies: 60, seed: 3, horizon: 20 });
     const previous = planNetworkRun(network);
