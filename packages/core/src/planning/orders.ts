@@ -30,12 +30,23 @@ export interface OrderList extends Iterable<PlannedOrder> {
   at(index: number): PlannedOrder | undefined;
 }
 
+/** An order's row in columns: its arc (or node), start and quantities. */
+export interface OrderRows {
+  /** A purchase's arc, or −1 − n for production at node n (`orderNode`). */
+  readonly arc: Int32Array;
+  readonly start: Int32Array;
+  /** What arrives. */
+  readonly quantity: Float64Array;
+  /** What production starts (a purchase's is its quantity). */
+  readonly startQuantity: Float64Array;
+}
+
 /**
  * The columns of an `OrderTable`: the planner's own order columns, read where they are (copying 13
  * million orders into a table of their own was fresh memory and a second of a 60,000-company plan),
  * with `index` naming the rows that are in the plan.
  */
-export interface OrderColumns {
+export interface OrderColumns extends OrderRows {
   /** Per node: the company and the item (the planner's flattened network). */
   readonly company: readonly string[];
   readonly item: readonly string[];
@@ -46,15 +57,16 @@ export interface OrderColumns {
   readonly arcLeadTime: Int32Array;
   /** Per arc: the buying node (`arcBuyers`), whose company and item a purchase's are. */
   readonly arcBuyer: Int32Array;
-  /** The plan's orders, in order: `index[i]` is the row of order i in the columns below. */
+  /**
+   * The plan's orders, in order: `index[i]` is the row of order i in these columns, or, below 0, row
+   * −1 − `index[i]` of `kept`.
+   */
   readonly index: Int32Array;
-  /** A purchase's arc, or −1 − n for production at node n (`orderNode`). */
-  readonly arc: Int32Array;
-  readonly start: Int32Array;
-  /** What arrives. */
-  readonly quantity: Float64Array;
-  /** What production starts (a purchase's is its quantity). */
-  readonly startQuantity: Float64Array;
+  /**
+   * A re-plan's: the columns of the run it was re-planned from, where the orders of the nodes it left
+   * as they were are (not copied; docs/planning.md "Finals by owner").
+   */
+  readonly kept?: OrderRows;
 }
 
 /**
@@ -75,16 +87,18 @@ export class OrderTable implements OrderList {
     const i = index < 0 ? index + this.length : index;
     if (!(i >= 0 && i < this.length)) return undefined;
     const c = this.#columns;
-    const row = c.index[i]!;
-    const arc = c.arc[row]!;
+    const at = c.index[i]!;
+    const rows = at >= 0 ? c : c.kept!;
+    const row = at >= 0 ? at : -1 - at;
+    const arc = rows.arc[row]!;
     const n = orderNode(arc, c.arcBuyer);
     const company = c.company[n]!;
     const item = c.item[n]!;
-    const quantity = c.quantity[row]!;
-    const start = c.start[row]!;
+    const quantity = rows.quantity[row]!;
+    const start = rows.start[row]!;
     if (arc < 0) {
       const due = start + c.leadTime[n]!;
-      const startQuantity = c.startQuantity[row]!;
+      const startQuantity = rows.startQuantity[row]!;
       const id = orderId(company, item, start);
       return startQuantity !== quantity
         ? { id, kind: 'production', company, item, quantity, startQuantity, start, due }
@@ -99,11 +113,13 @@ export class OrderTable implements OrderList {
   /** The id of order `i`, without building the order (pegging names its orders so). */
   idOf(i: number): string {
     const c = this.#columns;
-    const row = c.index[i]!;
-    const arc = c.arc[row]!;
+    const at = c.index[i]!;
+    const rows = at >= 0 ? c : c.kept!;
+    const row = at >= 0 ? at : -1 - at;
+    const arc = rows.arc[row]!;
     const n = orderNode(arc, c.arcBuyer);
     const supplier = arc < 0 ? undefined : c.company[c.arcSupplier[arc]!]!;
-    return orderId(c.company[n]!, c.item[n]!, c.start[row]!, supplier);
+    return orderId(c.company[n]!, c.item[n]!, rows.start[row]!, supplier);
   }
 
   *[Symbol.iterator](): Iterator<PlannedOrder> {
@@ -112,9 +128,12 @@ export class OrderTable implements OrderList {
 
   /** Production orders (the rest are purchases), counted without building orders. */
   productionCount(): number {
-    const { index, arc } = this.#columns;
+    const { index, arc, kept } = this.#columns;
     let count = 0;
-    for (let i = 0; i < this.length; i++) if (arc[index[i]!]! < 0) count++;
+    for (let i = 0; i < this.length; i++) {
+      const at = index[i]!;
+      if ((at >= 0 ? arc[at]! : kept!.arc[-1 - at]!) < 0) count++;
+    }
     return count;
   }
 
@@ -137,15 +156,21 @@ export class OrderTable implements OrderList {
       a.arcBuyer === b.arcBuyer;
     for (let k = 0; k < count; k++) {
       if (shared) {
-        const r = a.index[i + k]!;
-        const s = b.index[j + k]!;
-        const arc = a.arc[r]!;
+        const atA = a.index[i + k]!;
+        const atB = b.index[j + k]!;
+        const rowsA = atA >= 0 ? a : a.kept!;
+        const rowsB = atB >= 0 ? b : b.kept!;
+        const r = atA >= 0 ? atA : -1 - atA;
+        const s = atB >= 0 ? atB : -1 - atB;
+        // (A re-plan's row of its kept run's columns, against that run's plan: the same row.)
+        if (rowsA.arc === rowsB.arc && r === s && rowsA.quantity === rowsB.quantity) continue;
+        const arc = rowsA.arc[r]!;
         // (The same arc, or production at the same node: the same node.)
         if (
-          arc === b.arc[s] &&
-          a.start[r] === b.start[s] &&
-          a.quantity[r] === b.quantity[s] &&
-          (arc >= 0 || a.startQuantity[r] === b.startQuantity[s])
+          arc === rowsB.arc[s] &&
+          rowsA.start[r] === rowsB.start[s] &&
+          rowsA.quantity[r] === rowsB.quantity[s] &&
+          (arc >= 0 || rowsA.startQuantity[r] === rowsB.startQuantity[s])
         )
           continue;
       }
@@ -161,18 +186,22 @@ export class OrderTable implements OrderList {
   sameAs(i: number, other: OrderTable, j: number): boolean {
     const a = this.#columns;
     const b = other.#columns;
-    const r = a.index[i]!;
-    const s = b.index[j]!;
-    const arcA = a.arc[r]!;
-    const arcB = b.arc[s]!;
+    const atA = a.index[i]!;
+    const atB = b.index[j]!;
+    const rowsA = atA >= 0 ? a : a.kept!;
+    const rowsB = atB >= 0 ? b : b.kept!;
+    const r = atA >= 0 ? atA : -1 - atA;
+    const s = atB >= 0 ? atB : -1 - atB;
+    const arcA = rowsA.arc[r]!;
+    const arcB = rowsB.arc[s]!;
     if (arcA < 0 !== arcB < 0) return false;
     const nodeA = orderNode(arcA, a.arcBuyer);
     const nodeB = orderNode(arcB, b.arcBuyer);
-    const start = a.start[r]!;
-    if (start !== b.start[s] || a.quantity[r] !== b.quantity[s]) return false;
+    const start = rowsA.start[r]!;
+    if (start !== rowsB.start[s] || rowsA.quantity[r] !== rowsB.quantity[s]) return false;
     if (a.company[nodeA] !== b.company[nodeB] || a.item[nodeA] !== b.item[nodeB]) return false;
     if (arcA < 0) {
-      return a.leadTime[nodeA] === b.leadTime[nodeB] && a.startQuantity[r] === b.startQuantity[s];
+      return a.leadTime[nodeA] === b.leadTime[nodeB] && rowsA.startQuantity[r] === rowsB.startQuantity[s];
     }
     return (
       a.arcLeadTime[arcA] === b.arcLeadTime[arcB] &&

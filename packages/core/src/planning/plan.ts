@@ -702,6 +702,14 @@ class Planner {
   resumedAt = 0;
   /** Checkpoints are kept by kept runs without pegging (a re-plan with pegging runs pass 2 whole). */
   readonly checkpointing: boolean;
+  /**
+   * A dirty-set re-plan: the kept run, whose executed quantities the orders of the nodes outside the set
+   * keep, read there (`finalsOwn`, `assemble`; docs/planning.md "Finals by owner"); undefined when this
+   * run holds every order's.
+   */
+  finalsFrom: Planner | undefined;
+  /** With `finalsFrom`: 1 for a node whose pass-1 orders' executed quantities this run holds (`ownFinalsOf`). */
+  finalsOwn: Uint8Array | undefined;
   /** Re-plans: the ranges of `previous`'s orders copied (from, to, count, …), for `resume`. */
   readonly copied = new IntColumn(64);
   /** A kept run's full pass 2 with the dirty-set switch on: what a re-plan's dirty-set pass reads of clean nodes. */
@@ -3040,8 +3048,10 @@ class Planner {
     this.orderFinalStart.copy(previous.orderFinalStart, made, at.orders);
     // What the orders before `from` executed: replayed nodes' orders are ranges of `previous`'s
     // (`copyOrders`), the nodes computed again made theirs afresh, the same orders in the same slots.
+    // (In a dirty-set pass a replayed node's are read in `previous`, or copied when it joins the set:
+    // `finalsFrom`.)
     const start = this.orderStart.a;
-    for (let k = 0; k < this.copied.length; k += 3) {
+    for (let k = 0; this.finalsFrom === undefined && k < this.copied.length; k += 3) {
       const source = this.copied.a[k]!;
       const target = this.copied.a[k + 1]!;
       const count = this.copied.a[k + 2]!;
@@ -3122,6 +3132,10 @@ class Planner {
       set[n] = 1;
       earliest = Math.min(earliest, firstOf[n]!);
     }
+    // The executed quantities of the nodes that never join the set are the kept run's, read there.
+    this.finalsFrom = previous;
+    this.finalsOwn = new Uint8Array(f.nodes);
+    for (const n of this.recomputedNodes) this.finalsOwn[n] = 1;
     // Unzeroed (some 800 MB at 60,000 companies): the pass reads a node's cells only from where it
     // joins the set, and `transposeNode` writes them all there (docs/planning.md, stop 20).
     this.allocateTransposed(false);
@@ -3180,7 +3194,7 @@ class Planner {
     for (const n of members) this.transposeNode(n, from);
     if (from > 0) this.resume(previous, from);
     this.resumedAt = from;
-    this.takeOverFinals(previous, members, from);
+    this.takeOverFinals(previous, members, from, run.everIn);
     this.dirtyStarts.push(from);
     this.dirtySets.push(members.length);
     this.dirtyRounds = 1;
@@ -3199,6 +3213,9 @@ class Planner {
    * `from` (the dirty-set pass's start, a checkpoint of `previous` or 0), as `execute` runs it.
    */
   passTwoWhole(previous: Planner, from: number): void {
+    // Every order executes anew (or as in `previous` before `from`, `resume`): this run holds them all.
+    this.finalsFrom = undefined;
+    this.finalsOwn = undefined;
     const all: number[] = [];
     for (let n = 0; n < this.flat.nodes; n++) all.push(n);
     this.resetExecution(all, from);
@@ -3336,6 +3353,7 @@ class Planner {
       if (run.everIn[n] === 1) continue;
       run.everIn[n] = 1;
       run.ever++;
+      this.ownFinalsOf(previous, n);
     }
     // Their causes as pass 2 had written them by `c` (`keptWritesUpTo`).
     this.keptWritesUpTo(run, kept === undefined ? 0 : kept.causeWrites, newcomers);
@@ -4007,19 +4025,17 @@ class Planner {
     return -1;
   }
 
-  /** The executed quantities of the orders before `from`, and of every order of a node not in `set`, are the kept run's. */
-  takeOverFinals(previous: Planner, members: readonly number[], from: number): void {
+  /**
+   * The executed quantities of the orders before `from`, and of every order of a node not in the set,
+   * are the kept run's: those of the nodes that are or will be in the set (`everIn`) are copied
+   * (`ownFinalsOf`), the rest are read in the kept run (`finalsFrom`); the set's orders from `from`
+   * on execute anew.
+   */
+  takeOverFinals(previous: Planner, members: readonly number[], from: number, everIn: Uint8Array): void {
     const f = this.flat;
     const H = this.H;
-    for (let k = 0; k < this.copied.length; k += 3) {
-      const source = this.copied.a[k]!;
-      const target = this.copied.a[k + 1]!;
-      const count = this.copied.a[k + 2]!;
-      this.orderFinalStart.a.set(previous.orderFinalStart.a.subarray(source, source + count), target);
-      this.orderFinalQuantity.a.set(previous.orderFinalQuantity.a.subarray(source, source + count), target);
-    }
     this.copyRecomputedFinals(previous, H);
-    // The set's orders from `from` on execute anew.
+    for (let n = 0; n < f.nodes; n++) if (everIn[n] === 1) this.ownFinalsOf(previous, n);
     const start = this.orderFinalStart.a;
     const quantity = this.orderFinalQuantity.a;
     for (const n of members) {
@@ -4034,6 +4050,18 @@ class Planner {
         }
       }
     }
+  }
+
+  /**
+   * Node `n` of a dirty-set pass is about to execute some of its orders anew: what they executed in
+   * the kept run is copied into this run's columns, once (its slots are the kept run's: a node of the set
+   * that was not computed again replayed). A node computed again holds its own already.
+   */
+  ownFinalsOf(previous: Planner, n: number): void {
+    const own = this.finalsOwn;
+    if (own === undefined || own[n] === 1) return;
+    own[n] = 1;
+    this.copyFinalsOf(previous, n, 0, this.H);
   }
 
   /** Drops the orders pass 2 made from `count` on (their cells of the period-major copies with them). */
@@ -4147,15 +4175,31 @@ class Planner {
     const H = this.H;
     const made = this.orderArc.length;
     const finalStart = this.orderFinalStart.a;
-    let count = 0;
-    for (let order = 0; order < made; order++) {
-      // An order that starts something is in the plan, even when a low yield gives no whole unit yet.
-      if (finalStart[order]! > EPSILON) count++;
-    }
-    // The table reads the order columns where they are, through the rows of the orders in the plan.
-    const index = this.orderArena.i32(count);
+    // The table reads the order columns where they are, through the rows of the orders in the plan: an
+    // order that starts something is in it, even when a low yield gives no whole unit yet. (Taken for
+    // every order and filled to the plan's count: the pages past it are never touched.)
+    const index = this.orderArena.i32(made, false);
     let i = 0;
-    for (let order = 0; order < made; order++) if (finalStart[order]! > EPSILON) index[i++] = order;
+    const kept = this.finalsFrom;
+    const own = this.finalsOwn;
+    let from = 0;
+    if (kept !== undefined && own !== undefined) {
+      // The pass-1 orders node by node (in planning order, as made): a node outside the set's are the
+      // kept run's rows, with what they executed there (`finalsFrom`).
+      const keptStart = kept.orderFinalStart.a;
+      for (let n = 0; n < f.nodes; n++) {
+        if (own[n] === 1) {
+          for (let order = this.orderFrom[n]!; order < this.orderTo[n]!; order++)
+            if (finalStart[order]! > EPSILON) index[i++] = order;
+        } else {
+          for (let row = kept.orderFrom[n]!; row < kept.orderTo[n]!; row++)
+            if (keptStart[row]! > EPSILON) index[i++] = -1 - row;
+        }
+      }
+      from = this.plannedOrders;
+    }
+    for (let order = from; order < made; order++) if (finalStart[order]! > EPSILON) index[i++] = order;
+    const count = i;
     const orders = new OrderTable({
       company: f.company,
       item: f.item,
@@ -4163,11 +4207,21 @@ class Planner {
       arcSupplier: f.arcSupplier,
       arcLeadTime: f.arcLeadTime,
       arcBuyer: this.arcBuyer,
-      index,
+      index: index.subarray(0, count),
       arc: this.orderArc.a,
       start: this.orderStart.a,
       quantity: this.orderFinalQuantity.a,
       startQuantity: finalStart,
+      ...(kept === undefined
+        ? {}
+        : {
+            kept: {
+              arc: kept.orderArc.a,
+              start: kept.orderStart.a,
+              quantity: kept.orderFinalQuantity.a,
+              startQuantity: kept.orderFinalStart.a,
+            },
+          }),
     });
     const pegging: Pegging[] = [];
     if (this.pegging) {
