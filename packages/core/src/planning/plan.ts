@@ -710,6 +710,14 @@ class Planner {
   finalsFrom: Planner | undefined;
   /** With `finalsFrom`: 1 for a node whose pass-1 orders' executed quantities this run holds (`ownFinalsOf`). */
   finalsOwn: Uint8Array | undefined;
+  /**
+   * A re-plan that can run the dirty-set pass: the kept run whose orders and slot rows the nodes it
+   * replays take their places for in this run's columns and rows without being copied there, and per
+   * node 1 while they are not (`deferred`; copied when the node joins the set or pass 2 runs whole,
+   * `materialize`; docs/planning.md "Orders copied when read").
+   */
+  deferFrom: Planner | undefined;
+  deferred: Uint8Array | undefined;
   /** Re-plans: the ranges of `previous`'s orders copied (from, to, count, …), for `resume`. */
   readonly copied = new IntColumn(64);
   /** A kept run's full pass 2 with the dirty-set switch on: what a re-plan's dirty-set pass reads of clean nodes. */
@@ -897,6 +905,10 @@ class Planner {
     const runs = replay !== undefined && previous !== undefined && !this.pegging;
     if (replay !== undefined && previous !== undefined) this.startSums(previous);
     else this.gross.set(this.flat.endDemand);
+    if (runs && previous !== undefined && this.dirtySetPossible(previous)) {
+      this.deferFrom = previous;
+      this.deferred = new Uint8Array(this.flat.nodes);
+    }
     for (let i = 0; i < order.length; i++) {
       if (runs && replay !== undefined && previous !== undefined) {
         const end = this.replayableRun(i, replay);
@@ -988,7 +1000,8 @@ class Planner {
    * once, a step of each column in turn, as the copies fill them side by side.
    */
   expectLike(previous: Planner): void {
-    if (!touchingAhead()) return;
+    // (A re-plan that can run the dirty-set pass copies a replayed node's orders only when it reads them.)
+    if (!touchingAhead() || this.dirtySetPossible(previous)) return;
     const columns: [IntColumn | NumberColumn, number][] = [
       [this.orderArc, previous.orderArc.length],
       [this.orderStart, previous.orderStart.length],
@@ -1177,13 +1190,15 @@ class Planner {
       this.owner[n] = map[previous.owner[n]!]!;
     }
     for (let c = causeFirst; c < causeLast; c++) this.causes.push(previous.causes[c]!);
-    this.copyOrders(previous, orderFirst, orders);
     // (Runs replay without pegging only, so there are no requests: the ranges above are empty.)
-    // Each order's slot (production rows of these nodes, purchase rows of their arcs), its index shifted.
-    // These rows are written once per run and their memory is fresh (zero): only values that are not
-    // 0 are written, so pages of nodes that make nothing are never touched (`copyNonZero`).
-    shiftedCopy(this.productionAt, previous.productionAt, from * H, to * H, orderShift);
-    shiftedCopy(this.purchaseAt, previous.purchaseAt, f.arcStart[from]! * H, f.arcStart[to]! * H, orderShift);
+    if (this.deferred !== undefined) {
+      // Their orders' places are taken; they and their slots are copied when read (`materialize`).
+      this.copyOrders(previous, orderFirst, orders, false);
+      this.deferred.fill(1, from, to);
+    } else {
+      this.copyOrders(previous, orderFirst, orders);
+      this.copySlots(previous, from, to, orderShift);
+    }
     // (Their rows of `used` and `wantedLoad` are read where their logs are: `owner`.)
     // The requirement pass's causes, shifted (this run's rows are 0 there, none).
     for (let n = from; n < to; n++) this.replayCauses(previous, n, causeShift);
@@ -1528,11 +1543,58 @@ class Planner {
       replay.groupTainted[f.nodeGroup[at]!] = 1;
   }
 
-  /** Appends `count` of `previous`'s orders from `from` (not yet executed). */
-  copyOrders(previous: Planner, from: number, count: number): void {
-    this.orderArc.copy(previous.orderArc, from, count);
-    this.orderStart.copy(previous.orderStart, from, count);
-    this.orderStartQuantity.copy(previous.orderStartQuantity, from, count);
+  /**
+   * The slot rows of nodes `from` … `to` − 1 (production rows, purchase rows of their arcs), `previous`'s
+   * with each order's index shifted. These rows are written once per run and their memory is fresh
+   * (zero): only values that are not 0 are written, so pages of nodes that make nothing are never
+   * touched (`shiftedCopy`).
+   */
+  copySlots(previous: Planner, from: number, to: number, shift: number): void {
+    const H = this.H;
+    const { arcStart } = this.flat;
+    shiftedCopy(this.productionAt, previous.productionAt, from * H, to * H, shift);
+    shiftedCopy(this.purchaseAt, previous.purchaseAt, arcStart[from]! * H, arcStart[to]! * H, shift);
+  }
+
+  /**
+   * Copies the orders and slot rows of the nodes `from` … `to` − 1 that a re-plan replayed and has not
+   * copied yet (`deferred`) from the kept run into the places they took: runs of them in one piece each
+   * (a run of replayed nodes has one shift, which changes only at a node computed again).
+   */
+  materialize(from = 0, to = this.flat.nodes): void {
+    const deferred = this.deferred;
+    const kept = this.deferFrom;
+    if (deferred === undefined || kept === undefined) return;
+    for (let n = from; n < to; n++) {
+      if (deferred[n] !== 1) continue;
+      let end = n + 1;
+      while (end < to && deferred[end] === 1) end++;
+      const source = kept.orderFrom[n]!;
+      const count = kept.orderTo[end - 1]! - source;
+      const target = this.orderFrom[n]!;
+      this.orderArc.a.set(kept.orderArc.a.subarray(source, source + count), target);
+      this.orderStart.a.set(kept.orderStart.a.subarray(source, source + count), target);
+      this.orderStartQuantity.a.set(kept.orderStartQuantity.a.subarray(source, source + count), target);
+      this.copySlots(kept, n, end, target - source);
+      deferred.fill(0, n, end);
+      n = end;
+    }
+  }
+
+  /**
+   * Appends `count` of `previous`'s orders from `from` (not yet executed), or, not `written`, takes
+   * their places only (`deferred`).
+   */
+  copyOrders(previous: Planner, from: number, count: number, written = true): void {
+    if (written) {
+      this.orderArc.copy(previous.orderArc, from, count);
+      this.orderStart.copy(previous.orderStart, from, count);
+      this.orderStartQuantity.copy(previous.orderStartQuantity, from, count);
+    } else {
+      this.orderArc.skip(count);
+      this.orderStart.skip(count);
+      this.orderStartQuantity.copy(undefined, 0, count);
+    }
     if (this.checkpointing) {
       // Where they went, for `resume` to take over what they executed before the period it resumes.
       this.copied.push(from);
@@ -1560,8 +1622,10 @@ class Planner {
     const orders = previous.orderFrom[n]!;
     const orderCount = previous.orderTo[n]! - orders;
     const first = this.orderArc.length;
-    this.copyOrders(previous, orders, orderCount);
-    for (let order = first; order < first + orderCount; order++) {
+    const deferred = this.deferred !== undefined;
+    this.copyOrders(previous, orders, orderCount, !deferred);
+    if (deferred) this.deferred![n] = 1;
+    for (let order = first; !deferred && order < first + orderCount; order++) {
       if (this.pegging) this.orderPegs.push(undefined);
       const start = this.orderStart.a[order]!;
       if (this.orderArc.a[order]! < 0) this.productionAt[base + start] = order + 1;
@@ -2259,6 +2323,8 @@ class Planner {
     if (this.replayable)
       this.plannedCauseAt = PlannedCauses.of(this.causeAt, this.plannedCauseCells, this.H, this.keptArena);
     this.plannedOrders = this.orderArc.length;
+    // Pass 2 over every node reads every node's orders.
+    this.materialize();
     this.allocateTransposed(true);
     this.transpose(from);
     this.runPassTwo(previous, from);
@@ -3182,6 +3248,8 @@ class Planner {
       this.dirtyNodes = members.length;
       return;
     }
+    // Their orders, read from here on (`materialize`).
+    for (const n of members) this.materialize(n, n + 1);
     const scheduled = members.filter((n) => startOf[n]! > from).sort((a, b) => startOf[a]! - startOf[b]!);
     for (const n of scheduled) {
       set[n] = 0;
@@ -3216,6 +3284,7 @@ class Planner {
     // Every order executes anew (or as in `previous` before `from`, `resume`): this run holds them all.
     this.finalsFrom = undefined;
     this.finalsOwn = undefined;
+    this.materialize();
     const all: number[] = [];
     for (let n = 0; n < this.flat.nodes; n++) all.push(n);
     this.resetExecution(all, from);
@@ -4061,6 +4130,7 @@ class Planner {
     const own = this.finalsOwn;
     if (own === undefined || own[n] === 1) return;
     own[n] = 1;
+    this.materialize(n, n + 1);
     this.copyFinalsOf(previous, n, 0, this.H);
   }
 
@@ -4349,6 +4419,11 @@ class IntColumn {
   private reach(needed: number): void {
     if (needed > this.a.length) this.grow(needed);
     this.limit = this.window.reached(this.a, needed);
+  }
+  /** Takes the next `count` places without writing them (they are written later, `Planner.materialize`). */
+  skip(count: number): void {
+    if (this.length + count >= this.limit) this.reach(this.length + count);
+    this.length += count;
   }
   /** Appends `count` values of `source` from `from`, each plus `shift`. */
   copy(source: IntColumn, from: number, count: number, shift = 0): void {

@@ -208,6 +208,29 @@ function replanTests() {
     expect(replanned.stats.recomputed).toBeLessThan(replanned.stats.nodes / 20);
   });
 
+  it('equals a full re-plan when an open order changes when a node can first have its item (pass 2 whole)', () => {
+    // frame-b's frames cannot be had before period 7 (steel, then its own lead time); an open order of
+    // frames due in period 2 changes that: the execution pass runs over every node, not for a dirty set,
+    // and reads the orders of every node, those of the nodes that replayed too.
+    const network = minimal();
+    const first = planNetworkRun(network, { pegging: false });
+    const opened = after(network, [
+      {
+        type: 'order.opened',
+        payload: { id: 'NEW-1', company: 'frame-b', item: 'frame', quantity: 5, due: 2 },
+      },
+    ]);
+    const replanned = replanNetwork(first, opened.network);
+    expect(replanned.stats.full).toBe(false);
+    expect(replanned.plan).toEqual(planNetwork(opened.network, { pegging: false }));
+    const more = after(opened.network, [
+      { type: 'capacity.changed', payload: { company: 'frame-a', item: 'frame', from: 4, capacity: 3 } },
+    ]);
+    expect(replanNetwork(replanned, more.network).plan).toEqual(
+      planNetwork(more.network, { pegging: false }),
+    );
+  });
+
   it('replays everything when nothing changed', () => {
     const network = generateNetwork({ companies: 60, seed: 3, horizon: 20 });
     const previous = planNetworkRun(network);
