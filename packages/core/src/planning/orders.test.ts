@@ -114,6 +114,65 @@ describe('OrderTable', () => {
     expect(diff.orders.changed).toEqual([]);
   });
 
+  it("holds a re-plan's orders in parts: stretches of its kept run's plan, shared, and its own", () => {
+    const keptRows = {
+      arc: Int32Array.from([-1, 0, -2, 0]),
+      start: Int32Array.from([1, 2, 0, 3]),
+      quantity: Float64Array.from([5, 7, 9, 4]),
+      startQuantity: Float64Array.from([6, 7, 9, 4]),
+    };
+    const keptIndex = Int32Array.from([0, 1, 2, 3]);
+    const keptTable = new OrderTable({ ...network, ...keptRows, index: keptIndex });
+    // Kept rows 0-1, then its own row 0, then kept rows 3 (row 2 dropped).
+    const own = Int32Array.from([0]);
+    const replanned = new OrderTable({
+      ...network,
+      index: own,
+      arc: Int32Array.from([-2]),
+      start: Int32Array.from([5]),
+      quantity: Float64Array.from([3]),
+      startQuantity: Float64Array.from([3]),
+      kept: keptRows,
+      parts: {
+        starts: Int32Array.from([0, 2, 3, 4]),
+        indexes: [keptIndex, own, keptIndex],
+        offsets: Int32Array.from([0, 0, 3]),
+        kept: Uint8Array.from([1, 0, 1]),
+      },
+    });
+    expect(replanned.length).toBe(4);
+    expect([...replanned].map((order) => order.id)).toEqual([
+      'a/frame/make/1',
+      'a/frame/buy/b/2',
+      'b/frame/make/5',
+      'a/frame/buy/b/3',
+    ]);
+    // Read out of order too (the part is searched for).
+    expect(replanned.at(3)?.quantity).toBe(4);
+    expect(replanned.at(0)?.quantity).toBe(5);
+    expect(replanned.idOf(2)).toBe('b/frame/make/5');
+    expect(replanned.productionCount()).toBe(2);
+    // The shared stretch is the same orders, and not one further; the kept plan from another place is not.
+    expect(keptTable.sameRun(replanned, 0, 0, 4)).toBe(2);
+    expect(replanned.sameRun(keptTable, 0, 0, 4)).toBe(2);
+    expect(replanned.sameRun(keptTable, 3, 3, 1)).toBe(1);
+    expect(replanned.sameRun(keptTable, 3, 2, 1)).toBe(0);
+    const plan = (orders: OrderTable) => ({
+      network: 'n',
+      horizon: 8,
+      orders,
+      deliveries: [],
+      shortages: [],
+      bottlenecks: [],
+      pegging: [],
+      safetyStockDraws: [],
+    });
+    const diff = diffPlans(plan(keptTable), plan(replanned));
+    expect(diff.orders.removed.map((order) => order.id)).toEqual(['b/frame/make/0']);
+    expect(diff.orders.added.map((order) => order.id)).toEqual(['b/frame/make/5']);
+    expect(diff.orders.changed).toEqual([]);
+  });
+
   it('differs from a table whose orders differ', () => {
     expect(table([0, 2])).not.toEqual(table([0, 2], [5, 7, 8]));
     expect(table([0, 2])).not.toEqual(table([0, 1]));

@@ -67,6 +67,24 @@ export interface OrderColumns extends OrderRows {
    * as they were are (not copied; docs/planning.md "Finals by owner").
    */
   readonly kept?: OrderRows;
+  /**
+   * A re-plan's plan in parts instead of one `index` (docs/planning.md "The plan's orders in parts"):
+   * stretches of the kept run's plan's index, shared rather than copied, between stretches of its own.
+   */
+  readonly parts?: OrderParts;
+}
+
+/**
+ * The plan's orders as consecutive parts: part k holds orders `starts[k]` … `starts[k + 1]` − 1, the
+ * entries `indexes[k][offsets[k]]` … of an index array; entries of a part with `kept[k]` 1 are rows of
+ * the table's `kept` columns (a stretch of the kept run's own plan's index), of any other part entries
+ * as in `index`.
+ */
+export interface OrderParts {
+  readonly starts: Int32Array;
+  readonly indexes: readonly Int32Array[];
+  readonly offsets: Int32Array;
+  readonly kept: Uint8Array;
 }
 
 /**
@@ -77,17 +95,46 @@ export interface OrderColumns extends OrderRows {
 export class OrderTable implements OrderList {
   readonly length: number;
   readonly #columns: OrderColumns;
+  /** The part the last order read was in (`parts`): orders are mostly read in order. */
+  #part = 0;
 
   constructor(columns: OrderColumns) {
     this.#columns = columns;
-    this.length = columns.index.length;
+    const parts = columns.parts;
+    this.length = parts === undefined ? columns.index.length : parts.starts[parts.starts.length - 1]!;
+  }
+
+  /** The part of `parts` that holds order `i`. */
+  #partOf(parts: OrderParts, i: number): number {
+    const { starts } = parts;
+    let k = this.#part;
+    if (i >= starts[k]! && i < starts[k + 1]!) return k;
+    let low = 0;
+    let high = starts.length - 2;
+    while (low < high) {
+      const middle = (low + high + 1) >>> 1;
+      if (starts[middle]! <= i) low = middle;
+      else high = middle - 1;
+    }
+    k = low;
+    this.#part = k;
+    return k;
+  }
+
+  /** Order `i`'s entry: a row of the columns, or below 0 row −1 − entry of `kept`. */
+  #entry(i: number): number {
+    const parts = this.#columns.parts;
+    if (parts === undefined) return this.#columns.index[i]!;
+    const k = this.#partOf(parts, i);
+    const entry = parts.indexes[k]![parts.offsets[k]! + i - parts.starts[k]!]!;
+    return parts.kept[k] === 1 ? -1 - entry : entry;
   }
 
   at(index: number): PlannedOrder | undefined {
     const i = index < 0 ? index + this.length : index;
     if (!(i >= 0 && i < this.length)) return undefined;
     const c = this.#columns;
-    const at = c.index[i]!;
+    const at = this.#entry(i);
     const rows = at >= 0 ? c : c.kept!;
     const row = at >= 0 ? at : -1 - at;
     const arc = rows.arc[row]!;
@@ -113,7 +160,7 @@ export class OrderTable implements OrderList {
   /** The id of order `i`, without building the order (pegging names its orders so). */
   idOf(i: number): string {
     const c = this.#columns;
-    const at = c.index[i]!;
+    const at = this.#entry(i);
     const rows = at >= 0 ? c : c.kept!;
     const row = at >= 0 ? at : -1 - at;
     const arc = rows.arc[row]!;
@@ -128,10 +175,10 @@ export class OrderTable implements OrderList {
 
   /** Production orders (the rest are purchases), counted without building orders. */
   productionCount(): number {
-    const { index, arc, kept } = this.#columns;
+    const { arc, kept } = this.#columns;
     let count = 0;
     for (let i = 0; i < this.length; i++) {
-      const at = index[i]!;
+      const at = this.#entry(i);
       if ((at >= 0 ? arc[at]! : kept!.arc[-1 - at]!) < 0) count++;
     }
     return count;
@@ -156,8 +203,15 @@ export class OrderTable implements OrderList {
       a.arcBuyer === b.arcBuyer;
     for (let k = 0; k < count; k++) {
       if (shared) {
-        const atA = a.index[i + k]!;
-        const atB = b.index[j + k]!;
+        // A stretch both plans read from the same index, at the same place, of the same rows: skipped whole.
+        const stretch =
+          a.parts === undefined && b.parts === undefined ? 0 : this.#sameStretch(other, i + k, j + k);
+        if (stretch > 0) {
+          k += Math.min(stretch, count - k) - 1;
+          continue;
+        }
+        const atA = this.#entry(i + k);
+        const atB = other.#entry(j + k);
         const rowsA = atA >= 0 ? a : a.kept!;
         const rowsB = atB >= 0 ? b : b.kept!;
         const r = atA >= 0 ? atA : -1 - atA;
@@ -180,14 +234,47 @@ export class OrderTable implements OrderList {
   }
 
   /**
+   * How many orders from `i` here and from `j` of `other` are read from one index array, from the same
+   * place in it, as rows of the same columns (a re-plan's part shared with its kept run's plan, or two
+   * re-plans of one kept run): the same orders, however many. 0 when they are not.
+   */
+  #sameStretch(other: OrderTable, i: number, j: number): number {
+    const a = this.#stretch(i);
+    const b = other.#stretch(j);
+    if (a.index !== b.index || a.at !== b.at || a.rows.arc !== b.rows.arc) return 0;
+    if (a.rows.quantity !== b.rows.quantity || a.rows.startQuantity !== b.rows.startQuantity) return 0;
+    return a.uniform && b.uniform ? Math.min(a.left, b.left) : 0;
+  }
+
+  /**
+   * Where order `i` is read: its index array and place there, the columns its entries are rows of (when
+   * `uniform`: a part, whose entries are all rows of one set of columns, or a plain index of a table
+   * without `kept`), and how many orders follow in the same part.
+   */
+  #stretch(i: number): { index: Int32Array; at: number; rows: OrderRows; left: number; uniform: boolean } {
+    const c = this.#columns;
+    const parts = c.parts;
+    if (parts === undefined)
+      return { index: c.index, at: i, rows: c, left: this.length - i, uniform: c.kept === undefined };
+    const k = this.#partOf(parts, i);
+    return {
+      index: parts.indexes[k]!,
+      at: parts.offsets[k]! + i - parts.starts[k]!,
+      rows: parts.kept[k] === 1 ? c.kept! : c,
+      left: parts.starts[k + 1]! - i,
+      uniform: true,
+    };
+  }
+
+  /**
    * True when order `i` here and order `j` of `other` are the same order with the same figures (id,
    * quantities, periods), compared without building either.
    */
   sameAs(i: number, other: OrderTable, j: number): boolean {
     const a = this.#columns;
     const b = other.#columns;
-    const atA = a.index[i]!;
-    const atB = b.index[j]!;
+    const atA = this.#entry(i);
+    const atB = other.#entry(j);
     const rowsA = atA >= 0 ? a : a.kept!;
     const rowsB = atB >= 0 ? b : b.kept!;
     const r = atA >= 0 ? atA : -1 - atA;

@@ -77,7 +77,7 @@ import {
   type OrderedFlatNetwork,
   plannerArena,
 } from './flatten.ts';
-import { type OrderList, OrderTable, orderNode } from './orders.ts';
+import { type OrderColumns, type OrderList, OrderTable, orderNode } from './orders.ts';
 
 export type { PlannedOrder } from './orders.ts';
 
@@ -718,6 +718,11 @@ class Planner {
    */
   deferFrom: Planner | undefined;
   deferred: Uint8Array | undefined;
+  /**
+   * A plan whose table has one index (not a dirty-set re-plan's, in parts): the rows of its orders,
+   * which a dirty-set re-plan from this run shares stretches of (`assembleParts`).
+   */
+  planIndex: Int32Array | undefined;
   /** Re-plans: the ranges of `previous`'s orders copied (from, to, count, …), for `resume`. */
   readonly copied = new IntColumn(64);
   /** A kept run's full pass 2 with the dirty-set switch on: what a re-plan's dirty-set pass reads of clean nodes. */
@@ -3165,6 +3170,7 @@ class Planner {
       dirtyExecution &&
       this.checkpointing &&
       previous.dirtyLog !== undefined &&
+      previous.planIndex !== undefined &&
       this.patch !== undefined &&
       this.flat.cyclic === 0
     );
@@ -4248,51 +4254,14 @@ class Planner {
     // The table reads the order columns where they are, through the rows of the orders in the plan: an
     // order that starts something is in it, even when a low yield gives no whole unit yet. (Taken for
     // every order and filled to the plan's count: the pages past it are never touched.)
-    const index = this.orderArena.i32(made, false);
-    let i = 0;
     const kept = this.finalsFrom;
     const own = this.finalsOwn;
-    let from = 0;
-    if (kept !== undefined && own !== undefined) {
-      // The pass-1 orders node by node (in planning order, as made): a node outside the set's are the
-      // kept run's rows, with what they executed there (`finalsFrom`).
-      const keptStart = kept.orderFinalStart.a;
-      for (let n = 0; n < f.nodes; n++) {
-        if (own[n] === 1) {
-          for (let order = this.orderFrom[n]!; order < this.orderTo[n]!; order++)
-            if (finalStart[order]! > EPSILON) index[i++] = order;
-        } else {
-          for (let row = kept.orderFrom[n]!; row < kept.orderTo[n]!; row++)
-            if (keptStart[row]! > EPSILON) index[i++] = -1 - row;
-        }
-      }
-      from = this.plannedOrders;
-    }
-    for (let order = from; order < made; order++) if (finalStart[order]! > EPSILON) index[i++] = order;
-    const count = i;
-    const orders = new OrderTable({
-      company: f.company,
-      item: f.item,
-      leadTime: f.leadTime,
-      arcSupplier: f.arcSupplier,
-      arcLeadTime: f.arcLeadTime,
-      arcBuyer: this.arcBuyer,
-      index: index.subarray(0, count),
-      arc: this.orderArc.a,
-      start: this.orderStart.a,
-      quantity: this.orderFinalQuantity.a,
-      startQuantity: finalStart,
-      ...(kept === undefined
-        ? {}
-        : {
-            kept: {
-              arc: kept.orderArc.a,
-              start: kept.orderStart.a,
-              quantity: kept.orderFinalQuantity.a,
-              startQuantity: kept.orderFinalStart.a,
-            },
-          }),
-    });
+    if (kept !== undefined && own !== undefined) return this.assembleParts(name, previous, kept, own);
+    const index = this.orderArena.i32(made, false);
+    let count = 0;
+    for (let order = 0; order < made; order++) if (finalStart[order]! > EPSILON) index[count++] = order;
+    this.planIndex = index.subarray(0, count);
+    const orders = new OrderTable(this.tableColumns(this.planIndex));
     const pegging: Pegging[] = [];
     if (this.pegging) {
       for (let k = 0; k < count; k++) {
@@ -4320,6 +4289,114 @@ class Planner {
       shortages: this.shortages,
       bottlenecks: this.bottlenecks(previous),
       pegging,
+      safetyStockDraws: this.safetyStockDraws,
+    };
+  }
+
+  /** The columns of this run's plan's `OrderTable`, its rows named by `index`. */
+  tableColumns(index: Int32Array): OrderColumns {
+    const f = this.flat;
+    return {
+      company: f.company,
+      item: f.item,
+      leadTime: f.leadTime,
+      arcSupplier: f.arcSupplier,
+      arcLeadTime: f.arcLeadTime,
+      arcBuyer: this.arcBuyer,
+      index,
+      arc: this.orderArc.a,
+      start: this.orderStart.a,
+      quantity: this.orderFinalQuantity.a,
+      startQuantity: this.orderFinalStart.a,
+    };
+  }
+
+  /**
+   * `assemble` of a dirty-set re-plan whose kept run's plan has one index: the plan's orders in parts
+   * (`OrderParts`). A run of nodes outside the set (their pass-1 orders the kept run's rows, with what
+   * they executed there) is a stretch of the kept run's plan's index, shared, not copied: its rows are
+   * node by node in planning order there too, so the stretch is found by two binary searches. The
+   * other nodes' orders, and pass 2's, are this run's rows, in an index of its own.
+   */
+  assembleParts(name: string, previous: Planner | undefined, kept: Planner, own: Uint8Array): Plan {
+    if (kept.planIndex === undefined)
+      throw new Error('a dirty-set pass ran from a run without its plan index');
+    const f = this.flat;
+    const made = this.orderArc.length;
+    const finalStart = this.orderFinalStart.a;
+    const keptIndex = kept.planIndex;
+    const ownIndex = this.orderArena.i32(made, false);
+    let owned = 0;
+    const starts = [0];
+    const indexes: Int32Array[] = [];
+    const offsets: number[] = [];
+    const keptParts: number[] = [];
+    const add = (array: Int32Array, offset: number, length: number, isKept: number) => {
+      if (length === 0) return;
+      const last = indexes.length - 1;
+      const end = starts[starts.length - 1]!;
+      if (
+        last >= 0 &&
+        indexes[last] === array &&
+        keptParts[last] === isKept &&
+        offsets[last]! + end - starts[last]! === offset
+      ) {
+        starts[starts.length - 1] = end + length;
+        return;
+      }
+      indexes.push(array);
+      offsets.push(offset);
+      keptParts.push(isKept);
+      starts.push(end + length);
+    };
+    let first = -1;
+    const addKept = (to: number) => {
+      if (first < 0) return;
+      const low = firstAtLeast(keptIndex, 0, keptIndex.length, kept.orderFrom[first]!);
+      const high = firstAtLeast(keptIndex, low, keptIndex.length, kept.orderTo[to - 1]!);
+      add(keptIndex, low, high - low, 1);
+      first = -1;
+    };
+    for (let n = 0; n < f.nodes; n++) {
+      if (own[n] !== 1) {
+        if (first < 0) first = n;
+        continue;
+      }
+      addKept(n);
+      const from = owned;
+      for (let order = this.orderFrom[n]!; order < this.orderTo[n]!; order++)
+        if (finalStart[order]! > EPSILON) ownIndex[owned++] = order;
+      add(ownIndex, from, owned - from, 0);
+    }
+    addKept(f.nodes);
+    const from = owned;
+    for (let order = this.plannedOrders; order < made; order++)
+      if (finalStart[order]! > EPSILON) ownIndex[owned++] = order;
+    add(ownIndex, from, owned - from, 0);
+    const orders = new OrderTable({
+      ...this.tableColumns(ownIndex.subarray(0, owned)),
+      kept: {
+        arc: kept.orderArc.a,
+        start: kept.orderStart.a,
+        quantity: kept.orderFinalQuantity.a,
+        startQuantity: kept.orderFinalStart.a,
+      },
+      parts: {
+        starts: Int32Array.from(starts),
+        indexes,
+        offsets: Int32Array.from(offsets),
+        kept: Uint8Array.from(keptParts),
+      },
+    });
+    return {
+      network: name,
+      horizon: this.H,
+      orders,
+      deliveries: this.deliveries,
+      shortages: this.shortages,
+      bottlenecks: this.bottlenecks(previous),
+      // (A dirty-set pass runs without pegging.)
+      pegging: [],
       safetyStockDraws: this.safetyStockDraws,
     };
   }
