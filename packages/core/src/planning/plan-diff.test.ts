@@ -264,6 +264,47 @@ describe('diffPlans: long lists that mostly agree', () => {
     const shifted = [...many.slice(1), many[0]!];
     expect(diffPlans(plan({ bottlenecks: many }), plan({ bottlenecks: shifted })).bottlenecks).toEqual([]);
   });
+
+  it('reports exactly the bottlenecks one list has and the other has not, however they are spread (property)', () => {
+    // Two lists taken from one ordered list of keys (as two plans of one network list them), with
+    // runs dropped, added and moved, so the cursors realign, pass over and fall back to the maps.
+    const universe = Array.from({ length: 300 }, (_, k) =>
+      bottleneck(`c${k % 13}`, `c${k % 13}/x`, k, 12, 10),
+    );
+    const list = fc
+      .array(fc.boolean(), { minLength: 300, maxLength: 300 })
+      .chain((kept) =>
+        fc.tuple(
+          fc.constant(universe.filter((_, k) => kept[k])),
+          fc.array(fc.nat({ max: 299 }), { maxLength: 6 }),
+        ),
+      )
+      .map(([entries, moved]) => {
+        const result = [...entries];
+        for (const at of moved) {
+          if (result.length === 0) break;
+          const [taken] = result.splice(at % result.length, 1);
+          result.splice((at * 7) % (result.length + 1), 0, taken!);
+        }
+        return result;
+      });
+    fc.assert(
+      fc.property(list, list, (before, after) => {
+        const key = (b: Bottleneck) => `${b.company}|${b.capacity}|${b.period}`;
+        const had = new Set(before.map(key));
+        const has = new Set(after.map(key));
+        const expected = [
+          ...before.filter((b) => !has.has(key(b))).map((b) => `${key(b)} disappeared`),
+          ...after.filter((b) => !had.has(key(b))).map((b) => `${key(b)} appeared`),
+        ].sort();
+        const found = diffPlans(plan({ bottlenecks: before }), plan({ bottlenecks: after }))
+          .bottlenecks.map((b) => `${key(b)} ${b.change}`)
+          .sort();
+        expect(found).toEqual(expected);
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
 
 describe('diffPlans: who must be told', () => {
