@@ -893,13 +893,21 @@ class Planner {
     this.potentialAt = execution.f64(cells, false);
     this.potentialKnown = execution.u8(flat.nodes);
     this.grossBound = execution.f64(flat.nodes).fill(Number.NaN);
-    // With a page toucher (`setPageToucher`): the arrays pass 1 writes nearly whole, and pass 2's
-    // period-major copies, taken next from `execution`, are faulted in on its thread meanwhile.
-    if (touchingAhead()) {
-      touchAhead(this.purchaseAt);
-      touchAhead(this.causeAt);
-      for (const [from, to] of transposedTouched(flat.nodes, this.H, arcs)) execution.touchNext(from, to);
-    }
+  }
+
+  /**
+   * With a page toucher (`setPageToucher`), in a plan from scratch: the arrays pass 1 writes nearly
+   * whole, and pass 2's period-major copies, taken next from `execution`, are faulted in on its thread
+   * meanwhile. (A re-plan writes a small part of them: touched, most of their pages would be memory
+   * for nothing.)
+   */
+  touchForPlan(): void {
+    if (!touchingAhead()) return;
+    touchAhead(this.purchaseAt);
+    touchAhead(this.causeAt);
+    const f = this.flat;
+    for (const [from, to] of transposedTouched(f.nodes, this.H, f.arcSupplier.length))
+      this.execution.touchNext(from, to);
   }
 
   run(name: string, previous?: Planner): Plan {
@@ -909,7 +917,10 @@ class Planner {
     // Without pegging, runs of nodes that replay are copied in one piece each (`replayRun`).
     const runs = replay !== undefined && previous !== undefined && !this.pegging;
     if (replay !== undefined && previous !== undefined) this.startSums(previous);
-    else this.gross.set(this.flat.endDemand);
+    else {
+      this.touchForPlan();
+      this.gross.set(this.flat.endDemand);
+    }
     if (runs && previous !== undefined && this.dirtySetPossible(previous)) {
       this.deferFrom = previous;
       this.deferred = new Uint8Array(this.flat.nodes);
@@ -1598,7 +1609,7 @@ class Planner {
     } else {
       this.orderArc.skip(count);
       this.orderStart.skip(count);
-      this.orderStartQuantity.copy(undefined, 0, count);
+      this.orderStartQuantity.skip(count);
     }
     if (this.checkpointing) {
       // Where they went, for `resume` to take over what they executed before the period it resumes.
@@ -1606,8 +1617,11 @@ class Planner {
       this.copied.push(this.orderFinalStart.length);
       this.copied.push(count);
     }
-    this.orderFinalQuantity.copy(undefined, 0, count);
-    this.orderFinalStart.copy(undefined, 0, count);
+    // (A deferred node's executed quantities are read in the kept run, or copied when it joins the set.)
+    for (const column of [this.orderFinalQuantity, this.orderFinalStart]) {
+      if (written) column.copy(undefined, 0, count);
+      else column.skip(count);
+    }
   }
 
   /**
@@ -4497,10 +4511,15 @@ class IntColumn {
     if (needed > this.a.length) this.grow(needed);
     this.limit = this.window.reached(this.a, needed);
   }
-  /** Takes the next `count` places without writing them (they are written later, `Planner.materialize`). */
+  /**
+   * Takes the next `count` places without writing them (they are written later, `Planner.materialize`,
+   * or never): their pages are not asked to be touched ahead.
+   */
   skip(count: number): void {
-    if (this.length + count >= this.limit) this.reach(this.length + count);
-    this.length += count;
+    const needed = this.length + count;
+    if (needed > this.a.length) this.grow(needed);
+    this.length = needed;
+    this.limit = this.window.passed(this.a, needed);
   }
   /** Appends `count` values of `source` from `from`, each plus `shift`. */
   copy(source: IntColumn, from: number, count: number, shift = 0): void {
@@ -4571,6 +4590,17 @@ class TouchWindow {
     return this.limit(array);
   }
   /**
+   * The column skipped to `length` without writing (`skip`): the places before it are not asked for;
+   * returns the column's next `limit`.
+   */
+  passed(array: Float64Array | Int32Array, length: number): number {
+    if (!(array.buffer instanceof SharedArrayBuffer)) this.at = Number.POSITIVE_INFINITY;
+    if (this.at === Number.POSITIVE_INFINITY) return array.length;
+    this.asked = Math.max(this.asked, Math.min(length, array.length));
+    this.at = this.asked >= array.length ? Number.POSITIVE_INFINITY : Math.max(1, this.asked - TOUCH_STEP);
+    return this.limit(array);
+  }
+  /**
    * Asks for values up to `count` to be touched (the rest of the window follows as the column fills);
    * returns the column's next `limit`.
    */
@@ -4623,6 +4653,15 @@ class NumberColumn {
       for (let i = 0; i < count; i++) a[at + i] = b[from + i]!;
     } else a.set(source.a.subarray(from, from + count), at);
     this.length += count;
+  }
+  /** As `IntColumn.skip`; places written before (`shorten`) are zeroed, as `copy` without a source does. */
+  skip(count: number): void {
+    const at = this.length;
+    const needed = at + count;
+    if (needed > this.a.length) this.grow(needed);
+    this.a.fill(0, at, Math.min(needed, Math.max(at, this.reached)));
+    this.length = needed;
+    this.limit = this.window.passed(this.a, needed);
   }
   /** Drops the values from `count` on. */
   shorten(count: number): void {
