@@ -270,8 +270,30 @@ function changedFields(before: PlannedOrder, after: PlannedOrder): OrderField[] 
   return fields;
 }
 
-/** How far on `diffOrders` looks for an order again after orders added or removed. */
+/** How far on `diffOrders` and `diffBottlenecks` look for an entry again after entries added or removed. */
 const REALIGN = 32;
+
+/** No realignment found (`realign`). */
+const NOT_REALIGNED = { added: 0, removed: 0 } as const;
+
+/**
+ * Where two lists whose cursors disagree realign: `added`, the places on in the list after at which
+ * the entry of the list before is (`addedAt(k)`: the entries passed were added), and `removed`, the
+ * places on in the list before at which the entry of the list after is (`removedAt(k)`); each 0 when
+ * not within `REALIGN` places.
+ */
+function realign(
+  addedAt: (k: number) => boolean,
+  removedAt: (k: number) => boolean,
+): { added: number; removed: number } {
+  let added = 0;
+  let removed = 0;
+  for (let k = 1; k <= REALIGN && (added === 0 || removed === 0); k++) {
+    if (added === 0 && addedAt(k)) added = k;
+    if (removed === 0 && removedAt(k)) removed = k;
+  }
+  return { added, removed };
+}
 
 /**
  * Orders matched by id in one walk over both lists. Plans of one planner list their orders in a stable
@@ -315,14 +337,13 @@ function diffOrders(before: OrderList, after: OrderList): OrderDiff {
     }
     // The nearer of `old` a few orders on in the plan after (orders added there) and `order` a few
     // on in the plan before (orders removed): only that side moves on.
-    let added = 0;
-    let removed = 0;
-    if (old !== undefined && order !== undefined) {
-      for (let k = 1; k <= REALIGN && (added === 0 || removed === 0); k++) {
-        if (added === 0 && j + k < after.length && idAt(after, j + k) === old.id) added = k;
-        if (removed === 0 && i + k < before.length && idAt(before, i + k) === order.id) removed = k;
-      }
-    }
+    const { added, removed } =
+      old !== undefined && order !== undefined
+        ? realign(
+            (k) => j + k < after.length && idAt(after, j + k) === old.id,
+            (k) => i + k < before.length && idAt(before, i + k) === order.id,
+          )
+        : NOT_REALIGNED;
     const onlyAfter = added > 0 && (removed === 0 || added <= removed);
     const onlyBefore = !onlyAfter && removed > 0;
     if (old !== undefined && !onlyAfter) {
@@ -436,13 +457,13 @@ function diffBottlenecks(before: readonly Bottleneck[], after: readonly Bottlene
       j++;
       continue;
     }
-    let appeared = 0;
-    let disappeared = 0;
-    for (let k = 1; old !== undefined && found !== undefined && k <= REALIGN; k++) {
-      if (appeared === 0 && j + k < after.length && same(old, after[j + k]!)) appeared = k;
-      if (disappeared === 0 && i + k < before.length && same(before[i + k]!, found)) disappeared = k;
-      if (appeared > 0 && disappeared > 0) break;
-    }
+    const { added: appeared, removed: disappeared } =
+      old !== undefined && found !== undefined
+        ? realign(
+            (k) => j + k < after.length && same(old, after[j + k]!),
+            (k) => i + k < before.length && same(before[i + k]!, found),
+          )
+        : NOT_REALIGNED;
     if (appeared > 0 && (disappeared === 0 || appeared <= disappeared)) {
       for (const passed of after.slice(j, j + appeared)) later.set(keyOf(passed), passed);
       j += appeared;

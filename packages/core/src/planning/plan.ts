@@ -720,7 +720,7 @@ class Planner {
   deferred: Uint8Array | undefined;
   /**
    * A plan whose table has one index (not a dirty-set re-plan's, in parts): the rows of its orders,
-   * which a dirty-set re-plan from this run shares stretches of (`assembleParts`).
+   * which a dirty-set re-plan from this run shares stretches of (`tableInParts`).
    */
   planIndex: Int32Array | undefined;
   /** Re-plans: the ranges of `previous`'s orders copied (from, to, count, …), for `resume`. */
@@ -1602,25 +1602,25 @@ class Planner {
    * their places only (`deferred`).
    */
   copyOrders(previous: Planner, from: number, count: number, written = true): void {
-    if (written) {
-      this.orderArc.copy(previous.orderArc, from, count);
-      this.orderStart.copy(previous.orderStart, from, count);
-      this.orderStartQuantity.copy(previous.orderStartQuantity, from, count);
-    } else {
-      this.orderArc.skip(count);
-      this.orderStart.skip(count);
-      this.orderStartQuantity.skip(count);
-    }
     if (this.checkpointing) {
       // Where they went, for `resume` to take over what they executed before the period it resumes.
       this.copied.push(from);
       this.copied.push(this.orderFinalStart.length);
       this.copied.push(count);
     }
-    // (A deferred node's executed quantities are read in the kept run, or copied when it joins the set.)
-    for (const column of [this.orderFinalQuantity, this.orderFinalStart]) {
-      if (written) column.copy(undefined, 0, count);
-      else column.skip(count);
+    if (written) {
+      this.orderArc.copy(previous.orderArc, from, count);
+      this.orderStart.copy(previous.orderStart, from, count);
+      this.orderStartQuantity.copy(previous.orderStartQuantity, from, count);
+      this.orderFinalQuantity.copy(undefined, 0, count);
+      this.orderFinalStart.copy(undefined, 0, count);
+    } else {
+      // (A deferred node's executed quantities are read in the kept run, or copied when it joins the set.)
+      this.orderArc.skip(count);
+      this.orderStart.skip(count);
+      this.orderStartQuantity.skip(count);
+      this.orderFinalQuantity.skip(count);
+      this.orderFinalStart.skip(count);
     }
   }
 
@@ -2342,8 +2342,6 @@ class Planner {
     if (this.replayable)
       this.plannedCauseAt = PlannedCauses.of(this.causeAt, this.plannedCauseCells, this.H, this.keptArena);
     this.plannedOrders = this.orderArc.length;
-    // Pass 2 over every node reads every node's orders.
-    this.materialize();
     this.allocateTransposed(true);
     this.transpose(from);
     this.runPassTwo(previous, from);
@@ -2529,7 +2527,8 @@ class Planner {
     const A = f.arcSupplier.length;
     const { madeT, plannedStartT, capacityT, askedT, receiptsUntil, hasDemand } = this;
     const { receipts, endDemand, capacity, capacityRow } = f;
-    // Pass 2 over every node reads every row: a re-plan's are made its own first.
+    // Pass 2 over every node reads every node's orders and rows: a re-plan's are made its own first.
+    this.materialize();
     this.ownGrossRows();
     const gross = this.gross;
     const made = this.productionAt;
@@ -3304,7 +3303,6 @@ class Planner {
     // Every order executes anew (or as in `previous` before `from`, `resume`): this run holds them all.
     this.finalsFrom = undefined;
     this.finalsOwn = undefined;
-    this.materialize();
     const all: number[] = [];
     for (let n = 0; n < this.flat.nodes; n++) all.push(n);
     this.resetExecution(all, from);
@@ -4261,43 +4259,19 @@ class Planner {
    * re-plan builds objects only for what changed.
    */
   assemble(name: string, previous?: Planner): Plan {
-    const f = this.flat;
-    const H = this.H;
-    const made = this.orderArc.length;
-    const finalStart = this.orderFinalStart.a;
-    // The table reads the order columns where they are, through the rows of the orders in the plan: an
-    // order that starts something is in it, even when a low yield gives no whole unit yet. (Taken for
-    // every order and filled to the plan's count: the pages past it are never touched.)
     const kept = this.finalsFrom;
     const own = this.finalsOwn;
-    if (kept !== undefined && own !== undefined) return this.assembleParts(name, previous, kept, own);
-    const index = this.orderArena.i32(made, false);
-    let count = 0;
-    for (let order = 0; order < made; order++) if (finalStart[order]! > EPSILON) index[count++] = order;
-    this.planIndex = index.subarray(0, count);
-    const orders = new OrderTable(this.tableColumns(this.planIndex));
-    const pegging: Pegging[] = [];
-    if (this.pegging) {
-      for (let k = 0; k < count; k++) {
-        const pegs = this.finalPegs[index[k]!];
-        if (pegs === undefined) continue;
-        const servesDemand: DemandPeg[] = [];
-        for (const [key, served] of pegs) {
-          if (served <= EPSILON) continue;
-          const at = Math.floor(key / H);
-          servesDemand.push({
-            company: f.company[at]!,
-            item: f.item[at]!,
-            period: key - at * H,
-            quantity: round(served),
-          });
-        }
-        pegging.push({ order: orders.idOf(k), servesDemand });
-      }
+    let orders: OrderTable;
+    let pegging: Pegging[] = [];
+    // (A dirty-set pass runs without pegging.)
+    if (kept !== undefined && own !== undefined) orders = this.tableInParts(kept, own);
+    else {
+      orders = new OrderTable(this.tableColumns(this.ownPlanIndex()));
+      pegging = this.pegs(orders);
     }
     return {
       network: name,
-      horizon: H,
+      horizon: this.H,
       orders,
       deliveries: this.deliveries,
       shortages: this.shortages,
@@ -4305,6 +4279,48 @@ class Planner {
       pegging,
       safetyStockDraws: this.safetyStockDraws,
     };
+  }
+
+  /**
+   * The rows of the orders in the plan (`planIndex`): an order that starts something is in it, even when
+   * a low yield gives no whole unit yet. The table reads the order columns where they are, through
+   * these rows. (Taken for every order and filled to the plan's count: the pages past it are never
+   * touched.)
+   */
+  ownPlanIndex(): Int32Array {
+    const made = this.orderArc.length;
+    const finalStart = this.orderFinalStart.a;
+    const index = this.orderArena.i32(made, false);
+    let count = 0;
+    for (let order = 0; order < made; order++) if (finalStart[order]! > EPSILON) index[count++] = order;
+    this.planIndex = index.subarray(0, count);
+    return this.planIndex;
+  }
+
+  /** With pegging: the end demands each order of the plan (`planIndex`) serves. */
+  pegs(orders: OrderTable): Pegging[] {
+    const pegging: Pegging[] = [];
+    if (!this.pegging) return pegging;
+    const f = this.flat;
+    const H = this.H;
+    const index = this.planIndex!;
+    for (let k = 0; k < index.length; k++) {
+      const pegs = this.finalPegs[index[k]!];
+      if (pegs === undefined) continue;
+      const servesDemand: DemandPeg[] = [];
+      for (const [key, served] of pegs) {
+        if (served <= EPSILON) continue;
+        const at = Math.floor(key / H);
+        servesDemand.push({
+          company: f.company[at]!,
+          item: f.item[at]!,
+          period: key - at * H,
+          quantity: round(served),
+        });
+      }
+      pegging.push({ order: orders.idOf(k), servesDemand });
+    }
+    return pegging;
   }
 
   /** The columns of this run's plan's `OrderTable`, its rows named by `index`. */
@@ -4326,13 +4342,13 @@ class Planner {
   }
 
   /**
-   * `assemble` of a dirty-set re-plan whose kept run's plan has one index: the plan's orders in parts
+   * The plan's orders of a dirty-set re-plan, whose kept run's plan has one index: in parts
    * (`OrderParts`). A run of nodes outside the set (their pass-1 orders the kept run's rows, with what
    * they executed there) is a stretch of the kept run's plan's index, shared, not copied: its rows are
    * node by node in planning order there too, so the stretch is found by two binary searches. The
    * other nodes' orders, and pass 2's, are this run's rows, in an index of its own.
    */
-  assembleParts(name: string, previous: Planner | undefined, kept: Planner, own: Uint8Array): Plan {
+  tableInParts(kept: Planner, own: Uint8Array): OrderTable {
     if (kept.planIndex === undefined)
       throw new Error('a dirty-set pass ran from a run without its plan index');
     const f = this.flat;
@@ -4387,7 +4403,7 @@ class Planner {
     for (let order = this.plannedOrders; order < made; order++)
       if (finalStart[order]! > EPSILON) ownIndex[owned++] = order;
     add(ownIndex, from, owned - from, 0);
-    const orders = new OrderTable({
+    return new OrderTable({
       ...this.tableColumns(ownIndex.subarray(0, owned)),
       kept: {
         arc: kept.orderArc.a,
@@ -4402,17 +4418,6 @@ class Planner {
         kept: Uint8Array.from(keptParts),
       },
     });
-    return {
-      network: name,
-      horizon: this.H,
-      orders,
-      deliveries: this.deliveries,
-      shortages: this.shortages,
-      bottlenecks: this.bottlenecks(previous),
-      // (A dirty-set pass runs without pegging.)
-      pegging: [],
-      safetyStockDraws: this.safetyStockDraws,
-    };
   }
 
   /**
