@@ -691,6 +691,16 @@ class Planner {
   readonly causeWriteIndex: IntColumn;
   /** Orders the requirement pass made; pass 2's come after them. */
   plannedOrders = 0;
+  /**
+   * A dirty-set re-plan: the pass-2 orders of clean nodes it took over from the kept run (`finalsFrom`)
+   * as they are, shared, not copied (`takeOverOrders`): stretch k is the kept run's rows `sharedFrom[k]`
+   * … `sharedFrom[k] + sharedCount[k] − 1`, which stand in the plan before this run's row
+   * `sharedAt[k]` (`tableInParts`). `sharedOrders` counts their rows, for `dropOrdersFrom`.
+   */
+  readonly sharedAt: number[] = [];
+  readonly sharedFrom: number[] = [];
+  readonly sharedCount: number[] = [];
+  sharedOrders = 0;
   /** Causes the requirement pass made. */
   plannedCauses = 0;
   /** Re-plans: the nodes whose requirements were computed again. */
@@ -3357,6 +3367,7 @@ class Planner {
     start.shortages = this.shortages.length;
     start.safetyStockDraws = this.safetyStockDraws.length;
     start.orders = this.orderArc.length;
+    start.sharedOrders = this.sharedOrders;
     start.causes = this.causes.length;
     start.causeWrites = this.causeWriteCell.length;
     start.taken = this.dirtyPass?.taken.length ?? 0;
@@ -3406,7 +3417,7 @@ class Planner {
     }
     // Only the set's nodes ran: its groups' use in t.
     for (let g = 0; g < f.groupId.length; g++) if (run.groups[g] === 1) this.groupDone[g * H + t] = 0;
-    this.dropOrdersFrom(start.orders);
+    this.dropOrdersFrom(start.orders, start.sharedOrders);
     this.deliveries.length = start.deliveries;
     this.shortages.length = start.shortages;
     this.safetyStockDraws.length = start.safetyStockDraws;
@@ -3714,6 +3725,7 @@ class Planner {
       shortages: 0,
       safetyStockDraws: 0,
       orders: 0,
+      sharedOrders: 0,
       causes: 0,
       causeWrites: 0,
       taken: 0,
@@ -3928,24 +3940,31 @@ class Planner {
       const n = orderNode(arcOf[lists.made]!, buyer);
       if (rank[n]! >= before) break;
       if (set[n] !== 1) continue;
-      this.takeOverOrders(previous, first, lists.made - first);
+      this.takeOverOrders(first, lists.made - first);
       first = lists.made + 1;
     }
-    this.takeOverOrders(previous, first, lists.made - first);
+    this.takeOverOrders(first, lists.made - first);
   }
 
   /**
-   * Appends `previous`'s orders `from` … `from + count − 1` as they are (pass-2 orders of clean nodes,
-   * with what they executed), as `newOrder` and `copyFinal` would one by one.
+   * Takes the kept run's orders `from` … `from + count − 1` into the plan as they are (pass-2 orders of
+   * clean nodes, with what they executed) where this run's next order would stand, without copying
+   * them: a stretch of the kept run's rows (`sharedAt`; a dirty-set pass runs without pegging, and no
+   * re-plan starts from a run that has such stretches: it has a `base`). One run after another of the
+   * kept rows, at the same place, is one stretch.
    */
-  takeOverOrders(previous: Planner, from: number, count: number): void {
+  takeOverOrders(from: number, count: number): void {
     if (count <= 0) return;
-    this.orderArc.copy(previous.orderArc, from, count);
-    this.orderStart.copy(previous.orderStart, from, count);
-    this.orderStartQuantity.copy(previous.orderStartQuantity, from, count);
-    this.orderFinalQuantity.copy(previous.orderFinalQuantity, from, count);
-    this.orderFinalStart.copy(previous.orderFinalStart, from, count);
-    if (this.pegging) for (let k = 0; k < count; k++) this.orderPegs.push(undefined);
+    const at = this.orderArc.length;
+    const last = this.sharedAt.length - 1;
+    if (last >= 0 && this.sharedAt[last] === at && this.sharedFrom[last]! + this.sharedCount[last]! === from)
+      this.sharedCount[last]! += count;
+    else {
+      this.sharedAt.push(at);
+      this.sharedFrom.push(from);
+      this.sharedCount.push(count);
+    }
+    this.sharedOrders += count;
   }
 
   /** Skips the kept run's entries of period `t` of node `n` of the set (its step made them anew). */
@@ -4152,8 +4171,24 @@ class Planner {
     this.copyFinalsOf(previous, n, 0, this.H);
   }
 
-  /** Drops the orders pass 2 made from `count` on (their cells of the period-major copies with them). */
-  dropOrdersFrom(count: number): void {
+  /**
+   * Drops the orders pass 2 made from `count` on (their cells of the period-major copies with them),
+   * and the kept run's it took over beyond the first `shared` (`takeOverOrders`).
+   */
+  dropOrdersFrom(count: number, shared: number): void {
+    for (let excess = this.sharedOrders - shared; excess > 0; ) {
+      const last = this.sharedCount.length - 1;
+      const stretch = this.sharedCount[last]!;
+      if (stretch > excess) {
+        this.sharedCount[last] = stretch - excess;
+        break;
+      }
+      excess -= stretch;
+      this.sharedAt.pop();
+      this.sharedFrom.pop();
+      this.sharedCount.pop();
+    }
+    this.sharedOrders = shared;
     const N = this.flat.nodes;
     const A = this.flat.arcSupplier.length;
     for (let order = count; order < this.orderArc.length; order++) {
@@ -4175,7 +4210,7 @@ class Planner {
     const f = this.flat;
     const N = f.nodes;
     const H = this.H;
-    this.dropOrdersFrom(this.plannedOrders);
+    this.dropOrdersFrom(this.plannedOrders, 0);
     this.onHand.set(f.onHand);
     for (const n of members) {
       for (let cell = from * N + n; cell < H * N; cell += N) {
@@ -4265,6 +4300,7 @@ class Planner {
     let pegging: Pegging[] = [];
     // (A dirty-set pass runs without pegging.)
     if (kept !== undefined && own !== undefined) orders = this.tableInParts(kept, own);
+    else if (this.sharedOrders > 0) throw new Error('orders taken over from a kept run without it');
     else {
       orders = new OrderTable(this.tableColumns(this.ownPlanIndex()));
       pegging = this.pegs(orders);
@@ -4399,10 +4435,23 @@ class Planner {
       add(ownIndex, from, owned - from, 0);
     }
     addKept(f.nodes);
-    const from = owned;
-    for (let order = this.plannedOrders; order < made; order++)
-      if (finalStart[order]! > EPSILON) ownIndex[owned++] = order;
-    add(ownIndex, from, owned - from, 0);
+    // Pass 2's orders: this run's rows, and between them the stretches of the kept run's it took over.
+    let row = this.plannedOrders;
+    const ownRows = (to: number) => {
+      const from = owned;
+      for (; row < to; row++) if (finalStart[row]! > EPSILON) ownIndex[owned++] = row;
+      add(ownIndex, from, owned - from, 0);
+    };
+    let low = 0;
+    for (let k = 0; k < this.sharedAt.length; k++) {
+      ownRows(this.sharedAt[k]!);
+      const from = this.sharedFrom[k]!;
+      low = firstAtLeast(keptIndex, low, keptIndex.length, from);
+      const high = firstAtLeast(keptIndex, low, keptIndex.length, from + this.sharedCount[k]!);
+      add(keptIndex, low, high - low, 1);
+      low = high;
+    }
+    ownRows(made);
     return new OrderTable({
       ...this.tableColumns(ownIndex.subarray(0, owned)),
       kept: {
@@ -5332,6 +5381,8 @@ interface PeriodStart {
   shortages: number;
   safetyStockDraws: number;
   orders: number;
+  /** The kept run's pass-2 orders taken over then (`Planner.sharedOrders`). */
+  sharedOrders: number;
   causes: number;
   causeWrites: number;
   /** Kept causes taken over then (`DirtyRun.taken`). */
