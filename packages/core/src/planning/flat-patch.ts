@@ -53,8 +53,9 @@ class NodeIndex {
       if (record >= 0 && record < records) this.recordNode[record] = n;
       if (record >= 0 || flat.arcStart[n + 1]! > flat.arcStart[n]!) this.anchored[n] = 1;
     }
-    for (const child of flat.bomNode) this.anchored[child] = 1;
-    for (const supplier of flat.arcSupplier) this.anchored[supplier] = 1;
+    // (Indexed: run once, an iterator over a typed array would allocate a result object per element.)
+    for (let at = 0; at < flat.bomNode.length; at++) this.anchored[flat.bomNode[at]!] = 1;
+    for (let arc = 0; arc < flat.arcSupplier.length; arc++) this.anchored[flat.arcSupplier[arc]!] = 1;
     this.duplicates = this.recordNode.includes(-1);
   }
 

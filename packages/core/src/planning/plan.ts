@@ -614,7 +614,13 @@ class Planner {
   lastCause = -1;
   readonly deliveries: Delivery[] = [];
   readonly shortages: Shortage[] = [];
-  readonly safetyStockDraws: SafetyStockDraw[] = [];
+  /**
+   * The safety-stock draws, the first `drawCount` of them (`addDraw`): a dirty-set pass takes the kept
+   * run's (about a million at 60,000 companies) into an array made for as many at once, instead of
+   * growing one by pushes (copies of up to 8 MB, and garbage); `assemble` cuts it to `drawCount`.
+   */
+  safetyStockDraws: SafetyStockDraw[] = [];
+  drawCount = 0;
   /** Pass 2: nodes with a safety-stock target, and each node's stock after this period's arrivals. */
   readonly safetyNodes: number[] = [];
   openingStock: Float64Array;
@@ -850,7 +856,10 @@ class Planner {
     this.startedSoFar = execution.f64(flat.nodes);
     this.openingStock = execution.f64(flat.nodes);
     // In the order nodes first appeared in the network (as reports have listed them).
-    for (const n of flat.appearance) if (flat.safetyStock[n]! > 0) this.safetyNodes.push(n);
+    for (let k = 0; k < flat.appearance.length; k++) {
+      const n = flat.appearance[k]!;
+      if (flat.safetyStock[n]! > 0) this.safetyNodes.push(n);
+    }
     this.owed = execution.f64(flat.nodes);
     this.backlogOwed = execution.f64(flat.nodes);
     this.catchUpArrival = new Float64Array(0);
@@ -2809,7 +2818,7 @@ class Planner {
     const stock = this.onHand[n]!;
     const target = f.safetyStock[n]!;
     if (stock < target - EPSILON && stock < this.openingStock[n]! - EPSILON) {
-      this.safetyStockDraws.push({
+      this.addDraw({
         company: f.company[n]!,
         item: f.item[n]!,
         period: t,
@@ -2818,6 +2827,10 @@ class Planner {
       });
       this.dirtyLog?.drawNode.push(n);
     }
+  }
+
+  addDraw(draw: SafetyStockDraw): void {
+    this.safetyStockDraws[this.drawCount++] = draw;
   }
 
   /** End demand of period `t` first (what is short goes on backlog), then the backlog, oldest first. */
@@ -2951,7 +2964,7 @@ class Planner {
       backlogs,
       deliveries: this.deliveries.length,
       shortages: this.shortages.length,
-      safetyStockDraws: this.safetyStockDraws.length,
+      safetyStockDraws: this.drawCount,
       orders: this.orderArc.length - this.plannedOrders,
       causeWrites: this.causeWriteCell.length,
     };
@@ -3132,7 +3145,7 @@ class Planner {
     }
     for (let k = 0; k < at.deliveries; k++) this.deliveries.push(previous.deliveries[k]!);
     for (let k = 0; k < at.shortages; k++) this.shortages.push(previous.shortages[k]!);
-    for (let k = 0; k < at.safetyStockDraws; k++) this.safetyStockDraws.push(previous.safetyStockDraws[k]!);
+    for (let k = 0; k < at.safetyStockDraws; k++) this.addDraw(previous.safetyStockDraws[k]!);
     // The orders pass 2 made before `from`, after the requirement pass's.
     const made = previous.plannedOrders;
     this.orderArc.copy(previous.orderArc, made, at.orders);
@@ -3365,7 +3378,7 @@ class Planner {
     start.members = members.length;
     start.deliveries = this.deliveries.length;
     start.shortages = this.shortages.length;
-    start.safetyStockDraws = this.safetyStockDraws.length;
+    start.safetyStockDraws = this.drawCount;
     start.orders = this.orderArc.length;
     start.sharedOrders = this.sharedOrders;
     start.causes = this.causes.length;
@@ -3420,7 +3433,7 @@ class Planner {
     this.dropOrdersFrom(start.orders, start.sharedOrders);
     this.deliveries.length = start.deliveries;
     this.shortages.length = start.shortages;
-    this.safetyStockDraws.length = start.safetyStockDraws;
+    this.drawCount = start.safetyStockDraws;
     this.causes.length = start.causes;
     for (let k = start.taken; k < run.taken.length; k++) run.causeIndex[run.taken[k]!] = -1;
     run.taken.length = start.taken;
@@ -3712,6 +3725,8 @@ class Planner {
     };
     let draw = checkpoint?.safetyStockDraws ?? 0;
     const draws = previous.safetyStockDraws;
+    // About as many draws as the kept run's, in an array made for them at once (`addDraw`).
+    if (this.drawCount === 0) this.safetyStockDraws = new Array(draws.length);
     const safetyRank = pass.safetyRank;
     const start: PeriodStart = {
       period: from,
@@ -3792,13 +3807,13 @@ class Planner {
         for (; draw < drawEnd; draw++) {
           const node = log.drawNode.a[draw]!;
           if (safetyRank[node]! >= safetyRank[n]!) break;
-          if (set[node] !== 1) this.safetyStockDraws.push(draws[draw]!);
+          if (set[node] !== 1) this.addDraw(draws[draw]!);
         }
         this.noteSafetyStockDraw(n, t);
         while (draw < drawEnd && log.drawNode.a[draw] === n) draw++;
       }
       for (; draw < drawEnd; draw++) {
-        if (set[log.drawNode.a[draw]!] !== 1) this.safetyStockDraws.push(draws[draw]!);
+        if (set[log.drawNode.a[draw]!] !== 1) this.addDraw(draws[draw]!);
       }
       // A node of the set whose cause in t is not the kept run's: its customers outside asked for it.
       for (const n of pass.watched) if (!this.sameCauseFound(pass, n, t)) this.joinCustomers(pass, n);
@@ -4242,7 +4257,7 @@ class Planner {
     this.causes.length = this.plannedCauses;
     this.deliveries.length = 0;
     this.shortages.length = 0;
-    this.safetyStockDraws.length = 0;
+    this.drawCount = 0;
     this.causeWriteCell.length = 0;
     this.causeWriteIndex.length = 0;
     this.checkpoints = [];
@@ -4294,6 +4309,7 @@ class Planner {
    * re-plan builds objects only for what changed.
    */
   assemble(name: string, previous?: Planner): Plan {
+    this.safetyStockDraws.length = this.drawCount;
     const kept = this.finalsFrom;
     const own = this.finalsOwn;
     let orders: OrderTable;
