@@ -4,11 +4,14 @@
  * `planNetworkRun` (whole network, all tiers) and, without pegging, re-plan it after one capacity
  * change deep in the chain with `replanNetwork`. Prints the figures as one line of JSON.
  *
- * Usage: node --import tsx bench/plan-worker.ts COMPANIES SEED [--no-pegging] [--no-dirty | --never-give-up] [--no-touch-ahead]
+ * Usage: node --import tsx bench/plan-worker.ts COMPANIES SEED [--no-pegging] [--no-dirty | --never-give-up] [--no-touch-ahead] [--no-idle-collection]
  * (`--no-dirty`: with the dirty-set execution pass switched off, pass 2 of the re-plan whole or from a
  * checkpoint as before stop 15; `--never-give-up`: the pass never gives up for pass 2 over every node;
  * docs/planning.md "The dirty set"; `--no-touch-ahead`: without the page toucher `keten plan` and the
- * server start, docs/planning.md "Pages touched ahead").
+ * server start, docs/planning.md "Pages touched ahead"; `--no-idle-collection`: without the full
+ * collection the server's re-plan thread runs while it waits after answering, run here after the plan
+ * and after each re-plan before the next, and timed apart, `idleCollectMs`: docs/planning.md "A
+ * collection while idle").
  */
 import {
   applyPlanningEvents,
@@ -19,7 +22,7 @@ import {
   setPageToucher,
   useDirtyExecution,
 } from '@keten/core';
-import { startPageToucher } from '@keten/workers';
+import { IdleCollector, startPageToucher } from '@keten/workers';
 import { peakMemoryMiB } from './machine.ts';
 
 const companies = Number(process.argv[2]);
@@ -40,6 +43,10 @@ const cpu = process.cpuUsage(cpuBefore);
 const planCpuMs = (cpu.user + cpu.system) / 1000;
 // Peak memory of generating and planning, before the re-plan holds a second plan beside the first.
 const planPeakMiB = peakMemoryMiB();
+// As the server's re-plan thread does once it has answered and waits for the next event: a full
+// collection if the heap grew (the plan's garbage), timed apart, not in the re-plan's figures.
+const idle = process.argv.includes('--no-idle-collection') ? undefined : new IdleCollector();
+const idleCollectMs = idle?.collectIfGrown()?.milliseconds;
 
 let replanMs: number | undefined;
 let replanCpuMs: number | undefined;
@@ -101,6 +108,7 @@ if (!pegging) {
     // The same change from period 40 on, re-planned from the first run too: the execution pass starts
     // at a checkpoint of the kept run when nothing it reads differs before it.
     const late = halved(40);
+    idle?.collectIfGrown();
     const lateCpuBefore = process.cpuUsage();
     const lateRun = replanNetwork(run, late.value.network);
     const lateUsed = process.cpuUsage(lateCpuBefore);
@@ -120,6 +128,7 @@ if (!pegging) {
         },
       ]);
       if (!both.ok) throw new Error('the second capacity change was refused');
+      idle?.collectIfGrown();
       const nextCpuBefore = process.cpuUsage();
       const next = replanNetwork(again, both.value.network);
       const nextUsed = process.cpuUsage(nextCpuBefore);
@@ -138,6 +147,7 @@ console.log(
     generateMs: generated - started,
     planMs: planned - generated,
     planCpuMs,
+    idleCollectMs,
     nodes: run.stats.nodes,
     orders: plan.orders.length,
     shortages: plan.shortages.length,

@@ -11,7 +11,9 @@
  * in a column `huge pages`: on a VM whose page faults are dear it is the larger part of the difference
  * between two hosts (docs/planning.md, "Huge pages"). Each measurement has the page toucher of
  * `keten plan` and the server (docs/planning.md, "Pages touched ahead"); `--no-touch-ahead` adds each
- * without it, in a column `touch ahead`.
+ * without it, in a column `touch ahead`. After the plan and between re-plans each worker runs the full
+ * collection the server's re-plan thread runs while idle (timed in `idle GC s`, not in the re-plans);
+ * `--no-idle-collection` leaves it out (docs/planning.md, "A collection while idle").
  */
 import { loadavg } from 'node:os';
 import {
@@ -31,6 +33,7 @@ interface PlanFigures {
   generateMs: number;
   planMs: number;
   planCpuMs: number;
+  idleCollectMs?: number;
   nodes: number;
   orders: number;
   shortages: number;
@@ -67,6 +70,7 @@ if (withHugePages && pagesMode !== 'madvise') {
   );
 }
 const withoutTouch = process.argv.includes('--no-touch-ahead');
+const idleCollection = !process.argv.includes('--no-idle-collection');
 // With --huge-pages, each measurement without and with glibc advising them; with --no-touch-ahead,
 // with and without the page toucher.
 const variants = (withHugePages ? [false, true] : [false]).flatMap((hugePages) =>
@@ -86,6 +90,7 @@ for (const companies of sizes) {
           String(SEED),
           ...(pegging ? [] : ['--no-pegging']),
           ...(touchAhead ? [] : ['--no-touch-ahead']),
+          ...(idleCollection ? [] : ['--no-idle-collection']),
         ],
         hugePages ? HUGE_PAGES_ENV : {},
       );
@@ -112,6 +117,7 @@ console.log(
       'shortages',
       'bottlenecks',
       'pegs',
+      'idle GC s',
       're-plan s',
       're-plan CPU s',
       'recomputed',
@@ -135,6 +141,7 @@ console.log(
       row.shortages,
       row.bottlenecks,
       row.pegs,
+      row.idleCollectMs === undefined ? '' : seconds(row.idleCollectMs),
       row.replanMs === undefined ? '' : seconds(row.replanMs),
       row.replanCpuMs === undefined ? '' : seconds(row.replanCpuMs),
       row.recomputed ?? '',
@@ -149,7 +156,11 @@ console.log(
   ),
 );
 console.log(
-  '\nre-plan: capacity of the first component maker halved from period 10 on, re-planned from the kept run (its flattened network patched, not flattened again); "recomputed" counts the nodes whose requirements were computed again (the rest replay, runs of them in one piece), the execution pass runs only for the nodes whose inputs differ and those that join them as they read or are dealt something else than in the kept run (the dirty-set pass, docs/planning.md; it gives up for a whole pass when that set is a large share of the network).\nlate re-plan: the same change from period 40 on, re-planned from the first run; (from) is the period the execution pass started in, at a checkpoint of the kept run.\ndiff: diffPlans of the plan and the re-plan (what the server and keten replan do after a re-plan): CPU time, the orders added, removed or changed, and the companies whose orders changed.\nnext re-plan: the re-plan re-planned in turn after a second change (another component maker halved from period 12), as the server does on the next event; (pass 2) says whether the execution pass ran for a dirty set or over every node (a re-plan whose pass ran for a dirty set keeps no log of its own: the next starts from the run it started from, with both changes).\nCPU s: CPU time of the process (all threads, the collector included), fairer than wall time on a machine others load too.' +
+  '\nre-plan: capacity of the first component maker halved from period 10 on, re-planned from the kept run (its flattened network patched, not flattened again); "recomputed" counts the nodes whose requirements were computed again (the rest replay, runs of them in one piece), the execution pass runs only for the nodes whose inputs differ and those that join them as they read or are dealt something else than in the kept run (the dirty-set pass, docs/planning.md; it gives up for a whole pass when that set is a large share of the network).\nlate re-plan: the same change from period 40 on, re-planned from the first run; (from) is the period the execution pass started in, at a checkpoint of the kept run.\ndiff: diffPlans of the plan and the re-plan (what the server and keten replan do after a re-plan): CPU time, the orders added, removed or changed, and the companies whose orders changed.\nnext re-plan: the re-plan re-planned in turn after a second change (another component maker halved from period 12), as the server does on the next event; (pass 2) says whether the execution pass ran for a dirty set or over every node (a re-plan whose pass ran for a dirty set keeps no log of its own: the next starts from the run it started from, with both changes).\nidle GC: ' +
+    (idleCollection
+      ? 'the full collection the server\'s re-plan thread runs while it waits after answering, run after the plan (timed here) and before the late and next re-plans, never inside a re-plan; without it the plan\'s garbage sets one off in the first re-plan (docs/planning.md, "A collection while idle").'
+      : "left out (--no-idle-collection): a full collection the plan's garbage sets off falls in the re-plan.") +
+    '\nCPU s: CPU time of the process (all threads, the collector included), fairer than wall time on a machine others load too.' +
     (withHugePages
       ? "\nhuge pages: yes when the worker ran with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (glibc advises transparent huge pages for its large allocations, which the planner's arenas are)."
       : '') +

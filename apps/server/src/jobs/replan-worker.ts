@@ -19,7 +19,7 @@ import {
   type VersionAnswer,
 } from './replan-thread.ts';
 import { addSlice, postInSlices } from './slices.ts';
-import { boundThreadChunks, touchPagesAhead } from './thread-memory.ts';
+import { boundThreadChunks, collectWhileIdle, touchPagesAhead } from './thread-memory.ts';
 
 /** Versions held per thread: the latest and the one last published are the ones re-plans read. */
 const HELD_VERSIONS = 2;
@@ -104,6 +104,8 @@ async function replan(id: number, request: ThreadReplanRequest): Promise<void> {
     // The diff first, in slices (the server's thread takes each between its other answers), then the rest.
     await postInSlices(diffRecord(diff), (part) => post({ type: 'diff', id, part }));
     post({ type: 'done', id, result: { ok: true, value: outcome } });
+    // Answered: the heap is collected while the thread waits for the next re-plan.
+    collectWhileIdle();
   } catch (error) {
     post({ type: 'bug', id, message: String((error as Error)?.stack ?? error) });
   }
