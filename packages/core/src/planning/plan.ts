@@ -744,6 +744,12 @@ class Planner {
   /** A kept run's full pass 2 with the dirty-set switch on: what a re-plan's dirty-set pass reads of clean nodes. */
   dirtyLog: DirtyLog | undefined;
   /**
+   * A kept run's pass-2 cause writes by node (`keptWritesByNode`), made by the first dirty-set re-plan
+   * that needs them, in this run's checkpoint arena, and read by every later one from this run (a
+   * server's re-plans all start from the same kept run: `base`).
+   */
+  keptWrites: KeptWrites | undefined;
+  /**
    * A re-plan whose pass 2 ran for a dirty set (and so kept no `dirtyLog` of its own): the run it was
    * re-planned from, which has one. The re-plan after it starts from there
    * (`replanNetwork`), so that its pass 2 can run for a dirty set too (docs/planning.md, "A chain of
@@ -3263,7 +3269,6 @@ class Planner {
       causeIndex: new Int32Array(previous.causes.length).fill(-1),
       taken: [],
       asks: Array.from({ length: H }, () => []),
-      writes: undefined,
       // (`resume` wrote the kept writes before `from` into every row.)
       applied: new Int32Array(f.nodes).fill(
         from > 0 ? previous.checkpoints.find((checkpoint) => checkpoint.period === from)!.causeWrites : 0,
@@ -3582,30 +3587,14 @@ class Planner {
     }
   }
 
-  /** The kept run's pass-2 cause writes by node (`keptWritesByNode`), made when first asked for. */
-  keptWritesOf(run: DirtyRun): KeptWrites {
-    if (run.writes === undefined) run.writes = this.keptWritesByNode(run.previous);
-    return run.writes;
-  }
-
   /**
-   * The kept run's pass-2 cause writes up to its last checkpoint's, by node (`DirtyRun.writes`): a
-   * counting sort of their positions, the index taken unzeroed from the execution arena (every entry
-   * is written).
+   * The kept run's pass-2 cause writes by node (`keptWritesByNode`), made when first asked for and
+   * kept with the kept run (`Planner.keptWrites`) for the re-plans after this one.
    */
-  keptWritesByNode(previous: Planner): KeptWrites {
-    const N = this.flat.nodes;
-    const H = this.H;
-    let limit = 0;
-    for (const checkpoint of previous.checkpoints) limit = Math.max(limit, checkpoint.causeWrites);
-    const cells = previous.causeWriteCell.a;
-    const start = new Int32Array(N + 1);
-    for (let k = 0; k < limit; k++) start[Math.floor(cells[k]! / H) + 1]!++;
-    for (let n = 0; n < N; n++) start[n + 1]! += start[n]!;
-    const next = start.slice(0, N);
-    const write = this.execution.i32(limit, false);
-    for (let k = 0; k < limit; k++) write[next[Math.floor(cells[k]! / H)]!++] = k;
-    return { start, write };
+  keptWritesOf(run: DirtyRun): KeptWrites {
+    const { previous } = run;
+    if (previous.keptWrites === undefined) previous.keptWrites = keptWritesByNode(previous);
+    return previous.keptWrites;
   }
 
   /** This run's index of `previous`'s cause `cause`, taken over when first needed. */
@@ -5425,8 +5414,6 @@ interface DirtyRun {
   readonly taken: number[];
   /** Per period, the nodes at the set's edge it asked for a cause (`keptCause`). */
   readonly asks: number[][];
-  /** The kept run's pass-2 cause writes by node (`Planner.keptWritesByNode`), made when first needed. */
-  writes: KeptWrites | undefined;
   /**
    * Per node outside the set, how many of the kept run's pass-2 cause writes its row holds (by
    * content): it is the kept run's row as it stood then (`keptWritesUpTo`).
@@ -5462,6 +5449,26 @@ interface WalkFlags {
 interface KeptWrites {
   readonly start: Int32Array;
   readonly write: Int32Array;
+}
+
+/**
+ * The pass-2 cause writes of kept run `run` up to its last checkpoint's, by node: a counting sort of
+ * their positions, in the run's checkpoint arena (a shared chunk: no external memory for V8 to count;
+ * the index is taken unzeroed, every entry is written).
+ */
+function keptWritesByNode(run: Planner): KeptWrites {
+  const N = run.flat.nodes;
+  const H = run.H;
+  let limit = 0;
+  for (const checkpoint of run.checkpoints) limit = Math.max(limit, checkpoint.causeWrites);
+  const cells = run.causeWriteCell.a;
+  const start = run.checkpointArena.i32(N + 1);
+  for (let k = 0; k < limit; k++) start[Math.floor(cells[k]! / H) + 1]!++;
+  for (let n = 0; n < N; n++) start[n + 1]! += start[n]!;
+  const next = start.slice(0, N);
+  const write = run.checkpointArena.i32(limit, false);
+  for (let k = 0; k < limit; k++) write[next[Math.floor(cells[k]! / H)]!++] = k;
+  return { start, write };
 }
 
 /** Where the dirty-set pass is in the kept run's deliveries, shortages and orders. */
