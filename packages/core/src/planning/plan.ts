@@ -735,6 +735,14 @@ class Planner {
   deferFrom: Planner | undefined;
   deferred: Uint8Array | undefined;
   /**
+   * With `deferred`: the requirement pass's causes of the nodes whose orders are deferred are not in
+   * their rows of `causeAt` either (some 53,000 cells spread over its 58 MB at 60,000 companies: a page
+   * fault for nearly each); `materialize` writes them, from the kept run's `plannedCauseAt`, until
+   * `materializeCauses` has written them all (before pass 2 resumes at a checkpoint, which writes the
+   * kept run's pass-2 causes into every row on top of them).
+   */
+  deferredCauses = false;
+  /**
    * A plan whose table has one index (not a dirty-set re-plan's, in parts): the rows of its orders,
    * which a dirty-set re-plan from this run shares stretches of (`tableInParts`).
    */
@@ -949,6 +957,7 @@ class Planner {
     if (runs && previous !== undefined && this.dirtySetPossible(previous)) {
       this.deferFrom = previous;
       this.deferred = new Uint8Array(this.flat.nodes);
+      this.deferredCauses = previous.plannedCauseAt !== undefined;
     }
     for (let i = 0; i < order.length; i++) {
       if (runs && replay !== undefined && previous !== undefined) {
@@ -1241,8 +1250,9 @@ class Planner {
       this.copySlots(previous, from, to, orderShift);
     }
     // (Their rows of `used` and `wantedLoad` are read where their logs are: `owner`.)
-    // The requirement pass's causes, shifted (this run's rows are 0 there, none).
-    for (let n = from; n < to; n++) this.replayCauses(previous, n, causeShift);
+    // The requirement pass's causes, shifted (this run's rows are 0 there, none); with their orders
+    // deferred, written when they are (`deferredCauses`).
+    if (!this.deferredCauses) for (let n = from; n < to; n++) this.replayCauses(previous, n, causeShift);
     for (let arc = f.arcStart[from]!; arc < f.arcStart[to]!; arc++)
       this.cumulativeShare[arc] = previous.cumulativeShare[arc]!;
     for (let n = from; n < to; n++) this.cumulativeTotal[n] = previous.cumulativeTotal[n]!;
@@ -1617,9 +1627,35 @@ class Planner {
       this.orderStart.a.set(kept.orderStart.a.subarray(source, source + count), target);
       this.orderStartQuantity.a.set(kept.orderStartQuantity.a.subarray(source, source + count), target);
       this.copySlots(kept, n, end, target - source);
+      if (this.deferredCauses) for (let m = n; m < end; m++) this.writeKeptCauses(kept, m);
       deferred.fill(0, n, end);
       n = end;
     }
+  }
+
+  /**
+   * The requirement pass's causes of node `n`, replayed from `kept` (`deferredCauses`), into its row:
+   * as `replayCauses` writes them, without noting the cells (this run's `plannedCauseAt` has them
+   * from the kept run's: `executeDirty`).
+   */
+  writeKeptCauses(kept: Planner, n: number): void {
+    kept.plannedCauseAt?.writeRow(this.causeAt, n, this.H, this.causeFrom[n]! - kept.causeFrom[n]!);
+  }
+
+  /** The causes `PlannedCauses.of` takes from the kept run `previous` (`deferredCauses`). */
+  deferredFrom(previous: Planner): DeferredCauses | undefined {
+    const { deferred } = this;
+    const planned = previous.plannedCauseAt;
+    if (deferred === undefined || planned === undefined) return undefined;
+    return { planned, deferred, shift: (n) => this.causeFrom[n]! - previous.causeFrom[n]! };
+  }
+
+  /** Writes the deferred causes of every node whose orders are still deferred (`deferredCauses`). */
+  materializeCauses(): void {
+    const { deferred, deferFrom } = this;
+    if (!this.deferredCauses || deferred === undefined || deferFrom === undefined) return;
+    for (let n = 0; n < this.flat.nodes; n++) if (deferred[n] === 1) this.writeKeptCauses(deferFrom, n);
+    this.deferredCauses = false;
   }
 
   /**
@@ -2364,8 +2400,16 @@ class Planner {
   execute(previous?: Planner, from = 0): void {
     // Keep the requirement pass's causes for a later re-plan's replay; execution adds its own.
     // From the arena the run's other kept arrays came from (a buffer of its own brought a collection).
+    // (In a re-plan that deferred the causes of the nodes it replayed, theirs are the kept run's: they
+    // are written into their rows with their orders, `transpose`.)
     if (this.replayable)
-      this.plannedCauseAt = PlannedCauses.of(this.causeAt, this.plannedCauseCells, this.H, this.keptArena);
+      this.plannedCauseAt = PlannedCauses.of(
+        this.causeAt,
+        this.plannedCauseCells,
+        this.H,
+        this.keptArena,
+        this.deferredCauses && this.deferFrom !== undefined ? this.deferredFrom(this.deferFrom) : undefined,
+      );
     this.plannedOrders = this.orderArc.length;
     this.allocateTransposed(true);
     this.transpose(from);
@@ -3233,8 +3277,15 @@ class Planner {
    * `previous`'s state there leave the set (`cutOff`, docs/planning.md "The dirty-set pass at stop 19").
    */
   executeDirty(previous: Planner, firstOf: Int32Array): void {
+    // (The causes of nodes whose orders are deferred are not in their rows: the kept run's, shifted.)
     if (this.replayable)
-      this.plannedCauseAt = PlannedCauses.of(this.causeAt, this.plannedCauseCells, this.H, this.keptArena);
+      this.plannedCauseAt = PlannedCauses.of(
+        this.causeAt,
+        this.plannedCauseCells,
+        this.H,
+        this.keptArena,
+        this.deferredCauses ? this.deferredFrom(previous) : undefined,
+      );
     this.plannedOrders = this.orderArc.length;
     this.plannedCauses = this.causes.length;
     const f = this.flat;
@@ -3307,6 +3358,9 @@ class Planner {
     for (let n = 0; n < f.nodes; n++) if (set[n] === 1) members.push(n);
     const pass = this.dirtyPassOver(run, set, members);
     for (const n of members) this.transposeNode(n, from);
+    // Resuming writes the kept run's pass-2 causes before `from` into every row: the requirement pass's
+    // must be there first.
+    if (from > 0) this.materializeCauses();
     if (from > 0) this.resume(previous, from);
     this.resumedAt = from;
     this.takeOverFinals(previous, members, from, run.everIn);
@@ -4816,23 +4870,49 @@ class PlannedCauses {
    * the requirement pass wrote, each once), in arrays from `arena`. Only those cells are read: most of
    * `causeAt`'s pages are not touched yet (pass 2 writes them).
    */
-  static of(causeAt: Int32Array, cells: IntColumn, horizon: number, arena: Arena): PlannedCauses {
+  static of(
+    causeAt: Int32Array,
+    cells: IntColumn,
+    horizon: number,
+    arena: Arena,
+    from?: DeferredCauses,
+  ): PlannedCauses {
     const nodes = causeAt.length / horizon;
-    const count = cells.length;
+    let count = cells.length;
     const start = arena.i32(nodes + 1);
-    const period = arena.i32(count);
-    const cause = arena.i32(count);
     // By node, as written (a counting sort): each node's count, then where its run ends, then filled
-    // from the last, which leaves `start[n]` where node `n`'s run starts.
-    for (let k = 0; k < count; k++) start[Math.floor(cells.a[k]! / horizon)]!++;
+    // from the last, which leaves `start[n]` where node `n`'s run starts. The nodes of `from.deferred`
+    // have none in `cells`: theirs are the kept run's, their causes shifted.
+    for (let k = 0; k < cells.length; k++) start[Math.floor(cells.a[k]! / horizon)]!++;
+    if (from !== undefined) {
+      const kept = from.planned.start;
+      for (let n = 0; n < nodes; n++) {
+        if (from.deferred[n] !== 1) continue;
+        start[n]! += kept[n + 1]! - kept[n]!;
+        count += kept[n + 1]! - kept[n]!;
+      }
+    }
     for (let n = 1; n < nodes; n++) start[n]! += start[n - 1]!;
     start[nodes] = count;
-    for (let k = count - 1; k >= 0; k--) {
+    const period = arena.i32(count);
+    const cause = arena.i32(count);
+    for (let k = cells.length - 1; k >= 0; k--) {
       const cell = cells.a[k]!;
       const n = Math.floor(cell / horizon);
       const at = --start[n]!;
       period[at] = cell - n * horizon;
       cause[at] = causeAt[cell]! - 1;
+    }
+    if (from !== undefined) {
+      const { planned, deferred, shift } = from;
+      for (let n = 0; n < nodes; n++) {
+        if (deferred[n] !== 1) continue;
+        for (let k = planned.start[n + 1]! - 1; k >= planned.start[n]!; k--) {
+          const at = --start[n]!;
+          period[at] = planned.period[k]!;
+          cause[at] = planned.cause[k]! + shift(n);
+        }
+      }
     }
     return new PlannedCauses(start, period, cause);
   }
@@ -4852,6 +4932,16 @@ class PlannedCauses {
     for (let k = this.start[n]!; k < this.start[n + 1]!; k++)
       causeAt[base + this.period[k]!] = this.cause[k]! + shift + 1;
   }
+}
+
+/** The requirement pass's causes a re-plan left in the kept run (`Planner.deferredCauses`), for `PlannedCauses.of`. */
+interface DeferredCauses {
+  /** The kept run's. */
+  readonly planned: PlannedCauses;
+  /** 1 for a node whose causes are the kept run's. */
+  readonly deferred: Uint8Array;
+  /** What to add to a kept cause index of node `n` for this run's. */
+  shift(n: number): number;
 }
 
 /** `target` with `source`'s values (as long), returned. */
