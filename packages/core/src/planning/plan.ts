@@ -1642,12 +1642,25 @@ class Planner {
     kept.plannedCauseAt?.writeRow(this.causeAt, n, this.H, this.causeFrom[n]! - kept.causeFrom[n]!);
   }
 
-  /** The causes `PlannedCauses.of` takes from the kept run `previous` (`deferredCauses`). */
-  deferredFrom(previous: Planner): DeferredCauses | undefined {
-    const { deferred } = this;
-    const planned = previous.plannedCauseAt;
-    if (deferred === undefined || planned === undefined) return undefined;
-    return { planned, deferred, shift: (n) => this.causeFrom[n]! - previous.causeFrom[n]! };
+  /**
+   * Kept runs, as pass 2 starts: the requirement pass's causes (`plannedCauseAt`), the deferred nodes'
+   * from the kept run (`deferredCauses`).
+   */
+  keepPlannedCauses(): void {
+    if (!this.replayable) return;
+    const { deferred, deferFrom } = this;
+    const planned = deferFrom?.plannedCauseAt;
+    const from: DeferredCauses | undefined =
+      this.deferredCauses && deferred !== undefined && deferFrom !== undefined && planned !== undefined
+        ? { planned, deferred, shift: (n) => this.causeFrom[n]! - deferFrom.causeFrom[n]! }
+        : undefined;
+    this.plannedCauseAt = PlannedCauses.of(
+      this.causeAt,
+      this.plannedCauseCells,
+      this.H,
+      this.keptArena,
+      from,
+    );
   }
 
   /** Writes the deferred causes of every node whose orders are still deferred (`deferredCauses`). */
@@ -2402,14 +2415,7 @@ class Planner {
     // From the arena the run's other kept arrays came from (a buffer of its own brought a collection).
     // (In a re-plan that deferred the causes of the nodes it replayed, theirs are the kept run's: they
     // are written into their rows with their orders, `transpose`.)
-    if (this.replayable)
-      this.plannedCauseAt = PlannedCauses.of(
-        this.causeAt,
-        this.plannedCauseCells,
-        this.H,
-        this.keptArena,
-        this.deferredCauses && this.deferFrom !== undefined ? this.deferredFrom(this.deferFrom) : undefined,
-      );
+    this.keepPlannedCauses();
     this.plannedOrders = this.orderArc.length;
     this.allocateTransposed(true);
     this.transpose(from);
@@ -3278,14 +3284,7 @@ class Planner {
    */
   executeDirty(previous: Planner, firstOf: Int32Array): void {
     // (The causes of nodes whose orders are deferred are not in their rows: the kept run's, shifted.)
-    if (this.replayable)
-      this.plannedCauseAt = PlannedCauses.of(
-        this.causeAt,
-        this.plannedCauseCells,
-        this.H,
-        this.keptArena,
-        this.deferredCauses ? this.deferredFrom(previous) : undefined,
-      );
+    this.keepPlannedCauses();
     this.plannedOrders = this.orderArc.length;
     this.plannedCauses = this.causes.length;
     const f = this.flat;
