@@ -163,14 +163,19 @@ ${partners}
   it('loses nothing and applies nothing twice when a tier-1 node is killed mid-exchange', async () => {
     const demand = (network.demand ?? []).find((entry) => entry.company === oem)!;
     const beforeTier3 = await totalReceived(tier3);
-    // Beyond the first ten periods or so: a supplier that answered `changed` to near orders (it cannot
-    // make them in time) has its lane blocked there in its customer's plan (heldBackWindows), so a change
-    // in those periods goes to the item's other source, a company with no node here, and never reaches
-    // this tier 3. Later periods are planned on every lane, as a forecast change usually is.
+    // The chain's lead times add up to some 22 periods from the OEM's tem-300 down to tier 3's copper
+    // (tem 6, column 4, lens set 6, lens coil 2, a week's shipping between each), so an OEM change in
+    // period p is copper demand near p − 22. Near periods are where orders are released and answered: a
+    // supplier that answered `changed` (it cannot make an order in time) has its lane blocked up to that
+    // answer's period in its customer's plan (heldBackWindows; kortrijk-coils has answered up to period
+    // 12), and a change there goes to the item's other source, a company with no node here, and never
+    // reaches this tier 3. So the changes are late enough to land past any such answer at every tier
+    // (copper near periods 19–27), and small enough for each tier's capacity to make them in their own
+    // periods rather than building ahead into the blocked ones; together they add one instrument.
     const changes = [
-      { period: 20, quantity: 400 },
-      { period: 22, quantity: -150 },
-      { period: 24, quantity: 275 },
+      { period: 41, quantity: 1 },
+      { period: 46, quantity: -1 },
+      { period: 49, quantity: 1 },
     ];
     // The first change goes out, then tier 1 dies while the next ones are on their way to it.
     for (const [index, change] of changes.entries()) {
