@@ -2442,10 +2442,12 @@ class Planner {
     this.finalsByCell = from === 0 && this.dirtyPass === undefined;
     for (let t = from; t < H; t++) {
       if (keeps && t > from && t % spacing === 0) this.checkpoints.push(this.checkpoint(t));
+      if (log !== undefined) log.askedStart[t] = log.askedCell.length;
       for (let i = order.length - 1; i >= 0; i--) this.step(order[i]!, t, log);
       if (log !== undefined) this.logPeriod(log, t);
       this.noteSafetyStockDraws(t);
     }
+    if (log !== undefined) log.askedStart[H] = log.askedCell.length;
     if (this.finalsByCell) this.scatterFinals();
     this.finalsByCell = false;
     this.dropTransposed();
@@ -2749,7 +2751,9 @@ class Planner {
     if (start < wanted - EPSILON) {
       this.setCause(
         n * H + due,
-        limit >= 0 ? this.findCause(limit, t) : this.cause('capacity', n, t, CauseText.NoCapacityForDelayed),
+        limit >= 0
+          ? this.findCause(limit, t, n)
+          : this.cause('capacity', n, t, CauseText.NoCapacityForDelayed),
       );
     }
     const waiting = (t < this.frozen ? this.pendingStart[n]! : 0) + (wanted - start);
@@ -2799,7 +2803,9 @@ class Planner {
     if (ship < wanted - EPSILON) {
       this.setCause(
         n * H + due,
-        this.blockedAt?.[arc * H + t] === 1 ? this.supplierCause(n, arc, due) : this.findCause(supplier, t),
+        this.blockedAt?.[arc * H + t] === 1
+          ? this.supplierCause(n, arc, due)
+          : this.findCause(supplier, t, n),
       );
     }
     const waiting = (t < this.frozen ? this.pendingShip[arc]! : 0) + (wanted - ship);
@@ -2901,7 +2907,7 @@ class Planner {
       const short = demand - served;
       if (short > EPSILON) {
         // Its cause is found (or made) also when its step is replayed (`bringIn`): it may be read later.
-        const cause = this.findCause(n, t);
+        const cause = this.findCause(n, t, n);
         if (!this.replaying) {
           this.shortages.push({
             company: f.company[n]!,
@@ -2933,8 +2939,11 @@ class Planner {
     this.onHand[n] = stock;
   }
 
-  /** The nearest root cause recorded at node `n` at or before period `t`, or a material cause there. */
-  findCause(n: number, t: number): number {
+  /**
+   * The nearest root cause recorded at node `n` at or before period `t`, or a material cause there,
+   * for `asker` (a customer of `n`, `n` itself, or −1 for an ask a dirty-set pass replays).
+   */
+  findCause(n: number, t: number, asker: number): number {
     if (this.dirtyPass !== undefined && this.dirtyPass.boundary[n] === 1)
       return this.keptCause(this.dirtyPass, n, t);
     const base = n * this.H;
@@ -2964,6 +2973,11 @@ class Planner {
           )
         : this.cause('material', n, t, CauseText.NotEnoughOnHand);
     this.setCause(base + t, created);
+    // A kept run notes who asked for it: a dirty-set pass from this run needs to know (`checkAsked`).
+    if (this.dirtyLog !== undefined) {
+      this.dirtyLog.askedCell.push(base + t);
+      this.dirtyLog.askedBy.push(asker);
+    }
     return created;
   }
 
@@ -3329,6 +3343,7 @@ class Planner {
       everIn: new Uint8Array(f.nodes),
       main: walkFlags(f.nodes),
       alone: walkFlags(f.nodes),
+      asked: new Uint8Array(f.nodes),
     };
     closeOverGroups(f, run.graph, set, run.groups, members, 0);
     run.everIn.set(set);
@@ -3595,7 +3610,7 @@ class Planner {
         if (alone.feeds[n] === 1) this.feedKept(alone, n, p);
       }
       // The causes the set's nodes asked of them in p, while they were at its edge.
-      for (const n of run.asks[p]!) if (mark[n] === 1) this.findCause(n, p);
+      for (const n of run.asks[p]!) if (mark[n] === 1) this.findCause(n, p, -1);
     }
     for (let k = 0; k < held.length; k += 4) {
       const n = held[k]!;
@@ -3859,6 +3874,7 @@ class Planner {
       }
       // A node of the set whose cause in t is not the kept run's: its customers outside asked for it.
       for (const n of pass.watched) if (!this.sameCauseFound(pass, n, t)) this.joinCustomers(pass, n);
+      this.checkAsked(run, pass, t);
       if (pass.joined.length === 0) continue;
       // Nodes at the edge join: period t as it was before it ran, they and their cone brought in with
       // their state at its start, and t again with the larger set.
@@ -3882,6 +3898,31 @@ class Planner {
       t--;
     }
     return true;
+  }
+
+  /**
+   * After period `t` of a dirty-set pass: a material cause the kept run's `findCause` made in `t` at a
+   * node outside the set (its row held none at or before `t` then) when a node that is in the set now
+   * asked for it is in this run's row only if the set asked that node in `t` again (`keptCause` notes
+   * each ask, `DirtyRun.asks`). When it did not, the node joins: its row is made anew from `t` on, and
+   * its customers outside the set that read it in `t` join too (`sameCauseFound`). A cause made for
+   * a clean node's ask stays: that node asked again (docs/planning.md, "Causes the kept run made for
+   * a node of the set").
+   */
+  checkAsked(run: DirtyRun, pass: DirtyPass, t: number): void {
+    const { askedCell, askedBy, askedStart } = pass.log;
+    const end = askedStart[t + 1]!;
+    if (askedStart[t] === end) return;
+    const { set, asked } = run;
+    const asks = run.asks[t]!;
+    for (const n of asks) asked[n] = 1;
+    for (let k = askedStart[t]!; k < end; k++) {
+      const asker = askedBy.a[k]!;
+      if (asker < 0 || set[asker] !== 1) continue;
+      const n = Math.floor(askedCell.a[k]! / this.H);
+      if (set[n] !== 1 && asked[n] !== 1) pass.joined.push(n);
+    }
+    for (const n of asks) asked[n] = 0;
   }
 
   /**
@@ -5127,6 +5168,13 @@ interface DirtyLog {
   readonly deliveryNode: IntColumn;
   readonly shortageNode: IntColumn;
   readonly drawNode: IntColumn;
+  /**
+   * The material causes `findCause` made where it found none (cell), and the node that asked for each
+   * (`askedBy`), in the order made: those of period `t` are `askedStart[t]` … `askedStart[t + 1]` − 1.
+   */
+  readonly askedCell: IntColumn;
+  readonly askedBy: IntColumn;
+  readonly askedStart: Int32Array;
   /** The causes (`causeAt`, each index + 1) as pass 2 left them, set when the run is released. */
   causeAt: Int32Array;
 }
@@ -5342,6 +5390,9 @@ function newDirtyLog(nodes: number, arcs: number, horizon: number, arena: Arena)
     deliveryNode: new IntColumn(),
     shortageNode: new IntColumn(),
     drawNode: new IntColumn(),
+    askedCell: new IntColumn(),
+    askedBy: new IntColumn(),
+    askedStart: new Int32Array(horizon + 1),
     causeAt: new Int32Array(0),
   };
 }
@@ -5518,6 +5569,8 @@ interface DirtyRun {
   /** The flags of the walk of the set (`dirtyPassOver`) and of the nodes brought in alone (`bringIn`). */
   readonly main: WalkFlags;
   readonly alone: WalkFlags;
+  /** 1 for the nodes at the set's edge asked for a cause in the period `checkAsked` looks at, else 0. */
+  readonly asked: Uint8Array;
 }
 
 /**

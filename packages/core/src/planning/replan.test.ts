@@ -565,10 +565,10 @@ describe('replanNetwork with the dirty-set execution pass as re-plans run it (th
     expect(second.plan).toEqual(planNetwork(again.network, { pegging: false }));
   });
 
-  // A known bug, found at stop 23 by a search over generated networks (docs/planning.md, "A cause the
-  // dirty-set pass takes from the kept run that the kept run's own asks wrote"): the plan's quantities
-  // are a full plan's, but four shortages name a cause a period early. The second test passes while the
-  // bug is there; when it is fixed, it fails: make it an `it` then.
+  // Found at stop 23 by a search over generated networks (docs/planning.md, "Causes the kept run made
+  // for a node of the set"): the kept run's fallback cause at a clean supplier, made when a node now in
+  // the set asked in period 12, was handed back to that node asking in period 13 (a full plan makes
+  // one in 13). The quantities were right; four shortages named a cause a period early.
   const seed318 = () => {
     const network = generateNetwork({ companies: 25, seed: 318, horizon: 24 });
     const previous = planNetworkRun(network, { pegging: false });
@@ -592,7 +592,7 @@ describe('replanNetwork with the dirty-set execution pass as re-plans run it (th
     );
   });
 
-  it.fails('names the causes a full plan names there too (known bug)', () => {
+  it('names the causes a full plan names there too', () => {
     const { replanned, full } = seed318();
     expect(replanned.shortages).toEqual(full.shortages);
   });
