@@ -752,12 +752,6 @@ class Planner {
   /** A kept run's full pass 2 with the dirty-set switch on: what a re-plan's dirty-set pass reads of clean nodes. */
   dirtyLog: DirtyLog | undefined;
   /**
-   * A kept run's pass-2 cause writes by node (`keptWritesByNode`), made by the first dirty-set re-plan
-   * that needs them, in this run's checkpoint arena, and read by every later one from this run (a
-   * server's re-plans all start from the same kept run: `base`).
-   */
-  keptWrites: KeptWrites | undefined;
-  /**
    * A re-plan whose pass 2 ran for a dirty set (and so kept no `dirtyLog` of its own): the run it was
    * re-planned from, which has one. The re-plan after it starts from there
    * (`replanNetwork`), so that its pass 2 can run for a dirty set too (docs/planning.md, "A chain of
@@ -1217,7 +1211,6 @@ class Planner {
   replayRun(from: number, to: number, previous: Planner): void {
     if (to <= from) return;
     const f = this.flat;
-    const H = this.H;
     const orderFirst = previous.orderFrom[from]!;
     const orders = previous.orderTo[to - 1]! - orderFirst;
     const requestFirst = previous.requestFrom[from]!;
@@ -2997,6 +2990,13 @@ class Planner {
     this.undo?.push(2, cell, this.causeAt[cell]!);
     this.causeAt[cell] = cause + 1;
     if (!this.checkpointing) return;
+    const log = this.dirtyLog;
+    if (log !== undefined) {
+      // Each node's writes, linked from its last back to its first (`keptWritesOf`).
+      const n = Math.floor(cell / this.H);
+      log.writeBefore.push(log.lastWrite[n]!);
+      log.lastWrite[n] = this.causeWriteCell.length;
+    }
     this.causeWriteCell.push(cell);
     this.causeWriteIndex.push(cause);
   }
@@ -3640,29 +3640,14 @@ class Planner {
    */
   keptWritesUpTo(run: DirtyRun, count: number, nodes: readonly number[]): void {
     const { previous, applied } = run;
-    const { start, write } = this.keptWritesOf(run);
     const cells = previous.causeWriteCell.a;
     const causes = previous.causeWriteIndex.a;
+    const writes: number[] = [];
     for (const n of nodes) {
-      // Its writes are in the order made: the first not yet in its row by binary search.
-      const end = start[n + 1]!;
-      let at = firstAtLeast(write, start[n]!, end, applied[n]!);
-      for (; at < end && write[at]! < count; at++) {
-        const k = write[at]!;
-        this.causeAt[cells[k]!] = this.keptCauseIndex(run, causes[k]!) + 1;
-      }
+      keptWritesOf(previous.dirtyLog!, n, applied[n]!, count, writes);
+      for (const k of writes) this.causeAt[cells[k]!] = this.keptCauseIndex(run, causes[k]!) + 1;
       applied[n] = Math.max(applied[n]!, count);
     }
-  }
-
-  /**
-   * The kept run's pass-2 cause writes by node (`keptWritesByNode`), made when first asked for and
-   * kept with the kept run (`Planner.keptWrites`) for the re-plans after this one.
-   */
-  keptWritesOf(run: DirtyRun): KeptWrites {
-    const { previous } = run;
-    if (previous.keptWrites === undefined) previous.keptWrites = keptWritesByNode(previous);
-    return previous.keptWrites;
   }
 
   /** This run's index of `previous`'s cause `cause`, taken over when first needed. */
@@ -3954,16 +3939,16 @@ class Planner {
     }
     if (count === 0) return false;
     // Their rows of causes: the requirement pass's, then the kept run's pass-2 writes before `c`
-    // (theirs only, `keptWritesByNode`).
-    const { start, write } = this.keptWritesOf(run);
+    // (theirs only, `keptWritesOf`).
     const cells = previous.causeWriteCell.a;
     const causes = previous.causeWriteIndex.a;
     const row = new Int32Array(H);
+    const writes: number[] = [];
     for (const n of members) {
       if (leaves[n] !== 1) continue;
       for (let p = 0; p < H; p++) row[p] = planned.at(n, p);
-      for (let at = start[n]!; at < start[n + 1]! && write[at]! < kept.causeWrites; at++)
-        row[cells[write[at]!]! - n * H] = causes[write[at]!]!;
+      keptWritesOf(previous.dirtyLog!, n, 0, kept.causeWrites, writes);
+      for (const k of writes) row[cells[k]! - n * H] = causes[k]!;
       for (let p = 0; p < H; p++) {
         if (this.sameCauseAs(run.causeIndex, previous, this.causeAt[n * H + p]! - 1, row[p]!)) continue;
         leaves[n] = 0;
@@ -5175,6 +5160,13 @@ interface DirtyLog {
   readonly askedCell: IntColumn;
   readonly askedBy: IntColumn;
   readonly askedStart: Int32Array;
+  /**
+   * Each node's pass-2 cause writes as a list: its last write's position in the run's log
+   * (`causeWriteCell`), −1 for none, and the position of the write before each of the same node's.
+   * Linked as they are made (a 5-million-write counting sort in the first re-plan, before stop 24).
+   */
+  readonly lastWrite: Int32Array;
+  readonly writeBefore: IntColumn;
   /** The causes (`causeAt`, each index + 1) as pass 2 left them, set when the run is released. */
   causeAt: Int32Array;
 }
@@ -5393,6 +5385,9 @@ function newDirtyLog(nodes: number, arcs: number, horizon: number, arena: Arena)
     askedCell: new IntColumn(),
     askedBy: new IntColumn(),
     askedStart: new Int32Array(horizon + 1),
+    lastWrite: arena.i32(nodes).fill(-1),
+    // As long as the log of writes it follows (`Planner.causeWriteCell`).
+    writeBefore: new IntColumn(nodes * horizon, arena),
     causeAt: new Int32Array(0),
   };
 }
@@ -5585,32 +5580,15 @@ interface WalkFlags {
 }
 
 /**
- * The kept run's pass-2 cause writes (`causeWriteCell`, `causeWriteIndex`) up to its last checkpoint's,
- * by node: node `n`'s are `write[start[n]]` … `write[start[n + 1] − 1]`, in the order they were made.
+ * Into `writes`, the positions in a kept run's log of pass-2 cause writes (`causeWriteCell`,
+ * `causeWriteIndex`) of node `n`'s writes from `from` to before `to`, in the order they were made: its
+ * list (`DirtyLog.lastWrite`, `writeBefore`) walked from its last write back.
  */
-interface KeptWrites {
-  readonly start: Int32Array;
-  readonly write: Int32Array;
-}
-
-/**
- * The pass-2 cause writes of kept run `run` up to its last checkpoint's, by node: a counting sort of
- * their positions, in the run's checkpoint arena (a shared chunk: no external memory for V8 to count;
- * the index is taken unzeroed, every entry is written).
- */
-function keptWritesByNode(run: Planner): KeptWrites {
-  const N = run.flat.nodes;
-  const H = run.H;
-  let limit = 0;
-  for (const checkpoint of run.checkpoints) limit = Math.max(limit, checkpoint.causeWrites);
-  const cells = run.causeWriteCell.a;
-  const start = run.checkpointArena.i32(N + 1);
-  for (let k = 0; k < limit; k++) start[Math.floor(cells[k]! / H) + 1]!++;
-  for (let n = 0; n < N; n++) start[n + 1]! += start[n]!;
-  const next = start.slice(0, N);
-  const write = run.checkpointArena.i32(limit, false);
-  for (let k = 0; k < limit; k++) write[next[Math.floor(cells[k]! / H)]!++] = k;
-  return { start, write };
+function keptWritesOf(log: DirtyLog, n: number, from: number, to: number, writes: number[]): void {
+  writes.length = 0;
+  const before = log.writeBefore.a;
+  for (let k = log.lastWrite[n]!; k >= from; k = before[k]!) if (k < to) writes.push(k);
+  writes.reverse();
 }
 
 /** Where the dirty-set pass is in the kept run's deliveries, shortages and orders. */
