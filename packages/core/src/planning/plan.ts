@@ -612,8 +612,8 @@ class Planner {
   readonly requestOrder: IntColumn;
   readonly requestsOf: (number[] | undefined)[];
   lastCause = -1;
-  readonly deliveries: Delivery[] = [];
-  readonly shortages: Shortage[] = [];
+  deliveries: Delivery[] = [];
+  shortages: Shortage[] = [];
   /**
    * The safety-stock draws, the first `drawCount` of them (`addDraw`): a dirty-set pass takes the kept
    * run's (about a million at 60,000 companies) into an array made for as many at once, instead of
@@ -621,6 +621,14 @@ class Planner {
    */
   safetyStockDraws: SafetyStockDraw[] = [];
   drawCount = 0;
+  /**
+   * A dirty-set pass's stretches of the kept run's (`listsFrom`) deliveries, shortages and draws of
+   * clean nodes, noted where this run's own list stands and made into the plan's lists by `assemble`.
+   */
+  listsFrom: Planner | undefined;
+  readonly deliveryStretches = new Stretches();
+  readonly shortageStretches = new Stretches();
+  readonly drawStretches = new Stretches();
   /** Pass 2: nodes with a safety-stock target, and each node's stock after this period's arrivals. */
   readonly safetyNodes: number[] = [];
   openingStock: Float64Array;
@@ -699,14 +707,10 @@ class Planner {
   plannedOrders = 0;
   /**
    * A dirty-set re-plan: the pass-2 orders of clean nodes it took over from the kept run (`finalsFrom`)
-   * as they are, shared, not copied (`takeOverOrders`): stretch k is the kept run's rows `sharedFrom[k]`
-   * … `sharedFrom[k] + sharedCount[k] − 1`, which stand in the plan before this run's row
-   * `sharedAt[k]` (`tableInParts`). `sharedOrders` counts their rows, for `dropOrdersFrom`.
+   * as they are, shared, not copied (`takeOverOrders`): stretch k is the kept run's rows `from[k]` …
+   * `from[k] + count[k] − 1`, which stand in the plan before this run's row `at[k]` (`tableInParts`).
    */
-  readonly sharedAt: number[] = [];
-  readonly sharedFrom: number[] = [];
-  readonly sharedCount: number[] = [];
-  sharedOrders = 0;
+  readonly orderStretches = new Stretches();
   /** Causes the requirement pass made. */
   plannedCauses = 0;
   /** Re-plans: the nodes whose requirements were computed again. */
@@ -3312,6 +3316,7 @@ class Planner {
     }
     // The executed quantities of the nodes that never join the set are the kept run's, read there.
     this.finalsFrom = previous;
+    this.listsFrom = previous;
     this.finalsOwn = new Uint8Array(f.nodes);
     for (const n of this.recomputedNodes) this.finalsOwn[n] = 1;
     // Unzeroed (some 800 MB at 60,000 companies): the pass reads a node's cells only from where it
@@ -3452,8 +3457,11 @@ class Planner {
     start.deliveries = this.deliveries.length;
     start.shortages = this.shortages.length;
     start.safetyStockDraws = this.drawCount;
+    start.stretches[0] = this.deliveryStretches.shared;
+    start.stretches[1] = this.shortageStretches.shared;
+    start.stretches[2] = this.drawStretches.shared;
     start.orders = this.orderArc.length;
-    start.sharedOrders = this.sharedOrders;
+    start.sharedOrders = this.orderStretches.shared;
     start.causes = this.causes.length;
     start.causeWrites = this.causeWriteCell.length;
     start.taken = this.dirtyPass?.taken.length ?? 0;
@@ -3507,6 +3515,9 @@ class Planner {
     this.deliveries.length = start.deliveries;
     this.shortages.length = start.shortages;
     this.drawCount = start.safetyStockDraws;
+    this.deliveryStretches.dropTo(start.stretches[0]!);
+    this.shortageStretches.dropTo(start.stretches[1]!);
+    this.drawStretches.dropTo(start.stretches[2]!);
     this.causes.length = start.causes;
     for (let k = start.taken; k < run.taken.length; k++) run.causeIndex[run.taken[k]!] = -1;
     run.taken.length = start.taken;
@@ -3767,8 +3778,6 @@ class Planner {
     };
     let draw = checkpoint?.safetyStockDraws ?? 0;
     const draws = previous.safetyStockDraws;
-    // About as many draws as the kept run's, in an array made for them at once (`addDraw`).
-    if (this.drawCount === 0) this.safetyStockDraws = new Array(draws.length);
     const safetyRank = pass.safetyRank;
     const start: PeriodStart = {
       period: from,
@@ -3781,6 +3790,7 @@ class Planner {
       deliveries: 0,
       shortages: 0,
       safetyStockDraws: 0,
+      stretches: new Int32Array(3),
       orders: 0,
       sharedOrders: 0,
       causes: 0,
@@ -3844,19 +3854,20 @@ class Planner {
         if (pass.feeds[n] === 1) this.feedKept(pass, n, t);
       }
       this.takeOverEntries(pass, lists, t, N);
-      // Safety-stock draws, in the order of the nodes with a target: the set's noted anew.
+      // Safety-stock draws, in the order of the nodes with a target: the set's noted anew. The kept
+      // ones before each node of the set with a target (some 18,000 a period at 60,000 companies, each
+      // period run again as nodes join) are found by binary search on rank and noted as a stretch: a
+      // patched network has the kept run's targets, so only the nodes in `safetyInSet` drew in the set.
+      const drawNode = log.drawNode.a;
       for (const n of pass.safetyInSet) {
-        for (; draw < drawEnd; draw++) {
-          const node = log.drawNode.a[draw]!;
-          if (safetyRank[node]! >= safetyRank[n]!) break;
-          if (set[node] !== 1) this.addDraw(draws[draw]!);
-        }
+        const end = firstOfRank(drawNode, safetyRank, draw, drawEnd, safetyRank[n]!);
+        this.drawStretches.take(this.drawCount, draw, end - draw);
+        draw = end;
         this.noteSafetyStockDraw(n, t);
-        while (draw < drawEnd && log.drawNode.a[draw] === n) draw++;
+        while (draw < drawEnd && drawNode[draw] === n) draw++;
       }
-      for (; draw < drawEnd; draw++) {
-        if (set[log.drawNode.a[draw]!] !== 1) this.addDraw(draws[draw]!);
-      }
+      this.drawStretches.take(this.drawCount, draw, drawEnd - draw);
+      draw = drawEnd;
       // A node of the set whose cause in t is not the kept run's: its customers outside asked for it.
       for (const n of pass.watched) if (!this.sameCauseFound(pass, n, t)) this.joinCustomers(pass, n);
       this.checkAsked(run, pass, t);
@@ -4002,52 +4013,41 @@ class Planner {
    * `before` in execution order: a clean node's are taken over, a node's of the set skipped (made anew).
    */
   takeOverEntries(pass: DirtyPass, lists: KeptLists, t: number, before: number): void {
-    const { previous, log, set, rank } = pass;
-    const deliveries = previous.deliveries;
-    for (; lists.delivery < lists.deliveryEnd; lists.delivery++) {
-      const n = log.deliveryNode.a[lists.delivery]!;
-      if (rank[n]! >= before) break;
-      if (set[n] !== 1) this.deliveries.push(deliveries[lists.delivery]!);
-    }
-    const shortages = previous.shortages;
-    for (; lists.shortage < lists.shortageEnd; lists.shortage++) {
-      const n = log.shortageNode.a[lists.shortage]!;
-      if (rank[n]! >= before) break;
-      if (set[n] !== 1) this.shortages.push(shortages[lists.shortage]!);
-    }
+    const { previous, log, rank } = pass;
+    // Each list is in execution order within the period, a node's entries together: those of the nodes
+    // of the set before `before` were skipped after their steps (`skipEntries`), so what comes before
+    // the first entry of rank `before` or later (found by binary search) is clean nodes' entries.
+    // They are noted as stretches of the kept run's lists (`Stretches`), not copied.
+    const deliveryEnd = firstOfRank(log.deliveryNode.a, rank, lists.delivery, lists.deliveryEnd, before);
+    this.deliveryStretches.take(this.deliveries.length, lists.delivery, deliveryEnd - lists.delivery);
+    lists.delivery = deliveryEnd;
+    const shortageEnd = firstOfRank(log.shortageNode.a, rank, lists.shortage, lists.shortageEnd, before);
+    this.shortageStretches.take(this.shortages.length, lists.shortage, shortageEnd - lists.shortage);
+    lists.shortage = shortageEnd;
     // Pass-2 orders: a run of clean nodes' is appended column by column (`takeOverOrders`).
-    let first = lists.made;
+    const first = lists.made;
     const arcOf = previous.orderArc.a;
     const buyer = previous.arcBuyer;
-    for (; lists.made < previous.orderArc.length && previous.orderStart.a[lists.made] === t; lists.made++) {
-      const n = orderNode(arcOf[lists.made]!, buyer);
-      if (rank[n]! >= before) break;
-      if (set[n] !== 1) continue;
-      this.takeOverOrders(first, lists.made - first);
-      first = lists.made + 1;
+    let low = first;
+    let high = pass.kept.periodStart[t + 1]!;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (rank[orderNode(arcOf[middle]!, buyer)]! < before) low = middle + 1;
+      else high = middle;
     }
-    this.takeOverOrders(first, lists.made - first);
+    lists.made = low;
+    this.takeOverOrders(first, low - first);
   }
 
   /**
    * Takes the kept run's orders `from` … `from + count − 1` into the plan as they are (pass-2 orders of
    * clean nodes, with what they executed) where this run's next order would stand, without copying
-   * them: a stretch of the kept run's rows (`sharedAt`; a dirty-set pass runs without pegging, and no
+   * them: a stretch of the kept run's rows (`orderStretches`; a dirty-set pass runs without pegging, and no
    * re-plan starts from a run that has such stretches: it has a `base`). One run after another of the
    * kept rows, at the same place, is one stretch.
    */
   takeOverOrders(from: number, count: number): void {
-    if (count <= 0) return;
-    const at = this.orderArc.length;
-    const last = this.sharedAt.length - 1;
-    if (last >= 0 && this.sharedAt[last] === at && this.sharedFrom[last]! + this.sharedCount[last]! === from)
-      this.sharedCount[last]! += count;
-    else {
-      this.sharedAt.push(at);
-      this.sharedFrom.push(from);
-      this.sharedCount.push(count);
-    }
-    this.sharedOrders += count;
+    this.orderStretches.take(this.orderArc.length, from, count);
   }
 
   /** Skips the kept run's entries of period `t` of node `n` of the set (its step made them anew). */
@@ -4259,19 +4259,7 @@ class Planner {
    * and the kept run's it took over beyond the first `shared` (`takeOverOrders`).
    */
   dropOrdersFrom(count: number, shared: number): void {
-    for (let excess = this.sharedOrders - shared; excess > 0; ) {
-      const last = this.sharedCount.length - 1;
-      const stretch = this.sharedCount[last]!;
-      if (stretch > excess) {
-        this.sharedCount[last] = stretch - excess;
-        break;
-      }
-      excess -= stretch;
-      this.sharedAt.pop();
-      this.sharedFrom.pop();
-      this.sharedCount.pop();
-    }
-    this.sharedOrders = shared;
+    this.orderStretches.dropTo(shared);
     const N = this.flat.nodes;
     const A = this.flat.arcSupplier.length;
     for (let order = count; order < this.orderArc.length; order++) {
@@ -4326,6 +4314,8 @@ class Planner {
     this.deliveries.length = 0;
     this.shortages.length = 0;
     this.drawCount = 0;
+    for (const stretches of [this.deliveryStretches, this.shortageStretches, this.drawStretches])
+      stretches.dropTo(0);
     this.causeWriteCell.length = 0;
     this.causeWriteIndex.length = 0;
     this.checkpoints = [];
@@ -4378,13 +4368,24 @@ class Planner {
    */
   assemble(name: string, previous?: Planner): Plan {
     this.safetyStockDraws.length = this.drawCount;
+    const from = this.listsFrom;
+    if (from !== undefined) {
+      // A dirty-set pass's lists with the kept run's stretches in their places; the run holds them whole.
+      this.deliveries = this.deliveryStretches.weave(this.deliveries, from.deliveries);
+      this.shortages = this.shortageStretches.weave(this.shortages, from.shortages);
+      this.safetyStockDraws = this.drawStretches.weave(this.safetyStockDraws, from.safetyStockDraws);
+      this.drawCount = this.safetyStockDraws.length;
+      for (const stretches of [this.deliveryStretches, this.shortageStretches, this.drawStretches])
+        stretches.dropTo(0);
+      this.listsFrom = undefined;
+    }
     const kept = this.finalsFrom;
     const own = this.finalsOwn;
     let orders: OrderTable;
     let pegging: Pegging[] = [];
     // (A dirty-set pass runs without pegging.)
     if (kept !== undefined && own !== undefined) orders = this.tableInParts(kept, own);
-    else if (this.sharedOrders > 0) throw new Error('orders taken over from a kept run without it');
+    else if (this.orderStretches.shared > 0) throw new Error('orders taken over from a kept run without it');
     else {
       orders = new OrderTable(this.tableColumns(this.ownPlanIndex()));
       pegging = this.pegs(orders);
@@ -4527,11 +4528,12 @@ class Planner {
       add(ownIndex, from, owned - from, 0);
     };
     let low = 0;
-    for (let k = 0; k < this.sharedAt.length; k++) {
-      ownRows(this.sharedAt[k]!);
-      const from = this.sharedFrom[k]!;
+    const shared = this.orderStretches;
+    for (let k = 0; k < shared.at.length; k++) {
+      ownRows(shared.at[k]!);
+      const from = shared.from[k]!;
       low = firstAtLeast(keptIndex, low, keptIndex.length, from);
-      const high = firstAtLeast(keptIndex, low, keptIndex.length, from + this.sharedCount[k]!);
+      const high = firstAtLeast(keptIndex, low, keptIndex.length, from + shared.count[k]!);
       add(keptIndex, low, high - low, 1);
       low = high;
     }
@@ -4621,6 +4623,66 @@ class Planner {
       }
     }
     return found;
+  }
+}
+
+/**
+ * Stretches of a kept run's list (deliveries, shortages or safety-stock draws) that a dirty-set pass
+ * takes over where its own list stands (`at`: the count of its own entries then), noted rather than
+ * copied entry by entry (some 900,000 draws and as many more each time a period runs again at 60,000
+ * companies); `weave` makes the list once. `shared` counts their entries: a period run again drops
+ * the last ones (`dropTo`).
+ */
+class Stretches {
+  readonly at: number[] = [];
+  readonly from: number[] = [];
+  readonly count: number[] = [];
+  shared = 0;
+
+  /** Notes the kept list's `from` … `from + count − 1` after the first `at` own entries. */
+  take(at: number, from: number, count: number): void {
+    if (count <= 0) return;
+    const last = this.at.length - 1;
+    if (last >= 0 && this.at[last] === at && this.from[last]! + this.count[last]! === from)
+      this.count[last]! += count;
+    else {
+      this.at.push(at);
+      this.from.push(from);
+      this.count.push(count);
+    }
+    this.shared += count;
+  }
+
+  /** Drops the entries taken over beyond the first `shared`. */
+  dropTo(shared: number): void {
+    for (let excess = this.shared - shared; excess > 0; ) {
+      const last = this.count.length - 1;
+      const stretch = this.count[last]!;
+      if (stretch > excess) {
+        this.count[last] = stretch - excess;
+        break;
+      }
+      excess -= stretch;
+      this.at.pop();
+      this.from.pop();
+      this.count.pop();
+    }
+    this.shared = shared;
+  }
+
+  /** The list: `own`'s entries with the stretches of `kept` in their places. */
+  weave<T>(own: T[], kept: readonly T[]): T[] {
+    if (this.at.length === 0) return own;
+    const list = new Array<T>(own.length + this.shared);
+    let made = 0;
+    let mine = 0;
+    for (let k = 0; k < this.at.length; k++) {
+      for (; mine < this.at[k]!; mine++) list[made++] = own[mine]!;
+      const end = this.from[k]! + this.count[k]!;
+      for (let entry = this.from[k]!; entry < end; entry++) list[made++] = kept[entry]!;
+    }
+    for (; mine < own.length; mine++) list[made++] = own[mine]!;
+    return list;
   }
 }
 
@@ -5520,8 +5582,10 @@ interface PeriodStart {
   deliveries: number;
   shortages: number;
   safetyStockDraws: number;
+  /** The kept run's deliveries, shortages and draws taken over then (`Stretches.shared`). */
+  readonly stretches: Int32Array;
   orders: number;
-  /** The kept run's pass-2 orders taken over then (`Planner.sharedOrders`). */
+  /** The kept run's pass-2 orders taken over then (`Planner.orderStretches`). */
   sharedOrders: number;
   causes: number;
   causeWrites: number;
@@ -5798,6 +5862,16 @@ function periodEnd(list: readonly { readonly period: number }[], at: number, t: 
 }
 
 /** The first position in `low` … `high` − 1 of ascending `values` that holds `key` or more (`high` if none). */
+/** The first position in `low` … `high` − 1 of `nodes` (in rank order) whose node's rank is `before` or more. */
+function firstOfRank(nodes: Int32Array, rank: Int32Array, low: number, high: number, before: number): number {
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (rank[nodes[middle]!]! < before) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 function firstAtLeast(values: Int32Array, low: number, high: number, key: number): number {
   while (low < high) {
     const middle = (low + high) >>> 1;
