@@ -630,7 +630,7 @@ class Planner {
   readonly shortageStretches = new Stretches();
   readonly drawStretches = new Stretches();
   /** Pass 2: nodes with a safety-stock target, and each node's stock after this period's arrivals. */
-  readonly safetyNodes: number[] = [];
+  readonly safetyNodes: readonly number[];
   openingStock: Float64Array;
 
   // What each node's requirement pass did, for replaying it in a re-plan (ranges into the columns).
@@ -867,11 +867,8 @@ class Planner {
     this.catchesUp = execution.u8(flat.nodes);
     this.startedSoFar = execution.f64(flat.nodes);
     this.openingStock = execution.f64(flat.nodes);
-    // In the order nodes first appeared in the network (as reports have listed them).
-    for (let k = 0; k < flat.appearance.length; k++) {
-      const n = flat.appearance[k]!;
-      if (flat.safetyStock[n]! > 0) this.safetyNodes.push(n);
-    }
+    const shape = shapeOrders(flat);
+    this.safetyNodes = shape.safetyNodes;
     this.owed = execution.f64(flat.nodes);
     this.backlogOwed = execution.f64(flat.nodes);
     this.catchUpArrival = new Float64Array(0);
@@ -883,22 +880,8 @@ class Planner {
     this.productionAt = kept.i32(cells);
     this.purchaseAt = kept.i32(flat.arcSupplier.length * flat.horizon);
     this.requestsOf = new Array(flat.nodes);
-    this.byShare = kept.i32(flat.arcSupplier.length);
-    let widest = 1;
-    for (let n = 0; n < flat.nodes; n++) {
-      const first = flat.arcStart[n]!;
-      const count = flat.arcStart[n + 1]! - first;
-      widest = Math.max(widest, count);
-      // Insertion sort (a node has a handful of suppliers): larger share first, ties by position.
-      for (let k = 0; k < count; k++) {
-        let j = k;
-        while (j > 0 && flat.arcShare[first + this.byShare[first + j - 1]!]! < flat.arcShare[first + k]!) {
-          this.byShare[first + j] = this.byShare[first + j - 1]!;
-          j--;
-        }
-        this.byShare[first + j] = k;
-      }
-    }
+    this.byShare = shape.byShare;
+    const widest = shape.widest;
     this.scratchParts = new Float64Array(widest);
     this.scratchQuotas = new Float64Array(widest);
     this.scratchPromised = new Float64Array(widest);
@@ -2444,7 +2427,12 @@ class Planner {
       if (log !== undefined) this.logPeriod(log, t);
       this.noteSafetyStockDraws(t);
     }
-    if (log !== undefined) log.askedStart[H] = log.askedCell.length;
+    if (log !== undefined) {
+      log.askedStart[H] = log.askedCell.length;
+      // What every re-plan from this run reads of the network's shape (its customers by node, the
+      // members of each capacity group), made now rather than by the first re-plan (`dirtyGraphOf`).
+      dirtyGraphOf(f);
+    }
     if (this.finalsByCell) this.scatterFinals();
     this.finalsByCell = false;
     this.dropTransposed();
@@ -5704,6 +5692,69 @@ function arcBuyerOf(arcStart: Int32Array): Int32Array {
 function consumedLater(graph: DirtyGraph, n: number): boolean {
   const end = graph.customerStart[n + 1]!;
   return end > graph.customerStart[n]! && graph.customer[end - 1]! >= n;
+}
+
+/** The orders of a network's nodes and arcs a Planner takes from its shape (`shapeOrders`). */
+interface ShapeOrders {
+  readonly arcShare: Float64Array;
+  readonly safetyStock: Float64Array;
+  readonly appearance: Int32Array;
+  /** The nodes with a safety-stock target, in the order they first appeared in the network. */
+  readonly safetyNodes: readonly number[];
+  /** Per node, its arcs by share, larger first, ties by position (offsets from `arcStart[n]`). */
+  readonly byShare: Int32Array;
+  /** The most arcs of a node (at least 1). */
+  readonly widest: number;
+}
+
+/**
+ * Each network shape's `ShapeOrders`, by its `arcStart`, while its shares, targets and appearance
+ * are the same arrays: a patched network shares them with the one it was made from, so a re-plan does
+ * not sort every node's suppliers again (read-only, shared by every run of the shape).
+ */
+const shapeOrderCache = new WeakMap<Int32Array, ShapeOrders>();
+
+function shapeOrders(flat: OrderedFlatNetwork): ShapeOrders {
+  const known = shapeOrderCache.get(flat.arcStart);
+  if (
+    known !== undefined &&
+    known.arcShare === flat.arcShare &&
+    known.safetyStock === flat.safetyStock &&
+    known.appearance === flat.appearance
+  )
+    return known;
+  // In the order nodes first appeared in the network (as reports have listed them).
+  const safetyNodes: number[] = [];
+  for (let k = 0; k < flat.appearance.length; k++) {
+    const n = flat.appearance[k]!;
+    if (flat.safetyStock[n]! > 0) safetyNodes.push(n);
+  }
+  const byShare = new Int32Array(flat.arcSupplier.length);
+  let widest = 1;
+  for (let n = 0; n < flat.nodes; n++) {
+    const first = flat.arcStart[n]!;
+    const count = flat.arcStart[n + 1]! - first;
+    widest = Math.max(widest, count);
+    // Insertion sort (a node has a handful of suppliers): larger share first, ties by position.
+    for (let k = 0; k < count; k++) {
+      let j = k;
+      while (j > 0 && flat.arcShare[first + byShare[first + j - 1]!]! < flat.arcShare[first + k]!) {
+        byShare[first + j] = byShare[first + j - 1]!;
+        j--;
+      }
+      byShare[first + j] = k;
+    }
+  }
+  const made: ShapeOrders = {
+    arcShare: flat.arcShare,
+    safetyStock: flat.safetyStock,
+    appearance: flat.appearance,
+    safetyNodes,
+    byShare,
+    widest,
+  };
+  shapeOrderCache.set(flat.arcStart, made);
+  return made;
 }
 
 /** `f`'s `DirtyGraph`, built once per network shape (`dirtyGraphs`). */
