@@ -925,7 +925,12 @@ class Planner {
   }
 
   run(name: string, previous?: Planner): Plan {
-    this.earliestAvailability();
+    if (previous !== undefined && sameAvailabilityInputs(previous.flat, this.flat)) {
+      // A patched network with the kept run's stock, receipts and shape: its earliest periods.
+      this.earliest.set(previous.earliest);
+      this.ready.set(previous.ready);
+      this.earliestPurchase.set(previous.earliestPurchase);
+    } else this.earliestAvailability();
     const { order } = this.flat;
     const replay = previous === undefined ? undefined : this.changedSince(previous);
     // Without pegging, runs of nodes that replay are copied in one piece each (`replayRun`).
@@ -4016,8 +4021,15 @@ class Planner {
     const first = lists.made;
     const arcOf = previous.orderArc.a;
     const buyer = previous.arcBuyer;
+    const end = pass.kept.periodStart[t + 1]!;
+    // Galloping from `first` (the next node of the set is mostly near), then binary search.
     let low = first;
-    let high = pass.kept.periodStart[t + 1]!;
+    let high = first;
+    for (let step = 1; high < end && rank[orderNode(arcOf[high]!, buyer)]! < before; step *= 2) {
+      low = high + 1;
+      high = low + step;
+    }
+    high = Math.min(high, end);
     while (low < high) {
       const middle = (low + high) >>> 1;
       if (rank[orderNode(arcOf[middle]!, buyer)]! < before) low = middle + 1;
@@ -5694,6 +5706,26 @@ function consumedLater(graph: DirtyGraph, n: number): boolean {
   return end > graph.customerStart[n]! && graph.customer[end - 1]! >= n;
 }
 
+/**
+ * Whether `earliestAvailability` reads the same arrays in `a` and `b` (a patched network shares what
+ * a patch did not write again with the network it was made from, and a patch never writes in place).
+ */
+function sameAvailabilityInputs(a: OrderedFlatNetwork, b: OrderedFlatNetwork): boolean {
+  return (
+    a.order === b.order &&
+    a.onHand === b.onHand &&
+    a.receipts === b.receipts &&
+    a.production === b.production &&
+    a.bomStart === b.bomStart &&
+    a.bomNode === b.bomNode &&
+    a.leadTime === b.leadTime &&
+    a.arcStart === b.arcStart &&
+    a.arcSupplier === b.arcSupplier &&
+    a.arcLeadTime === b.arcLeadTime &&
+    a.horizon === b.horizon
+  );
+}
+
 /** The orders of a network's nodes and arcs a Planner takes from its shape (`shapeOrders`). */
 interface ShapeOrders {
   readonly arcShare: Float64Array;
@@ -5913,8 +5945,18 @@ function periodEnd(list: readonly { readonly period: number }[], at: number, t: 
 }
 
 /** The first position in `low` … `high` − 1 of ascending `values` that holds `key` or more (`high` if none). */
-/** The first position in `low` … `high` − 1 of `nodes` (in rank order) whose node's rank is `before` or more. */
-function firstOfRank(nodes: Int32Array, rank: Int32Array, low: number, high: number, before: number): number {
+/**
+ * The first position in `low` … `end` − 1 of `nodes` (in rank order) whose node's rank is `before` or
+ * more (`end` for none): galloping from `low` (the next node of the set is mostly near), then binary
+ * search.
+ */
+function firstOfRank(nodes: Int32Array, rank: Int32Array, low: number, end: number, before: number): number {
+  let high = low;
+  for (let step = 1; high < end && rank[nodes[high]!]! < before; step *= 2) {
+    low = high + 1;
+    high = low + step;
+  }
+  high = Math.min(high, end);
   while (low < high) {
     const middle = (low + high) >>> 1;
     if (rank[nodes[middle]!]! < before) low = middle + 1;
