@@ -4565,42 +4565,56 @@ class Planner {
   bottlenecks(previous?: Planner): Bottleneck[] {
     const f = this.flat;
     const H = this.H;
-    const found: Bottleneck[] = [];
     const appearance = f.appearance;
-    const from = this.checkpointing ? new Int32Array(appearance.length + 1) : undefined;
-    const kept = previous?.bottleneckList;
+    // (A run whose dirty-set pass ran to the end is no kept run: the next re-plan starts from its base.)
+    const kept = this.checkpointing && !(this.dirtyRounds > 0 && !this.dirtyFallback);
+    const from = kept ? new Int32Array(appearance.length + 1) : undefined;
+    const keptList = previous?.bottleneckList;
     const keptFrom = previous?.bottleneckFrom;
     const patched = this.patch?.nodes;
-    let again: Uint8Array | undefined;
+    let found: Bottleneck[];
     if (
-      kept !== undefined &&
+      keptList !== undefined &&
       keptFrom !== undefined &&
       patched !== undefined &&
       previous?.flat.appearance === appearance
     ) {
-      again = patched.slice();
-      for (const n of this.recomputedNodes) again[n] = 1;
-    }
-    for (let k = 0; k < appearance.length; k++) {
-      const n = appearance[k]!;
-      if (from !== undefined) from[k] = found.length;
-      if (f.production[n]! < 0) continue;
-      if (again !== undefined && again[n] !== 1) {
-        for (let b = keptFrom![k]!; b < keptFrom![k + 1]!; b++) found.push(kept![b]!);
-        continue;
+      // Only the nodes patched or computed again are looked at; the kept entries between them are
+      // taken over in stretches, into a list made at its length.
+      const positions: number[] = [];
+      const place = appearancePlaces(appearance);
+      for (let n = 0; n < f.nodes; n++)
+        if (patched[n] === 1 && f.production[n]! >= 0) positions.push(place[n]!);
+      for (const n of this.recomputedNodes)
+        if (patched[n] !== 1 && f.production[n]! >= 0) positions.push(place[n]!);
+      positions.sort((a, b) => a - b);
+      // (A node computed again more than once is looked at once.)
+      let distinct = 0;
+      for (const k of positions)
+        if (distinct === 0 || positions[distinct - 1] !== k) positions[distinct++] = k;
+      positions.length = distinct;
+      const made = positions.map((k) => this.nodeBottlenecks(appearance[k]!));
+      let length = keptFrom[appearance.length]!;
+      for (let i = 0; i < positions.length; i++)
+        length += made[i]!.length - (keptFrom[positions[i]! + 1]! - keptFrom[positions[i]!]!);
+      found = new Array(length);
+      let at = 0;
+      let next = 0;
+      for (let i = 0; i <= positions.length; i++) {
+        const k = i < positions.length ? positions[i]! : appearance.length;
+        if (from !== undefined) for (let j = next; j < k; j++) from[j] = keptFrom[j]! - keptFrom[next]! + at;
+        for (let b = keptFrom[next]!; b < keptFrom[k]!; b++) found[at++] = keptList[b]!;
+        if (k === appearance.length) break;
+        if (from !== undefined) from[k] = at;
+        for (const entry of made[i]!) found[at++] = entry;
+        next = k + 1;
       }
-      // One name per record, not per period (at 60,000 companies 178,000 bottlenecks).
-      let capacity: string | undefined;
-      const capacityAt = capacityBase(f, n);
-      const wantedLoad = this.ownerOf(n).wantedLoad;
-      for (let p = 0; p < H; p++) {
-        const load = wantedLoad[n * H + p]!;
-        const limit = f.capacity[capacityAt + p]!;
-        if (load <= limit + EPSILON) continue;
-        const maximum = f.maximumCapacity[capacityAt + p]!;
-        capacity ??= `${f.company[n]}/${f.item[n]}`;
-        const entry = { company: f.company[n]!, capacity, period: p, load: round(load), limit };
-        found.push(Number.isNaN(maximum) ? entry : { ...entry, maximum });
+    } else {
+      found = [];
+      for (let k = 0; k < appearance.length; k++) {
+        if (from !== undefined) from[k] = found.length;
+        const n = appearance[k]!;
+        if (f.production[n]! >= 0) for (const entry of this.nodeBottlenecks(n)) found.push(entry);
       }
     }
     if (from !== undefined) from[appearance.length] = found.length;
@@ -4621,6 +4635,27 @@ class Planner {
         };
         found.push(Number.isNaN(maximum) ? entry : { ...entry, maximum });
       }
+    }
+    return found;
+  }
+
+  /** The bottlenecks of production node `n`: the periods its wanted load passes its capacity. */
+  nodeBottlenecks(n: number): Bottleneck[] {
+    const f = this.flat;
+    const H = this.H;
+    const found: Bottleneck[] = [];
+    // One name per record, not per period (at 60,000 companies 178,000 bottlenecks).
+    let capacity: string | undefined;
+    const capacityAt = capacityBase(f, n);
+    const wantedLoad = this.ownerOf(n).wantedLoad;
+    for (let p = 0; p < H; p++) {
+      const load = wantedLoad[n * H + p]!;
+      const limit = f.capacity[capacityAt + p]!;
+      if (load <= limit + EPSILON) continue;
+      const maximum = f.maximumCapacity[capacityAt + p]!;
+      capacity ??= `${f.company[n]}/${f.item[n]}`;
+      const entry = { company: f.company[n]!, capacity, period: p, load: round(load), limit };
+      found.push(Number.isNaN(maximum) ? entry : { ...entry, maximum });
     }
     return found;
   }
@@ -5724,6 +5759,19 @@ function sameAvailabilityInputs(a: OrderedFlatNetwork, b: OrderedFlatNetwork): b
     a.arcLeadTime === b.arcLeadTime &&
     a.horizon === b.horizon
   );
+}
+
+/** Each network numbering's place of node `n` in `appearance` (its inverse), made once per numbering. */
+const appearancePlaceCache = new WeakMap<Int32Array, Int32Array>();
+
+function appearancePlaces(appearance: Int32Array): Int32Array {
+  let place = appearancePlaceCache.get(appearance);
+  if (place === undefined) {
+    place = new Int32Array(appearance.length);
+    for (let k = 0; k < appearance.length; k++) place[appearance[k]!] = k;
+    appearancePlaceCache.set(appearance, place);
+  }
+  return place;
 }
 
 /** The orders of a network's nodes and arcs a Planner takes from its shape (`shapeOrders`). */
