@@ -254,6 +254,20 @@ ${partners}
     } catch (error) {
       throw new Error(`${(error as Error).message}; last state: ${state}`);
     }
+    // And it got them in the order they were sent: the forecast went T+1, T, T+1, and a T applied
+    // after the last T+1 (its retry fell due first) could end right only by chance.
+    const delivered = (
+      await api<{ messages: { sequence: number; to: string; deliveredAt: string }[] }>(
+        oem,
+        '/api/v1/connector/outbox?state=delivered',
+      )
+    ).messages.filter((message) => message.to === urls.get(tier1a));
+    const byDelivery = [...delivered].sort(
+      (a, b) => Date.parse(a.deliveredAt) - Date.parse(b.deliveredAt) || a.sequence - b.sequence,
+    );
+    expect(byDelivery.map((message) => message.sequence)).toEqual(
+      delivered.map((message) => message.sequence),
+    );
     const events = await api<{
       events: { type: string; key: string; payload: { company: string; quantity: number } }[];
     }>(tier1a, '/api/v1/events?type=demand.added&limit=10000');

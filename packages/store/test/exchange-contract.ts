@@ -237,6 +237,43 @@ export function describeExchangeContract(harness: () => ExchangeHarness): void {
       await store.close();
     });
 
+    it("holds a receiver's messages back behind an earlier one that waits for a retry, and only that receiver's", async () => {
+      const clock = clockAt(AT);
+      const store = await harness().fresh(clock);
+      const other = { to: 'http://127.0.0.1:8/dsp' };
+      await store.exchange.commit({
+        outbox: [message('first'), message('elsewhere', other), message('second'), message('third')],
+      });
+      const [first, , second] = (await store.exchange.dueMessages(AT, 10)).map((m) => m.sequence) as [
+        number,
+        number,
+        number,
+      ];
+      // The later message failed alone and falls due before the earlier one (jitter, Retry-After).
+      await store.exchange.markAttemptFailed(first, 'connection refused', '2027-01-04T08:00:09.000Z');
+      await store.exchange.markAttemptFailed(second, 'connection refused', '2027-01-04T08:00:03.000Z');
+      const ids = async (now: string) => (await store.exchange.dueMessages(now, 10)).map((m) => m.id);
+      expect(await ids('2027-01-04T08:00:05.000Z')).toEqual(['elsewhere']);
+      await store.exchange.markDelivered(
+        (await store.exchange.dueMessages(AT, 10)).map((m) => m.sequence),
+        '2027-01-04T08:00:01.000Z',
+      );
+      // What falls due next is the receiver's oldest pending message, not the later one's retry.
+      expect(await store.exchange.nextDueAt()).toBe('2027-01-04T08:00:09.000Z');
+      expect(await ids('2027-01-04T08:00:08.000Z')).toEqual([]);
+      expect(await ids('2027-01-04T08:00:09.000Z')).toEqual(['first', 'second', 'third']);
+      expect(await store.exchange.dueMessages('2027-01-04T08:00:09.000Z', 2)).toHaveLength(2);
+      await store.exchange.markDelivered(first, '2027-01-04T08:00:09.000Z');
+      expect(await store.exchange.nextDueAt()).toBe('2027-01-04T08:00:03.000Z');
+      expect(await ids('2027-01-04T08:00:09.000Z')).toEqual(['second', 'third']);
+      // Given up on: no longer holds the others back.
+      await store.exchange.markAttemptFailed(second, 'busy', '2027-01-04T08:00:20.000Z');
+      expect(await ids('2027-01-04T08:00:10.000Z')).toEqual([]);
+      await store.exchange.markAbandoned(second, '400 refused', '2027-01-04T08:00:10.000Z');
+      expect(await ids('2027-01-04T08:00:10.000Z')).toEqual(['third']);
+      await store.close();
+    });
+
     it('reads the latest version of a record however reads and writes of it interleave', async () => {
       const store = await harness().fresh();
       const writes = 30;

@@ -1,4 +1,5 @@
 import { createMemoryStore, type OutboxMessage } from '@keten/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   backoffDelay,
@@ -348,4 +349,133 @@ describe('outbox delivery', () => {
     expect([abandoned?.id, abandoned?.lastError]).toEqual(['bad', '422 invalid payload']);
     await delivery.stop();
   });
+  it('sends a message committed while an earlier one to its receiver waits for a retry only after that one', async () => {
+    // A forecast T+1, then T (its attempt fails: the receiver is down), then T+1 again while T waits:
+    // the receiver must end with T+1, so T may not come after it.
+    const store = createMemoryStore();
+    let up = false;
+    const applied: string[] = [];
+    const delivery = new OutboxDelivery(
+      store.exchange,
+      async (m) => {
+        if (!up) return { kind: 'retry', error: 'connect ECONNREFUSED', retryAfterMs: 60 };
+        applied.push(m.id);
+        return { kind: 'delivered' };
+      },
+      { backoff: { initialMs: 1, maxMs: 1 } },
+    );
+    delivery.start();
+    await delivery.idle();
+    const commit = async (...messages: ReturnType<typeof message>[]) => {
+      const outcome = await store.exchange.commit({ outbox: messages });
+      if (outcome.status !== 'committed') throw new Error('not committed');
+      delivery.offer(outcome.outbox);
+      await delivery.idle();
+    };
+    await commit(message('T'));
+    expect((await store.exchange.listMessages())[0]?.attempts).toBe(1);
+    up = true;
+    // Handed over at once (the fresh path), and another receiver's message meanwhile.
+    await commit(message('T+1'), message('other', 'http://c'));
+    expect(applied).toEqual(['other']);
+    await until(async () => (await store.exchange.listMessages()).length === 0);
+    expect(applied).toEqual(['other', 'T', 'T+1']);
+    await delivery.stop();
+  });
+
+  it("sends a receiver's messages in order however their retries fall due, across restarts", async () => {
+    // The later message failed alone with a shorter wait than the earlier one (jitter, Retry-After).
+    const store = createMemoryStore();
+    await store.exchange.commit({ outbox: [message('first'), message('second')] });
+    const [first, second] = await store.exchange.listMessages();
+    const soon = new Date(Date.now() + 10).toISOString();
+    const later = new Date(Date.now() + 80).toISOString();
+    await store.exchange.markAttemptFailed(first!.sequence, '503 busy', later);
+    await store.exchange.markAttemptFailed(second!.sequence, '503 busy', soon);
+    const applied: string[] = [];
+    const delivery = new OutboxDelivery(store.exchange, async (m) => {
+      applied.push(m.id);
+      return { kind: 'delivered' };
+    });
+    delivery.start();
+    await until(async () => (await store.exchange.listMessages()).length === 0);
+    expect(applied).toEqual(['first', 'second']);
+    await delivery.stop();
+  });
+
+  it("delivers each receiver's messages once and in commit order whatever fails and when (property)", async () => {
+    type Step =
+      | { readonly kind: 'commit'; readonly to: number; readonly count: number }
+      | { readonly kind: 'toggle'; readonly to: number }
+      | { readonly kind: 'wait'; readonly ms: number };
+    const step: fc.Arbitrary<Step> = fc.oneof(
+      fc.record({
+        kind: fc.constant('commit' as const),
+        to: fc.nat(1),
+        count: fc.integer({ min: 1, max: 3 }),
+      }),
+      fc.record({ kind: fc.constant('toggle' as const), to: fc.nat(1) }),
+      fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 15 }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(step, { minLength: 1, maxLength: 14 }),
+        fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 1, maxLength: 8 }),
+        fc.boolean(),
+        async (steps, waits, batched) => {
+          const store = createMemoryStore();
+          const down = [false, false];
+          const applied: string[][] = [[], []];
+          let failures = 0;
+          const receiver = (m: OutboxMessage) => (m.to === 'http://r0' ? 0 : 1);
+          const attempt = (m: OutboxMessage): DeliveryResult => {
+            if (down[receiver(m)]) {
+              // Each failure asks for its own wait: retries fall due in any order.
+              const retryAfterMs = waits[failures++ % waits.length]!;
+              return { kind: 'retry', error: 'down', retryAfterMs };
+            }
+            applied[receiver(m)]!.push(m.id);
+            return { kind: 'delivered' };
+          };
+          const delivery = new OutboxDelivery(store.exchange, async (m) => attempt(m), {
+            backoff: { initialMs: 1, maxMs: 4 },
+            ...(batched
+              ? {
+                  sendBatch: async (run: readonly OutboxMessage[]) => {
+                    const results: DeliveryResult[] = [];
+                    for (const m of run) {
+                      const result = attempt(m);
+                      results.push(result);
+                      if (result.kind !== 'delivered') break;
+                    }
+                    return results;
+                  },
+                }
+              : {}),
+          });
+          delivery.start();
+          const committed: string[][] = [[], []];
+          let next = 0;
+          for (const each of steps) {
+            if (each.kind === 'toggle') down[each.to] = !down[each.to];
+            else if (each.kind === 'wait') await new Promise((resolve) => setTimeout(resolve, each.ms));
+            else {
+              const ids = Array.from({ length: each.count }, () => `m${next++}`);
+              committed[each.to]!.push(...ids);
+              const outcome = await store.exchange.commit({
+                outbox: ids.map((id) => message(id, `http://r${each.to}`)),
+              });
+              if (outcome.status === 'committed') delivery.offer(outcome.outbox);
+            }
+          }
+          down[0] = false;
+          down[1] = false;
+          await until(async () => (await store.exchange.listMessages()).length === 0);
+          await delivery.stop();
+          expect(applied).toEqual(committed);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 60_000);
 });

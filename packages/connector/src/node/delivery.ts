@@ -123,11 +123,14 @@ export class OutboxDelivery {
   #again = false;
   #stopped = true;
   /**
-   * Whether a message may wait in the outbox for a later attempt (a failure, a restart, a store
-   * error): then the loop asks the store when the next one is due. Cleared when the store says none
-   * is pending, so a wake for committed messages that all go through costs no look for later ones.
+   * The receivers that may have a message waiting in the outbox for a later attempt (a failure), or
+   * `any` when that is not known (a start, a store error): then the loop asks the store when the next
+   * one is due. A message handed over (`offer`) to such a receiver is not sent from memory: it must
+   * not pass the one waiting before it, so it comes from the store, which holds it back until that
+   * one is due (`dueMessages`). Cleared when the store says none is pending, so a wake for committed
+   * messages that all go through costs no look for later ones.
    */
-  #waiting = true;
+  #waiting: Set<string> | 'any' = 'any';
   /**
    * Whether the store may hold due messages the delivery was not handed (`offer`): then the next pass
    * reads them from the store. Cleared by a pass that read all that were due.
@@ -146,7 +149,7 @@ export class OutboxDelivery {
   /** Starts delivering: sends what is due now (e.g. left from before a restart), then on every wake. */
   start(): void {
     this.#stopped = false;
-    this.#waiting = true;
+    this.#waiting = 'any';
     // Everything committed is in the store: what was handed over is read from there with the rest.
     this.#fresh = [];
     this.wake();
@@ -214,15 +217,15 @@ export class OutboxDelivery {
       } catch {
         // The store failed (e.g. the database is briefly unreachable): try again after a pause, from
         // the store (messages taken from those handed over may not be marked yet).
-        this.#waiting = true;
+        this.#waiting = 'any';
         this.#unseen = true;
         this.#schedule(this.#clock.now().getTime() + backoffDelay(3, this.#options.backoff));
         return;
       }
     } while (this.#again && !this.#stopped);
-    if (this.#stopped || !this.#waiting) return;
+    if (this.#stopped || (this.#waiting !== 'any' && this.#waiting.size === 0)) return;
     const next = await this.#store.nextDueAt().catch(() => null);
-    if (next === undefined) this.#waiting = false;
+    if (next === undefined) this.#waiting = new Set();
     else
       this.#schedule(
         next === null
@@ -253,6 +256,10 @@ export class OutboxDelivery {
    * (0: nothing was due).
    */
   async deliverDue(): Promise<number> {
+    // Handed over for a receiver whose earlier message may wait for a retry: after it, from the store.
+    const waiting = this.#waiting;
+    if (waiting === 'any' ? this.#fresh.length > 0 : this.#fresh.some((message) => waiting.has(message.to)))
+      this.#unseen = true;
     const due = this.#unseen ? await this.#readDue() : this.#takeFresh();
     if (due.length === 0) return 0;
     const byReceiver = new Map<string, OutboxMessage[]>();
@@ -278,7 +285,8 @@ export class OutboxDelivery {
   /**
    * The due messages from the store. Those handed over that it holds are no longer to be sent from
    * memory; when it held fewer than a pass takes, every message handed over before the read was
-   * among them (or is no longer pending), and nothing due is left unseen.
+   * among them, is no longer pending, or waits behind an earlier message to its receiver (the store
+   * gives it when that one is due), and nothing due is left unseen.
    */
   async #readDue(): Promise<OutboxMessage[]> {
     const limit = this.#passLimit();
@@ -343,9 +351,10 @@ export class OutboxDelivery {
           result.retryAfterMs ?? 0,
         );
         const retryAt = new Date(at.getTime() + wait).toISOString();
-        this.#waiting = true;
+        if (this.#waiting !== 'any') this.#waiting.add(message.to);
         await this.#store.markAttemptFailed(message.sequence, result.error, retryAt);
-        // The rest of this receiver's messages wait with it, so they still arrive in order.
+        // The rest of this receiver's messages wait with it (the store holds back any message behind
+        // a waiting one, so they still arrive in order), and say why.
         const waiting = queue.slice(index + position + 1).map((entry) => entry.sequence);
         await this.#store.markAttemptFailed(
           waiting,

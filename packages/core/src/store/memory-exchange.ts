@@ -150,17 +150,27 @@ export class MemoryExchangeStore implements ExchangeStore {
   async dueMessages(now: string, limit: number): Promise<OutboxMessage[]> {
     this.guard();
     const at = Date.parse(now);
-    return this.#outbox
-      .filter((message) => isPending(message) && Date.parse(message.nextAttemptAt) <= at)
-      .slice(0, Math.max(0, limit))
-      .map(copyMessage);
+    // Receivers with a pending message not due yet: their later messages wait behind it.
+    const waiting = new Set<string>();
+    const most = Math.max(0, Math.trunc(limit));
+    const due: OutboxMessage[] = [];
+    for (const message of this.#outbox) {
+      if (due.length >= most) break;
+      if (!isPending(message) || waiting.has(message.to)) continue;
+      if (Date.parse(message.nextAttemptAt) <= at) due.push(copyMessage(message));
+      else waiting.add(message.to);
+    }
+    return due;
   }
 
   async nextDueAt(): Promise<string | undefined> {
     this.guard();
+    // A receiver's messages fall due with its oldest pending one.
+    const seen = new Set<string>();
     let next: string | undefined;
     for (const message of this.#outbox) {
-      if (!isPending(message)) continue;
+      if (!isPending(message) || seen.has(message.to)) continue;
+      seen.add(message.to);
       if (next === undefined || Date.parse(message.nextAttemptAt) < Date.parse(next))
         next = message.nextAttemptAt;
     }

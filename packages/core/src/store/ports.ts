@@ -369,9 +369,17 @@ export interface ExchangeStore {
   getRecord(kind: string, id: string): Promise<StoredRecord | undefined>;
   /** Records of a kind, by id. */
   listRecords(kind: string, options?: { readonly limit?: number }): Promise<StoredRecord[]>;
-  /** Pending messages whose next attempt is due at `now` (ISO 8601), oldest first. */
+  /**
+   * Pending messages whose next attempt is due at `now` (ISO 8601), oldest first, and each only when
+   * no earlier message to its receiver waits for a later attempt: a receiver gets its messages in
+   * the order they were committed (a forecast that went T+1, T, T+1 must not end at T because the
+   * last one's retry fell due before the middle one's).
+   */
   dueMessages(now: string, limit: number): Promise<OutboxMessage[]>;
-  /** The earliest next attempt of a pending message, if any: when a delivery loop should wake up. */
+  /**
+   * When the next pending message falls due (as `dueMessages` has it: the earliest next attempt of
+   * a receiver's oldest pending message), if any: when a delivery loop should wake up.
+   */
   nextDueAt(): Promise<string | undefined>;
   listMessages(query?: OutboxQuery): Promise<OutboxMessage[]>;
   /**

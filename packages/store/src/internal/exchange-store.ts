@@ -496,12 +496,21 @@ export class SqlExchangeStore implements ExchangeStore {
       // The rows are chosen first and only then read whole: sorting them with their bodies turned to
       // text would convert every due message's body, not just the `limit` sent (milliseconds each
       // hundred on PGlite).
+      // A receiver's messages go in order: none is due while an earlier one to it waits for a later
+      // attempt (`waiting`: the first such message per receiver; few, as only failures wait).
       const rows = await driver.query<OutboxRow>(
-        `SELECT ${OUTBOX_COLUMNS} FROM ${schema}.exchange_outbox
+        `WITH waiting AS (
+           SELECT receiver, min(sequence) AS sequence FROM ${schema}.exchange_outbox
+           WHERE delivered_at IS NULL AND abandoned_at IS NULL AND next_attempt_at > $1
+           GROUP BY receiver)
+         SELECT ${OUTBOX_COLUMNS} FROM ${schema}.exchange_outbox
          WHERE sequence IN (
-           SELECT sequence FROM ${schema}.exchange_outbox
-           WHERE delivered_at IS NULL AND abandoned_at IS NULL AND next_attempt_at <= $1
-           ORDER BY sequence LIMIT $2)
+           SELECT message.sequence FROM ${schema}.exchange_outbox AS message
+           LEFT JOIN waiting ON waiting.receiver = message.receiver
+           WHERE message.delivered_at IS NULL AND message.abandoned_at IS NULL
+             AND message.next_attempt_at <= $1
+             AND (waiting.sequence IS NULL OR message.sequence < waiting.sequence)
+           ORDER BY message.sequence LIMIT $2)
          ORDER BY sequence`,
         [now, Math.max(0, Math.floor(limit))],
       );
@@ -512,9 +521,13 @@ export class SqlExchangeStore implements ExchangeStore {
   nextDueAt(): Promise<string | undefined> {
     const { schema, driver } = this.context;
     return operation(this.context, 'reading the next due outbox message', async () => {
+      // A receiver's messages fall due with its oldest pending one (see `dueMessages`).
       const rows = await driver.query<{ at: string | null }>(
         `SELECT ${isoText('min(next_attempt_at)')} AS at FROM ${schema}.exchange_outbox
-         WHERE delivered_at IS NULL AND abandoned_at IS NULL`,
+         WHERE sequence IN (
+           SELECT min(sequence) FROM ${schema}.exchange_outbox
+           WHERE delivered_at IS NULL AND abandoned_at IS NULL
+           GROUP BY receiver)`,
       );
       return rows[0]?.at ?? undefined;
     });
