@@ -438,7 +438,7 @@ export function replanNetwork(previous: PlanRun, network: Network, options?: Pla
   // up ran pass 2 over every node, from 0 (and logged) or from a checkpoint, and the next re-plan from
   // this run can resume at one of its checkpoints or run whole and log, where one from the base would
   // give up again.
-  if (planner.dirtyRounds > 0 && !planner.dirtyFallback) planner.base = before;
+  if (planner.ranDirty) planner.base = before;
   // Else the next re-plan starts from this run: it keeps its own logs, and no other run alive for them.
   else planner.standAlone();
   const stats: ReplanStats =
@@ -614,13 +614,8 @@ class Planner {
   lastCause = -1;
   deliveries: Delivery[] = [];
   shortages: Shortage[] = [];
-  /**
-   * The safety-stock draws, the first `drawCount` of them (`addDraw`): a dirty-set pass takes the kept
-   * run's (about a million at 60,000 companies) into an array made for as many at once, instead of
-   * growing one by pushes (copies of up to 8 MB, and garbage); `assemble` cuts it to `drawCount`.
-   */
+  /** The safety-stock draws (a dirty-set pass's own; the kept run's it takes over are `drawStretches`). */
   safetyStockDraws: SafetyStockDraw[] = [];
-  drawCount = 0;
   /**
    * A dirty-set pass's stretches of the kept run's (`listsFrom`) deliveries, shortages and draws of
    * clean nodes, noted where this run's own list stands and made into the plan's lists by `assemble`.
@@ -789,6 +784,13 @@ class Planner {
   dirtyCut = 0;
   /** Whether the dirty-set pass gave up and ran pass 2 over every node (`passTwoWhole`). */
   dirtyFallback = false;
+  /**
+   * Whether this run's pass 2 ran for a dirty set to the end: it keeps no log of its own, and no re-plan
+   * starts from it (the next starts from its `base`).
+   */
+  get ranDirty(): boolean {
+    return this.dirtyRounds > 0 && !this.dirtyFallback;
+  }
   /** While the dirty-set pass brings nodes in (`bringIn`): their steps add no list entries, orders or executed quantities. */
   replaying = false;
   /** While the dirty-set pass runs a period: the cells its steps wrote, for running it again (`rollBack`). */
@@ -2870,7 +2872,7 @@ class Planner {
     const stock = this.onHand[n]!;
     const target = f.safetyStock[n]!;
     if (stock < target - EPSILON && stock < this.openingStock[n]! - EPSILON) {
-      this.addDraw({
+      this.safetyStockDraws.push({
         company: f.company[n]!,
         item: f.item[n]!,
         period: t,
@@ -2879,10 +2881,6 @@ class Planner {
       });
       this.dirtyLog?.drawNode.push(n);
     }
-  }
-
-  addDraw(draw: SafetyStockDraw): void {
-    this.safetyStockDraws[this.drawCount++] = draw;
   }
 
   /** End demand of period `t` first (what is short goes on backlog), then the backlog, oldest first. */
@@ -3031,7 +3029,7 @@ class Planner {
       backlogs,
       deliveries: this.deliveries.length,
       shortages: this.shortages.length,
-      safetyStockDraws: this.drawCount,
+      safetyStockDraws: this.safetyStockDraws.length,
       orders: this.orderArc.length - this.plannedOrders,
       causeWrites: this.causeWriteCell.length,
     };
@@ -3212,7 +3210,7 @@ class Planner {
     }
     for (let k = 0; k < at.deliveries; k++) this.deliveries.push(previous.deliveries[k]!);
     for (let k = 0; k < at.shortages; k++) this.shortages.push(previous.shortages[k]!);
-    for (let k = 0; k < at.safetyStockDraws; k++) this.addDraw(previous.safetyStockDraws[k]!);
+    for (let k = 0; k < at.safetyStockDraws; k++) this.safetyStockDraws.push(previous.safetyStockDraws[k]!);
     // The orders pass 2 made before `from`, after the requirement pass's.
     const made = previous.plannedOrders;
     this.orderArc.copy(previous.orderArc, made, at.orders);
@@ -3449,7 +3447,7 @@ class Planner {
     start.members = members.length;
     start.deliveries = this.deliveries.length;
     start.shortages = this.shortages.length;
-    start.safetyStockDraws = this.drawCount;
+    start.safetyStockDraws = this.safetyStockDraws.length;
     start.stretches[0] = this.deliveryStretches.shared;
     start.stretches[1] = this.shortageStretches.shared;
     start.stretches[2] = this.drawStretches.shared;
@@ -3507,7 +3505,7 @@ class Planner {
     this.dropOrdersFrom(start.orders, start.sharedOrders);
     this.deliveries.length = start.deliveries;
     this.shortages.length = start.shortages;
-    this.drawCount = start.safetyStockDraws;
+    this.safetyStockDraws.length = start.safetyStockDraws;
     this.deliveryStretches.dropTo(start.stretches[0]!);
     this.shortageStretches.dropTo(start.stretches[1]!);
     this.drawStretches.dropTo(start.stretches[2]!);
@@ -3854,12 +3852,12 @@ class Planner {
       const drawNode = log.drawNode.a;
       for (const n of pass.safetyInSet) {
         const end = firstOfRank(drawNode, safetyRank, draw, drawEnd, safetyRank[n]!);
-        this.drawStretches.take(this.drawCount, draw, end - draw);
+        this.drawStretches.take(this.safetyStockDraws.length, draw, end - draw);
         draw = end;
         this.noteSafetyStockDraw(n, t);
         while (draw < drawEnd && drawNode[draw] === n) draw++;
       }
-      this.drawStretches.take(this.drawCount, draw, drawEnd - draw);
+      this.drawStretches.take(this.safetyStockDraws.length, draw, drawEnd - draw);
       draw = drawEnd;
       // A node of the set whose cause in t is not the kept run's: its customers outside asked for it.
       for (const n of pass.watched) if (!this.sameCauseFound(pass, n, t)) this.joinCustomers(pass, n);
@@ -4022,21 +4020,8 @@ class Planner {
     const arcOf = previous.orderArc.a;
     const buyer = previous.arcBuyer;
     const end = pass.kept.periodStart[t + 1]!;
-    // Galloping from `first` (the next node of the set is mostly near), then binary search.
-    let low = first;
-    let high = first;
-    for (let step = 1; high < end && rank[orderNode(arcOf[high]!, buyer)]! < before; step *= 2) {
-      low = high + 1;
-      high = low + step;
-    }
-    high = Math.min(high, end);
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (rank[orderNode(arcOf[middle]!, buyer)]! < before) low = middle + 1;
-      else high = middle;
-    }
-    lists.made = low;
-    this.takeOverOrders(first, low - first);
+    lists.made = firstNotBefore(first, end, (at) => rank[orderNode(arcOf[at]!, buyer)]! < before);
+    this.takeOverOrders(first, lists.made - first);
   }
 
   /**
@@ -4313,7 +4298,7 @@ class Planner {
     this.causes.length = this.plannedCauses;
     this.deliveries.length = 0;
     this.shortages.length = 0;
-    this.drawCount = 0;
+    this.safetyStockDraws.length = 0;
     for (const stretches of [this.deliveryStretches, this.shortageStretches, this.drawStretches])
       stretches.dropTo(0);
     this.causeWriteCell.length = 0;
@@ -4367,14 +4352,12 @@ class Planner {
    * re-plan builds objects only for what changed.
    */
   assemble(name: string, previous?: Planner): Plan {
-    this.safetyStockDraws.length = this.drawCount;
     const from = this.listsFrom;
     if (from !== undefined) {
       // A dirty-set pass's lists with the kept run's stretches in their places; the run holds them whole.
       this.deliveries = this.deliveryStretches.weave(this.deliveries, from.deliveries);
       this.shortages = this.shortageStretches.weave(this.shortages, from.shortages);
       this.safetyStockDraws = this.drawStretches.weave(this.safetyStockDraws, from.safetyStockDraws);
-      this.drawCount = this.safetyStockDraws.length;
       for (const stretches of [this.deliveryStretches, this.shortageStretches, this.drawStretches])
         stretches.dropTo(0);
       this.listsFrom = undefined;
@@ -4566,9 +4549,8 @@ class Planner {
     const f = this.flat;
     const H = this.H;
     const appearance = f.appearance;
-    // (A run whose dirty-set pass ran to the end is no kept run: the next re-plan starts from its base.)
-    const kept = this.checkpointing && !(this.dirtyRounds > 0 && !this.dirtyFallback);
-    const from = kept ? new Int32Array(appearance.length + 1) : undefined;
+    // (No re-plan starts from a run whose dirty-set pass ran to the end: it needs no index.)
+    const from = this.checkpointing && !this.ranDirty ? new Int32Array(appearance.length + 1) : undefined;
     const keptList = previous?.bottleneckList;
     const keptFrom = previous?.bottleneckFrom;
     const patched = this.patch?.nodes;
@@ -5992,27 +5974,32 @@ function periodEnd(list: readonly { readonly period: number }[], at: number, t: 
   return low;
 }
 
-/** The first position in `low` … `high` − 1 of ascending `values` that holds `key` or more (`high` if none). */
 /**
- * The first position in `low` … `end` − 1 of `nodes` (in rank order) whose node's rank is `before` or
- * more (`end` for none): galloping from `low` (the next node of the set is mostly near), then binary
- * search.
+ * The first position in `low` … `end` − 1 at which `before` is false (`end` for none), where it is true
+ * at every position before that one: galloping from `low` (1, 2, 4, … ahead: in a dirty-set pass the
+ * next node of the set is mostly near), then binary search over the last step.
  */
-function firstOfRank(nodes: Int32Array, rank: Int32Array, low: number, end: number, before: number): number {
+function firstNotBefore(low: number, end: number, before: (at: number) => boolean): number {
   let high = low;
-  for (let step = 1; high < end && rank[nodes[high]!]! < before; step *= 2) {
+  for (let step = 1; high < end && before(high); step *= 2) {
     low = high + 1;
     high = low + step;
   }
   high = Math.min(high, end);
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (rank[nodes[middle]!]! < before) low = middle + 1;
+    if (before(middle)) low = middle + 1;
     else high = middle;
   }
   return low;
 }
 
+/** The first position in `low` … `end` − 1 of `nodes` (in rank order) whose node's rank is `rankOf` or more. */
+function firstOfRank(nodes: Int32Array, rank: Int32Array, low: number, end: number, rankOf: number): number {
+  return firstNotBefore(low, end, (at) => rank[nodes[at]!]! < rankOf);
+}
+
+/** The first position in `low` … `high` − 1 of ascending `values` that holds `key` or more (`high` if none). */
 function firstAtLeast(values: Int32Array, low: number, high: number, key: number): number {
   while (low < high) {
     const middle = (low + high) >>> 1;
