@@ -90,18 +90,22 @@ export async function recordEventAt(
 }
 
 /**
- * Waits until every outbox of `companies` was empty twice in a row, a second apart (a re-plan and
- * what it pushes take well under a second in these tests).
+ * Waits until no node of `companies` was re-planning and every outbox of them was empty, twice in a
+ * row, a second apart. A message on its way is pending at its sender until the receiver took it, and
+ * the receiver re-plans on it, so a quiet round in which nothing re-plans and nothing is pending means
+ * the chain is still (an outbox alone is empty while a node plans, which on a loaded machine may take
+ * longer than the round).
  */
 export async function settle(nodes: Map<string, CompanyNode>, companies: readonly string[]): Promise<void> {
   for (let quiet = 0; quiet < 2; ) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
+    const chain = companies.map((company) => nodes.get(company)!);
+    const planning = chain.some((node) => node.service.replanning);
+    await Promise.all(chain.map((node) => node.service.settled()));
     const pending = await Promise.all(
-      companies.map((company) =>
-        nodes.get(company)!.store.exchange.listMessages({ state: 'pending', limit: 1 }),
-      ),
+      chain.map((node) => node.store.exchange.listMessages({ state: 'pending', limit: 1 })),
     );
-    quiet = pending.every((list) => list.length === 0) ? quiet + 1 : 0;
+    quiet = !planning && pending.every((list) => list.length === 0) ? quiet + 1 : 0;
   }
 }
 

@@ -1186,6 +1186,11 @@ export class ExchangeService {
     this.#replanRetry = timer;
   }
 
+  /** Whether a re-plan is running now (one waiting on its retry timer is not). */
+  get replanning(): boolean {
+    return this.#replanning !== undefined;
+  }
+
   /** Resolves when no re-plan is running (tests, shutdown). */
   async settled(): Promise<void> {
     while (this.#replanning !== undefined) await this.#replanning;
