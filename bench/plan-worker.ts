@@ -4,7 +4,9 @@
  * `planNetworkRun` (whole network, all tiers) and, without pegging, re-plan it after one capacity
  * change deep in the chain with `replanNetwork`. Prints the figures as one line of JSON.
  *
- * Usage: node --import tsx bench/plan-worker.ts COMPANIES SEED [--no-pegging] [--no-dirty | --never-give-up] [--no-touch-ahead] [--no-idle-collection]
+ * Usage: node --import tsx bench/plan-worker.ts COMPANIES SEED [--no-pegging] [--once] [--no-dirty | --never-give-up] [--no-touch-ahead] [--no-idle-collection]
+ * (`--once`: the plan alone with `planNetwork`, as `keten plan` makes its summary, keeping nothing a
+ * re-plan needs; no re-plans;
  * (`--no-dirty`: with the dirty-set execution pass switched off, pass 2 of the re-plan whole or from a
  * checkpoint as before stop 15; `--never-give-up`: the pass never gives up for pass 2 over every node;
  * docs/planning.md "The dirty set"; `--no-touch-ahead`: without the page toucher `keten plan` and the
@@ -17,6 +19,9 @@ import {
   applyPlanningEvents,
   diffPlans,
   generateNetwork,
+  type Plan,
+  type PlanRun,
+  planNetwork,
   planNetworkRun,
   replanNetwork,
   setPageToucher,
@@ -28,6 +33,7 @@ import { peakMemoryMiB } from './machine.ts';
 const companies = Number(process.argv[2]);
 const seed = Number(process.argv[3]);
 const pegging = !process.argv.includes('--no-pegging');
+const once = process.argv.includes('--once');
 useDirtyExecution(!process.argv.includes('--no-dirty'), !process.argv.includes('--never-give-up'));
 // As `keten plan` and the server's plan threads do, unless asked not to.
 if (!process.argv.includes('--no-touch-ahead')) setPageToucher(startPageToucher());
@@ -35,7 +41,10 @@ const started = performance.now();
 const network = generateNetwork({ companies, seed, horizon: 52 });
 const generated = performance.now();
 const cpuBefore = process.cpuUsage();
-const run = planNetworkRun(network, { pegging });
+// `--once`: as `keten plan`, the plan alone (no logs, checkpoints or rows kept for a re-plan).
+const run: PlanRun | { plan: Plan; stats?: undefined } = once
+  ? { plan: planNetwork(network, { pegging }) }
+  : planNetworkRun(network, { pegging });
 const planned = performance.now();
 // CPU time of the process while planning (all its threads, the collector's included): on a machine
 // others load too, a fairer figure than the wall time.
@@ -70,7 +79,7 @@ interface DirtyStats {
   dirtyReplayed: number;
 }
 let dirty: DirtyStats | undefined;
-if (!pegging) {
+if (!pegging && run.stats !== undefined) {
   // Halve the capacity of the first component maker from period 10 on: a tier-3-or-deeper change.
   const record = (network.production ?? []).find((entry) => entry.item.startsWith('cmp-'));
   if (record !== undefined) {
@@ -148,7 +157,7 @@ console.log(
     planMs: planned - generated,
     planCpuMs,
     idleCollectMs,
-    nodes: run.stats.nodes,
+    nodes: run.stats?.nodes,
     orders: plan.orders.length,
     shortages: plan.shortages.length,
     bottlenecks: plan.bottlenecks.length,
