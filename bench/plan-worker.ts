@@ -2,12 +2,13 @@
  * @module bench/plan-worker
  * One measurement of `bench:plan`, in its own process: generate a network, plan it with
  * `planNetworkRun` (whole network, all tiers) and, without pegging, re-plan it after one capacity
- * change deep in the chain with `replanNetwork`. Prints the figures as one line of JSON.
+ * change deep in the chain with `replanNetwork`, the same change later in the horizon, a second change
+ * on top of the first, and five other single changes one at a time. Prints the figures as one line of
+ * JSON.
  *
  * Usage: node --import tsx bench/plan-worker.ts COMPANIES SEED [--no-pegging] [--once] [--no-dirty | --never-give-up] [--no-touch-ahead] [--no-idle-collection]
  * (`--once`: the plan alone with `planNetwork`, as `keten plan` makes its summary, keeping nothing a
- * re-plan needs; no re-plans;
- * (`--no-dirty`: with the dirty-set execution pass switched off, pass 2 of the re-plan whole or from a
+ * re-plan needs, and no re-plans; `--no-dirty`: with the dirty-set execution pass switched off, pass 2 of the re-plan whole or from a
  * checkpoint as before stop 15; `--never-give-up`: the pass never gives up for pass 2 over every node;
  * docs/planning.md "The dirty set"; `--no-touch-ahead`: without the page toucher `keten plan` and the
  * server start, docs/planning.md "Pages touched ahead"; `--no-idle-collection`: without the full
@@ -68,6 +69,9 @@ let lateResumedAt: number | undefined;
 let nextReplanCpuMs: number | undefined;
 let nextWhole: boolean | undefined;
 let replanPeakMiB: number | undefined;
+/** Re-plans of other single changes (`OTHER_CHANGES`): wall time and the nodes the dirty-set pass ran. */
+const OTHER_CHANGES = 5;
+const otherReplans: { ms: number; dirtyNodes: number }[] = [];
 interface DirtyStats {
   dirtyNodes: number;
   dirtyRounds: number;
@@ -145,6 +149,28 @@ if (!pegging && run.stats !== undefined) {
       const state = next.state as { dirtyNodes: number; dirtyFallback: boolean };
       nextWhole = state.dirtyNodes === 0 || state.dirtyFallback;
     }
+    // How far other single changes reach: OTHER_CHANGES more component makers (every seventh), each
+    // halved from period 10 and re-planned from the kept run after an idle collection, one at a time
+    // (as a server re-plans each event from the run it keeps; the code is warm by now).
+    const makers = (network.production ?? []).filter((entry) => entry.item.startsWith('cmp-'));
+    for (let k = 1; k <= OTHER_CHANGES && k * 7 < makers.length; k++) {
+      const maker = makers[k * 7]!;
+      const most = typeof maker.capacity === 'number' ? maker.capacity : Math.max(...maker.capacity);
+      const other = applyPlanningEvents(network, [
+        {
+          type: 'capacity.changed',
+          payload: { company: maker.company, item: maker.item, from: 10, capacity: Math.round(most / 2) },
+        },
+      ]);
+      if (!other.ok) throw new Error('another capacity change was refused');
+      idle?.collectIfGrown();
+      const otherBefore = performance.now();
+      const otherRun = replanNetwork(run, other.value.network);
+      otherReplans.push({
+        ms: performance.now() - otherBefore,
+        dirtyNodes: (otherRun.state as { dirtyNodes: number }).dirtyNodes,
+      });
+    }
   }
 }
 
@@ -185,6 +211,7 @@ console.log(
     dirtyWork: dirty?.dirtyWork,
     dirtyBroughtIn: dirty?.dirtyBroughtIn,
     dirtyReplayed: dirty?.dirtyReplayed,
+    otherReplans,
     planPeakMiB,
     peakMiB: replanPeakMiB ?? peakMemoryMiB(),
   }),

@@ -62,6 +62,16 @@ interface PlanFigures {
   onceMs?: number;
   onceCpuMs?: number;
   oncePeakMiB?: number;
+  otherReplans?: { ms: number; dirtyNodes: number }[];
+}
+
+/** `min–max s (median; dirty nodes min–max)` of the other single changes' re-plans, or ''. */
+function otherReplansCell(others: { ms: number; dirtyNodes: number }[] | undefined): string {
+  if (others === undefined || others.length === 0) return '';
+  const times = others.map((other) => other.ms).sort((a, b) => a - b);
+  const nodes = others.map((other) => other.dirtyNodes).sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)]!;
+  return `${seconds(times[0]!)}–${seconds(times.at(-1)!)} (${seconds(median)}; ${nodes[0]}–${nodes.at(-1)})`;
 }
 
 const sizes = sizesFromArguments();
@@ -142,6 +152,7 @@ console.log(
       'late re-plan CPU s (from)',
       'diff CPU s (orders, companies)',
       'next re-plan CPU s (pass 2)',
+      'other changes s (median; dirty nodes)',
     ],
     rows.map((row) => [
       row.companies,
@@ -173,6 +184,7 @@ console.log(
       row.nextReplanCpuMs === undefined
         ? ''
         : `${seconds(row.nextReplanCpuMs)} (${row.nextWhole ? 'whole' : 'dirty set'})`,
+      otherReplansCell(row.otherReplans),
     ]),
   ),
 );
@@ -181,6 +193,7 @@ console.log(
     (idleCollection
       ? 'the full collection the server\'s re-plan thread runs while it waits after answering, run after the plan (timed here) and before the late and next re-plans, never inside a re-plan; without it the plan\'s garbage sets one off in the first re-plan (docs/planning.md, "A collection while idle").'
       : "left out (--no-idle-collection): a full collection the plan's garbage sets off falls in the re-plan.") +
+    '\nother changes: five other component makers (every seventh) halved from period 10, each re-planned from the kept run after an idle collection, one at a time (the code warm by then): wall time from fastest to slowest, the median, and how many nodes the dirty-set pass ran (a change that reaches further re-plans longer).' +
     '\nplan s: planNetworkRun, the plan kept to re-plan from (as the server plans); plan once s: planNetwork alone, in a process of its own, which keeps nothing for a re-plan (as keten plan makes its summary), its wall time, CPU time and peak.' +
     '\nCPU s: CPU time of the process (all threads, the collector included), fairer than wall time on a machine others load too.' +
     (withHugePages
