@@ -4774,12 +4774,18 @@ function transposedTouched(nodes: number, horizon: number, arcs: number): [numbe
 
 /** Values a column asks to be touched ahead at a time (`TouchWindow`): 2 MB of integers, 4 MB of doubles. */
 const TOUCH_STEP = 1 << 19;
+/**
+ * A column's first step (`TouchWindow`), doubled at each ask up to `TOUCH_STEP`: a re-plan's logs hold
+ * a few thousand entries, and a first ask of two full steps each had the toucher fault in some 32 MB
+ * of them at 60,000 companies for nothing.
+ */
+const FIRST_TOUCH_STEP = TOUCH_STEP >> 4;
 
 /**
  * What of a column's array (from an arena) has been handed to the page toucher (`touchAhead`): as the
- * column fills, the next `TOUCH_STEP` values beyond the window are asked for each time the length
- * comes within a step of its end, so that the toucher's thread stays one to two steps ahead of the
- * planner's writes. Without a toucher (or for a column grown out of its arena) the window is shut and
+ * column fills, the next step of values beyond the window is asked for each time the length comes
+ * within a step of its end, so that the toucher's thread stays one to two steps ahead of the
+ * planner's writes; the step doubles from `FIRST_TOUCH_STEP` to `TOUCH_STEP`. Without a toucher (or for a column grown out of its arena) the window is shut and
  * costs the column one comparison per value, the same as its capacity check it replaces.
  */
 class TouchWindow {
@@ -4787,6 +4793,8 @@ class TouchWindow {
   private asked = 0;
   /** The length at which more are asked; +∞ when shut. */
   private at: number;
+  /** Values asked for at a time. */
+  private step = FIRST_TOUCH_STEP;
   constructor(open: boolean) {
     this.at = open && touchingAhead() ? 0 : Number.POSITIVE_INFINITY;
   }
@@ -4800,7 +4808,11 @@ class TouchWindow {
    */
   reached(array: Float64Array | Int32Array, length: number): number {
     if (!(array.buffer instanceof SharedArrayBuffer)) this.at = Number.POSITIVE_INFINITY;
-    else if (length >= this.at) return this.expect(array, length + 2 * TOUCH_STEP);
+    else if (length >= this.at) {
+      const limit = this.expect(array, length + 2 * this.step);
+      this.step = Math.min(TOUCH_STEP, this.step * 2);
+      return limit;
+    }
     return this.limit(array);
   }
   /**
@@ -4826,7 +4838,7 @@ class TouchWindow {
       touchAhead(array, this.asked, to);
       this.asked = to;
     }
-    this.at = this.asked >= array.length ? Number.POSITIVE_INFINITY : Math.max(1, this.asked - TOUCH_STEP);
+    this.at = this.asked >= array.length ? Number.POSITIVE_INFINITY : Math.max(1, this.asked - this.step);
     return this.limit(array);
   }
 }
