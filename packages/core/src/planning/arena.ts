@@ -234,7 +234,7 @@ export function setPageToucher(next: PageToucher | undefined): PageToucher | und
  * their first write. Only arrays over shared chunks can be touched from another thread; others are left.
  */
 export function touchAhead(
-  array: Float64Array | Int32Array | Uint8Array,
+  array: Float64Array | Float32Array | Int32Array | Uint8Array,
   from = 0,
   to: number = array.length,
 ): void {

@@ -2429,7 +2429,10 @@ class Planner {
     this.finalsByCell = from === 0 && this.dirtyPass === undefined;
     for (let t = from; t < H; t++) {
       if (keeps && t > from && t % spacing === 0) this.checkpoints.push(this.checkpoint(t));
-      if (log !== undefined) log.askedStart[t] = log.askedCell.length;
+      if (log !== undefined) {
+        log.askedStart[t] = log.askedCell.length;
+        if (t + 1 < H) touchLogAhead(log, N, f.arcSupplier.length, t + 1);
+      }
       for (let i = order.length - 1; i >= 0; i--) this.step(order[i]!, t, log);
       if (log !== undefined) this.logPeriod(log, t);
       this.noteSafetyStockDraws(t);
@@ -5457,6 +5460,24 @@ function bitCount(word: number): number {
   let x = word - ((word >>> 1) & 0x55555555);
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+/**
+ * Asks the page toucher (when one is set) for what a full pass 2 writes into `log` in period `t`, one
+ * period ahead: the stocks' cells of the period (one per node, `NarrowCells`) and, for the values kept
+ * by `logPeriod`, room for one more per position (pending starts and ratios per node, pending
+ * shipments per arc) after those kept so far. At most a period's worth of pages is touched ahead of
+ * what is written.
+ */
+function touchLogAhead(log: DirtyLog, nodes: number, arcs: number, t: number): void {
+  if (!touchingAhead()) return;
+  touchAhead(log.stock.narrow, t * nodes, (t + 1) * nodes);
+  for (const [cells, width] of [
+    [log.startAfter, nodes],
+    [log.ratio, nodes],
+    [log.shipAfter, arcs],
+  ] as const)
+    touchAhead(cells.values, cells.count, cells.count + width);
 }
 
 /** A kept run's `DirtyLog`, its arrays from `arena` (the checkpoints', sized for it by `runArenas`). */
