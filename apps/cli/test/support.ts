@@ -29,6 +29,7 @@ const FOREIGN_SETTINGS = [
   'NATS_URL',
   'KETEN_QUEUE',
   'KETEN_QUEUE_ACK_WAIT',
+  'KETEN_LOG_LEVEL',
 ];
 
 export function childEnvironment(home: string): NodeJS.ProcessEnv {

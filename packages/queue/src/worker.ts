@@ -32,6 +32,7 @@ export type RunExecutor = (
 
 /** The least a worker logs through (pino's shape). */
 export interface WorkerLog {
+  debug(fields: object, message: string): void;
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
   error(fields: object, message: string): void;
@@ -97,6 +98,7 @@ export async function serveSimulationTasks(
   const handle = async (delivery: TaskDelivery) => {
     const { job, runs } = delivery.task;
     const fields = { job, runs: runs.length, first: runs[0], attempt: delivery.attempt };
+    log?.debug(fields, 'task taken');
     const heartbeat = setInterval(() => {
       delivery.working();
       queue.publishResult(job, encodeWorking()).catch(() => undefined);

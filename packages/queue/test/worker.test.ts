@@ -26,6 +26,7 @@ it('takes tasks again after the queue failed to answer', async () => {
   });
   const warnings: string[] = [];
   const log = {
+    debug: () => {},
     info: () => {},
     error: () => {},
     warn: (_: object, message: string) => warnings.push(message),

@@ -3,7 +3,8 @@
  * `keten worker [--nats URL] [--threads N] [--queue NAME]`: a long-running process that does
  * simulation runs for `keten simulate` on other machines, over the NATS JetStream work queue of
  * `@keten/queue` (NATS_URL, or --nats). It takes up to N tasks at once, each on a simulation thread,
- * logs one JSON line per event to stderr (pino), and on SIGTERM or SIGINT drains: the tasks in hand
+ * logs one JSON line per event to stderr (pino; KETEN_LOG_LEVEL, default `info`; `debug` adds a line
+ * for every task taken), and on SIGTERM or SIGINT drains: the tasks in hand
  * are finished and published, no new one is taken, exit 0 (a second signal stops at once). A NATS
  * server that cannot be reached is an `unavailable` error (exit 5), as a database that does not answer.
  */
@@ -41,6 +42,17 @@ export function queueSettings(options: { readonly queue?: string }): { name: str
   return { name, ackWaitMs: seconds * 1000 };
 }
 
+/** The levels KETEN_LOG_LEVEL may name (pino's). */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The worker's log level: KETEN_LOG_LEVEL, default `info`; another value is a usage error. */
+export function workerLogLevel(value: string | undefined = process.env.KETEN_LOG_LEVEL): string {
+  if (value === undefined || value === '') return 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(value))
+    throw new CliError('usage', `KETEN_LOG_LEVEL is one of ${LOG_LEVELS.join(', ')}, not '${value}'`);
+  return value;
+}
+
 /** The CLI's error for a queue's. */
 export function queueCliError(error: QueueError): CliError {
   switch (error.code) {
@@ -63,6 +75,7 @@ export async function workerCommand(options: WorkerCommandOptions, output: Outpu
     );
   }
   const settings = queueSettings(options);
+  const level = workerLogLevel();
   const threads = options.threads ?? availableParallelism();
   const { connectNatsQueue, QueueError, serveSimulationTasks, threadExecutor } = await import('@keten/queue');
   const { pino } = await import('pino');
@@ -73,7 +86,7 @@ export async function workerCommand(options: WorkerCommandOptions, output: Outpu
     if (error instanceof QueueError) throw queueCliError(error);
     throw error;
   }
-  const log = pino({ name: 'keten-worker', base: { pid: process.pid } }, pino.destination(2));
+  const log = pino({ name: 'keten-worker', level, base: { pid: process.pid } }, pino.destination(2));
   const controller = new AbortController();
   const drain = (signal: NodeJS.Signals) => {
     log.info({ signal }, 'draining: finishing the tasks in hand, taking no new one');
