@@ -20,8 +20,10 @@ import {
   applyPlanningEvents,
   diffPlans,
   generateNetwork,
+  type Network,
   type Plan,
   type PlanRun,
+  type Production,
   planNetwork,
   planNetworkRun,
   replanNetwork,
@@ -83,26 +85,29 @@ interface DirtyStats {
   dirtyReplayed: number;
 }
 let dirty: DirtyStats | undefined;
+/** `on` with `maker`'s capacity halved from period `from` on (its largest, where it varies by period). */
+function halved(maker: Production, from: number, on: Network = network): Network {
+  const most = typeof maker.capacity === 'number' ? maker.capacity : Math.max(...maker.capacity);
+  const changed = applyPlanningEvents(on, [
+    {
+      type: 'capacity.changed',
+      payload: { company: maker.company, item: maker.item, from, capacity: Math.round(most / 2) },
+    },
+  ]);
+  if (!changed.ok) throw new Error(`halving the capacity of ${maker.company}/${maker.item} was refused`);
+  return changed.value.network;
+}
+
 if (!pegging && run.stats !== undefined) {
   // Halve the capacity of the first component maker from period 10 on: a tier-3-or-deeper change.
-  const record = (network.production ?? []).find((entry) => entry.item.startsWith('cmp-'));
+  const makers = (network.production ?? []).filter((entry) => entry.item.startsWith('cmp-'));
+  const record = makers[0];
   if (record !== undefined) {
-    const capacity = typeof record.capacity === 'number' ? record.capacity : Math.max(...record.capacity);
-    const halved = (from: number) => {
-      const changed = applyPlanningEvents(network, [
-        {
-          type: 'capacity.changed',
-          payload: { company: record.company, item: record.item, from, capacity: Math.round(capacity / 2) },
-        },
-      ]);
-      if (!changed.ok) throw new Error('the capacity change was refused');
-      return changed;
-    };
-    const changed = halved(10);
+    const changed = halved(record, 10);
     const before = performance.now();
     const cpuBefore = process.cpuUsage();
     // The kept run's flattened network is patched (flat-patch.ts), not flattened again.
-    const again = replanNetwork(run, changed.value.network);
+    const again = replanNetwork(run, changed);
     replanMs = performance.now() - before;
     const used = process.cpuUsage(cpuBefore);
     replanCpuMs = (used.user + used.system) / 1000;
@@ -120,10 +125,10 @@ if (!pegging && run.stats !== undefined) {
     diffCompanies = diff.companies.length;
     // The same change from period 40 on, re-planned from the first run too: the execution pass starts
     // at a checkpoint of the kept run when nothing it reads differs before it.
-    const late = halved(40);
+    const late = halved(record, 40);
     idle?.collectIfGrown();
     const lateCpuBefore = process.cpuUsage();
-    const lateRun = replanNetwork(run, late.value.network);
+    const lateRun = replanNetwork(run, late);
     const lateUsed = process.cpuUsage(lateCpuBefore);
     lateReplanCpuMs = (lateUsed.user + lateUsed.system) / 1000;
     lateResumedAt = (lateRun.state as { resumedAt?: number }).resumedAt;
@@ -131,19 +136,12 @@ if (!pegging && run.stats !== undefined) {
     // replan` do on every event), after a second component maker's capacity is halved from period 12.
     // A re-plan whose execution pass ran for a dirty set keeps no log or checkpoints of its own, so
     // this one starts from the plan, with both changes (docs/planning.md, "A chain of re-plans").
-    const second = (network.production ?? []).filter((entry) => entry.item.startsWith('cmp-'))[7];
+    const second = makers[7];
     if (second !== undefined) {
-      const most = typeof second.capacity === 'number' ? second.capacity : Math.max(...second.capacity);
-      const both = applyPlanningEvents(changed.value.network, [
-        {
-          type: 'capacity.changed',
-          payload: { company: second.company, item: second.item, from: 12, capacity: Math.round(most / 2) },
-        },
-      ]);
-      if (!both.ok) throw new Error('the second capacity change was refused');
+      const both = halved(second, 12, changed);
       idle?.collectIfGrown();
       const nextCpuBefore = process.cpuUsage();
-      const next = replanNetwork(again, both.value.network);
+      const next = replanNetwork(again, both);
       const nextUsed = process.cpuUsage(nextCpuBefore);
       nextReplanCpuMs = (nextUsed.user + nextUsed.system) / 1000;
       const state = next.state as { dirtyNodes: number; dirtyFallback: boolean };
@@ -152,20 +150,11 @@ if (!pegging && run.stats !== undefined) {
     // How far other single changes reach: OTHER_CHANGES more component makers (every seventh), each
     // halved from period 10 and re-planned from the kept run after an idle collection, one at a time
     // (as a server re-plans each event from the run it keeps; the code is warm by now).
-    const makers = (network.production ?? []).filter((entry) => entry.item.startsWith('cmp-'));
     for (let k = 1; k <= OTHER_CHANGES && k * 7 < makers.length; k++) {
-      const maker = makers[k * 7]!;
-      const most = typeof maker.capacity === 'number' ? maker.capacity : Math.max(...maker.capacity);
-      const other = applyPlanningEvents(network, [
-        {
-          type: 'capacity.changed',
-          payload: { company: maker.company, item: maker.item, from: 10, capacity: Math.round(most / 2) },
-        },
-      ]);
-      if (!other.ok) throw new Error('another capacity change was refused');
+      const other = halved(makers[k * 7]!, 10);
       idle?.collectIfGrown();
       const otherBefore = performance.now();
-      const otherRun = replanNetwork(run, other.value.network);
+      const otherRun = replanNetwork(run, other);
       otherReplans.push({
         ms: performance.now() - otherBefore,
         dirtyNodes: (otherRun.state as { dirtyNodes: number }).dirtyNodes,

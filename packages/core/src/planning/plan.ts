@@ -4789,8 +4789,9 @@ const FIRST_TOUCH_STEP = TOUCH_STEP >> 4;
  * What of a column's array (from an arena) has been handed to the page toucher (`touchAhead`): as the
  * column fills, the next step of values beyond the window is asked for each time the length comes
  * within a step of its end, so that the toucher's thread stays one to two steps ahead of the
- * planner's writes; the step doubles from `FIRST_TOUCH_STEP` to `TOUCH_STEP`. Without a toucher (or for a column grown out of its arena) the window is shut and
- * costs the column one comparison per value, the same as its capacity check it replaces.
+ * planner's writes; the step doubles from `FIRST_TOUCH_STEP` to `TOUCH_STEP`. Without a toucher (or
+ * for a column grown out of its arena) the window is shut and costs the column one comparison per
+ * value, the same as its capacity check it replaces.
  */
 class TouchWindow {
   /** Values asked for so far (from 0). */
