@@ -72,6 +72,7 @@ export {
   setPageToucher,
   setSharedChunkBudget,
   sharedChunkBytes,
+  sharedChunkBytesMade,
 } from './planning/arena.ts';
 export * from './planning/chain-status.ts';
 export * from './planning/effective-network.ts';

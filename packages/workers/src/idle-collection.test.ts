@@ -23,4 +23,19 @@ describe('IdleCollector', () => {
     // Nothing grew since: no second collection.
     expect(idle.collectIfGrown()).toBeUndefined();
   });
+
+  it('collects once the thread made enough shared chunks since, though its heap did not grow', () => {
+    let made = 0;
+    const idle = new IdleCollector(() => made, 64 * 1024 * 1024);
+    idle.collectIfGrown();
+    expect(idle.collectIfGrown()).toBeUndefined();
+    // A re-plan's arrays: shared chunks, not heap. Short of the growth: no collection.
+    made += 63 * 1024 * 1024;
+    expect(idle.collectIfGrown()).toBeUndefined();
+    made += 1024 * 1024;
+    expect(idle.collectIfGrown()).toBeDefined();
+    // Counted from the collection on, not from the start.
+    made += 32 * 1024 * 1024;
+    expect(idle.collectIfGrown()).toBeUndefined();
+  });
 });

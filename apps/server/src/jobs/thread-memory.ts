@@ -34,10 +34,11 @@ export function touchPagesAhead(): void {
 const idle = new IdleCollector();
 
 /**
- * A full collection of this thread's heap if it grew by a quarter since the last one
- * (`@keten/workers`' `IdleCollector`); called by the re-plan thread once a re-plan has answered, so the
- * next re-plan does not stop to mark the network model (0.4 s at 60,000 companies) and the chunks of
- * the plan it replaced are freed now.
+ * A full collection of this thread's heap if it grew by a quarter since the last one, or the thread
+ * made 1 GiB of shared chunks since (`@keten/workers`' `IdleCollector`); called by the re-plan thread
+ * once a re-plan has answered, so the next re-plan does not stop to mark the network model (0.4 s at
+ * 60,000 companies) and the chunks of the plan it replaced are freed now, not left to pile up to the
+ * bound above.
  */
 export function collectWhileIdle(): void {
   idle.collectIfGrown();

@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { Arena, setSharedChunkBudget, sharedChunkBytes } from './arena.ts';
+import { Arena, setSharedChunkBudget, sharedChunkBytes, sharedChunkBytesMade } from './arena.ts';
 
 describe('Arena', () => {
   it('hands out zeroed, aligned, non-overlapping arrays', () => {
@@ -79,6 +79,7 @@ describe('Arena', () => {
     const small = Arena.sized(1024 * 1024).f64(1);
     expect(small.buffer).toBeInstanceOf(ArrayBuffer);
     const before = sharedChunkBytes();
+    const madeBefore = sharedChunkBytesMade();
     const budget = setSharedChunkBudget(before + bytes);
     try {
       const shared = Arena.sized(bytes).f64(bytes / 8);
@@ -92,6 +93,8 @@ describe('Arena', () => {
       const plain = Arena.sized(bytes).f64(1);
       expect(plain.buffer).toBeInstanceOf(ArrayBuffer);
       expect(sharedChunkBytes()).toBe(before + bytes);
+      // Shared chunks made are counted whether collected or not, plain ones never.
+      expect(sharedChunkBytesMade()).toBe(madeBefore + bytes);
     } finally {
       setSharedChunkBudget(budget);
     }

@@ -52,6 +52,8 @@ export const SHARED_CHUNK_BUDGET = 12 * 1024 * 1024 * 1024;
 let sharedBudget = SHARED_CHUNK_BUDGET;
 /** Bytes of shared chunks made and not yet collected. */
 let sharedOutstanding = 0;
+/** Bytes of shared chunks made since this module was loaded (never lowered). */
+let sharedMade = 0;
 const sharedCollected =
   typeof SharedArrayBuffer === 'function' && typeof FinalizationRegistry === 'function'
     ? new FinalizationRegistry<number>((bytes) => {
@@ -74,6 +76,15 @@ export function sharedChunkBytes(): number {
   return sharedOutstanding;
 }
 
+/**
+ * Bytes of shared chunks made by this thread so far, collected or not: it only grows. What it grew by
+ * since a full collection is what the next one may free, if the runs that hold it were dropped
+ * (`@keten/workers`' `IdleCollector` collects for it).
+ */
+export function sharedChunkBytesMade(): number {
+  return sharedMade;
+}
+
 /** A new chunk of `bytes`: shared when large and within the budget, else a plain array buffer. */
 function freshChunk(bytes: number): ArrayBufferLike {
   if (
@@ -83,6 +94,7 @@ function freshChunk(bytes: number): ArrayBufferLike {
   ) {
     const chunk = new SharedArrayBuffer(bytes);
     sharedOutstanding += bytes;
+    sharedMade += bytes;
     sharedCollected.register(chunk, bytes);
     return chunk;
   }
