@@ -30,7 +30,7 @@ import {
   setPageToucher,
   useDirtyExecution,
 } from '@keten/core';
-import { IdleCollector, startPageToucher } from '@keten/workers';
+import { boundThreadChunks, IdleCollector, startPageToucher } from '@keten/workers';
 import { peakMemoryMiB } from './machine.ts';
 
 const companies = Number(process.argv[2]);
@@ -40,6 +40,8 @@ const once = process.argv.includes('--once');
 useDirtyExecution(!process.argv.includes('--no-dirty'), !process.argv.includes('--never-give-up'));
 // As `keten plan` and the server's plan threads do, unless asked not to.
 if (!process.argv.includes('--no-touch-ahead')) setPageToucher(startPageToucher());
+// As the server's planning threads bound their shared chunks (it keeps a plan and re-plans of it).
+boundThreadChunks();
 const started = performance.now();
 const network = generateNetwork({ companies, seed, horizon: 52 });
 const generated = performance.now();

@@ -5,6 +5,7 @@
  * (`keten worker` of `@keten/queue`, the NATS work queue for more machines, runs its tasks on them).
  */
 
+export { boundThreadChunks, THREAD_CHUNK_CEILING, threadChunkBudget } from './chunk-budget.ts';
 export { type IdleCollection, IdleCollector } from './idle-collection.ts';
 export { type StartedPageToucher, startPageToucher } from './page-toucher.ts';
 export type { WorkerSetup } from './protocol.ts';

@@ -30,8 +30,10 @@
  * model; docs/planning.md "The re-plan at stop 18"). What V8 then does not know is when a dropped
  * run's chunks could be freed: they go at the next full collection the JavaScript heap sets off.
  * So the shared chunks not yet collected (a `FinalizationRegistry` tells) are bounded
- * (`setSharedChunkBudget`, default 12 GiB of address space, of which a plan touches about two
- * thirds); beyond it chunks are plain array buffers again, which V8 counts and collects for.
+ * (`setSharedChunkBudget`, default 12 GiB of address space, of which a plan at 60,000 companies
+ * touches some two fifths and a re-plan much less); beyond it chunks are plain array buffers again,
+ * which V8 counts and collects for. A planning thread that keeps runs sets its own
+ * (`@keten/workers`' `boundThreadChunks`).
  * Nothing else changes: arrays over them are used as any other; only no array from an arena may be
  * posted to another thread (it would be shared there, not copied).
  */
