@@ -157,6 +157,41 @@ export class OrderTable implements OrderList {
     return { id, kind: 'purchase', company, item, quantity, start, due, supplier };
   }
 
+  /**
+   * Whether `other` reads the same network's columns (companies, items, arcs and lead times): a re-plan
+   * and the plan it started from. Then an order's node and supplier are its arc's, and `keyOf` tells
+   * orders apart as their ids do.
+   */
+  sameColumns(other: OrderTable): boolean {
+    const a = this.#columns;
+    const b = other.#columns;
+    return (
+      a.company === b.company &&
+      a.item === b.item &&
+      a.leadTime === b.leadTime &&
+      a.arcSupplier === b.arcSupplier &&
+      a.arcLeadTime === b.arcLeadTime &&
+      a.arcBuyer === b.arcBuyer
+    );
+  }
+
+  /**
+   * A number for order `i` that two tables of the same columns (`sameColumns`) give two orders exactly
+   * when their ids are equal: the arc (production: below 0, its node's) and the start. An id is the
+   * buyer, item and start, and the supplier's company for a purchase; an arc is one buyer and one
+   * supplier, whose item is the buyer's, so one company names it. The start counts in steps of all
+   * arcs and nodes (production's arcs are −1 − node), so that a 52-week plan of 60,000 companies keeps
+   * its keys small integers (some 160 million), which a map hashes fastest.
+   */
+  keyOf(i: number): number {
+    const c = this.#columns;
+    const at = this.#entry(i);
+    const rows = at >= 0 ? c : c.kept!;
+    const row = at >= 0 ? at : -1 - at;
+    const nodes = c.company.length;
+    return rows.start[row]! * (c.arcSupplier.length + nodes) + rows.arc[row]! + nodes;
+  }
+
   /** The id of order `i`, without building the order (pegging names its orders so). */
   idOf(i: number): string {
     const c = this.#columns;
@@ -194,13 +229,7 @@ export class OrderTable implements OrderList {
   sameRun(other: OrderTable, i: number, j: number, count: number): number {
     const a = this.#columns;
     const b = other.#columns;
-    const shared =
-      a.company === b.company &&
-      a.item === b.item &&
-      a.leadTime === b.leadTime &&
-      a.arcSupplier === b.arcSupplier &&
-      a.arcLeadTime === b.arcLeadTime &&
-      a.arcBuyer === b.arcBuyer;
+    const shared = this.sameColumns(other);
     for (let k = 0; k < count; k++) {
       if (shared) {
         // A stretch both plans read from the same index, at the same place, of the same rows: skipped whole.

@@ -6,8 +6,9 @@ import { generateNetwork } from '../model/generate.ts';
 import { loadNetworkFile } from '../model/load.ts';
 import type { Network } from '../model/schema.ts';
 import { applyPlanningEvents } from './events.ts';
+import { OrderTable } from './orders.ts';
 import type { Bottleneck, Plan, PlannedOrder, Shortage } from './plan.ts';
-import { planNetwork } from './plan.ts';
+import { planNetwork, planNetworkRun, replanNetwork } from './plan.ts';
 import { diffPlans, formatPlanDiff, isEmptyPlanDiff, type PlanDiff } from './plan-diff.ts';
 
 const production = (company: string, item: string, start: number, quantity: number): PlannedOrder => ({
@@ -186,6 +187,43 @@ describe('diffPlans: orders', () => {
         );
       }),
     );
+  });
+});
+
+describe('diffPlans: a re-plan against the plan it started from', () => {
+  it('matches orders by number as by id when a re-plan moved many of them far out of step', () => {
+    const network = generateNetwork({ companies: 300, seed: 11, horizon: 26 });
+    const run = planNetworkRun(network, { pegging: false });
+    // The busiest maker shut from period 2: orders added and removed all through the plan, the rest
+    // hundreds of places out of step (more than `diffOrders` looks ahead).
+    const made = new Map<string, number>();
+    for (const order of run.plan.orders) {
+      if (order.kind !== 'production') continue;
+      const key = `${order.company}|${order.item}`;
+      made.set(key, (made.get(key) ?? 0) + 1);
+    }
+    const busiest = [...made].sort((a, b) => b[1] - a[1])[0]![0];
+    const record = network.production!.find((entry) => `${entry.company}|${entry.item}` === busiest)!;
+    const changed = applyPlanningEvents(network, [
+      {
+        type: 'capacity.changed',
+        payload: { company: record.company, item: record.item, from: 2, capacity: 0 },
+      },
+    ]);
+    if (!changed.ok) throw new Error('the capacity change was refused');
+    const again = replanNetwork(run, changed.value.network);
+    const tables = [run.plan.orders, again.plan.orders];
+    expect(tables[0]).toBeInstanceOf(OrderTable);
+    expect((tables[0] as OrderTable).sameColumns(tables[1] as OrderTable)).toBe(true);
+    const byNumber = diffPlans(run.plan, again.plan);
+    // The same plans as plain lists: matched by the ids' text.
+    const byId = diffPlans(
+      { ...run.plan, orders: [...run.plan.orders] },
+      { ...again.plan, orders: [...again.plan.orders] },
+    );
+    expect(byNumber.orders.added.length + byNumber.orders.removed.length).toBeGreaterThan(100);
+    expect(byNumber.orders).toEqual(byId.orders);
+    expect(JSON.stringify(byNumber)).toBe(JSON.stringify(byId));
   });
 });
 

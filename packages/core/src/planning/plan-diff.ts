@@ -273,6 +273,9 @@ function changedFields(before: PlannedOrder, after: PlannedOrder): OrderField[] 
 /** How far on `diffOrders` and `diffBottlenecks` look for an entry again after entries added or removed. */
 const REALIGN = 32;
 
+/** The most steps `diffOrders` goes on without looking ahead after it found nothing there. */
+const REALIGN_SKIP = 1024;
+
 /** No realignment found (`realign`). */
 const NOT_REALIGNED = { added: 0, removed: 0 } as const;
 
@@ -295,29 +298,75 @@ function realign(
   return { added, removed };
 }
 
+/** What matches an order across the two plans: its id, or a number standing for it (`OrderTable.keyOf`). */
+type OrderKey = string | number;
+
+/**
+ * The key of order `k` of `list` (`keyAt`), remembered for the last `2 × REALIGN` places asked: the
+ * window `realign` looks ahead at moves one place a step, so each key is made once, not once for each
+ * of the REALIGN steps that look at it (see `diffOrders`).
+ */
+function lookahead(
+  list: OrderList,
+  keyAt: (list: OrderList, k: number) => OrderKey,
+): (k: number) => OrderKey {
+  const size = 2 * REALIGN;
+  const places = new Int32Array(size).fill(-1);
+  const keys = new Array<OrderKey>(size).fill('');
+  return (k) => {
+    const slot = k % size;
+    if (places[slot] !== k) {
+      places[slot] = k;
+      keys[slot] = keyAt(list, k);
+    }
+    return keys[slot]!;
+  };
+}
+
 /**
  * Orders matched by id in one walk over both lists. Plans of one planner list their orders in a stable
  * order, so most ids meet at the same step or a few steps apart: an id not met yet waits in a map of
  * its side until the other side reaches it. The maps hold only orders out of step, so a re-plan that
  * changed a few orders costs no map of millions; two plans in unrelated orders cost two such maps,
  * still linear. Ids are unique within a plan (the planner's contract).
+ *
+ * Two order tables over the same network's columns (a re-plan and the plan it started from) match
+ * orders by a number that stands for the id (`OrderTable.keyOf`), not by the id's text: a re-plan that
+ * moved a large share of the orders puts hundreds of thousands in the maps, and a map of strings made
+ * anew for every look-up (each hashed, and the `REALIGN` ids ahead made again at every step) took 32 s
+ * of a 6,000-company diff (docs/planning.md, "A large diff").
  */
 function diffOrders(before: OrderList, after: OrderList): OrderDiff {
-  const waitingBefore = new Map<string, PlannedOrder>();
-  const waitingAfter = new Map<string, PlannedOrder>();
+  // Orders out of step, by key: their places in their plan (built as objects only when reported).
+  const waitingBefore = new Map<OrderKey, number>();
+  const waitingAfter = new Map<OrderKey, number>();
   const changed: OrderChange[] = [];
-  const compare = (old: PlannedOrder, order: PlannedOrder) => {
-    const fields = changedFields(old, order);
-    if (fields.length > 0) changed.push({ id: order.id, before: old, after: order, fields });
-  };
   // Two planned tables compare column by column: the orders of a re-plan that are as before are
   // never built as objects, and a run of them is skipped in one call.
   const tables = before instanceof OrderTable && after instanceof OrderTable ? [before, after] : undefined;
-  const idAt = (list: OrderList, k: number) =>
-    list instanceof OrderTable ? list.idOf(k) : (list.at(k)?.id ?? '');
+  /** Order `i` before and `j` after, the same id: noted when their figures differ. */
+  const compare = (i: number, j: number) => {
+    if (tables !== undefined && tables[0]!.sameAs(i, tables[1]!, j)) return;
+    const old = before.at(i)!;
+    const order = after.at(j)!;
+    const fields = changedFields(old, order);
+    if (fields.length > 0) changed.push({ id: order.id, before: old, after: order, fields });
+  };
+  const numbered = tables !== undefined && tables[0]!.sameColumns(tables[1]!);
+  const keyAt = numbered
+    ? (list: OrderList, k: number): OrderKey => (list as OrderTable).keyOf(k)
+    : (list: OrderList, k: number): OrderKey =>
+        list instanceof OrderTable ? list.idOf(k) : (list.at(k)?.id ?? '');
+  const keysBefore = lookahead(before, keyAt);
+  const keysAfter = lookahead(after, keyAt);
   // A cursor in each plan: an order added or removed puts the rest one place off, and the cursors
-  // realign (below) so that the orders after it still compare pair by pair, not through the maps
-  // (which built every later order: 1.3 million at 6,000 companies).
+  // realign (below) so that the orders after it still compare pair by pair, not through the maps.
+  // Where they do not realign within REALIGN places (many orders added or removed, the rest far out
+  // of step), looking again at every step costs 2 × REALIGN keys a step and finds nothing: after a
+  // miss the next `skip` steps go through the maps without looking, `skip` doubling up to
+  // `REALIGN_SKIP` with each miss and back to none at a hit.
+  let skip = 0;
+  let skipping = 0;
   let i = 0;
   let j = 0;
   while (i < before.length || j < after.length) {
@@ -327,48 +376,55 @@ function diffOrders(before: OrderList, after: OrderList): OrderDiff {
       j += same;
       if (i >= before.length && j >= after.length) break;
     }
-    const old = i < before.length ? before.at(i) : undefined;
-    const order = j < after.length ? after.at(j) : undefined;
-    if (old !== undefined && order !== undefined && old.id === order.id) {
-      compare(old, order);
+    const hasOld = i < before.length;
+    const hasOrder = j < after.length;
+    const oldKey = hasOld ? keysBefore(i) : undefined;
+    const orderKey = hasOrder ? keysAfter(j) : undefined;
+    if (hasOld && hasOrder && oldKey === orderKey) {
+      compare(i, j);
       i++;
       j++;
       continue;
     }
     // The nearer of `old` a few orders on in the plan after (orders added there) and `order` a few
     // on in the plan before (orders removed): only that side moves on.
-    const { added, removed } =
-      old !== undefined && order !== undefined
-        ? realign(
-            (k) => j + k < after.length && idAt(after, j + k) === old.id,
-            (k) => i + k < before.length && idAt(before, i + k) === order.id,
-          )
-        : NOT_REALIGNED;
+    let added = 0;
+    let removed = 0;
+    if (hasOld && hasOrder && skipping === 0) {
+      ({ added, removed } = realign(
+        (k) => j + k < after.length && keysAfter(j + k) === oldKey,
+        (k) => i + k < before.length && keysBefore(i + k) === orderKey,
+      ));
+      if (added === 0 && removed === 0) {
+        skip = Math.min(REALIGN_SKIP, Math.max(1, skip * 2));
+        skipping = skip;
+      } else skip = 0;
+    } else if (skipping > 0) skipping--;
     const onlyAfter = added > 0 && (removed === 0 || added <= removed);
     const onlyBefore = !onlyAfter && removed > 0;
-    if (old !== undefined && !onlyAfter) {
-      const match = waitingAfter.get(old.id);
-      if (match === undefined) waitingBefore.set(old.id, old);
+    if (hasOld && !onlyAfter) {
+      const match = waitingAfter.get(oldKey!);
+      if (match === undefined) waitingBefore.set(oldKey!, i);
       else {
-        waitingAfter.delete(old.id);
-        compare(old, match);
+        waitingAfter.delete(oldKey!);
+        compare(i, match);
       }
       i++;
     }
-    if (order !== undefined && !onlyBefore) {
-      const match = waitingBefore.get(order.id);
-      if (match === undefined) waitingAfter.set(order.id, order);
+    if (hasOrder && !onlyBefore) {
+      const match = waitingBefore.get(orderKey!);
+      if (match === undefined) waitingAfter.set(orderKey!, j);
       else {
-        waitingBefore.delete(order.id);
-        compare(match, order);
+        waitingBefore.delete(orderKey!);
+        compare(match, j);
       }
       j++;
     }
   }
   const byId = (a: { id: string }, b: { id: string }) => compareText(a.id, b.id);
   return {
-    added: [...waitingAfter.values()].sort(byId),
-    removed: [...waitingBefore.values()].sort(byId),
+    added: Array.from(waitingAfter.values(), (k) => after.at(k)!).sort(byId),
+    removed: Array.from(waitingBefore.values(), (k) => before.at(k)!).sort(byId),
     changed: changed.sort(byId),
   };
 }
