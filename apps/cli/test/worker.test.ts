@@ -81,7 +81,8 @@ if (url === undefined || url === '') {
     it.skip('needs KETEN_TEST_NATS_URL', () => {});
   });
 } else {
-  describe(`keten worker over NATS JetStream at ${url}`, () => {
+  // Two workers start under tsx while CI runs other suites beside them: start-up alone took over 30 s there.
+  describe(`keten worker over NATS JetStream at ${url}`, { timeout: 180_000 }, () => {
     const queues: string[] = [];
     afterAll(async () => {
       for (const name of queues) {
@@ -111,7 +112,7 @@ if (url === undefined || url === '') {
       const workers = [0, 1].map(() => start(['worker', '--threads', '1'], environment));
       await Promise.all(
         workers.map((worker) =>
-          waitFor(() => worker.stderr().includes('worker listening'), 30_000, 'a worker to listen'),
+          waitFor(() => worker.stderr().includes('worker listening'), 90_000, 'a worker to listen'),
         ),
       );
       const [distributed, local] = await Promise.all([
@@ -136,7 +137,7 @@ if (url === undefined || url === '') {
       const environment = { NATS_URL: url, KETEN_QUEUE: queue, KETEN_QUEUE_ACK_WAIT: '2' };
       // At debug level it logs each task it takes, so that it is killed holding one for sure.
       const doomed = start(['worker', '--threads', '1'], { ...environment, KETEN_LOG_LEVEL: 'debug' });
-      await waitFor(() => doomed.stderr().includes('worker listening'), 30_000, 'the first worker');
+      await waitFor(() => doomed.stderr().includes('worker listening'), 90_000, 'the first worker');
       const local = start([...simulateArgs(300), '--threads', '1']).finished;
       const distributed = start(simulateArgs(300), environment);
       // Killed once it has finished a task and taken the next: that one is in its hands, unacknowledged.
