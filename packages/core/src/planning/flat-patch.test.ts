@@ -147,7 +147,9 @@ describe('patchFlatNetwork', () => {
     expect(shared).toBe(CAPACITY_SPARE_ROWS);
     const last = patches.at(-1)!.flat;
     expect(last.capacity).not.toBe(flat.capacity);
-    expect(last.capacity.length).toBe((flat.nodes + CAPACITY_SPARE_ROWS) * flat.horizon);
+    // A row per making node and one all others share, then the new spare rows.
+    const makers = flat.production.filter((record) => record >= 0).length;
+    expect(last.capacity.length).toBe((makers + 1 + CAPACITY_SPARE_ROWS) * flat.horizon);
     for (const k of [0, 1, 517, CAPACITY_SPARE_ROWS - 1, CAPACITY_SPARE_ROWS]) {
       expectSameFlat(patches[k]!.flat, flatten(patches[k]!.network));
     }

@@ -20,7 +20,7 @@ import type { CapacityGroup, Network, Production } from '../model/schema.ts';
 import { valueAt } from '../model/schema.ts';
 import { err, ok, type Result } from '../result.ts';
 import { Arena } from './arena.ts';
-import { CAPACITY_SPARE_ROWS, identityRows, type OrderedFlatNetwork } from './flatten.ts';
+import { CAPACITY_SPARE_ROWS, makerRows, type OrderedFlatNetwork } from './flatten.ts';
 
 /** A flattened network after a change, and where it differs from the one it was patched from. */
 export interface FlatPatch {
@@ -347,13 +347,14 @@ function touchedNodes(
  * Spare capacity rows taken so far, per `capacity` array: every network patched from the same one
  * shares its arrays, and a row one of them took is never written again (a run that reads it may live).
  */
+/** The first spare row not taken yet of a capacity array that patches have written into. */
 const spareTaken = new WeakMap<Float64Array, number>();
 
 /**
  * Capacity arrays and row numbers in which the rows of the `changed` nodes may be written: the same
  * arrays with those nodes pointed at spare rows not taken yet (their other rows stay as they are, read
- * by the runs of `flat`), or, when the spare rows are used up, copies with every node's row in its own
- * place again and `CAPACITY_SPARE_ROWS` new spare rows.
+ * by the runs of `flat`), or, when the spare rows are used up, copies with every node's row in its
+ * place (`makerRows`) again and `CAPACITY_SPARE_ROWS` new spare rows.
  */
 function capacityRowsFor(
   flat: OrderedFlatNetwork,
@@ -364,28 +365,43 @@ function capacityRowsFor(
   let wanted = 0;
   for (let n = 0; n < N; n++) wanted += changed[n]!;
   const rows = flat.capacity.length / H;
-  const taken = spareTaken.get(flat.capacity) ?? 0;
-  if (N + taken + wanted <= rows) {
+  // Before any patch, the spare rows start after the rows the nodes read.
+  let next = spareTaken.get(flat.capacity) ?? rowsRead(flat.capacityRow);
+  if (next + wanted <= rows) {
     const capacityRow = flat.capacityRow.slice();
-    let next = N + taken;
     for (let n = 0; n < N; n++) if (changed[n] === 1) capacityRow[n] = next++;
-    spareTaken.set(flat.capacity, next - N);
+    spareTaken.set(flat.capacity, next);
     return { capacity: flat.capacity, maximumCapacity: flat.maximumCapacity, capacityRow };
   }
-  const spare = CAPACITY_SPARE_ROWS * H;
-  const capacity = rowsOf(flat, flat.capacity, spare);
-  const maximumCapacity = rowsOf(flat, flat.maximumCapacity, spare);
-  return { capacity, maximumCapacity, capacityRow: identityRows(N) };
+  const placed = makerRows(flat.production);
+  const cells = (placed.rows + CAPACITY_SPARE_ROWS) * H;
+  return {
+    capacity: rowsOf(flat, flat.capacity, placed.capacityRow, cells),
+    maximumCapacity: rowsOf(flat, flat.maximumCapacity, placed.capacityRow, cells),
+    capacityRow: placed.capacityRow,
+  };
 }
 
-/** Node n's row of `rows` (at `flat.capacityRow[n]`) at row n of a new array, with `spare` cells after them. */
-function rowsOf(flat: OrderedFlatNetwork, rows: Float64Array, spare: number): Float64Array {
+/** One more than the highest row of `capacityRow`. */
+function rowsRead(capacityRow: Int32Array): number {
+  let highest = -1;
+  for (let n = 0; n < capacityRow.length; n++) highest = Math.max(highest, capacityRow[n]!);
+  return highest + 1;
+}
+
+/** A new array of `cells` with node n's row of `rows` (at `flat.capacityRow[n]`) at `capacityRow[n]`. */
+function rowsOf(
+  flat: OrderedFlatNetwork,
+  rows: Float64Array,
+  capacityRow: Int32Array,
+  cells: number,
+): Float64Array {
   const H = flat.horizon;
-  const cells = flat.nodes * H + spare;
   const copy = cells * 8 < 1024 * 1024 ? new Float64Array(cells) : Arena.sized(cells * 8).f64(cells);
   for (let n = 0; n < flat.nodes; n++) {
     const from = flat.capacityRow[n]! * H;
-    for (let t = 0; t < H; t++) copy[n * H + t] = rows[from + t]!;
+    const to = capacityRow[n]! * H;
+    for (let t = 0; t < H; t++) copy[to + t] = rows[from + t]!;
   }
   return copy;
 }

@@ -30,20 +30,21 @@ export interface FlatNetwork {
   readonly lotMinimum: Float64Array;
   readonly lotMultiple: Float64Array;
   /**
-   * Production capacity per period (starts), for nodes that make: node n's row starts at
-   * `capacityRow[n] * horizon`. Rows beyond the nodes' own (`CAPACITY_SPARE_ROWS` of them in a network
-   * flattened for planning) are for a patched network's capacities (`flat-patch.ts`).
+   * Production capacity per period (starts): node n's row starts at `capacityRow[n] * horizon`. A row
+   * for each node that makes, and after them one row of zeros that all other nodes share
+   * (`makerRows`). Rows beyond those (`CAPACITY_SPARE_ROWS` of them in a network flattened for
+   * planning) are for a patched network's capacities (`flat-patch.ts`).
    */
   readonly capacity: Float64Array;
   /**
    * Maximum capacity per period (reported only), NaN when the node's production records set none; in
-   * the rows of nodes that make nothing 0 (never read). Rows as `capacity`'s.
+   * the shared row of nodes that make nothing 0 (never read). Rows as `capacity`'s.
    */
   readonly maximumCapacity: Float64Array;
   /**
-   * The row of node n in `capacity` and `maximumCapacity`: n itself as flattened; a patch that changes
-   * a node's capacity writes its row into a spare row of the same arrays and points the node there,
-   * instead of copying both arrays whole (at 60,000 companies 116 MB each) for one node.
+   * The row of node n in `capacity` and `maximumCapacity` (`makerRows`); a patch that changes a node's
+   * capacity writes its row into a spare row of the same arrays and points the node there, instead of
+   * copying both arrays whole for one node.
    */
   readonly capacityRow: Int32Array;
   /** Bill of materials of a making node: components `bomNode[bomStart[n] .. bomStart[n+1]]`. */
@@ -83,11 +84,33 @@ export function capacityBase(flat: FlatNetwork, n: number): number {
   return flat.capacityRow[n]! * flat.horizon;
 }
 
-/** 0, 1, …, `count` − 1: every node in its own place (`order`, `capacityRow` as flattened). */
+/** 0, 1, …, `count` − 1: every node in its own place (`order` as numbered in planning order). */
 export function identityRows(count: number): Int32Array {
   const rows = new Int32Array(count);
   for (let k = 0; k < count; k++) rows[k] = k;
   return rows;
+}
+
+/**
+ * Rows of `capacity` and `maximumCapacity` by node: one for each node that makes (`production[n] ≥
+ * 0`), in the order `visit` lists the nodes (node order without it), then one row that every other
+ * node shares (capacity 0, never planned on; maximum 0, never read); `rows` counts them all. At
+ * 60,000 companies 88,651 of 279,864 nodes make: a row for every node was 116 MB per array, written
+ * all over in planning order (a row of 52 periods is a tenth of a page), where these are 37 MB.
+ */
+export function makerRows(
+  production: Int32Array,
+  visit?: Int32Array,
+): { capacityRow: Int32Array; rows: number } {
+  const nodes = production.length;
+  const capacityRow = new Int32Array(nodes).fill(-1);
+  let rows = 0;
+  for (let k = 0; k < nodes; k++) {
+    const n = visit === undefined ? k : visit[k]!;
+    if (production[n]! >= 0) capacityRow[n] = rows++;
+  }
+  for (let n = 0; n < nodes; n++) if (capacityRow[n] === -1) capacityRow[n] = rows;
+  return { capacityRow, rows: rows + 1 };
 }
 
 /** Flattens `network` for `horizon` periods (at most the network's horizon). */
@@ -260,9 +283,17 @@ function flattenRows(
     longestLead: longestLead(leadTime, arcLeadTime),
   };
   const arena = ordered?.(sizes, bomNode.length + arcSupplier.length + nodeGroup.length);
+  // Capacity rows by node, the makers' in the order of their other rows (planning order when `ordered`).
+  const { capacityRow, rows: capacityRows } = makerRows(
+    production,
+    ordered === undefined ? undefined : order,
+  );
   // Spare capacity rows only where a patch may use them (a network flattened for planning).
-  const spare = arena === undefined ? 0 : CAPACITY_SPARE_ROWS * horizon;
-  const perPeriod = arena === undefined ? new Float64Array(4 * cells) : arena.f64(4 * cells + 2 * spare);
+  const capacityCells = (capacityRows + (arena === undefined ? 0 : CAPACITY_SPARE_ROWS)) * horizon;
+  const perPeriod =
+    arena === undefined
+      ? new Float64Array(2 * cells + 2 * capacityCells)
+      : arena.f64(2 * cells + 2 * capacityCells);
   const receipts = perPeriod.subarray(0, cells);
   openOrders.forEach((record, position) => {
     if (record.due >= horizon) return;
@@ -276,19 +307,20 @@ function flattenRows(
     for (let t = 0; t < last; t++)
       endDemand[base + t] = (endDemand[base + t] ?? 0) + (record.quantities[t] ?? 0);
   });
-  const capacity = perPeriod.subarray(2 * cells, 3 * cells + spare);
-  // NaN only in the rows of making nodes none of whose records sets a maximum: at 60,000 companies a
-  // third of the nodes make and a third of those have none, and a fill of the whole array was 116 MB
-  // of fresh memory written for rows nobody reads (`bottlenecks` reads making nodes only).
-  const maximumCapacity = perPeriod.subarray(3 * cells + spare, 4 * cells + 2 * spare);
+  const capacity = perPeriod.subarray(2 * cells, 2 * cells + capacityCells);
+  // NaN only in the rows of making nodes none of whose records sets a maximum (the shared row of the
+  // others is never read: `bottlenecks` reads making nodes only).
+  const maximumCapacity = perPeriod.subarray(2 * cells + capacityCells, 2 * cells + 2 * capacityCells);
   const hasMaximum = new Uint8Array(nodes);
   productions.forEach((record, position) => {
     if (record.maximumCapacity !== undefined) hasMaximum[madeAt[position]!] = 1;
   });
-  for (const n of madeAt)
-    if (hasMaximum[n] === 0) maximumCapacity.fill(Number.NaN, row[n]!, row[n]! + horizon);
+  for (const n of madeAt) {
+    const base = capacityRow[n]! * horizon;
+    if (hasMaximum[n] === 0) maximumCapacity.fill(Number.NaN, base, base + horizon);
+  }
   productions.forEach((record, position) => {
-    const base = row[madeAt[position]!]!;
+    const base = capacityRow[madeAt[position]!]! * horizon;
     for (let t = 0; t < horizon; t++) {
       capacity[base + t] = valueAt(record.capacity, t);
       if (record.maximumCapacity !== undefined)
@@ -312,7 +344,7 @@ function flattenRows(
     lotMultiple,
     capacity,
     maximumCapacity,
-    capacityRow: identityRows(nodes),
+    capacityRow,
     bomStart,
     bomNode,
     bomQuantity,
@@ -462,10 +494,10 @@ export function numberInPlanningOrder(
     yieldRate: perNode(flat.yieldRate, floats),
     lotMinimum: perNode(flat.lotMinimum, floats),
     lotMultiple: perNode(flat.lotMultiple, floats),
-    capacity: perCell(flat.capacity),
-    maximumCapacity: perCell(flat.maximumCapacity),
-    // (Rows written in planning order are node k's at k; copied by `perCell`, they are too.)
-    capacityRow: identity,
+    // The capacity rows stay where they are: node k reads the row its node had.
+    capacity: flat.capacity,
+    maximumCapacity: flat.maximumCapacity,
+    capacityRow: perNode(flat.capacityRow, ints),
     bomStart: bom.starts,
     bomNode,
     bomQuantity: gather(flat.bomQuantity, bom.from, floats),
