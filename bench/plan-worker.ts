@@ -28,6 +28,7 @@ import {
   planNetworkRun,
   replanNetwork,
   setPageToucher,
+  setPlanningClock,
   useDirtyExecution,
 } from '@keten/core';
 import { boundThreadChunks, IdleCollector, startPageToucher } from '@keten/workers';
@@ -38,6 +39,8 @@ const seed = Number(process.argv[3]);
 const pegging = !process.argv.includes('--no-pegging');
 const once = process.argv.includes('--once');
 useDirtyExecution(!process.argv.includes('--no-dirty'), !process.argv.includes('--never-give-up'));
+// As the server's re-plan thread and `keten replan` do: the dirty-set pass gives up on time too.
+setPlanningClock(() => performance.now());
 // As `keten plan` and the server's plan threads do, unless asked not to.
 if (!process.argv.includes('--no-touch-ahead')) setPageToucher(startPageToucher());
 // As the server's planning threads bound their shared chunks (it keeps a plan and re-plans of it).

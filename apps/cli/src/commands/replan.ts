@@ -8,7 +8,7 @@
  * `replanStoredNetwork` on the store; with --server it is the server's `POST …/replan`.
  */
 
-import { formatPlanDiff } from '@keten/core';
+import { formatPlanDiff, setPlanningClock } from '@keten/core';
 import type { Backend } from '../backend.ts';
 import { CliError } from '../errors.ts';
 import type { Output } from '../output.ts';
@@ -34,6 +34,9 @@ export async function replanCommand(
     );
   }
   const backend = await openBackend();
+  // A dirty-set pass that has run as long as pass 2 over every node gives up for it (core's
+  // `setPlanningClock`; with --server the server's re-plan thread sets its own).
+  setPlanningClock(() => performance.now());
   try {
     // (With --server the server re-plans, on a thread that touches pages ahead itself.)
     const answer = await withPagesTouchedAhead(() =>

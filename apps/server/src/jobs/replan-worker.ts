@@ -7,7 +7,7 @@
  * (`ReplanSourceCall`).
  */
 import { parentPort } from 'node:worker_threads';
-import type { StoredNetwork } from '@keten/core';
+import { type StoredNetwork, setPlanningClock } from '@keten/core';
 import { type KeptPlan, type PublishingSource, replanStoredNetwork } from '@keten/store';
 import { PendingReplies } from './pending-replies.ts';
 import {
@@ -26,6 +26,8 @@ const HELD_VERSIONS = 2;
 
 boundThreadChunks();
 touchPagesAhead();
+// A dirty-set pass that has run as long as pass 2 over every node gives up for it (core's `setPlanningClock`).
+setPlanningClock(() => performance.now());
 const port = parentPort;
 if (port === null) throw new Error('replan-worker.ts runs in a worker thread');
 const post = (message: ReplanWorkerMessage) => port.postMessage(message);

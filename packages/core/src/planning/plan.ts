@@ -342,9 +342,28 @@ let dirtyExecution = true;
  * pass 2's time; at 20,000 and 60,000 companies it is 3 % and under 1 %) ...
  */
 const DIRTY_FIRST_SET_SHARE = 0.08;
-/** ... or when its node steps would be more than this share of a whole pass 2's. */
+/** ... or when its node steps would be more than this share of a whole pass 2's ... */
 const DIRTY_STEP_SHARE = 0.6;
+/**
+ * ... or when the nodes it walks (`dirtyWalked`) would be more than this share of a whole pass 2's
+ * steps. A walk also visits the set's edge and the clean customers it feeds, and a node walked in the
+ * dirty-set pass costs more than a step of the whole pass (logs read, rounds rolled back): at 20,000
+ * companies a production record shut from period 5, re-planned from a re-plan, walked 1.2 whole passes'
+ * worth of nodes for a set of 24,000 nodes in 96 rounds, 4.7–5.5 s against 1.5–2.1 s for pass 2 over
+ * every node, while its steps were within `DIRTY_STEP_SHARE`. Single changes at 6,000 to 60,000
+ * companies walked 0.002 to 0.5 of a whole pass (at 0.5, 351 ms against 486 ms whole).
+ */
+const DIRTY_WALK_SHARE = 0.5;
+/**
+ * ... or, with a clock set (`setPlanningClock`), when it has run longer than this share of the time
+ * the kept run's pass 2 took for as many periods: then it has cost as much as the pass it was to
+ * spare, and the re-plan takes at most about twice that (the rule of renting skis until their price
+ * is paid). The counts above are estimates; this bounds what they miss on any machine.
+ */
+const DIRTY_TIME_SHARE = 1;
 let dirtyGivesUp: boolean | number = true;
+/** Milliseconds from any fixed point, when set (`setPlanningClock`). */
+let planningClock: (() => number) | undefined;
 
 /** Whether `promisable` stops reading a row once no later period can lower its result (tests switch it off). */
 let earlyPromiseStop = true;
@@ -369,6 +388,21 @@ export function useDirtyExecution(on: boolean, givesUp: boolean | number = true)
   const was = dirtyExecution;
   dirtyExecution = on;
   dirtyGivesUp = givesUp;
+  return was;
+}
+
+/**
+ * Sets the clock a re-plan's dirty-set pass reads to give up for pass 2 over every node once it has
+ * run as long as the kept run's pass 2 took (`DIRTY_TIME_SHARE`); returns the clock it replaces.
+ * Without one (the default) the pass gives up by its counts of work alone. Only how long a re-plan
+ * takes depends on it, never the plan: the pass and pass 2 over every node give the same plan.
+ *
+ * @example
+ * setPlanningClock(() => performance.now());
+ */
+export function setPlanningClock(now: (() => number) | undefined): (() => number) | undefined {
+  const was = planningClock;
+  planningClock = now;
   return was;
 }
 
@@ -775,6 +809,17 @@ class Planner {
    * set's nodes in each period it ran (again), and the steps of the nodes brought in alone.
    */
   dirtyWork = 0;
+  /**
+   * The nodes the dirty-set pass walked: each period's walk over the set, its edge and the clean
+   * customers it feeds (`DirtyPass.visit`), the walks of the nodes brought in alone, and each such list
+   * as it was built (`dirtyPassOver`). What `DIRTY_WALK_SHARE` bounds.
+   */
+  dirtyWalked = 0;
+  /**
+   * Milliseconds a period of this run's pass 2 over every node took, when a clock was set
+   * (`setPlanningClock`): what a dirty-set pass from this run may take before it gives up.
+   */
+  passTwoPeriodMs: number | undefined = undefined;
   /**
    * Nodes the dirty-set pass brought in at a period after the kept checkpoint before it, and the steps
    * it ran them alone from there (`bringIn`).
@@ -2418,6 +2463,7 @@ class Planner {
     const { order } = f;
     const keeps = this.checkpointing;
     const spacing = checkpointSpacing(H);
+    const began = planningClock?.();
     if (previous !== undefined && from > 0) this.resume(previous, from);
     this.resumedAt = from;
     // A full pass 2 of a kept run logs what a later re-plan's dirty-set pass reads of clean nodes.
@@ -2447,6 +2493,8 @@ class Planner {
     if (this.finalsByCell) this.scatterFinals();
     this.finalsByCell = false;
     this.dropTransposed();
+    if (began !== undefined && planningClock !== undefined && H > from)
+      this.passTwoPeriodMs = (planningClock() - began) / (H - from);
   }
 
   /**
@@ -3293,6 +3341,7 @@ class Planner {
    * `previous`'s state there leave the set (`cutOff`, docs/planning.md "The dirty-set pass at stop 19").
    */
   executeDirty(previous: Planner, firstOf: Int32Array): void {
+    const began = planningClock?.();
     // (The causes of nodes whose orders are deferred are not in their rows: the kept run's, shifted.)
     this.keepPlannedCauses();
     this.plannedOrders = this.orderArc.length;
@@ -3335,6 +3384,14 @@ class Planner {
         from > 0 ? previous.checkpoints.find((checkpoint) => checkpoint.period === from)!.causeWrites : 0,
       ),
       budget: share * f.nodes * (H - from),
+      walkBudget:
+        (dirtyGivesUp === true ? DIRTY_WALK_SHARE : dirtyGivesUp === false ? Infinity : dirtyGivesUp) *
+        f.nodes *
+        (H - from),
+      deadline:
+        dirtyGivesUp === true && began !== undefined && previous.passTwoPeriodMs !== undefined
+          ? began + DIRTY_TIME_SHARE * previous.passTwoPeriodMs * (H - from)
+          : Infinity,
       firstOf,
       ever: 0,
       everIn: new Uint8Array(f.nodes),
@@ -3600,6 +3657,7 @@ class Planner {
     }
     for (let p = c; p < t; p++) {
       this.dirtyWork += newcomers.length;
+      this.dirtyWalked += alone.visit.length;
       for (let k = 0; k < alone.visit.length; k++) {
         const n = alone.visit[k]!;
         if (mark[n] === 1) {
@@ -3716,6 +3774,7 @@ class Planner {
     const order = Int32Array.from(visit, (n) => rank[n]!).sort();
     for (let k = 0; k < order.length; k++) order[k] = byRank[order[k]!]!;
     flags.visit = order;
+    this.dirtyWalked += order.length;
     const safetyInSet = Int32Array.from(members.filter((n) => f.safetyStock[n]! > 0));
     safetyInSet.sort((a, b) => kept.safetyRank[a]! - kept.safetyRank[b]!);
     return {
@@ -3793,11 +3852,13 @@ class Planner {
       draw,
       undo: new CellUndo(),
     };
+    if (this.givesUp(run, pass, from)) return false;
     // The walk of every node once, and each period's steps of the set.
     this.dirtyWork += N;
     let next = 0;
     let cut = from;
     for (let t = from; t < H; t++) {
+      if (this.timeIsUp(run)) return false;
       // At a kept checkpoint (once: not when the period runs again), the nodes in the kept run's state
       // there leave the set.
       if (t > cut) {
@@ -3821,6 +3882,7 @@ class Planner {
         if (!this.bringIn(run, members.slice(fresh), t)) return false;
         pass = this.dirtyPassOver(run, set, members);
         this.dirtyPass = pass;
+        if (this.givesUp(run, pass, t)) return false;
       }
       // The kept entries of period t (the lists are in period order): found once, not read entry by entry.
       lists.deliveryEnd = periodEnd(previous.deliveries, lists.delivery, t);
@@ -3830,6 +3892,7 @@ class Planner {
       start.asks = run.asks[t]!.length;
       this.dirtyWork += members.length;
       const { log, visit } = pass;
+      this.dirtyWalked += visit.length;
       for (let k = 0; k < visit.length; k++) {
         const n = visit[k]!;
         if (set[n] === 1) {
@@ -3880,12 +3943,25 @@ class Planner {
       if (!this.bringIn(run, members.slice(fresh), t)) return false;
       pass = this.dirtyPassOver(run, set, members);
       this.dirtyPass = pass;
+      if (this.givesUp(run, pass, t)) return false;
       this.dirtyStarts.push(t);
       this.dirtySets.push(members.length);
       this.dirtyRounds++;
       t--;
     }
     return true;
+  }
+
+  /**
+   * Whether walking `pass` from period `t` on would take the pass's walks past its budget
+   * (`DIRTY_WALK_SHARE`), or its time is up (`DIRTY_TIME_SHARE`).
+   */
+  givesUp(run: DirtyRun, pass: DirtyPass, t: number): boolean {
+    return this.dirtyWalked + pass.visit.length * (this.H - t) > run.walkBudget || this.timeIsUp(run);
+  }
+
+  timeIsUp(run: DirtyRun): boolean {
+    return planningClock !== undefined && planningClock() > run.deadline;
   }
 
   /**
@@ -5489,6 +5565,10 @@ interface DirtyRun {
   readonly applied: Int32Array;
   /** Node steps after which the pass gives up for pass 2 over every node. */
   readonly budget: number;
+  /** Nodes walked (`dirtyWalked`) after which it gives up too. */
+  readonly walkBudget: number;
+  /** The time on the planning clock after which it gives up too (`DIRTY_TIME_SHARE`; Infinity without one). */
+  readonly deadline: number;
   /** Per node the first period in which what its step reads of its own differs (H for none). */
   readonly firstOf: Int32Array;
   /** The nodes brought in that were in no first set (`bringIn`), and 1 for every node that was in the set. */

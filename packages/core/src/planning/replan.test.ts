@@ -14,6 +14,7 @@ import {
   planNetwork,
   planNetworkRun,
   replanNetwork,
+  setPlanningClock,
   useDirtyExecution,
 } from './plan.ts';
 import { diffPlans } from './plan-diff.ts';
@@ -555,6 +556,76 @@ describe('replanNetwork without the dirty-set execution pass (pass 2 whole or fr
 describe('replanNetwork with the dirty-set execution pass as re-plans run it (the default)', () => {
   switchDirtyExecution(true);
   replanTests();
+
+  describe('with a planning clock', () => {
+    /** A deep capacity change of a 300-company network, whose dirty-set pass runs rounds within its counts. */
+    const rounds = () => {
+      const network = generateNetwork({ companies: 300, seed: 5, horizon: 26 });
+      const records = network.production ?? [];
+      const deep = records.findIndex((record) => record.item.startsWith('cmp-'));
+      return { network, changed: after(network, [capacityChange(network, deep, 0.5, 6)]).network };
+    };
+    /** Re-plans `rounds()` with `clock` set while planning and re-planning; the re-plan's state. */
+    const replanWith = (clock: (() => number) | undefined) => {
+      const { network, changed } = rounds();
+      const was = setPlanningClock(clock);
+      try {
+        const previous = planNetworkRun(network, { pegging: false });
+        const replanned = replanNetwork(previous, changed);
+        expect(replanned.plan).toEqual(planNetwork(changed, { pegging: false }));
+        return {
+          kept: previous.state as { passTwoPeriodMs?: number },
+          state: replanned.state as DirtyState,
+        };
+      } finally {
+        setPlanningClock(was);
+      }
+    };
+
+    it("runs the dirty-set pass to its end while it takes less time than the kept run's pass 2", () => {
+      const without = replanWith(undefined);
+      expect(without.kept.passTwoPeriodMs).toBeUndefined();
+      expect(without.state.dirtyFallback).toBe(false);
+      expect(without.state.dirtyRounds).toBeGreaterThan(1);
+      // A clock that stands still: no time passes, the pass runs as without one.
+      const still = replanWith(() => 0);
+      expect(still.kept.passTwoPeriodMs).toBe(0);
+      expect(still.state.dirtyFallback).toBe(false);
+      expect(still.state.dirtyRounds).toBe(without.state.dirtyRounds);
+    });
+
+    it("gives up for pass 2 over every node once the pass has taken as long as the kept run's pass 2, with the same plan", () => {
+      // Every reading a millisecond later: the kept run's pass 2 took 1 ms over its 26 periods, the
+      // dirty-set pass's time is up after a reading or two.
+      let now = 0;
+      const ticking = replanWith(() => now++);
+      expect(ticking.kept.passTwoPeriodMs).toBeCloseTo(1 / 26, 9);
+      expect(ticking.state.dirtyFallback).toBe(true);
+    });
+
+    it('gives the full plan wherever in the pass its time runs out', () => {
+      // The clock stands still for the kept run and the first `count` readings of the re-plan, then
+      // jumps past any deadline: the pass gives up at the start of a period or after a round, early or late.
+      const { network, changed } = rounds();
+      const full = planNetwork(changed, { pegging: false });
+      let left = Number.POSITIVE_INFINITY;
+      const was = setPlanningClock(() => (left-- > 0 ? 0 : 1e12));
+      try {
+        const previous = planNetworkRun(network, { pegging: false });
+        const roundsWhenGivenUp = new Set<number>();
+        for (let count = 0; count <= 40; count += 2) {
+          left = count;
+          const replanned = replanNetwork(previous, changed);
+          expect(replanned.plan).toEqual(full);
+          const state = replanned.state as DirtyState;
+          if (state.dirtyFallback) roundsWhenGivenUp.add(state.dirtyRounds);
+        }
+        expect(roundsWhenGivenUp.size).toBeGreaterThan(3);
+      } finally {
+        setPlanningClock(was);
+      }
+    });
+  });
 
   it('gives up the dirty-set pass for pass 2 over every node when its set is most of the network', () => {
     const { deep, changed, replanned } = givenUp();
