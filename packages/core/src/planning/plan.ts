@@ -60,10 +60,11 @@
  *   there in pass 2); it does not keep the orders of a previous plan.
  * - Catching up may order extra that arrives too late to be used (it is in the plan, doing no harm).
  * - `replanNetwork` replays pass 1 where a change does not reach and patches the kept run's flattened
- *   network where the planning events changed it (`flat-patch.ts`); pass 2 starts at a checkpoint of
- *   the kept run when what it reads differs only from a later period on, else runs whole, and the
- *   assembly of the plan runs whole, so a re-plan still costs most of a plan (see bench:plan, and
- *   docs/planning.md for the design of an incremental pass 2).
+ *   network where the planning events changed it (`flat-patch.ts`); pass 2 runs for the nodes whose
+ *   inputs differ and those they reach (the dirty set), and gives up for pass 2 over every node (from
+ *   a checkpoint of the kept run) when that set grows past its budgets of steps, walks or time: a
+ *   change that reaches much of the network (a large maker shut) re-plans in about the time of a plan,
+ *   at most some twice its pass 2 (docs/planning.md, "The dirty-set execution pass").
  */
 import type { Network } from '../model/schema.ts';
 import { Arena, touchAhead, touchingAhead } from './arena.ts';
