@@ -3,7 +3,9 @@
  * What the plan views and the chain status ask of a kept plan, answered from it: one network
  * version's plan (without pegging), core's `PlanIndex` over it and the `ChainStatus` built from it.
  * `PlanAnswers` does the work where the plan lives: in a plan thread (`jobs/plan-worker.ts`) for a
- * large network, on the server's thread for a small one (`plan-cache.ts` decides). Both are asked the
+ * large network, on the server's thread for a small one (`plan-cache.ts` decides). A plan thread keeps
+ * the run its plan came from and, when planning events move the network on, re-plans from it
+ * (`replanNetwork`: only what the events reach) instead of planning the whole network again. Both are asked the
  * same way, through a `PlanAsker`: every answer is a promise of plain data (structured-cloneable).
  */
 import {
@@ -17,9 +19,13 @@ import {
   companyPlan,
   type HeatMapQuery,
   type Network,
+  type Plan,
   PlanIndex,
   type PlanOptions,
+  type PlanRun,
   planNetwork,
+  planNetworkRun,
+  replanNetwork,
 } from '@keten/core';
 
 /** The names and units of some items, and the ids the network does not have. */
@@ -72,20 +78,42 @@ export interface PlanMade {
   readonly orders: number;
   /** CPU-bound seconds of planning and indexing (wall time where it ran). */
   readonly seconds: number;
+  /** True when it was re-planned from the thread's last plan, not planned whole. */
+  readonly replanned?: boolean;
 }
 
 export class PlanAnswers implements PlanQuestions {
   readonly index: PlanIndex;
   readonly chainStatus: ChainStatus;
   readonly made: PlanMade;
+  /** The run the plan came from, kept to re-plan from (`kept`), else undefined. */
+  readonly run: PlanRun | undefined;
   readonly #companies: Set<string>;
 
-  /** Plans `setup.network` and builds the chain status; `onStep` hears each step as it starts. */
-  constructor(setup: PlanSetup, onStep: (step: PlanStep) => void = () => {}) {
+  /**
+   * Plans `setup.network` and builds the chain status; `onStep` hears each step as it starts. With
+   * `kept`, the run is kept (`run`) to re-plan from, and made by re-planning `kept.from` when given
+   * (the same plan as planning the network whole, in the time of what changed).
+   */
+  constructor(
+    setup: PlanSetup,
+    onStep: (step: PlanStep) => void = () => {},
+    kept?: { readonly from?: PlanRun | undefined },
+  ) {
     const started = performance.now();
     const { network, options, firstDues } = setup;
     onStep('planning');
-    const plan = planNetwork(network, options);
+    let plan: Plan;
+    if (kept === undefined) {
+      plan = planNetwork(network, options);
+      this.run = undefined;
+    } else {
+      this.run =
+        kept.from === undefined
+          ? planNetworkRun(network, options)
+          : replanNetwork(kept.from, network, options);
+      plan = this.run.plan;
+    }
     this.index = new PlanIndex(network, plan);
     onStep('status');
     this.chainStatus = new ChainStatus(network, plan, firstDues);
@@ -94,6 +122,7 @@ export class PlanAnswers implements PlanQuestions {
       horizon: plan.horizon,
       orders: plan.orders.length,
       seconds: Math.round(performance.now() - started) / 1000,
+      ...(kept?.from === undefined ? {} : { replanned: true }),
     };
   }
 

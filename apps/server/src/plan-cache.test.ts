@@ -1,4 +1,5 @@
-import { type Network, summarize } from '@keten/core';
+import { type Network, planNetwork, summarize } from '@keten/core';
+import { readEffectiveNetwork, storePlanningSource } from '@keten/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlanAnswers } from './plan-answers.ts';
 import { body, NETWORK_YAML, storeGenerated, type TestServer, testServer } from './test-support.ts';
@@ -23,8 +24,20 @@ type StatusAnswer = {
   rows: unknown[];
   total: number;
   counts: Record<string, number>;
-  plan: { version: number; plannedAt: string; cached: boolean };
+  plan: { version: number; through: number; plannedAt: string; cached: boolean; replanned: boolean };
 };
+
+/** A status answer without where it came from (its plan, re-plan, periods): what core's `ChainStatus.rows` gives. */
+function rowsOf(answer: StatusAnswer): Record<string, unknown> {
+  const {
+    plan: _plan,
+    replanned: _replanned,
+    period: _period,
+    start: _start,
+    ...rows
+  } = answer as StatusAnswer & Record<string, unknown>;
+  return rows;
+}
 
 describe('plans of large networks, made in a thread', () => {
   it('answer /health while a plan is made, say "not yet" with Retry-After, and share one plan among askers', async () => {
@@ -68,14 +81,7 @@ describe('plans of large networks, made in a thread', () => {
 
     // The thread's answers are those of the same plan made here.
     const here = new PlanAnswers({ network, options: { blocked: [], pegging: false }, firstDues: new Map() });
-    const {
-      plan: _plan,
-      replanned: _replanned,
-      period: _period,
-      start: _start,
-      ...fromThread
-    } = answerA as StatusAnswer & Record<string, unknown>;
-    expect(fromThread).toEqual(JSON.parse(JSON.stringify(here.status({ limit: 20 }))));
+    expect(rowsOf(answerA)).toEqual(JSON.parse(JSON.stringify(here.status({ limit: 20 }))));
     const company = network.companies[Math.floor(COMPANIES / 2)]!.id;
     const plan = await server.as('viewer', {
       method: 'GET',
@@ -164,6 +170,94 @@ describe('plans kept, at most maxPlans', () => {
       }
       const kept = await ask(lost);
       expect(body<StatusAnswer>(kept).plan.cached).toBe(true);
+    } finally {
+      await small.close();
+    }
+  }, 120_000);
+});
+
+describe('plans after planning events', () => {
+  it("are re-planned by the version's plan thread from the plan it holds, and answer as a plan made whole", async () => {
+    const small = await testServer({ plans: { threadFromCompanies: 0, waitSeconds: 60 } });
+    try {
+      const generated = await storeGenerated(small, 'moving', 200, 20);
+      const ask = async () => {
+        const response = await small.as('viewer', {
+          method: 'GET',
+          url: '/api/v1/networks/moving/status?limit=50',
+          headers: { prefer: 'wait=60' },
+        });
+        expect(response.statusCode, response.body).toBe(200);
+        return body<StatusAnswer>(response);
+      };
+      const first = await ask();
+      expect(first.plan).toMatchObject({ version: 1, through: 0, cached: false, replanned: false });
+      // Two capacity changes, one after the other, each re-planned from the plan before it: the two
+      // makers with the most production orders from period 3 on, shut from then.
+      const starts = new Map<string, number>();
+      for (const order of planNetwork(generated, { pegging: false }).orders) {
+        if (order.kind !== 'production' || order.start < 3) continue;
+        const key = `${order.company}\u0000${order.item}`;
+        starts.set(key, (starts.get(key) ?? 0) + 1);
+      }
+      const busiest = [...starts].sort((a, b) => b[1] - a[1]).map(([key]) => key);
+      const records = busiest
+        .slice(0, 2)
+        .map(
+          (key) =>
+            (generated.production ?? []).find((record) => `${record.company}\u0000${record.item}` === key)!,
+        );
+      let network = generated;
+      let before = new PlanAnswers({
+        network,
+        options: { blocked: [], pegging: false },
+        firstDues: new Map(),
+      });
+      for (const [k, record] of records.entries()) {
+        const event = {
+          type: 'capacity.changed' as const,
+          payload: {
+            company: record.company,
+            item: record.item,
+            from: 3 + k,
+            capacity: 0,
+            network: 'moving',
+          },
+        };
+        const appended = await small.as('planner', {
+          method: 'POST',
+          url: '/api/v1/events',
+          payload: { events: [{ ...event, key: `moving-${k}`, at: '2027-01-05T10:00:00Z', source: 'test' }] },
+        });
+        expect(appended.statusCode, appended.body).toBe(201);
+        const again = await ask();
+        const effective = await readEffectiveNetwork(storePlanningSource(small.store), 'moving');
+        if (!effective.ok) throw new Error('no effective network');
+        // The network the server plans: the version with the events (as `readEffectiveNetwork` reads it).
+        network = effective.value.network;
+        expect(again.plan).toMatchObject({ version: 1, cached: false, replanned: true });
+        expect(again.plan.through).toBeGreaterThan(first.plan.through);
+        // The same answers as the plan of the changed network made whole, here.
+        const whole = new PlanAnswers({
+          network,
+          options: { blocked: effective.value.blocked, pegging: false },
+          firstDues: new Map(),
+        });
+        expect(rowsOf(again)).toEqual(JSON.parse(JSON.stringify(whole.status({ limit: 50 }))));
+        // The changed maker's own plan, too: its orders as the plan made whole has them, not as before.
+        const view = await small.as('viewer', {
+          method: 'GET',
+          url: `/api/v1/networks/moving/plan/companies/${record.company}`,
+        });
+        expect(view.statusCode, view.body).toBe(200);
+        const { plan: source, ...company } = body<{ plan: { replanned: boolean } }>(view);
+        expect(source.replanned).toBe(true);
+        expect(company).toEqual(JSON.parse(JSON.stringify(whole.company(record.company))));
+        expect(company).not.toEqual(JSON.parse(JSON.stringify(before.company(record.company))));
+        before = whole;
+        const cached = await ask();
+        expect(cached.plan).toMatchObject({ cached: true, replanned: true, through: again.plan.through });
+      }
     } finally {
       await small.close();
     }

@@ -22,7 +22,9 @@
  *   is the one planned (`listVersions`, no content read), and no planning event for the network was
  *   appended since the plan's log position (the log is read from there on, usually nothing). A new
  *   version or a new planning event makes the next question plan again; other events only move the
- *   position on.
+ *   position on. After planning events, the version's plan thread re-plans from the plan it holds
+ *   (`PlanThread.replan`: only what the events reach; at 20,000 companies a new thread planned the
+ *   whole network again beside the re-plan thread's re-plan of the same events).
  * - **Pegging on demand.** Plans are made without pegging (at 60,000 companies pegging takes 30 s and
  *   3.6 GB instead of 4 s and 0.5 GB; docs/planning.md); the first pegging question of a version plans
  *   it once more with pegging in a worker thread that then holds it and answers pegging questions
@@ -100,6 +102,8 @@ export interface CachedPlan {
   /** When it was planned (ISO 8601), and how long making it took. */
   readonly plannedAt: string;
   readonly seconds: number;
+  /** Re-planned by the version's plan thread from its plan before (planning events since), not planned whole. */
+  readonly replanned: boolean;
   readonly horizon: number;
   readonly period: Network['period'];
   readonly start: Network['start'];
@@ -121,6 +125,8 @@ interface Entry {
   /** The log has been read up to here and nothing in it changes the plan. */
   checkedThrough: number;
   thread?: PlanThread;
+  /** The plan thread of this version's last plan, to re-plan from (planning events came since). */
+  reuse?: PlanThread;
   pegged?: PeggingThread;
   /** Dropped for newer plans while being made. */
   dropped: boolean;
@@ -170,39 +176,45 @@ export class PlanCache {
         this.#touch(key, entry);
         return { ...current, cached: true };
       }
-      if (this.#entries.get(key) === entry) this.#forget(key, entry);
-      // Someone else may have started planning it meanwhile.
+      // Its thread re-plans the version with the events since, unless someone else did it meanwhile.
+      const handedOn = this.#entries.get(key) === entry ? this.#forget(key, entry, true) : undefined;
       entry = this.#entries.get(key);
+      if (entry === undefined && handedOn !== undefined) entry = this.#start(key, name, wanted, handedOn);
+      else handedOn?.retire();
     }
-    if (entry === undefined) {
-      entry = {
-        name,
-        version: wanted,
-        plan: Promise.resolve(undefined as never),
-        settled: false,
-        phase: 'reading',
-        began: performance.now(),
-        companies: null,
-        checkedThrough: 0,
-        dropped: false,
-      };
-      const made = entry;
-      made.plan = this.#make(made).then(
-        (plan) => {
-          made.settled = true;
-          return plan;
-        },
-        (error: unknown) => {
-          if (this.#entries.get(key) === made) this.#forget(key, made);
-          throw error;
-        },
-      );
-      made.plan.catch(() => undefined);
-      this.#entries.set(key, made);
-      this.#evict();
-    }
+    entry ??= this.#start(key, name, wanted, undefined);
     const cached = entry.settled;
     return { ...(await this.#within(entry, waitSeconds)), cached };
+  }
+
+  /** A new entry for the version, its plan being made (re-planned by `reuse` when given). */
+  #start(key: string, name: string, version: number, reuse: PlanThread | undefined): Entry {
+    const made: Entry = {
+      name,
+      version,
+      plan: Promise.resolve(undefined as never),
+      settled: false,
+      phase: 'reading',
+      began: performance.now(),
+      companies: null,
+      checkedThrough: 0,
+      dropped: false,
+      ...(reuse === undefined ? {} : { reuse }),
+    };
+    made.plan = this.#make(made).then(
+      (plan) => {
+        made.settled = true;
+        return plan;
+      },
+      (error: unknown) => {
+        if (this.#entries.get(key) === made) this.#forget(key, made);
+        throw error;
+      },
+    );
+    made.plan.catch(() => undefined);
+    this.#entries.set(key, made);
+    this.#evict();
+    return made;
   }
 
   /**
@@ -346,7 +358,19 @@ export class PlanCache {
     let made: PlanMade;
     let answers: PlanAsker;
     const threaded = network.companies.length >= this.limits.threadFromCompanies;
-    if (threaded) {
+    const reuse = entry.reuse;
+    delete entry.reuse;
+    if (threaded && reuse !== undefined && !reuse.failed) {
+      // The version's thread re-plans the plan it holds with the events since.
+      entry.thread = reuse;
+      try {
+        made = await reuse.replan(setup, onStep);
+      } catch (error) {
+        throw entry.dropped ? dropped(entry) : error;
+      }
+      answers = reuse.answers;
+    } else if (threaded) {
+      reuse?.retire();
       entry.phase = 'starting';
       const thread = new PlanThread(setup, onStep);
       entry.thread = thread;
@@ -359,6 +383,7 @@ export class PlanCache {
       }
       answers = thread.answers;
     } else {
+      reuse?.retire();
       const local = new PlanAnswers(setup, onStep);
       made = local.made;
       answers = localAsker(local);
@@ -366,7 +391,15 @@ export class PlanCache {
     const seconds = (performance.now() - entry.began) / 1000;
     this.#pace = seconds / Math.max(1, network.companies.length);
     this.log.info(
-      { network: name, version, through: throughSequence, orders: made.orders, seconds, threaded },
+      {
+        network: name,
+        version,
+        through: throughSequence,
+        orders: made.orders,
+        seconds,
+        threaded,
+        replanned: made.replanned === true,
+      },
       'network planned for the plan views',
     );
     return {
@@ -375,6 +408,7 @@ export class PlanCache {
       through: throughSequence,
       plannedAt: this.now().toISOString(),
       seconds: Math.round(seconds * 1000) / 1000,
+      replanned: made.replanned === true,
       horizon: made.horizon,
       period: network.period,
       start: network.start,
@@ -435,13 +469,22 @@ export class PlanCache {
     }
   }
 
-  #forget(key: string, entry: Entry): void {
+  /**
+   * Drops the entry and ends its threads; with `handOn`, a made plan's thread is returned instead of
+   * ended, to re-plan the version (`reuse`), when it is still alive.
+   */
+  #forget(key: string, entry: Entry, handOn = false): PlanThread | undefined {
     if (this.#entries.get(key) === entry) this.#entries.delete(key);
     entry.dropped = true;
-    // A made plan may still be answering a request that was handed it: its thread ends after that.
-    if (entry.settled) entry.thread?.retire();
-    else void entry.thread?.close();
     void entry.pegged?.close();
+    const { thread } = entry;
+    // A plan thread handed on for a re-plan was never this entry's to end any more.
+    if (entry.reuse !== undefined) entry.reuse.retire();
+    if (handOn && entry.settled && thread !== undefined && !thread.failed) return thread;
+    // A made plan may still be answering a request that was handed it: its thread ends after that.
+    if (entry.settled) thread?.retire();
+    else void thread?.close();
+    return undefined;
   }
 }
 

@@ -5,20 +5,26 @@
  * companies), keeps the plan, builds the indexes the first questions need when no question is
  * waiting (the questions that waited for the plan go first), and
  * answers questions about it (`PlanAnswers`), so the server's event loop never holds that work.
+ * When planning events move the network on, the thread is sent the network again and re-plans it
+ * from the run it kept (`replanNetwork`), instead of a new thread planning it whole.
  */
 import { parentPort } from 'node:worker_threads';
+import { setPlanningClock } from '@keten/core';
 import { PLAN_QUESTIONS, PlanAnswers } from '../plan-answers.ts';
 import type { PlanPart, PlanThreadQuestion, PlanThreadReply } from './plan-thread.ts';
 import { addSlice } from './slices.ts';
-import { boundThreadChunks, touchPagesAhead } from './thread-memory.ts';
+import { boundThreadChunks, collectWhileIdle, touchPagesAhead } from './thread-memory.ts';
 
 boundThreadChunks();
 touchPagesAhead();
+// A re-plan's dirty-set pass that has run as long as pass 2 over every node gives up for it.
+setPlanningClock(() => performance.now());
 const port = parentPort;
 if (port === null) throw new Error('plan-worker.ts runs in a worker thread');
 const post = (reply: PlanThreadReply) => port.postMessage(reply);
 const known = new Set<string>(PLAN_QUESTIONS);
-const network: Record<string, unknown> = {};
+/** The network being received (a new one for every setup). */
+let network: Record<string, unknown> = {};
 let answers: PlanAnswers | undefined;
 /** Steps that build the indexes the first questions need, taken when no question came for `IDLE_MS`. */
 let warmUp: (() => void)[] = [];
@@ -44,12 +50,19 @@ port.on('message', (message: PlanPart | PlanThreadQuestion) => {
       case 'items':
         return addSlice(network, message);
       case 'setup': {
+        const received = network;
+        network = {};
+        // The first plan is kept to re-plan from; each later one is re-planned from the one before.
+        const before = answers;
         const made = new PlanAnswers(
-          { network: network as never, options: message.options, firstDues: message.firstDues },
+          { network: received as never, options: message.options, firstDues: message.firstDues },
           (step) => post({ type: 'step', step }),
+          { from: before?.run },
         );
         answers = made;
-        warmUp = made.warmUp();
+        // The plan it replaced is garbage now (some of it in shared chunks only a full collection
+        // frees): collected first when the thread is idle.
+        warmUp = before === undefined ? made.warmUp() : [collectWhileIdle, ...made.warmUp()];
         post({ type: 'made', made: made.made });
         whenIdle();
         return;

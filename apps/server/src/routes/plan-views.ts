@@ -50,6 +50,11 @@ export const PlanSource = z
       .describe('Every planning event of the network up to this log sequence is in it.'),
     plannedAt: z.string(),
     seconds: z.number().describe('How long planning took.'),
+    replanned: z
+      .boolean()
+      .describe(
+        'Re-planned from the plan of the same version before it (planning events came since: only what they reach is planned again); false: planned whole.',
+      ),
     cached: z
       .boolean()
       .describe('Answered from the plan kept for this version (false: planned for this request).'),
@@ -207,6 +212,7 @@ export function planSource(plan: CachedPlan & { cached: boolean }) {
     through: plan.through,
     plannedAt: plan.plannedAt,
     seconds: plan.seconds,
+    replanned: plan.replanned,
     cached: plan.cached,
   };
 }

@@ -12,6 +12,8 @@ export interface PlanSource {
   readonly through: number;
   readonly plannedAt: string;
   readonly seconds: number;
+  /** Re-planned from the plan of the same version before it (absent from older servers). */
+  readonly replanned?: boolean;
   readonly cached: boolean;
 }
 

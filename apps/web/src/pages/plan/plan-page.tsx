@@ -82,7 +82,7 @@ export function PlanPage({ network }: { readonly network: string }) {
       <h1>Plan · {network}</h1>
       <p className="muted" aria-live="polite">
         {status.state === 'done'
-          ? `Plan of version ${status.value.plan.version} with the events up to #${status.value.plan.through}, planned ` +
+          ? `Plan of version ${status.value.plan.version} with the events up to #${status.value.plan.through}, ${status.value.plan.replanned === true ? 're-planned from the plan before' : 'planned'} ` +
             `${new Date(status.value.plan.plannedAt).toLocaleTimeString('en-GB')} in ${status.value.plan.seconds.toFixed(2)} s; ` +
             `${status.value.period}s 0–${status.value.horizon - 1} from ${periodDate(0, status.value.period, status.value.start)}. `
           : ''}
