@@ -358,9 +358,11 @@ export class PlanCache {
     let made: PlanMade;
     let answers: PlanAsker;
     const threaded = network.companies.length >= this.limits.threadFromCompanies;
-    const reuse = entry.reuse;
+    // The version's last plan thread, if it can re-plan this one; else it ends.
+    const reuse = threaded && entry.reuse?.failed === false ? entry.reuse : undefined;
+    if (reuse === undefined) entry.reuse?.retire();
     delete entry.reuse;
-    if (threaded && reuse !== undefined && !reuse.failed) {
+    if (reuse !== undefined) {
       // The version's thread re-plans the plan it holds with the events since.
       entry.thread = reuse;
       try {
@@ -370,7 +372,6 @@ export class PlanCache {
       }
       answers = reuse.answers;
     } else if (threaded) {
-      reuse?.retire();
       entry.phase = 'starting';
       const thread = new PlanThread(setup, onStep);
       entry.thread = thread;
@@ -383,7 +384,6 @@ export class PlanCache {
       }
       answers = thread.answers;
     } else {
-      reuse?.retire();
       const local = new PlanAnswers(setup, onStep);
       made = local.made;
       answers = localAsker(local);

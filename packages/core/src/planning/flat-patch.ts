@@ -344,10 +344,10 @@ function touchedNodes(
 }
 
 /**
- * Spare capacity rows taken so far, per `capacity` array: every network patched from the same one
- * shares its arrays, and a row one of them took is never written again (a run that reads it may live).
+ * The first spare row not taken yet, per `capacity` array that patches have written into: every
+ * network patched from the same one shares its arrays, and a row one of them took is never written
+ * again (a run that reads it may live).
  */
-/** The first spare row not taken yet of a capacity array that patches have written into. */
 const spareTaken = new WeakMap<Float64Array, number>();
 
 /**

@@ -3369,7 +3369,9 @@ class Planner {
     const from = checkpointAtOrBefore(previous, earliest);
     // A dirty-set pass whose set is too large a share of the network, or whose periods would run too
     // large a share of a whole pass 2's node steps, gives up for pass 2 over every node.
-    const share = dirtyGivesUp === true ? DIRTY_STEP_SHARE : dirtyGivesUp === false ? Infinity : dirtyGivesUp;
+    // (`useDirtyExecution`'s number stands for both shares; false: never.)
+    const share = (usual: number) =>
+      dirtyGivesUp === true ? usual : dirtyGivesUp === false ? Infinity : dirtyGivesUp;
     const run: DirtyRun = {
       previous,
       kept: keptPassTwo(previous),
@@ -3384,11 +3386,8 @@ class Planner {
       applied: new Int32Array(f.nodes).fill(
         from > 0 ? previous.checkpoints.find((checkpoint) => checkpoint.period === from)!.causeWrites : 0,
       ),
-      budget: share * f.nodes * (H - from),
-      walkBudget:
-        (dirtyGivesUp === true ? DIRTY_WALK_SHARE : dirtyGivesUp === false ? Infinity : dirtyGivesUp) *
-        f.nodes *
-        (H - from),
+      budget: share(DIRTY_STEP_SHARE) * f.nodes * (H - from),
+      walkBudget: share(DIRTY_WALK_SHARE) * f.nodes * (H - from),
       deadline:
         dirtyGivesUp === true && began !== undefined && previous.passTwoPeriodMs !== undefined
           ? began + DIRTY_TIME_SHARE * previous.passTwoPeriodMs * (H - from)
